@@ -1,0 +1,5 @@
+//! One module per product area; each keeps its pages and server functions together.
+
+pub mod home;
+pub mod not_found;
+pub mod pending;

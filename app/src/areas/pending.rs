@@ -1,0 +1,45 @@
+//! Areas whose online service is not open yet. Their pages say so plainly and tell people where to go
+//! instead, rather than offering a form that leads nowhere. An area leaves this list when it opens.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+pub struct PendingArea {
+    pub title: &'static str,
+    /// Where the service is available offline today.
+    pub offline: &'static str,
+}
+
+pub const APPLY: PendingArea = PendingArea {
+    title: "申请救助",
+    offline: "目前请本人或委托村（社区）协理员，到户籍所在地乡镇人民政府（街道办事处）提出申请，携带身份证、户口簿和能说明家庭困难情况的材料。",
+};
+pub const STATUS: PendingArea = PendingArea {
+    title: "进度查询",
+    offline: "目前请向受理申请的乡镇人民政府（街道办事处）询问办理进度。",
+};
+pub const NOTICES: PendingArea = PendingArea {
+    title: "公示公告",
+    offline: "救助对象公示目前张贴在各村（社区）公示栏，请到村（社区）查看。",
+};
+pub const GUIDE: PendingArea = PendingArea {
+    title: "政策指南",
+    offline: "目前请向乡镇人民政府（街道办事处）或村（社区）咨询救助政策。",
+};
+pub const REPORT: PendingArea = PendingArea {
+    title: "举报监督",
+    offline: "发现骗取救助等问题，目前请拨打页面底部的监督电话举报。",
+};
+
+#[component]
+pub fn PendingAreaPage(area: &'static PendingArea) -> impl IntoView {
+    view! {
+        <Title text=area.title/>
+        <h1>{area.title}</h1>
+        <section class="not-open" role="status">
+            <h2>{format!("「{}」网上服务尚未开通", area.title)}</h2>
+            <p>{area.offline}</p>
+            <p>"如有疑问，请拨打页面底部的咨询电话。"</p>
+        </section>
+    }
+}

@@ -1,0 +1,4 @@
+//! Pure domain rules: no I/O, no framework types. Shared by the server and the browser.
+
+pub mod preferences;
+pub mod region;

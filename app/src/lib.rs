@@ -1,0 +1,19 @@
+//! The Zhangye social-assistance portal: pages, server functions and the pure domain rules shared by the
+//! browser and the server. Compiled twice: with `ssr` into the server, with `hydrate` into the wasm islands.
+
+pub mod areas;
+pub mod domain;
+pub mod layout;
+pub mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,15 @@
+//! What the server hands to pages and server functions through Leptos' context.
+
+use crate::store::Store;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn Store>,
+}
+
+/// The services of the running server; a missing context is a wiring bug, reported as a server error.
+pub fn services() -> Result<Services, ServerFnError> {
+    use_context::<Services>().ok_or_else(|| ServerFnError::new("services missing from context"))
+}

@@ -1,0 +1,120 @@
+//! The HTML document around every page and the route table.
+
+use crate::areas::{
+    home,
+    not_found::NotFound,
+    pending::{self, PendingAreaPage},
+};
+use crate::domain::preferences::elder_mode_from_cookie_header;
+use crate::layout::{SiteFooter, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The name shown in the header and in every page title.
+pub const PORTAL_NAME: &str = "张掖市社会救助服务平台";
+
+/// The Content-Security-Policy of every response. Scripts come only from this site or carry the
+/// per-request nonce Leptos puts on its inline bootstrap scripts; wasm needs 'wasm-unsafe-eval'.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let inline_scripts = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{inline_scripts}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The document shell. It runs on the server only: it reads the request to apply the elder-mode
+/// preference before the first byte is sent, so the large-text page needs no script.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let elder_mode = request_cookie_header().is_some_and(|h| elder_mode_from_cookie_header(&h));
+    #[cfg(feature = "ssr")]
+    allow_this_requests_inline_scripts();
+    let _ = options;
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN" class:elder=elder_mode>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="format-detection" content="telephone=no"/>
+                <link rel="stylesheet" href="/pkg/portal.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn allow_this_requests_inline_scripts() {
+    let nonce = use_nonce();
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let policy = content_security_policy(nonce.as_deref());
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+fn request_cookie_header() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        let value = parts.headers.get(http::header::COOKIE)?;
+        value.to_str().ok().map(str::to_owned)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_security_policy;
+
+    #[test]
+    fn the_policy_allows_inline_scripts_only_with_the_nonce() {
+        let with = content_security_policy(Some("abc"));
+        assert!(with.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc';"));
+        let without = content_security_policy(None);
+        assert!(without.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!without.contains("unsafe-inline"));
+        assert!(without.contains("frame-ancestors 'none'"));
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every route renders fully before the response is sent (SsrMode::Async): with JavaScript off there
+    // is nothing that could fill in a streamed placeholder later.
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { PORTAL_NAME.to_string() } else { format!("{page} - {PORTAL_NAME}") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">"跳到正文"</a>
+            <SiteHeader/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply") view=|| view! { <PendingAreaPage area=&pending::APPLY/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/guide") view=|| view! { <PendingAreaPage area=&pending::GUIDE/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/report") view=|| view! { <PendingAreaPage area=&pending::REPORT/> } ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

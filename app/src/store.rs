@@ -1,0 +1,37 @@
+//! The storage interface. The server crate implements it for SQLite (the embedded default) and PostgreSQL;
+//! server functions only ever see this trait.
+
+use crate::domain::region::{County, Hotline, Township};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database query failed: {0}")]
+    Query(String),
+    #[error("invalid reference data: {0}")]
+    InvalidData(String),
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
+    async fn close(&self);
+
+    /// Succeeds when the database answers a trivial query (readiness probe).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Inserts the counties and townships that are not there yet; existing rows are kept as they are.
+    /// Returns how many townships were added.
+    async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError>;
+
+    async fn counties(&self) -> Result<Vec<County>, StoreError>;
+
+    async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError>;
+
+    async fn township_count(&self) -> Result<u64, StoreError>;
+
+    /// The hotlines in display order: the city line first, then the counties'.
+    async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError>;
+}

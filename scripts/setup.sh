@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything the portal needs to build, run and test. Idempotent: a second run only checks.
+#
+# Toolchain choice: cargo-leptos 0.3.11 needs rustc >= 1.96 and the wasm32 standard library. On machines
+# where rustup's servers answer and its default toolchain is new enough we use rustup; otherwise Debian's
+# rustc-web 1.96 builds both halves and compiles the wasm std from source (-Zbuild-std). See
+# docs/TOOLCHAIN notes in README.md.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+mkdir -p "$tools/bin"
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' "$root/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')
+BINARYEN_VERSION=132
+
+log() { printf '[setup] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=(rustc-web cargo-web rust-web-src libstd-rust-web-dev rust-web-clippy rustfmt-web lld lld-22
+  chromium postgresql nodejs npm pkg-config)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# node/npm may come from elsewhere (nodesource, nvm): do not fight it.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# One compiler for server and client: Debian's 1.96, linked first on PATH for every build command.
+for t in cargo rustc rustdoc cargo-clippy clippy-driver cargo-fmt rustfmt; do
+  ln -sf "/usr/bin/$t" "$tools/bin/$t"
+done
+export PATH="$tools/bin:$PATH"
+export RUSTC_BOOTSTRAP=1
+
+if ! "$tools/bin/cargo-leptos" --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (debug build: minutes instead of an hour of fat LTO)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --debug \
+    --features no_downloads --root "$tools" >"$tools/cargo-leptos-install.log" 2>&1 ||
+    { tail -30 "$tools/cargo-leptos-install.log"; exit 1; }
+fi
+
+if ! "$tools/bin/wasm-bindgen" --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal the wasm-bindgen crate in Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$tools" \
+    >"$tools/wasm-bindgen-install.log" 2>&1 || { tail -30 "$tools/wasm-bindgen-install.log"; exit 1; }
+fi
+
+# Debian's binaryen 108 miscompiles current wasm-bindgen output; npm's binaryen does not.
+if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  npm install --prefix "$tools" --no-save --silent "binaryen@$BINARYEN_VERSION" >/dev/null
+fi
+ln -sf "$tools/node_modules/.bin/wasm-opt" "$tools/bin/wasm-opt"
+
+if [ ! -d "$root/end2end/node_modules/@playwright/test" ]; then
+  log "installing end2end npm packages (no browser download: Debian's Chromium is used)"
+  (cd "$root/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent)
+fi
+
+log "ready: $(cargo --version), cargo-leptos $(cargo-leptos --version | awk '{print $2}'), wasm-bindgen $WASM_BINDGEN_VERSION"

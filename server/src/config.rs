@@ -1,0 +1,205 @@
+//! Configuration from defaults, an optional TOML file (`PORTAL_CONFIG_FILE`) and `PORTAL_*` environment
+//! variables, in that order. Secrets are wrapped so they never reach a log line.
+
+use serde::Deserialize;
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// Development-only secret values; production refuses to start with them.
+const DEV_SESSION_SECRET: &str = "development-only-session-secret-not-for-production";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+/// A value that must not be printed: `Debug` shows only that it is set.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub mode: Mode,
+    pub listen_addr: SocketAddr,
+    /// `sqlite://…` (embedded default) or `postgres://…`.
+    pub database_url: String,
+    /// Where the SQLite file and uploaded documents live.
+    pub data_dir: PathBuf,
+    /// Signs session tokens.
+    pub session_secret: Secret,
+    /// Per-IP request budget: a burst, refilled at one request per `rate_limit_refill_ms`.
+    pub rate_limit_burst: u32,
+    pub rate_limit_refill_ms: u64,
+    /// Set `Secure` on cookies (on by default outside development).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Development,
+            listen_addr: "127.0.0.1:3000".parse().expect("valid literal address"),
+            database_url: "sqlite://data/portal.db".into(),
+            data_dir: PathBuf::from("data"),
+            session_secret: Secret::new(DEV_SESSION_SECRET),
+            rate_limit_burst: 120,
+            rate_limit_refill_ms: 100,
+            secure_cookies: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    File { path: String, source: std::io::Error },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error("refusing to start in production mode: {0}")]
+    UnsafeForProduction(String),
+}
+
+impl Config {
+    /// Loads from the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::from_sources(|name| std::env::var(name).ok())
+    }
+
+    /// Loads with `var` as the environment, so that tests need not touch the process environment.
+    pub fn from_sources(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = var("PORTAL_CONFIG_FILE") {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::File { path, source })?;
+            table = text.parse().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        }
+        let overrides = [
+            ("PORTAL_MODE", "mode", false),
+            ("PORTAL_LISTEN_ADDR", "listen_addr", false),
+            ("DATABASE_URL", "database_url", false),
+            ("PORTAL_DATABASE_URL", "database_url", false),
+            ("PORTAL_DATA_DIR", "data_dir", false),
+            ("PORTAL_SESSION_SECRET", "session_secret", false),
+            ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
+            ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
+            ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
+        ];
+        for (env_name, key, typed) in overrides {
+            if let Some(raw) = var(env_name) {
+                let value = if typed {
+                    typed_value(&raw).ok_or_else(|| ConfigError::Invalid(format!("{env_name} has an invalid value")))?
+                } else {
+                    toml::Value::String(raw)
+                };
+                table.insert(key.into(), value);
+            }
+        }
+        let secure_cookies_set = table.contains_key("secure_cookies");
+        let mut config: Config =
+            table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        if !secure_cookies_set {
+            config.secure_cookies = config.mode == Mode::Production;
+        }
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.rate_limit_burst == 0 || self.rate_limit_refill_ms == 0 {
+            return Err(ConfigError::Invalid("rate limits must be positive".into()));
+        }
+        if self.mode == Mode::Production {
+            let secret = self.session_secret.expose();
+            if secret == DEV_SESSION_SECRET || secret.len() < 32 {
+                return Err(ConfigError::UnsafeForProduction(
+                    "PORTAL_SESSION_SECRET must be set to a random value of at least 32 characters".into(),
+                ));
+            }
+            if !self.secure_cookies {
+                return Err(ConfigError::UnsafeForProduction("cookies must be Secure in production".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A number or a boolean written in an environment variable.
+fn typed_value(raw: &str) -> Option<toml::Value> {
+    let raw = raw.trim();
+    raw.parse::<i64>()
+        .map(toml::Value::Integer)
+        .or_else(|_| raw.parse::<bool>().map(toml::Value::Boolean))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_sources(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_a_safe_development_setup() {
+        let config = load(&[]).unwrap();
+        assert_eq!(config.mode, Mode::Development);
+        assert!(config.database_url.starts_with("sqlite://"));
+        assert_eq!(config.listen_addr.to_string(), "127.0.0.1:3000");
+        assert!(!config.secure_cookies);
+    }
+
+    #[test]
+    fn environment_overrides_defaults() {
+        let config = load(&[
+            ("DATABASE_URL", "postgres://localhost/portal"),
+            ("PORTAL_RATE_LIMIT_BURST", "5"),
+            ("PORTAL_LISTEN_ADDR", "0.0.0.0:8080"),
+        ])
+        .unwrap();
+        assert_eq!(config.database_url, "postgres://localhost/portal");
+        assert_eq!(config.rate_limit_burst, 5);
+        assert_eq!(config.listen_addr.port(), 8080);
+    }
+
+    #[test]
+    fn production_refuses_development_secrets() {
+        let err = load(&[("PORTAL_MODE", "production")]).unwrap_err();
+        assert!(matches!(err, ConfigError::UnsafeForProduction(_)));
+        let ok = load(&[("PORTAL_MODE", "production"), ("PORTAL_SESSION_SECRET", &"k".repeat(40))]).unwrap();
+        assert!(ok.secure_cookies, "production turns Secure cookies on by default");
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let config = load(&[("PORTAL_SESSION_SECRET", "super-secret-value-1234567890")]).unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("super-secret-value"));
+        assert!(printed.contains("Secret(***)"));
+    }
+
+    #[test]
+    fn a_bad_number_is_reported_by_name() {
+        let err = load(&[("PORTAL_RATE_LIMIT_BURST", "lots")]).unwrap_err();
+        assert!(err.to_string().contains("PORTAL_RATE_LIMIT_BURST"));
+    }
+}

@@ -1,0 +1,7 @@
+//! The portal's server: configuration, start-up, HTTP plumbing and the storage back ends.
+
+pub mod config;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,46 @@
+//! `server` starts the portal. Configuration comes from `PORTAL_*` variables (see README.md); the Leptos
+//! site settings come from the workspace Cargo.toml or the `LEPTOS_*` variables cargo-leptos sets.
+
+use anyhow::Context;
+use server::{config::Config, startup::Application, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::load()?;
+    telemetry::init(config.mode);
+    let leptos_options = leptos::prelude::get_configuration(None)
+        .context("reading the Leptos site configuration")?
+        .leptos_options;
+    tracing::info!(mode = ?config.mode, database = %database_kind(&config.database_url), "starting");
+
+    let app = Application::build(config, leptos_options).await?;
+    tracing::info!("serving on http://{}", app.local_addr());
+    app.run_until(shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// The URL may carry a password: log only which engine it names.
+fn database_kind(url: &str) -> &str {
+    url.split(':').next().unwrap_or("unknown")
+}
+
+/// Ctrl-C in a terminal, SIGTERM from a service manager.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}

@@ -1,0 +1,86 @@
+//! Builds the application from its configuration and serves it until told to stop.
+
+use crate::{
+    config::Config,
+    store,
+    web::{health, preferences, rate_limit, security, static_pages},
+};
+use app::{
+    services::Services,
+    shell::{shell, App},
+    store::Store,
+};
+use axum::{
+    extract::FromRef,
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::{future::Future, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    store: Arc<dyn Store>,
+}
+
+impl Application {
+    /// Opens the database (migrating and seeding it) and binds the listening socket. Port 0 picks a free
+    /// port, which the integration tests use.
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let store = store::open(&config.database_url).await?;
+        let listener = TcpListener::bind(config.listen_addr).await?;
+        let state = AppState { leptos_options, store: store.clone(), config: Arc::new(config) };
+        Ok(Self { listener, router: router(state), store })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, lets requests in flight finish, then closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        self.store.close().await;
+        served
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let services = Services { store: state.store.clone() };
+    let provide_services = move || provide_context(services.clone());
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/preferences/elder-mode", post(preferences::set_elder_mode))
+        .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
+        .layer(middleware::from_fn(security::same_origin_posts))
+        .layer(rate_limit::per_ip_layer(&state.config))
+        .layer(middleware::from_fn(security::headers))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

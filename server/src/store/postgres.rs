@@ -1,0 +1,105 @@
+//! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
+//! dialect ($n placeholders).
+
+use super::query_error;
+use app::domain::region::{County, Hotline, Township};
+use app::store::{Store, StoreError};
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(query_error)?;
+        Ok(())
+    }
+
+    async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        for county in counties {
+            sqlx::query("INSERT INTO counties (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
+                .bind(&county.code)
+                .bind(&county.name)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+        }
+        let mut added = 0;
+        for township in townships {
+            added += sqlx::query(
+                "INSERT INTO townships (code, name, county_code) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&township.code)
+            .bind(&township.name)
+            .bind(&township.county_code)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(query_error)?;
+        Ok(added)
+    }
+
+    async fn counties(&self) -> Result<Vec<County>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM counties ORDER BY code")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(rows.into_iter().map(|(code, name)| County { code, name }).collect())
+    }
+
+    async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT code, name, county_code FROM townships WHERE county_code = $1 ORDER BY code")
+                .bind(county_code)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+        Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
+    }
+
+    async fn township_count(&self) -> Result<u64, StoreError> {
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM townships")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(count as u64)
+    }
+
+    async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT label, number FROM hotlines
+             ORDER BY county_code IS NOT NULL, county_code, sort_order, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(rows.into_iter().map(|(label, number)| Hotline { label, number }).collect())
+    }
+}

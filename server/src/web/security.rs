@@ -1,0 +1,104 @@
+//! Response headers that every page gets, cache rules per kind of resource, and the refusal of form posts
+//! that come from another site.
+
+use super::static_pages::cross_site_refused;
+use app::shell::content_security_policy;
+use axum::{
+    extract::Request,
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method},
+    middleware::Next,
+    response::Response,
+};
+
+pub async fn headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    // Leptos pages set their own policy carrying the request's script nonce; everything else gets it bare.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(policy) = HeaderValue::from_str(&content_security_policy(None)) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    let fixed: [(HeaderName, &'static str); 4] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("permissions-policy"), "geolocation=(), microphone=(), interest-cohort=()"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_rule(&path)));
+    }
+    response
+}
+
+/// `/pkg` holds the stylesheet and the wasm bundle, rebuilt at each release: cached for an hour and then
+/// revalidated (ServeDir answers with Last-Modified). Other static files change rarely. Pages are
+/// dynamic and may carry personal data: never stored by shared caches.
+fn cache_rule(path: &str) -> &'static str {
+    const STATIC_EXTENSIONS: [&str; 6] = [".svg", ".ico", ".png", ".txt", ".webmanifest", ".woff2"];
+    if path.starts_with("/pkg/") {
+        "public, max-age=3600"
+    } else if STATIC_EXTENSIONS.iter().any(|ext| path.ends_with(ext)) {
+        "public, max-age=86400"
+    } else {
+        "private, no-cache"
+    }
+}
+
+/// Refuses state-changing requests sent by another site's page (cross-site request forgery). Browsers
+/// send `Sec-Fetch-Site` or `Origin` with every form post; requests with neither (scripts, old
+/// browsers) carry no cookies of a victim's browsing and are let through.
+pub async fn same_origin_posts(request: Request, next: Next) -> Response {
+    if !is_safe_method(request.method()) && is_cross_site(request.headers()) {
+        tracing::info!(path = %request.uri().path(), "refused a cross-site form post");
+        return cross_site_refused();
+    }
+    next.run(request).await
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("null");
+    origin_host != host
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn same_site_posts_pass_and_cross_site_posts_do_not() {
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(&headers(&[("origin", "http://portal.example"), ("host", "portal.example")])));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "portal.example")])));
+        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "portal.example")])));
+        assert!(!is_cross_site(&headers(&[])));
+    }
+
+    #[test]
+    fn pages_are_not_cached_by_shared_caches() {
+        assert_eq!(cache_rule("/status"), "private, no-cache");
+        assert_eq!(cache_rule("/pkg/portal.css"), "public, max-age=3600");
+        assert_eq!(cache_rule("/favicon.svg"), "public, max-age=86400");
+    }
+}

@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests: a real server on a random port with a fresh database.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use leptos::prelude::LeptosOptions;
+use server::{config::Config, startup::Application};
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    sync::atomic::{AtomicU32, Ordering},
+};
+use tokio::sync::oneshot;
+
+/// A fresh empty database for one test. PostgreSQL when `TEST_DATABASE_URL` is set and `postgres` is
+/// asked for; SQLite in a temporary folder otherwise.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn sqlite_database() -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    TestDatabase { url, _dir: Some(dir) }
+}
+
+/// `None` when no PostgreSQL server was given to the tests.
+pub async fn postgres_database() -> Option<TestDatabase> {
+    use sqlx::Connection;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
+    let name = format!("portal_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("TEST_DATABASE_URL must be reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    Some(TestDatabase { url: url.to_string(), _dir: None })
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    finished: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _database: Option<TestDatabase>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request reaches the server")
+    }
+
+    pub async fn page(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// A form post as a browser on this site sends it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// Stops the server as Ctrl-C would and waits until it has finished.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(finished) = self.finished.take() {
+            finished.await.expect("server task").expect("server stops cleanly");
+        }
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        listen_addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: database_url.to_string(),
+        ..Config::default()
+    }
+}
+
+fn leptos_options() -> LeptosOptions {
+    let site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    LeptosOptions::builder().output_name("portal").site_root(site_root.display().to_string()).build()
+}
+
+/// Starts the real server on a random port with a fresh SQLite database.
+pub async fn spawn_app() -> TestApp {
+    let database = sqlite_database();
+    let config = test_config(&database.url);
+    spawn_with(config, Some(database)).await
+}
+
+pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestApp {
+    let app = Application::build(config, leptos_options()).await.expect("application starts");
+    let addr = app.local_addr();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let finished = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp { addr, client, stop: Some(stop), finished: Some(finished), _database: database }
+}

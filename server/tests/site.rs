@@ -1,0 +1,173 @@
+//! The site shell over real HTTP: pages, headers, preferences, protections and health endpoints.
+
+mod common;
+
+use common::{spawn_app, spawn_with, test_config};
+use reqwest::{header, StatusCode};
+
+#[tokio::test]
+async fn home_page_is_served_in_chinese_with_navigation_and_hotlines() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"<html lang="zh-CN""#));
+    assert!(html.contains("张掖市社会救助服务平台"));
+    for label in ["申请救助", "进度查询", "公示公告", "政策指南", "举报监督"] {
+        assert!(html.contains(label), "navigation has {label}");
+    }
+    assert!(html.contains(r#"href="tel:12345""#), "footer has a tap-to-call city hotline");
+    assert!(html.contains("6 个县区、78 个乡镇"), "coverage comes from the seeded table");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_page_without_interactive_widgets_loads_no_script() {
+    let app = spawn_app().await;
+    let (_, html) = app.page("/").await;
+    assert!(!html.contains("<script src") && !html.contains("/pkg/portal.js"), "no script file");
+    assert!(!html.contains(".wasm") && !html.contains("modulepreload"), "no wasm");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn areas_not_yet_open_say_so_plainly() {
+    let app = spawn_app().await;
+    for path in ["/apply", "/status", "/notices", "/guide", "/report"] {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains("网上服务尚未开通"), "{path} says it is not open");
+        assert!(!html.contains("<form method=\"post\" action=\"/api"), "{path} offers no dead form");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_address_gets_a_chinese_404_page() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("页面不存在"));
+    assert!(html.contains("tel:12345"), "the footer is there on the error page too");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn security_and_cache_headers_are_set() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let headers = response.headers().clone();
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"));
+    let html = response.text().await.unwrap();
+    let nonce = html.split("nonce=\"").nth(1).map(|rest| &rest[..rest.find('"').unwrap()]);
+    if let Some(nonce) = nonce {
+        assert!(csp.contains(&format!("'nonce-{nonce}'")), "inline bootstrap scripts are allowed by nonce");
+    }
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_slow_links() {
+    let app = spawn_app().await;
+    for encoding in ["gzip", "br"] {
+        let response = app
+            .client
+            .get(app.url("/"))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn elder_mode_is_switched_by_a_plain_form_post_and_remembered() {
+    let app = spawn_app().await;
+    let response = app.post_form("/preferences/elder-mode", &[("enabled", "1"), ("back", "/guide")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/guide");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("elder_mode=1") && cookie.contains("HttpOnly") && cookie.contains("Max-Age="));
+
+    let (_, html) = app.page("/guide").await;
+    assert!(html.contains(r#"class="elder""#), "the client's cookie turns on large text");
+
+    app.post_form("/preferences/elder-mode", &[("enabled", "0"), ("back", "/")]).await;
+    let (_, html) = app.page("/").await;
+    assert!(!html.contains(r#"class="elder""#));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_preference_form_never_redirects_off_site() {
+    let app = spawn_app().await;
+    let response =
+        app.post_form("/preferences/elder-mode", &[("enabled", "1"), ("back", "https://evil.example/")]).await;
+    assert_eq!(response.headers()[header::LOCATION], "/");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/preferences/elder-mode"))
+        .header("origin", "https://evil.example")
+        .form(&[("enabled", "1"), ("back", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    assert!(response.text().await.unwrap().contains("只接受从本站页面提交的表单"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn too_many_requests_get_a_friendly_chinese_page() {
+    let database = common::sqlite_database();
+    let config = server::config::Config {
+        rate_limit_burst: 3,
+        rate_limit_refill_ms: 60_000,
+        ..test_config(&database.url)
+    };
+    let app = spawn_with(config, Some(database)).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    }
+    let limited = app.post_form("/preferences/elder-mode", &[("enabled", "1")]).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers().contains_key(header::RETRY_AFTER));
+    assert!(limited.text().await.unwrap().contains("操作太频繁"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn_app().await;
+    let (status, body) = app.page("/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    let (status, body) = app.page("/readyz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ready"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn data_survives_a_clean_restart() {
+    let database = common::sqlite_database();
+    let app = spawn_with(test_config(&database.url), None).await;
+    app.post_form("/preferences/elder-mode", &[("enabled", "1")]).await;
+    app.stop().await;
+    let again = spawn_with(test_config(&database.url), Some(database)).await;
+    let (status, html) = again.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("78 个乡镇"));
+    again.stop().await;
+}

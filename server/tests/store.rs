@@ -1,0 +1,59 @@
+//! One suite for every storage back end: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod common;
+
+use app::store::Store;
+use std::sync::Arc;
+
+async fn backends() -> Vec<(&'static str, Arc<dyn Store>, common::TestDatabase)> {
+    let mut stores = Vec::new();
+    let sqlite = common::sqlite_database();
+    stores.push(("sqlite", server::store::open(&sqlite.url).await.expect("sqlite opens"), sqlite));
+    match common::postgres_database().await {
+        Some(pg) => stores.push(("postgres", server::store::open(&pg.url).await.expect("postgres opens"), pg)),
+        None => eprintln!("TEST_DATABASE_URL not set: PostgreSQL part of the store suite not run"),
+    }
+    stores
+}
+
+#[tokio::test]
+async fn a_new_database_is_migrated_and_seeded_with_the_official_divisions() {
+    for (backend, store, _db) in backends().await {
+        store.ping().await.unwrap();
+        let counties = store.counties().await.unwrap();
+        assert_eq!(counties.len(), 6, "{backend}");
+        assert_eq!(counties[0].name, "甘州区", "{backend}");
+        assert_eq!(store.township_count().await.unwrap(), 78, "{backend}");
+        let ganzhou = store.townships_in("620702").await.unwrap();
+        assert!(ganzhou.iter().all(|t| t.county_code == "620702"), "{backend}");
+        assert!(ganzhou.iter().any(|t| t.name == "东街街道"), "{backend}");
+        assert!(store.townships_in("999999").await.unwrap().is_empty(), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn seeding_again_adds_nothing_and_keeps_the_data() {
+    for (backend, store, db) in backends().await {
+        let (counties, townships) = server::store::seed::zhangye_divisions().unwrap();
+        assert_eq!(store.seed_divisions(&counties, &townships).await.unwrap(), 0, "{backend}");
+        store.close().await;
+        // Reopening the same database (a restart) migrates nothing new and keeps every row.
+        let reopened = server::store::open(&db.url).await.unwrap();
+        assert_eq!(reopened.township_count().await.unwrap(), 78, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn the_city_hotline_comes_first() {
+    for (backend, store, _db) in backends().await {
+        let hotlines = store.hotlines().await.unwrap();
+        assert_eq!(hotlines[0].number, "12345", "{backend}");
+        assert_eq!(hotlines[0].tel_href(), "tel:12345", "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_database_scheme_is_refused_with_a_clear_error() {
+    let err = server::store::open("mysql://localhost/portal").await.err().expect("refused");
+    assert!(err.to_string().contains("sqlite:// or postgres://"));
+}
