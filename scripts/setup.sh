@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything the portal needs to build, run and test. Idempotent: a second run only checks.
 #
-# Toolchain choice: cargo-leptos 0.3.11 needs rustc >= 1.96 and the wasm32 standard library. On machines
-# where rustup's servers answer and its default toolchain is new enough we use rustup; otherwise Debian's
-# rustc-web 1.96 builds both halves and compiles the wasm std from source (-Zbuild-std). See
-# docs/TOOLCHAIN notes in README.md.
+# Toolchain: Debian's rustc-web 1.96 builds both halves (server and wasm) and compiles the wasm32
+# standard library from source (-Zbuild-std), so nothing depends on rustup's download servers, and
+# cargo-leptos 0.3.11 gets the rustc >= 1.96 it needs. See "Toolchain" in README.md.
+#
+# The tools live per machine (not per clone) so that a fresh clone reuses them: PORTAL_TOOLS_DIR,
+# by default ~/.cache/zhangye-portal/tools.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="$root/.tools"
+source "$root/scripts/env.sh"
 mkdir -p "$tools/bin"
 
 CARGO_LEPTOS_VERSION=0.3.11
@@ -39,8 +41,6 @@ fi
 for t in cargo rustc rustdoc cargo-clippy clippy-driver cargo-fmt rustfmt; do
   ln -sf "/usr/bin/$t" "$tools/bin/$t"
 done
-export PATH="$tools/bin:$PATH"
-export RUSTC_BOOTSTRAP=1
 
 if ! "$tools/bin/cargo-leptos" --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (debug build: minutes instead of an hour of fat LTO)"

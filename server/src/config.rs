@@ -104,7 +104,8 @@ impl Config {
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {
                 let value = if typed {
-                    typed_value(&raw).ok_or_else(|| ConfigError::Invalid(format!("{env_name} has an invalid value")))?
+                    typed_value(&raw)
+                        .ok_or_else(|| ConfigError::Invalid(format!("{env_name} has an invalid value")))?
                 } else {
                     toml::Value::String(raw)
                 };
@@ -155,7 +156,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_sources(|name| vars.get(name).cloned())
     }
 

@@ -74,13 +74,8 @@ async fn security_and_cache_headers_are_set() {
 async fn pages_are_compressed_for_slow_links() {
     let app = spawn_app().await;
     for encoding in ["gzip", "br"] {
-        let response = app
-            .client
-            .get(app.url("/"))
-            .header(header::ACCEPT_ENCODING, encoding)
-            .send()
-            .await
-            .unwrap();
+        let response =
+            app.client.get(app.url("/")).header(header::ACCEPT_ENCODING, encoding).send().await.unwrap();
         assert_eq!(response.headers()[header::CONTENT_ENCODING], encoding);
     }
     app.stop().await;
@@ -107,8 +102,9 @@ async fn elder_mode_is_switched_by_a_plain_form_post_and_remembered() {
 #[tokio::test]
 async fn the_preference_form_never_redirects_off_site() {
     let app = spawn_app().await;
-    let response =
-        app.post_form("/preferences/elder-mode", &[("enabled", "1"), ("back", "https://evil.example/")]).await;
+    let response = app
+        .post_form("/preferences/elder-mode", &[("enabled", "1"), ("back", "https://evil.example/")])
+        .await;
     assert_eq!(response.headers()[header::LOCATION], "/");
     app.stop().await;
 }

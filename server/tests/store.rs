@@ -10,7 +10,9 @@ async fn backends() -> Vec<(&'static str, Arc<dyn Store>, common::TestDatabase)>
     let sqlite = common::sqlite_database();
     stores.push(("sqlite", server::store::open(&sqlite.url).await.expect("sqlite opens"), sqlite));
     match common::postgres_database().await {
-        Some(pg) => stores.push(("postgres", server::store::open(&pg.url).await.expect("postgres opens"), pg)),
+        Some(pg) => {
+            stores.push(("postgres", server::store::open(&pg.url).await.expect("postgres opens"), pg))
+        }
         None => eprintln!("TEST_DATABASE_URL not set: PostgreSQL part of the store suite not run"),
     }
     stores

@@ -1,4 +1,6 @@
 //! Pure domain rules: no I/O, no framework types. Shared by the server and the browser.
 
+pub mod id_number;
+pub mod masking;
 pub mod preferences;
 pub mod region;

@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn township_code_must_extend_its_county_code() {
-        let ok = Township { code: "620702001".into(), name: "东街街道".into(), county_code: "620702".into() };
+        let ok =
+            Township { code: "620702001".into(), name: "东街街道".into(), county_code: "620702".into() };
         assert_eq!(ok.check(), Ok(()));
         let wrong = Township { county_code: "620721".into(), ..ok.clone() };
         assert!(matches!(wrong.check(), Err(DivisionCodeError::WrongCounty { .. })));

@@ -18,9 +18,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else if url.starts_with("sqlite:") {
         Arc::new(SqliteStore::connect(url).await?)
     } else {
-        return Err(StoreError::Unavailable(
-            "DATABASE_URL must start with sqlite:// or postgres://".into(),
-        ));
+        return Err(StoreError::Unavailable("DATABASE_URL must start with sqlite:// or postgres://".into()));
     };
     let (counties, townships) = seed::zhangye_divisions()?;
     let added = store.seed_divisions(&counties, &townships).await?;

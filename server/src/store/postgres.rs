@@ -75,12 +75,13 @@ impl Store for PostgresStore {
     }
 
     async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT code, name, county_code FROM townships WHERE county_code = $1 ORDER BY code")
-                .bind(county_code)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error)?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT code, name, county_code FROM townships WHERE county_code = $1 ORDER BY code",
+        )
+        .bind(county_code)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
     }
 

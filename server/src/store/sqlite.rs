@@ -5,7 +5,9 @@ use super::{ensure_parent_dir, query_error};
 use app::domain::region::{County, Hotline, Township};
 use app::store::{Store, StoreError};
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::{str::FromStr, time::Duration};
 
 pub struct SqliteStore {
@@ -84,12 +86,13 @@ impl Store for SqliteStore {
     }
 
     async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT code, name, county_code FROM townships WHERE county_code = ? ORDER BY code")
-                .bind(county_code)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error)?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT code, name, county_code FROM townships WHERE county_code = ? ORDER BY code",
+        )
+        .bind(county_code)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
     }
 

@@ -15,9 +15,7 @@ fn page(title: &str, message: &str) -> String {
 pub fn html_response(status: StatusCode, title: &str, message: &str) -> Response<Body> {
     let mut response = Response::new(Body::from(page(title, message)));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -26,7 +24,9 @@ pub fn too_many_requests(wait_seconds: u64) -> Response<Body> {
     let mut response = html_response(
         StatusCode::TOO_MANY_REQUESTS,
         "操作太频繁",
-        &format!("您的操作太频繁了，请等 {wait_seconds} 秒后再试。您已填写的内容不会丢失，请返回上一页重新提交。"),
+        &format!(
+            "您的操作太频繁了，请等 {wait_seconds} 秒后再试。您已填写的内容不会丢失，请返回上一页重新提交。"
+        ),
     );
     if let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -30,7 +30,8 @@ pub async fn postgres_database() -> Option<TestDatabase> {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let admin_url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())?;
     let name = format!("portal_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-    let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("TEST_DATABASE_URL must be reachable");
+    let mut admin =
+        sqlx::PgConnection::connect(&admin_url).await.expect("TEST_DATABASE_URL must be reachable");
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
     let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
     url.set_path(&name);
