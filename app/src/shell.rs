@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    home,
+    apply, home,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
 };
@@ -107,7 +107,7 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/apply") view=|| view! { <PendingAreaPage area=&pending::APPLY/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=|| view! { <PendingAreaPage area=&pending::GUIDE/> } ssr=SsrMode::Async/>

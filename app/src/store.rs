@@ -1,6 +1,7 @@
 //! The storage interface. The server crate implements it for SQLite (the embedded default) and PostgreSQL;
 //! server functions only ever see this trait.
 
+use crate::domain::eligibility::LocalStandards;
 use crate::domain::region::{County, Hotline, Township};
 use async_trait::async_trait;
 
@@ -34,4 +35,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The hotlines in display order: the city line first, then the counties'.
     async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError>;
+
+    /// Inserts default local standards for counties that have none; rows already there (possibly edited
+    /// by an administrator) are kept. Returns how many were added.
+    async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError>;
+
+    /// The local standards of one county, with the county's name.
+    async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError>;
 }

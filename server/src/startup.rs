@@ -64,6 +64,12 @@ impl Application {
     }
 }
 
+/// Logs the method and path only: query strings can carry what people typed (self-check answers,
+/// reference numbers), and logs must not.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
 fn router(state: AppState) -> Router {
     let services = Services { store: state.store.clone() };
     let provide_services = move || provide_context(services.clone());
@@ -81,6 +87,6 @@ fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -59,3 +59,20 @@ async fn an_unknown_database_scheme_is_refused_with_a_clear_error() {
     let err = server::store::open("mysql://localhost/portal").await.err().expect("refused");
     assert!(err.to_string().contains("sqlite:// or postgres://"));
 }
+
+#[tokio::test]
+async fn every_county_starts_with_unconfirmed_default_standards() {
+    for (backend, store, _db) in backends().await {
+        let standards = store.local_standards("620702").await.unwrap().expect("seeded");
+        assert_eq!(standards.county_name, "甘州区", "{backend}");
+        assert!(!standards.confirmed, "{backend}: defaults are not confirmed");
+        assert!(standards.dibao_rural_monthly > 0, "{backend}");
+        assert!(store.local_standards("999999").await.unwrap().is_none(), "{backend}");
+        let defaults = server::store::seed::default_standards().unwrap();
+        assert_eq!(
+            store.seed_standards(&defaults).await.unwrap(),
+            0,
+            "{backend}: seeding twice adds nothing"
+        );
+    }
+}

@@ -10,10 +10,6 @@ pub struct PendingArea {
     pub offline: &'static str,
 }
 
-pub const APPLY: PendingArea = PendingArea {
-    title: "申请救助",
-    offline: "目前请本人或委托村（社区）协理员，到户籍所在地乡镇人民政府（街道办事处）提出申请，携带身份证、户口簿和能说明家庭困难情况的材料。",
-};
 pub const STATUS: PendingArea = PendingArea {
     title: "进度查询",
     offline: "目前请向受理申请的乡镇人民政府（街道办事处）询问办理进度。",

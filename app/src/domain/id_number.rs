@@ -56,7 +56,7 @@ impl IdNumber {
             return Err(IdNumberError::WrongLength(count));
         }
         let (body, last) = normalised.split_at(17);
-        if !body.bytes().all(|b| b.is_ascii_digit()) || !matches!(last, "0"..="9" | "X") {
+        if !body.bytes().all(|b| b.is_ascii_digit()) || !matches!(last.as_bytes(), [b'0'..=b'9' | b'X']) {
             return Err(IdNumberError::BadCharacter);
         }
         if !PROVINCE_PREFIXES.contains(&&body[..2]) || &body[2..6] == "0000" {

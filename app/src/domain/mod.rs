@@ -1,5 +1,7 @@
 //! Pure domain rules: no I/O, no framework types. Shared by the server and the browser.
 
+pub mod assistance;
+pub mod eligibility;
 pub mod id_number;
 pub mod masking;
 pub mod preferences;

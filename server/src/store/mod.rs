@@ -8,6 +8,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+use app::domain::eligibility::LocalStandards;
 use app::store::{Store, StoreError};
 use std::{path::Path, sync::Arc};
 
@@ -24,6 +25,13 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     let added = store.seed_divisions(&counties, &townships).await?;
     if added > 0 {
         tracing::info!(added, "seeded township reference data");
+    }
+    let added = store.seed_standards(&seed::default_standards()?).await?;
+    if added > 0 {
+        tracing::warn!(
+            added,
+            "seeded unconfirmed default local standards: an administrator must confirm them"
+        );
     }
     Ok(store)
 }
@@ -43,5 +51,23 @@ fn query_error(e: sqlx::Error) -> StoreError {
             StoreError::Unavailable(e.to_string())
         }
         other => StoreError::Query(other.to_string()),
+    }
+}
+
+/// A `local_standards` row joined with the county name, in the column order both back ends select.
+type StandardsRow = (String, String, i32, i32, i32, i32, i32, bool);
+
+fn standards_from_row(row: StandardsRow) -> LocalStandards {
+    let (county_code, county_name, urban, rural, income_urban, income_rural, share, confirmed) = row;
+    let amount = |v: i32| u32::try_from(v).unwrap_or(0);
+    LocalStandards {
+        county_code,
+        county_name,
+        dibao_urban_monthly: amount(urban),
+        dibao_rural_monthly: amount(rural),
+        disposable_income_urban_yearly: amount(income_urban),
+        disposable_income_rural_yearly: amount(income_rural),
+        rigid_spending_share_percent: amount(share),
+        confirmed,
     }
 }

@@ -1,9 +1,12 @@
 //! Reference data compiled into the binary: the official list of Zhangye's county- and township-level units.
 
+use app::domain::eligibility::LocalStandards;
 use app::domain::region::{County, Township};
 use app::store::StoreError;
 
 const TOWNSHIPS_CSV: &str = include_str!("../../seed/zhangye-townships.csv");
+/// Placeholder figures for a first start, stored unconfirmed until an administrator enters the real ones.
+const STANDARDS_CSV: &str = include_str!("../../seed/local-standards-defaults.csv");
 
 /// Parses the embedded list into counties (in first-seen order) and townships, checking every code.
 pub fn zhangye_divisions() -> Result<(Vec<County>, Vec<Township>), StoreError> {
@@ -33,6 +36,36 @@ fn parse_divisions(csv_text: &str) -> Result<(Vec<County>, Vec<Township>), Store
     Ok((counties, townships))
 }
 
+#[derive(serde::Deserialize)]
+struct StandardsSeedRow {
+    county_code: String,
+    dibao_urban_monthly: u32,
+    dibao_rural_monthly: u32,
+    disposable_income_urban_yearly: u32,
+    disposable_income_rural_yearly: u32,
+    rigid_spending_share_percent: u32,
+}
+
+/// The default local standards, one row per county, unconfirmed.
+pub fn default_standards() -> Result<Vec<LocalStandards>, StoreError> {
+    csv::Reader::from_reader(STANDARDS_CSV.as_bytes())
+        .deserialize::<StandardsSeedRow>()
+        .map(|row| {
+            let row = row.map_err(|e| StoreError::InvalidData(format!("local standards defaults: {e}")))?;
+            Ok(LocalStandards {
+                county_code: row.county_code,
+                county_name: String::new(),
+                dibao_urban_monthly: row.dibao_urban_monthly,
+                dibao_rural_monthly: row.dibao_rural_monthly,
+                disposable_income_urban_yearly: row.disposable_income_urban_yearly,
+                disposable_income_rural_yearly: row.disposable_income_rural_yearly,
+                rigid_spending_share_percent: row.rigid_spending_share_percent,
+                confirmed: false,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +80,16 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), 78, "township codes are unique");
+    }
+
+    #[test]
+    fn every_county_has_default_standards() {
+        let (counties, _) = zhangye_divisions().unwrap();
+        let defaults = default_standards().unwrap();
+        for county in &counties {
+            assert!(defaults.iter().any(|s| s.county_code == county.code), "{}", county.name);
+        }
+        assert!(defaults.iter().all(|s| !s.confirmed && s.dibao_urban_monthly > 0));
     }
 
     #[test]

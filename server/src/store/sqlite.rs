@@ -1,7 +1,8 @@
 //! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
 //! acknowledged write survives a crash or power cut.
 
-use super::{ensure_parent_dir, query_error};
+use super::{ensure_parent_dir, query_error, standards_from_row, StandardsRow};
+use app::domain::eligibility::LocalStandards;
 use app::domain::region::{County, Hotline, Township};
 use app::store::{Store, StoreError};
 use async_trait::async_trait;
@@ -113,5 +114,45 @@ impl Store for SqliteStore {
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(|(label, number)| Hotline { label, number }).collect())
+    }
+
+    async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut added = 0;
+        for s in defaults {
+            added += sqlx::query(
+                "INSERT INTO local_standards (county_code, dibao_urban_monthly, dibao_rural_monthly,
+                     disposable_income_urban_yearly, disposable_income_rural_yearly,
+                     rigid_spending_share_percent, confirmed)
+                 VALUES (?, ?, ?, ?, ?, ?, FALSE) ON CONFLICT (county_code) DO NOTHING",
+            )
+            .bind(&s.county_code)
+            .bind(s.dibao_urban_monthly as i32)
+            .bind(s.dibao_rural_monthly as i32)
+            .bind(s.disposable_income_urban_yearly as i32)
+            .bind(s.disposable_income_rural_yearly as i32)
+            .bind(s.rigid_spending_share_percent as i32)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(query_error)?;
+        Ok(added)
+    }
+
+    async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError> {
+        let row: Option<StandardsRow> = sqlx::query_as(
+            "SELECT s.county_code, c.name, s.dibao_urban_monthly, s.dibao_rural_monthly,
+                    s.disposable_income_urban_yearly, s.disposable_income_rural_yearly,
+                    s.rigid_spending_share_percent, s.confirmed
+             FROM local_standards s JOIN counties c ON c.code = s.county_code
+             WHERE s.county_code = ?",
+        )
+        .bind(county_code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(row.map(standards_from_row))
     }
 }
