@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    apply, home,
+    apply, guide, home,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
 };
@@ -110,7 +110,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/guide") view=|| view! { <PendingAreaPage area=&pending::GUIDE/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
+                    <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=|| view! { <PendingAreaPage area=&pending::REPORT/> } ssr=SsrMode::Async/>
                 </Routes>
             </main>

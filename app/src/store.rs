@@ -2,6 +2,7 @@
 //! server functions only ever see this trait.
 
 use crate::domain::eligibility::LocalStandards;
+use crate::domain::guide::GuidePage;
 use crate::domain::region::{County, Hotline, Township};
 use async_trait::async_trait;
 
@@ -42,4 +43,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The local standards of one county, with the county's name.
     async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError>;
+
+    /// Inserts the guide pages whose slug is not there yet; pages already there are kept as edited.
+    async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError>;
+
+    /// All guide pages in reading order.
+    async fn guide_pages(&self) -> Result<Vec<GuidePage>, StoreError>;
+
+    async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError>;
 }

@@ -76,3 +76,21 @@ async fn every_county_starts_with_unconfirmed_default_standards() {
         );
     }
 }
+
+#[tokio::test]
+async fn guide_pages_are_seeded_once_in_reading_order() {
+    for (backend, store, _db) in backends().await {
+        let pages = store.guide_pages().await.unwrap();
+        assert_eq!(pages.len(), 12, "{backend}");
+        assert_eq!(pages[0].slug, "process", "{backend}");
+        let dibao = store.guide_page("dibao").await.unwrap().expect("seeded");
+        assert!(dibao.body_markdown.contains("## 谁可以申请"), "{backend}");
+        assert!(store.guide_page("nothing").await.unwrap().is_none(), "{backend}");
+        let seed = server::store::seed::guide_pages().unwrap();
+        assert_eq!(
+            store.seed_guide(&seed).await.unwrap(),
+            0,
+            "{backend}: an edited page is never overwritten"
+        );
+    }
+}

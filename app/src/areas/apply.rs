@@ -203,7 +203,13 @@ fn SelfCheckResult(outcome: Outcome) -> impl IntoView {
             <ul class="suggestions">
                 {suggestions
                     .into_iter()
-                    .map(|s| view! { <li><strong>{AssistanceType::label(s.kind)}</strong><p>{s.reason}</p></li> })
+                    .map(|s| view! {
+                        <li>
+                            <strong>{AssistanceType::label(s.kind)}</strong>
+                            <p>{s.reason}</p>
+                            <a href=format!("/guide/{}", s.kind.guide_slug())>"了解这项救助"</a>
+                        </li>
+                    })
                     .collect_view()}
             </ul>
         }

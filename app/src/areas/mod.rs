@@ -1,6 +1,7 @@
 //! One module per product area; each keeps its pages and server functions together.
 
 pub mod apply;
+pub mod guide;
 pub mod home;
 pub mod not_found;
 pub mod pending;

@@ -87,7 +87,7 @@ impl IdNumber {
 
     /// GB 11643: an odd sequence digit (17th character) means male, even means female.
     pub fn is_male(&self) -> bool {
-        (self.0.as_bytes()[16] - b'0') % 2 == 1
+        !(self.0.as_bytes()[16] - b'0').is_multiple_of(2)
     }
 
     /// Shown to the person themselves or to staff where the full number is not needed: 6201**********123X.
@@ -121,7 +121,7 @@ fn birth_date_of(digits: &str) -> Option<BirthDate> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }

@@ -2,6 +2,7 @@
 
 pub mod assistance;
 pub mod eligibility;
+pub mod guide;
 pub mod id_number;
 pub mod masking;
 pub mod preferences;

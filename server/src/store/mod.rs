@@ -9,6 +9,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use app::domain::eligibility::LocalStandards;
+use app::domain::guide::GuidePage;
 use app::store::{Store, StoreError};
 use std::{path::Path, sync::Arc};
 
@@ -32,6 +33,10 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
             added,
             "seeded unconfirmed default local standards: an administrator must confirm them"
         );
+    }
+    let added = store.seed_guide(&seed::guide_pages()?).await?;
+    if added > 0 {
+        tracing::info!(added, "seeded policy guide pages");
     }
     Ok(store)
 }
@@ -70,4 +75,10 @@ fn standards_from_row(row: StandardsRow) -> LocalStandards {
         rigid_spending_share_percent: amount(share),
         confirmed,
     }
+}
+
+type GuideRow = (String, String, String, String, i32);
+
+fn guide_from_row((slug, title, summary, body_markdown, sort_order): GuideRow) -> GuidePage {
+    GuidePage { slug, title, summary, body_markdown, sort_order }
 }

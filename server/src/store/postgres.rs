@@ -1,8 +1,9 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
-use super::{query_error, standards_from_row, StandardsRow};
+use super::{guide_from_row, query_error, standards_from_row, GuideRow, StandardsRow};
 use app::domain::eligibility::LocalStandards;
+use app::domain::guide::GuidePage;
 use app::domain::region::{County, Hotline, Township};
 use app::store::{Store, StoreError};
 use async_trait::async_trait;
@@ -143,5 +144,48 @@ impl Store for PostgresStore {
         .await
         .map_err(query_error)?;
         Ok(row.map(standards_from_row))
+    }
+
+    async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut added = 0;
+        for page in pages {
+            added += sqlx::query(
+                "INSERT INTO guide_pages (slug, title, summary, body_markdown, sort_order)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING",
+            )
+            .bind(&page.slug)
+            .bind(&page.title)
+            .bind(&page.summary)
+            .bind(&page.body_markdown)
+            .bind(page.sort_order)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error)?
+            .rows_affected();
+        }
+        tx.commit().await.map_err(query_error)?;
+        Ok(added)
+    }
+
+    async fn guide_pages(&self) -> Result<Vec<GuidePage>, StoreError> {
+        let rows: Vec<GuideRow> = sqlx::query_as(
+            "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages ORDER BY sort_order, slug",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(rows.into_iter().map(guide_from_row).collect())
+    }
+
+    async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError> {
+        let row: Option<GuideRow> = sqlx::query_as(
+            "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(row.map(guide_from_row))
     }
 }

@@ -1,6 +1,7 @@
 //! Reference data compiled into the binary: the official list of Zhangye's county- and township-level units.
 
 use app::domain::eligibility::LocalStandards;
+use app::domain::guide::GuidePage;
 use app::domain::region::{County, Township};
 use app::store::StoreError;
 
@@ -34,6 +35,31 @@ fn parse_divisions(csv_text: &str) -> Result<(Vec<County>, Vec<Township>), Store
         townships.push(township);
     }
     Ok((counties, townships))
+}
+
+/// The guide as first written, in reading order: (slug, Markdown source with front matter).
+const GUIDE_SOURCES: [(&str, &str); 12] = [
+    ("process", include_str!("../../seed/guide/01-process.md")),
+    ("dibao", include_str!("../../seed/guide/02-dibao.md")),
+    ("tekun", include_str!("../../seed/guide/03-tekun.md")),
+    ("dibao-edge", include_str!("../../seed/guide/04-dibao-edge.md")),
+    ("rigid-spending", include_str!("../../seed/guide/05-rigid-spending.md")),
+    ("temporary", include_str!("../../seed/guide/06-temporary.md")),
+    ("medical", include_str!("../../seed/guide/07-medical.md")),
+    ("education", include_str!("../../seed/guide/08-education.md")),
+    ("housing", include_str!("../../seed/guide/09-housing.md")),
+    ("employment", include_str!("../../seed/guide/10-employment.md")),
+    ("disaster", include_str!("../../seed/guide/11-disaster.md")),
+    ("other", include_str!("../../seed/guide/12-other.md")),
+];
+
+pub fn guide_pages() -> Result<Vec<GuidePage>, StoreError> {
+    (1..)
+        .zip(GUIDE_SOURCES)
+        .map(|(order, (slug, source))| {
+            GuidePage::from_source(slug, order, source).map_err(|e| StoreError::InvalidData(e.to_string()))
+        })
+        .collect()
 }
 
 #[derive(serde::Deserialize)]
@@ -90,6 +116,15 @@ mod tests {
             assert!(defaults.iter().any(|s| s.county_code == county.code), "{}", county.name);
         }
         assert!(defaults.iter().all(|s| !s.confirmed && s.dibao_urban_monthly > 0));
+    }
+
+    #[test]
+    fn every_assistance_type_has_a_guide_page() {
+        use app::domain::assistance::AssistanceType;
+        let pages = guide_pages().unwrap();
+        for kind in AssistanceType::ALL {
+            assert!(pages.iter().any(|p| p.slug == kind.guide_slug()), "{kind:?}");
+        }
     }
 
     #[test]
