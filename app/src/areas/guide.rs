@@ -22,6 +22,7 @@ pub struct RenderedGuidePage {
     pub body_html: String,
 }
 
+#[cfg(feature = "ssr")]
 fn unavailable(e: crate::store::StoreError) -> ServerFnError {
     leptos::logging::error!("guide: {e}");
     ServerFnError::new("政策指南暂时无法读取，请稍后再试")
