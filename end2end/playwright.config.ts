@@ -1,11 +1,18 @@
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // The release server built by `cargo leptos build --release`, on its own port with a fresh database.
+// The folder is named by the port so that test workers (which load this file again) find the same one;
+// only the main process empties it.
 const port = Number(process.env.E2E_PORT ?? 3100);
-const dataDir = mkdtempSync(join(tmpdir(), "portal-e2e-"));
+const dataDir = join(tmpdir(), `portal-e2e-${port}`);
+if (!process.env.TEST_WORKER_INDEX) {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+}
+export const e2eDatabaseUrl = `sqlite://${dataDir}/portal.db`;
 
 // Debian's Chromium; Playwright's own browser download cannot be reached here.
 const chromium = {
@@ -48,7 +55,7 @@ export default defineConfig({
     timeout: 60_000,
     env: {
       PORTAL_LISTEN_ADDR: `127.0.0.1:${port}`,
-      PORTAL_DATABASE_URL: `sqlite://${dataDir}/portal.db`,
+      PORTAL_DATABASE_URL: e2eDatabaseUrl,
       PORTAL_DATA_DIR: dataDir,
       LEPTOS_OUTPUT_NAME: "portal",
       LEPTOS_SITE_ROOT: "../target/site",

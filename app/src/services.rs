@@ -7,6 +7,10 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
+    /// Signs staff session tokens.
+    pub session_secret: Arc<str>,
+    /// Whether cookies carry the `Secure` flag.
+    pub secure_cookies: bool,
 }
 
 /// The services of the running server; a missing context is a wiring bug, reported as a server error.

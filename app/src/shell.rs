@@ -4,6 +4,7 @@ use crate::areas::{
     apply, guide, home,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
+    review,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -112,6 +113,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=|| view! { <PendingAreaPage area=&pending::REPORT/> } ssr=SsrMode::Async/>
                 </Routes>
             </main>

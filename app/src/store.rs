@@ -4,10 +4,34 @@
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::guide::GuidePage;
 use crate::domain::region::{County, Hotline, Township};
+use crate::domain::staff::{Role, StaffIdentity};
 use async_trait::async_trait;
+
+/// A staff account as stored, with what sign-in needs.
+#[derive(Clone, Debug)]
+pub struct StaffAccount {
+    pub identity: StaffIdentity,
+    pub password_hash: String,
+    pub failed_logins: u32,
+    /// Unix seconds until which sign-in is refused.
+    pub locked_until: Option<i64>,
+    pub session_version: i64,
+}
+
+/// What creating an account needs; the password is already hashed.
+#[derive(Clone, Debug)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("already exists: {0}")]
+    Conflict(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database query failed: {0}")]
@@ -51,4 +75,22 @@ pub trait Store: Send + Sync + 'static {
     async fn guide_pages(&self) -> Result<Vec<GuidePage>, StoreError>;
 
     async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError>;
+
+    /// Creates a staff account; a taken username is a `Conflict`.
+    async fn create_staff(&self, new: &NewStaff, now: i64) -> Result<i64, StoreError>;
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
+
+    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError>;
+
+    /// Stores the lock state after a failed sign-in (or clears it after a successful one).
+    async fn set_login_state(
+        &self,
+        id: i64,
+        failed_logins: u32,
+        locked_until: Option<i64>,
+    ) -> Result<(), StoreError>;
+
+    /// Replaces the password hash and ends every existing session; returns the new session version.
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError>;
 }

@@ -2,12 +2,28 @@
 //! site settings come from the workspace Cargo.toml or the `LEPTOS_*` variables cargo-leptos sets.
 
 use anyhow::Context;
-use server::{config::Config, startup::Application, telemetry};
+use server::{cli, config::Config, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::load()?;
     telemetry::init(config.mode);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some(command @ ("create-admin" | "create-staff")) => {
+            let staff = cli::parse_staff_command(command == "create-admin", &args[1..])
+                .map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
+            cli::create_staff(&config.database_url, staff).await
+        }
+        Some(_) => {
+            eprintln!("{}", cli::USAGE);
+            std::process::exit(2);
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
     let leptos_options = leptos::prelude::get_configuration(None)
         .context("reading the Leptos site configuration")?
         .leptos_options;

@@ -3,7 +3,7 @@
 use crate::{
     config::Config,
     store,
-    web::{health, preferences, rate_limit, security, static_pages},
+    web::{health, preferences, rate_limit, review, security, static_pages},
 };
 use app::{
     services::Services,
@@ -71,7 +71,11 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 }
 
 fn router(state: AppState) -> Router {
-    let services = Services { store: state.store.clone() };
+    let services = Services {
+        store: state.store.clone(),
+        session_secret: state.config.session_secret.expose().into(),
+        secure_cookies: state.config.secure_cookies,
+    };
     let provide_services = move || provide_context(services.clone());
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -80,6 +84,9 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/preferences/elder-mode", post(preferences::set_elder_mode))
+        .route("/review/login", post(review::login))
+        .route("/review/logout", post(review::logout))
+        .route("/review/password", post(review::change_password))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
         .layer(middleware::from_fn(security::same_origin_posts))

@@ -94,3 +94,26 @@ async fn guide_pages_are_seeded_once_in_reading_order() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_accounts_are_unique_by_username_and_keep_their_lock_state() {
+    use app::domain::staff::Role;
+    use app::store::{NewStaff, StoreError};
+    for (backend, store, _db) in backends().await {
+        let new = NewStaff {
+            username: "zhang".into(),
+            display_name: "张工".into(),
+            password_hash: "$argon2id$placeholder".into(),
+            role: Role::TownshipReviewer,
+            scope: "620702001".into(),
+        };
+        let id = store.create_staff(&new, 1).await.unwrap();
+        assert!(matches!(store.create_staff(&new, 2).await, Err(StoreError::Conflict(_))), "{backend}");
+        store.set_login_state(id, 3, Some(99)).await.unwrap();
+        let account = store.staff_by_username("zhang").await.unwrap().unwrap();
+        assert_eq!((account.failed_logins, account.locked_until), (3, Some(99)), "{backend}");
+        assert_eq!(account.identity.role, Role::TownshipReviewer, "{backend}");
+        assert_eq!(store.set_password(id, "$argon2id$other").await.unwrap(), account.session_version + 1);
+        assert!(store.staff_by_id(id + 1000).await.unwrap().is_none(), "{backend}");
+    }
+}

@@ -5,3 +5,4 @@ pub mod guide;
 pub mod home;
 pub mod not_found;
 pub mod pending;
+pub mod review;

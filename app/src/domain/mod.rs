@@ -7,3 +7,4 @@ pub mod id_number;
 pub mod masking;
 pub mod preferences;
 pub mod region;
+pub mod staff;

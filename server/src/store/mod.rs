@@ -10,7 +10,8 @@ pub use sqlite::SqliteStore;
 
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
-use app::store::{Store, StoreError};
+use app::domain::staff::{Role, StaffIdentity};
+use app::store::{StaffAccount, Store, StoreError};
 use std::{path::Path, sync::Arc};
 
 /// Opens the database named by `url`, applies pending migrations and seeds the reference data.
@@ -81,4 +82,40 @@ type GuideRow = (String, String, String, String, i32);
 
 fn guide_from_row((slug, title, summary, body_markdown, sort_order): GuideRow) -> GuidePage {
     GuidePage { slug, title, summary, body_markdown, sort_order }
+}
+
+const STAFF_COLUMNS: &str = "SELECT id, username, display_name, role, scope, password_hash, failed_logins,
+            locked_until, session_version FROM staff_accounts";
+
+type StaffRow = (i64, String, String, String, String, String, i32, Option<i64>, i64);
+
+fn staff_from_row(row: StaffRow) -> Result<StaffAccount, StoreError> {
+    let (
+        id,
+        username,
+        display_name,
+        role,
+        scope,
+        password_hash,
+        failed_logins,
+        locked_until,
+        session_version,
+    ) = row;
+    let role =
+        Role::from_key(&role).ok_or_else(|| StoreError::InvalidData(format!("unknown staff role {role}")))?;
+    Ok(StaffAccount {
+        identity: StaffIdentity { id, username, display_name, role, scope },
+        password_hash,
+        failed_logins: u32::try_from(failed_logins).unwrap_or(0),
+        locked_until,
+        session_version,
+    })
+}
+
+/// A unique-key violation means the name is taken; anything else is a query failure.
+fn unique_violation(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_string()),
+        _ => query_error(e),
+    }
 }

@@ -1,11 +1,14 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
-use super::{guide_from_row, query_error, standards_from_row, GuideRow, StandardsRow};
+use super::{
+    guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation, GuideRow, StaffRow,
+    StandardsRow, STAFF_COLUMNS,
+};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::region::{County, Hotline, Township};
-use app::store::{Store, StoreError};
+use app::store::{NewStaff, StaffAccount, Store, StoreError};
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
@@ -187,5 +190,69 @@ impl Store for PostgresStore {
         .await
         .map_err(query_error)?;
         Ok(row.map(guide_from_row))
+    }
+
+    async fn create_staff(&self, new: &NewStaff, now: i64) -> Result<i64, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO staff_accounts (username, display_name, password_hash, role, scope, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(&new.password_hash)
+        .bind(new.role.key())
+        .bind(&new.scope)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| unique_violation(e, &new.username))?;
+        Ok(id)
+    }
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = $1"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error)?;
+        row.map(staff_from_row).transpose()
+    }
+
+    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error)?;
+        row.map(staff_from_row).transpose()
+    }
+
+    async fn set_login_state(
+        &self,
+        id: i64,
+        failed_logins: u32,
+        locked_until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_accounts SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+            .bind(failed_logins as i32)
+            .bind(locked_until)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(())
+    }
+
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError> {
+        let (version,): (i64,) = sqlx::query_as(
+            "UPDATE staff_accounts SET password_hash = $1, session_version = session_version + 1
+             WHERE id = $2 RETURNING session_version",
+        )
+        .bind(password_hash)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(version)
     }
 }

@@ -1,11 +1,14 @@
 //! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
 //! acknowledged write survives a crash or power cut.
 
-use super::{ensure_parent_dir, guide_from_row, query_error, standards_from_row, GuideRow, StandardsRow};
+use super::{
+    ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
+    GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
+};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::region::{County, Hotline, Township};
-use app::store::{Store, StoreError};
+use app::store::{NewStaff, StaffAccount, Store, StoreError};
 use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -198,5 +201,69 @@ impl Store for SqliteStore {
         .await
         .map_err(query_error)?;
         Ok(row.map(guide_from_row))
+    }
+
+    async fn create_staff(&self, new: &NewStaff, now: i64) -> Result<i64, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO staff_accounts (username, display_name, password_hash, role, scope, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(&new.password_hash)
+        .bind(new.role.key())
+        .bind(&new.scope)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| unique_violation(e, &new.username))?;
+        Ok(id)
+    }
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = ?"))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error)?;
+        row.map(staff_from_row).transpose()
+    }
+
+    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error)?;
+        row.map(staff_from_row).transpose()
+    }
+
+    async fn set_login_state(
+        &self,
+        id: i64,
+        failed_logins: u32,
+        locked_until: Option<i64>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE staff_accounts SET failed_logins = ?, locked_until = ? WHERE id = ?")
+            .bind(failed_logins as i32)
+            .bind(locked_until)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(())
+    }
+
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError> {
+        let (version,): (i64,) = sqlx::query_as(
+            "UPDATE staff_accounts SET password_hash = ?, session_version = session_version + 1
+             WHERE id = ? RETURNING session_version",
+        )
+        .bind(password_hash)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(version)
     }
 }

@@ -3,5 +3,6 @@
 pub mod health;
 pub mod preferences;
 pub mod rate_limit;
+pub mod review;
 pub mod security;
 pub mod static_pages;

@@ -40,6 +40,7 @@ pub async fn postgres_database() -> Option<TestDatabase> {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     finished: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -71,6 +72,35 @@ impl TestApp {
             .send()
             .await
             .expect("request reaches the server")
+    }
+
+    /// Creates a staff account directly in the app's database.
+    pub async fn create_staff(
+        &self,
+        username: &str,
+        role: app::domain::staff::Role,
+        scope: &str,
+        password: &str,
+    ) {
+        let store = server::store::open(&self.database_url).await.expect("database opens");
+        let new = app::store::NewStaff {
+            username: username.into(),
+            display_name: format!("{username}同志"),
+            password_hash: app::auth::hash_password(password).unwrap(),
+            role,
+            scope: scope.into(),
+        };
+        store.create_staff(&new, 0).await.expect("account created");
+        store.close().await;
+    }
+
+    /// A second browser: its own cookies.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap()
     }
 
     /// Stops the server as Ctrl-C would and waits until it has finished.
@@ -105,16 +135,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestApp {
+    let database_url = config.database_url.clone();
     let app = Application::build(config, leptos_options()).await.expect("application starts");
     let addr = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let finished = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    TestApp { addr, client, stop: Some(stop), finished: Some(finished), _database: database }
+    let client = TestApp::new_client();
+    TestApp { addr, database_url, client, stop: Some(stop), finished: Some(finished), _database: database }
 }

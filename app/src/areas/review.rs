@@ -1,0 +1,186 @@
+//! 审核工作台: staff sign-in, the landing page after it, and password change. The forms post to plain
+//! handlers in the server crate (`server/src/web/review.rs`), which answer with a redirect; errors come
+//! back as a short code in the address and are explained here in Chinese.
+
+use crate::domain::staff::{Role, StaffIdentity, DEPARTMENTS};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+#[server]
+pub async fn signed_in_staff() -> Result<Option<StaffIdentity>, ServerFnError> {
+    Ok(crate::auth::current_staff().await)
+}
+
+/// What the account may work on, in words, for the landing page.
+#[server]
+pub async fn describe_scope() -> Result<String, ServerFnError> {
+    let Some(staff) = crate::auth::current_staff().await else {
+        return Err(ServerFnError::new("请先登录"));
+    };
+    let store = crate::services::services()?.store;
+    let counties = store.counties().await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let county_name = |code: &str| counties.iter().find(|c| c.code == code).map(|c| c.name.clone());
+    Ok(match staff.role {
+        Role::TownshipReviewer => {
+            let county = staff.scope.get(..6).unwrap_or_default();
+            let townships =
+                store.townships_in(county).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+            let name = townships.into_iter().find(|t| t.code == staff.scope).map(|t| t.name);
+            format!("{}{}", county_name(county).unwrap_or_default(), name.unwrap_or(staff.scope))
+        }
+        Role::CountyReviewer => county_name(&staff.scope).unwrap_or(staff.scope),
+        Role::DepartmentOfficer => DEPARTMENTS
+            .iter()
+            .find(|(key, _)| *key == staff.scope)
+            .map(|(_, name)| (*name).to_string())
+            .unwrap_or(staff.scope),
+        Role::Administrator => "全市".to_string(),
+    })
+}
+
+fn query(name: &str) -> String {
+    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}
+
+/// Sends a visitor without a session to the sign-in page with a 302. The response context must be
+/// captured before the page awaits anything: it is not reachable from inside the async block.
+#[derive(Clone)]
+struct SignInRedirect {
+    #[cfg(feature = "ssr")]
+    response: Option<leptos_axum::ResponseOptions>,
+}
+
+impl SignInRedirect {
+    fn capture() -> Self {
+        Self {
+            #[cfg(feature = "ssr")]
+            response: use_context::<leptos_axum::ResponseOptions>(),
+        }
+    }
+
+    fn send(self) -> AnyView {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = self.response {
+            response.set_status(http::StatusCode::FOUND);
+            response.insert_header(http::header::LOCATION, http::HeaderValue::from_static("/review/login"));
+        }
+        view! { <p><a href="/review/login">"请先登录"</a></p> }.into_any()
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let message = match query("error").as_str() {
+        "invalid" => Some("用户名或密码不正确。连续输错5次，账号将锁定15分钟。"),
+        "locked" => Some("密码输错次数过多，账号已锁定15分钟，请稍后再试或联系管理员。"),
+        _ => None,
+    };
+    let signed_out = query("signed_out") == "1";
+    let username = query("user");
+    view! {
+        <Title text="工作人员登录"/>
+        <Meta name="robots" content="noindex"/>
+        <h1>"工作人员登录"</h1>
+        {signed_out.then(|| view! { <p class="notice" role="status">"您已安全退出。"</p> })}
+        {message.map(|m| view! {
+            <div class="error-summary" role="alert">
+                <h3>"登录未成功"</h3>
+                <p>{m}</p>
+            </div>
+        })}
+        <form method="post" action="/review/login" class="question-form">
+            <div class="field">
+                <label for="username">"用户名"</label>
+                <input id="username" name="username" autocomplete="username" value=username required/>
+            </div>
+            <div class="field">
+                <label for="password">"密码"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+            </div>
+            <button type="submit" class="primary">"登录"</button>
+        </form>
+        <p class="hint">"本入口仅供乡镇（街道）、县区民政局和相关部门工作人员使用。群众办理业务请返回"<a href="/">"首页"</a>"。"</p>
+    }
+}
+
+#[component]
+pub fn ReviewHomePage() -> impl IntoView {
+    let password_changed = query("password_changed") == "1";
+    let redirect = SignInRedirect::capture();
+    view! {
+        <Title text="审核工作台"/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let Ok(Some(staff)) = signed_in_staff().await else {
+                    return redirect.send();
+                };
+                let scope = describe_scope().await.unwrap_or_default();
+                view! {
+                    <h1>"审核工作台"</h1>
+                    {password_changed.then(|| view! { <p class="notice" role="status">"密码已修改，其他设备上的登录已失效。"</p> })}
+                    <dl class="account">
+                        <dt>"姓名"</dt><dd>{staff.display_name.clone()}</dd>
+                        <dt>"岗位"</dt><dd>{staff.role.label()}</dd>
+                        <dt>"负责范围"</dt><dd>{scope}</dd>
+                    </dl>
+                    <section class="not-open" role="status">
+                        <h2>"审核队列尚未开通"</h2>
+                        <p>"网上受理、入户调查记录、公示和县级确认等功能正在建设中，开通前请按现行线下流程办理。"</p>
+                    </section>
+                    <p><a href="/review/password">"修改密码"</a></p>
+                    <form method="post" action="/review/logout">
+                        <button type="submit" class="secondary">"退出登录"</button>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let message = match query("error").as_str() {
+        "too_short" => Some("新密码至少需要12个字符。"),
+        "mismatch" => Some("两次输入的新密码不一致。"),
+        "unchanged" => Some("新密码不能与原密码相同。"),
+        "wrong_current" => Some("原密码不正确。"),
+        _ => None,
+    };
+    let redirect = SignInRedirect::capture();
+    view! {
+        <Title text="修改密码"/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                if !matches!(signed_in_staff().await, Ok(Some(_))) {
+                    return redirect.send();
+                }
+                view! {
+                    <h1>"修改密码"</h1>
+                    {message.map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
+                    <form method="post" action="/review/password" class="question-form">
+                        <div class="field">
+                            <label for="current">"原密码"</label>
+                            <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                        </div>
+                        <div class="field">
+                            <label for="new">"新密码"</label>
+                            <p class="hint">"至少12个字符，可以用一句好记的话。"</p>
+                            <input id="new" name="new" type="password" autocomplete="new-password" required/>
+                        </div>
+                        <div class="field">
+                            <label for="confirm">"再次输入新密码"</label>
+                            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required/>
+                        </div>
+                        <button type="submit" class="primary">"修改密码"</button>
+                    </form>
+                    <p><a href="/review">"返回工作台"</a></p>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

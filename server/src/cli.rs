@@ -1,0 +1,116 @@
+//! Command-line subcommands for operators: creating staff accounts (the first administrator included).
+
+use app::auth::hash_password;
+use app::domain::staff::{check_scope, Role, MIN_PASSWORD_CHARS};
+use app::store::{NewStaff, StoreError};
+use std::io::BufRead;
+
+pub const USAGE: &str = "\
+usage:
+  server                      serve the portal (configuration from PORTAL_* variables)
+  server create-admin  --username NAME --name DISPLAY_NAME
+  server create-staff  --username NAME --name DISPLAY_NAME --role township|county|department|admin --scope CODE
+
+The password is read from PORTAL_NEW_STAFF_PASSWORD or, if unset, from the first line of standard input.";
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct StaffCommand {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: String,
+}
+
+/// Parses `create-admin` / `create-staff` arguments (after the subcommand name).
+pub fn parse_staff_command(admin: bool, args: &[String]) -> Result<StaffCommand, String> {
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .ok_or(format!("missing {flag}"))
+    };
+    let (role, scope) = if admin {
+        (Role::Administrator, "city".to_string())
+    } else {
+        let role = value("--role")?;
+        (Role::from_key(&role).ok_or(format!("unknown role {role}"))?, value("--scope")?)
+    };
+    check_scope(role, &scope).map_err(|e| e.to_string())?;
+    Ok(StaffCommand { username: value("--username")?, display_name: value("--name")?, role, scope })
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let password = match std::env::var("PORTAL_NEW_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("password for the new account (at least {MIN_PASSWORD_CHARS} characters):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        anyhow::bail!("the password needs at least {MIN_PASSWORD_CHARS} characters");
+    }
+    Ok(password)
+}
+
+pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::Result<()> {
+    let store = crate::store::open(database_url).await?;
+    if matches!(command.role, Role::TownshipReviewer | Role::CountyReviewer) {
+        let county = &command.scope[..6];
+        let known = match command.role {
+            Role::TownshipReviewer => {
+                store.townships_in(county).await?.iter().any(|t| t.code == command.scope)
+            }
+            _ => store.counties().await?.iter().any(|c| c.code == command.scope),
+        };
+        if !known {
+            anyhow::bail!("{} is not a Zhangye township or county code", command.scope);
+        }
+    }
+    let password_hash = hash_password(&read_password()?)?;
+    let new = NewStaff {
+        username: command.username.clone(),
+        display_name: command.display_name,
+        password_hash,
+        role: command.role,
+        scope: command.scope,
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+    match store.create_staff(&new, now).await {
+        Ok(id) => println!("created {} account {} (id {id})", new.role.key(), command.username),
+        Err(StoreError::Conflict(name)) => anyhow::bail!("the username {name} is taken"),
+        Err(e) => return Err(e.into()),
+    }
+    store.close().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn an_admin_needs_a_username_and_a_name() {
+        let command = parse_staff_command(true, &args(&["--username", "admin", "--name", "管理员"])).unwrap();
+        assert_eq!(command.role, Role::Administrator);
+        assert_eq!(command.scope, "city");
+        assert!(parse_staff_command(true, &args(&["--username", "admin"])).is_err());
+    }
+
+    #[test]
+    fn staff_roles_and_scopes_are_checked() {
+        let ok = ["--username", "zhang", "--name", "张工", "--role", "township", "--scope", "620702001"];
+        assert_eq!(parse_staff_command(false, &args(&ok)).unwrap().role, Role::TownshipReviewer);
+        let bad = ["--username", "zhang", "--name", "张工", "--role", "township", "--scope", "620702"];
+        assert!(parse_staff_command(false, &args(&bad)).is_err());
+        let unknown = ["--username", "x", "--name", "x", "--role", "root", "--scope", "city"];
+        assert!(parse_staff_command(false, &args(&unknown)).unwrap_err().contains("unknown role"));
+    }
+}

@@ -1,0 +1,149 @@
+//! Form handlers for staff sign-in, sign-out and password change. Each answers with a 303 redirect:
+//! on success to the next page, on failure back to the form with a short error code that the page
+//! explains (and the username, so it need not be typed again).
+
+use crate::startup::AppState;
+use app::auth::{
+    hash_password, issue_token, session_cookie, staff_for_token, token_from_cookie_header, verify_password,
+};
+use app::domain::staff::{after_failed_login, check_new_password, PasswordError};
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Form,
+};
+use std::sync::OnceLock;
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn see_other(location: &str, cookie: Option<String>) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    headers
+        .insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn server_error(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "staff sign-in failed");
+    super::static_pages::internal_error()
+}
+
+/// argon2 is deliberately slow: run it off the async workers.
+async fn password_matches(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
+/// A real hash to verify against when the username does not exist, so that the answer takes as long
+/// as for a real account and does not reveal which usernames exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password for unknown users").unwrap_or_default())
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let username = form.username.trim().to_string();
+    let retry = |code: &str| {
+        let user: String = url::form_urlencoded::byte_serialize(username.as_bytes()).collect();
+        see_other(&format!("/review/login?error={code}&user={user}"), None)
+    };
+    let account = match state.store.staff_by_username(&username).await {
+        Ok(account) => account,
+        Err(e) => return server_error(e),
+    };
+    let Some(account) = account else {
+        password_matches(form.password, decoy_hash().to_string()).await;
+        return retry("invalid");
+    };
+    let now = now();
+    if account.locked_until.is_some_and(|until| until > now) {
+        return retry("locked");
+    }
+    if !password_matches(form.password, account.password_hash.clone()).await {
+        let (failed, locked_until) = after_failed_login(account.failed_logins, now);
+        if let Err(e) = state.store.set_login_state(account.identity.id, failed, locked_until).await {
+            return server_error(e);
+        }
+        tracing::info!(
+            account = account.identity.id,
+            locked = locked_until.is_some(),
+            "failed staff sign-in"
+        );
+        return retry(if locked_until.is_some() { "locked" } else { "invalid" });
+    }
+    if let Err(e) = state.store.set_login_state(account.identity.id, 0, None).await {
+        return server_error(e);
+    }
+    tracing::info!(account = account.identity.id, "staff signed in");
+    let token =
+        issue_token(state.config.session_secret.expose(), account.identity.id, account.session_version, now);
+    see_other("/review", Some(session_cookie(&token, state.config.secure_cookies)))
+}
+
+pub async fn logout(State(state): State<AppState>) -> Response {
+    see_other("/review/login?signed_out=1", Some(session_cookie("", state.config.secure_cookies)))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let token = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header);
+    let secret = state.config.session_secret.expose();
+    let account = match token {
+        Some(token) => match staff_for_token(state.store.as_ref(), secret, token).await {
+            Ok(account) => account,
+            Err(e) => return server_error(e),
+        },
+        None => None,
+    };
+    let Some(account) = account else {
+        return see_other("/review/login", None);
+    };
+    if let Err(e) = check_new_password(&form.current, &form.new, &form.confirm) {
+        let code = match e {
+            PasswordError::TooShort => "too_short",
+            PasswordError::Mismatch => "mismatch",
+            PasswordError::Unchanged => "unchanged",
+        };
+        return see_other(&format!("/review/password?error={code}"), None);
+    }
+    if !password_matches(form.current, account.password_hash.clone()).await {
+        return see_other("/review/password?error=wrong_current", None);
+    }
+    let new_hash = match tokio::task::spawn_blocking(move || hash_password(&form.new)).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return server_error(e),
+        Err(e) => return server_error(e),
+    };
+    let version = match state.store.set_password(account.identity.id, &new_hash).await {
+        Ok(version) => version,
+        Err(e) => return server_error(e),
+    };
+    tracing::info!(account = account.identity.id, "staff password changed; other sessions ended");
+    let token = issue_token(secret, account.identity.id, version, now());
+    see_other("/review?password_changed=1", Some(session_cookie(&token, state.config.secure_cookies)))
+}
