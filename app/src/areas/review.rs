@@ -2,7 +2,7 @@
 //! handlers in the server crate (`server/src/web/review.rs`), which answer with a redirect; errors come
 //! back as a short code in the address and are explained here in Chinese.
 
-use crate::domain::staff::{Role, StaffIdentity, DEPARTMENTS};
+use crate::domain::staff::StaffIdentity;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -15,6 +15,7 @@ pub async fn signed_in_staff() -> Result<Option<StaffIdentity>, ServerFnError> {
 /// What the account may work on, in words, for the landing page.
 #[server]
 pub async fn describe_scope() -> Result<String, ServerFnError> {
+    use crate::domain::staff::{Role, DEPARTMENTS};
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
