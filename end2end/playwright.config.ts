@@ -13,6 +13,8 @@ if (!process.env.TEST_WORKER_INDEX) {
   mkdirSync(dataDir, { recursive: true });
 }
 export const e2eDatabaseUrl = `sqlite://${dataDir}/portal.db`;
+/** The development SMS sender appends each message here (it sends nothing). */
+export const smsOutboxFile = join(dataDir, "sms-outbox.jsonl");
 
 // Debian's Chromium; Playwright's own browser download cannot be reached here.
 const chromium = {
@@ -57,6 +59,7 @@ export default defineConfig({
       PORTAL_LISTEN_ADDR: `127.0.0.1:${port}`,
       PORTAL_DATABASE_URL: e2eDatabaseUrl,
       PORTAL_DATA_DIR: dataDir,
+      PORTAL_SMS_DEV_OUTBOX_FILE: smsOutboxFile,
       LEPTOS_OUTPUT_NAME: "portal",
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",

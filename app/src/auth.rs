@@ -1,13 +1,18 @@
-//! Staff sign-in: argon2id password hashes and the signed session token carried in an HttpOnly cookie.
-//! The token names the account and its session version; every request re-reads the account, so a
-//! password change or a lock takes effect at once.
+//! Sessions in signed tokens (HS256) carried in HttpOnly cookies.
+//!
+//! Staff: argon2id password hashes; the token names the account and its session version, and every
+//! request re-reads the account, so a password change or a lock takes effect at once.
+//!
+//! Residents (identity level 1): after the SMS code, a short session that holds the keyed hash of the
+//! phone number and the masked name, ID number and phone for display; nothing in it is usable alone.
 
+use crate::domain::phone::MobileNumber;
 use crate::domain::staff::StaffIdentity;
 use crate::store::{StaffAccount, Store, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 pub const STAFF_COOKIE: &str = "staff_session";
 /// A working day; staff sign in again the next morning.
@@ -43,10 +48,20 @@ struct StaffClaims {
     exp: i64,
 }
 
-pub fn issue_token(secret: &str, account_id: i64, session_version: i64, now: i64) -> String {
-    let claims = StaffClaims { sub: account_id, ver: session_version, exp: now + STAFF_SESSION_SECONDS };
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
+fn sign<T: Serialize>(secret: &str, claims: &T) -> String {
+    encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
         .expect("HS256 signing cannot fail")
+}
+
+/// The claims of a genuine, unexpired token.
+fn verify<T: DeserializeOwned>(secret: &str, token: &str) -> Option<T> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    decode::<T>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok().map(|data| data.claims)
+}
+
+pub fn issue_token(secret: &str, account_id: i64, session_version: i64, now: i64) -> String {
+    sign(secret, &StaffClaims { sub: account_id, ver: session_version, exp: now + STAFF_SESSION_SECONDS })
 }
 
 /// The account behind a session token, if the token is genuine, unexpired and still current.
@@ -55,40 +70,97 @@ pub async fn staff_for_token(
     secret: &str,
     token: &str,
 ) -> Result<Option<StaffAccount>, AuthError> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    let Ok(data) = decode::<StaffClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
-    else {
+    let Some(claims) = verify::<StaffClaims>(secret, token) else {
         return Ok(None);
     };
-    let account = store.staff_by_id(data.claims.sub).await?;
-    Ok(account.filter(|a| a.session_version == data.claims.ver))
+    let account = store.staff_by_id(claims.sub).await?;
+    Ok(account.filter(|a| a.session_version == claims.ver))
 }
 
-/// The `Set-Cookie` value for a session token, or for removing it when `token` is empty.
-pub fn session_cookie(token: &str, secure: bool) -> String {
+/// A `Set-Cookie` value; an empty `value` removes the cookie.
+pub fn cookie(name: &str, value: &str, max_age: i64, same_site: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    let max_age = if token.is_empty() { 0 } else { STAFF_SESSION_SECONDS };
-    format!("{STAFF_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
+    let max_age = if value.is_empty() { 0 } else { max_age };
+    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}")
 }
 
-/// Finds the session cookie in a `Cookie` header.
+/// The staff session cookie (Strict: staff pages are never entered from another site).
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    cookie(STAFF_COOKIE, token, STAFF_SESSION_SECONDS, "Strict", secure)
+}
+
+/// Finds a cookie's value in a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(n, _)| *n == name).map(|(_, v)| v)
+}
+
 pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == STAFF_COOKIE)
-        .map(|(_, v)| v)
+    cookie_value(header, STAFF_COOKIE)
+}
+
+/// The cookie of the current request (pages and server functions).
+fn request_cookie(name: &str) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    cookie_value(header, name).map(str::to_owned)
+}
+
+pub const RESIDENT_COOKIE: &str = "resident_session";
+pub const RESIDENT_SESSION_SECONDS: i64 = 30 * 60;
+/// Holds the number a code was sent to, between asking for the code and typing it.
+pub const PENDING_PHONE_COOKIE: &str = "pending_phone";
+pub const PENDING_PHONE_SECONDS: i64 = 10 * 60;
+
+/// A resident who has passed the SMS check (identity level 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentClaims {
+    /// Keyed hash of the phone number.
+    pub sub: String,
+    pub phone_masked: String,
+    pub name_masked: String,
+    pub id_masked: String,
+    pub exp: i64,
+}
+
+pub fn issue_resident_token(secret: &str, claims: &ResidentClaims) -> String {
+    sign(secret, claims)
+}
+
+pub fn resident_from_token(secret: &str, token: &str) -> Option<ResidentClaims> {
+    verify(secret, token)
+}
+
+#[derive(Serialize, Deserialize)]
+struct PendingPhoneClaims {
+    phone: String,
+    exp: i64,
+}
+
+pub fn issue_pending_phone(secret: &str, phone: &MobileNumber, now: i64) -> String {
+    sign(secret, &PendingPhoneClaims { phone: phone.as_str().to_string(), exp: now + PENDING_PHONE_SECONDS })
+}
+
+pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<MobileNumber> {
+    verify::<PendingPhoneClaims>(secret, token).and_then(|c| MobileNumber::parse(&c.phone).ok())
+}
+
+/// The verified resident of the current request, if any.
+pub fn current_resident() -> Option<ResidentClaims> {
+    let services = leptos::prelude::use_context::<crate::services::Services>()?;
+    resident_from_token(&services.session_secret, &request_cookie(RESIDENT_COOKIE)?)
+}
+
+/// The phone number waiting for its code in the current request, if any.
+pub fn current_pending_phone() -> Option<MobileNumber> {
+    let services = leptos::prelude::use_context::<crate::services::Services>()?;
+    pending_phone_from_token(&services.session_secret, &request_cookie(PENDING_PHONE_COOKIE)?)
 }
 
 /// The signed-in staff member of the current request (pages and server functions).
 pub async fn current_staff() -> Option<StaffIdentity> {
-    use leptos::prelude::use_context;
-    let services = use_context::<crate::services::Services>()?;
-    let parts = use_context::<http::request::Parts>()?;
-    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    let token = token_from_cookie_header(header)?;
-    match staff_for_token(services.store.as_ref(), &services.session_secret, token).await {
+    let services = leptos::prelude::use_context::<crate::services::Services>()?;
+    let token = request_cookie(STAFF_COOKIE)?;
+    match staff_for_token(services.store.as_ref(), &services.session_secret, &token).await {
         Ok(account) => account.map(|a| a.identity),
         Err(e) => {
             leptos::logging::error!("staff session: {e}");
@@ -119,5 +191,24 @@ mod tests {
         assert!(session_cookie("", false).contains("Max-Age=0"));
         assert_eq!(token_from_cookie_header("a=1; staff_session=tok; b=2"), Some("tok"));
         assert_eq!(token_from_cookie_header("a=1"), None);
+    }
+
+    #[test]
+    fn resident_tokens_verify_only_with_the_secret_and_before_expiry() {
+        let claims = ResidentClaims {
+            sub: "k".into(),
+            phone_masked: "138****5678".into(),
+            name_masked: "张*".into(),
+            id_masked: "6207**********101X".into(),
+            exp: i64::MAX / 2,
+        };
+        let token = issue_resident_token("secret", &claims);
+        assert_eq!(resident_from_token("secret", &token), Some(claims.clone()));
+        assert_eq!(resident_from_token("other", &token), None);
+        let expired = ResidentClaims { exp: 1, ..claims };
+        assert_eq!(resident_from_token("secret", &issue_resident_token("secret", &expired)), None);
+        let phone = MobileNumber::parse("13812345678").unwrap();
+        let pending = issue_pending_phone("secret", &phone, 0);
+        assert_eq!(pending_phone_from_token("secret", &pending), None, "expired ten minutes after 1970");
     }
 }

@@ -1,5 +1,8 @@
 //! What the server hands to pages and server functions through Leptos' context.
 
+use crate::flash::FlashStore;
+use crate::keyed_hash::KeyedHasher;
+use crate::sms::SmsSender;
 use crate::store::Store;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -11,6 +14,9 @@ pub struct Services {
     pub session_secret: Arc<str>,
     /// Whether cookies carry the `Secure` flag.
     pub secure_cookies: bool,
+    pub flash: Arc<FlashStore>,
+    pub hasher: Arc<KeyedHasher>,
+    pub sms: Arc<dyn SmsSender>,
 }
 
 /// The services of the running server; a missing context is a wiring bug, reported as a server error.

@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    apply, guide, home,
+    apply, guide, home, identity,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
     review,
@@ -109,6 +109,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply/identity") view=identity::IdentityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>

@@ -3,6 +3,7 @@
 
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::guide::GuidePage;
+use crate::domain::otp::IssuedCode;
 use crate::domain::region::{County, Hotline, Township};
 use crate::domain::staff::{Role, StaffIdentity};
 use async_trait::async_trait;
@@ -93,4 +94,25 @@ pub trait Store: Send + Sync + 'static {
 
     /// Replaces the password hash and ends every existing session; returns the new session version.
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError>;
+
+    /// When codes were sent to a phone (by its keyed hash) since `since`.
+    async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
+
+    /// Records a sent code; also purges codes older than `purge_before`.
+    async fn insert_otp(
+        &self,
+        phone_key: &str,
+        code_hash: &str,
+        now: i64,
+        purge_before: i64,
+    ) -> Result<i64, StoreError>;
+
+    /// The latest code sent to a phone, with its keyed hash.
+    async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
+
+    /// Counts a wrong guess against a code.
+    async fn count_otp_attempt(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Marks a code as used.
+    async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
 }

@@ -6,6 +6,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 
 /// Development-only secret values; production refuses to start with them.
 const DEV_SESSION_SECRET: &str = "development-only-session-secret-not-for-production";
+const DEV_DATA_KEY: &str = "development-only-data-key-not-for-production";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,6 +46,19 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Signs session tokens.
     pub session_secret: Secret,
+    /// Keys the hashes of personal identifiers (phone numbers) and of SMS codes.
+    pub data_key: Secret,
+    /// The SMS gateway: HTTP POST of JSON to this URL. Unset in development: codes go to the log.
+    pub sms_gateway_url: Option<String>,
+    pub sms_gateway_token: Option<Secret>,
+    /// Development only: also append every message (number and text) to this file, so that local
+    /// browser tests can read the code.
+    pub sms_dev_outbox_file: Option<PathBuf>,
+    /// The gateway's template id for verification codes.
+    pub sms_code_template: String,
+    /// Per-IP budget for requesting SMS codes: a burst, refilled one every `sms_ip_refill_seconds`.
+    pub sms_ip_burst: u32,
+    pub sms_ip_refill_seconds: u64,
     /// Per-IP request budget: a burst, refilled at one request per `rate_limit_refill_ms`.
     pub rate_limit_burst: u32,
     pub rate_limit_refill_ms: u64,
@@ -60,6 +74,13 @@ impl Default for Config {
             database_url: "sqlite://data/portal.db".into(),
             data_dir: PathBuf::from("data"),
             session_secret: Secret::new(DEV_SESSION_SECRET),
+            data_key: Secret::new(DEV_DATA_KEY),
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            sms_dev_outbox_file: None,
+            sms_code_template: "SMS_VERIFICATION_CODE".into(),
+            sms_ip_burst: 10,
+            sms_ip_refill_seconds: 60,
             rate_limit_burst: 120,
             rate_limit_refill_ms: 100,
             secure_cookies: false,
@@ -97,6 +118,13 @@ impl Config {
             ("PORTAL_DATABASE_URL", "database_url", false),
             ("PORTAL_DATA_DIR", "data_dir", false),
             ("PORTAL_SESSION_SECRET", "session_secret", false),
+            ("PORTAL_DATA_KEY", "data_key", false),
+            ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
+            ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
+            ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
+            ("PORTAL_SMS_DEV_OUTBOX_FILE", "sms_dev_outbox_file", false),
+            ("PORTAL_SMS_IP_BURST", "sms_ip_burst", true),
+            ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),
             ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
             ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
             ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
@@ -123,7 +151,11 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
-        if self.rate_limit_burst == 0 || self.rate_limit_refill_ms == 0 {
+        if self.rate_limit_burst == 0
+            || self.rate_limit_refill_ms == 0
+            || self.sms_ip_burst == 0
+            || self.sms_ip_refill_seconds == 0
+        {
             return Err(ConfigError::Invalid("rate limits must be positive".into()));
         }
         if self.mode == Mode::Production {
@@ -131,6 +163,22 @@ impl Config {
             if secret == DEV_SESSION_SECRET || secret.len() < 32 {
                 return Err(ConfigError::UnsafeForProduction(
                     "PORTAL_SESSION_SECRET must be set to a random value of at least 32 characters".into(),
+                ));
+            }
+            let key = self.data_key.expose();
+            if key == DEV_DATA_KEY || key.len() < 32 {
+                return Err(ConfigError::UnsafeForProduction(
+                    "PORTAL_DATA_KEY must be set to a random value of at least 32 characters".into(),
+                ));
+            }
+            if self.sms_dev_outbox_file.is_some() {
+                return Err(ConfigError::UnsafeForProduction(
+                    "PORTAL_SMS_DEV_OUTBOX_FILE writes messages to disk and is for development only".into(),
+                ));
+            }
+            if self.sms_gateway_url.is_none() {
+                return Err(ConfigError::UnsafeForProduction(
+                    "PORTAL_SMS_GATEWAY_URL must be set: without it codes are only written to the log".into(),
                 ));
             }
             if !self.secure_cookies {
@@ -187,7 +235,19 @@ mod tests {
     fn production_refuses_development_secrets() {
         let err = load(&[("PORTAL_MODE", "production")]).unwrap_err();
         assert!(matches!(err, ConfigError::UnsafeForProduction(_)));
-        let ok = load(&[("PORTAL_MODE", "production"), ("PORTAL_SESSION_SECRET", &"k".repeat(40))]).unwrap();
+        let no_gateway = load(&[
+            ("PORTAL_MODE", "production"),
+            ("PORTAL_SESSION_SECRET", &"k".repeat(40)),
+            ("PORTAL_DATA_KEY", &"d".repeat(40)),
+        ]);
+        assert!(matches!(no_gateway, Err(ConfigError::UnsafeForProduction(m)) if m.contains("SMS")));
+        let ok = load(&[
+            ("PORTAL_MODE", "production"),
+            ("PORTAL_SESSION_SECRET", &"k".repeat(40)),
+            ("PORTAL_DATA_KEY", &"d".repeat(40)),
+            ("PORTAL_SMS_GATEWAY_URL", "https://sms.example.gov.cn/send"),
+        ])
+        .unwrap();
         assert!(ok.secure_cookies, "production turns Secure cookies on by default");
     }
 

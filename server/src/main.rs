@@ -29,7 +29,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .leptos_options;
     tracing::info!(mode = ?config.mode, database = %database_kind(&config.database_url), "starting");
 
-    let app = Application::build(config, leptos_options).await?;
+    let sms = server::sms::from_config(&config);
+    let app = Application::build(config, leptos_options, sms).await?;
     tracing::info!("serving on http://{}", app.local_addr());
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");

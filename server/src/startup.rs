@@ -3,11 +3,14 @@
 use crate::{
     config::Config,
     store,
-    web::{health, preferences, rate_limit, review, security, static_pages},
+    web::{health, identity, preferences, rate_limit, review, security, static_pages},
 };
 use app::{
+    flash::FlashStore,
+    keyed_hash::KeyedHasher,
     services::Services,
     shell::{shell, App},
+    sms::SmsSender,
     store::Store,
 };
 use axum::{
@@ -25,7 +28,8 @@ use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, tr
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub store: Arc<dyn Store>,
+    /// The same services the pages and server functions get through Leptos' context.
+    pub services: Services,
     pub config: Arc<Config>,
 }
 
@@ -43,11 +47,23 @@ pub struct Application {
 
 impl Application {
     /// Opens the database (migrating and seeding it) and binds the listening socket. Port 0 picks a free
-    /// port, which the integration tests use.
-    pub async fn build(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+    /// port, which the integration tests use. `sms` sends text messages (see `crate::sms::from_config`).
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+        sms: Arc<dyn SmsSender>,
+    ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let state = AppState { leptos_options, store: store.clone(), config: Arc::new(config) };
+        let services = Services {
+            store: store.clone(),
+            session_secret: config.session_secret.expose().into(),
+            secure_cookies: config.secure_cookies,
+            flash: Arc::new(FlashStore::default()),
+            hasher: Arc::new(KeyedHasher::new(config.data_key.expose())),
+            sms,
+        };
+        let state = AppState { leptos_options, services, config: Arc::new(config) };
         Ok(Self { listener, router: router(state), store })
     }
 
@@ -71,11 +87,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 }
 
 fn router(state: AppState) -> Router {
-    let services = Services {
-        store: state.store.clone(),
-        session_secret: state.config.session_secret.expose().into(),
-        secure_cookies: state.config.secure_cookies,
-    };
+    let services = state.services.clone();
     let provide_services = move || provide_context(services.clone());
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -84,6 +96,11 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/preferences/elder-mode", post(preferences::set_elder_mode))
+        .route(
+            "/apply/identity/code",
+            post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
+        )
+        .route("/apply/identity/verify", post(identity::verify))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

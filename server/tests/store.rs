@@ -117,3 +117,26 @@ async fn staff_accounts_are_unique_by_username_and_keep_their_lock_state() {
         assert!(store.staff_by_id(id + 1000).await.unwrap().is_none(), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
+    for (backend, store, _db) in backends().await {
+        store.insert_otp("key-a", "hash-1", 1_000, 0).await.unwrap();
+        store.insert_otp("key-a", "hash-2", 1_100, 0).await.unwrap();
+        store.insert_otp("key-b", "hash-3", 1_100, 0).await.unwrap();
+        assert_eq!(store.otp_send_times("key-a", 1_050).await.unwrap(), vec![1_100], "{backend}");
+        let (latest, hash) = store.latest_otp("key-a").await.unwrap().unwrap();
+        assert_eq!(
+            (latest.created_at, hash.as_str(), latest.attempts, latest.used),
+            (1_100, "hash-2", 0, false)
+        );
+        store.count_otp_attempt(latest.id).await.unwrap();
+        store.use_otp(latest.id).await.unwrap();
+        let (again, _) = store.latest_otp("key-a").await.unwrap().unwrap();
+        assert_eq!((again.attempts, again.used), (1, true), "{backend}");
+        // A code a day later purges everything older than its cut-off.
+        store.insert_otp("key-c", "hash-4", 90_000, 2_000).await.unwrap();
+        assert!(store.latest_otp("key-a").await.unwrap().is_none(), "{backend}: purged");
+        assert!(store.latest_otp("nobody").await.unwrap().is_none(), "{backend}");
+    }
+}

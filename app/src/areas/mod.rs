@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod guide;
 pub mod home;
+pub mod identity;
 pub mod not_found;
 pub mod pending;
 pub mod review;

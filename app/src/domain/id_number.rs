@@ -43,6 +43,24 @@ pub struct BirthDate {
     pub day: u32,
 }
 
+impl BirthDate {
+    /// Today's date in China (UTC+8) for a unix time in seconds.
+    pub fn today_in_china(unix_seconds: i64) -> Self {
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let days = (unix_seconds + 8 * 3600).div_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
+        Self { year, month, day }
+    }
+}
+
 impl IdNumber {
     /// Checks `input` as typed (spaces ignored, lower-case x accepted). `today` bounds the birth date.
     pub fn parse(input: &str, today: BirthDate) -> Result<Self, IdNumberError> {
@@ -200,6 +218,14 @@ mod tests {
     fn debug_output_never_shows_the_full_number() {
         let id = IdNumber::parse("11010519491231002X", TODAY).unwrap();
         assert_eq!(format!("{id:?}"), "IdNumber(1101**********002X)");
+    }
+
+    #[test]
+    fn today_follows_china_time() {
+        // 2026-11-28 16:30 UTC is already 2026-11-29 in Zhangye.
+        assert_eq!(BirthDate::today_in_china(1_795_883_400), BirthDate { year: 2026, month: 11, day: 29 });
+        assert_eq!(BirthDate::today_in_china(0), BirthDate { year: 1970, month: 1, day: 1 });
+        assert_eq!(BirthDate::today_in_china(951_782_400), BirthDate { year: 2000, month: 2, day: 29 });
     }
 
     #[test]

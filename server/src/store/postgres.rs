@@ -7,6 +7,7 @@ use super::{
 };
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
+use app::domain::otp::IssuedCode;
 use app::domain::region::{County, Hotline, Township};
 use app::store::{NewStaff, StaffAccount, Store, StoreError};
 use async_trait::async_trait;
@@ -254,5 +255,74 @@ impl Store for PostgresStore {
         .await
         .map_err(query_error)?;
         Ok(version)
+    }
+
+    async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT created_at FROM otp_codes WHERE phone_key = $1 AND created_at >= $2")
+                .bind(phone_key)
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+        Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    async fn insert_otp(
+        &self,
+        phone_key: &str,
+        code_hash: &str,
+        now: i64,
+        purge_before: i64,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        sqlx::query("DELETE FROM otp_codes WHERE created_at < $1")
+            .bind(purge_before)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error)?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO otp_codes (phone_key, code_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(phone_key)
+        .bind(code_hash)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error)?;
+        tx.commit().await.map_err(query_error)?;
+        Ok(id)
+    }
+
+    async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError> {
+        let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
+            "SELECT id, created_at, attempts, used, code_hash FROM otp_codes
+             WHERE phone_key = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(phone_key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(row.map(|(id, created_at, attempts, used, hash)| {
+            (IssuedCode { id, created_at, attempts: u32::try_from(attempts).unwrap_or(u32::MAX), used }, hash)
+        }))
+    }
+
+    async fn count_otp_attempt(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(())
+    }
+
+    async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing around the Leptos pages: middleware, small handlers and the plain error pages.
 
 pub mod health;
+pub mod identity;
 pub mod preferences;
 pub mod rate_limit;
 pub mod review;

@@ -15,9 +15,19 @@ pub type PerIpLayer = GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware<QuantaIns
 /// Builds the limiter once at start-up and starts the task that forgets idle addresses, so that memory
 /// does not grow with every visitor. Needs `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn per_ip_layer(config: &Config) -> PerIpLayer {
+    layer(config.rate_limit_burst, config.rate_limit_refill_ms)
+}
+
+/// Requests for SMS codes cost money and can be used to pester someone: a tight per-IP budget on top of
+/// the per-phone limits.
+pub fn sms_per_ip_layer(config: &Config) -> PerIpLayer {
+    layer(config.sms_ip_burst, config.sms_ip_refill_seconds * 1000)
+}
+
+fn layer(burst: u32, refill_ms: u64) -> PerIpLayer {
     let governor = GovernorConfigBuilder::default()
-        .per_millisecond(config.rate_limit_refill_ms)
-        .burst_size(config.rate_limit_burst)
+        .per_millisecond(refill_ms)
+        .burst_size(burst)
         .finish()
         .expect("limits are checked positive when the configuration is loaded");
     let governor = Arc::new(governor);

@@ -62,7 +62,7 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
         let user: String = url::form_urlencoded::byte_serialize(username.as_bytes()).collect();
         see_other(&format!("/review/login?error={code}&user={user}"), None)
     };
-    let account = match state.store.staff_by_username(&username).await {
+    let account = match state.services.store.staff_by_username(&username).await {
         Ok(account) => account,
         Err(e) => return server_error(e),
     };
@@ -76,7 +76,8 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     }
     if !password_matches(form.password, account.password_hash.clone()).await {
         let (failed, locked_until) = after_failed_login(account.failed_logins, now);
-        if let Err(e) = state.store.set_login_state(account.identity.id, failed, locked_until).await {
+        if let Err(e) = state.services.store.set_login_state(account.identity.id, failed, locked_until).await
+        {
             return server_error(e);
         }
         tracing::info!(
@@ -86,7 +87,7 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
         );
         return retry(if locked_until.is_some() { "locked" } else { "invalid" });
     }
-    if let Err(e) = state.store.set_login_state(account.identity.id, 0, None).await {
+    if let Err(e) = state.services.store.set_login_state(account.identity.id, 0, None).await {
         return server_error(e);
     }
     tracing::info!(account = account.identity.id, "staff signed in");
@@ -114,7 +115,7 @@ pub async fn change_password(
     let token = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header);
     let secret = state.config.session_secret.expose();
     let account = match token {
-        Some(token) => match staff_for_token(state.store.as_ref(), secret, token).await {
+        Some(token) => match staff_for_token(state.services.store.as_ref(), secret, token).await {
             Ok(account) => account,
             Err(e) => return server_error(e),
         },
@@ -139,7 +140,7 @@ pub async fn change_password(
         Ok(Err(e)) => return server_error(e),
         Err(e) => return server_error(e),
     };
-    let version = match state.store.set_password(account.identity.id, &new_hash).await {
+    let version = match state.services.store.set_password(account.identity.id, &new_hash).await {
         Ok(version) => version,
         Err(e) => return server_error(e),
     };

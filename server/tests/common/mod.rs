@@ -3,7 +3,8 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use leptos::prelude::LeptosOptions;
-use server::{config::Config, startup::Application};
+use server::{config::Config, sms::MemoryOutbox, startup::Application};
+use std::sync::Arc;
 use std::{
     net::SocketAddr,
     path::PathBuf,
@@ -40,6 +41,8 @@ pub async fn postgres_database() -> Option<TestDatabase> {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Every SMS the server sent.
+    pub outbox: Arc<MemoryOutbox>,
     pub database_url: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -136,12 +139,21 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestApp {
     let database_url = config.database_url.clone();
-    let app = Application::build(config, leptos_options()).await.expect("application starts");
+    let outbox = Arc::new(MemoryOutbox::default());
+    let app = Application::build(config, leptos_options(), outbox.clone()).await.expect("application starts");
     let addr = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let finished = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
     let client = TestApp::new_client();
-    TestApp { addr, database_url, client, stop: Some(stop), finished: Some(finished), _database: database }
+    TestApp {
+        addr,
+        outbox,
+        database_url,
+        client,
+        stop: Some(stop),
+        finished: Some(finished),
+        _database: database,
+    }
 }

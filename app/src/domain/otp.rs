@@ -1,0 +1,170 @@
+//! SMS verification codes: when one may be sent and whether a typed code is accepted. Times are unix
+//! seconds; the caller supplies "now", so the rules are tested without waiting.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OtpPolicy {
+    /// At most this many codes per phone number within `window_seconds`.
+    pub max_sends_per_window: usize,
+    pub window_seconds: i64,
+    /// Minimum gap between two codes to the same number.
+    pub cooldown_seconds: i64,
+    /// How long a code stays valid.
+    pub lifetime_seconds: i64,
+    /// Wrong guesses allowed per code.
+    pub max_attempts: u32,
+}
+
+impl Default for OtpPolicy {
+    fn default() -> Self {
+        Self {
+            max_sends_per_window: 3,
+            window_seconds: 600,
+            cooldown_seconds: 60,
+            lifetime_seconds: 300,
+            max_attempts: 5,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum SendRefused {
+    #[error("验证码已发送，请等{0}秒后再重新获取")]
+    Cooldown(i64),
+    #[error("同一手机号10分钟内最多获取3次验证码，请{0}分钟后再试")]
+    WindowFull(i64),
+}
+
+/// A code that was sent, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IssuedCode {
+    pub id: i64,
+    pub created_at: i64,
+    pub attempts: u32,
+    pub used: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum CodeRejected {
+    #[error("请先获取短信验证码")]
+    NoCode,
+    #[error("验证码已过期，请重新获取")]
+    Expired,
+    #[error("验证码输错次数过多，请重新获取")]
+    TooManyAttempts,
+    #[error("验证码不正确，还可以再试{0}次")]
+    Wrong(u32),
+}
+
+impl OtpPolicy {
+    /// Whether another code may go to a number that was sent codes at `previous` (any order).
+    pub fn check_send(&self, previous: &[i64], now: i64) -> Result<(), SendRefused> {
+        if let Some(last) = previous.iter().copied().max() {
+            let wait = last + self.cooldown_seconds - now;
+            if wait > 0 {
+                return Err(SendRefused::Cooldown(wait));
+            }
+        }
+        let mut in_window: Vec<i64> =
+            previous.iter().copied().filter(|t| now - t < self.window_seconds).collect();
+        if in_window.len() >= self.max_sends_per_window {
+            in_window.sort_unstable();
+            let frees_at = in_window[in_window.len() - self.max_sends_per_window] + self.window_seconds;
+            let minutes = ((frees_at - now) + 59) / 60;
+            return Err(SendRefused::WindowFull(minutes.max(1)));
+        }
+        Ok(())
+    }
+
+    /// Judges a typed code against the latest code sent; `matches` says whether the typed code equals it.
+    /// A wrong guess counts as an attempt (the caller stores `attempts + 1`). The right code typed again
+    /// while still fresh is accepted again, so that a double-clicked submit succeeds twice instead of
+    /// showing an error after the first click already worked.
+    pub fn check_code(
+        &self,
+        issued: Option<IssuedCode>,
+        matches: bool,
+        now: i64,
+    ) -> Result<(), CodeRejected> {
+        let issued = issued.ok_or(CodeRejected::NoCode)?;
+        if now - issued.created_at >= self.lifetime_seconds {
+            return Err(CodeRejected::Expired);
+        }
+        if issued.used {
+            return if matches { Ok(()) } else { Err(CodeRejected::NoCode) };
+        }
+        if issued.attempts >= self.max_attempts {
+            return Err(CodeRejected::TooManyAttempts);
+        }
+        if matches {
+            Ok(())
+        } else {
+            let left = self.max_attempts - issued.attempts - 1;
+            if left == 0 {
+                Err(CodeRejected::TooManyAttempts)
+            } else {
+                Err(CodeRejected::Wrong(left))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: OtpPolicy = OtpPolicy {
+        max_sends_per_window: 3,
+        window_seconds: 600,
+        cooldown_seconds: 60,
+        lifetime_seconds: 300,
+        max_attempts: 5,
+    };
+
+    fn code(created_at: i64, attempts: u32) -> Option<IssuedCode> {
+        Some(IssuedCode { id: 1, created_at, attempts, used: false })
+    }
+
+    #[test]
+    fn a_second_code_waits_for_the_cooldown() {
+        assert_eq!(P.check_send(&[], 1000), Ok(()));
+        assert_eq!(P.check_send(&[1000], 1030), Err(SendRefused::Cooldown(30)));
+        assert_eq!(P.check_send(&[1000], 1060), Ok(()));
+    }
+
+    #[test]
+    fn at_most_three_codes_in_ten_minutes() {
+        let sent = [1000, 1100, 1200];
+        assert_eq!(P.check_send(&sent, 1300), Err(SendRefused::WindowFull(5)));
+        assert_eq!(P.check_send(&sent, 1599), Err(SendRefused::WindowFull(1)));
+        assert_eq!(P.check_send(&sent, 1600), Ok(()), "the first code has left the window");
+    }
+
+    #[test]
+    fn codes_expire_after_five_minutes() {
+        assert_eq!(P.check_code(code(1000, 0), true, 1299), Ok(()));
+        assert_eq!(P.check_code(code(1000, 0), true, 1300), Err(CodeRejected::Expired));
+    }
+
+    #[test]
+    fn five_wrong_guesses_use_up_the_code() {
+        assert_eq!(P.check_code(code(1000, 0), false, 1001), Err(CodeRejected::Wrong(4)));
+        assert_eq!(P.check_code(code(1000, 3), false, 1001), Err(CodeRejected::Wrong(1)));
+        assert_eq!(P.check_code(code(1000, 4), false, 1001), Err(CodeRejected::TooManyAttempts));
+        assert_eq!(
+            P.check_code(code(1000, 5), true, 1001),
+            Err(CodeRejected::TooManyAttempts),
+            "even when right"
+        );
+    }
+
+    #[test]
+    fn a_used_code_only_repeats_its_own_success_and_a_missing_one_is_no_code() {
+        let used = Some(IssuedCode { id: 1, created_at: 1000, attempts: 0, used: true });
+        assert_eq!(P.check_code(used, true, 1001), Ok(()), "double-clicked submit");
+        assert_eq!(P.check_code(used, false, 1001), Err(CodeRejected::NoCode));
+        assert_eq!(P.check_code(used, true, 1300), Err(CodeRejected::Expired));
+        assert_eq!(P.check_code(None, true, 1001), Err(CodeRejected::NoCode));
+    }
+}

@@ -1,0 +1,35 @@
+//! Text messages to residents. The server crate provides the senders: a real HTTP gateway, a
+//! development sender that writes to the log (and says so), and an in-memory outbox for tests.
+
+use crate::domain::phone::MobileNumber;
+use async_trait::async_trait;
+
+/// Messages carry no personal data beyond what the recipient already knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmsMessage {
+    VerificationCode { code: String },
+}
+
+impl SmsMessage {
+    /// The text as the phone shows it.
+    pub fn text(&self) -> String {
+        match self {
+            Self::VerificationCode { code } => {
+                format!("【张掖社会救助】您的验证码是{code}，5分钟内有效。工作人员不会向您索要验证码，请勿告诉他人。")
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("SMS gateway unreachable: {0}")]
+    Unreachable(String),
+    #[error("SMS gateway refused the message: {0}")]
+    Refused(String),
+}
+
+#[async_trait]
+pub trait SmsSender: Send + Sync + 'static {
+    async fn send(&self, to: &MobileNumber, message: &SmsMessage) -> Result<(), SmsError>;
+}
