@@ -7,6 +7,8 @@ pub mod layout;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod flash;

@@ -1,6 +1,7 @@
 //! The storage interface. The server crate implements it for SQLite (the embedded default) and PostgreSQL;
 //! server functions only ever see this trait.
 
+use crate::audit::{AuditEvent, AuditRecord};
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::guide::GuidePage;
 use crate::domain::otp::IssuedCode;
@@ -115,4 +116,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Marks a code as used.
     async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
+
+    /// Appends an event to the hash-chained audit log; returns its id.
+    async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError>;
+
+    /// The whole audit log in order, for verification.
+    async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
 }

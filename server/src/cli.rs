@@ -1,5 +1,6 @@
 //! Command-line subcommands for operators: creating staff accounts (the first administrator included).
 
+use app::audit::{verify_chain, AuditEvent};
 use app::auth::hash_password;
 use app::domain::staff::{check_scope, Role, MIN_PASSWORD_CHARS};
 use app::store::{NewStaff, StoreError};
@@ -10,6 +11,7 @@ usage:
   server                      serve the portal (configuration from PORTAL_* variables)
   server create-admin  --username NAME --name DISPLAY_NAME
   server create-staff  --username NAME --name DISPLAY_NAME --role township|county|department|admin --scope CODE
+  server verify-audit         check the audit log's hash chain; exit status 1 at the first broken entry
 
 The password is read from PORTAL_NEW_STAFF_PASSWORD or, if unset, from the first line of standard input.";
 
@@ -80,12 +82,27 @@ pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     match store.create_staff(&new, now).await {
-        Ok(id) => println!("created {} account {} (id {id})", new.role.key(), command.username),
+        Ok(id) => {
+            let detail = format!("role {} scope {}", new.role.key(), new.scope);
+            store
+                .append_audit(&AuditEvent::now("operator", "staff.created", format!("staff:{id}"), detail))
+                .await?;
+            println!("created {} account {} (id {id})", new.role.key(), command.username);
+        }
         Err(StoreError::Conflict(name)) => anyhow::bail!("the username {name} is taken"),
         Err(e) => return Err(e.into()),
     }
     store.close().await;
     Ok(())
+}
+
+/// Checks the audit log's hash chain. Ok with the number of entries, or an error naming the first
+/// entry that was changed or whose predecessor is missing.
+pub async fn verify_audit(database_url: &str) -> anyhow::Result<usize> {
+    let store = crate::store::open(database_url).await?;
+    let records = store.audit_records().await?;
+    store.close().await;
+    Ok(verify_chain(&records)?)
 }
 
 #[cfg(test)]

@@ -16,6 +16,16 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
             cli::create_staff(&config.database_url, staff).await
         }
+        Some("verify-audit") => match cli::verify_audit(&config.database_url).await {
+            Ok(entries) => {
+                println!("audit log intact: {entries} entries");
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("AUDIT LOG BROKEN: {e}");
+                std::process::exit(1);
+            }
+        },
         Some(_) => {
             eprintln!("{}", cli::USAGE);
             std::process::exit(2);

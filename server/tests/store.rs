@@ -140,3 +140,21 @@ async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
         assert!(store.latest_otp("nobody").await.unwrap().is_none(), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_is_chained_and_append_only() {
+    use app::audit::{verify_chain, AuditEvent, GENESIS};
+    for (backend, store, _db) in backends().await {
+        for n in 0..3 {
+            store
+                .append_audit(&AuditEvent::now("operator", "test.event", format!("thing:{n}"), ""))
+                .await
+                .unwrap();
+        }
+        let records = store.audit_records().await.unwrap();
+        assert_eq!(records.len(), 3, "{backend}");
+        assert_eq!(records[0].prev_hash, GENESIS, "{backend}");
+        assert_eq!(records[1].prev_hash, records[0].hash, "{backend}");
+        assert_eq!(verify_chain(&records), Ok(3), "{backend}");
+    }
+}

@@ -8,6 +8,7 @@ mod sqlite;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
+use app::audit::{AuditEvent, AuditRecord};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::staff::{Role, StaffIdentity};
@@ -118,4 +119,10 @@ fn unique_violation(e: sqlx::Error, what: &str) -> StoreError {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_string()),
         _ => query_error(e),
     }
+}
+
+type AuditRow = (i64, i64, String, String, String, String, String, String);
+
+fn audit_from_row((id, at, actor, action, subject, detail, prev_hash, hash): AuditRow) -> AuditRecord {
+    AuditRecord { id, event: AuditEvent { at, actor, action, subject, detail }, prev_hash, hash }
 }

@@ -2,9 +2,10 @@
 //! acknowledged write survives a crash or power cut.
 
 use super::{
-    ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
-    GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
+    audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
+    unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
+use app::audit::{chain_hash, AuditEvent, AuditRecord, GENESIS};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::otp::IssuedCode;
@@ -18,6 +19,8 @@ use std::{str::FromStr, time::Duration};
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Serialises audit appends (SQLite has one writer process: this one).
+    audit_turn: tokio::sync::Mutex<()>,
 }
 
 impl SqliteStore {
@@ -41,7 +44,7 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self { pool, audit_turn: tokio::sync::Mutex::new(()) })
     }
 }
 
@@ -335,5 +338,43 @@ impl Store for SqliteStore {
             .await
             .map_err(query_error)?;
         Ok(())
+    }
+
+    async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
+        // One writer at a time, so that each entry links to the one before it.
+        let _turn = self.audit_turn.lock().await;
+        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let last: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(query_error)?;
+        let prev_hash = last.map_or_else(|| GENESIS.to_string(), |(hash,)| hash);
+        let hash = chain_hash(&prev_hash, event);
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(event.at)
+        .bind(&event.actor)
+        .bind(&event.action)
+        .bind(&event.subject)
+        .bind(&event.detail)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error)?;
+        tx.commit().await.map_err(query_error)?;
+        Ok(id)
+    }
+
+    async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(rows.into_iter().map(audit_from_row).collect())
     }
 }

@@ -4,6 +4,7 @@
 
 use super::static_pages::internal_error;
 use crate::startup::AppState;
+use app::audit::AuditEvent;
 use app::auth::{
     cookie, cookie_value, issue_pending_phone, issue_resident_token, pending_phone_from_token,
     resident_from_token, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
@@ -196,7 +197,11 @@ pub async fn verify(
         exp: now + RESIDENT_SESSION_SECONDS,
     };
     let session = issue_resident_token(secret, &claims);
-    tracing::info!("resident passed the SMS identity check");
+    let actor = format!("resident:{}", &claims.sub[..12]);
+    let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, "level 1 (SMS)");
+    if let Err(e) = store.append_audit(&event).await {
+        return failure(e);
+    }
     redirect(
         DONE,
         &[

@@ -3,6 +3,7 @@
 //! explains (and the username, so it need not be typed again).
 
 use crate::startup::AppState;
+use app::audit::AuditEvent;
 use app::auth::{
     hash_password, issue_token, session_cookie, staff_for_token, token_from_cookie_header, verify_password,
 };
@@ -68,8 +69,13 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     };
     let Some(account) = account else {
         password_matches(form.password, decoy_hash().to_string()).await;
+        let event = AuditEvent::now("anonymous", "staff.sign_in_failed", "unknown-account", "");
+        if let Err(e) = state.services.store.append_audit(&event).await {
+            return server_error(e);
+        }
         return retry("invalid");
     };
+    let actor = format!("staff:{}", account.identity.id);
     let now = now();
     if account.locked_until.is_some_and(|until| until > now) {
         return retry("locked");
@@ -80,24 +86,53 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
         {
             return server_error(e);
         }
-        tracing::info!(
-            account = account.identity.id,
-            locked = locked_until.is_some(),
-            "failed staff sign-in"
-        );
+        let detail = if locked_until.is_some() { "locked for 15 minutes" } else { "" };
+        let event = AuditEvent::now("anonymous", "staff.sign_in_failed", actor, detail);
+        if let Err(e) = state.services.store.append_audit(&event).await {
+            return server_error(e);
+        }
         return retry(if locked_until.is_some() { "locked" } else { "invalid" });
     }
     if let Err(e) = state.services.store.set_login_state(account.identity.id, 0, None).await {
         return server_error(e);
     }
-    tracing::info!(account = account.identity.id, "staff signed in");
+    if let Err(e) =
+        state.services.store.append_audit(&AuditEvent::now(actor.clone(), "staff.sign_in", actor, "")).await
+    {
+        return server_error(e);
+    }
     let token =
         issue_token(state.config.session_secret.expose(), account.identity.id, account.session_version, now);
     see_other("/review", Some(session_cookie(&token, state.config.secure_cookies)))
 }
 
-pub async fn logout(State(state): State<AppState>) -> Response {
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(account) = signed_in(&state, &headers).await {
+        let actor = format!("staff:{}", account.identity.id);
+        if let Err(e) = state
+            .services
+            .store
+            .append_audit(&AuditEvent::now(actor.clone(), "staff.sign_out", actor, ""))
+            .await
+        {
+            return server_error(e);
+        }
+    }
     see_other("/review/login?signed_out=1", Some(session_cookie("", state.config.secure_cookies)))
+}
+
+/// The staff account of the request's session cookie, if it is still valid.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<app::store::StaffAccount> {
+    let token =
+        headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header)?;
+    let secret = state.config.session_secret.expose();
+    match staff_for_token(state.services.store.as_ref(), secret, token).await {
+        Ok(account) => account,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the staff session failed");
+            None
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -112,16 +147,8 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let token = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header);
     let secret = state.config.session_secret.expose();
-    let account = match token {
-        Some(token) => match staff_for_token(state.services.store.as_ref(), secret, token).await {
-            Ok(account) => account,
-            Err(e) => return server_error(e),
-        },
-        None => None,
-    };
-    let Some(account) = account else {
+    let Some(account) = signed_in(&state, &headers).await else {
         return see_other("/review/login", None);
     };
     if let Err(e) = check_new_password(&form.current, &form.new, &form.confirm) {
@@ -144,7 +171,11 @@ pub async fn change_password(
         Ok(version) => version,
         Err(e) => return server_error(e),
     };
-    tracing::info!(account = account.identity.id, "staff password changed; other sessions ended");
+    let actor = format!("staff:{}", account.identity.id);
+    let event = AuditEvent::now(actor.clone(), "staff.password_changed", actor, "other sessions ended");
+    if let Err(e) = state.services.store.append_audit(&event).await {
+        return server_error(e);
+    }
     let token = issue_token(secret, account.identity.id, version, now());
     see_other("/review?password_changed=1", Some(session_cookie(&token, state.config.secure_cookies)))
 }
