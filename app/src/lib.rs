@@ -3,6 +3,7 @@
 
 pub mod areas;
 pub mod domain;
+pub mod forms;
 pub mod layout;
 pub mod shell;
 

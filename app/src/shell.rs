@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    apply, guide, home, identity,
+    admin, apply, guide, home, identity,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
     review,
@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>

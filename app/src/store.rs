@@ -122,4 +122,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// The whole audit log in order, for verification.
     async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`).
+    async fn add_hotline(
+        &self,
+        county_code: Option<&str>,
+        label: &str,
+        number: &str,
+    ) -> Result<i64, StoreError>;
+
+    /// Removes a hotline; false if there was none with that id.
+    async fn remove_hotline(&self, id: i64) -> Result<bool, StoreError>;
+
+    /// Every county's standards, in county order.
+    async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError>;
+
+    /// Replaces a county's figures and marks them confirmed; false for an unknown county.
+    async fn confirm_standards(&self, standards: &LocalStandards) -> Result<bool, StoreError>;
 }

@@ -3,7 +3,7 @@
 use crate::{
     config::Config,
     store,
-    web::{health, identity, preferences, rate_limit, review, security, static_pages},
+    web::{admin, health, identity, preferences, rate_limit, review, security, static_pages},
 };
 use app::{
     flash::FlashStore,
@@ -101,6 +101,9 @@ fn router(state: AppState) -> Router {
             post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
         )
         .route("/apply/identity/verify", post(identity::verify))
+        .route("/admin/hotlines", post(admin::add_hotline))
+        .route("/admin/hotlines/remove", post(admin::remove_hotline))
+        .route("/admin/standards", post(admin::confirm_standards))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

@@ -2,6 +2,7 @@
 //! forms post to `server/src/web/identity.rs`; after a failed post the page shows the errors next to
 //! each field and keeps what was typed, read back from the flash store.
 
+use crate::forms::{ErrorSummary, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -72,45 +73,6 @@ fn value(state: &IdentityStep, field: &str) -> String {
 
 fn error(state: &IdentityStep, field: &str) -> Option<String> {
     state.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
-}
-
-#[component]
-fn ErrorSummary(errors: Vec<(String, String)>) -> impl IntoView {
-    (!errors.is_empty()).then(|| {
-        view! {
-            <div class="error-summary" role="alert">
-                <h3>"请修改以下内容"</h3>
-                <ul>
-                    {errors
-                        .into_iter()
-                        .map(|(field, message)| view! { <li><a href=format!("#{field}")>{message}</a></li> })
-                        .collect_view()}
-                </ul>
-            </div>
-        }
-    })
-}
-
-#[component]
-fn TextField(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    value: String,
-    error: Option<String>,
-    #[prop(default = "text")] input_mode: &'static str,
-    #[prop(default = "off")] autocomplete: &'static str,
-) -> impl IntoView {
-    let invalid = error.as_ref().map(|_| "true");
-    let has_error = error.is_some();
-    view! {
-        <div class="field" class:has-error=has_error>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
-            <input id=name name=name value=value inputmode=input_mode autocomplete=autocomplete aria-invalid=invalid/>
-        </div>
-    }
 }
 
 #[component]

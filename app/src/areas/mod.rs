@@ -1,5 +1,6 @@
 //! One module per product area; each keeps its pages and server functions together.
 
+pub mod admin;
 pub mod apply;
 pub mod guide;
 pub mod home;

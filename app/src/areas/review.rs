@@ -47,20 +47,20 @@ fn query(name: &str) -> String {
 /// Sends a visitor without a session to the sign-in page with a 302. The response context must be
 /// captured before the page awaits anything: it is not reachable from inside the async block.
 #[derive(Clone)]
-struct SignInRedirect {
+pub(crate) struct SignInRedirect {
     #[cfg(feature = "ssr")]
     response: Option<leptos_axum::ResponseOptions>,
 }
 
 impl SignInRedirect {
-    fn capture() -> Self {
+    pub(crate) fn capture() -> Self {
         Self {
             #[cfg(feature = "ssr")]
             response: use_context::<leptos_axum::ResponseOptions>(),
         }
     }
 
-    fn send(self) -> AnyView {
+    pub(crate) fn send(self) -> AnyView {
         #[cfg(feature = "ssr")]
         if let Some(response) = self.response {
             response.set_status(http::StatusCode::FOUND);
@@ -130,6 +130,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                         <h2>"审核队列尚未开通"</h2>
                         <p>"网上受理、入户调查记录、公示和县级确认等功能正在建设中，开通前请按现行线下流程办理。"</p>
                     </section>
+                    {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
                     <p><a href="/review/password">"修改密码"</a></p>
                     <form method="post" action="/review/logout">
                         <button type="submit" class="secondary">"退出登录"</button>

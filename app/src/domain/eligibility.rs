@@ -30,6 +30,42 @@ pub enum Residence {
     Rural,
 }
 
+/// Why an administrator's figures cannot be saved; each names its form field.
+pub fn check_standards(s: &LocalStandards) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut check = |ok: bool, field, message| {
+        if !ok {
+            errors.push(FieldError { field, message });
+        }
+    };
+    check(
+        (100..=5000).contains(&s.dibao_urban_monthly),
+        "dibao_urban_monthly",
+        "城市低保标准应在每人每月100到5000元之间",
+    );
+    check(
+        (100..=5000).contains(&s.dibao_rural_monthly),
+        "dibao_rural_monthly",
+        "农村低保标准应在每人每月100到5000元之间",
+    );
+    check(
+        (1000..=500_000).contains(&s.disposable_income_urban_yearly),
+        "disposable_income_urban_yearly",
+        "城镇居民人均可支配收入应在每年1000到500000元之间",
+    );
+    check(
+        (1000..=500_000).contains(&s.disposable_income_rural_yearly),
+        "disposable_income_rural_yearly",
+        "农村居民人均可支配收入应在每年1000到500000元之间",
+    );
+    check(
+        (1..=100).contains(&s.rigid_spending_share_percent),
+        "rigid_spending_share_percent",
+        "刚性支出占比应在1到100之间",
+    );
+    errors
+}
+
 /// The answers, already checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answers {
@@ -211,7 +247,7 @@ impl Form {
 }
 
 /// Accepts what people type on a phone: spaces, full-width digits, a trailing 元, thousands separators.
-fn whole_number(text: &str) -> Option<u32> {
+pub fn whole_number(text: &str) -> Option<u32> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '，' | '元'))
@@ -295,6 +331,14 @@ mod tests {
         assert_eq!(kinds(&alone), vec![AssistanceType::Tekun, AssistanceType::Dibao]);
         let sudden = Answers { monthly_income: 5000, sudden_hardship: true, ..answers() };
         assert_eq!(kinds(&sudden), vec![AssistanceType::Temporary]);
+    }
+
+    #[test]
+    fn implausible_standards_are_refused_field_by_field() {
+        assert!(check_standards(&standards()).is_empty());
+        let bad = LocalStandards { dibao_rural_monthly: 0, rigid_spending_share_percent: 150, ..standards() };
+        let fields: Vec<_> = check_standards(&bad).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["dibao_rural_monthly", "rigid_spending_share_percent"]);
     }
 
     #[test]

@@ -20,10 +20,46 @@ pub struct Township {
 /// A public telephone line shown in the footer and on the contact page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hotline {
+    pub id: i64,
+    /// `None` for a city-wide line.
+    pub county_code: Option<String>,
     /// What the line is for, e.g. "张掖市12345政务服务便民热线".
     pub label: String,
     /// The number as people write it, e.g. "0936-1234567" or "12345".
     pub number: String,
+}
+
+/// Why a hotline an administrator typed cannot be saved; `field()` names the form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum HotlineError {
+    #[error("请填写热线名称（2到40个字），例如“甘州区民政局社会救助热线”")]
+    Label,
+    #[error("请填写电话号码，例如 0936-1234567 或 12345")]
+    Number,
+}
+
+impl HotlineError {
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Label => "label",
+            Self::Number => "number",
+        }
+    }
+}
+
+/// Checks a new hotline's label and number as typed.
+pub fn check_hotline(label: &str, number: &str) -> Vec<HotlineError> {
+    let mut errors = Vec::new();
+    if !(2..=40).contains(&label.trim().chars().count()) {
+        errors.push(HotlineError::Label);
+    }
+    let number = number.trim();
+    let allowed = number.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'));
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    if !allowed || !(3..=15).contains(&digits) {
+        errors.push(HotlineError::Number);
+    }
+    errors
 }
 
 impl Hotline {
@@ -70,7 +106,7 @@ mod tests {
     use super::*;
 
     fn hotline(number: &str) -> Hotline {
-        Hotline { label: "x".into(), number: number.into() }
+        Hotline { id: 1, county_code: None, label: "x".into(), number: number.into() }
     }
 
     #[test]
@@ -78,6 +114,14 @@ mod tests {
         assert_eq!(hotline("0936-821 2345").tel_href(), "tel:09368212345");
         assert_eq!(hotline("12345").tel_href(), "tel:12345");
         assert_eq!(hotline("+86 936 1234").tel_href(), "tel:+869361234");
+    }
+
+    #[test]
+    fn hotlines_need_a_label_and_a_dialable_number() {
+        assert!(check_hotline("甘州区民政局社会救助热线", "0936-8212345").is_empty());
+        assert!(check_hotline("市热线", "12345").is_empty());
+        assert_eq!(check_hotline("", "12"), vec![HotlineError::Label, HotlineError::Number]);
+        assert_eq!(check_hotline("民政热线", "call us"), vec![HotlineError::Number]);
     }
 
     #[test]

@@ -101,14 +101,17 @@ impl Store for PostgresStore {
     }
 
     async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT label, number FROM hotlines
+        let rows: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT id, county_code, label, number FROM hotlines
              ORDER BY county_code IS NOT NULL, county_code, sort_order, id",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(query_error)?;
-        Ok(rows.into_iter().map(|(label, number)| Hotline { label, number }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, county_code, label, number)| Hotline { id, county_code, label, number })
+            .collect())
     }
 
     async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError> {
@@ -363,5 +366,66 @@ impl Store for PostgresStore {
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(audit_from_row).collect())
+    }
+
+    async fn add_hotline(
+        &self,
+        county_code: Option<&str>,
+        label: &str,
+        number: &str,
+    ) -> Result<i64, StoreError> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO hotlines (county_code, label, number, sort_order)
+             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM hotlines)) RETURNING id",
+        )
+        .bind(county_code)
+        .bind(label)
+        .bind(number)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(id)
+    }
+
+    async fn remove_hotline(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM hotlines WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError> {
+        let rows: Vec<StandardsRow> = sqlx::query_as(
+            "SELECT s.county_code, c.name, s.dibao_urban_monthly, s.dibao_rural_monthly,
+                    s.disposable_income_urban_yearly, s.disposable_income_rural_yearly,
+                    s.rigid_spending_share_percent, s.confirmed
+             FROM local_standards s JOIN counties c ON c.code = s.county_code
+             ORDER BY s.county_code",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(rows.into_iter().map(standards_from_row).collect())
+    }
+
+    async fn confirm_standards(&self, s: &LocalStandards) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE local_standards SET dibao_urban_monthly = $1, dibao_rural_monthly = $2,
+                 disposable_income_urban_yearly = $3, disposable_income_rural_yearly = $4,
+                 rigid_spending_share_percent = $5, confirmed = TRUE
+             WHERE county_code = $6",
+        )
+        .bind(s.dibao_urban_monthly as i32)
+        .bind(s.dibao_rural_monthly as i32)
+        .bind(s.disposable_income_urban_yearly as i32)
+        .bind(s.disposable_income_rural_yearly as i32)
+        .bind(s.rigid_spending_share_percent as i32)
+        .bind(&s.county_code)
+        .execute(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(done.rows_affected() == 1)
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP plumbing around the Leptos pages: middleware, small handlers and the plain error pages.
 
+pub mod admin;
 pub mod health;
 pub mod identity;
 pub mod preferences;

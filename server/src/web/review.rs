@@ -23,7 +23,7 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn see_other(location: &str, cookie: Option<String>) -> Response {
+pub(crate) fn see_other(location: &str, cookie: Option<String>) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers
@@ -34,7 +34,7 @@ fn see_other(location: &str, cookie: Option<String>) -> Response {
     response
 }
 
-fn server_error(e: impl std::fmt::Display) -> Response {
+pub(crate) fn server_error(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "staff sign-in failed");
     super::static_pages::internal_error()
 }
@@ -122,7 +122,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 /// The staff account of the request's session cookie, if it is still valid.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<app::store::StaffAccount> {
+pub(crate) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<app::store::StaffAccount> {
     let token =
         headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header)?;
     let secret = state.config.session_secret.expose();

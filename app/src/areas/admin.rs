@@ -1,0 +1,213 @@
+//! 系统管理: administrators maintain the hotlines shown on every page and confirm each county's local
+//! standards. Forms post to `server/src/web/admin.rs`; every change is written to the audit log.
+
+use crate::areas::review::SignInRedirect;
+use crate::domain::eligibility::LocalStandards;
+use crate::domain::region::{County, Hotline};
+use crate::forms::TextField;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AdminData {
+    pub counties: Vec<County>,
+    pub hotlines: Vec<Hotline>,
+    pub standards: Vec<LocalStandards>,
+    /// What a failed post typed, and its errors (from the flash store).
+    pub values: HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum AdminAccess {
+    SignedOut,
+    Forbidden,
+    Allowed(AdminData),
+}
+
+#[server]
+pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
+    let Some(staff) = crate::auth::current_staff().await else {
+        return Ok(AdminAccess::SignedOut);
+    };
+    if !staff.is_administrator() {
+        return Ok(AdminAccess::Forbidden);
+    }
+    let services = crate::services::services()?;
+    let store = &services.store;
+    let read = async {
+        Ok::<_, crate::store::StoreError>((
+            store.counties().await?,
+            store.hotlines().await?,
+            store.all_standards().await?,
+        ))
+    };
+    let (counties, hotlines, standards) = read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let flash = services.flash.get(&flash).unwrap_or_default();
+    Ok(AdminAccess::Allowed(AdminData {
+        counties,
+        hotlines,
+        standards,
+        values: flash.values,
+        errors: flash.errors,
+    }))
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let (flash, saved) =
+        use_query_map().with_untracked(|q| (q.get("flash").unwrap_or_default(), q.get("saved")));
+    let redirect = SignInRedirect::capture();
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    view! {
+        <Title text="系统管理"/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_admin(flash).await {
+                    Ok(AdminAccess::Allowed(data)) => view! { <AdminSections data saved/> }.into_any(),
+                    Ok(AdminAccess::Forbidden) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = response {
+                            response.set_status(http::StatusCode::FORBIDDEN);
+                        }
+                        view! {
+                            <h1>"无权访问"</h1>
+                            <p>"系统管理只对管理员开放。"<a href="/review">"返回工作台"</a></p>
+                        }
+                        .into_any()
+                    }
+                    _ => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
+    let notice = match saved.as_deref() {
+        Some("hotline") => Some("热线已保存，所有页面底部即刻显示。"),
+        Some("hotline_removed") => Some("热线已删除。"),
+        Some("standards") => Some("救助标准已核定，自查将使用新的标准。"),
+        _ => None,
+    };
+    let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let typed = |field: &str| data.values.get(field).cloned().unwrap_or_default();
+    let (label_error, number_error) = (error_for("label"), error_for("number"));
+    let (label, number, typed_county) = (typed("label"), typed("number"), typed("county"));
+    let county_name = {
+        let counties = data.counties.clone();
+        move |code: &Option<String>| match code {
+            None => "全市".to_string(),
+            Some(code) => {
+                counties.iter().find(|c| &c.code == code).map(|c| c.name.clone()).unwrap_or_default()
+            }
+        }
+    };
+    let standards_errors: Vec<(String, String)> =
+        data.errors.iter().filter(|(f, _)| !matches!(f.as_str(), "label" | "number")).cloned().collect();
+    let errors_county = typed("standards_county");
+    view! {
+        <h1>"系统管理"</h1>
+        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <section id="hotlines">
+            <h2>"咨询与监督电话"</h2>
+            <ul class="hotlines admin-list">
+                {data
+                    .hotlines
+                    .iter()
+                    .map(|h| view! {
+                        <li>
+                            <span>{format!("{}：{}（{}）", h.label, h.number, county_name(&h.county_code))}</span>
+                            <form method="post" action="/admin/hotlines/remove">
+                                <input type="hidden" name="id" value=h.id.to_string()/>
+                                <button type="submit" class="secondary">"删除"</button>
+                            </form>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            <h3>"添加热线"</h3>
+            <form method="post" action="/admin/hotlines" class="question-form" novalidate>
+                <div class="field">
+                    <label for="county">"所属县区"</label>
+                    <select id="county" name="county">
+                        <option value="">"全市"</option>
+                        {data
+                            .counties
+                            .iter()
+                            .map(|c| view! { <option value=c.code.clone() selected=c.code == typed_county>{c.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <TextField name="label" label="名称" value=label error=label_error/>
+                <TextField name="number" label="电话号码" value=number error=number_error input_mode="tel"/>
+                <button type="submit" class="primary">"添加"</button>
+            </form>
+        </section>
+        <section id="standards">
+            <h2>"本地救助标准"</h2>
+            <p class="hint">"系统预置的是参考值，须由管理员按当地公布的标准核定后，自查页面才不再显示“尚待核定”。"</p>
+            {data
+                .standards
+                .into_iter()
+                .map(|s| {
+                    let errors = if s.county_code == errors_county { standards_errors.clone() } else { Vec::new() };
+                    view! { <StandardsForm standards=s errors/> }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn StandardsForm(standards: LocalStandards, errors: Vec<(String, String)>) -> impl IntoView {
+    let fields: [(&str, &str, u32); 5] = [
+        ("dibao_urban_monthly", "城市低保标准（元/人/月）", standards.dibao_urban_monthly),
+        ("dibao_rural_monthly", "农村低保标准（元/人/月）", standards.dibao_rural_monthly),
+        (
+            "disposable_income_urban_yearly",
+            "上年城镇居民人均可支配收入（元/年）",
+            standards.disposable_income_urban_yearly,
+        ),
+        (
+            "disposable_income_rural_yearly",
+            "上年农村居民人均可支配收入（元/年）",
+            standards.disposable_income_rural_yearly,
+        ),
+        (
+            "rigid_spending_share_percent",
+            "刚性支出占家庭收入比例（%）",
+            standards.rigid_spending_share_percent,
+        ),
+    ];
+    let status = if standards.confirmed { "已核定" } else { "尚待核定（参考值）" };
+    let code = standards.county_code.clone();
+    view! {
+        <form method="post" action="/admin/standards" class="question-form standards-form" novalidate>
+            <h3>{format!("{}：{status}", standards.county_name)}</h3>
+            <input type="hidden" name="county" value=code.clone()/>
+            {fields
+                .into_iter()
+                .map(|(name, label, value)| {
+                    let id = format!("{name}-{code}");
+                    let error = errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone());
+                    let has_error = error.is_some();
+                    view! {
+                        <div class="field" class:has-error=has_error>
+                            <label for=id.clone()>{label}</label>
+                            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+                            <input id=id name=name value=value.to_string() inputmode="numeric" class="short"/>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <button type="submit" class="primary">"核定"</button>
+        </form>
+    }
+}

@@ -1,0 +1,190 @@
+//! Form handlers of the administration page: hotlines and local standards. Only administrators get
+//! through `require_admin`; every change is audited.
+
+use super::review::{see_other, server_error, signed_in};
+use super::static_pages::html_response;
+use crate::startup::AppState;
+use app::audit::AuditEvent;
+use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
+use app::domain::region::check_hotline;
+use app::flash::Flash;
+use app::store::StaffAccount;
+use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
+
+/// The signed-in administrator, or the response for everyone else: sign in first, or 403.
+async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAccount, Response> {
+    match signed_in(state, headers).await {
+        None => Err(see_other("/review/login", None)),
+        Some(account) if account.identity.is_administrator() => Ok(account),
+        Some(_) => Err(html_response(StatusCode::FORBIDDEN, "无权操作", "系统管理只对管理员开放。")),
+    }
+}
+
+fn back_with(
+    state: &AppState,
+    anchor: &str,
+    values: Vec<(&str, String)>,
+    errors: Vec<(&str, String)>,
+) -> Response {
+    let flash = Flash {
+        values: values.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        errors: errors.into_iter().map(|(f, m)| (f.to_string(), m)).collect(),
+    };
+    see_other(&format!("/admin?flash={}#{anchor}", state.services.flash.put(flash)), None)
+}
+
+async fn audit(
+    state: &AppState,
+    admin: &StaffAccount,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> Result<(), Response> {
+    let event = AuditEvent::now(format!("staff:{}", admin.identity.id), action, subject, detail);
+    state.services.store.append_audit(&event).await.map(|_| ()).map_err(server_error)
+}
+
+#[derive(serde::Deserialize)]
+pub struct HotlineForm {
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    number: String,
+}
+
+pub async fn add_hotline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<HotlineForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let errors: Vec<_> =
+        check_hotline(&form.label, &form.number).into_iter().map(|e| (e.field(), e.to_string())).collect();
+    let county = Some(form.county.trim()).filter(|c| !c.is_empty());
+    let known_county = match county {
+        None => true,
+        Some(code) => match state.services.store.counties().await {
+            Ok(counties) => counties.iter().any(|c| c.code == code),
+            Err(e) => return server_error(e),
+        },
+    };
+    if !errors.is_empty() || !known_county {
+        let values = vec![
+            ("county", form.county.clone()),
+            ("label", form.label.clone()),
+            ("number", form.number.clone()),
+        ];
+        return back_with(&state, "hotlines", values, errors);
+    }
+    let (label, number) = (form.label.trim(), form.number.trim());
+    let id = match state.services.store.add_hotline(county, label, number).await {
+        Ok(id) => id,
+        Err(e) => return server_error(e),
+    };
+    if let Err(response) =
+        audit(&state, &admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"))
+            .await
+    {
+        return response;
+    }
+    see_other("/admin?saved=hotline#hotlines", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveHotlineForm {
+    id: i64,
+}
+
+pub async fn remove_hotline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveHotlineForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    match state.services.store.remove_hotline(form.id).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/admin#hotlines", None),
+        Err(e) => return server_error(e),
+    }
+    if let Err(response) =
+        audit(&state, &admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new()).await
+    {
+        return response;
+    }
+    see_other("/admin?saved=hotline_removed#hotlines", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct StandardsForm {
+    county: String,
+    #[serde(default)]
+    dibao_urban_monthly: String,
+    #[serde(default)]
+    dibao_rural_monthly: String,
+    #[serde(default)]
+    disposable_income_urban_yearly: String,
+    #[serde(default)]
+    disposable_income_rural_yearly: String,
+    #[serde(default)]
+    rigid_spending_share_percent: String,
+}
+
+pub async fn confirm_standards(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StandardsForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let number = |text: &str| whole_number(text).unwrap_or(0);
+    let standards = LocalStandards {
+        county_code: form.county.clone(),
+        county_name: String::new(),
+        dibao_urban_monthly: number(&form.dibao_urban_monthly),
+        dibao_rural_monthly: number(&form.dibao_rural_monthly),
+        disposable_income_urban_yearly: number(&form.disposable_income_urban_yearly),
+        disposable_income_rural_yearly: number(&form.disposable_income_rural_yearly),
+        rigid_spending_share_percent: number(&form.rigid_spending_share_percent),
+        confirmed: true,
+    };
+    let errors: Vec<_> =
+        check_standards(&standards).into_iter().map(|e| (e.field, e.message.to_string())).collect();
+    if !errors.is_empty() {
+        return back_with(&state, "standards", vec![("standards_county", form.county)], errors);
+    }
+    match state.services.store.confirm_standards(&standards).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/admin#standards", None),
+        Err(e) => return server_error(e),
+    }
+    let detail = format!(
+        "urban {} rural {} income {}/{} share {}%",
+        standards.dibao_urban_monthly,
+        standards.dibao_rural_monthly,
+        standards.disposable_income_urban_yearly,
+        standards.disposable_income_rural_yearly,
+        standards.rigid_spending_share_percent
+    );
+    if let Err(response) = audit(
+        &state,
+        &admin,
+        "admin.standards_confirmed",
+        format!("county:{}", standards.county_code),
+        detail,
+    )
+    .await
+    {
+        return response;
+    }
+    see_other("/admin?saved=standards#standards", None)
+}

@@ -1,0 +1,111 @@
+//! The administration page: only administrators change hotlines and local standards; changes show on
+//! the public pages at once and are audited.
+
+mod common;
+
+use app::domain::staff::Role;
+use common::{spawn_app, TestApp};
+use reqwest::{header, StatusCode};
+
+const PASSWORD: &str = "a long staff passphrase";
+
+async fn signed_in_as(app: &TestApp, username: &str, role: Role, scope: &str) {
+    app.create_staff(username, role, scope, PASSWORD).await;
+    let response = app.post_form("/review/login", &[("username", username), ("password", PASSWORD)]).await;
+    assert_eq!(response.headers()[header::LOCATION], "/review");
+}
+
+#[tokio::test]
+async fn only_administrators_reach_the_administration() {
+    let app = spawn_app().await;
+    let response = app.get("/admin").await;
+    assert_eq!(
+        (response.status(), response.headers()[header::LOCATION].to_str().unwrap()),
+        (StatusCode::FOUND, "/review/login")
+    );
+    let post = app.post_form("/admin/hotlines", &[("label", "假热线"), ("number", "110")]).await;
+    assert_eq!(post.headers()[header::LOCATION], "/review/login");
+
+    signed_in_as(&app, "township", Role::TownshipReviewer, "620702001").await;
+    let (status, html) = app.page("/admin").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("无权访问"));
+    let post = app.post_form("/admin/hotlines", &[("label", "假热线"), ("number", "110")]).await;
+    assert_eq!(post.status(), StatusCode::FORBIDDEN);
+    let (_, home) = app.page("/").await;
+    assert!(!home.contains("假热线"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_administrator_adds_and_removes_a_county_hotline() {
+    let app = spawn_app().await;
+    signed_in_as(&app, "admin", Role::Administrator, "city").await;
+
+    let bad = app
+        .post_form("/admin/hotlines", &[("county", "620702"), ("label", "甘州区民政局"), ("number", "call")])
+        .await;
+    let (_, html) = app.page(bad.headers()[header::LOCATION].to_str().unwrap()).await;
+    assert!(
+        html.contains(r#"id="number-error""#)
+            && html.contains(r#"value="call""#)
+            && html.contains(r#"value="甘州区民政局""#)
+    );
+
+    let added = app
+        .post_form(
+            "/admin/hotlines",
+            &[("county", "620702"), ("label", "甘州区民政局社会救助热线"), ("number", "0936-8212345")],
+        )
+        .await;
+    assert_eq!(added.headers()[header::LOCATION], "/admin?saved=hotline#hotlines");
+    let (_, home) = app.page("/").await;
+    assert!(home.contains("甘州区民政局社会救助热线") && home.contains(r#"href="tel:09368212345""#));
+    assert!(
+        home.find("12345</a>").unwrap() < home.find("0936-8212345").unwrap(),
+        "the city line stays first"
+    );
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let id = store.hotlines().await.unwrap().into_iter().find(|h| h.number == "0936-8212345").unwrap().id;
+    app.post_form("/admin/hotlines/remove", &[("id", &id.to_string())]).await;
+    let (_, home) = app.page("/").await;
+    assert!(!home.contains("0936-8212345"));
+    let actions: Vec<_> = store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    assert!(
+        actions.contains(&"admin.hotline_added".to_string())
+            && actions.contains(&"admin.hotline_removed".to_string())
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn confirmed_standards_are_used_by_the_self_check() {
+    let app = spawn_app().await;
+    signed_in_as(&app, "admin", Role::Administrator, "city").await;
+    let form = |rural: &'static str| {
+        [
+            ("county", "620702"),
+            ("dibao_urban_monthly", "820"),
+            ("dibao_rural_monthly", rural),
+            ("disposable_income_urban_yearly", "38000"),
+            ("disposable_income_rural_yearly", "20500"),
+            ("rigid_spending_share_percent", "50"),
+        ]
+    };
+    let bad = app.post_form("/admin/standards", &form("0")).await;
+    let (_, html) = app.page(bad.headers()[header::LOCATION].to_str().unwrap()).await;
+    assert!(html.contains("农村低保标准应在每人每月100到5000元之间"));
+
+    let saved = app.post_form("/admin/standards", &form("600")).await;
+    assert_eq!(saved.headers()[header::LOCATION], "/admin?saved=standards#standards");
+    let query = "county=620702&residence=rural&household_size=3&monthly_income=1200&assets=yes";
+    let (_, html) = app.page(&format!("/apply?{query}")).await;
+    assert!(html.contains("低于甘州区的低保标准 600 元"));
+    assert!(!html.contains("尚待当地民政部门核定"), "confirmed figures are not marked as defaults");
+    let (_, other_county) = app
+        .page("/apply?county=620721&residence=rural&household_size=3&monthly_income=1200&assets=yes")
+        .await;
+    assert!(other_county.contains("尚待当地民政部门核定"), "other counties are still unconfirmed");
+    app.stop().await;
+}
