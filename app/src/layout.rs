@@ -93,13 +93,14 @@ pub fn SiteFooter() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p><a href="/contact">"各县区咨询与监督电话"</a></p>
             <p class="footer-note">"本平台不收取任何费用。任何人以办理救助为名索要钱物，请立即举报。"</p>
         </footer>
     }
 }
 
 #[component]
-fn HotlineList(lines: Vec<Hotline>) -> impl IntoView {
+pub fn HotlineList(lines: Vec<Hotline>) -> impl IntoView {
     view! {
         <ul class="hotlines">
             {lines

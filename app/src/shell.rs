@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, apply, guide, home, identity,
+    admin, apply, contact, guide, home, identity,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
     review,
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>

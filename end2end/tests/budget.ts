@@ -21,7 +21,10 @@ export async function weighPage(page: Page, path: string): Promise<Weight> {
   page.off("response", collect);
   for (const response of responses) {
     const sizes = await response.request().sizes();
-    const bytes = sizes.responseBodySize;
+    // A response served from the browser cache reports no transfer size: count its full body instead,
+    // so that a cached file can only make the figure larger, never hide it.
+    const bytes =
+      sizes.responseBodySize > 0 ? sizes.responseBodySize : (await response.body().catch(() => Buffer.alloc(0))).length;
     const type = response.headers()["content-type"] ?? "";
     if (type.includes("text/html")) weight.document += bytes;
     else if (type.includes("text/css")) weight.css += bytes;

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { BUDGET, weighPage } from "./budget";
 
-const PAGES = ["/", "/apply", "/apply/identity", "/status", "/notices", "/guide", "/report", "/review/login"];
+const PAGES = ["/", "/apply", "/apply/identity", "/status", "/notices", "/guide", "/report", "/contact", "/review/login"];
 
 test.describe("site shell on a 360 px phone", () => {
   for (const path of PAGES) {

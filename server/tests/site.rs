@@ -167,3 +167,19 @@ async fn data_survives_a_clean_restart() {
     assert!(html.contains("78 个乡镇"));
     again.stop().await;
 }
+
+#[tokio::test]
+async fn the_contact_page_lists_every_county_with_tap_to_call_lines() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/contact").await;
+    assert_eq!(status, StatusCode::OK);
+    for county in ["甘州区", "肃南裕固族自治县", "民乐县", "临泽县", "高台县", "山丹县"]
+    {
+        assert!(html.contains(&format!("<h2>{county}</h2>")), "{county}");
+    }
+    assert!(html.contains(r#"href="tel:12345""#));
+    assert!(html.contains("暂未公布专门热线"), "counties without a line say so");
+    let (_, home) = app.page("/").await;
+    assert!(home.contains(r#"href="/contact""#), "the footer links to the contact page");
+    app.stop().await;
+}

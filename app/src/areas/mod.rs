@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod apply;
+pub mod contact;
 pub mod guide;
 pub mod home;
 pub mod identity;
