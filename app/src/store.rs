@@ -139,4 +139,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Replaces a county's figures and marks them confirmed; false for an unknown county.
     async fn confirm_standards(&self, standards: &LocalStandards) -> Result<bool, StoreError>;
+
+    /// Replaces a guide page's text; false for an unknown slug.
+    async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError>;
 }

@@ -104,6 +104,7 @@ fn router(state: AppState) -> Router {
         .route("/admin/hotlines", post(admin::add_hotline))
         .route("/admin/hotlines/remove", post(admin::remove_hotline))
         .route("/admin/standards", post(admin::confirm_standards))
+        .route("/admin/guide", post(admin::update_guide))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

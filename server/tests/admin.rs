@@ -109,3 +109,34 @@ async fn confirmed_standards_are_used_by_the_self_check() {
     assert!(other_county.contains("尚待当地民政部门核定"), "other counties are still unconfirmed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_edits_a_guide_page_and_markup_stays_inert() {
+    let app = spawn_app().await;
+    let form = |title: &'static str, body: &'static str| {
+        [("slug", "dibao"), ("title", title), ("summary", "按月领取低保金的条件和办法"), ("body", body)]
+    };
+    let anonymous =
+        app.post_form("/admin/guide", &form("低保", "## 谁可以申请\n\n新的正文内容，足够长的一段话。")).await;
+    assert_eq!(anonymous.headers()[header::LOCATION], "/review/login");
+
+    signed_in_as(&app, "admin", Role::Administrator, "city").await;
+    let (status, html) = app.page("/admin/guide/dibao").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("## 谁可以申请"), "the stored Markdown is in the form");
+
+    let bad = app.post_form("/admin/guide", &form("", "短")).await;
+    let (_, html) = app.page(bad.headers()[header::LOCATION].to_str().unwrap()).await;
+    assert!(html.contains("标题应为2到40个字") && html.contains("正文应为20到20000个字"));
+
+    let body = "## 谁可以申请\n\n人均收入低于标准的家庭。<script>alert('x')</script>";
+    let saved = app.post_form("/admin/guide", &form("最低生活保障（2027版）", body)).await;
+    assert_eq!(saved.headers()[header::LOCATION], "/admin?saved=guide#guide");
+    let (_, page) = app.page("/guide/dibao").await;
+    assert!(page.contains("<h1>最低生活保障（2027版）</h1>"));
+    assert!(page.contains("&lt;script&gt;") && !page.contains("<script>alert"), "markup is shown as text");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let actions: Vec<_> = store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    assert!(actions.contains(&"admin.guide_updated".to_string()));
+    app.stop().await;
+}

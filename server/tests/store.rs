@@ -158,3 +158,15 @@ async fn the_audit_log_is_chained_and_append_only() {
         assert_eq!(verify_chain(&records), Ok(3), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
+    for (backend, store, _db) in backends().await {
+        let mut page = store.guide_page("tekun").await.unwrap().unwrap();
+        page.title = "特困供养（修订）".into();
+        assert!(store.update_guide_page(&page).await.unwrap(), "{backend}");
+        assert_eq!(store.guide_page("tekun").await.unwrap().unwrap().title, "特困供养（修订）", "{backend}");
+        page.slug = "no-such-page".into();
+        assert!(!store.update_guide_page(&page).await.unwrap(), "{backend}");
+    }
+}

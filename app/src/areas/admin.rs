@@ -16,6 +16,8 @@ pub struct AdminData {
     pub counties: Vec<County>,
     pub hotlines: Vec<Hotline>,
     pub standards: Vec<LocalStandards>,
+    /// (slug, title) of every guide page.
+    pub guide: Vec<(String, String)>,
     /// What a failed post typed, and its errors (from the flash store).
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -43,14 +45,17 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             store.counties().await?,
             store.hotlines().await?,
             store.all_standards().await?,
+            store.guide_pages().await?,
         ))
     };
-    let (counties, hotlines, standards) = read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let (counties, hotlines, standards, pages) = read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let guide = pages.into_iter().map(|p| (p.slug, p.title)).collect();
     let flash = services.flash.get(&flash).unwrap_or_default();
     Ok(AdminAccess::Allowed(AdminData {
         counties,
         hotlines,
         standards,
+        guide,
         values: flash.values,
         errors: flash.errors,
     }))
@@ -94,6 +99,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         Some("hotline") => Some("热线已保存，所有页面底部即刻显示。"),
         Some("hotline_removed") => Some("热线已删除。"),
         Some("standards") => Some("救助标准已核定，自查将使用新的标准。"),
+        Some("guide") => Some("政策指南已保存，立即对公众显示。"),
         _ => None,
     };
     let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
@@ -149,6 +155,16 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                 <TextField name="number" label="电话号码" value=number error=number_error input_mode="tel"/>
                 <button type="submit" class="primary">"添加"</button>
             </form>
+        </section>
+        <section id="guide">
+            <h2>"政策指南"</h2>
+            <ul class="guide-list">
+                {data
+                    .guide
+                    .into_iter()
+                    .map(|(slug, title)| view! { <li><a href=format!("/admin/guide/{slug}")>{format!("编辑：{title}")}</a></li> })
+                    .collect_view()}
+            </ul>
         </section>
         <section id="standards">
             <h2>"本地救助标准"</h2>
@@ -209,5 +225,80 @@ fn StandardsForm(standards: LocalStandards, errors: Vec<(String, String)>) -> im
                 .collect_view()}
             <button type="submit" class="primary">"核定"</button>
         </form>
+    }
+}
+
+/// A guide page as the edit form shows it: stored text, or what a failed post typed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum GuideEditAccess {
+    SignedOut,
+    Forbidden,
+    NotFound,
+    Allowed { slug: String, title: String, summary: String, body: String, errors: Vec<(String, String)> },
+}
+
+#[server]
+pub async fn load_guide_edit(slug: String, flash: String) -> Result<GuideEditAccess, ServerFnError> {
+    let Some(staff) = crate::auth::current_staff().await else {
+        return Ok(GuideEditAccess::SignedOut);
+    };
+    if !staff.is_administrator() {
+        return Ok(GuideEditAccess::Forbidden);
+    }
+    let services = crate::services::services()?;
+    let Some(page) = services.store.guide_page(&slug).await.map_err(|e| ServerFnError::new(e.to_string()))?
+    else {
+        return Ok(GuideEditAccess::NotFound);
+    };
+    let flash = services.flash.get(&flash);
+    let typed = |field: &str, stored: String| flash.as_ref().map_or(stored, |f| f.value(field));
+    Ok(GuideEditAccess::Allowed {
+        slug,
+        title: typed("title", page.title),
+        summary: typed("summary", page.summary),
+        body: typed("body", page.body_markdown),
+        errors: flash.map(|f| f.errors).unwrap_or_default(),
+    })
+}
+
+#[component]
+pub fn GuideEditPage() -> impl IntoView {
+    let slug = leptos_router::hooks::use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    let flash = use_query_map().with_untracked(|q| q.get("flash").unwrap_or_default());
+    let redirect = SignInRedirect::capture();
+    view! {
+        <Title text="编辑政策指南"/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_guide_edit(slug, flash).await {
+                    Ok(GuideEditAccess::Allowed { slug, title, summary, body, errors }) => {
+                        let error = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+                        let (title_error, summary_error, body_error) = (error("title"), error("summary"), error("body"));
+                        let body_has_error = body_error.is_some();
+                        view! {
+                            <p class="breadcrumb"><a href="/admin#guide">"系统管理"</a></p>
+                            <h1>"编辑政策指南"</h1>
+                            <p class="hint">"正文使用 Markdown：## 小标题，- 列表，**加粗**。不支持网页代码，输入的代码会原样显示为文字。"</p>
+                            <form method="post" action="/admin/guide" class="question-form" novalidate>
+                                <input type="hidden" name="slug" value=slug/>
+                                <TextField name="title" label="标题" value=title error=title_error/>
+                                <TextField name="summary" label="一句话摘要" value=summary error=summary_error/>
+                                <div class="field" class:has-error=body_has_error>
+                                    <label for="body">"正文"</label>
+                                    {body_error.map(|e| view! { <p class="field-error" id="body-error">{e}</p> })}
+                                    <textarea id="body" name="body" rows="20">{body}</textarea>
+                                </div>
+                                <button type="submit" class="primary">"保存"</button>
+                            </form>
+                        }
+                        .into_any()
+                    }
+                    Ok(GuideEditAccess::Forbidden) => view! { <h1>"无权访问"</h1> }.into_any(),
+                    Ok(GuideEditAccess::NotFound) => view! { <crate::areas::not_found::NotFound/> }.into_any(),
+                    _ => redirect.send(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -49,6 +49,21 @@ impl GuidePage {
     }
 }
 
+/// Why an administrator's edit of a guide page cannot be saved: (form field, message).
+pub fn check_guide_edit(title: &str, summary: &str, body: &str) -> Vec<(&'static str, &'static str)> {
+    let mut errors = Vec::new();
+    if !(2..=40).contains(&title.trim().chars().count()) {
+        errors.push(("title", "标题应为2到40个字"));
+    }
+    if !(5..=200).contains(&summary.trim().chars().count()) {
+        errors.push(("summary", "摘要应为5到200个字"));
+    }
+    if !(20..=20_000).contains(&body.trim().chars().count()) {
+        errors.push(("body", "正文应为20到20000个字"));
+    }
+    errors
+}
+
 impl AssistanceType {
     /// The guide page that explains this kind of assistance.
     pub fn guide_slug(self) -> &'static str {
@@ -82,6 +97,13 @@ mod tests {
         assert_eq!(page.title, "低保");
         assert_eq!(page.summary, "按月领取");
         assert_eq!(page.body_markdown, "## 谁可以申请\n\n正文");
+    }
+
+    #[test]
+    fn edits_need_a_title_a_summary_and_a_body() {
+        assert!(check_guide_edit("低保", "按月领取低保金", &"正文".repeat(20)).is_empty());
+        let fields: Vec<_> = check_guide_edit("", "短", "短").into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, vec!["title", "summary", "body"]);
     }
 
     #[test]

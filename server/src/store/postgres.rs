@@ -428,4 +428,18 @@ impl Store for PostgresStore {
         .map_err(query_error)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE guide_pages SET title = $1, summary = $2, body_markdown = $3 WHERE slug = $4",
+        )
+        .bind(&page.title)
+        .bind(&page.summary)
+        .bind(&page.body_markdown)
+        .bind(&page.slug)
+        .execute(&self.pool)
+        .await
+        .map_err(query_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -441,4 +441,17 @@ impl Store for SqliteStore {
         .map_err(query_error)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE guide_pages SET title = ?, summary = ?, body_markdown = ? WHERE slug = ?")
+                .bind(&page.title)
+                .bind(&page.summary)
+                .bind(&page.body_markdown)
+                .bind(&page.slug)
+                .execute(&self.pool)
+                .await
+                .map_err(query_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -6,6 +6,7 @@ use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
+use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::region::check_hotline;
 use app::flash::Flash;
 use app::store::StaffAccount;
@@ -187,4 +188,56 @@ pub async fn confirm_standards(
         return response;
     }
     see_other("/admin?saved=standards#standards", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct GuideForm {
+    slug: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+}
+
+pub async fn update_guide(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<GuideForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let errors = check_guide_edit(&form.title, &form.summary, &form.body);
+    if !errors.is_empty() {
+        let flash = Flash {
+            values: [("title", &form.title), ("summary", &form.summary), ("body", &form.body)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            errors: errors.into_iter().map(|(f, m)| (f.to_string(), m.to_string())).collect(),
+        };
+        let token = state.services.flash.put(flash);
+        return see_other(&format!("/admin/guide/{}?flash={token}", form.slug), None);
+    }
+    let page = GuidePage {
+        slug: form.slug.clone(),
+        title: form.title.trim().to_string(),
+        summary: form.summary.trim().to_string(),
+        body_markdown: form.body.trim().to_string(),
+        sort_order: 0,
+    };
+    match state.services.store.update_guide_page(&page).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/admin#guide", None),
+        Err(e) => return server_error(e),
+    }
+    if let Err(response) =
+        audit(&state, &admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title).await
+    {
+        return response;
+    }
+    see_other("/admin?saved=guide#guide", None)
 }
