@@ -1,4 +1,5 @@
-//! Form pieces shared by the areas: the error summary and a text field with its error.
+//! Form pieces shared by the areas: the error summary, fields with their errors, radio buttons and
+//! check boxes.
 
 use leptos::prelude::*;
 
@@ -40,5 +41,67 @@ pub fn TextField(
             {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
             <input id=name name=name value=value inputmode=input_mode autocomplete=autocomplete aria-invalid=invalid/>
         </div>
+    }
+}
+
+/// A labelled field with its hint and, when the last check failed, its error right next to it.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let has_error = error.is_some();
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=name>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+            {children()}
+        </div>
+    }
+}
+
+/// Radio buttons for one question; the first option carries the id the error summary links to.
+#[component]
+pub fn Choice(
+    name: &'static str,
+    legend: &'static str,
+    value: String,
+    options: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+) -> impl IntoView {
+    let has_error = error.is_some();
+    view! {
+        <fieldset class="field" class:has-error=has_error>
+            <legend>{legend}</legend>
+            {error.map(|e| view! { <p class="field-error">{e}</p> })}
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(i, (option, text))| {
+                    let id = if i == 0 { name.to_string() } else { format!("{name}-{option}") };
+                    let label_for = id.clone();
+                    view! {
+                        <label class="choice" for=label_for>
+                            <input type="radio" id=id name=name value=option checked=value == option/>
+                            {text}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Check(name: &'static str, checked: bool, label: &'static str) -> impl IntoView {
+    view! {
+        <label class="choice" for=name>
+            <input type="checkbox" id=name name=name value="yes" checked=checked/>
+            {label}
+        </label>
     }
 }

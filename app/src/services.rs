@@ -1,7 +1,9 @@
 //! What the server hands to pages and server functions through Leptos' context.
 
+use crate::domain::workflow::TimeLimits;
 use crate::flash::FlashStore;
 use crate::keyed_hash::KeyedHasher;
+use crate::sealing::Sealer;
 use crate::sms::SmsSender;
 use crate::store::Store;
 use leptos::prelude::*;
@@ -16,6 +18,10 @@ pub struct Services {
     pub secure_cookies: bool,
     pub flash: Arc<FlashStore>,
     pub hasher: Arc<KeyedHasher>,
+    /// Seals personal data before it is stored.
+    pub sealer: Arc<Sealer>,
+    pub time_limits: TimeLimits,
+    pub draft_retention_days: u32,
     pub sms: Arc<dyn SmsSender>,
 }
 

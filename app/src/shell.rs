@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, apply, contact, guide, home, identity,
+    admin, application, apply, contact, guide, home, identity,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
     review,
@@ -111,6 +111,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/identity") view=identity::IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply/form/:step") view=application::ApplicationFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>

@@ -2,11 +2,14 @@
 //! server functions only ever see this trait.
 
 use crate::audit::{AuditEvent, AuditRecord};
+use crate::domain::assistance::AssistanceType;
+use crate::domain::calendar::{Date, DayKind};
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::guide::GuidePage;
 use crate::domain::otp::IssuedCode;
 use crate::domain::region::{County, Hotline, Township};
 use crate::domain::staff::{Role, StaffIdentity};
+use crate::domain::workflow::Status;
 use async_trait::async_trait;
 
 /// A staff account as stored, with what sign-in needs.
@@ -28,6 +31,55 @@ pub struct NewStaff {
     pub password_hash: String,
     pub role: Role,
     pub scope: String,
+}
+
+/// An application as the queues and the status page see it. Personal data stays in `sealed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub id: i64,
+    pub reference: String,
+    /// Keyed hash of the applicant's phone number.
+    pub phone_key: String,
+    pub county_code: String,
+    pub township_code: String,
+    pub village: String,
+    pub types: Vec<AssistanceType>,
+    pub emergency: bool,
+    pub household_size: u32,
+    pub status: Status,
+    pub submitted_at: i64,
+    pub acceptance_due: Date,
+    pub decision_due: Date,
+    /// The sealed `domain::application::Draft` as submitted.
+    pub sealed: String,
+}
+
+/// What submitting stores; `submission_key` makes a repeated submission a no-op.
+#[derive(Clone, Debug)]
+pub struct NewApplication {
+    pub record: ApplicationRecord,
+    pub submission_key: String,
+    /// The first event of the case history.
+    pub event: CaseEvent,
+}
+
+/// One step in a case's history: who did what, when and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    /// The status after the event.
+    pub status: Status,
+    pub note: String,
+}
+
+/// The outcome of a submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub reference: String,
+    /// False when the same submission had already been stored.
+    pub created: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,4 +194,41 @@ pub trait Store: Send + Sync + 'static {
 
     /// Replaces a guide page's text; false for an unknown slug.
     async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError>;
+
+    /// Saves a resident's draft (sealed) and purges drafts untouched since `purge_before`.
+    async fn save_draft(
+        &self,
+        phone_key: &str,
+        sealed: &str,
+        now: i64,
+        purge_before: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The sealed draft of a phone, if one is kept.
+    async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores an application, its first event and removes the draft, in one transaction. A second
+    /// submission with the same key changes nothing and returns the first reference. A reference number
+    /// already taken is a `Conflict` (the caller draws another).
+    async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError>;
+
+    /// The reference number of the application stored under a submission key.
+    async fn application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    async fn application_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<ApplicationRecord>, StoreError>;
+
+    /// A township's open and closed cases, the earliest decision deadline first.
+    async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError>;
+
+    /// A case's history in order.
+    async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
+
+    /// Inserts calendar days not there yet; returns how many were added.
+    async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError>;
+
+    /// The days that differ from the Monday-to-Friday rhythm.
+    async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
 }

@@ -1,6 +1,7 @@
 //! Configuration from defaults, an optional TOML file (`PORTAL_CONFIG_FILE`) and `PORTAL_*` environment
 //! variables, in that order. Secrets are wrapped so they never reach a log line.
 
+use app::domain::workflow::TimeLimits;
 use serde::Deserialize;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
@@ -64,6 +65,10 @@ pub struct Config {
     pub rate_limit_refill_ms: u64,
     /// Set `Secure` on cookies (on by default outside development).
     pub secure_cookies: bool,
+    /// Application drafts untouched for this many days are deleted.
+    pub draft_retention_days: u32,
+    /// Working-day limits per kind of assistance (`[time_limits]` in the TOML file).
+    pub time_limits: TimeLimits,
 }
 
 impl Default for Config {
@@ -84,6 +89,8 @@ impl Default for Config {
             rate_limit_burst: 120,
             rate_limit_refill_ms: 100,
             secure_cookies: false,
+            draft_retention_days: 30,
+            time_limits: TimeLimits::default(),
         }
     }
 }
@@ -128,6 +135,7 @@ impl Config {
             ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
             ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
             ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
+            ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
         ];
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {
@@ -157,6 +165,12 @@ impl Config {
             || self.sms_ip_refill_seconds == 0
         {
             return Err(ConfigError::Invalid("rate limits must be positive".into()));
+        }
+        if self.draft_retention_days == 0
+            || self.time_limits.acceptance == 0
+            || self.time_limits.notice_days == 0
+        {
+            return Err(ConfigError::Invalid("retention and time limits must be positive".into()));
         }
         if self.mode == Mode::Production {
             let secret = self.session_secret.expose();

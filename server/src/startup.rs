@@ -3,11 +3,12 @@
 use crate::{
     config::Config,
     store,
-    web::{admin, health, identity, preferences, rate_limit, review, security, static_pages},
+    web::{admin, application, health, identity, preferences, rate_limit, review, security, static_pages},
 };
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
+    sealing::Sealer,
     services::Services,
     shell::{shell, App},
     sms::SmsSender,
@@ -61,6 +62,9 @@ impl Application {
             secure_cookies: config.secure_cookies,
             flash: Arc::new(FlashStore::default()),
             hasher: Arc::new(KeyedHasher::new(config.data_key.expose())),
+            sealer: Arc::new(Sealer::new(config.data_key.expose())),
+            time_limits: config.time_limits.clone(),
+            draft_retention_days: config.draft_retention_days,
             sms,
         };
         let state = AppState { leptos_options, services, config: Arc::new(config) };
@@ -101,6 +105,8 @@ fn router(state: AppState) -> Router {
             post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
         )
         .route("/apply/identity/verify", post(identity::verify))
+        .route("/apply/form/{step}", post(application::save_step))
+        .route("/apply/submit", post(application::submit))
         .route("/admin/hotlines", post(admin::add_hotline))
         .route("/admin/hotlines/remove", post(admin::remove_hotline))
         .route("/admin/standards", post(admin::confirm_standards))

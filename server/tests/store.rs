@@ -170,3 +170,121 @@ async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
         assert!(!store.update_guide_page(&page).await.unwrap(), "{backend}");
     }
 }
+
+fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app::store::NewApplication {
+    use app::domain::{assistance::AssistanceType, calendar::Date, workflow::Status};
+    let record = app::store::ApplicationRecord {
+        id: 0,
+        reference: reference.into(),
+        phone_key: "phone-key".into(),
+        county_code: township[..6].into(),
+        township_code: township.into(),
+        village: "城关村".into(),
+        types: vec![AssistanceType::Dibao, AssistanceType::Medical],
+        emergency: false,
+        household_size: 3,
+        status: Status::Submitted,
+        submitted_at: 1_795_969_800,
+        acceptance_due: Date::parse("2026-12-02").unwrap(),
+        decision_due: Date::parse(due).unwrap(),
+        sealed: "v1:sealed".into(),
+    };
+    let event = app::store::CaseEvent {
+        at: 1_795_969_800,
+        actor: "申请人".into(),
+        action: "submit".into(),
+        status: Status::Submitted,
+        note: String::new(),
+    };
+    app::store::NewApplication { record, submission_key: key.into(), event }
+}
+
+#[tokio::test]
+async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
+    for (backend, store, _db) in backends().await {
+        store.save_draft("phone-key", "v1:draft", 100, 0).await.unwrap();
+        assert_eq!(store.draft("phone-key").await.unwrap().as_deref(), Some("v1:draft"), "{backend}");
+        let first = store
+            .submit_application(&new_application("ZY20261129-AAAAAA", "k1", "620702001", "2027-01-12"))
+            .await
+            .unwrap();
+        assert!(first.created, "{backend}");
+        assert_eq!(
+            store.draft("phone-key").await.unwrap(),
+            None,
+            "{backend}: the draft goes with the submission"
+        );
+        // The same submission again (a double click) returns the first reference and stores nothing.
+        let again = store
+            .submit_application(&new_application("ZY20261129-BBBBBB", "k1", "620702001", "2027-01-12"))
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            app::store::Submitted { reference: "ZY20261129-AAAAAA".into(), created: false },
+            "{backend}"
+        );
+        // A reference number already taken is a conflict, so that the caller draws another.
+        let taken = store
+            .submit_application(&new_application("ZY20261129-AAAAAA", "k2", "620702001", "2027-01-12"))
+            .await;
+        assert!(matches!(taken, Err(app::store::StoreError::Conflict(_))), "{backend}");
+        store
+            .submit_application(&new_application("ZY20261129-CCCCCC", "k3", "620702001", "2027-01-05"))
+            .await
+            .unwrap();
+        store
+            .submit_application(&new_application("ZY20261129-DDDDDD", "k4", "620702002", "2027-01-01"))
+            .await
+            .unwrap();
+
+        let queue = store.township_queue("620702001").await.unwrap();
+        let references: Vec<_> = queue.iter().map(|a| a.reference.as_str()).collect();
+        assert_eq!(
+            references,
+            ["ZY20261129-CCCCCC", "ZY20261129-AAAAAA"],
+            "{backend}: own township, earliest deadline first"
+        );
+        let stored = store.application_by_reference("ZY20261129-AAAAAA").await.unwrap().unwrap();
+        assert_eq!(stored.household_size, 3, "{backend}");
+        assert_eq!(stored.types.len(), 2, "{backend}");
+        assert_eq!(
+            store.application_by_submission_key("k1").await.unwrap().as_deref(),
+            Some("ZY20261129-AAAAAA")
+        );
+        let events = store.case_events(stored.id).await.unwrap();
+        assert_eq!(events.len(), 1, "{backend}");
+        assert_eq!(events[0].action, "submit", "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn stale_drafts_are_purged_when_another_is_saved() {
+    for (backend, store, _db) in backends().await {
+        store.save_draft("old", "v1:old", 100, 0).await.unwrap();
+        store.save_draft("new", "v1:new", 5_000, 1_000).await.unwrap();
+        assert_eq!(store.draft("old").await.unwrap(), None, "{backend}");
+        assert!(store.draft("new").await.unwrap().is_some(), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn the_holiday_calendar_is_seeded_with_the_2026_arrangement() {
+    use app::domain::calendar::{Calendar, Date, DayKind};
+    for (backend, store, _db) in backends().await {
+        let days = store.calendar().await.unwrap();
+        assert!(
+            days.iter().any(|(d, k, _)| *d == Date::parse("2026-10-10").unwrap() && *k == DayKind::Workday),
+            "{backend}"
+        );
+        assert_eq!(
+            store.seed_calendar(&server::store::seed::calendar_days().unwrap()).await.unwrap(),
+            0,
+            "{backend}"
+        );
+        let calendar = Calendar::new(days.into_iter().map(|(d, k, _)| (d, k)));
+        // From Tuesday 2026-09-29, five working days run past the National Day week to Monday 10-12.
+        let start = Date::parse("2026-09-29").unwrap();
+        assert_eq!(calendar.add_working_days(start, 5), Date::parse("2026-10-12").unwrap(), "{backend}");
+    }
+}

@@ -4,6 +4,7 @@
 use crate::domain::assistance::AssistanceType;
 use crate::domain::eligibility::{suggest, FieldError, Form, LocalStandards, Suggestion};
 use crate::domain::region::County;
+use crate::forms::{Check, Choice, Field};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -119,7 +120,7 @@ fn SelfCheckForm(form: Form, counties: Vec<County>, outcome: Outcome) -> impl In
         Outcome::Invalid(errors) => errors.clone(),
         _ => Vec::new(),
     };
-    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message);
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.to_string());
     let [county_error, residence_error, size_error, income_error, assets_error, rigid_error] =
         ["county", "residence", "household_size", "monthly_income", "assets", "rigid_spending"]
             .map(error_for);
@@ -136,11 +137,12 @@ fn SelfCheckForm(form: Form, counties: Vec<County>, outcome: Outcome) -> impl In
             </div>
         }
     });
+    let county_invalid = county_error.is_some().then_some("true");
     view! {
         {summary}
         <form method="get" action="/apply#result" class="question-form" novalidate>
             <Field name="county" label="户籍所在县区" error=county_error>
-                <select id="county" name="county" aria-invalid=county_error.map(|_| "true")>
+                <select id="county" name="county" aria-invalid=county_invalid>
                     <option value="">"请选择"</option>
                     {counties
                         .into_iter()
@@ -152,7 +154,7 @@ fn SelfCheckForm(form: Form, counties: Vec<County>, outcome: Outcome) -> impl In
                 </select>
             </Field>
             <Choice name="residence" legend="户口类型" value=form.residence.clone()
-                options=&[("urban", "城市（城镇）户口"), ("rural", "农村户口")] error=residence_error/>
+                options=vec![("urban", "城市（城镇）户口"), ("rural", "农村户口")] error=residence_error/>
             <Field name="household_size" label="家里一共几口人" error=size_error>
                 <input id="household_size" name="household_size" inputmode="numeric" autocomplete="off"
                     value=form.household_size.clone() class="short"/>
@@ -162,7 +164,7 @@ fn SelfCheckForm(form: Form, counties: Vec<County>, outcome: Outcome) -> impl In
                     value=form.monthly_income.clone() class="short"/>
             </Field>
             <Choice name="assets" legend="存款、车辆、房产是否不多（在当地规定范围内）" value=form.assets.clone()
-                options=&[("yes", "是，不多"), ("no", "不是，较多")] error=assets_error/>
+                options=vec![("yes", "是，不多"), ("no", "不是，较多")] error=assets_error/>
             <Field name="rigid_spending" label="过去一年看病、上学自己花了多少钱（元）" hint="没有就留空" error=rigid_error>
                 <input id="rigid_spending" name="rigid_spending" inputmode="numeric" autocomplete="off"
                     value=form.rigid_spending.clone() class="short"/>
@@ -224,64 +226,4 @@ fn SelfCheckResult(outcome: Outcome) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// A labelled field with its hint and, when the last check failed, its error right next to it.
-#[component]
-fn Field(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    error: Option<&'static str>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <div class="field" class:has-error=error.is_some()>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
-            {children()}
-        </div>
-    }
-}
-
-/// Radio buttons for one question; the first option carries the id the error summary links to.
-#[component]
-fn Choice(
-    name: &'static str,
-    legend: &'static str,
-    value: String,
-    options: &'static [(&'static str, &'static str)],
-    error: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="field" class:has-error=error.is_some()>
-            <legend>{legend}</legend>
-            {error.map(|e| view! { <p class="field-error">{e}</p> })}
-            {options
-                .iter()
-                .enumerate()
-                .map(|(i, (option, text))| {
-                    let id = if i == 0 { name.to_string() } else { format!("{name}-{option}") };
-                    let label_for = id.clone();
-                    view! {
-                        <label class="choice" for=label_for>
-                            <input type="radio" id=id name=name value=*option checked=value == *option/>
-                            {*text}
-                        </label>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
-    }
-}
-
-#[component]
-fn Check(name: &'static str, checked: bool, label: &'static str) -> impl IntoView {
-    view! {
-        <label class="choice" for=name>
-            <input type="checkbox" id=name name=name value="yes" checked=checked/>
-            {label}
-        </label>
-    }
 }

@@ -35,14 +35,24 @@ pub struct VerifiedResident {
     pub phone: String,
     pub name: String,
     pub id_number: String,
+    /// Where the application form continues.
+    pub resume: String,
 }
 
 #[server]
 pub async fn load_verified_resident() -> Result<Option<VerifiedResident>, ServerFnError> {
-    Ok(crate::auth::current_resident().map(|c| VerifiedResident {
-        phone: c.phone_masked,
-        name: c.name_masked,
-        id_number: c.id_masked,
+    let Some(claims) = crate::auth::current_resident() else { return Ok(None) };
+    let services = crate::services::services()?;
+    let draft = services.store.draft(&claims.sub).await.ok().flatten();
+    let resume = draft
+        .and_then(|sealed| services.sealer.open::<crate::domain::application::Draft>(&sealed).ok())
+        .map(|d| d.resume_step())
+        .unwrap_or(crate::domain::application::Step::Types);
+    Ok(Some(VerifiedResident {
+        phone: claims.phone_masked,
+        name: claims.name_masked,
+        id_number: claims.id_masked,
+        resume: resume.path(),
     }))
 }
 
@@ -129,10 +139,7 @@ pub fn IdentityDonePage() -> impl IntoView {
                             <dt>"手机号码"</dt><dd>{resident.phone}</dd>
                         </dl>
                         <p class="hint">"核验结果30分钟内有效。短信核验只能说明手机号码是您本人在用，发放救助金前还需要到乡镇（街道）当面核实身份。"</p>
-                        <section class="not-open" role="status">
-                            <h2>"网上申请表尚未开通"</h2>
-                            <p>"目前请携带身份证、户口簿到户籍所在地乡镇人民政府（街道办事处）提出申请。"</p>
-                        </section>
+                        <p><a class="button primary" href=resident.resume>"填写申请表"</a></p>
                         <p><a href="/apply">"返回申请救助"</a></p>
                     }
                     .into_any(),

@@ -50,6 +50,26 @@ impl AssistanceType {
         }
     }
 
+    /// The stable key used in forms and storage.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Dibao => "dibao",
+            Self::Tekun => "tekun",
+            Self::DibaoEdge => "dibao_edge",
+            Self::RigidSpending => "rigid_spending",
+            Self::Temporary => "temporary",
+            Self::Medical => "medical",
+            Self::Education => "education",
+            Self::Housing => "housing",
+            Self::Employment => "employment",
+            Self::Disaster => "disaster",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.key() == key)
+    }
+
     /// Special assistance (专项救助) is given by the responsible department after referral.
     pub fn is_special(self) -> bool {
         matches!(self, Self::Medical | Self::Education | Self::Housing | Self::Employment | Self::Disaster)

@@ -1,6 +1,8 @@
 //! Pure domain rules: no I/O, no framework types. Shared by the server and the browser.
 
+pub mod application;
 pub mod assistance;
+pub mod calendar;
 pub mod eligibility;
 pub mod guide;
 pub mod id_number;
@@ -11,3 +13,4 @@ pub mod phone;
 pub mod preferences;
 pub mod region;
 pub mod staff;
+pub mod workflow;

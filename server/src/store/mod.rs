@@ -1,6 +1,8 @@
 //! Storage back ends behind `app::store::Store`: SQLite (embedded default) and PostgreSQL, chosen by the
 //! scheme of the database URL. Each has its own migrations under `migrations/<backend>/`.
 
+#[macro_use]
+mod shared;
 mod postgres;
 pub mod seed;
 mod sqlite;
@@ -35,6 +37,10 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
             added,
             "seeded unconfirmed default local standards: an administrator must confirm them"
         );
+    }
+    let added = store.seed_calendar(&seed::calendar_days()?).await?;
+    if added > 0 {
+        tracing::info!(added, "seeded the holiday calendar");
     }
     let added = store.seed_guide(&seed::guide_pages()?).await?;
     if added > 0 {

@@ -1,16 +1,20 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
+use super::shared;
 use super::{
     audit_from_row, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
     AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
 use app::audit::{chain_hash, AuditEvent, AuditRecord, GENESIS};
+use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::otp::IssuedCode;
 use app::domain::region::{County, Hotline, Township};
-use app::store::{NewStaff, StaffAccount, Store, StoreError};
+use app::store::{
+    ApplicationRecord, CaseEvent, NewApplication, NewStaff, StaffAccount, Store, StoreError, Submitted,
+};
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
@@ -442,4 +446,51 @@ impl Store for PostgresStore {
         .map_err(query_error)?;
         Ok(done.rows_affected() == 1)
     }
+
+    async fn save_draft(
+        &self,
+        phone_key: &str,
+        sealed: &str,
+        now: i64,
+        purge_before: i64,
+    ) -> Result<(), StoreError> {
+        self.shared_save_draft(phone_key, sealed, now, purge_before).await
+    }
+
+    async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
+        self.shared_draft(phone_key).await
+    }
+
+    async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
+        self.shared_submit_application(new).await
+    }
+
+    async fn application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.shared_application_by_submission_key(key).await
+    }
+
+    async fn application_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<ApplicationRecord>, StoreError> {
+        self.shared_application_by_reference(reference).await
+    }
+
+    async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+        self.shared_township_queue(township_code).await
+    }
+
+    async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
+        self.shared_case_events(application_id).await
+    }
+
+    async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
+        self.shared_seed_calendar(days).await
+    }
+
+    async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
+        self.shared_calendar().await
+    }
 }
+
+shared_queries!(PostgresStore);

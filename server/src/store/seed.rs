@@ -1,5 +1,6 @@
 //! Reference data compiled into the binary: the official list of Zhangye's county- and township-level units.
 
+use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
 use app::domain::region::{County, Township};
@@ -35,6 +36,24 @@ fn parse_divisions(csv_text: &str) -> Result<(Vec<County>, Vec<Township>), Store
         townships.push(township);
     }
     Ok((counties, townships))
+}
+
+/// The State Council's 2026 holiday arrangement (notice of 2025-11-04): days off
+/// and the weekend days worked in exchange. Later years are entered by the administrator.
+const CALENDAR_CSV: &str = include_str!("../../seed/calendar-2026.csv");
+
+pub fn calendar_days() -> Result<Vec<(Date, DayKind, String)>, StoreError> {
+    csv::Reader::from_reader(CALENDAR_CSV.as_bytes())
+        .deserialize::<(String, String, String)>()
+        .enumerate()
+        .map(|(line, row)| {
+            let bad = |what: &str| StoreError::InvalidData(format!("calendar row {}: {what}", line + 2));
+            let (day, kind, note) = row.map_err(|e| bad(&e.to_string()))?;
+            let day = Date::parse(&day).ok_or_else(|| bad("bad date"))?;
+            let kind = DayKind::from_key(&kind).ok_or_else(|| bad("bad kind"))?;
+            Ok((day, kind, note))
+        })
+        .collect()
 }
 
 /// The guide as first written, in reading order: (slug, Markdown source with front matter).

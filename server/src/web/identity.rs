@@ -2,27 +2,23 @@
 //! Plain form posts answered by redirects; a failed post keeps what was typed through the flash store
 //! (`?flash=…`), never in the address.
 
+use super::application;
+use super::respond::{self, back_with, now, redirect, request_cookie};
 use super::static_pages::internal_error;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::auth::{
-    cookie, cookie_value, issue_pending_phone, issue_resident_token, pending_phone_from_token,
-    resident_from_token, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
-    RESIDENT_SESSION_SECONDS,
+    cookie, issue_pending_phone, issue_resident_token, pending_phone_from_token, resident_from_token,
+    ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE, RESIDENT_SESSION_SECONDS,
 };
+use app::domain::application::Applicant;
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::masking::mask_name;
 use app::domain::otp::OtpPolicy;
 use app::domain::person_name::check_name;
 use app::domain::phone::MobileNumber;
-use app::flash::Flash;
 use app::sms::SmsMessage;
-use axum::{
-    extract::State,
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
-    Form,
-};
+use axum::{extract::State, http::HeaderMap, response::Response, Form};
 use rand::Rng;
 
 const START: &str = "/apply/identity";
@@ -30,39 +26,6 @@ const CODE_STEP: &str = "/apply/identity?step=code";
 const DONE: &str = "/apply/identity/done";
 /// Codes are kept a day for the per-phone limits, then purged.
 const OTP_RETENTION_SECONDS: i64 = 24 * 3600;
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-fn redirect(location: &str, cookies: &[String]) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let headers = response.headers_mut();
-    headers
-        .insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
-    for value in cookies.iter().filter_map(|c| HeaderValue::from_str(c).ok()) {
-        headers.append(header::SET_COOKIE, value);
-    }
-    response
-}
-
-/// Back to `page` with the typed values and the errors.
-fn back_with(state: &AppState, page: &str, values: &[(&str, &str)], errors: &[(&str, String)]) -> Response {
-    let flash = Flash {
-        values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        errors: errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect(),
-    };
-    let token = state.services.flash.put(flash);
-    let separator = if page.contains('?') { '&' } else { '?' };
-    redirect(&format!("{page}{separator}flash={token}"), &[])
-}
-
-fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|h| cookie_value(h, name))
-}
 
 fn phone_key(state: &AppState, phone: &MobileNumber) -> String {
     state.services.hasher.digest("phone", phone.as_str())
@@ -149,7 +112,7 @@ pub async fn verify(
             return redirect(DONE, &[]);
         }
         let message = "验证码已过期或尚未获取，请重新获取验证码".to_string();
-        return back_with(&state, START, &[], &[("phone", message)]);
+        return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]);
     };
     let key = phone_key(&state, &phone);
     let now = now();
@@ -197,6 +160,10 @@ pub async fn verify(
         exp: now + RESIDENT_SESSION_SECONDS,
     };
     let session = issue_resident_token(secret, &claims);
+    let applicant = Applicant { name, id_number: id, phone: phone.as_str().to_string() };
+    if let Err(e) = application::start_or_resume_draft(&state, &claims.sub, applicant).await {
+        return e;
+    }
     let actor = format!("resident:{}", &claims.sub[..12]);
     let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, "level 1 (SMS)");
     if let Err(e) = store.append_audit(&event).await {
@@ -212,6 +179,5 @@ pub async fn verify(
 }
 
 fn failure(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "identity check failed");
-    internal_error()
+    respond::failure("identity check failed", e)
 }

@@ -1,10 +1,12 @@
 //! HTTP plumbing around the Leptos pages: middleware, small handlers and the plain error pages.
 
 pub mod admin;
+pub mod application;
 pub mod health;
 pub mod identity;
 pub mod preferences;
 pub mod rate_limit;
+pub mod respond;
 pub mod review;
 pub mod security;
 pub mod static_pages;

@@ -77,6 +77,26 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// Passes identity level 1 in this app's client: code by SMS (read from the outbox), name, ID number.
+    pub async fn verify_resident(&self, phone: &str, name: &str, id_number: &str) {
+        let response = self.post_form("/apply/identity/code", &[("phone", phone)]).await;
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+        let code = self.outbox.last_code_to(phone).expect("an SMS with a code");
+        let response = self
+            .post_form("/apply/identity/verify", &[("code", &code), ("name", name), ("id_number", id_number)])
+            .await;
+        let location = response.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+        assert_eq!(location, "/apply/identity/done", "identity check passes");
+    }
+
+    /// Moves every sent code two minutes into the past, as if the resident had waited out the resend
+    /// cooldown (SQLite test databases only).
+    pub async fn pass_resend_cooldown(&self) {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.expect("test database");
+        sqlx::query("UPDATE otp_codes SET created_at = created_at - 120").execute(&mut db).await.unwrap();
+    }
+
     /// Creates a staff account directly in the app's database.
     pub async fn create_staff(
         &self,

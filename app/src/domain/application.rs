@@ -1,0 +1,781 @@
+//! The application form: its steps, what each step accepts, and the draft that collects the answers.
+//! Each step is checked here from the fields as posted, so the server applies the same rules whether the
+//! browser ran JavaScript or not.
+
+use super::assistance::AssistanceType;
+use super::eligibility::whole_number;
+use super::id_number::{BirthDate, IdNumber};
+use super::person_name::check_name;
+use super::region::Township;
+use serde::{Deserialize, Serialize};
+
+/// Problems with a posted step: (field name, message in Chinese), in the order of the form.
+pub type Problems = Vec<(&'static str, String)>;
+
+/// A posted form as name/value pairs (check boxes repeat their name).
+#[derive(Clone, Debug, Default)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// The question pages in order, then the check-your-answers page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Types,
+    Place,
+    Household,
+    Income,
+    Assets,
+    Spending,
+    Account,
+    Check,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Self::Types,
+        Self::Place,
+        Self::Household,
+        Self::Income,
+        Self::Assets,
+        Self::Spending,
+        Self::Account,
+        Self::Check,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Types => "types",
+            Self::Place => "place",
+            Self::Household => "household",
+            Self::Income => "income",
+            Self::Assets => "assets",
+            Self::Spending => "spending",
+            Self::Account => "account",
+            Self::Check => "check",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Types => "申请哪些救助",
+            Self::Place => "户籍所在地和住址",
+            Self::Household => "家庭成员",
+            Self::Income => "家庭收入",
+            Self::Assets => "家庭财产",
+            Self::Spending => "看病和上学的开支",
+            Self::Account => "困难情况说明",
+            Self::Check => "核对并提交",
+        }
+    }
+
+    /// 1-based position, for "第2步，共8步".
+    pub fn number(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+
+    pub fn next(self) -> Self {
+        Self::ALL.get(self.number()).copied().unwrap_or(Self::Check)
+    }
+
+    pub fn previous(self) -> Option<Self> {
+        self.number().checked_sub(2).map(|i| Self::ALL[i])
+    }
+
+    pub fn path(self) -> String {
+        format!("/apply/form/{}", self.slug())
+    }
+}
+
+/// Who the applicant is to a household member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Relationship {
+    /// The applicant (本人).
+    Applicant,
+    Spouse,
+    Child,
+    Parent,
+    Grandparent,
+    Grandchild,
+    Sibling,
+    Other,
+}
+
+impl Relationship {
+    /// What a member can be added as (the applicant is always there).
+    pub const CHOICES: [Relationship; 7] = [
+        Self::Spouse,
+        Self::Child,
+        Self::Parent,
+        Self::Grandparent,
+        Self::Grandchild,
+        Self::Sibling,
+        Self::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Applicant => "applicant",
+            Self::Spouse => "spouse",
+            Self::Child => "child",
+            Self::Parent => "parent",
+            Self::Grandparent => "grandparent",
+            Self::Grandchild => "grandchild",
+            Self::Sibling => "sibling",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applicant => "本人",
+            Self::Spouse => "配偶",
+            Self::Child => "子女",
+            Self::Parent => "父母",
+            Self::Grandparent => "（外）祖父母",
+            Self::Grandchild => "（外）孙子女",
+            Self::Sibling => "兄弟姐妹",
+            Self::Other => "其他共同生活的亲属",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::CHOICES.into_iter().find(|r| r.key() == key)
+    }
+}
+
+/// One person in the household. Health details are sensitive data: they are stored sealed and never
+/// published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub relationship: Relationship,
+    pub name: String,
+    pub id_number: IdNumber,
+    pub disabled: bool,
+    pub seriously_ill: bool,
+    pub in_school: bool,
+    pub working: bool,
+}
+
+impl Member {
+    /// 残疾、重病 … in plain words, or "无特殊情况".
+    pub fn situation(&self) -> String {
+        let parts: Vec<&str> = [
+            (self.disabled, "残疾"),
+            (self.seriously_ill, "重病"),
+            (self.in_school, "在校学生"),
+            (self.working, "有工作"),
+        ]
+        .into_iter()
+        .filter_map(|(on, label)| on.then_some(label))
+        .collect();
+        if parts.is_empty() {
+            "无特殊情况".into()
+        } else {
+            parts.join("、")
+        }
+    }
+}
+
+/// The applicant as checked at identity level 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    pub id_number: IdNumber,
+    pub phone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub county_code: String,
+    pub township_code: String,
+    /// 村（社区）: shown on the public notice, so it is kept outside the sealed data too.
+    pub village: String,
+    pub address: String,
+}
+
+/// Whole household, 元 per month.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Income {
+    pub wages: u32,
+    pub business: u32,
+    pub transfers: u32,
+    pub other: u32,
+}
+
+impl Income {
+    pub fn total(&self) -> u32 {
+        self.wages + self.business + self.transfers + self.other
+    }
+}
+
+/// A closed list of answers, each with its form key and its words.
+pub trait AnswerSet: Copy + Sized + 'static {
+    const ALL: &'static [Self];
+    fn key(self) -> &'static str;
+    fn label(self) -> &'static str;
+    fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.key() == key)
+    }
+    /// (key, label) pairs for radio buttons.
+    fn options() -> Vec<(&'static str, &'static str)> {
+        Self::ALL.iter().map(|c| (c.key(), c.label())).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Housing {
+    None,
+    One,
+    TwoOrMore,
+}
+
+impl AnswerSet for Housing {
+    const ALL: &'static [Self] = &[Self::None, Self::One, Self::TwoOrMore];
+    fn key(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::One => "one",
+            Self::TwoOrMore => "two_or_more",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::None => "没有自有住房",
+            Self::One => "有1套住房",
+            Self::TwoOrMore => "有2套及以上住房",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Vehicle {
+    None,
+    /// Farm vehicles, a motorbike for work, or a mobility vehicle for a disabled member.
+    ForWorkOrDisability,
+    Other,
+}
+
+impl AnswerSet for Vehicle {
+    const ALL: &'static [Self] = &[Self::None, Self::ForWorkOrDisability, Self::Other];
+    fn key(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::ForWorkOrDisability => "work_or_disability",
+            Self::Other => "other",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::None => "没有机动车",
+            Self::ForWorkOrDisability => "只有农用车、谋生用的摩托车或残疾人代步车",
+            Self::Other => "有小汽车等其他机动车",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Savings {
+    Under10k,
+    From10kTo30k,
+    From30kTo50k,
+    Over50k,
+}
+
+impl AnswerSet for Savings {
+    const ALL: &'static [Self] = &[Self::Under10k, Self::From10kTo30k, Self::From30kTo50k, Self::Over50k];
+    fn key(self) -> &'static str {
+        match self {
+            Self::Under10k => "under_10k",
+            Self::From10kTo30k => "10k_30k",
+            Self::From30kTo50k => "30k_50k",
+            Self::Over50k => "over_50k",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::Under10k => "没有或少于1万元",
+            Self::From10kTo30k => "1万到3万元",
+            Self::From30kTo50k => "3万到5万元",
+            Self::Over50k => "5万元以上",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assets {
+    pub housing: Housing,
+    pub vehicle: Vehicle,
+    pub savings: Savings,
+}
+
+/// Paid by the household over the last 12 months, after insurance, 元.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spending {
+    pub medical: u32,
+    pub education: u32,
+}
+
+/// Everything entered so far. Saved (sealed) after every step, so the resident can leave and resume.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Random; a submission with the same key creates no second application.
+    pub submission_key: String,
+    pub applicant: Applicant,
+    pub types: Vec<AssistanceType>,
+    /// 急难: aid first, paperwork later.
+    pub emergency: bool,
+    pub place: Option<Place>,
+    /// The applicant first.
+    pub members: Vec<Member>,
+    pub household_confirmed: bool,
+    pub income: Option<Income>,
+    pub assets: Option<Assets>,
+    pub spending: Option<Spending>,
+    pub account: Option<String>,
+}
+
+pub const MAX_MEMBERS: usize = 20;
+pub const ACCOUNT_MIN_CHARS: usize = 10;
+pub const ACCOUNT_MAX_CHARS: usize = 2000;
+
+impl Draft {
+    pub fn new(submission_key: String, applicant: Applicant) -> Self {
+        let myself = Member {
+            relationship: Relationship::Applicant,
+            name: applicant.name.clone(),
+            id_number: applicant.id_number.clone(),
+            disabled: false,
+            seriously_ill: false,
+            in_school: false,
+            working: false,
+        };
+        Self {
+            submission_key,
+            applicant,
+            types: Vec::new(),
+            emergency: false,
+            place: None,
+            members: vec![myself],
+            household_confirmed: false,
+            income: None,
+            assets: None,
+            spending: None,
+            account: None,
+        }
+    }
+
+    /// A new identity check on the same phone: keep the answers, take the checked name and ID number.
+    pub fn set_applicant(&mut self, applicant: Applicant) {
+        if let Some(myself) = self.members.iter_mut().find(|m| m.relationship == Relationship::Applicant) {
+            myself.name = applicant.name.clone();
+            myself.id_number = applicant.id_number.clone();
+        }
+        self.applicant = applicant;
+    }
+
+    pub fn is_done(&self, step: Step) -> bool {
+        match step {
+            Step::Types => !self.types.is_empty(),
+            Step::Place => self.place.is_some(),
+            Step::Household => self.household_confirmed,
+            Step::Income => self.income.is_some(),
+            Step::Assets => self.assets.is_some(),
+            Step::Spending => self.spending.is_some(),
+            Step::Account => self.account.is_some(),
+            Step::Check => false,
+        }
+    }
+
+    /// The question pages not answered yet, in order.
+    pub fn unanswered(&self) -> Vec<Step> {
+        Step::ALL.into_iter().filter(|s| *s != Step::Check && !self.is_done(*s)).collect()
+    }
+
+    /// Where to continue: the first unanswered question, or the check page.
+    pub fn resume_step(&self) -> Step {
+        self.unanswered().first().copied().unwrap_or(Step::Check)
+    }
+
+    pub fn household_size(&self) -> usize {
+        self.members.len()
+    }
+
+    /// The documents to bring or upload for the chosen types (the digital 一次性告知).
+    pub fn documents_needed(&self) -> Vec<&'static str> {
+        let mut needed = vec!["申请人和共同生活家庭成员的身份证", "户口簿"];
+        let has = |t: AssistanceType| self.types.contains(&t);
+        if self.members.iter().any(|m| m.disabled) {
+            needed.push("残疾人证");
+        }
+        if self.members.iter().any(|m| m.seriously_ill) || has(AssistanceType::Medical) {
+            needed.push("诊断证明和医疗费用票据");
+        }
+        if self.members.iter().any(|m| m.in_school) || has(AssistanceType::Education) {
+            needed.push("在校学生的学籍证明或录取通知书");
+        }
+        if has(AssistanceType::Housing) {
+            needed.push("住房现状照片或房屋安全鉴定材料");
+        }
+        if has(AssistanceType::Disaster) || has(AssistanceType::Temporary) {
+            needed.push("受灾、事故或突发困难的相关证明（没有可不提供，由乡镇核实）");
+        }
+        needed
+    }
+}
+
+pub fn check_types(posted: &Posted) -> Result<(Vec<AssistanceType>, bool), Problems> {
+    let types: Vec<AssistanceType> =
+        AssistanceType::ALL.into_iter().filter(|t| posted.all("types").any(|key| key == t.key())).collect();
+    if types.is_empty() {
+        return Err(vec![("types", "请至少选择一项救助。不确定的，可以先做“看看能申请什么”自测".into())]);
+    }
+    let emergency = posted.get("emergency") == "yes";
+    Ok((types, emergency))
+}
+
+fn trimmed_length(text: &str) -> usize {
+    text.trim().chars().count()
+}
+
+pub fn check_place(posted: &Posted, townships: &[Township]) -> Result<Place, Problems> {
+    let mut problems = Problems::new();
+    let township = townships.iter().find(|t| t.code == posted.get("township"));
+    if township.is_none() {
+        problems.push(("township", "请选择户籍所在的乡镇（街道）".into()));
+    }
+    let village = posted.get("village").trim();
+    if !(2..=30).contains(&trimmed_length(village)) {
+        problems.push(("village", "请填写所在的村或社区名称，2到30个字，例如 城关村".into()));
+    }
+    let address = posted.get("address").trim();
+    if !(2..=60).contains(&trimmed_length(address)) {
+        problems.push(("address", "请填写现在的住址，例如 3组15号，2到60个字".into()));
+    }
+    match township {
+        Some(t) if problems.is_empty() => Ok(Place {
+            county_code: t.county_code.clone(),
+            township_code: t.code.clone(),
+            village: village.to_string(),
+            address: address.to_string(),
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// A household member as posted; `existing` are the members already listed (no person twice).
+pub fn check_member(posted: &Posted, existing: &[Member], today: BirthDate) -> Result<Member, Problems> {
+    let mut problems = Problems::new();
+    if existing.len() >= MAX_MEMBERS {
+        return Err(vec![("relationship", format!("家庭成员最多填写{MAX_MEMBERS}人"))]);
+    }
+    let relationship = Relationship::from_key(posted.get("relationship"));
+    if relationship.is_none() {
+        problems.push(("relationship", "请选择这位成员和您的关系".into()));
+    }
+    let name =
+        check_name(posted.get("member_name")).map_err(|e| problems.push(("member_name", e.to_string())));
+    let id = IdNumber::parse(posted.get("member_id_number"), today)
+        .map_err(|e| problems.push(("member_id_number", e.to_string())));
+    if let Ok(id) = &id {
+        if existing.iter().any(|m| &m.id_number == id) {
+            problems.push(("member_id_number", "这个身份证号码已经在家庭成员名单里了".into()));
+        }
+    }
+    match (relationship, name, id) {
+        (Some(relationship), Ok(name), Ok(id_number)) if problems.is_empty() => Ok(Member {
+            relationship,
+            name,
+            id_number,
+            disabled: posted.get("disabled") == "yes",
+            seriously_ill: posted.get("seriously_ill") == "yes",
+            in_school: posted.get("in_school") == "yes",
+            working: posted.get("working") == "yes",
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// An amount field where empty means none.
+fn amount(posted: &Posted, field: &'static str, problems: &mut Problems, words: &str) -> u32 {
+    let text = posted.get(field);
+    if text.trim().is_empty() {
+        return 0;
+    }
+    whole_number(text).unwrap_or_else(|| {
+        problems.push((field, format!("{words}只填数字（元），没有就留空")));
+        0
+    })
+}
+
+pub fn check_income(posted: &Posted) -> Result<Income, Problems> {
+    let mut problems = Problems::new();
+    let income = Income {
+        wages: amount(posted, "wages", &mut problems, "工资收入"),
+        business: amount(posted, "business", &mut problems, "种养殖和经营收入"),
+        transfers: amount(posted, "transfers", &mut problems, "养老金和补贴"),
+        other: amount(posted, "other", &mut problems, "其他收入"),
+    };
+    if problems.is_empty() {
+        Ok(income)
+    } else {
+        Err(problems)
+    }
+}
+
+fn choice<C: AnswerSet>(
+    posted: &Posted,
+    field: &'static str,
+    problems: &mut Problems,
+    ask: &str,
+) -> Option<C> {
+    let found = C::from_key(posted.get(field));
+    if found.is_none() {
+        problems.push((field, ask.to_string()));
+    }
+    found
+}
+
+pub fn check_assets(posted: &Posted) -> Result<Assets, Problems> {
+    let mut problems = Problems::new();
+    let housing = choice(posted, "housing", &mut problems, "请选择家里的住房情况");
+    let vehicle = choice(posted, "vehicle", &mut problems, "请选择家里有没有机动车");
+    let savings = choice(posted, "savings", &mut problems, "请选择全家存款大约有多少");
+    match (housing, vehicle, savings) {
+        (Some(housing), Some(vehicle), Some(savings)) => Ok(Assets { housing, vehicle, savings }),
+        _ => Err(problems),
+    }
+}
+
+pub fn check_spending(posted: &Posted) -> Result<Spending, Problems> {
+    let mut problems = Problems::new();
+    let spending = Spending {
+        medical: amount(posted, "medical", &mut problems, "看病开支"),
+        education: amount(posted, "education", &mut problems, "上学开支"),
+    };
+    if problems.is_empty() {
+        Ok(spending)
+    } else {
+        Err(problems)
+    }
+}
+
+pub fn check_account(posted: &Posted) -> Result<String, Problems> {
+    let text = posted.get("account").trim();
+    match trimmed_length(text) {
+        0 => Err(vec![("account", "请简单说说家里遇到了什么困难".into())]),
+        n if n < ACCOUNT_MIN_CHARS => {
+            Err(vec![("account", format!("请多写几句，至少{ACCOUNT_MIN_CHARS}个字，让工作人员了解情况"))])
+        }
+        n if n > ACCOUNT_MAX_CHARS => Err(vec![(
+            "account",
+            format!("最多{ACCOUNT_MAX_CHARS}个字，现在是{n}个字，详细情况可以当面说明"),
+        )]),
+        _ => Ok(text.to_string()),
+    }
+}
+
+/// Everything must be answered and the consent given before an application is made.
+pub fn check_submission(draft: &Draft, posted: &Posted) -> Result<(), Problems> {
+    let mut problems = Problems::new();
+    for step in draft.unanswered() {
+        problems.push(("unanswered", format!("“{}”还没有填写", step.title())));
+    }
+    if posted.get("consent") != "yes" {
+        problems.push(("consent", "需要您同意核对家庭经济状况，才能提交申请".into()));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// Letters and digits that cannot be mistaken for each other when read out over the phone.
+const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// A reference number such as `ZY20261129-7K3M9Q`: the date received, then six random characters (the
+/// random part comes from the caller, so this stays free of I/O).
+pub fn reference_number(date: super::calendar::Date, random: [u8; 6]) -> String {
+    let tail: String =
+        random.iter().map(|b| REFERENCE_ALPHABET[*b as usize % REFERENCE_ALPHABET.len()] as char).collect();
+    format!("ZY{}-{tail}", date.to_string().replace('-', ""))
+}
+
+/// Normalises a typed reference number (case, spaces, full-width dash); `None` if it cannot be one.
+pub fn parse_reference(text: &str) -> Option<String> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if matches!(c, '－' | '—' | '–') { '-' } else { c.to_ascii_uppercase() })
+        .collect();
+    let (head, tail) = cleaned.split_once('-')?;
+    let valid = head.len() == 10
+        && head.starts_with("ZY")
+        && head[2..].chars().all(|c| c.is_ascii_digit())
+        && tail.len() == 6
+        && tail.bytes().all(|b| REFERENCE_ALPHABET.contains(&b));
+    valid.then_some(cleaned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posted(pairs: &[(&str, &str)]) -> Posted {
+        Posted(pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect())
+    }
+
+    const TODAY: BirthDate = BirthDate { year: 2026, month: 11, day: 29 };
+
+    fn applicant() -> Applicant {
+        let id_number = IdNumber::parse(&valid_id("62070219800101123"), TODAY).unwrap();
+        Applicant { name: "张三".into(), id_number, phone: "13812345678".into() }
+    }
+
+    fn valid_id(body: &str) -> String {
+        format!("{body}{}", super::super::id_number::check_character(body))
+    }
+
+    #[test]
+    fn steps_run_in_order_with_back_links() {
+        assert_eq!(Step::Types.number(), 1);
+        assert_eq!(Step::Check.number(), 8);
+        assert_eq!(Step::Types.next(), Step::Place);
+        assert_eq!(Step::Account.next(), Step::Check);
+        assert_eq!(Step::Types.previous(), None);
+        assert_eq!(Step::Place.previous(), Some(Step::Types));
+        assert_eq!(Step::from_slug("income"), Some(Step::Income));
+        assert_eq!(Step::from_slug("nope"), None);
+    }
+
+    #[test]
+    fn a_new_draft_resumes_at_the_first_question_and_lists_what_is_missing() {
+        let mut draft = Draft::new("key".into(), applicant());
+        assert_eq!(draft.household_size(), 1);
+        assert_eq!(draft.resume_step(), Step::Types);
+        draft.types = vec![AssistanceType::Dibao];
+        draft.household_confirmed = true;
+        assert_eq!(draft.resume_step(), Step::Place);
+        assert_eq!(draft.unanswered().len(), 5);
+        let problems = check_submission(&draft, &posted(&[("consent", "yes")])).unwrap_err();
+        assert_eq!(problems.len(), 5);
+        assert_eq!(problems[0].1, "“户籍所在地和住址”还没有填写");
+    }
+
+    #[test]
+    fn types_need_at_least_one_known_choice() {
+        assert!(check_types(&posted(&[("types", "bogus")])).is_err());
+        let (types, emergency) =
+            check_types(&posted(&[("types", "medical"), ("types", "dibao"), ("emergency", "yes")])).unwrap();
+        assert_eq!(types, vec![AssistanceType::Dibao, AssistanceType::Medical], "in the canonical order");
+        assert!(emergency);
+    }
+
+    #[test]
+    fn the_place_must_be_a_listed_township() {
+        let townships = vec![Township {
+            code: "620702001".into(),
+            name: "东街街道".into(),
+            county_code: "620702".into(),
+        }];
+        let problems =
+            check_place(&posted(&[("township", "999"), ("village", "村")]), &townships).unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, vec!["township", "village", "address"]);
+        let place = check_place(
+            &posted(&[("township", "620702001"), ("village", " 城关村 "), ("address", "3组15号")]),
+            &townships,
+        )
+        .unwrap();
+        assert_eq!(place.county_code, "620702");
+        assert_eq!(place.village, "城关村");
+    }
+
+    #[test]
+    fn a_member_is_checked_and_never_listed_twice() {
+        let draft = Draft::new("key".into(), applicant());
+        let id = valid_id("62070220100101002");
+        let member = check_member(
+            &posted(&[
+                ("relationship", "child"),
+                ("member_name", "张小明"),
+                ("member_id_number", &id),
+                ("in_school", "yes"),
+            ]),
+            &draft.members,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(member.situation(), "在校学生");
+        let again = posted(&[
+            ("relationship", "child"),
+            ("member_name", "张小明"),
+            ("member_id_number", draft.applicant.id_number.as_str()),
+        ]);
+        let problems = check_member(&again, &draft.members, TODAY).unwrap_err();
+        assert_eq!(problems, vec![("member_id_number", "这个身份证号码已经在家庭成员名单里了".to_string())]);
+        let problems =
+            check_member(&posted(&[("relationship", "applicant")]), &draft.members, TODAY).unwrap_err();
+        assert_eq!(problems.len(), 3, "the applicant cannot be added twice, and name and ID are required");
+    }
+
+    #[test]
+    fn amounts_accept_blank_as_none_and_refuse_words() {
+        let income = check_income(&posted(&[("wages", "1,200元"), ("transfers", "３００")])).unwrap();
+        assert_eq!(income.total(), 1500);
+        let problems = check_income(&posted(&[("business", "很少")])).unwrap_err();
+        assert_eq!(problems[0].0, "business");
+        assert!(check_spending(&posted(&[])).is_ok());
+    }
+
+    #[test]
+    fn assets_need_every_answer() {
+        let problems = check_assets(&posted(&[("housing", "one")])).unwrap_err();
+        assert_eq!(problems.iter().map(|(f, _)| *f).collect::<Vec<_>>(), vec!["vehicle", "savings"]);
+        let assets =
+            check_assets(&posted(&[("housing", "none"), ("vehicle", "none"), ("savings", "under_10k")]))
+                .unwrap();
+        assert_eq!(assets.savings, Savings::Under10k);
+    }
+
+    #[test]
+    fn the_account_has_a_sensible_length() {
+        assert!(check_account(&posted(&[("account", "困难")])).is_err());
+        assert!(check_account(&posted(&[("account", &"字".repeat(2001))])).is_err());
+        assert!(check_account(&posted(&[("account", "丈夫去年因病去世，家里没有收入来源。")])).is_ok());
+    }
+
+    #[test]
+    fn documents_follow_the_types_and_the_household() {
+        let mut draft = Draft::new("key".into(), applicant());
+        assert_eq!(draft.documents_needed().len(), 2);
+        draft.types = vec![AssistanceType::Medical];
+        draft.members[0].disabled = true;
+        let needed = draft.documents_needed();
+        assert!(needed.contains(&"残疾人证") && needed.contains(&"诊断证明和医疗费用票据"));
+    }
+
+    #[test]
+    fn reference_numbers_are_readable_and_parse_back() {
+        let date = super::super::calendar::Date::parse("2026-11-29").unwrap();
+        let reference = reference_number(date, [0, 1, 30, 31, 200, 255]);
+        assert_eq!(reference, "ZY20261129-23Z2G9");
+        assert_eq!(parse_reference(" zy20261129－23z2g9 "), Some(reference));
+        assert_eq!(parse_reference("ZY20261129-23Z2G0"), None, "0 is not in the alphabet");
+        assert_eq!(parse_reference("ZY2026112-23Z2G9"), None);
+    }
+}

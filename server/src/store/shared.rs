@@ -1,0 +1,260 @@
+//! Queries written once for both back ends. The SQL uses `$1`-style parameters, which PostgreSQL and
+//! SQLite both understand; the macro expands the same code for each store's pool type, and each
+//! `Store` implementation delegates to the generated methods.
+
+use app::domain::assistance::AssistanceType;
+use app::domain::calendar::{Date, DayKind};
+use app::domain::workflow::Status;
+use app::store::{ApplicationRecord, CaseEvent, StoreError};
+
+pub(super) const APPLICATION_COLUMNS: &str = "SELECT id, reference, phone_key, county_code, township_code,
+    village, types, emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed
+    FROM applications";
+
+pub(super) type ApplicationRow =
+    (i64, String, String, String, String, String, String, bool, i32, String, i64, String, String, String);
+
+pub(super) fn types_column(types: &[AssistanceType]) -> String {
+    types.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
+}
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::InvalidData(format!("unknown {what} {value}"))
+}
+
+fn date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text).ok_or_else(|| invalid("date", text))
+}
+
+pub(super) fn status(key: &str) -> Result<Status, StoreError> {
+    Status::from_key(key).ok_or_else(|| invalid("status", key))
+}
+
+pub(super) fn application_from_row(row: ApplicationRow) -> Result<ApplicationRecord, StoreError> {
+    let (
+        id,
+        reference,
+        phone_key,
+        county_code,
+        township_code,
+        village,
+        types,
+        emergency,
+        size,
+        state,
+        at,
+        a,
+        d,
+        s,
+    ) = row;
+    let types = types
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| AssistanceType::from_key(k).ok_or_else(|| invalid("assistance type", k)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ApplicationRecord {
+        id,
+        reference,
+        phone_key,
+        county_code,
+        township_code,
+        village,
+        types,
+        emergency,
+        household_size: u32::try_from(size).unwrap_or(0),
+        status: status(&state)?,
+        submitted_at: at,
+        acceptance_due: date(&a)?,
+        decision_due: date(&d)?,
+        sealed: s,
+    })
+}
+
+pub(super) type EventRow = (i64, String, String, String, String);
+
+pub(super) fn event_from_row((at, actor, action, state, note): EventRow) -> Result<CaseEvent, StoreError> {
+    Ok(CaseEvent { at, actor, action, status: status(&state)?, note })
+}
+
+pub(super) fn calendar_from_row(
+    (day, kind, note): (String, String, String),
+) -> Result<(Date, DayKind, String), StoreError> {
+    let kind = DayKind::from_key(&kind).ok_or_else(|| invalid("calendar day kind", &kind))?;
+    Ok((date(&day)?, kind, note))
+}
+
+/// Inherent methods on a store type with a `pool` field, for the queries shared by both back ends.
+macro_rules! shared_queries {
+    ($store:ty) => {
+        impl $store {
+            async fn shared_save_draft(
+                &self,
+                phone_key: &str,
+                sealed: &str,
+                now: i64,
+                purge_before: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                sqlx::query("DELETE FROM application_drafts WHERE updated_at < $1")
+                    .bind(purge_before)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                sqlx::query(
+                    "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                )
+                .bind(phone_key)
+                .bind(sealed)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                tx.commit().await.map_err(query_error)
+            }
+
+            async fn shared_draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
+                        .bind(phone_key)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(sealed,)| sealed))
+            }
+
+            async fn shared_submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
+                let r = &new.record;
+                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO applications (reference, submission_key, phone_key, county_code, township_code,
+                        village, types, emergency, household_size, status, submitted_at, acceptance_due,
+                        decision_due, sealed)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                     ON CONFLICT (submission_key) DO NOTHING RETURNING id",
+                )
+                .bind(&r.reference)
+                .bind(&new.submission_key)
+                .bind(&r.phone_key)
+                .bind(&r.county_code)
+                .bind(&r.township_code)
+                .bind(&r.village)
+                .bind(shared::types_column(&r.types))
+                .bind(r.emergency)
+                .bind(i32::try_from(r.household_size).unwrap_or(i32::MAX))
+                .bind(r.status.key())
+                .bind(r.submitted_at)
+                .bind(r.acceptance_due.to_string())
+                .bind(r.decision_due.to_string())
+                .bind(&r.sealed)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| unique_violation(e, "reference number"))?;
+                let Some((id,)) = inserted else {
+                    let (reference,): (String,) =
+                        sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
+                            .bind(&new.submission_key)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(query_error)?;
+                    return Ok(Submitted { reference, created: false });
+                };
+                let e = &new.event;
+                sqlx::query(
+                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(e.status.key())
+                .bind(&e.note)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                sqlx::query("DELETE FROM application_drafts WHERE phone_key = $1")
+                    .bind(&r.phone_key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(Submitted { reference: r.reference.clone(), created: true })
+            }
+
+            async fn shared_application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
+                        .bind(key)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(reference,)| reference))
+            }
+
+            async fn shared_application_by_reference(
+                &self,
+                reference: &str,
+            ) -> Result<Option<ApplicationRecord>, StoreError> {
+                let row: Option<shared::ApplicationRow> =
+                    sqlx::query_as(&format!("{} WHERE reference = $1", shared::APPLICATION_COLUMNS))
+                        .bind(reference)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                row.map(shared::application_from_row).transpose()
+            }
+
+            async fn shared_township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
+                    "{} WHERE township_code = $1 ORDER BY decision_due, id",
+                    shared::APPLICATION_COLUMNS
+                ))
+                .bind(township_code)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::application_from_row).collect()
+            }
+
+            async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
+                let rows: Vec<shared::EventRow> = sqlx::query_as(
+                    "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::event_from_row).collect()
+            }
+
+            async fn shared_seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
+                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut added = 0;
+                for (day, kind, note) in days {
+                    added += sqlx::query(
+                        "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING",
+                    )
+                    .bind(day.to_string())
+                    .bind(kind.key())
+                    .bind(note)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                }
+                tx.commit().await.map_err(query_error)?;
+                Ok(added)
+            }
+
+            async fn shared_calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT day, kind, note FROM calendar_days ORDER BY day")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                rows.into_iter().map(shared::calendar_from_row).collect()
+            }
+        }
+    };
+}

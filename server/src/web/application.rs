@@ -1,0 +1,260 @@
+//! The application form's posts: each step is checked, saved into the resident's sealed draft, and
+//! answered with a redirect to the next page (or back with the errors and what was typed). The final
+//! post submits: checked again, stored in one transaction, idempotent.
+
+use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use crate::startup::AppState;
+use app::auth::{resident_from_token, ResidentClaims, RESIDENT_COOKIE};
+use app::domain::application::{
+    check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
+    check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
+};
+use app::domain::calendar::{Calendar, Date};
+use app::domain::id_number::BirthDate;
+use app::domain::region::Township;
+use app::domain::workflow::Status;
+use app::store::{ApplicationRecord, CaseEvent, NewApplication, StoreError};
+use axum::{
+    extract::{Path, State},
+    http::HeaderMap,
+    response::Response,
+    Form,
+};
+use rand::RngCore;
+
+const IDENTITY: &str = "/apply/identity";
+
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buffer);
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Saves the draft, sealed, and purges drafts past their retention.
+async fn save(state: &AppState, phone_key: &str, draft: &Draft) -> Result<(), Response> {
+    let services = &state.services;
+    let now = now();
+    let purge_before = now - i64::from(services.draft_retention_days) * 86_400;
+    services
+        .store
+        .save_draft(phone_key, &services.sealer.seal(draft), now, purge_before)
+        .await
+        .map_err(|e| failure("saving a draft failed", e))
+}
+
+async fn load(state: &AppState, phone_key: &str) -> Result<Option<Draft>, Response> {
+    let sealed =
+        state.services.store.draft(phone_key).await.map_err(|e| failure("reading a draft failed", e))?;
+    let Some(sealed) = sealed else { return Ok(None) };
+    match state.services.sealer.open(&sealed) {
+        Ok(draft) => Ok(Some(draft)),
+        Err(e) => Err(failure("a draft does not open", e)),
+    }
+}
+
+/// After the SMS check: the draft of this phone with the checked name and ID number, or a new one.
+pub async fn start_or_resume_draft(
+    state: &AppState,
+    phone_key: &str,
+    applicant: Applicant,
+) -> Result<(), Response> {
+    let draft = match load(state, phone_key).await? {
+        Some(mut draft) => {
+            draft.set_applicant(applicant);
+            draft
+        }
+        None => Draft::new(random_hex(16), applicant),
+    };
+    save(state, phone_key, &draft).await
+}
+
+fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
+    request_cookie(headers, RESIDENT_COOKIE)
+        .and_then(|token| resident_from_token(state.config.session_secret.expose(), token))
+}
+
+fn expired(state: &AppState) -> Response {
+    let message = "身份核验已过期（30分钟），请重新核验；已经填写的内容都已保存".to_string();
+    back_with(state, IDENTITY, NOTHING_TYPED, &[("phone", message)])
+}
+
+async fn all_townships(state: &AppState) -> Result<Vec<Township>, StoreError> {
+    let mut townships = Vec::new();
+    for county in state.services.store.counties().await? {
+        townships.extend(state.services.store.townships_in(&county.code).await?);
+    }
+    Ok(townships)
+}
+
+/// POST /apply/form/{step}
+pub async fn save_step(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(step) = Step::from_slug(&slug).filter(|s| *s != Step::Check) else {
+        return redirect("/apply", &[]);
+    };
+    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let mut draft = match load(&state, &resident.sub).await {
+        Ok(Some(draft)) => draft,
+        Ok(None) => return expired(&state),
+        Err(response) => return response,
+    };
+    let posted = Posted(pairs);
+    let page = step.path();
+    let mut next = if posted.get("return") == "check" { Step::Check.path() } else { step.next().path() };
+    let result = match step {
+        Step::Types => check_types(&posted).map(|(types, emergency)| {
+            draft.types = types;
+            draft.emergency = emergency;
+        }),
+        Step::Place => match all_townships(&state).await {
+            Ok(townships) => check_place(&posted, &townships).map(|place| draft.place = Some(place)),
+            Err(e) => return failure("reading townships failed", e),
+        },
+        Step::Household => {
+            let outcome = household(&mut draft, &posted);
+            if posted.get("op") != "continue" {
+                next = page.clone();
+            }
+            outcome
+        }
+        Step::Income => check_income(&posted).map(|income| draft.income = Some(income)),
+        Step::Assets => check_assets(&posted).map(|assets| draft.assets = Some(assets)),
+        Step::Spending => check_spending(&posted).map(|spending| draft.spending = Some(spending)),
+        Step::Account => check_account(&posted).map(|account| draft.account = Some(account)),
+        Step::Check => unreachable!("filtered above"),
+    };
+    if let Err(problems) = result {
+        return back_with(&state, &page, &posted.0, &problems);
+    }
+    if let Err(response) = save(&state, &resident.sub, &draft).await {
+        return response;
+    }
+    redirect(&next, &[])
+}
+
+/// The household page has small forms: add a member, remove one, the applicant's own situation, and
+/// "continue" once the list is complete.
+fn household(draft: &mut Draft, posted: &Posted) -> Result<(), Vec<(&'static str, String)>> {
+    match posted.get("op") {
+        "add" => {
+            let today = BirthDate::today_in_china(now());
+            let member = check_member(posted, &draft.members, today)?;
+            draft.members.push(member);
+        }
+        "remove" => {
+            let index: usize = posted.get("index").parse().unwrap_or(0);
+            if index > 0 && index < draft.members.len() {
+                draft.members.remove(index);
+            }
+        }
+        "self" => {
+            if let Some(me) = draft.members.iter_mut().find(|m| m.relationship == Relationship::Applicant) {
+                me.disabled = posted.get("disabled") == "yes";
+                me.seriously_ill = posted.get("seriously_ill") == "yes";
+                me.in_school = posted.get("in_school") == "yes";
+                me.working = posted.get("working") == "yes";
+            }
+        }
+        _ => draft.household_confirmed = true,
+    }
+    Ok(())
+}
+
+/// The calendar the deadlines are counted with.
+pub async fn calendar(state: &AppState) -> Result<Calendar, StoreError> {
+    let days = state.services.store.calendar().await?;
+    Ok(Calendar::new(days.into_iter().map(|(day, kind, _)| (day, kind))))
+}
+
+/// POST /apply/submit
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let posted = Posted(pairs);
+    let check_page = Step::Check.path();
+    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let store = &state.services.store;
+    let draft = match load(&state, &resident.sub).await {
+        Ok(Some(draft)) => draft,
+        Ok(None) => {
+            // Submitted already (a double click or a repeated post): show that application.
+            let key = posted.get("submission_key");
+            return match store.application_by_submission_key(key).await {
+                Ok(Some(reference)) => redirect(&format!("/apply/submitted/{reference}"), &[]),
+                Ok(None) => expired(&state),
+                Err(e) => failure("looking up a submission failed", e),
+            };
+        }
+        Err(response) => return response,
+    };
+    if let Err(problems) = check_submission(&draft, &posted) {
+        return back_with(&state, &check_page, &posted.0, &problems);
+    }
+    let Some(place) = draft.place.clone() else { return expired(&state) };
+    let calendar = match calendar(&state).await {
+        Ok(calendar) => calendar,
+        Err(e) => return failure("reading the calendar failed", e),
+    };
+    let now = now();
+    let today = Date::today_in_china(now);
+    let limits = &state.services.time_limits;
+    let mut record = ApplicationRecord {
+        id: 0,
+        reference: String::new(),
+        phone_key: resident.sub.clone(),
+        county_code: place.county_code,
+        township_code: place.township_code,
+        village: place.village,
+        types: draft.types.clone(),
+        emergency: draft.emergency,
+        household_size: u32::try_from(draft.household_size()).unwrap_or(u32::MAX),
+        status: Status::Submitted,
+        submitted_at: now,
+        acceptance_due: calendar.add_working_days(today, limits.acceptance),
+        decision_due: calendar.add_working_days(today, limits.decision(&draft.types, draft.emergency)),
+        sealed: state.services.sealer.seal(&draft),
+    };
+    let event = CaseEvent {
+        at: now,
+        actor: "申请人".into(),
+        action: "submit".into(),
+        status: Status::Submitted,
+        note: "网上提交申请，同意核对家庭经济状况".into(),
+    };
+    // A reference number drawn twice is astronomically rare; draw again rather than fail.
+    for _ in 0..5 {
+        let mut random = [0u8; 6];
+        rand::rngs::OsRng.fill_bytes(&mut random);
+        record.reference = reference_number(today, random);
+        let new = NewApplication {
+            record: record.clone(),
+            submission_key: draft.submission_key.clone(),
+            event: event.clone(),
+        };
+        match store.submit_application(&new).await {
+            Ok(submitted) => {
+                if submitted.created {
+                    let audit = app::audit::AuditEvent::now(
+                        format!("resident:{}", &resident.sub[..12]),
+                        "application.submitted",
+                        submitted.reference.clone(),
+                        "consent to the household economic check recorded",
+                    );
+                    if let Err(e) = store.append_audit(&audit).await {
+                        return failure("audit append failed", e);
+                    }
+                }
+                return redirect(&format!("/apply/submitted/{}", submitted.reference), &[]);
+            }
+            Err(StoreError::Conflict(_)) => continue,
+            Err(e) => return failure("storing an application failed", e),
+        }
+    }
+    failure("storing an application failed", "no free reference number")
+}

@@ -1,0 +1,59 @@
+//! Answers shared by the form handlers: redirects after a post, and the way back to a form with what
+//! was typed and the errors (through the flash store, never in the address).
+
+use super::static_pages::internal_error;
+use crate::startup::AppState;
+use app::auth::cookie_value;
+use app::flash::Flash;
+use axum::{
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// 303 See Other to `location`, setting `cookies`.
+pub fn redirect(location: &str, cookies: &[String]) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    headers
+        .insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
+    for value in cookies.iter().filter_map(|c| HeaderValue::from_str(c).ok()) {
+        headers.append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// For `back_with` when nothing typed needs to come back.
+pub const NOTHING_TYPED: &[(&str, &str)] = &[];
+
+/// Back to `page` with the typed values and the errors.
+pub fn back_with<K: AsRef<str>, V: AsRef<str>>(
+    state: &AppState,
+    page: &str,
+    values: &[(K, V)],
+    errors: &[(&str, String)],
+) -> Response {
+    let flash = Flash {
+        values: values.iter().map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string())).collect(),
+        errors: errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect(),
+    };
+    let token = state.services.flash.put(flash);
+    let separator = if page.contains('?') { '&' } else { '?' };
+    redirect(&format!("{page}{separator}flash={token}"), &[])
+}
+
+pub fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|h| cookie_value(h, name))
+}
+
+/// Logs what went wrong and answers with the plain error page.
+pub fn failure(context: &str, e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "{context}");
+    internal_error()
+}

@@ -1,0 +1,184 @@
+//! The application form over real HTTP: every step posted as a browser without JavaScript would, the
+//! errors kept next to the fields, the draft kept between visits, and an idempotent submission that
+//! lands in the township's queue with the personal data sealed.
+
+mod common;
+
+use app::domain::id_number::check_character;
+use common::{spawn_app, TestApp};
+use reqwest::{header, StatusCode};
+
+const PHONE: &str = "13912345678";
+const NAME: &str = "王秀兰";
+const TOWNSHIP: &str = "620702001";
+
+fn id_number(first_17: &str) -> String {
+    format!("{first_17}{}", check_character(first_17))
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[header::LOCATION].to_str().unwrap().to_string()
+}
+
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+    let response = app.post_form(path, form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+    location(&response)
+}
+
+/// Answers every question page with valid values.
+async fn fill_in_everything(app: &TestApp) {
+    assert_eq!(
+        post(app, "/apply/form/types", &[("types", "dibao"), ("types", "medical")]).await,
+        "/apply/form/place"
+    );
+    let place = [("township", TOWNSHIP), ("village", "城关村"), ("address", "3组15号")];
+    assert_eq!(post(app, "/apply/form/place", &place).await, "/apply/form/household");
+    let child = id_number("62070220120305002");
+    let member = [
+        ("op", "add"),
+        ("relationship", "child"),
+        ("member_name", "王小明"),
+        ("member_id_number", child.as_str()),
+        ("in_school", "yes"),
+    ];
+    assert_eq!(post(app, "/apply/form/household", &member).await, "/apply/form/household");
+    assert_eq!(
+        post(app, "/apply/form/household", &[("op", "self"), ("seriously_ill", "yes")]).await,
+        "/apply/form/household"
+    );
+    assert_eq!(post(app, "/apply/form/household", &[("op", "continue")]).await, "/apply/form/income");
+    assert_eq!(
+        post(app, "/apply/form/income", &[("transfers", "300"), ("business", "")]).await,
+        "/apply/form/assets"
+    );
+    let assets = [("housing", "one"), ("vehicle", "none"), ("savings", "under_10k")];
+    assert_eq!(post(app, "/apply/form/assets", &assets).await, "/apply/form/spending");
+    assert_eq!(post(app, "/apply/form/spending", &[("medical", "18000")]).await, "/apply/form/account");
+    let account = [("account", "去年查出尿毒症，每周透析三次，没法再出去打工，孩子还在上学。")];
+    assert_eq!(post(app, "/apply/form/account", &account).await, "/apply/form/check");
+}
+
+#[tokio::test]
+async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue() {
+    let app = spawn_app().await;
+    let applicant_id = id_number("62070219700101202");
+    app.verify_resident(PHONE, NAME, &applicant_id).await;
+    let (_, html) = app.page("/apply/identity/done").await;
+    assert!(html.contains(r#"href="/apply/form/types""#), "the form starts at the first question");
+
+    fill_in_everything(&app).await;
+    let (status, html) = app.page("/apply/form/check").await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        "最低生活保障（低保）、医疗救助",
+        "城关村",
+        "子女 王小明",
+        "每月约 300 元",
+        "看病 18000 元",
+        "诊断证明和医疗费用票据",
+    ] {
+        assert!(html.contains(expected), "check page shows {expected}");
+    }
+    assert!(html.contains(r#"href="/apply/form/income?return=check""#), "each answer has a change link");
+    assert!(!html.contains(&applicant_id), "the full ID number is not shown back");
+
+    // Without the consent nothing is submitted.
+    let key =
+        html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let back = post(&app, "/apply/submit", &[("submission_key", &key)]).await;
+    assert!(back.starts_with("/apply/form/check?flash="), "{back}");
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("需要您同意核对家庭经济状况"));
+
+    let done = post(&app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
+    assert!(done.starts_with("/apply/submitted/ZY"), "{done}");
+    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+    let (status, html) = app.page(&done).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&reference) && html.contains("申请已提交") && html.contains("甘州区"));
+    assert!(html.contains("受理："), "the next step and its deadline");
+
+    // A double click: the same application, not a second one.
+    let again = post(&app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
+    assert_eq!(again, done);
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let queue = store.township_queue(TOWNSHIP).await.unwrap();
+    assert_eq!(queue.len(), 1);
+    let case = &queue[0];
+    assert_eq!(case.reference, reference);
+    assert_eq!(case.household_size, 2);
+    assert_eq!(case.status, app::domain::workflow::Status::Submitted);
+    for secret in [NAME, applicant_id.as_str(), PHONE, "尿毒症"] {
+        assert!(!case.sealed.contains(secret), "{secret} is sealed");
+    }
+    assert_eq!(store.case_events(case.id).await.unwrap().len(), 1);
+    store.close().await;
+
+    // The receipt is for the applicant's own phone only.
+    let stranger = TestApp::new_client();
+    let html = stranger.get(app.url(&done)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("无法显示这份回执") && !html.contains("甘州区"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_step_keeps_what_was_typed_and_explains_each_field() {
+    let app = spawn_app().await;
+    app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
+    let back = post(&app, "/apply/form/types", &[]).await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("请至少选择一项救助"));
+
+    let member = [
+        ("op", "add"),
+        ("relationship", "spouse"),
+        ("member_name", "李大山"),
+        ("member_id_number", "62070219700101"),
+    ];
+    let back = post(&app, "/apply/form/household", &member).await;
+    assert!(back.starts_with("/apply/form/household?flash="), "{back}");
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains(r#"id="member_id_number-error""#) && html.contains("身份证号码应为18位"));
+    assert!(html.contains(r#"value="李大山""#), "the name typed is kept");
+
+    let back = post(&app, "/apply/form/income", &[("wages", "一千")]).await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("工资收入只填数字") && html.contains(r#"value="一千""#));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() {
+    let mut app = spawn_app().await;
+    let applicant_id = id_number("62070219700101202");
+    app.verify_resident(PHONE, NAME, &applicant_id).await;
+    post(&app, "/apply/form/types", &[("types", "temporary"), ("emergency", "yes")]).await;
+    post(&app, "/apply/form/place", &[("township", TOWNSHIP), ("village", "城关村"), ("address", "3组15号")])
+        .await;
+
+    // Another browser: the same phone passes the SMS check again and continues where it stopped.
+    app.client = TestApp::new_client();
+    let (_, html) = app.page("/apply/form/place").await;
+    assert!(html.contains("请先核验身份") && !html.contains("城关村"), "nothing shown before the check");
+    app.pass_resend_cooldown().await;
+    app.verify_resident(PHONE, NAME, &applicant_id).await;
+    let (_, html) = app.page("/apply/identity/done").await;
+    assert!(html.contains(r#"href="/apply/form/household""#), "resumes at the first unanswered question");
+    let (_, html) = app.page("/apply/form/place").await;
+    assert!(html.contains(r#"value="城关村""#), "answers are filled in again");
+
+    // Without a verified session nothing is saved and the resident is sent to verify.
+    let stranger = TestApp::new_client();
+    let response = stranger
+        .post(app.url("/apply/form/types"))
+        .header("origin", app.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("types", "dibao")])
+        .send()
+        .await
+        .unwrap();
+    assert!(location(&response).starts_with("/apply/identity?flash="));
+    app.stop().await;
+}
