@@ -144,6 +144,33 @@ pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<MobileNumbe
     verify::<PendingPhoneClaims>(secret, token).and_then(|c| MobileNumber::parse(&c.phone).ok())
 }
 
+/// A status lookup by reference number: first waiting for the SMS code, then verified.
+pub const STATUS_COOKIE: &str = "status_session";
+pub const STATUS_LOOKUP_SECONDS: i64 = 10 * 60;
+pub const STATUS_SESSION_SECONDS: i64 = 30 * 60;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusClaims {
+    pub reference: String,
+    /// The SMS code sent to the applicant's phone was typed correctly.
+    pub verified: bool,
+    pub exp: i64,
+}
+
+pub fn issue_status_token(secret: &str, claims: &StatusClaims) -> String {
+    sign(secret, claims)
+}
+
+pub fn status_from_token(secret: &str, token: &str) -> Option<StatusClaims> {
+    verify(secret, token)
+}
+
+/// The verified status lookup of the current request, if any.
+pub fn current_status_lookup() -> Option<StatusClaims> {
+    let services = leptos::prelude::use_context::<crate::services::Services>()?;
+    status_from_token(&services.session_secret, &request_cookie(STATUS_COOKIE)?)
+}
+
 /// The verified resident of the current request, if any.
 pub fn current_resident() -> Option<ResidentClaims> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;

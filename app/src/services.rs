@@ -29,3 +29,11 @@ pub struct Services {
 pub fn services() -> Result<Services, ServerFnError> {
     use_context::<Services>().ok_or_else(|| ServerFnError::new("services missing from context"))
 }
+
+/// Seconds since the Unix epoch: the one clock pages and handlers read.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

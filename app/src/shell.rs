@@ -1,10 +1,10 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, application, apply, contact, guide, home, identity,
+    admin, application, apply, cases, contact, guide, home, identity,
     not_found::NotFound,
     pending::{self, PendingAreaPage},
-    review,
+    review, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -113,7 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/form/:step") view=application::ApplicationFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
-                    <Route path=path!("/status") view=|| view! { <PendingAreaPage area=&pending::STATUS/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/guide/:slug") view=admin::GuideEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=|| view! { <PendingAreaPage area=&pending::REPORT/> } ssr=SsrMode::Async/>

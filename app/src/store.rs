@@ -52,6 +52,33 @@ pub struct ApplicationRecord {
     pub decision_due: Date,
     /// The sealed `domain::application::Draft` as submitted.
     pub sealed: String,
+    /// 元 per month: proposed by the township, then as approved.
+    pub monthly_amount: Option<u32>,
+    /// Last day of the public notice, once published.
+    pub notice_until: Option<Date>,
+}
+
+/// A public notice entry: only what may be published, already masked.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoticeEntry {
+    pub application_id: i64,
+    pub county_code: String,
+    pub township_code: String,
+    pub village: String,
+    pub head_name_masked: String,
+    pub household_size: u32,
+    pub types: Vec<AssistanceType>,
+    pub monthly_amount: u32,
+    pub published_from: Date,
+    pub published_until: Date,
+}
+
+/// A transition to store: the event (with the new status) and what it sets.
+#[derive(Clone, Debug)]
+pub struct CaseChange {
+    pub event: CaseEvent,
+    pub monthly_amount: Option<u32>,
+    pub notice: Option<NoticeEntry>,
 }
 
 /// What submitting stores; `submission_key` makes a repeated submission a no-op.
@@ -223,6 +250,22 @@ pub trait Store: Send + Sync + 'static {
     /// A township's open and closed cases, the earliest decision deadline first.
     async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError>;
 
+    /// A county's cases, the earliest decision deadline first.
+    async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError>;
+
+    /// Stores a transition if the case is still in `from` (another reviewer may have acted meanwhile);
+    /// false when it was not. Status, amount, notice and event are written in one transaction.
+    async fn record_transition(&self, id: i64, from: Status, change: &CaseChange)
+        -> Result<bool, StoreError>;
+
+    /// Notices whose period includes `today`, optionally for one county or township, newest first.
+    async fn current_notices(
+        &self,
+        today: Date,
+        county_code: Option<&str>,
+        township_code: Option<&str>,
+    ) -> Result<Vec<NoticeEntry>, StoreError>;
+
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
 
@@ -231,4 +274,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// The days that differ from the Monday-to-Friday rhythm.
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
+}
+
+/// The working-day calendar as the administrator maintains it.
+pub async fn working_calendar(store: &dyn Store) -> Result<crate::domain::calendar::Calendar, StoreError> {
+    let days = store.calendar().await?;
+    Ok(crate::domain::calendar::Calendar::new(days.into_iter().map(|(day, kind, _)| (day, kind))))
 }

@@ -1,12 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { smsOutboxFile } from "../playwright.config";
+import { lastCodeTo } from "./helpers";
 
-function lastCodeTo(phone: string): string {
-  const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  const text: string = lines.filter((m) => m.to === phone).pop().text;
-  return text.match(/验证码是(\d{6})/)![1];
-}
 
 const APPLICANT_ID = "620702197001012029";
 const CHILD_ID = "620702201203050022";

@@ -1,16 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { e2eDatabaseUrl } from "../playwright.config";
+import { applyFor, createStaff, endNoticePeriods, signIn, STAFF_PASSWORD } from "./helpers";
 
-const PASSWORD = "e2e staff passphrase";
-
-/** Creates a township reviewer with the server's own command line, as an operator would. */
+/** A township reviewer of 东街街道, created with the server's command line. */
 function createReviewer(username: string) {
-  execFileSync(
-    "../target/release/server",
-    ["create-staff", "--username", username, "--name", "李审核", "--role", "township", "--scope", "620702001"],
-    { env: { ...process.env, PORTAL_DATABASE_URL: e2eDatabaseUrl, PORTAL_NEW_STAFF_PASSWORD: PASSWORD, RUST_LOG: "warn" } },
-  );
+  createStaff(username, "township", "620702001");
 }
 
 test("a township reviewer signs in at 360 px, sees their scope and signs out", async ({ page }, testInfo) => {
@@ -26,7 +19,7 @@ test("a township reviewer signs in at 360 px, sees their scope and signs out", a
   await expect(page.getByRole("alert")).toContainText("用户名或密码不正确");
   await expect(page.getByLabel("用户名")).toHaveValue(username);
 
-  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByLabel("密码").fill(STAFF_PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/review$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("审核工作台");
@@ -37,4 +30,42 @@ test("a township reviewer signs in at 360 px, sees their scope and signs out", a
   await expect(page.getByText("您已安全退出")).toBeVisible();
   await page.goto("/review");
   await expect(page).toHaveURL(/\/review\/login$/);
+});
+
+test("a township reviewer accepts, recommends and publishes; the county confirms", async ({ page }, testInfo) => {
+  const off = testInfo.project.name.includes("off");
+  const reference = await applyFor(page, off ? "13900000021" : "13900000022", "刘桂英", "620702197001012029");
+  const township = `township-${testInfo.project.name}`;
+  const county = `county-${testInfo.project.name}`;
+  createStaff(township, "township", "620702001");
+  createStaff(county, "county", "620702");
+
+  await page.context().clearCookies();
+  await signIn(page, township);
+  await page.getByRole("link", { name: reference }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`案件 ${reference}`);
+  await expect(page.locator(".answers")).toContainText("刘桂英");
+  await page.getByRole("button", { name: "受理" }).click();
+  await expect(page.locator(".status-line")).toContainText("核对和入户调查中");
+  await page.getByRole("button", { name: "乡镇审核通过" }).click();
+  await expect(page.locator("#amount-error")).toContainText("每月救助金额");
+  await page.getByLabel("每月救助金额（元）").fill("530");
+  await page.getByLabel("办理意见").fill("入户调查属实，家庭人均收入低于低保标准");
+  await page.getByRole("button", { name: "乡镇审核通过" }).click();
+  await page.getByRole("button", { name: "发布公示" }).click();
+  await expect(page.locator(".status-line")).toContainText("公示中");
+  endNoticePeriods();
+  await page.reload();
+  await page.getByRole("button", { name: "报送县级审核确认" }).click();
+  await expect(page.locator(".status-line")).toContainText("县级审核确认中");
+
+  await page.context().clearCookies();
+  await signIn(page, county);
+  await page.getByRole("link", { name: reference }).click();
+  await expect(page.getByLabel("每月救助金额（元）")).toHaveValue("530");
+  await page.getByRole("button", { name: "批准", exact: true }).click();
+  await expect(page.locator(".status-line")).toContainText("已批准");
+  await expect(page.locator(".history")).toContainText("批准");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(360);
 });

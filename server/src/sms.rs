@@ -105,6 +105,11 @@ impl MemoryOutbox {
         sent.iter().filter(|(to, _)| to.as_str() == phone).map(|(_, m)| m.clone()).collect()
     }
 
+    /// How many messages were sent to anyone.
+    pub fn count(&self) -> usize {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     /// The latest verification code sent to `phone`.
     pub fn last_code_to(&self, phone: &str) -> Option<String> {
         self.messages_to(phone).into_iter().rev().map(|SmsMessage::VerificationCode { code }| code).next()

@@ -3,7 +3,10 @@
 use crate::{
     config::Config,
     store,
-    web::{admin, application, health, identity, preferences, rate_limit, review, security, static_pages},
+    web::{
+        admin, application, cases, health, identity, preferences, rate_limit, review, security, static_pages,
+        status,
+    },
 };
 use app::{
     flash::FlashStore,
@@ -111,6 +114,10 @@ fn router(state: AppState) -> Router {
         .route("/admin/hotlines/remove", post(admin::remove_hotline))
         .route("/admin/standards", post(admin::confirm_standards))
         .route("/admin/guide", post(admin::update_guide))
+        .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
+        .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
+        .route("/status/withdraw", post(status::withdraw))
+        .route("/review/case/{reference}", post(cases::act))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

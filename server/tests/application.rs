@@ -4,60 +4,12 @@
 
 mod common;
 
-use app::domain::id_number::check_character;
-use common::{spawn_app, TestApp};
-use reqwest::{header, StatusCode};
+use common::{id_number, location, post, spawn_app, TestApp};
+use reqwest::StatusCode;
 
 const PHONE: &str = "13912345678";
 const NAME: &str = "王秀兰";
 const TOWNSHIP: &str = "620702001";
-
-fn id_number(first_17: &str) -> String {
-    format!("{first_17}{}", check_character(first_17))
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()[header::LOCATION].to_str().unwrap().to_string()
-}
-
-async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
-    let response = app.post_form(path, form).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-    location(&response)
-}
-
-/// Answers every question page with valid values.
-async fn fill_in_everything(app: &TestApp) {
-    assert_eq!(
-        post(app, "/apply/form/types", &[("types", "dibao"), ("types", "medical")]).await,
-        "/apply/form/place"
-    );
-    let place = [("township", TOWNSHIP), ("village", "城关村"), ("address", "3组15号")];
-    assert_eq!(post(app, "/apply/form/place", &place).await, "/apply/form/household");
-    let child = id_number("62070220120305002");
-    let member = [
-        ("op", "add"),
-        ("relationship", "child"),
-        ("member_name", "王小明"),
-        ("member_id_number", child.as_str()),
-        ("in_school", "yes"),
-    ];
-    assert_eq!(post(app, "/apply/form/household", &member).await, "/apply/form/household");
-    assert_eq!(
-        post(app, "/apply/form/household", &[("op", "self"), ("seriously_ill", "yes")]).await,
-        "/apply/form/household"
-    );
-    assert_eq!(post(app, "/apply/form/household", &[("op", "continue")]).await, "/apply/form/income");
-    assert_eq!(
-        post(app, "/apply/form/income", &[("transfers", "300"), ("business", "")]).await,
-        "/apply/form/assets"
-    );
-    let assets = [("housing", "one"), ("vehicle", "none"), ("savings", "under_10k")];
-    assert_eq!(post(app, "/apply/form/assets", &assets).await, "/apply/form/spending");
-    assert_eq!(post(app, "/apply/form/spending", &[("medical", "18000")]).await, "/apply/form/account");
-    let account = [("account", "去年查出尿毒症，每周透析三次，没法再出去打工，孩子还在上学。")];
-    assert_eq!(post(app, "/apply/form/account", &account).await, "/apply/form/check");
-}
 
 #[tokio::test]
 async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue() {
@@ -67,7 +19,7 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     let (_, html) = app.page("/apply/identity/done").await;
     assert!(html.contains(r#"href="/apply/form/types""#), "the form starts at the first question");
 
-    fill_in_everything(&app).await;
+    common::fill_in_everything(&app, TOWNSHIP).await;
     let (status, html) = app.page("/apply/form/check").await;
     assert_eq!(status, StatusCode::OK);
     for expected in [

@@ -11,7 +11,7 @@ async fn the_start_page_explains_the_service_and_offers_the_self_check() {
     let (status, html) = app.page("/apply").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("申请前请准备") && html.contains("要多长时间"));
-    assert!(html.contains("网上提交申请尚未开通"), "says plainly that online submission is not open");
+    assert!(html.contains(r#"href="/apply/identity""#), "starts the online application");
     assert_eq!(html.matches("<option value=\"6207").count(), 6, "the six counties from the store");
     assert!(!html.contains("自查结果"), "no result before answering");
     assert!(!html.contains("请修改以下内容"), "no errors before answering");

@@ -188,6 +188,8 @@ fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app
         acceptance_due: Date::parse("2026-12-02").unwrap(),
         decision_due: Date::parse(due).unwrap(),
         sealed: "v1:sealed".into(),
+        monthly_amount: None,
+        notice_until: None,
     };
     let event = app::store::CaseEvent {
         at: 1_795_969_800,

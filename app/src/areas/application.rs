@@ -449,10 +449,7 @@ fn CheckStep(page: FormPage) -> impl IntoView {
             .join("、")
     });
     let income = draft.income.as_ref().map(|i| format!("每月约 {} 元", i.total()));
-    let assets = draft
-        .assets
-        .as_ref()
-        .map(|a| format!("{}；{}；存款{}", a.housing.label(), a.vehicle.label(), a.savings.label()));
+    let assets = draft.assets.as_ref().map(|a| a.summary());
     let spending = draft.spending.as_ref().map(|s| format!("看病 {} 元，上学 {} 元", s.medical, s.education));
     let rows = [
         (Step::Types, types),

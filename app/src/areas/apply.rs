@@ -84,9 +84,11 @@ pub fn ApplyPage() -> impl IntoView {
             <h2>"要多长时间"</h2>
             <p>"乡镇（街道）受理后，一般在30个工作日内作出决定，具体时限以各县区规定为准；情况紧急的可以先行救助。"</p>
         </section>
-        <section class="not-open" role="status">
-            <h2>"网上提交申请尚未开通"</h2>
-            <p>"目前请本人或委托村（社区）协理员，到户籍所在地乡镇人民政府（街道办事处）提出申请。可以先用下面的自查，看看可以申请哪些救助。"</p>
+        <section class="start">
+            <h2>"网上申请"</h2>
+            <p>"先用手机短信核验身份，再回答几组问题，大约10分钟。填写的内容随时保存，可以分几次填完。也可以到户籍所在地乡镇人民政府（街道办事处）当面申请，或请村（社区）协理员帮忙。"</p>
+            <p><a class="button primary" href="/apply/identity">"开始申请"</a></p>
+            <p class="hint">"不确定能申请什么，可以先用下面的自查。"</p>
         </section>
         <SelfCheck form/>
     }

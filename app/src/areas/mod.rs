@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod application;
 pub mod apply;
+pub mod cases;
 pub mod contact;
 pub mod guide;
 pub mod home;
@@ -10,3 +11,4 @@ pub mod identity;
 pub mod not_found;
 pub mod pending;
 pub mod review;
+pub mod status;

@@ -10,10 +10,6 @@ pub struct PendingArea {
     pub offline: &'static str,
 }
 
-pub const STATUS: PendingArea = PendingArea {
-    title: "进度查询",
-    offline: "目前请向受理申请的乡镇人民政府（街道办事处）询问办理进度。",
-};
 pub const NOTICES: PendingArea = PendingArea {
     title: "公示公告",
     offline: "救助对象公示目前张贴在各村（社区）公示栏，请到村（社区）查看。",

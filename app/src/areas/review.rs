@@ -2,6 +2,7 @@
 //! handlers in the server crate (`server/src/web/review.rs`), which answer with a redirect; errors come
 //! back as a short code in the address and are explained here in Chinese.
 
+use super::cases::CaseQueue;
 use crate::domain::staff::StaffIdentity;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -126,10 +127,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                         <dt>"岗位"</dt><dd>{staff.role.label()}</dd>
                         <dt>"负责范围"</dt><dd>{scope}</dd>
                     </dl>
-                    <section class="not-open" role="status">
-                        <h2>"审核队列尚未开通"</h2>
-                        <p>"网上受理、入户调查记录、公示和县级确认等功能正在建设中，开通前请按现行线下流程办理。"</p>
-                    </section>
+                    <CaseQueue/>
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
                     <p><a href="/review/password">"修改密码"</a></p>
                     <form method="post" action="/review/logout">

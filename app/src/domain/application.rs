@@ -321,6 +321,13 @@ pub struct Assets {
     pub savings: Savings,
 }
 
+impl Assets {
+    /// One line for the check page and the case page.
+    pub fn summary(&self) -> String {
+        format!("{}；{}；存款{}", self.housing.label(), self.vehicle.label(), self.savings.label())
+    }
+}
+
 /// Paid by the household over the last 12 months, after insurance, 元.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spending {

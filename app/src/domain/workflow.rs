@@ -177,16 +177,123 @@ pub enum WorkflowError {
     NotAllowed(Status, Action),
     #[error("无权进行“{}”", .0.label())]
     WrongActor(Action),
+    #[error("公示期尚未结束，公示期满且无异议后才能报送县级审核")]
+    NoticeRunning,
 }
 
-/// The next status, or why not. `emergency` allows the township's 先行救助: approval before the notice
-/// and the county's confirmation, which follow afterwards.
+/// The actions staff may take on a case in its current state, for the buttons on the case page.
+pub fn available_actions(status: Status, actor: Actor, facts: Facts) -> Vec<Action> {
+    [
+        Action::Accept,
+        Action::RequestMaterial,
+        Action::Recommend,
+        Action::PublishNotice,
+        Action::ForwardToCounty,
+        Action::Approve,
+        Action::Refuse,
+    ]
+    .into_iter()
+    .filter(|a| transition(status, *a, actor, facts).is_ok())
+    .collect()
+}
+
+/// The workflow role of a reviewer account; other accounts take no workflow action on cases.
+pub fn reviewer_actor(role: super::staff::Role) -> Option<Actor> {
+    match role {
+        super::staff::Role::TownshipReviewer => Some(Actor::Township),
+        super::staff::Role::CountyReviewer => Some(Actor::County),
+        _ => None,
+    }
+}
+
+/// The facts of a stored case on `today`.
+pub fn case_facts(
+    emergency: bool,
+    types: &[AssistanceType],
+    notice_until: Option<super::calendar::Date>,
+    today: super::calendar::Date,
+) -> Facts {
+    Facts {
+        emergency,
+        needs_notice: !published_types(types).is_empty(),
+        notice_over: notice_until.is_some_and(|until| today > until),
+    }
+}
+
+/// Kinds that are published in a notice: aid being granted. Households merely identified as 低保边缘
+/// or 刚性支出困难 are never listed.
+pub fn published_types(types: &[AssistanceType]) -> Vec<AssistanceType> {
+    types
+        .iter()
+        .copied()
+        .filter(|t| !matches!(t, AssistanceType::DibaoEdge | AssistanceType::RigidSpending))
+        .collect()
+}
+
+/// What staff typed with an action, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionInput {
+    pub note: String,
+    /// 元 per month, for a recommendation or an approval.
+    pub amount: Option<u32>,
+}
+
+pub const MAX_MONTHLY_AMOUNT: u32 = 100_000;
+
+/// Reasons are required where the law asks for them in writing; an amount where money is decided.
+pub fn check_action_input(
+    action: Action,
+    note: &str,
+    amount: &str,
+) -> Result<ActionInput, Vec<(&'static str, String)>> {
+    let note = note.trim().to_string();
+    let mut problems = Vec::new();
+    match action {
+        Action::Refuse if note.chars().count() < 4 => {
+            problems.push(("note", "不予批准必须写明理由（至少4个字），理由会告知申请人".to_string()))
+        }
+        Action::RequestMaterial if note.chars().count() < 2 => {
+            problems.push(("note", "请一次性列出需要补充的全部材料".to_string()))
+        }
+        _ => {}
+    }
+    if note.chars().count() > 2000 {
+        problems.push(("note", "说明最多2000个字".to_string()));
+    }
+    let amount = match (action, super::eligibility::whole_number(amount)) {
+        (Action::Recommend | Action::Approve, Some(n)) if (1..=MAX_MONTHLY_AMOUNT).contains(&n) => Some(n),
+        (Action::Recommend | Action::Approve, _) => {
+            problems.push(("amount", "请填写每月救助金额（元），1到100000之间的整数".to_string()));
+            None
+        }
+        _ => None,
+    };
+    if problems.is_empty() {
+        Ok(ActionInput { note, amount })
+    } else {
+        Err(problems)
+    }
+}
+
+/// What the rules need to know about a case besides its status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// 急难: the township may approve first (先行救助); the rest follows afterwards.
+    pub emergency: bool,
+    /// Whether a public notice is due: only households being granted aid are published.
+    pub needs_notice: bool,
+    /// Whether the notice period has ended (forwarding waits for it).
+    pub notice_over: bool,
+}
+
+/// The next status, or why not.
 pub fn transition(
     status: Status,
     action: Action,
     actor: Actor,
-    emergency: bool,
+    facts: Facts,
 ) -> Result<Status, WorkflowError> {
+    let emergency = facts.emergency;
     use Action as A;
     use Status as S;
     let allowed_actor = match action {
@@ -206,9 +313,11 @@ pub fn transition(
         (S::Submitted | S::Investigating, A::RequestMaterial, _) => S::MaterialRequested,
         (S::MaterialRequested, A::ProvideMaterial, _) => S::Submitted,
         (S::Investigating, A::Recommend, _) => S::Recommended,
-        (S::Recommended, A::PublishNotice, _) => S::InNotice,
+        (S::Recommended, A::PublishNotice, _) if facts.needs_notice => S::InNotice,
+        (S::Recommended, A::ForwardToCounty, _) if !facts.needs_notice => S::AtCounty,
         (S::InNotice, A::Object, _) => S::Investigating,
-        (S::InNotice, A::ForwardToCounty, _) => S::AtCounty,
+        (S::InNotice, A::ForwardToCounty, _) if facts.notice_over => S::AtCounty,
+        (S::InNotice, A::ForwardToCounty, _) => return Err(WorkflowError::NoticeRunning),
         (S::AtCounty, A::Approve, Actor::County) => S::Approved,
         (S::Submitted | S::Investigating, A::Approve, Actor::Township) => S::Approved,
         (S::Submitted | S::Investigating | S::Recommended, A::Refuse, Actor::Township) => S::Refused,
@@ -217,6 +326,47 @@ pub fn transition(
         _ => return Err(WorkflowError::NotAllowed(status, action)),
     };
     Ok(next)
+}
+
+/// One legal step on the applicant's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineStep {
+    pub label: &'static str,
+    /// When it happened (the latest time, if it happened more than once).
+    pub done_at: Option<i64>,
+}
+
+/// The statutory steps in order, with when each happened, from a case's events (action key, time).
+pub fn timeline(events: &[(String, i64)]) -> Vec<TimelineStep> {
+    let last =
+        |keys: &[&str]| events.iter().filter(|(k, _)| keys.contains(&k.as_str())).map(|(_, at)| *at).max();
+    vec![
+        TimelineStep { label: "提交申请", done_at: last(&["submit"]) },
+        TimelineStep { label: "受理", done_at: last(&["accept"]) },
+        TimelineStep { label: "家庭经济状况核对和入户调查", done_at: last(&["recommend"]) },
+        TimelineStep { label: "乡镇审核", done_at: last(&["recommend"]) },
+        TimelineStep { label: "公示", done_at: last(&["publish_notice"]) },
+        TimelineStep {
+            label: "县级审核确认",
+            done_at: last(&["approve", "refuse"]).filter(|_| last(&["forward_to_county"]).is_some()),
+        },
+        TimelineStep { label: "结果", done_at: last(&["approve", "refuse", "withdraw"]) },
+    ]
+}
+
+/// What comes next for the applicant, in plain words.
+pub fn next_step(status: Status) -> &'static str {
+    match status {
+        Status::Submitted => "乡镇（街道）受理申请，材料不全的会一次性告知还缺什么",
+        Status::MaterialRequested => "请按要求补充材料，交到乡镇（街道）后继续办理",
+        Status::Investigating => "工作人员核对家庭经济状况，并入户了解情况",
+        Status::Recommended => "乡镇（街道）在您所在的村（社区）公示",
+        Status::InNotice => "公示期满无异议后，报县区民政局审核确认",
+        Status::AtCounty => "县区民政局审核确认，作出决定",
+        Status::Approved => "救助金从批准的次月起发放，每年会复核家庭情况",
+        Status::Refused => "如对结果有异议，可以向县区民政局申请复核，或依法申请行政复议",
+        Status::Withdrawn => "申请已撤回，需要时可以重新申请",
+    }
 }
 
 /// Working-day limits, from configuration. The defaults are placeholders marked as such in the
@@ -274,6 +424,9 @@ impl TimeLimits {
 mod tests {
     use super::*;
 
+    const FACTS: Facts = Facts { emergency: false, needs_notice: true, notice_over: true };
+    const EMERGENCY: Facts = Facts { emergency: true, needs_notice: true, notice_over: false };
+
     #[test]
     fn the_ordinary_path_reaches_approval() {
         let path = [
@@ -285,7 +438,7 @@ mod tests {
         ];
         let mut status = Status::Submitted;
         for (action, actor, expected) in path {
-            status = transition(status, action, actor, false).unwrap();
+            status = transition(status, action, actor, FACTS).unwrap();
             assert_eq!(status, expected);
         }
     }
@@ -293,17 +446,17 @@ mod tests {
     #[test]
     fn illegal_steps_are_refused_whoever_asks() {
         assert_eq!(
-            transition(Status::Submitted, Action::PublishNotice, Actor::Township, false),
+            transition(Status::Submitted, Action::PublishNotice, Actor::Township, FACTS),
             Err(WorkflowError::NotAllowed(Status::Submitted, Action::PublishNotice))
         );
         assert_eq!(
-            transition(Status::AtCounty, Action::Approve, Actor::Township, false),
+            transition(Status::AtCounty, Action::Approve, Actor::Township, FACTS),
             Err(WorkflowError::WrongActor(Action::Approve))
         );
-        assert!(transition(Status::Approved, Action::Withdraw, Actor::Applicant, false).is_err());
-        assert!(transition(Status::Submitted, Action::Accept, Actor::County, false).is_err());
+        assert!(transition(Status::Approved, Action::Withdraw, Actor::Applicant, FACTS).is_err());
+        assert!(transition(Status::Submitted, Action::Accept, Actor::County, FACTS).is_err());
         assert_eq!(
-            transition(Status::Submitted, Action::PublishNotice, Actor::Township, false)
+            transition(Status::Submitted, Action::PublishNotice, Actor::Township, FACTS)
                 .unwrap_err()
                 .to_string(),
             "当前状态（待受理）下不能进行“发布公示”"
@@ -312,25 +465,82 @@ mod tests {
 
     #[test]
     fn material_requests_objections_and_emergencies() {
-        let requested = transition(Status::Investigating, Action::RequestMaterial, Actor::Township, false);
+        let requested = transition(Status::Investigating, Action::RequestMaterial, Actor::Township, FACTS);
         assert_eq!(requested, Ok(Status::MaterialRequested));
         assert_eq!(
-            transition(Status::MaterialRequested, Action::ProvideMaterial, Actor::Applicant, false),
+            transition(Status::MaterialRequested, Action::ProvideMaterial, Actor::Applicant, FACTS),
             Ok(Status::Submitted)
         );
         assert_eq!(
-            transition(Status::InNotice, Action::Object, Actor::Public, false),
+            transition(Status::InNotice, Action::Object, Actor::Public, FACTS),
             Ok(Status::Investigating)
         );
         assert_eq!(
-            transition(Status::Investigating, Action::Approve, Actor::Township, true),
+            transition(Status::Investigating, Action::Approve, Actor::Township, EMERGENCY),
             Ok(Status::Approved)
         );
-        assert!(transition(Status::Investigating, Action::Approve, Actor::Township, false).is_err());
+        assert!(transition(Status::Investigating, Action::Approve, Actor::Township, FACTS).is_err());
         assert_eq!(
-            transition(Status::InNotice, Action::Withdraw, Actor::Applicant, false),
+            transition(Status::InNotice, Action::Withdraw, Actor::Applicant, FACTS),
             Ok(Status::Withdrawn)
         );
+    }
+
+    #[test]
+    fn the_notice_period_and_households_that_are_not_published() {
+        let running = Facts { notice_over: false, ..FACTS };
+        assert_eq!(
+            transition(Status::InNotice, Action::ForwardToCounty, Actor::Township, running),
+            Err(WorkflowError::NoticeRunning)
+        );
+        let unpublished = Facts { needs_notice: false, ..FACTS };
+        assert!(transition(Status::Recommended, Action::PublishNotice, Actor::Township, unpublished).is_err());
+        assert_eq!(
+            transition(Status::Recommended, Action::ForwardToCounty, Actor::Township, unpublished),
+            Ok(Status::AtCounty)
+        );
+        assert_eq!(
+            published_types(&[AssistanceType::DibaoEdge, AssistanceType::Medical]),
+            vec![AssistanceType::Medical]
+        );
+        assert_eq!(
+            available_actions(Status::Submitted, Actor::Township, FACTS),
+            vec![Action::Accept, Action::RequestMaterial, Action::Refuse]
+        );
+        assert_eq!(
+            available_actions(Status::AtCounty, Actor::County, FACTS),
+            vec![Action::Approve, Action::Refuse]
+        );
+        assert!(available_actions(Status::AtCounty, Actor::Township, FACTS).is_empty());
+    }
+
+    #[test]
+    fn reasons_and_amounts_are_required_where_the_law_asks() {
+        assert_eq!(check_action_input(Action::Refuse, " 不符 ", "").unwrap_err()[0].0, "note");
+        assert!(check_action_input(Action::Refuse, "家庭人均收入高于当地低保标准", "").is_ok());
+        assert_eq!(check_action_input(Action::Recommend, "", "abc").unwrap_err()[0].0, "amount");
+        assert_eq!(check_action_input(Action::Recommend, "", "0").unwrap_err()[0].0, "amount");
+        assert_eq!(check_action_input(Action::Approve, "", "640").unwrap().amount, Some(640));
+        assert_eq!(
+            check_action_input(Action::Accept, "", "").unwrap(),
+            ActionInput { note: String::new(), amount: None }
+        );
+    }
+
+    #[test]
+    fn the_timeline_names_each_legal_step_with_its_date() {
+        let events =
+            vec![("submit".to_string(), 10), ("accept".to_string(), 20), ("recommend".to_string(), 30)];
+        let steps = timeline(&events);
+        assert_eq!(steps.len(), 7);
+        assert_eq!(steps[0].done_at, Some(10));
+        assert_eq!(steps[1].label, "受理");
+        assert_eq!(steps[3].done_at, Some(30));
+        assert_eq!(steps[4].done_at, None, "not published yet");
+        let refused_early = vec![("submit".to_string(), 10), ("refuse".to_string(), 20)];
+        let steps = timeline(&refused_early);
+        assert_eq!(steps[5].done_at, None, "the county did not decide a township refusal");
+        assert_eq!(steps[6].done_at, Some(20));
     }
 
     #[test]

@@ -480,6 +480,28 @@ impl Store for PostgresStore {
         self.shared_township_queue(township_code).await
     }
 
+    async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+        self.shared_county_queue(county_code).await
+    }
+
+    async fn record_transition(
+        &self,
+        id: i64,
+        from: app::domain::workflow::Status,
+        change: &app::store::CaseChange,
+    ) -> Result<bool, StoreError> {
+        self.shared_record_transition(id, from, change).await
+    }
+
+    async fn current_notices(
+        &self,
+        today: Date,
+        county_code: Option<&str>,
+        township_code: Option<&str>,
+    ) -> Result<Vec<app::store::NoticeEntry>, StoreError> {
+        self.shared_current_notices(today, county_code, township_code).await
+    }
+
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
         self.shared_case_events(application_id).await
     }

@@ -5,14 +5,75 @@
 use app::domain::assistance::AssistanceType;
 use app::domain::calendar::{Date, DayKind};
 use app::domain::workflow::Status;
-use app::store::{ApplicationRecord, CaseEvent, StoreError};
+use app::store::{ApplicationRecord, CaseEvent, NoticeEntry, StoreError};
 
 pub(super) const APPLICATION_COLUMNS: &str = "SELECT id, reference, phone_key, county_code, township_code,
-    village, types, emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed
-    FROM applications";
+    village, types, emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed,
+    monthly_amount, notice_until FROM applications";
 
-pub(super) type ApplicationRow =
-    (i64, String, String, String, String, String, String, bool, i32, String, i64, String, String, String);
+#[derive(sqlx::FromRow)]
+pub(super) struct ApplicationRow {
+    id: i64,
+    reference: String,
+    phone_key: String,
+    county_code: String,
+    township_code: String,
+    village: String,
+    types: String,
+    emergency: bool,
+    household_size: i32,
+    status: String,
+    submitted_at: i64,
+    acceptance_due: String,
+    decision_due: String,
+    sealed: String,
+    monthly_amount: Option<i32>,
+    notice_until: Option<String>,
+}
+
+pub(super) const NOTICE_COLUMNS: &str = "SELECT application_id, county_code, township_code, village,
+    head_name_masked, household_size, types, monthly_amount, published_from, published_until FROM notices";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct NoticeRow {
+    application_id: i64,
+    county_code: String,
+    township_code: String,
+    village: String,
+    head_name_masked: String,
+    household_size: i32,
+    types: String,
+    monthly_amount: i32,
+    published_from: String,
+    published_until: String,
+}
+
+fn parse_types(types: &str) -> Result<Vec<AssistanceType>, StoreError> {
+    types
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| AssistanceType::from_key(k).ok_or_else(|| invalid("assistance type", k)))
+        .collect()
+}
+
+fn count(value: i32) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+pub(super) fn notice_from_row(row: NoticeRow) -> Result<NoticeEntry, StoreError> {
+    Ok(NoticeEntry {
+        application_id: row.application_id,
+        county_code: row.county_code,
+        township_code: row.township_code,
+        village: row.village,
+        head_name_masked: row.head_name_masked,
+        household_size: count(row.household_size),
+        types: parse_types(&row.types)?,
+        monthly_amount: count(row.monthly_amount),
+        published_from: date(&row.published_from)?,
+        published_until: date(&row.published_until)?,
+    })
+}
 
 pub(super) fn types_column(types: &[AssistanceType]) -> String {
     types.iter().map(|t| t.key()).collect::<Vec<_>>().join(",")
@@ -31,42 +92,23 @@ pub(super) fn status(key: &str) -> Result<Status, StoreError> {
 }
 
 pub(super) fn application_from_row(row: ApplicationRow) -> Result<ApplicationRecord, StoreError> {
-    let (
-        id,
-        reference,
-        phone_key,
-        county_code,
-        township_code,
-        village,
-        types,
-        emergency,
-        size,
-        state,
-        at,
-        a,
-        d,
-        s,
-    ) = row;
-    let types = types
-        .split(',')
-        .filter(|k| !k.is_empty())
-        .map(|k| AssistanceType::from_key(k).ok_or_else(|| invalid("assistance type", k)))
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(ApplicationRecord {
-        id,
-        reference,
-        phone_key,
-        county_code,
-        township_code,
-        village,
-        types,
-        emergency,
-        household_size: u32::try_from(size).unwrap_or(0),
-        status: status(&state)?,
-        submitted_at: at,
-        acceptance_due: date(&a)?,
-        decision_due: date(&d)?,
-        sealed: s,
+        id: row.id,
+        reference: row.reference,
+        phone_key: row.phone_key,
+        county_code: row.county_code,
+        township_code: row.township_code,
+        village: row.village,
+        types: parse_types(&row.types)?,
+        emergency: row.emergency,
+        household_size: count(row.household_size),
+        status: status(&row.status)?,
+        submitted_at: row.submitted_at,
+        acceptance_due: date(&row.acceptance_due)?,
+        decision_due: date(&row.decision_due)?,
+        sealed: row.sealed,
+        monthly_amount: row.monthly_amount.map(count),
+        notice_until: row.notice_until.as_deref().map(date).transpose()?,
     })
 }
 
@@ -215,6 +257,108 @@ macro_rules! shared_queries {
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(shared::application_from_row).collect()
+            }
+
+            async fn shared_county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
+                    "{} WHERE county_code = $1 ORDER BY decision_due, id",
+                    shared::APPLICATION_COLUMNS
+                ))
+                .bind(county_code)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::application_from_row).collect()
+            }
+
+            async fn shared_record_transition(
+                &self,
+                id: i64,
+                from: app::domain::workflow::Status,
+                change: &app::store::CaseChange,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let amount = change.monthly_amount.map(|a| i32::try_from(a).unwrap_or(i32::MAX));
+                let notice_until = change.notice.as_ref().map(|n| n.published_until.to_string());
+                let updated = sqlx::query(
+                    "UPDATE applications SET status = $1, monthly_amount = COALESCE($2, monthly_amount),
+                        notice_until = COALESCE($3, notice_until)
+                     WHERE id = $4 AND status = $5",
+                )
+                .bind(change.event.status.key())
+                .bind(amount)
+                .bind(notice_until)
+                .bind(id)
+                .bind(from.key())
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                if updated.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                let e = &change.event;
+                sqlx::query(
+                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(e.status.key())
+                .bind(&e.note)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                if let Some(n) = &change.notice {
+                    // A notice published again after an objection replaces the earlier one.
+                    sqlx::query("DELETE FROM notices WHERE application_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error)?;
+                    sqlx::query(
+                        "INSERT INTO notices (application_id, county_code, township_code, village, head_name_masked,
+                            household_size, types, monthly_amount, published_from, published_until)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(id)
+                    .bind(&n.county_code)
+                    .bind(&n.township_code)
+                    .bind(&n.village)
+                    .bind(&n.head_name_masked)
+                    .bind(i32::try_from(n.household_size).unwrap_or(i32::MAX))
+                    .bind(shared::types_column(&n.types))
+                    .bind(i32::try_from(n.monthly_amount).unwrap_or(i32::MAX))
+                    .bind(n.published_from.to_string())
+                    .bind(n.published_until.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                }
+                tx.commit().await.map_err(query_error)?;
+                Ok(true)
+            }
+
+            async fn shared_current_notices(
+                &self,
+                today: Date,
+                county_code: Option<&str>,
+                township_code: Option<&str>,
+            ) -> Result<Vec<app::store::NoticeEntry>, StoreError> {
+                let rows: Vec<shared::NoticeRow> = sqlx::query_as(&format!(
+                    "{} WHERE published_from <= $1 AND published_until >= $1
+                       AND ($2 = '' OR county_code = $2) AND ($3 = '' OR township_code = $3)
+                     ORDER BY published_from DESC, application_id DESC",
+                    shared::NOTICE_COLUMNS
+                ))
+                .bind(today.to_string())
+                .bind(county_code.unwrap_or(""))
+                .bind(township_code.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::notice_from_row).collect()
             }
 
             async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

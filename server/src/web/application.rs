@@ -9,11 +9,11 @@ use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
     check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
 };
-use app::domain::calendar::{Calendar, Date};
+use app::domain::calendar::Date;
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
 use app::domain::workflow::Status;
-use app::store::{ApplicationRecord, CaseEvent, NewApplication, StoreError};
+use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError};
 use axum::{
     extract::{Path, State},
     http::HeaderMap,
@@ -164,12 +164,6 @@ fn household(draft: &mut Draft, posted: &Posted) -> Result<(), Vec<(&'static str
     Ok(())
 }
 
-/// The calendar the deadlines are counted with.
-pub async fn calendar(state: &AppState) -> Result<Calendar, StoreError> {
-    let days = state.services.store.calendar().await?;
-    Ok(Calendar::new(days.into_iter().map(|(day, kind, _)| (day, kind))))
-}
-
 /// POST /apply/submit
 pub async fn submit(
     State(state): State<AppState>,
@@ -197,7 +191,7 @@ pub async fn submit(
         return back_with(&state, &check_page, &posted.0, &problems);
     }
     let Some(place) = draft.place.clone() else { return expired(&state) };
-    let calendar = match calendar(&state).await {
+    let calendar = match working_calendar(state.services.store.as_ref()).await {
         Ok(calendar) => calendar,
         Err(e) => return failure("reading the calendar failed", e),
     };
@@ -219,6 +213,8 @@ pub async fn submit(
         acceptance_due: calendar.add_working_days(today, limits.acceptance),
         decision_due: calendar.add_working_days(today, limits.decision(&draft.types, draft.emergency)),
         sealed: state.services.sealer.seal(&draft),
+        monthly_amount: None,
+        notice_until: None,
     };
     let event = CaseEvent {
         at: now,

@@ -4,6 +4,7 @@
 
 use super::application;
 use super::respond::{self, back_with, now, redirect, request_cookie};
+use super::sms_codes::{self, CodeProblem};
 use super::static_pages::internal_error;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
@@ -14,26 +15,13 @@ use app::auth::{
 use app::domain::application::Applicant;
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::masking::mask_name;
-use app::domain::otp::OtpPolicy;
 use app::domain::person_name::check_name;
 use app::domain::phone::MobileNumber;
-use app::sms::SmsMessage;
 use axum::{extract::State, http::HeaderMap, response::Response, Form};
-use rand::Rng;
 
 const START: &str = "/apply/identity";
 const CODE_STEP: &str = "/apply/identity?step=code";
 const DONE: &str = "/apply/identity/done";
-/// Codes are kept a day for the per-phone limits, then purged.
-const OTP_RETENTION_SECONDS: i64 = 24 * 3600;
-
-fn phone_key(state: &AppState, phone: &MobileNumber) -> String {
-    state.services.hasher.digest("phone", phone.as_str())
-}
-
-fn code_hash_input(phone_key: &str, code: &str) -> String {
-    format!("{phone_key}:{code}")
-}
 
 #[derive(serde::Deserialize)]
 pub struct CodeRequest {
@@ -59,27 +47,15 @@ pub async fn send_code(
         Ok(phone) => phone,
         Err(e) => return back_with(&state, START, &[("phone", &typed)], &[("phone", e.to_string())]),
     };
-    let store = &state.services.store;
-    let key = phone_key(&state, &phone);
+    let key = sms_codes::phone_key(&state, &phone);
+    match sms_codes::send(&state, Some(&phone), &key).await {
+        Ok(()) => {}
+        Err(CodeProblem::Refused(message)) => {
+            return back_with(&state, page, &[("phone", &typed)], &[("phone", message)])
+        }
+        Err(CodeProblem::Failed(response)) => return response,
+    }
     let now = now();
-    let policy = OtpPolicy::default();
-    let previous = match store.otp_send_times(&key, now - policy.window_seconds).await {
-        Ok(times) => times,
-        Err(e) => return failure(e),
-    };
-    if let Err(refused) = policy.check_send(&previous, now) {
-        return back_with(&state, page, &[("phone", &typed)], &[("phone", refused.to_string())]);
-    }
-    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
-    let code_hash = state.services.hasher.digest("otp", &code_hash_input(&key, &code));
-    if let Err(e) = store.insert_otp(&key, &code_hash, now, now - OTP_RETENTION_SECONDS).await {
-        return failure(e);
-    }
-    if let Err(e) = state.services.sms.send(&phone, &SmsMessage::VerificationCode { code }).await {
-        tracing::error!(error = %e, "verification SMS not sent");
-        let message = "短信发送失败，请稍后再试，或拨打页面底部的电话求助".to_string();
-        return back_with(&state, page, &[("phone", &typed)], &[("phone", message)]);
-    }
     let pending = issue_pending_phone(secret, &phone, now);
     let pending_cookie =
         cookie(PENDING_PHONE_COOKIE, &pending, PENDING_PHONE_SECONDS, "Lax", state.config.secure_cookies);
@@ -114,7 +90,7 @@ pub async fn verify(
         let message = "验证码已过期或尚未获取，请重新获取验证码".to_string();
         return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]);
     };
-    let key = phone_key(&state, &phone);
+    let key = sms_codes::phone_key(&state, &phone);
     let now = now();
     let typed = [("name", form.name.as_str()), ("id_number", form.id_number.as_str())];
 
@@ -132,26 +108,14 @@ pub async fn verify(
     }
     let (Some(name), Some(id)) = (name, id) else { return internal_error() };
 
-    let store = &state.services.store;
-    let latest = match store.latest_otp(&key).await {
-        Ok(latest) => latest,
-        Err(e) => return failure(e),
-    };
-    let matches = latest
-        .as_ref()
-        .is_some_and(|(_, hash)| state.services.hasher.matches("otp", &code_hash_input(&key, code), hash));
-    if let Err(rejected) = OtpPolicy::default().check_code(latest.as_ref().map(|(c, _)| *c), matches, now) {
-        if let (false, Some((issued, _))) = (matches, &latest) {
-            if let Err(e) = store.count_otp_attempt(issued.id).await {
-                return failure(e);
-            }
+    match sms_codes::check(&state, &key, code).await {
+        Ok(()) => {}
+        Err(CodeProblem::Refused(message)) => {
+            return back_with(&state, CODE_STEP, &typed, &[("code", message)])
         }
-        return back_with(&state, CODE_STEP, &typed, &[("code", rejected.to_string())]);
+        Err(CodeProblem::Failed(response)) => return response,
     }
-    let Some((issued, _)) = latest else { return internal_error() };
-    if let Err(e) = store.use_otp(issued.id).await {
-        return failure(e);
-    }
+    let store = &state.services.store;
     let claims = ResidentClaims {
         sub: key,
         phone_masked: phone.masked(),

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod application;
+pub mod cases;
 pub mod health;
 pub mod identity;
 pub mod preferences;
@@ -9,4 +10,6 @@ pub mod rate_limit;
 pub mod respond;
 pub mod review;
 pub mod security;
+pub mod sms_codes;
 pub mod static_pages;
+pub mod status;

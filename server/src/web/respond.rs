@@ -10,12 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+pub use app::services::unix_now as now;
 
 /// 303 See Other to `location`, setting `cookies`.
 pub fn redirect(location: &str, cookies: &[String]) -> Response {

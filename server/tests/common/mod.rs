@@ -177,3 +177,62 @@ pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestA
         _database: database,
     }
 }
+
+pub fn id_number(first_17: &str) -> String {
+    format!("{first_17}{}", app::domain::id_number::check_character(first_17))
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string()
+}
+
+/// Posts a form and expects the redirect that answers it; returns where it points.
+pub async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> String {
+    let response = app.post_form(path, form).await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
+    location(&response)
+}
+
+/// Answers every question page with valid values.
+pub async fn fill_in_everything(app: &TestApp, township: &str) {
+    assert_eq!(
+        post(app, "/apply/form/types", &[("types", "dibao"), ("types", "medical")]).await,
+        "/apply/form/place"
+    );
+    let place = [("township", township), ("village", "城关村"), ("address", "3组15号")];
+    assert_eq!(post(app, "/apply/form/place", &place).await, "/apply/form/household");
+    let child = id_number("62070220120305002");
+    let member = [
+        ("op", "add"),
+        ("relationship", "child"),
+        ("member_name", "王小明"),
+        ("member_id_number", child.as_str()),
+        ("in_school", "yes"),
+    ];
+    assert_eq!(post(app, "/apply/form/household", &member).await, "/apply/form/household");
+    assert_eq!(
+        post(app, "/apply/form/household", &[("op", "self"), ("seriously_ill", "yes")]).await,
+        "/apply/form/household"
+    );
+    assert_eq!(post(app, "/apply/form/household", &[("op", "continue")]).await, "/apply/form/income");
+    assert_eq!(
+        post(app, "/apply/form/income", &[("transfers", "300"), ("business", "")]).await,
+        "/apply/form/assets"
+    );
+    let assets = [("housing", "one"), ("vehicle", "none"), ("savings", "under_10k")];
+    assert_eq!(post(app, "/apply/form/assets", &assets).await, "/apply/form/spending");
+    assert_eq!(post(app, "/apply/form/spending", &[("medical", "18000")]).await, "/apply/form/account");
+    let account = [("account", "去年查出尿毒症，每周透析三次，没法再出去打工，孩子还在上学。")];
+    assert_eq!(post(app, "/apply/form/account", &account).await, "/apply/form/check");
+}
+
+/// A complete application submitted by a newly verified resident; returns the reference number.
+pub async fn submit_application(app: &TestApp, phone: &str, name: &str, township: &str) -> String {
+    app.verify_resident(phone, name, &id_number("62070219700101202")).await;
+    fill_in_everything(app, township).await;
+    let (_, html) = app.page("/apply/form/check").await;
+    let key =
+        html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let done = post(app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
+    done.trim_start_matches("/apply/submitted/").to_string()
+}

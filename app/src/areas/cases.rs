@@ -1,0 +1,397 @@
+//! 审核队列 and the case page for township and county reviewers. Every server function checks the
+//! signed-in account against the case's township (a township reviewer sees only its own township, a
+//! county reviewer its county); the action forms post to `server/src/web/cases.rs`, which checks again
+//! and applies the workflow rules.
+
+use crate::domain::application::Draft;
+use crate::domain::assistance::AssistanceType;
+use crate::domain::workflow::{Action, Status};
+use crate::forms::{ErrorSummary, Field};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+/// One line of the queue.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub reference: String,
+    pub place: String,
+    pub types: String,
+    pub status: String,
+    pub decision_due: String,
+    /// Working days left before the decision deadline; negative when overdue.
+    pub days_left: i64,
+    pub is_open: bool,
+    pub emergency: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod access {
+    use crate::domain::calendar::{Calendar, Date};
+    use crate::domain::staff::{Role, StaffIdentity};
+    use crate::store::{ApplicationRecord, Store, StoreError};
+
+    /// The reviewer's cases: a township's, or a county's.
+    pub async fn cases_of(
+        store: &dyn Store,
+        staff: &StaffIdentity,
+    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+        match staff.role {
+            Role::TownshipReviewer => store.township_queue(&staff.scope).await,
+            Role::CountyReviewer => store.county_queue(&staff.scope).await,
+            Role::DepartmentOfficer | Role::Administrator => Ok(Vec::new()),
+        }
+    }
+
+    /// Working days from today to `due`, negative when it has passed.
+    pub fn days_left(calendar: &Calendar, today: Date, due: Date) -> i64 {
+        if due >= today {
+            i64::from(calendar.working_days_between(today, due))
+        } else {
+            -i64::from(calendar.working_days_between(due, today))
+        }
+    }
+
+    /// "620702 东街街道" style names for the case's township.
+    pub async fn place_name(store: &dyn Store, county_code: &str, township_code: &str) -> String {
+        let county = store.counties().await.ok().and_then(|c| c.into_iter().find(|c| c.code == county_code));
+        let township = store
+            .townships_in(county_code)
+            .await
+            .ok()
+            .and_then(|t| t.into_iter().find(|t| t.code == township_code));
+        format!(
+            "{}{}",
+            county.map(|c| c.name).unwrap_or_default(),
+            township.map(|t| t.name).unwrap_or_else(|| township_code.to_string())
+        )
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn failed(e: impl std::fmt::Display) -> ServerFnError {
+    leptos::logging::error!("review: {e}");
+    ServerFnError::new("暂时无法读取案件，请稍后再试")
+}
+
+/// The queue of the signed-in reviewer, filtered; `None` when the account reviews no cases.
+#[server]
+pub async fn load_queue(
+    status: String,
+    kind: String,
+    overdue: bool,
+) -> Result<Option<Vec<QueueRow>>, ServerFnError> {
+    use crate::domain::calendar::Date;
+    use crate::domain::staff::Role;
+    let Some(staff) = crate::auth::current_staff().await else {
+        return Err(ServerFnError::new("请先登录"));
+    };
+    if !matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer) {
+        return Ok(None);
+    }
+    let store = crate::services::services()?.store;
+    let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
+    let today = Date::today_in_china(crate::services::unix_now());
+    let mut rows = Vec::new();
+    for case in access::cases_of(store.as_ref(), &staff).await.map_err(failed)? {
+        let days_left = access::days_left(&calendar, today, case.decision_due);
+        let is_open = !case.status.is_final();
+        let wanted = (status.is_empty() || case.status.key() == status)
+            && (kind.is_empty() || case.types.iter().any(|t| t.key() == kind))
+            && (!overdue || (is_open && days_left < 0));
+        if wanted {
+            rows.push(QueueRow {
+                place: case.village.clone(),
+                types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
+                status: case.status.label().to_string(),
+                decision_due: case.decision_due.chinese(),
+                days_left,
+                is_open,
+                emergency: case.emergency,
+                reference: case.reference,
+            });
+        }
+    }
+    // Emergencies first, then the nearest deadline.
+    rows.sort_by_key(|r| (!(r.emergency && r.is_open), !r.is_open, r.days_left));
+    Ok(Some(rows))
+}
+
+fn query(name: &str) -> String {
+    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}
+
+/// The queue with its filters, on the reviewer's landing page.
+#[component]
+pub fn CaseQueue() -> impl IntoView {
+    let (status, kind, overdue) = (query("status"), query("type"), query("overdue") == "yes");
+    let (status_now, kind_now) = (status.clone(), kind.clone());
+    view! {
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let Ok(Some(rows)) = load_queue(status, kind, overdue).await else { return ().into_any() };
+                let count = rows.len();
+                view! {
+                    <h2>"审核队列"</h2>
+                    <form method="get" action="/review" class="filters">
+                        <label for="status">"状态"</label>
+                        <select id="status" name="status">
+                            <option value="">"全部"</option>
+                            {Status::ALL.into_iter().map(|s| view! { <option value=s.key() selected=s.key() == status_now>{s.label()}</option> }).collect_view()}
+                        </select>
+                        <label for="type">"救助类型"</label>
+                        <select id="type" name="type">
+                            <option value="">"全部"</option>
+                            {AssistanceType::ALL.into_iter().map(|t| view! { <option value=t.key() selected=t.key() == kind_now>{t.label()}</option> }).collect_view()}
+                        </select>
+                        <label class="choice" for="overdue">
+                            <input type="checkbox" id="overdue" name="overdue" value="yes" checked=overdue/>"只看超期"
+                        </label>
+                        <button type="submit" class="secondary">"筛选"</button>
+                    </form>
+                    <p>{format!("共 {count} 件")}</p>
+                    <div class="table-scroll"><table class="queue">
+                        <thead><tr><th>"编号"</th><th>"村（社区）"</th><th>"救助类型"</th><th>"状态"</th><th>"办结期限"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| {
+                                let deadline = match (row.is_open, row.days_left) {
+                                    (false, _) => row.decision_due.clone(),
+                                    (true, d) if d < 0 => format!("{}（已超期{}个工作日）", row.decision_due, -d),
+                                    (true, d) => format!("{}（剩{}个工作日）", row.decision_due, d),
+                                };
+                                let overdue = row.is_open && row.days_left < 0;
+                                view! {
+                                    <tr class:overdue=overdue>
+                                        <td><a href=format!("/review/case/{}", row.reference)>{row.reference.clone()}</a>
+                                            {row.emergency.then(|| view! { <span class="tag">"急难"</span> })}</td>
+                                        <td>{row.place}</td>
+                                        <td>{row.types}</td>
+                                        <td>{row.status}</td>
+                                        <td>{deadline}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Everything a reviewer needs on one case.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CaseView {
+    pub reference: String,
+    pub status: Status,
+    pub place: String,
+    pub village: String,
+    pub types: Vec<AssistanceType>,
+    pub emergency: bool,
+    pub submitted_on: String,
+    pub acceptance_due: String,
+    pub decision_due: String,
+    pub days_left: i64,
+    pub monthly_amount: Option<u32>,
+    pub notice_until: Option<String>,
+    pub draft: Draft,
+    /// (when, who, what, why)
+    pub history: Vec<(String, String, String, String)>,
+    pub actions: Vec<Action>,
+    pub values: std::collections::HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+/// A case the reviewer may handle, with its personal data; every view is written to the audit log.
+/// `None` for a case that does not exist or belongs to another township: both look the same.
+#[server]
+pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseView>, ServerFnError> {
+    use crate::audit::AuditEvent;
+    use crate::domain::calendar::Date;
+    use crate::domain::workflow::available_actions;
+    let Some(staff) = crate::auth::current_staff().await else {
+        return Err(ServerFnError::new("请先登录"));
+    };
+    let services = crate::services::services()?;
+    let store = services.store.clone();
+    let Some(case) = store.application_by_reference(&reference).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    if !staff.may_handle_township(&case.township_code) {
+        return Ok(None);
+    }
+    let Some(actor) = crate::domain::workflow::reviewer_actor(staff.role) else { return Ok(None) };
+    let draft: Draft = services.sealer.open(&case.sealed).map_err(failed)?;
+    let actor_name = format!("staff:{}", staff.id);
+    store
+        .append_audit(&AuditEvent::now(
+            actor_name,
+            "case.viewed",
+            case.reference.clone(),
+            "personal data shown",
+        ))
+        .await
+        .map_err(failed)?;
+    let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
+    let today = Date::today_in_china(crate::services::unix_now());
+    let facts = crate::domain::workflow::case_facts(case.emergency, &case.types, case.notice_until, today);
+    let history = store
+        .case_events(case.id)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|e| {
+            let what = Action::from_key(&e.action)
+                .map(|a| a.label().to_string())
+                .unwrap_or_else(|| "提交申请".into());
+            (crate::domain::calendar::Date::today_in_china(e.at).chinese(), e.actor, what, e.note)
+        })
+        .collect();
+    let flash = services.flash.get(&flash).unwrap_or_default();
+    Ok(Some(CaseView {
+        place: access::place_name(store.as_ref(), &case.county_code, &case.township_code).await,
+        reference: case.reference,
+        status: case.status,
+        village: case.village,
+        types: case.types,
+        emergency: case.emergency,
+        submitted_on: Date::today_in_china(case.submitted_at).chinese(),
+        acceptance_due: case.acceptance_due.chinese(),
+        decision_due: case.decision_due.chinese(),
+        days_left: access::days_left(&calendar, today, case.decision_due),
+        monthly_amount: case.monthly_amount,
+        notice_until: case.notice_until.map(|d| d.chinese()),
+        draft,
+        history,
+        actions: available_actions(case.status, actor, facts),
+        values: flash.values,
+        errors: flash.errors,
+    }))
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
+    let flash = query("flash");
+    let redirect = super::review::SignInRedirect::capture();
+    view! {
+        <Title text="案件详情"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/review">"返回审核队列"</a></p>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_case(reference, flash).await {
+                    Ok(Some(case)) => view! { <CaseDetails case/> }.into_any(),
+                    Ok(None) => view! { <h1>"没有这个案件"</h1><p>"编号不存在，或不属于您负责的范围。"</p> }.into_any(),
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseDetails(case: CaseView) -> impl IntoView {
+    let draft = case.draft.clone();
+    let deadline = if case.status.is_final() {
+        case.decision_due.clone()
+    } else if case.days_left < 0 {
+        format!("{}（已超期{}个工作日）", case.decision_due, -case.days_left)
+    } else {
+        format!("{}（剩{}个工作日）", case.decision_due, case.days_left)
+    };
+    let income = draft.income.as_ref().map(|i| {
+        format!(
+            "工资 {} 元，经营 {} 元，养老金和补贴 {} 元，其他 {} 元，合计 {} 元/月",
+            i.wages,
+            i.business,
+            i.transfers,
+            i.other,
+            i.total()
+        )
+    });
+    let assets = draft.assets.as_ref().map(|a| a.summary());
+    let spending = draft
+        .spending
+        .as_ref()
+        .map(|s| format!("看病 {} 元，上学 {} 元（过去12个月自付）", s.medical, s.education));
+    let address = draft.place.as_ref().map(|p| p.address.clone()).unwrap_or_default();
+    view! {
+        <h1>{format!("案件 {}", case.reference)}</h1>
+        <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}</p>
+        <dl class="answers">
+            <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>
+            <dt>"户籍地"</dt><dd>{format!("{} {}，住址：{}", case.place, case.village, address)}</dd>
+            <dt>"申请救助"</dt><dd>{case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")}</dd>
+            <dt>"提交日期"</dt><dd>{case.submitted_on.clone()}</dd>
+            <dt>"受理期限"</dt><dd>{case.acceptance_due.clone()}</dd>
+            <dt>"办结期限"</dt><dd>{deadline}</dd>
+            <dt>"拟救助金额"</dt><dd>{case.monthly_amount.map(|a| format!("每月 {a} 元")).unwrap_or_else(|| "未定".into())}</dd>
+            {case.notice_until.clone().map(|d| view! { <dt>"公示截止"</dt><dd>{d}</dd> })}
+            <dt>"家庭收入"</dt><dd>{income.unwrap_or_default()}</dd>
+            <dt>"家庭财产"</dt><dd>{assets.unwrap_or_default()}</dd>
+            <dt>"刚性支出"</dt><dd>{spending.unwrap_or_default()}</dd>
+            <dt>"困难情况"</dt><dd>{draft.account.clone().unwrap_or_default()}</dd>
+        </dl>
+        <h2>{format!("家庭成员（{}人）", draft.members.len())}</h2>
+        <ul class="members">
+            {draft.members.iter().map(|m| view! {
+                <li>{format!("{} {}，{}，{}", m.relationship.label(), m.name, m.id_number.as_str(), m.situation())}</li>
+            }).collect_view()}
+        </ul>
+        <h2>"办理记录"</h2>
+        <ol class="history">
+            {case.history.iter().map(|(when, who, what, why)| view! {
+                <li>{format!("{when} {who}：{what}")}{(!why.is_empty()).then(|| format!("（{why}）"))}</li>
+            }).collect_view()}
+        </ol>
+        <CaseActions case/>
+    }
+}
+
+#[component]
+fn CaseActions(case: CaseView) -> impl IntoView {
+    let general =
+        case.errors.iter().filter(|(f, _)| f == "action").map(|(_, m)| m.clone()).collect::<Vec<_>>();
+    let general = (!general.is_empty()).then(|| {
+        view! { <div class="error-summary" role="alert">{general.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
+    });
+    if case.actions.is_empty() {
+        return view! { {general}<p class="hint">"当前状态下您没有需要办理的事项。"</p> }.into_any();
+    }
+    let note_error = case.errors.iter().find(|(f, _)| f == "note").map(|(_, m)| m.clone());
+    let amount_error = case.errors.iter().find(|(f, _)| f == "amount").map(|(_, m)| m.clone());
+    let note = case.values.get("note").cloned().unwrap_or_default();
+    let amount = case
+        .values
+        .get("amount")
+        .cloned()
+        .unwrap_or_else(|| case.monthly_amount.map(|a| a.to_string()).unwrap_or_default());
+    let needs_amount = case.actions.iter().any(|a| matches!(a, Action::Recommend | Action::Approve));
+    let amount_invalid = amount_error.is_some().then_some("true");
+    let note_invalid = note_error.is_some().then_some("true");
+    view! {
+        <h2>"办理"</h2>
+        <ErrorSummary errors=case.errors.iter().filter(|(f, _)| f != "action").cloned().collect()/>
+        {general}
+        <form method="post" action=format!("/review/case/{}", case.reference) class="question-form" novalidate>
+            {needs_amount.then(|| view! {
+                <Field name="amount" label="每月救助金额（元）" hint="审核通过或批准时填写" error=amount_error>
+                    <input id="amount" name="amount" inputmode="numeric" class="short" value=amount aria-invalid=amount_invalid/>
+                </Field>
+            })}
+            <Field name="note" label="办理意见" hint="不予批准须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
+                <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
+            </Field>
+            <div class="actions">
+                {case.actions.iter().map(|a| {
+                    let class = if matches!(a, Action::Refuse) { "secondary" } else { "primary" };
+                    view! { <button type="submit" name="action" value=a.key() class=class>{a.label()}</button> }
+                }).collect_view()}
+            </div>
+        </form>
+    }
+    .into_any()
+}

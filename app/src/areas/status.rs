@@ -1,0 +1,216 @@
+//! 进度查询: the reference number, the SMS code sent to the applicant's phone, then the timeline of the
+//! legal steps with dates, the next step and its deadline, and what the applicant must do now. Shows
+//! only the applicant's own case, masked where a shared phone could expose it. The forms post to
+//! `server/src/web/status.rs`.
+
+use crate::forms::{ErrorSummary, TextField};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct LookupStep {
+    pub values: HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+    /// A lookup is waiting for its code.
+    pub waiting: bool,
+}
+
+#[server]
+pub async fn load_lookup_step(flash: String) -> Result<LookupStep, ServerFnError> {
+    let services = crate::services::services()?;
+    let flash = services.flash.get(&flash).unwrap_or_default();
+    Ok(LookupStep {
+        values: flash.values,
+        errors: flash.errors,
+        waiting: crate::auth::current_status_lookup().is_some(),
+    })
+}
+
+fn error(errors: &[(String, String)], field: &str) -> Option<String> {
+    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+}
+
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let (flash, step) =
+        use_query_map().with_untracked(|q| (q.get("flash").unwrap_or_default(), q.get("step")));
+    view! {
+        <Title text="进度查询"/>
+        <Meta name="robots" content="noindex"/>
+        <h1>"进度查询"</h1>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let state = load_lookup_step(flash).await.unwrap_or_default();
+                if step.as_deref() == Some("code") && state.waiting {
+                    let code_error = error(&state.errors, "code");
+                    view! {
+                        <p class="notice" role="status">"如果申请编号正确，验证码已发送到申请时登记的手机，5分钟内有效。"</p>
+                        <ErrorSummary errors=state.errors.clone()/>
+                        <form method="post" action="/status/verify" class="question-form" novalidate>
+                            <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
+                            <button type="submit" class="primary">"查询"</button>
+                        </form>
+                        <p><a href="/status">"重新填写申请编号"</a></p>
+                    }
+                    .into_any()
+                } else {
+                    let reference = state.values.get("reference").cloned().unwrap_or_default();
+                    let reference_error = error(&state.errors, "reference");
+                    view! {
+                        <p>"不用注册账号。填写申请编号，我们会给申请时登记的手机发送验证码。"</p>
+                        <ErrorSummary errors=state.errors.clone()/>
+                        <form method="post" action="/status/code" class="question-form" novalidate>
+                            <TextField name="reference" label="申请编号" hint="在申请回执上，例如 ZY20261129-7K3M9Q" value=reference error=reference_error/>
+                            <button type="submit" class="primary">"获取验证码"</button>
+                        </form>
+                        <p class="hint">"忘记编号或手机号已不用，请带身份证到乡镇（街道）查询，或拨打页面底部的电话。"</p>
+                    }
+                    .into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the applicant sees about their own case.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StatusView {
+    pub reference: String,
+    pub name_masked: String,
+    pub types: String,
+    pub status: String,
+    /// (step, date it happened)
+    pub steps: Vec<(String, Option<String>)>,
+    pub next_step: String,
+    pub deadline: Option<String>,
+    /// What the applicant must do now, if anything.
+    pub to_do: Option<String>,
+    /// The written reasons of a refusal.
+    pub reasons: Option<String>,
+    pub monthly_amount: Option<u32>,
+    pub can_withdraw: bool,
+    pub errors: Vec<(String, String)>,
+}
+
+#[server]
+pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnError> {
+    use crate::domain::application::Draft;
+    use crate::domain::calendar::Date;
+    use crate::domain::masking::mask_name;
+    use crate::domain::workflow::{next_step, timeline, Status};
+    let Some(lookup) = crate::auth::current_status_lookup().filter(|l| l.verified) else { return Ok(None) };
+    let services = crate::services::services()?;
+    let failed = |e: &dyn std::fmt::Display| {
+        leptos::logging::error!("status: {e}");
+        ServerFnError::new("暂时无法查询，请稍后再试")
+    };
+    let Some(case) =
+        services.store.application_by_reference(&lookup.reference).await.map_err(|e| failed(&e))?
+    else {
+        return Ok(None);
+    };
+    let draft: Draft = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
+    let events = services.store.case_events(case.id).await.map_err(|e| failed(&e))?;
+    let keyed: Vec<(String, i64)> = events.iter().map(|e| (e.action.clone(), e.at)).collect();
+    let latest_note = |action: &str| events.iter().rev().find(|e| e.action == action).map(|e| e.note.clone());
+    let deadline = match case.status {
+        Status::Submitted => Some(case.acceptance_due),
+        s if !s.is_final() => Some(case.decision_due),
+        _ => None,
+    };
+    let to_do = (case.status == Status::MaterialRequested).then(|| {
+        format!(
+            "请补充以下材料，交到受理的乡镇（街道）：{}",
+            latest_note("request_material").unwrap_or_default()
+        )
+    });
+    let flash = services.flash.get(&flash).unwrap_or_default();
+    Ok(Some(StatusView {
+        reference: case.reference,
+        name_masked: mask_name(&draft.applicant.name),
+        types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
+        status: case.status.label().to_string(),
+        steps: timeline(&keyed)
+            .into_iter()
+            .map(|s| (s.label.to_string(), s.done_at.map(|at| Date::today_in_china(at).chinese())))
+            .collect(),
+        next_step: next_step(case.status).to_string(),
+        deadline: deadline.map(|d| d.chinese()),
+        to_do,
+        reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),
+        monthly_amount: case.monthly_amount.filter(|_| case.status == Status::Approved),
+        can_withdraw: !case.status.is_final(),
+        errors: flash.errors,
+    }))
+}
+
+#[component]
+pub fn StatusViewPage() -> impl IntoView {
+    let (flash, confirm) = use_query_map().with_untracked(|q| {
+        (q.get("flash").unwrap_or_default(), q.get("confirm").as_deref() == Some("withdraw"))
+    });
+    view! {
+        <Title text="办理进度"/>
+        <Meta name="robots" content="noindex"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_status(flash).await {
+                    Ok(Some(view)) => view! { <Timeline view confirm/> }.into_any(),
+                    Ok(None) => view! {
+                        <h1>"查询已过期"</h1>
+                        <p>"为保护个人信息，查询结果30分钟内有效。"<a href="/status">"重新查询"</a></p>
+                    }
+                    .into_any(),
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Timeline(view: StatusView, confirm: bool) -> impl IntoView {
+    let withdraw_error = error(&view.errors, "withdraw");
+    view! {
+        <h1>"办理进度"</h1>
+        <dl class="answers">
+            <dt>"申请编号"</dt><dd>{view.reference.clone()}</dd>
+            <dt>"申请人"</dt><dd>{view.name_masked.clone()}</dd>
+            <dt>"申请救助"</dt><dd>{view.types.clone()}</dd>
+            <dt>"当前状态"</dt><dd class="status-line"><strong>{view.status.clone()}</strong></dd>
+        </dl>
+        {view.to_do.clone().map(|t| view! { <div class="notice" role="status"><h2>"需要您办理"</h2><p>{t}</p></div> })}
+        {view.reasons.clone().map(|r| view! { <div class="notice"><h2>"不予批准的理由"</h2><p>{r}</p></div> })}
+        {view.monthly_amount.map(|a| view! { <p class="notice">{format!("批准的救助金额：每月 {a} 元。")}</p> })}
+        <h2>"下一步"</h2>
+        <p>{view.next_step.clone()}{view.deadline.clone().map(|d| format!("（期限：{d}前）"))}</p>
+        <h2>"办理过程"</h2>
+        <ol class="timeline">
+            {view.steps.iter().map(|(label, date)| {
+                let done = date.is_some();
+                view! {
+                    <li class:done=done>
+                        <strong>{label.clone()}</strong>" "
+                        {date.clone().unwrap_or_else(|| "尚未进行".to_string())}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {withdraw_error.map(|e| view! { <p class="field-error">{e}</p> })}
+        {match (view.can_withdraw, confirm) {
+            (true, false) => Some(view! { <p><a href="/status/view?confirm=withdraw">"撤回申请"</a></p> }.into_any()),
+            (true, true) => Some(view! {
+                <form method="post" action="/status/withdraw" class="question-form">
+                    <h2>"确定要撤回申请吗？"</h2>
+                    <p>"撤回后本次申请不再办理，需要时可以重新申请。"</p>
+                    <button type="submit" class="secondary">"确认撤回"</button>
+                    " "<a href="/status/view">"不撤回"</a>
+                </form>
+            }.into_any()),
+            _ => None,
+        }}
+    }
+}

@@ -1,0 +1,78 @@
+import { expect, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { e2eDatabaseUrl, smsOutboxFile } from "../playwright.config";
+
+/** The last code the development SMS sender "sent" to `phone`. */
+export function lastCodeTo(phone: string): string {
+  const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const text: string = lines.filter((m) => m.to === phone).pop().text;
+  return text.match(/验证码是(\d{6})/)![1];
+}
+
+export const STAFF_PASSWORD = "e2e staff passphrase";
+
+/** Creates a staff account with the server's own command line, as an operator would. */
+export function createStaff(username: string, role: string, scope: string) {
+  execFileSync(
+    "../target/release/server",
+    ["create-staff", "--username", username, "--name", "李审核", "--role", role, "--scope", scope],
+    { env: { ...process.env, PORTAL_DATABASE_URL: e2eDatabaseUrl, PORTAL_NEW_STAFF_PASSWORD: STAFF_PASSWORD, RUST_LOG: "warn" } },
+  );
+}
+
+export async function signIn(page: Page, username: string) {
+  await page.goto("/review/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(STAFF_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/review$/);
+}
+
+/** Runs SQL on the e2e server's SQLite file, to let time pass for the tests. */
+function timeTravel(sql: string) {
+  const file = e2eDatabaseUrl.replace("sqlite://", "");
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", file, sql]);
+}
+
+/** Lets the notice period of every case end, as if a week had gone by. */
+export function endNoticePeriods() {
+  timeTravel("UPDATE applications SET notice_until = '2000-01-01'; UPDATE notices SET published_until = '2000-01-01';");
+}
+
+/** Lets the one-minute resend cooldown of every SMS code pass. */
+export function passResendCooldown() {
+  timeTravel("UPDATE otp_codes SET created_at = created_at - 120;");
+}
+
+/** The shortest complete application, from the SMS check to the receipt; returns the reference. */
+export async function applyFor(page: Page, phone: string, name: string, idNumber: string): Promise<string> {
+  await page.goto("/apply/identity");
+  await page.getByLabel("手机号码").fill(phone);
+  await page.getByRole("button", { name: "获取验证码" }).click();
+  await page.getByLabel("短信验证码").fill(lastCodeTo(phone));
+  await page.getByLabel("姓名").fill(name);
+  await page.getByLabel("身份证号码").fill(idNumber);
+  await page.getByRole("button", { name: "下一步" }).click();
+  await page.getByRole("link", { name: "填写申请表" }).click();
+  await page.getByLabel("最低生活保障（低保）").check();
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByLabel("户籍所在乡镇（街道）").selectOption({ label: "东街街道" });
+  await page.getByLabel("所在村（社区）").fill("城关村");
+  await page.getByLabel("现在的住址").fill("3组15号");
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByRole("button", { name: "家庭成员已填完，下一步" }).click();
+  await page.getByLabel("养老金、补贴、赡养费等").fill("300");
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByLabel("没有自有住房").check();
+  await page.getByLabel("没有机动车").check();
+  await page.getByLabel("没有或少于1万元").check();
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByLabel("家里遇到了什么困难").fill("老伴去世，一个人生活，只有少量养老金。");
+  await page.getByRole("button", { name: "保存，下一步" }).click();
+  await page.getByLabel(/同意民政部门核对家庭经济状况/).check();
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请已提交");
+  return (await page.locator("#reference").textContent())!.trim();
+}

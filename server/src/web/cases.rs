@@ -1,0 +1,128 @@
+//! Reviewers' actions on a case. Checked in this order, whatever the form says: a valid staff session,
+//! the case exists and lies in the account's township or county, the account's role may take the
+//! action in the case's current state (`domain::workflow`), the typed reasons and amount. The change is
+//! stored only if nobody changed the case meanwhile, and audited.
+
+use super::respond::{back_with, failure, now, redirect};
+use super::review::signed_in;
+use super::static_pages::html_response;
+use crate::startup::AppState;
+use app::audit::AuditEvent;
+use app::domain::application::Draft;
+use app::domain::calendar::Date;
+use app::domain::masking::mask_name;
+use app::domain::workflow::{
+    case_facts, check_action_input, published_types, reviewer_actor, transition, Action,
+};
+use app::store::{CaseChange, CaseEvent, NoticeEntry};
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    Form,
+};
+
+#[derive(serde::Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    amount: String,
+}
+
+fn not_found() -> Response {
+    html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
+}
+
+/// POST /review/case/{reference}
+pub async fn act(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let staff = account.identity;
+    let store = &state.services.store;
+    let case = match store.application_by_reference(&reference).await {
+        Ok(Some(case)) if staff.may_handle_township(&case.township_code) => case,
+        Ok(_) => return not_found(),
+        Err(e) => return failure("reading a case failed", e),
+    };
+    let Some(actor) = reviewer_actor(staff.role) else { return not_found() };
+    let page = format!("/review/case/{}", case.reference);
+    let typed = [("note", form.note.as_str()), ("amount", form.amount.as_str())];
+    let Some(action) = Action::from_key(&form.action) else {
+        return back_with(&state, &page, &typed, &[("action", "请选择要办理的事项".to_string())]);
+    };
+    let now = now();
+    let today = Date::today_in_china(now);
+    let facts = case_facts(case.emergency, &case.types, case.notice_until, today);
+    let next = match transition(case.status, action, actor, facts) {
+        Ok(next) => next,
+        Err(refused) => return back_with(&state, &page, &typed, &[("action", refused.to_string())]),
+    };
+    let input = match check_action_input(action, &form.note, &form.amount) {
+        Ok(input) => input,
+        Err(problems) => return back_with(&state, &page, &typed, &problems),
+    };
+    let notice = if action == Action::PublishNotice {
+        let draft: Draft = match state.services.sealer.open(&case.sealed) {
+            Ok(draft) => draft,
+            Err(e) => return failure("a case does not open", e),
+        };
+        let days = i64::from(state.services.time_limits.notice_days);
+        Some(NoticeEntry {
+            application_id: case.id,
+            county_code: case.county_code.clone(),
+            township_code: case.township_code.clone(),
+            village: case.village.clone(),
+            head_name_masked: mask_name(&draft.applicant.name),
+            household_size: case.household_size,
+            types: published_types(&case.types),
+            monthly_amount: case.monthly_amount.unwrap_or(0),
+            published_from: today,
+            published_until: today.add_days(days - 1),
+        })
+    } else {
+        None
+    };
+    let mut note = input.note.clone();
+    if let Some(amount) = input.amount {
+        note = format!("每月 {amount} 元。{note}").trim_end_matches('。').to_string();
+    }
+    if let Some(n) = &notice {
+        note = format!("公示 {} 至 {}", n.published_from.chinese(), n.published_until.chinese());
+    }
+    let change = CaseChange {
+        event: CaseEvent {
+            at: now,
+            actor: staff.to_string(),
+            action: action.key().into(),
+            status: next,
+            note,
+        },
+        monthly_amount: input.amount,
+        notice,
+    };
+    match store.record_transition(case.id, case.status, &change).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let message = "案件状态已被他人更新，请查看最新状态后再办理".to_string();
+            return back_with(&state, &page, &typed, &[("action", message)]);
+        }
+        Err(e) => return failure("storing a transition failed", e),
+    }
+    let audit = AuditEvent::now(
+        format!("staff:{}", staff.id),
+        &format!("case.{}", action.key()),
+        case.reference.clone(),
+        format!("{} -> {}", case.status.key(), next.key()),
+    );
+    if let Err(e) = store.append_audit(&audit).await {
+        return failure("audit append failed", e);
+    }
+    redirect(&page, &[])
+}

@@ -1,0 +1,76 @@
+//! SMS verification codes, shared by identity checks and status lookups: the per-phone limits
+//! (`domain::otp`), codes stored only as keyed hashes, and the check of a typed code.
+
+use super::respond::{failure, now};
+use crate::startup::AppState;
+use app::domain::otp::OtpPolicy;
+use app::domain::phone::MobileNumber;
+use app::sms::SmsMessage;
+use axum::response::Response;
+use rand::Rng;
+
+/// Codes are kept a day for the per-phone limits, then purged.
+const OTP_RETENTION_SECONDS: i64 = 24 * 3600;
+
+/// Why a code was not sent or not accepted.
+pub enum CodeProblem {
+    /// Explained to the person, next to the field.
+    Refused(String),
+    /// Something broke; the response is the error page.
+    Failed(Response),
+}
+
+pub fn phone_key(state: &AppState, phone: &MobileNumber) -> String {
+    state.services.hasher.digest("phone", phone.as_str())
+}
+
+fn code_hash_input(phone_key: &str, code: &str) -> String {
+    format!("{phone_key}:{code}")
+}
+
+/// Sends a new code to `phone` (whose keyed hash is `key`) if the limits allow. Without a phone the
+/// code is recorded under `key` but goes nowhere: lookups of unknown references behave exactly like
+/// lookups of real ones, limits included.
+pub async fn send(state: &AppState, phone: Option<&MobileNumber>, key: &str) -> Result<(), CodeProblem> {
+    let store = &state.services.store;
+    let now = now();
+    let policy = OtpPolicy::default();
+    let previous = store
+        .otp_send_times(key, now - policy.window_seconds)
+        .await
+        .map_err(|e| CodeProblem::Failed(failure("reading sent codes failed", e)))?;
+    policy.check_send(&previous, now).map_err(|refused| CodeProblem::Refused(refused.to_string()))?;
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+    let code_hash = state.services.hasher.digest("otp", &code_hash_input(key, &code));
+    store
+        .insert_otp(key, &code_hash, now, now - OTP_RETENTION_SECONDS)
+        .await
+        .map_err(|e| CodeProblem::Failed(failure("storing a code failed", e)))?;
+    let Some(phone) = phone else { return Ok(()) };
+    if let Err(e) = state.services.sms.send(phone, &SmsMessage::VerificationCode { code }).await {
+        tracing::error!(error = %e, "verification SMS not sent");
+        return Err(CodeProblem::Refused("短信发送失败，请稍后再试，或拨打页面底部的电话求助".into()));
+    }
+    Ok(())
+}
+
+/// Accepts `code` if it is the latest code sent for `key`, unexpired and not guessed too often; a
+/// wrong guess is counted, a right one uses the code up.
+pub async fn check(state: &AppState, key: &str, code: &str) -> Result<(), CodeProblem> {
+    let store = &state.services.store;
+    let failed = |e| CodeProblem::Failed(failure("checking a code failed", e));
+    let latest = store.latest_otp(key).await.map_err(failed)?;
+    let matches = latest.as_ref().is_some_and(|(_, hash)| {
+        state.services.hasher.matches("otp", &code_hash_input(key, code.trim()), hash)
+    });
+    if let Err(rejected) = OtpPolicy::default().check_code(latest.as_ref().map(|(c, _)| *c), matches, now()) {
+        if let (false, Some((issued, _))) = (matches, &latest) {
+            store.count_otp_attempt(issued.id).await.map_err(failed)?;
+        }
+        return Err(CodeProblem::Refused(rejected.to_string()));
+    }
+    if let Some((issued, _)) = latest {
+        store.use_otp(issued.id).await.map_err(failed)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! 进度查询 without an account: the reference number, then the SMS code sent to the phone the
+//! application was made with. The answer does not say whether a reference exists (a code is sent only
+//! if it does), so references cannot be enumerated; per-IP limits guard both posts and the per-phone
+//! code limits guard each application.
+
+use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::sms_codes::{self, CodeProblem};
+use crate::startup::AppState;
+use app::audit::AuditEvent;
+use app::auth::{
+    cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
+    STATUS_SESSION_SECONDS,
+};
+use app::domain::application::{parse_reference, Draft};
+use app::domain::phone::MobileNumber;
+use app::domain::workflow::{transition, Action, Actor, Facts};
+use app::store::{CaseChange, CaseEvent};
+use axum::{extract::State, http::HeaderMap, response::Response, Form};
+
+const START: &str = "/status";
+const CODE_STEP: &str = "/status?step=code";
+const VIEW: &str = "/status/view";
+
+/// The key codes are recorded under, and the phone to send them to: the application's, or for an
+/// unknown reference a key of its own and no phone.
+async fn lookup_key(state: &AppState, reference: &str) -> Result<(String, Option<MobileNumber>), Response> {
+    let case = state
+        .services
+        .store
+        .application_by_reference(reference)
+        .await
+        .map_err(|e| failure("status lookup failed", e))?;
+    let Some(case) = case else {
+        return Ok((state.services.hasher.digest("unknown reference", reference), None));
+    };
+    let draft: Draft =
+        state.services.sealer.open(&case.sealed).map_err(|e| failure("a case does not open", e))?;
+    let phone = MobileNumber::parse(&draft.applicant.phone).ok();
+    Ok((case.phone_key, phone))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReferenceForm {
+    #[serde(default)]
+    reference: String,
+}
+
+/// POST /status/code
+pub async fn send_code(State(state): State<AppState>, Form(form): Form<ReferenceForm>) -> Response {
+    let typed = [("reference", form.reference.as_str())];
+    let Some(reference) = parse_reference(&form.reference) else {
+        let message =
+            "申请编号格式不对，应为 ZY 加8位日期、短横线和6位字母数字，例如 ZY20261129-7K3M9Q".to_string();
+        return back_with(&state, START, &typed, &[("reference", message)]);
+    };
+    let (key, phone) = match lookup_key(&state, &reference).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match sms_codes::send(&state, phone.as_ref(), &key).await {
+        Ok(()) => {}
+        Err(CodeProblem::Refused(message)) => {
+            return back_with(&state, START, &typed, &[("reference", message)])
+        }
+        Err(CodeProblem::Failed(response)) => return response,
+    }
+    let claims = StatusClaims { reference, verified: false, exp: now() + STATUS_LOOKUP_SECONDS };
+    let token = issue_status_token(state.config.session_secret.expose(), &claims);
+    let secure = state.config.secure_cookies;
+    redirect(CODE_STEP, &[cookie(STATUS_COOKIE, &token, STATUS_LOOKUP_SECONDS, "Lax", secure)])
+}
+
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
+    request_cookie(headers, STATUS_COOKIE)
+        .and_then(|token| status_from_token(state.config.session_secret.expose(), token))
+}
+
+/// POST /status/verify
+pub async fn verify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(claims) = lookup(&state, &headers) else {
+        let message = "查询已过期，请重新填写申请编号".to_string();
+        return back_with(&state, START, NOTHING_TYPED, &[("reference", message)]);
+    };
+    if form.code.trim().is_empty() {
+        return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "请填写短信验证码".to_string())]);
+    }
+    let (key, phone) = match lookup_key(&state, &claims.reference).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match sms_codes::check(&state, &key, &form.code).await {
+        Ok(()) if phone.is_some() => {}
+        Ok(()) => {
+            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "验证码不正确".to_string())])
+        }
+        Err(CodeProblem::Refused(message)) => {
+            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", message)])
+        }
+        Err(CodeProblem::Failed(response)) => return response,
+    }
+    let verified = StatusClaims { verified: true, exp: now() + STATUS_SESSION_SECONDS, ..claims };
+    let token = issue_status_token(state.config.session_secret.expose(), &verified);
+    let secure = state.config.secure_cookies;
+    redirect(VIEW, &[cookie(STATUS_COOKIE, &token, STATUS_SESSION_SECONDS, "Lax", secure)])
+}
+
+/// POST /status/withdraw: the applicant withdraws an application that is not decided yet.
+pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else { return redirect(START, &[]) };
+    let store = &state.services.store;
+    let case = match store.application_by_reference(&claims.reference).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return redirect(START, &[]),
+        Err(e) => return failure("status lookup failed", e),
+    };
+    let next = match transition(case.status, Action::Withdraw, Actor::Applicant, Facts::default()) {
+        Ok(next) => next,
+        Err(refused) => return back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", refused.to_string())]),
+    };
+    let change = CaseChange {
+        event: CaseEvent {
+            at: now(),
+            actor: "申请人".into(),
+            action: Action::Withdraw.key().into(),
+            status: next,
+            note: String::new(),
+        },
+        monthly_amount: None,
+        notice: None,
+    };
+    match store.record_transition(case.id, case.status, &change).await {
+        Ok(_) => {}
+        Err(e) => return failure("withdrawal failed", e),
+    }
+    let actor = format!("resident:{}", &case.phone_key[..12]);
+    let audit = AuditEvent::now(actor, "application.withdrawn", case.reference, "by the applicant");
+    if let Err(e) = store.append_audit(&audit).await {
+        return failure("audit append failed", e);
+    }
+    redirect(VIEW, &[])
+}

@@ -1,0 +1,193 @@
+//! The review workflow over real HTTP: a submitted application moves through the township's steps and
+//! the notice to the county's decision; other townships and counties cannot see or touch it; illegal
+//! steps are refused; every view of the case is audited.
+
+mod common;
+
+use app::domain::staff::Role;
+use app::domain::workflow::Status;
+use common::{location, spawn_app, submit_application, TestApp};
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "a long enough password";
+const TOWNSHIP: &str = "620702001";
+
+/// A reviewer's own browser, signed in.
+struct Reviewer<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+}
+
+impl<'a> Reviewer<'a> {
+    async fn sign_in(app: &'a TestApp, username: &str, role: Role, scope: &str) -> Self {
+        app.create_staff(username, role, scope, PASSWORD).await;
+        let client = TestApp::new_client();
+        let reviewer = Self { app, client };
+        let response =
+            reviewer.post("/review/login", &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(location(&response), "/review");
+        reviewer
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.app.url(path))
+            .header("origin", self.app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.client.get(self.app.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Takes an action; returns the page the answer leads to.
+    async fn act(&self, reference: &str, action: &str, note: &str, amount: &str) -> (StatusCode, String) {
+        let path = format!("/review/case/{reference}");
+        let response = self.post(&path, &[("action", action), ("note", note), ("amount", amount)]).await;
+        if response.status() != StatusCode::SEE_OTHER {
+            return (response.status(), response.text().await.unwrap());
+        }
+        self.page(&location(&response)).await
+    }
+}
+
+async fn status_of(app: &TestApp, reference: &str) -> Status {
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let status = store.application_by_reference(reference).await.unwrap().unwrap().status;
+    store.close().await;
+    status
+}
+
+/// Moves the end of the notice period into the past, as if seven days had gone by.
+async fn end_notice_period(app: &TestApp) {
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE applications SET notice_until = '2000-01-01'").execute(&mut db).await.unwrap();
+    sqlx::query("UPDATE notices SET published_until = '2000-01-01'").execute(&mut db).await.unwrap();
+}
+
+#[tokio::test]
+async fn an_application_goes_from_submission_through_the_notice_to_county_approval() {
+    let app = spawn_app().await;
+    let reference = submit_application(&app, "13912340001", "王秀兰", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+
+    let (_, html) = township.page("/review").await;
+    assert!(html.contains(&reference) && html.contains("共 1 件"), "the case is in its township's queue");
+    let (status, html) = township.page(&format!("/review/case/{reference}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("王秀兰") && html.contains("尿毒症"), "staff see what was submitted");
+    assert!(html.contains("受理") && !html.contains("发布公示"), "only the actions allowed now");
+
+    township.act(&reference, "accept", "", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Investigating);
+    let (_, html) = township.act(&reference, "recommend", "入户调查属实", "").await;
+    assert!(html.contains("请填写每月救助金额"), "a recommendation needs an amount");
+    township.act(&reference, "recommend", "入户调查属实", "640").await;
+    township.act(&reference, "publish_notice", "", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::InNotice);
+
+    // The public notice holds only the masked head of household.
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
+    let notices = store.current_notices(today, None, Some(TOWNSHIP)).await.unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].head_name_masked, "王*兰");
+    assert_eq!(notices[0].monthly_amount, 640);
+    store.close().await;
+
+    let (_, html) = township.act(&reference, "forward_to_county", "", "").await;
+    assert!(html.contains("公示期尚未结束"), "forwarding waits for the end of the notice");
+    end_notice_period(&app).await;
+    township.act(&reference, "forward_to_county", "公示无异议", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::AtCounty);
+
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.page("/review?status=at_county").await;
+    assert!(html.contains(&reference), "the county sees the cases of its townships");
+    county.act(&reference, "approve", "", "640").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Approved);
+
+    let (_, html) = county.page(&format!("/review/case/{reference}")).await;
+    for step in ["受理", "乡镇审核通过", "发布公示", "报送县级审核确认", "批准", "每月 640 元"]
+    {
+        assert!(html.contains(step), "the history names {step}");
+    }
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    assert!(audit.iter().filter(|r| r.event.action == "case.viewed").count() >= 2, "views are audited");
+    assert!(audit.iter().any(|r| r.event.action == "case.approve" && r.event.subject == reference));
+    store.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refusal_needs_written_reasons_and_ends_the_case() {
+    let app = spawn_app().await;
+    let reference = submit_application(&app, "13912340002", "李春花", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    township.act(&reference, "accept", "", "").await;
+    let (_, html) = township.act(&reference, "refuse", "", "").await;
+    assert!(html.contains("不予批准必须写明理由"));
+    assert_eq!(status_of(&app, &reference).await, Status::Investigating);
+    township.act(&reference, "refuse", "家庭人均收入高于当地低保标准", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Refused);
+    let (_, html) = township.act(&reference, "accept", "", "").await;
+    assert!(html.contains("当前状态（未批准）下不能进行“受理”"), "no step out of a final state");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn illegal_transitions_are_refused_whoever_asks() {
+    let app = spawn_app().await;
+    let reference = submit_application(&app, "13912340003", "赵建国", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, html) = township.act(&reference, "publish_notice", "", "").await;
+    assert!(html.contains("当前状态（待受理）下不能进行“发布公示”"));
+    let (_, html) = township.act(&reference, "approve", "", "500").await;
+    assert!(html.contains("无权进行“批准”"), "a township approves only emergencies");
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.act(&reference, "accept", "", "").await;
+    assert!(html.contains("无权进行“受理”"), "acceptance is the township's");
+    assert_eq!(status_of(&app, &reference).await, Status::Submitted);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn other_townships_counties_departments_and_administrators_cannot_see_or_act() {
+    let app = spawn_app().await;
+    let reference = submit_application(&app, "13912340004", "孙玉梅", TOWNSHIP).await;
+    let outsiders = [
+        ("xijie", Role::TownshipReviewer, "620702002"),
+        ("shandan", Role::CountyReviewer, "620725"),
+        ("yibao", Role::DepartmentOfficer, "medical-insurance"),
+        ("admin", Role::Administrator, "city"),
+    ];
+    for (username, role, scope) in outsiders {
+        let outsider = Reviewer::sign_in(&app, username, role, scope).await;
+        let (_, html) = outsider.page("/review").await;
+        assert!(!html.contains(&reference), "{username}: not in the queue");
+        let (_, html) = outsider.page(&format!("/review/case/{reference}")).await;
+        assert!(html.contains("没有这个案件") && !html.contains("孙玉梅"), "{username}: case page refused");
+        let (status, _) = outsider.act(&reference, "accept", "", "").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{username}: action refused");
+    }
+    assert_eq!(status_of(&app, &reference).await, Status::Submitted);
+
+    // Without a session the action goes to sign-in.
+    let response = TestApp::new_client()
+        .post(app.url(&format!("/review/case/{reference}")))
+        .header("origin", app.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("action", "accept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/review/login");
+    app.stop().await;
+}

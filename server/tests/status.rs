@@ -1,0 +1,108 @@
+//! 进度查询 over real HTTP: reference number plus an SMS code to the applicant's phone, no account; the
+//! timeline shows only the applicant's own, masked data; unknown references look like known ones; the
+//! lookups are limited per IP address.
+
+mod common;
+
+use common::{location, post, spawn_app, spawn_with, submit_application, test_config, TestApp};
+use reqwest::StatusCode;
+
+const PHONE: &str = "13912340010";
+const NAME: &str = "王秀兰";
+
+async fn look_up(app: &TestApp, reference: &str) -> String {
+    post(app, "/status/code", &[("reference", reference)]).await
+}
+
+#[tokio::test]
+async fn the_applicant_sees_the_timeline_of_their_own_case_masked() {
+    let mut app = spawn_app().await;
+    let reference = submit_application(&app, PHONE, NAME, "620702001").await;
+    app.client = TestApp::new_client(); // another phone, no session
+    app.pass_resend_cooldown().await; // the identity check sent a code to the same phone a moment ago
+
+    let sent_before = app.outbox.messages_to(PHONE).len();
+    assert_eq!(look_up(&app, &reference.to_lowercase()).await, "/status?step=code", "case does not matter");
+    assert_eq!(app.outbox.messages_to(PHONE).len(), sent_before + 1, "a code goes to the applicant's phone");
+    let (_, html) = app.page("/status?step=code").await;
+    assert!(html.contains("如果申请编号正确，验证码已发送"));
+
+    let back = post(&app, "/status/verify", &[("code", "000000")]).await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("验证码不正确"));
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    assert_eq!(post(&app, "/status/verify", &[("code", &code)]).await, "/status/view");
+
+    let (status, html) = app.page("/status/view").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&reference) && html.contains("王*兰") && html.contains("待受理"));
+    assert!(html.contains("提交申请") && html.contains("尚未进行"), "each legal step, done or not");
+    assert!(html.contains("期限："), "the next step has its deadline");
+    for private in [NAME, PHONE, "620702197001012029", "尿毒症", "3组15号"] {
+        assert!(!html.contains(private), "{private} is not shown on the status page");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_references_behave_like_known_ones_and_bad_ones_are_explained() {
+    let app = spawn_app().await;
+    let back = look_up(&app, "ZY2026-1").await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("申请编号格式不对") && html.contains(r#"value="ZY2026-1""#));
+
+    assert_eq!(look_up(&app, "ZY20200101-222222").await, "/status?step=code", "no hint that it does not exist");
+    assert_eq!(app.outbox.count(), 0, "no SMS for an unknown reference");
+    let back = post(&app, "/status/verify", &[("code", "123456")]).await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("验证码不正确，还可以再试4次"), "the same answer as a wrong code for a real case");
+    let back = look_up(&app, "ZY20200101-222222").await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("验证码已发送，请等"), "the same resend limit as a real case");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
+    let mut app = spawn_app().await;
+    let reference = submit_application(&app, PHONE, NAME, "620702001").await;
+    app.create_staff("dongjie", app::domain::staff::Role::TownshipReviewer, "620702001", "a long enough password").await;
+    app.client = TestApp::new_client();
+    let response = app.post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")]).await;
+    assert_eq!(location(&response), "/review");
+    let path = format!("/review/case/{reference}");
+    post(&app, &path, &[("action", "request_material"), ("note", "近6个月的医疗费用票据；残疾人证")]).await;
+
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    look_up(&app, &reference).await;
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    post(&app, "/status/verify", &[("code", &code)]).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("需要您办理") && html.contains("近6个月的医疗费用票据；残疾人证"));
+
+    let (_, html) = app.page("/status/view?confirm=withdraw").await;
+    assert!(html.contains("确定要撤回申请吗"));
+    assert_eq!(post(&app, "/status/withdraw", &[]).await, "/status/view");
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("已撤回") && !html.contains("撤回申请</a>"), "a final state cannot be withdrawn again");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lookups_are_limited_per_ip_address() {
+    let mut config = test_config("");
+    let database = common::sqlite_database();
+    config.database_url = database.url.clone();
+    config.sms_ip_burst = 2;
+    config.sms_ip_refill_seconds = 3600;
+    let app = spawn_with(config, Some(database)).await;
+    for n in 0..2 {
+        let response = app.post_form("/status/code", &[("reference", &format!("ZY20200101-22222{}", n + 2))]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    let response = app.post_form("/status/code", &[("reference", "ZY20200101-222229")]).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.text().await.unwrap().contains("您的操作太频繁了"));
+    app.stop().await;
+}
