@@ -60,6 +60,9 @@ export default defineConfig({
       PORTAL_DATABASE_URL: e2eDatabaseUrl,
       PORTAL_DATA_DIR: dataDir,
       PORTAL_SMS_DEV_OUTBOX_FILE: smsOutboxFile,
+      // Every test comes from 127.0.0.1: the per-IP SMS budget is sized for the whole suite here (the
+      // limit itself is tested in the server's integration tests).
+      PORTAL_SMS_IP_BURST: "100",
       LEPTOS_OUTPUT_NAME: "portal",
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",

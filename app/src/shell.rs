@@ -3,6 +3,7 @@
 use crate::areas::{
     admin, application, apply, cases, contact, guide, home, identity,
     not_found::NotFound,
+    notices,
     pending::{self, PendingAreaPage},
     review, status,
 };
@@ -115,7 +116,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/notices") view=|| view! { <PendingAreaPage area=&pending::NOTICES/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notices/:id/objection") view=notices::ObjectionFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notices/objection/done") view=notices::ObjectionDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
                     <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>

@@ -73,6 +73,25 @@ pub struct NoticeEntry {
     pub published_until: Date,
 }
 
+/// An objection to a notice entry, as filed.
+#[derive(Clone, Debug)]
+pub struct NewObjection {
+    pub application_id: i64,
+    pub reason: String,
+    /// Sealed name and phone, when the objector chose to leave them.
+    pub contact_sealed: Option<String>,
+    pub receipt_hash: String,
+    pub created_at: i64,
+}
+
+/// An objection as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Objection {
+    pub reason: String,
+    pub contact_sealed: Option<String>,
+    pub created_at: i64,
+}
+
 /// A transition to store: the event (with the new status) and what it sets.
 #[derive(Clone, Debug)]
 pub struct CaseChange {
@@ -242,6 +261,8 @@ pub trait Store: Send + Sync + 'static {
     /// The reference number of the application stored under a submission key.
     async fn application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError>;
 
+    async fn application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError>;
+
     async fn application_by_reference(
         &self,
         reference: &str,
@@ -265,6 +286,25 @@ pub trait Store: Send + Sync + 'static {
         county_code: Option<&str>,
         township_code: Option<&str>,
     ) -> Result<Vec<NoticeEntry>, StoreError>;
+
+    /// One notice entry if it is on public display on `today`.
+    async fn current_notice(
+        &self,
+        application_id: i64,
+        today: Date,
+    ) -> Result<Option<NoticeEntry>, StoreError>;
+
+    /// Stores an objection and, in the same transaction, the transition it causes (reopening the
+    /// investigation) if the case is still in `from`; false when it was not (nothing is stored).
+    async fn file_objection(
+        &self,
+        objection: &NewObjection,
+        from: Status,
+        change: &CaseChange,
+    ) -> Result<bool, StoreError>;
+
+    /// The objections to a case, oldest first.
+    async fn objections(&self, application_id: i64) -> Result<Vec<Objection>, StoreError>;
 
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;

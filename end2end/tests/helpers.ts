@@ -76,3 +76,17 @@ export async function applyFor(page: Page, phone: string, name: string, idNumber
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("申请已提交");
   return (await page.locator("#reference").textContent())!.trim();
 }
+
+/** Signs in as a new township reviewer of 东街街道 and takes the case to a published notice. */
+export async function publishNotice(page: Page, reference: string, reviewer: string) {
+  createStaff(reviewer, "township", "620702001");
+  await page.context().clearCookies();
+  await signIn(page, reviewer);
+  await page.goto(`/review/case/${reference}`);
+  await page.getByRole("button", { name: "受理" }).click();
+  await page.getByLabel("每月救助金额（元）").fill("530");
+  await page.getByRole("button", { name: "乡镇审核通过" }).click();
+  await page.getByRole("button", { name: "发布公示" }).click();
+  await expect(page.locator(".status-line")).toContainText("公示中");
+  await page.context().clearCookies();
+}

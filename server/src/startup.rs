@@ -4,8 +4,8 @@ use crate::{
     config::Config,
     store,
     web::{
-        admin, application, cases, health, identity, preferences, rate_limit, review, security, static_pages,
-        status,
+        admin, application, cases, health, identity, notices, preferences, rate_limit, review, security,
+        static_pages, status,
     },
 };
 use app::{
@@ -117,6 +117,7 @@ fn router(state: AppState) -> Router {
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))
+        .route("/notices/{id}/objection", post(notices::object))
         .route("/review/case/{reference}", post(cases::act))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))

@@ -32,7 +32,7 @@ async fn a_page_without_interactive_widgets_loads_no_script() {
 #[tokio::test]
 async fn areas_not_yet_open_say_so_plainly() {
     let app = spawn_app().await;
-    for path in ["/notices", "/report"] {
+    for path in ["/report"] {
         let (status, html) = app.page(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(html.contains("网上服务尚未开通"), "{path} says it is not open");

@@ -51,7 +51,11 @@ async fn unknown_references_behave_like_known_ones_and_bad_ones_are_explained() 
     let (_, html) = app.page(&back).await;
     assert!(html.contains("申请编号格式不对") && html.contains(r#"value="ZY2026-1""#));
 
-    assert_eq!(look_up(&app, "ZY20200101-222222").await, "/status?step=code", "no hint that it does not exist");
+    assert_eq!(
+        look_up(&app, "ZY20200101-222222").await,
+        "/status?step=code",
+        "no hint that it does not exist"
+    );
     assert_eq!(app.outbox.count(), 0, "no SMS for an unknown reference");
     let back = post(&app, "/status/verify", &[("code", "123456")]).await;
     let (_, html) = app.page(&back).await;
@@ -66,9 +70,17 @@ async fn unknown_references_behave_like_known_ones_and_bad_ones_are_explained() 
 async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
     let mut app = spawn_app().await;
     let reference = submit_application(&app, PHONE, NAME, "620702001").await;
-    app.create_staff("dongjie", app::domain::staff::Role::TownshipReviewer, "620702001", "a long enough password").await;
+    app.create_staff(
+        "dongjie",
+        app::domain::staff::Role::TownshipReviewer,
+        "620702001",
+        "a long enough password",
+    )
+    .await;
     app.client = TestApp::new_client();
-    let response = app.post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")]).await;
+    let response = app
+        .post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")])
+        .await;
     assert_eq!(location(&response), "/review");
     let path = format!("/review/case/{reference}");
     post(&app, &path, &[("action", "request_material"), ("note", "近6个月的医疗费用票据；残疾人证")]).await;
@@ -85,7 +97,10 @@ async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
     assert!(html.contains("确定要撤回申请吗"));
     assert_eq!(post(&app, "/status/withdraw", &[]).await, "/status/view");
     let (_, html) = app.page("/status/view").await;
-    assert!(html.contains("已撤回") && !html.contains("撤回申请</a>"), "a final state cannot be withdrawn again");
+    assert!(
+        html.contains("已撤回") && !html.contains("撤回申请</a>"),
+        "a final state cannot be withdrawn again"
+    );
     app.stop().await;
 }
 
@@ -98,7 +113,8 @@ async fn lookups_are_limited_per_ip_address() {
     config.sms_ip_refill_seconds = 3600;
     let app = spawn_with(config, Some(database)).await;
     for n in 0..2 {
-        let response = app.post_form("/status/code", &[("reference", &format!("ZY20200101-22222{}", n + 2))]).await;
+        let response =
+            app.post_form("/status/code", &[("reference", &format!("ZY20200101-22222{}", n + 2))]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
     let response = app.post_form("/status/code", &[("reference", "ZY20200101-222229")]).await;

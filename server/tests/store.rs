@@ -290,3 +290,73 @@ async fn the_holiday_calendar_is_seeded_with_the_2026_arrangement() {
         assert_eq!(calendar.add_working_days(start, 5), Date::parse("2026-10-12").unwrap(), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn transitions_notices_and_objections_work_on_every_backend() {
+    use app::domain::{calendar::Date, workflow::Status};
+    use app::store::{CaseChange, CaseEvent, NewObjection, NoticeEntry};
+    for (backend, store, _db) in backends().await {
+        store
+            .submit_application(&new_application("ZY20261129-EEEEEE", "k1", "620702001", "2027-01-12"))
+            .await
+            .unwrap();
+        let case = store.application_by_reference("ZY20261129-EEEEEE").await.unwrap().unwrap();
+        assert_eq!(
+            store.application_by_id(case.id).await.unwrap().unwrap().reference,
+            case.reference,
+            "{backend}"
+        );
+        assert_eq!(store.county_queue("620702").await.unwrap().len(), 1, "{backend}");
+        assert!(store.county_queue("620721").await.unwrap().is_empty(), "{backend}");
+
+        let event =
+            |status| CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
+        let today = Date::parse("2026-12-01").unwrap();
+        let notice = NoticeEntry {
+            application_id: case.id,
+            county_code: "620702".into(),
+            township_code: "620702001".into(),
+            village: "城关村".into(),
+            head_name_masked: "王*兰".into(),
+            household_size: 3,
+            types: case.types.clone(),
+            monthly_amount: 640,
+            published_from: today,
+            published_until: today.add_days(6),
+        };
+        let publish =
+            CaseChange { event: event(Status::InNotice), monthly_amount: Some(640), notice: Some(notice) };
+        assert!(
+            !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
+            "{backend}: stale"
+        );
+        assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap(), "{backend}");
+        let stored = store.application_by_id(case.id).await.unwrap().unwrap();
+        assert_eq!((stored.status, stored.monthly_amount), (Status::InNotice, Some(640)), "{backend}");
+        assert_eq!(stored.notice_until, Some(today.add_days(6)), "{backend}");
+
+        assert_eq!(store.current_notices(today, Some("620702"), None).await.unwrap().len(), 1, "{backend}");
+        assert!(store.current_notices(today, None, Some("620702002")).await.unwrap().is_empty(), "{backend}");
+        assert!(
+            store.current_notices(today.add_days(7), None, None).await.unwrap().is_empty(),
+            "{backend}: expired"
+        );
+        assert!(store.current_notice(case.id, today).await.unwrap().is_some(), "{backend}");
+
+        let objection = NewObjection {
+            application_id: case.id,
+            reason: "有房产未申报".into(),
+            contact_sealed: None,
+            receipt_hash: "h".into(),
+            created_at: 5,
+        };
+        let reopen = CaseChange { event: event(Status::Investigating), monthly_amount: None, notice: None };
+        assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
+        assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
+        assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
+        let again = NewObjection { receipt_hash: "h2".into(), ..objection };
+        assert!(!store.file_objection(&again, Status::InNotice, &reopen).await.unwrap(), "{backend}");
+        assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
+        assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
+    }
+}

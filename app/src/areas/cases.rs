@@ -200,6 +200,8 @@ pub struct CaseView {
     /// (when, who, what, why)
     pub history: Vec<(String, String, String, String)>,
     pub actions: Vec<Action>,
+    /// Objections to the notice: (when, reason, contact if left). Staff only.
+    pub objections: Vec<(String, String, Option<String>)>,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -249,8 +251,22 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
             (crate::domain::calendar::Date::today_in_china(e.at).chinese(), e.actor, what, e.note)
         })
         .collect();
+    let objections = store
+        .objections(case.id)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|o| {
+            let contact = o
+                .contact_sealed
+                .and_then(|sealed| services.sealer.open::<(String, String)>(&sealed).ok())
+                .map(|(name, phone)| format!("{name} {phone}"));
+            (Date::today_in_china(o.created_at).chinese(), o.reason, contact)
+        })
+        .collect();
     let flash = services.flash.get(&flash).unwrap_or_default();
     Ok(Some(CaseView {
+        objections,
         place: access::place_name(store.as_ref(), &case.county_code, &case.township_code).await,
         reference: case.reference,
         status: case.status,
@@ -341,6 +357,14 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
                 <li>{format!("{} {}，{}，{}", m.relationship.label(), m.name, m.id_number.as_str(), m.situation())}</li>
             }).collect_view()}
         </ul>
+        {(!case.objections.is_empty()).then(|| view! {
+            <h2>"公示异议"</h2>
+            <ul class="objections">
+                {case.objections.iter().map(|(when, reason, contact)| view! {
+                    <li>{format!("{when}：{reason}")}" "<span class="hint">{contact.clone().map(|c| format!("（联系人：{c}）")).unwrap_or_else(|| "（匿名）".to_string())}</span></li>
+                }).collect_view()}
+            </ul>
+        })}
         <h2>"办理记录"</h2>
         <ol class="history">
             {case.history.iter().map(|(when, who, what, why)| view! {

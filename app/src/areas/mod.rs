@@ -9,6 +9,7 @@ pub mod guide;
 pub mod home;
 pub mod identity;
 pub mod not_found;
+pub mod notices;
 pub mod pending;
 pub mod review;
 pub mod status;

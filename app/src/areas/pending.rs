@@ -10,10 +10,6 @@ pub struct PendingArea {
     pub offline: &'static str,
 }
 
-pub const NOTICES: PendingArea = PendingArea {
-    title: "公示公告",
-    offline: "救助对象公示目前张贴在各村（社区）公示栏，请到村（社区）查看。",
-};
 pub const REPORT: PendingArea = PendingArea {
     title: "举报监督",
     offline: "发现骗取救助等问题，目前请拨打页面底部的监督电话举报。",

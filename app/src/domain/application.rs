@@ -611,7 +611,7 @@ pub fn check_submission(draft: &Draft, posted: &Posted) -> Result<(), Problems> 
 }
 
 /// Letters and digits that cannot be mistaken for each other when read out over the phone.
-const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+pub(crate) const REFERENCE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// A reference number such as `ZY20261129-7K3M9Q`: the date received, then six random characters (the
 /// random part comes from the caller, so this stays free of I/O).

@@ -7,6 +7,7 @@ pub mod eligibility;
 pub mod guide;
 pub mod id_number;
 pub mod masking;
+pub mod notice;
 pub mod otp;
 pub mod person_name;
 pub mod phone;

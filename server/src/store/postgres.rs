@@ -469,6 +469,10 @@ impl Store for PostgresStore {
         self.shared_application_by_submission_key(key).await
     }
 
+    async fn application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+        self.shared_application_by_id(id).await
+    }
+
     async fn application_by_reference(
         &self,
         reference: &str,
@@ -500,6 +504,27 @@ impl Store for PostgresStore {
         township_code: Option<&str>,
     ) -> Result<Vec<app::store::NoticeEntry>, StoreError> {
         self.shared_current_notices(today, county_code, township_code).await
+    }
+
+    async fn current_notice(
+        &self,
+        application_id: i64,
+        today: Date,
+    ) -> Result<Option<app::store::NoticeEntry>, StoreError> {
+        self.shared_current_notice(application_id, today).await
+    }
+
+    async fn file_objection(
+        &self,
+        objection: &app::store::NewObjection,
+        from: app::domain::workflow::Status,
+        change: &app::store::CaseChange,
+    ) -> Result<bool, StoreError> {
+        self.shared_file_objection(objection, from, change).await
+    }
+
+    async fn objections(&self, application_id: i64) -> Result<Vec<app::store::Objection>, StoreError> {
+        self.shared_objections(application_id).await
     }
 
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

@@ -31,8 +31,12 @@ pub(super) struct ApplicationRow {
     notice_until: Option<String>,
 }
 
-pub(super) const NOTICE_COLUMNS: &str = "SELECT application_id, county_code, township_code, village,
-    head_name_masked, household_size, types, monthly_amount, published_from, published_until FROM notices";
+/// Notices on public display: in their period, and the case still in its notice (an objection or a
+/// withdrawal takes the entry down at once).
+pub(super) const PUBLIC_NOTICES: &str = "SELECT n.application_id, n.county_code, n.township_code, n.village,
+    n.head_name_masked, n.household_size, n.types, n.monthly_amount, n.published_from, n.published_until
+    FROM notices n JOIN applications a ON a.id = n.application_id
+    WHERE a.status = 'in_notice' AND n.published_from <= $1 AND n.published_until >= $1";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct NoticeRow {
@@ -234,6 +238,16 @@ macro_rules! shared_queries {
                 Ok(row.map(|(reference,)| reference))
             }
 
+            async fn shared_application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+                let row: Option<shared::ApplicationRow> =
+                    sqlx::query_as(&format!("{} WHERE id = $1", shared::APPLICATION_COLUMNS))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                row.map(shared::application_from_row).transpose()
+            }
+
             async fn shared_application_by_reference(
                 &self,
                 reference: &str,
@@ -347,10 +361,9 @@ macro_rules! shared_queries {
                 township_code: Option<&str>,
             ) -> Result<Vec<app::store::NoticeEntry>, StoreError> {
                 let rows: Vec<shared::NoticeRow> = sqlx::query_as(&format!(
-                    "{} WHERE published_from <= $1 AND published_until >= $1
-                       AND ($2 = '' OR county_code = $2) AND ($3 = '' OR township_code = $3)
-                     ORDER BY published_from DESC, application_id DESC",
-                    shared::NOTICE_COLUMNS
+                    "{} AND ($2 = '' OR n.county_code = $2) AND ($3 = '' OR n.township_code = $3)
+                     ORDER BY n.published_from DESC, n.application_id DESC",
+                    shared::PUBLIC_NOTICES
                 ))
                 .bind(today.to_string())
                 .bind(county_code.unwrap_or(""))
@@ -359,6 +372,82 @@ macro_rules! shared_queries {
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(shared::notice_from_row).collect()
+            }
+
+            async fn shared_current_notice(
+                &self,
+                application_id: i64,
+                today: Date,
+            ) -> Result<Option<app::store::NoticeEntry>, StoreError> {
+                let row: Option<shared::NoticeRow> =
+                    sqlx::query_as(&format!("{} AND n.application_id = $2", shared::PUBLIC_NOTICES))
+                        .bind(today.to_string())
+                        .bind(application_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                row.map(shared::notice_from_row).transpose()
+            }
+
+            async fn shared_file_objection(
+                &self,
+                objection: &app::store::NewObjection,
+                from: app::domain::workflow::Status,
+                change: &app::store::CaseChange,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let updated = sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
+                    .bind(change.event.status.key())
+                    .bind(objection.application_id)
+                    .bind(from.key())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                if updated.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO objections (application_id, reason, contact_sealed, receipt_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(objection.application_id)
+                .bind(&objection.reason)
+                .bind(&objection.contact_sealed)
+                .bind(&objection.receipt_hash)
+                .bind(objection.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                let e = &change.event;
+                sqlx::query(
+                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(objection.application_id)
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(e.status.key())
+                .bind(&e.note)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(true)
+            }
+
+            async fn shared_objections(&self, application_id: i64) -> Result<Vec<app::store::Objection>, StoreError> {
+                let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT reason, contact_sealed, created_at FROM objections WHERE application_id = $1 ORDER BY id",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(reason, contact_sealed, created_at)| app::store::Objection { reason, contact_sealed, created_at })
+                    .collect())
             }
 
             async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

@@ -5,6 +5,7 @@ pub mod application;
 pub mod cases;
 pub mod health;
 pub mod identity;
+pub mod notices;
 pub mod preferences;
 pub mod rate_limit;
 pub mod respond;

@@ -1,0 +1,248 @@
+//! 公示公告: the notices on public display, by county and township, and the objection form. These pages
+//! read only the notice records written at publication (masked there by the server's one masking
+//! module), so unmasked data cannot reach them. Every page is `noindex`. The objection form posts to
+//! `server/src/web/notices.rs`.
+
+use crate::domain::region::{County, Township};
+use crate::forms::{ErrorSummary, Field, TextField};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A notice entry as the public sees it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublicEntry {
+    pub id: i64,
+    pub head_name_masked: String,
+    pub place: String,
+    pub household_size: u32,
+    pub types: String,
+    pub monthly_amount: u32,
+    pub period: String,
+    pub days_left: i64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct NoticeList {
+    pub divisions: Vec<(County, Vec<Township>)>,
+    pub entries: Vec<PublicEntry>,
+}
+
+#[cfg(feature = "ssr")]
+async fn public_entries(
+    county: Option<&str>,
+    township: Option<&str>,
+    id: Option<i64>,
+) -> Result<(Vec<(County, Vec<Township>)>, Vec<PublicEntry>), ServerFnError> {
+    use crate::domain::calendar::Date;
+    use crate::domain::notice::days_left;
+    let store = crate::services::services()?.store;
+    let failed = |e: crate::store::StoreError| {
+        leptos::logging::error!("notices: {e}");
+        ServerFnError::new("暂时无法读取公示，请稍后再试")
+    };
+    let mut divisions = Vec::new();
+    for county in store.counties().await.map_err(failed)? {
+        let townships = store.townships_in(&county.code).await.map_err(failed)?;
+        divisions.push((county, townships));
+    }
+    let today = Date::today_in_china(crate::services::unix_now());
+    let notices = match id {
+        Some(id) => store.current_notice(id, today).await.map_err(failed)?.into_iter().collect(),
+        None => store.current_notices(today, county, township).await.map_err(failed)?,
+    };
+    let place = |township_code: &str| {
+        divisions
+            .iter()
+            .flat_map(|(c, ts)| ts.iter().map(move |t| (c, t)))
+            .find(|(_, t)| t.code == township_code)
+            .map(|(c, t)| format!("{}{}", c.name, t.name))
+            .unwrap_or_default()
+    };
+    let entries = notices
+        .into_iter()
+        .map(|n| PublicEntry {
+            id: n.application_id,
+            head_name_masked: n.head_name_masked,
+            place: format!("{} {}", place(&n.township_code), n.village),
+            household_size: n.household_size,
+            types: n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
+            monthly_amount: n.monthly_amount,
+            period: format!("{} 至 {}", n.published_from.chinese(), n.published_until.chinese()),
+            days_left: days_left(n.published_until, today),
+        })
+        .collect();
+    Ok((divisions, entries))
+}
+
+/// A fixed address, so that tests (and anyone) can see exactly what the public API returns.
+#[server(endpoint = "public-notices")]
+pub async fn load_notices(county: String, township: String) -> Result<NoticeList, ServerFnError> {
+    let filter = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let (county, township) = (filter(&county), filter(&township));
+    let (divisions, entries) = public_entries(county.as_deref(), township.as_deref(), None).await?;
+    Ok(NoticeList { divisions, entries })
+}
+
+fn query(name: &str) -> String {
+    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}
+
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    let (county, township) = (query("county"), query("township"));
+    view! {
+        <Title text="公示公告"/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <h1>"救助对象公示"</h1>
+        <p>"以下是正在公示的拟救助家庭。只公示正在获得救助的家庭，姓名隐去一部分，不公开身份证号、电话、收入明细和健康情况。对公示对象有不同意见的，可以在公示期内提出异议，可以匿名。"</p>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_notices(county.clone(), township.clone()).await {
+                    Ok(list) => view! { <NoticeFilter list=list.clone() county township/><NoticeEntries entries=list.entries/> }.into_any(),
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NoticeFilter(list: NoticeList, county: String, township: String) -> impl IntoView {
+    view! {
+        <form method="get" action="/notices" class="filters">
+            <label for="county">"县区"</label>
+            <select id="county" name="county">
+                <option value="">"全市"</option>
+                {list.divisions.iter().map(|(c, _)| view! { <option value=c.code.clone() selected=c.code == county>{c.name.clone()}</option> }).collect_view()}
+            </select>
+            <label for="township">"乡镇（街道）"</label>
+            <select id="township" name="township">
+                <option value="">"全部"</option>
+                {list.divisions.iter().map(|(c, ts)| view! {
+                    <optgroup label=c.name.clone()>
+                        {ts.iter().map(|t| view! { <option value=t.code.clone() selected=t.code == township>{t.name.clone()}</option> }).collect_view()}
+                    </optgroup>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="secondary">"查看"</button>
+        </form>
+    }
+}
+
+#[component]
+fn NoticeEntries(entries: Vec<PublicEntry>) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p class="notice">"所选范围内目前没有正在公示的家庭。"</p> }.into_any();
+    }
+    view! {
+        <p>{format!("共 {} 户正在公示", entries.len())}</p>
+        <ul class="notice-list">
+            {entries.into_iter().map(|e| view! { <li><EntryCard entry=e.clone()/><a href=format!("/notices/{}/objection", e.id)>"我有异议"</a></li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn EntryCard(entry: PublicEntry) -> impl IntoView {
+    view! {
+        <dl class="answers">
+            <dt>"户主"</dt><dd><strong>{entry.head_name_masked}</strong></dd>
+            <dt>"村（社区）"</dt><dd>{entry.place}</dd>
+            <dt>"家庭人口"</dt><dd>{format!("{}人", entry.household_size)}</dd>
+            <dt>"救助类型"</dt><dd>{entry.types}</dd>
+            <dt>"拟救助金额"</dt><dd>{format!("每月 {} 元", entry.monthly_amount)}</dd>
+            <dt>"公示期"</dt><dd>{format!("{}（还剩{}天）", entry.period, entry.days_left)}</dd>
+        </dl>
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ObjectionPage {
+    pub entry: Option<PublicEntry>,
+    pub values: HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+#[server(endpoint = "public-notice")]
+pub async fn load_objection_page(id: i64, flash: String) -> Result<ObjectionPage, ServerFnError> {
+    let flash = crate::services::services()?.flash.get(&flash).unwrap_or_default();
+    let (_, entries) = public_entries(None, None, Some(id)).await?;
+    Ok(ObjectionPage { entry: entries.into_iter().next(), values: flash.values, errors: flash.errors })
+}
+
+#[component]
+pub fn ObjectionFormPage() -> impl IntoView {
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let flash = query("flash");
+    view! {
+        <Title text="提出异议"/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <p class="breadcrumb"><a href="/notices">"返回公示"</a></p>
+        <h1>"对公示提出异议"</h1>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let page = load_objection_page(id, flash).await.unwrap_or_default();
+                let Some(entry) = page.entry.clone() else {
+                    return view! { <p>"这条公示不存在或公示期已结束。"</p> }.into_any();
+                };
+                let value = |f: &str| page.values.get(f).cloned().unwrap_or_default();
+                let error = |f: &str| page.errors.iter().find(|(n, _)| n == f).map(|(_, m)| m.clone());
+                let (reason, contact_name, contact_phone) = (value("reason"), value("contact_name"), value("contact_phone"));
+                let (name_error, phone_error) = (error("contact_name"), error("contact_phone"));
+                let reason_error = error("reason");
+                let reason_invalid = reason_error.is_some().then_some("true");
+                view! {
+                    <EntryCard entry/>
+                    <ErrorSummary errors=page.errors.clone()/>
+                    <form method="post" action=format!("/notices/{id}/objection") class="question-form" novalidate>
+                        <Field name="reason" label="异议内容" hint="请写明具体情况，例如：家里有没有申报的收入、住房、车辆，或家庭人口不实" error=reason_error>
+                            <textarea id="reason" name="reason" rows="5" maxlength="2000" aria-invalid=reason_invalid>{reason}</textarea>
+                        </Field>
+                        <fieldset class="field">
+                            <legend>"联系方式（可以不填，匿名提出）"</legend>
+                            <p class="hint">"留下联系方式，工作人员核实时可能联系您。您的信息只有工作人员可见，不会告诉被公示的家庭。"</p>
+                            <TextField name="contact_name" label="姓名" value=contact_name error=name_error autocomplete="name"/>
+                            <TextField name="contact_phone" label="手机号码" value=contact_phone error=phone_error input_mode="tel" autocomplete="tel"/>
+                        </fieldset>
+                        <button type="submit" class="primary">"提交异议"</button>
+                    </form>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[server]
+pub async fn load_objection_receipt(flash: String) -> Result<Option<String>, ServerFnError> {
+    let flash = crate::services::services()?.flash.get(&flash);
+    Ok(flash.and_then(|f| f.values.get("receipt").cloned()))
+}
+
+#[component]
+pub fn ObjectionDonePage() -> impl IntoView {
+    let flash = query("flash");
+    view! {
+        <Title text="异议已提交"/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                match load_objection_receipt(flash).await.ok().flatten() {
+                    Some(receipt) => view! {
+                        <h1>"异议已提交"</h1>
+                        <p>"乡镇（街道）会重新调查核实。请记下回执码，需要补充情况时向工作人员出示："</p>
+                        <p class="reference" id="receipt">{receipt}</p>
+                        <p><a href="/notices">"返回公示"</a></p>
+                    }
+                    .into_any(),
+                    None => view! { <h1>"回执已过期"</h1><p><a href="/notices">"返回公示"</a></p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,98 @@
+//! Objections to a public notice entry. Anyone may object, anonymously by default; the objection is
+//! stored for the township's staff and reopens the investigation (`domain::workflow`). The objector
+//! gets a receipt code, stored only as a keyed hash.
+
+use super::respond::{back_with, failure, now};
+use super::static_pages::html_response;
+use crate::startup::AppState;
+use app::audit::AuditEvent;
+use app::domain::calendar::Date;
+use app::domain::notice::{check_objection, receipt_code};
+use app::domain::workflow::{transition, Action, Actor, Facts};
+use app::store::{CaseChange, CaseEvent, NewObjection};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::Response,
+    Form,
+};
+use rand::RngCore;
+
+#[derive(serde::Deserialize)]
+pub struct ObjectionForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+}
+
+fn gone() -> Response {
+    html_response(StatusCode::NOT_FOUND, "公示已结束", "这条公示不存在或公示期已结束，不能再提出异议。")
+}
+
+/// POST /notices/{id}/objection
+pub async fn object(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(form): Form<ObjectionForm>,
+) -> Response {
+    let store = &state.services.store;
+    let now = now();
+    match store.current_notice(id, Date::today_in_china(now)).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return gone(),
+        Err(e) => return failure("reading a notice failed", e),
+    }
+    let page = format!("/notices/{id}/objection");
+    let typed = [
+        ("reason", form.reason.as_str()),
+        ("contact_name", form.contact_name.as_str()),
+        ("contact_phone", form.contact_phone.as_str()),
+    ];
+    let input = match check_objection(&form.reason, &form.contact_name, &form.contact_phone) {
+        Ok(input) => input,
+        Err(problems) => return back_with(&state, &page, &typed, &problems),
+    };
+    let case = match store.application_by_id(id).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return gone(),
+        Err(e) => return failure("reading a case failed", e),
+    };
+    let Ok(next) = transition(case.status, Action::Object, Actor::Public, Facts::default()) else {
+        return gone();
+    };
+    let mut random = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let receipt = receipt_code(random);
+    let objection = NewObjection {
+        application_id: id,
+        reason: input.reason,
+        contact_sealed: input.contact.map(|contact| state.services.sealer.seal(&contact)),
+        receipt_hash: state.services.hasher.digest("objection receipt", &receipt),
+        created_at: now,
+    };
+    // The history names the objection, never the objector.
+    let change = CaseChange {
+        event: CaseEvent {
+            at: now,
+            actor: "公众".into(),
+            action: Action::Object.key().into(),
+            status: next,
+            note: "公示期内收到异议，重新调查核实".into(),
+        },
+        monthly_amount: None,
+        notice: None,
+    };
+    match store.file_objection(&objection, case.status, &change).await {
+        Ok(true) => {}
+        Ok(false) => return gone(),
+        Err(e) => return failure("storing an objection failed", e),
+    }
+    let audit = AuditEvent::now("public", "notice.objection", case.reference, "investigation reopened");
+    if let Err(e) = store.append_audit(&audit).await {
+        return failure("audit append failed", e);
+    }
+    back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[])
+}

@@ -1,0 +1,146 @@
+//! Public notices over real HTTP: only the allowed, masked fields reach the pages and the public API;
+//! a notice leaves the public pages when its period ends; an objection reopens the case and the
+//! objector stays unknown to the household.
+
+mod common;
+
+use app::domain::staff::Role;
+use app::domain::workflow::Status;
+use common::{location, post, spawn_app, submit_application, TestApp};
+use reqwest::StatusCode;
+
+const PHONE: &str = "13912340020";
+const NAME: &str = "王秀兰";
+const ID_NUMBER: &str = "620702197001012029";
+const TOWNSHIP: &str = "620702001";
+
+/// Submits an application and takes it through the township's steps to a published notice; returns
+/// the reference and the notice id. The app's client ends up signed in as the township reviewer.
+async fn published(app: &mut TestApp) -> (String, i64) {
+    let reference = submit_application(app, PHONE, NAME, TOWNSHIP).await;
+    app.create_staff("dongjie", Role::TownshipReviewer, TOWNSHIP, "a long enough password").await;
+    app.client = TestApp::new_client();
+    let response = app
+        .post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")])
+        .await;
+    assert_eq!(location(&response), "/review");
+    let path = format!("/review/case/{reference}");
+    post(app, &path, &[("action", "accept")]).await;
+    post(app, &path, &[("action", "recommend"), ("amount", "640")]).await;
+    post(app, &path, &[("action", "publish_notice")]).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    assert_eq!(case.status, Status::InNotice);
+    store.close().await;
+    (reference, case.id)
+}
+
+fn assert_nothing_private(what: &str, body: &str) {
+    for private in [NAME, ID_NUMBER, PHONE, "尿毒症", "3组15号", "王小明"] {
+        assert!(!body.contains(private), "{what} must not contain {private}");
+    }
+}
+
+#[tokio::test]
+async fn a_notice_shows_only_the_allowed_fields_in_pages_and_api() {
+    let mut app = spawn_app().await;
+    let (_, id) = published(&mut app).await;
+    let citizen = TestApp::new_client();
+
+    for path in
+        ["/notices".to_string(), format!("/notices?township={TOWNSHIP}"), format!("/notices/{id}/objection")]
+    {
+        let response = citizen.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("王*兰") && html.contains("每月 640 元") && html.contains("城关村"), "{path}");
+        assert!(html.contains("2人") && html.contains("最低生活保障（低保）"), "{path}: size and type");
+        assert!(html.contains(r#"name="robots" content="noindex"#), "{path} is not indexed");
+        assert_nothing_private(&path, &html);
+    }
+    let other_township = citizen.get(app.url("/notices?township=620702002")).send().await.unwrap();
+    assert!(!other_township.text().await.unwrap().contains("王*兰"), "filtered by township");
+
+    // The server functions behind the pages answer the same, masked data.
+    for (endpoint, form) in [
+        ("/api/public-notices", vec![("county", ""), ("township", "")]),
+        ("/api/public-notice", vec![("id", &*id.to_string()), ("flash", "")]),
+    ] {
+        let body = citizen
+            .post(app.url(endpoint))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(body.contains("王*兰"), "{endpoint}: {body}");
+        assert_nothing_private(endpoint, &body);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_notice_is_gone_from_the_public_pages() {
+    use sqlx::Connection;
+    let mut app = spawn_app().await;
+    let (_, id) = published(&mut app).await;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE notices SET published_until = '2000-01-01'").execute(&mut db).await.unwrap();
+    let citizen = TestApp::new_client();
+    let html = citizen.get(app.url("/notices")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("王*兰") && html.contains("目前没有正在公示的家庭"));
+    let html =
+        citizen.get(app.url(&format!("/notices/{id}/objection"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("公示期已结束"));
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert!(store.application_by_id(id).await.unwrap().is_some(), "the record stays for staff");
+    store.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_household() {
+    let mut app = spawn_app().await;
+    let (reference, id) = published(&mut app).await;
+    let reviewer = std::mem::replace(&mut app.client, TestApp::new_client());
+    let path = format!("/notices/{id}/objection");
+
+    let back = post(&app, &path, &[("reason", "不对"), ("contact_phone", "123")]).await;
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("请写明异议的具体情况") && html.contains(r#"value="123""#));
+
+    let reason = "他家在县城有一套商品房，儿子开出租车，收入没有申报";
+    let done =
+        post(&app, &path, &[("reason", reason), ("contact_name", "李四"), ("contact_phone", "13812345678")])
+            .await;
+    assert!(done.starts_with("/notices/objection/done?flash="), "{done}");
+    let (_, html) = app.page(&done).await;
+    assert!(html.contains("异议已提交") && html.contains(r#"id="receipt""#));
+
+    let (_, html) = app.page("/notices").await;
+    assert!(!html.contains("王*兰"), "the entry leaves the public list while the case is reinvestigated");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert_eq!(store.application_by_id(id).await.unwrap().unwrap().status, Status::Investigating);
+    let objections = store.objections(id).await.unwrap();
+    assert_eq!(objections.len(), 1);
+    assert!(!objections[0].contact_sealed.as_deref().unwrap().contains("13812345678"), "contact sealed");
+    store.close().await;
+
+    // Staff see the objection with its contact; the applicant's status page names neither.
+    let case_page = reviewer.get(app.url(&format!("/review/case/{reference}"))).send().await.unwrap();
+    let html = case_page.text().await.unwrap();
+    assert!(html.contains(reason) && html.contains("李四 13812345678"));
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    post(&app, "/status/code", &[("reference", &reference)]).await;
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    post(&app, "/status/verify", &[("code", &code)]).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("核对和入户调查中"));
+    assert!(!html.contains("李四") && !html.contains("13812345678") && !html.contains("商品房"));
+    app.stop().await;
+}
