@@ -7,7 +7,14 @@ use async_trait::async_trait;
 /// Messages carry no personal data beyond what the recipient already knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SmsMessage {
-    VerificationCode { code: String },
+    VerificationCode {
+        code: String,
+    },
+    /// A case moved on: the new state and what comes next, without names, numbers or amounts.
+    StatusUpdate {
+        status: String,
+        next: String,
+    },
 }
 
 impl SmsMessage {
@@ -16,6 +23,9 @@ impl SmsMessage {
         match self {
             Self::VerificationCode { code } => {
                 format!("【张掖社会救助】您的验证码是{code}，5分钟内有效。工作人员不会向您索要验证码，请勿告诉他人。")
+            }
+            Self::StatusUpdate { status, next } => {
+                format!("【张掖社会救助】您申请的社会救助有新进展：{status}。下一步：{next}。详情请在“进度查询”中用申请编号查看。")
             }
         }
     }

@@ -98,6 +98,16 @@ pub struct CaseChange {
     pub event: CaseEvent,
     pub monthly_amount: Option<u32>,
     pub notice: Option<NoticeEntry>,
+    /// A sealed text message to queue in the same transaction (see `QueuedSms`).
+    pub notify: Option<String>,
+}
+
+/// A queued text message; `payload_sealed` holds the recipient and the words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueuedSms {
+    pub id: i64,
+    pub payload_sealed: String,
+    pub attempts: u32,
 }
 
 /// What submitting stores; `submission_key` makes a repeated submission a no-op.
@@ -305,6 +315,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// The objections to a case, oldest first.
     async fn objections(&self, application_id: i64) -> Result<Vec<Objection>, StoreError>;
+
+    /// Queued messages due for sending at `now`, oldest first.
+    async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<QueuedSms>, StoreError>;
+
+    /// Marks a queued message as sent.
+    async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError>;
+
+    /// Records a failed attempt and when to try again.
+    async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError>;
 
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;

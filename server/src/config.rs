@@ -65,6 +65,10 @@ pub struct Config {
     pub rate_limit_refill_ms: u64,
     /// Set `Secure` on cookies (on by default outside development).
     pub secure_cookies: bool,
+    /// How often queued status messages are sent.
+    pub sms_worker_interval_ms: u64,
+    /// The gateway's template id for status updates.
+    pub sms_status_template: String,
     /// Application drafts untouched for this many days are deleted.
     pub draft_retention_days: u32,
     /// Working-day limits per kind of assistance (`[time_limits]` in the TOML file).
@@ -90,6 +94,8 @@ impl Default for Config {
             rate_limit_refill_ms: 100,
             secure_cookies: false,
             draft_retention_days: 30,
+            sms_worker_interval_ms: 2000,
+            sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
         }
     }
@@ -136,6 +142,8 @@ impl Config {
             ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
             ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
             ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
+            ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
+            ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
         ];
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {
@@ -167,6 +175,7 @@ impl Config {
             return Err(ConfigError::Invalid("rate limits must be positive".into()));
         }
         if self.draft_retention_days == 0
+            || self.sms_worker_interval_ms == 0
             || self.time_limits.acceptance == 0
             || self.time_limits.notice_days == 0
         {

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod notifications;
 pub mod sms;
 pub mod startup;
 pub mod store;

@@ -15,6 +15,7 @@ pub fn from_config(config: &Config) -> Arc<dyn SmsSender> {
             url.clone(),
             config.sms_gateway_token.as_ref().map(|t| t.expose().to_string()),
             config.sms_code_template.clone(),
+            config.sms_status_template.clone(),
         )),
         (None, Mode::Development) => {
             Arc::new(DevelopmentLog { outbox_file: config.sms_dev_outbox_file.clone() })
@@ -31,13 +32,14 @@ pub struct HttpGateway {
     url: String,
     token: Option<String>,
     code_template: String,
+    status_template: String,
 }
 
 impl HttpGateway {
-    pub fn new(url: String, token: Option<String>, code_template: String) -> Self {
+    pub fn new(url: String, token: Option<String>, code_template: String, status_template: String) -> Self {
         let client =
             reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("HTTP client builds");
-        Self { client, url, token, code_template }
+        Self { client, url, token, code_template, status_template }
     }
 }
 
@@ -47,6 +49,9 @@ impl SmsSender for HttpGateway {
         let (template, params) = match message {
             SmsMessage::VerificationCode { code } => {
                 (&self.code_template, serde_json::json!({ "code": code }))
+            }
+            SmsMessage::StatusUpdate { status, next } => {
+                (&self.status_template, serde_json::json!({ "status": status, "next": next }))
             }
         };
         let body = serde_json::json!({
@@ -112,7 +117,10 @@ impl MemoryOutbox {
 
     /// The latest verification code sent to `phone`.
     pub fn last_code_to(&self, phone: &str) -> Option<String> {
-        self.messages_to(phone).into_iter().rev().map(|SmsMessage::VerificationCode { code }| code).next()
+        self.messages_to(phone).into_iter().rev().find_map(|m| match m {
+            SmsMessage::VerificationCode { code } => Some(code),
+            _ => None,
+        })
     }
 }
 

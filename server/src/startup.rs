@@ -2,7 +2,7 @@
 
 use crate::{
     config::Config,
-    store,
+    notifications, store,
     web::{
         admin, application, cases, health, identity, notices, preferences, rate_limit, review, security,
         static_pages, status,
@@ -25,7 +25,7 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
@@ -47,6 +47,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Arc<dyn Store>,
+    /// Sends queued status messages while the server runs.
+    sms_worker: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -70,8 +72,14 @@ impl Application {
             draft_retention_days: config.draft_retention_days,
             sms,
         };
+        let sms_worker = notifications::spawn(
+            store.clone(),
+            services.sealer.clone(),
+            services.sms.clone(),
+            Duration::from_millis(config.sms_worker_interval_ms),
+        );
         let state = AppState { leptos_options, services, config: Arc::new(config) };
-        Ok(Self { listener, router: router(state), store })
+        Ok(Self { listener, router: router(state), store, sms_worker })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -82,6 +90,8 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        // Messages not sent yet stay queued for the next start.
+        self.sms_worker.abort();
         self.store.close().await;
         served
     }

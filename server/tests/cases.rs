@@ -63,6 +63,21 @@ async fn status_of(app: &TestApp, reference: &str) -> Status {
     status
 }
 
+/// The first status message the background worker sent to `phone` (waits up to five seconds).
+async fn wait_for_status_sms(app: &TestApp, phone: &str) -> String {
+    for _ in 0..100 {
+        let update = app.outbox.messages_to(phone).into_iter().find_map(|m| match m {
+            app::sms::SmsMessage::StatusUpdate { .. } => Some(m.text()),
+            _ => None,
+        });
+        if let Some(text) = update {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no status SMS to {phone}");
+}
+
 /// Moves the end of the notice period into the past, as if seven days had gone by.
 async fn end_notice_period(app: &TestApp) {
     use sqlx::Connection;
@@ -86,6 +101,11 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
 
     township.act(&reference, "accept", "", "").await;
     assert_eq!(status_of(&app, &reference).await, Status::Investigating);
+    let update = wait_for_status_sms(&app, "13912340001").await;
+    assert!(update.contains("核对和入户调查中") && update.contains("下一步"), "{update}");
+    for private in ["王秀兰", reference.as_str(), "元"] {
+        assert!(!update.contains(private), "the SMS carries no personal data: {private}");
+    }
     let (_, html) = township.act(&reference, "recommend", "入户调查属实", "").await;
     assert!(html.contains("请填写每月救助金额"), "a recommendation needs an amount");
     township.act(&reference, "recommend", "入户调查属实", "640").await;

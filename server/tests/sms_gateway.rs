@@ -33,7 +33,7 @@ async fn gateway(status: u16) -> (String, Received) {
 #[tokio::test]
 async fn the_gateway_gets_the_template_the_code_and_the_token() {
     let (url, received) = gateway(200).await;
-    let sender = HttpGateway::new(url, Some("gateway-token".into()), "SMS_001".into());
+    let sender = HttpGateway::new(url, Some("gateway-token".into()), "SMS_001".into(), "SMS_002".into());
     let phone = MobileNumber::parse("13812345678").unwrap();
     sender.send(&phone, &SmsMessage::VerificationCode { code: "123456".into() }).await.unwrap();
     let received = received.lock().unwrap();
@@ -50,10 +50,12 @@ async fn a_refusal_or_an_unreachable_gateway_is_an_error_not_a_success() {
     let (url, _) = gateway(500).await;
     let phone = MobileNumber::parse("13812345678").unwrap();
     let message = SmsMessage::VerificationCode { code: "123456".into() };
-    let refused = HttpGateway::new(url, None, "SMS_001".into()).send(&phone, &message).await;
+    let refused =
+        HttpGateway::new(url, None, "SMS_001".into(), "SMS_002".into()).send(&phone, &message).await;
     assert!(matches!(refused, Err(SmsError::Refused(_))));
-    let unreachable = HttpGateway::new("http://127.0.0.1:9/send".into(), None, "SMS_001".into())
-        .send(&phone, &message)
-        .await;
+    let unreachable =
+        HttpGateway::new("http://127.0.0.1:9/send".into(), None, "SMS_001".into(), "SMS_002".into())
+            .send(&phone, &message)
+            .await;
     assert!(matches!(unreachable, Err(SmsError::Unreachable(_))));
 }

@@ -324,8 +324,12 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             published_from: today,
             published_until: today.add_days(6),
         };
-        let publish =
-            CaseChange { event: event(Status::InNotice), monthly_amount: Some(640), notice: Some(notice) };
+        let publish = CaseChange {
+            event: event(Status::InNotice),
+            monthly_amount: Some(640),
+            notice: Some(notice),
+            notify: Some("v1:sealed".into()),
+        };
         assert!(
             !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
             "{backend}: stale"
@@ -350,7 +354,12 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             receipt_hash: "h".into(),
             created_at: 5,
         };
-        let reopen = CaseChange { event: event(Status::Investigating), monthly_amount: None, notice: None };
+        let reopen = CaseChange {
+            event: event(Status::Investigating),
+            monthly_amount: None,
+            notice: None,
+            notify: None,
+        };
         assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
@@ -358,5 +367,15 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         assert!(!store.file_objection(&again, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
         assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
+
+        // The message queued with the transition is due at once; a failure postpones it.
+        let due = store.due_sms(10, 10).await.unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        store.sms_failed(due[0].id, 100, "gateway down").await.unwrap();
+        assert!(store.due_sms(50, 10).await.unwrap().is_empty(), "{backend}: waits");
+        let retry = store.due_sms(100, 10).await.unwrap();
+        assert_eq!(retry[0].attempts, 1, "{backend}");
+        store.sms_sent(retry[0].id, 100).await.unwrap();
+        assert!(store.due_sms(i64::MAX - 1, 10).await.unwrap().is_empty(), "{backend}: sent");
     }
 }

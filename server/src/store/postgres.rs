@@ -527,6 +527,18 @@ impl Store for PostgresStore {
         self.shared_objections(application_id).await
     }
 
+    async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
+        self.shared_due_sms(now, limit).await
+    }
+
+    async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        self.shared_sms_sent(id, now).await
+    }
+
+    async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
+        self.shared_sms_failed(id, next_attempt_at, error).await
+    }
+
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
         self.shared_case_events(application_id).await
     }
@@ -538,6 +550,10 @@ impl Store for PostgresStore {
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
         self.shared_calendar().await
     }
+}
+
+impl shared::HasDatabase for PostgresStore {
+    type Db = sqlx::Postgres;
 }
 
 shared_queries!(PostgresStore);

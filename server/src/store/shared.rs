@@ -129,9 +129,29 @@ pub(super) fn calendar_from_row(
     Ok((date(&day)?, kind, note))
 }
 
+/// Names the sqlx database of a store type, for the shared queries.
+pub(super) trait HasDatabase {
+    type Db: sqlx::Database;
+}
+
 /// Inherent methods on a store type with a `pool` field, for the queries shared by both back ends.
 macro_rules! shared_queries {
     ($store:ty) => {
+        /// Queues a sealed message inside the caller's transaction.
+        async fn shared_queue_sms(
+            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            payload: &str,
+            now: i64,
+        ) -> Result<(), StoreError> {
+            sqlx::query("INSERT INTO sms_queue (payload_sealed, created_at, next_attempt_at) VALUES ($1, $2, $2)")
+                .bind(payload)
+                .bind(now)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error)?;
+            Ok(())
+        }
+
         impl $store {
             async fn shared_save_draft(
                 &self,
@@ -324,6 +344,9 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                if let Some(payload) = &change.notify {
+                    shared_queue_sms(&mut tx, payload, e.at).await?;
+                }
                 if let Some(n) = &change.notice {
                     // A notice published again after an objection replaces the earlier one.
                     sqlx::query("DELETE FROM notices WHERE application_id = $1")
@@ -432,6 +455,9 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                if let Some(payload) = &change.notify {
+                    shared_queue_sms(&mut tx, payload, e.at).await?;
+                }
                 tx.commit().await.map_err(query_error)?;
                 Ok(true)
             }
@@ -448,6 +474,49 @@ macro_rules! shared_queries {
                     .into_iter()
                     .map(|(reason, contact_sealed, created_at)| app::store::Objection { reason, contact_sealed, created_at })
                     .collect())
+            }
+
+            async fn shared_due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
+                let rows: Vec<(i64, String, i32)> = sqlx::query_as(
+                    "SELECT id, payload_sealed, attempts FROM sms_queue
+                     WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+                )
+                .bind(now)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, payload_sealed, attempts)| app::store::QueuedSms {
+                        id,
+                        payload_sealed,
+                        attempts: u32::try_from(attempts).unwrap_or(0),
+                    })
+                    .collect())
+            }
+
+            async fn shared_sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE sms_queue SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                Ok(())
+            }
+
+            async fn shared_sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "UPDATE sms_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+                )
+                .bind(next_attempt_at)
+                .bind(error)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(())
             }
 
             async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

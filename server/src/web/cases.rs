@@ -6,13 +6,14 @@
 use super::respond::{back_with, failure, now, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
+use crate::notifications;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::domain::application::Draft;
 use app::domain::calendar::Date;
 use app::domain::masking::mask_name;
 use app::domain::workflow::{
-    case_facts, check_action_input, published_types, reviewer_actor, transition, Action,
+    case_facts, check_action_input, next_step, published_types, reviewer_actor, transition, Action,
 };
 use app::store::{CaseChange, CaseEvent, NoticeEntry};
 use axum::{
@@ -68,11 +69,11 @@ pub async fn act(
         Ok(input) => input,
         Err(problems) => return back_with(&state, &page, &typed, &problems),
     };
+    let draft: Draft = match state.services.sealer.open(&case.sealed) {
+        Ok(draft) => draft,
+        Err(e) => return failure("a case does not open", e),
+    };
     let notice = if action == Action::PublishNotice {
-        let draft: Draft = match state.services.sealer.open(&case.sealed) {
-            Ok(draft) => draft,
-            Err(e) => return failure("a case does not open", e),
-        };
         let days = i64::from(state.services.time_limits.notice_days);
         Some(NoticeEntry {
             application_id: case.id,
@@ -106,6 +107,12 @@ pub async fn act(
         },
         monthly_amount: input.amount,
         notice,
+        notify: Some(notifications::seal(
+            &state.services.sealer,
+            &draft.applicant.phone,
+            next.label(),
+            next_step(next),
+        )),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => {}

@@ -4,11 +4,13 @@
 
 use super::respond::{back_with, failure, now};
 use super::static_pages::html_response;
+use crate::notifications;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
+use app::domain::application::Draft;
 use app::domain::calendar::Date;
 use app::domain::notice::{check_objection, receipt_code};
-use app::domain::workflow::{transition, Action, Actor, Facts};
+use app::domain::workflow::{next_step, transition, Action, Actor, Facts};
 use app::store::{CaseChange, CaseEvent, NewObjection};
 use axum::{
     extract::{Path, State},
@@ -84,6 +86,15 @@ pub async fn object(
         },
         monthly_amount: None,
         notice: None,
+        notify: match state.services.sealer.open::<Draft>(&case.sealed) {
+            Ok(draft) => Some(notifications::seal(
+                &state.services.sealer,
+                &draft.applicant.phone,
+                next.label(),
+                next_step(next),
+            )),
+            Err(e) => return failure("a case does not open", e),
+        },
     };
     match store.file_objection(&objection, case.status, &change).await {
         Ok(true) => {}

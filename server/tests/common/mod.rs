@@ -141,6 +141,7 @@ pub fn test_config(database_url: &str) -> Config {
     Config {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_string(),
+        sms_worker_interval_ms: 50,
         ..Config::default()
     }
 }
