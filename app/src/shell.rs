@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notices/recipients") view=notices::RecipientsPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices/:id/objection") view=notices::ObjectionFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices/objection/done") view=notices::ObjectionDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>

@@ -92,6 +92,20 @@ pub struct Objection {
     pub created_at: i64,
 }
 
+/// What the public recipient list is asked for: one township, optionally narrowed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecipientQuery {
+    pub township_code: String,
+    /// Part of the village or community name.
+    pub village: String,
+    /// A masked name exactly as listed (张*三).
+    pub masked_name: String,
+    /// An assistance type key.
+    pub kind: String,
+    pub offset: u32,
+    pub limit: u32,
+}
+
 /// A transition to store: the event (with the new status) and what it sets.
 #[derive(Clone, Debug)]
 pub struct CaseChange {
@@ -324,6 +338,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records a failed attempt and when to try again.
     async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError>;
+
+    /// Current recipients (approved cases with a published notice) of one township, masked as in the
+    /// notice, with the approved amount; and how many match in all.
+    async fn recipients(&self, query: &RecipientQuery) -> Result<(Vec<NoticeEntry>, u64), StoreError>;
 
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;

@@ -65,6 +65,8 @@ pub struct Config {
     pub rate_limit_refill_ms: u64,
     /// Set `Secure` on cookies (on by default outside development).
     pub secure_cookies: bool,
+    /// Pages of the public recipient list one IP address may load per minute.
+    pub list_pages_per_minute: u32,
     /// How often queued status messages are sent.
     pub sms_worker_interval_ms: u64,
     /// The gateway's template id for status updates.
@@ -95,6 +97,7 @@ impl Default for Config {
             secure_cookies: false,
             draft_retention_days: 30,
             sms_worker_interval_ms: 2000,
+            list_pages_per_minute: 20,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
         }
@@ -143,6 +146,7 @@ impl Config {
             ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
             ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
             ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
+            ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
             ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
         ];
         for (env_name, key, typed) in overrides {
@@ -176,6 +180,7 @@ impl Config {
         }
         if self.draft_retention_days == 0
             || self.sms_worker_interval_ms == 0
+            || self.list_pages_per_minute == 0
             || self.time_limits.acceptance == 0
             || self.time_limits.notice_days == 0
         {

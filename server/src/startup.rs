@@ -134,6 +134,10 @@ fn router(state: AppState) -> Router {
         .route("/review/password", post(review::change_password))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
+        .layer(middleware::from_fn_with_state(
+            rate_limit::ListLimiter::new(&state.config),
+            rate_limit::limit_lists,
+        ))
         .layer(middleware::from_fn(security::same_origin_posts))
         .layer(rate_limit::per_ip_layer(&state.config))
         .layer(middleware::from_fn(security::headers))

@@ -144,3 +144,41 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
     assert!(!html.contains("李四") && !html.contains("13812345678") && !html.contains("商品房"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn approved_households_are_listed_masked_by_township_and_the_list_resists_bulk_copying() {
+    use sqlx::Connection;
+    let database = common::sqlite_database();
+    let mut config = common::test_config(&database.url);
+    config.list_pages_per_minute = 4;
+    let mut app = common::spawn_with(config, Some(database)).await;
+    let (reference, _) = published(&mut app).await;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query("UPDATE applications SET notice_until = '2000-01-01'").execute(&mut db).await.unwrap();
+    let path = format!("/review/case/{reference}");
+    post(&app, &path, &[("action", "forward_to_county")]).await;
+    app.create_staff("ganzhou", Role::CountyReviewer, "620702", "a long enough password").await;
+    app.client = TestApp::new_client();
+    app.post_form("/review/login", &[("username", "ganzhou"), ("password", "a long enough password")]).await;
+    post(&app, &path, &[("action", "approve"), ("amount", "600")]).await;
+
+    let citizen = TestApp::new_client();
+    let page = |query: &str| citizen.get(app.url(&format!("/notices/recipients?{query}"))).send();
+    let html = page(&format!("township={TOWNSHIP}")).await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("王*兰") && html.contains("600 元") && html.contains("共 1 户"),
+        "the approved amount"
+    );
+    assert!(html.contains(r#"content="noindex"#));
+    assert_nothing_private("recipient list", &html);
+    let html =
+        page(&format!("township={TOWNSHIP}&village=%E5%9F%8E%E5%85%B3")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("王*兰"), "found by part of the village name");
+    let html = page("township=620702002").await.unwrap().text().await.unwrap();
+    assert!(html.contains("共 0 户"), "another township's list");
+    let response = page(&format!("township={TOWNSHIP}&name=%E7%8E%8B*%E5%85%B0")).await.unwrap();
+    assert!(response.text().await.unwrap().contains("共 1 户"), "found by the masked name");
+    let response = page(&format!("township={TOWNSHIP}&page=2")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "five list pages in a minute is too many");
+    app.stop().await;
+}

@@ -97,6 +97,7 @@ pub fn NoticesPage() -> impl IntoView {
         <Title text="公示公告"/>
         <Meta name="robots" content="noindex, nofollow"/>
         <h1>"救助对象公示"</h1>
+        <p><a href="/notices/recipients">"查看各乡镇（街道）正在享受救助的家庭名单"</a></p>
         <p>"以下是正在公示的拟救助家庭。只公示正在获得救助的家庭，姓名隐去一部分，不公开身份证号、电话、收入明细和健康情况。对公示对象有不同意见的，可以在公示期内提出异议，可以匿名。"</p>
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
@@ -242,6 +243,138 @@ pub fn ObjectionDonePage() -> impl IntoView {
                     .into_any(),
                     None => view! { <h1>"回执已过期"</h1><p><a href="/notices">"返回公示"</a></p> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Rows per page of the recipient list.
+pub const RECIPIENTS_PER_PAGE: u32 = 20;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RecipientList {
+    pub divisions: Vec<(County, Vec<Township>)>,
+    /// (masked name, village, household size, types, monthly amount)
+    pub rows: Vec<(String, String, u32, String, u32)>,
+    pub total: u64,
+    pub page: u32,
+}
+
+/// One township's current recipients, masked; paginated and rate limited per IP address (see
+/// `server/src/web/rate_limit.rs`), so that the list cannot be copied in bulk.
+#[server(endpoint = "public-recipients")]
+pub async fn load_recipients(
+    township: String,
+    village: String,
+    name: String,
+    kind: String,
+    page: u32,
+) -> Result<RecipientList, ServerFnError> {
+    let store = crate::services::services()?.store;
+    let failed = |e: crate::store::StoreError| {
+        leptos::logging::error!("recipients: {e}");
+        ServerFnError::new("暂时无法读取名单，请稍后再试")
+    };
+    let mut divisions = Vec::new();
+    for county in store.counties().await.map_err(failed)? {
+        let townships = store.townships_in(&county.code).await.map_err(failed)?;
+        divisions.push((county, townships));
+    }
+    if township.is_empty() {
+        return Ok(RecipientList { divisions, ..RecipientList::default() });
+    }
+    let page = page.max(1);
+    let query = crate::store::RecipientQuery {
+        township_code: township,
+        village: village.trim().chars().take(30).collect(),
+        masked_name: name.trim().chars().take(30).collect(),
+        kind,
+        offset: (page - 1).saturating_mul(RECIPIENTS_PER_PAGE),
+        limit: RECIPIENTS_PER_PAGE,
+    };
+    let (entries, total) = store.recipients(&query).await.map_err(failed)?;
+    let rows = entries
+        .into_iter()
+        .map(|n| {
+            let types = n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、");
+            (n.head_name_masked, n.village, n.household_size, types, n.monthly_amount)
+        })
+        .collect();
+    Ok(RecipientList { divisions, rows, total, page })
+}
+
+#[component]
+pub fn RecipientsPage() -> impl IntoView {
+    let (township, village, name, kind) = (query("township"), query("village"), query("name"), query("type"));
+    let page = query("page").parse::<u32>().unwrap_or(1).max(1);
+    view! {
+        <Title text="救助对象名单"/>
+        <Meta name="robots" content="noindex, nofollow"/>
+        <p class="breadcrumb"><a href="/notices">"公示公告"</a></p>
+        <h1>"救助对象名单"</h1>
+        <p>"正在享受救助的家庭，按乡镇（街道）查看。姓名隐去一部分，不公开身份证号、电话和收入明细。"</p>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let list = match load_recipients(township.clone(), village.clone(), name.clone(), kind.clone(), page).await {
+                    Ok(list) => list,
+                    Err(e) => return view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                };
+                let pages = list.total.div_ceil(u64::from(RECIPIENTS_PER_PAGE)).max(1);
+                let (t, v, n, k) = (encode(&township), encode(&village), encode(&name), encode(&kind));
+                let link = |p: u64| format!("/notices/recipients?township={t}&village={v}&name={n}&type={k}&page={p}");
+                let previous = (u64::from(list.page) > 1).then(|| link(u64::from(list.page) - 1));
+                let next = (u64::from(list.page) < pages).then(|| link(u64::from(list.page) + 1));
+                view! {
+                    <form method="get" action="/notices/recipients" class="filters">
+                        <label for="township">"乡镇（街道）"</label>
+                        <select id="township" name="township">
+                            <option value="">"请选择"</option>
+                            {list.divisions.iter().map(|(c, ts)| view! {
+                                <optgroup label=c.name.clone()>
+                                    {ts.iter().map(|t| view! { <option value=t.code.clone() selected=t.code == township>{t.name.clone()}</option> }).collect_view()}
+                                </optgroup>
+                            }).collect_view()}
+                        </select>
+                        <label for="village">"村（社区）"</label>
+                        <input id="village" name="village" value=village.clone() maxlength="30"/>
+                        <label for="name">"户主（如 张*三）"</label>
+                        <input id="name" name="name" value=name.clone() maxlength="30"/>
+                        <input type="hidden" name="type" value=kind.clone()/>
+                        <button type="submit" class="secondary">"查询"</button>
+                    </form>
+                    {if township.is_empty() {
+                        view! { <p class="notice">"请先选择乡镇（街道）。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <p>{format!("共 {} 户，第 {} / {} 页", list.total, list.page, pages)}</p>
+                            <div class="table-scroll"><table class="queue">
+                                <thead><tr><th>"户主"</th><th>"村（社区）"</th><th>"人口"</th><th>"救助类型"</th><th>"每月金额"</th></tr></thead>
+                                <tbody>
+                                    {list.rows.into_iter().map(|(masked, village, size, types, amount)| view! {
+                                        <tr><td>{masked}</td><td>{village}</td><td>{size}</td><td>{types}</td><td>{format!("{amount} 元")}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                            <p class="pager">
+                                {previous.map(|href| view! { <a href=href>"上一页"</a> })}" "
+                                {next.map(|href| view! { <a href=href>"下一页"</a> })}
+                            </p>
+                        }
+                        .into_any()
+                    }}
+                }
+                .into_any()
             })}
         </Suspense>
     }

@@ -39,6 +39,12 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}
+
 #[async_trait]
 impl Store for PostgresStore {
     async fn close(&self) {
@@ -537,6 +543,13 @@ impl Store for PostgresStore {
 
     async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
         self.shared_sms_failed(id, next_attempt_at, error).await
+    }
+
+    async fn recipients(
+        &self,
+        query: &app::store::RecipientQuery,
+    ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
+        self.shared_recipients(query).await
     }
 
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

@@ -160,7 +160,7 @@ macro_rules! shared_queries {
                 now: i64,
                 purge_before: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query("DELETE FROM application_drafts WHERE updated_at < $1")
                     .bind(purge_before)
                     .execute(&mut *tx)
@@ -191,7 +191,7 @@ macro_rules! shared_queries {
 
             async fn shared_submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
                 let r = &new.record;
-                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO applications (reference, submission_key, phone_key, county_code, township_code,
                         village, types, emergency, household_size, status, submitted_at, acceptance_due,
@@ -311,7 +311,7 @@ macro_rules! shared_queries {
                 from: app::domain::workflow::Status,
                 change: &app::store::CaseChange,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let amount = change.monthly_amount.map(|a| i32::try_from(a).unwrap_or(i32::MAX));
                 let notice_until = change.notice.as_ref().map(|n| n.published_until.to_string());
                 let updated = sqlx::query(
@@ -418,7 +418,7 @@ macro_rules! shared_queries {
                 from: app::domain::workflow::Status,
                 change: &app::store::CaseChange,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let updated = sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
                     .bind(change.event.status.key())
                     .bind(objection.application_id)
@@ -519,6 +519,42 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
+            async fn shared_recipients(
+                &self,
+                query: &app::store::RecipientQuery,
+            ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
+                const MATCHING: &str = "FROM notices n JOIN applications a ON a.id = n.application_id
+                    WHERE a.status = 'approved' AND n.township_code = $1
+                      AND ($2 = '' OR n.village LIKE '%' || $2 || '%')
+                      AND ($3 = '' OR n.head_name_masked = $3)
+                      AND ($4 = '' OR ',' || n.types || ',' LIKE '%,' || $4 || ',%')";
+                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {MATCHING}"))
+                    .bind(&query.township_code)
+                    .bind(&query.village)
+                    .bind(&query.masked_name)
+                    .bind(&query.kind)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let rows: Vec<shared::NoticeRow> = sqlx::query_as(&format!(
+                    "SELECT n.application_id, n.county_code, n.township_code, n.village, n.head_name_masked,
+                        n.household_size, n.types, COALESCE(a.monthly_amount, n.monthly_amount) AS monthly_amount,
+                        n.published_from, n.published_until
+                     {MATCHING} ORDER BY n.village, n.application_id LIMIT $5 OFFSET $6"
+                ))
+                .bind(&query.township_code)
+                .bind(&query.village)
+                .bind(&query.masked_name)
+                .bind(&query.kind)
+                .bind(i64::from(query.limit))
+                .bind(i64::from(query.offset))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                let entries = rows.into_iter().map(shared::notice_from_row).collect::<Result<Vec<_>, _>>()?;
+                Ok((entries, u64::try_from(total).unwrap_or(0)))
+            }
+
             async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
                 let rows: Vec<shared::EventRow> = sqlx::query_as(
                     "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id",
@@ -531,7 +567,7 @@ macro_rules! shared_queries {
             }
 
             async fn shared_seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
-                let mut tx = self.pool.begin().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let mut added = 0;
                 for (day, kind, note) in days {
                     added += sqlx::query(

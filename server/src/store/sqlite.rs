@@ -52,6 +52,15 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred transaction
+    /// that reads first and writes later fails with "database is locked" when another connection wrote
+    /// in between, and waiting does not help; taking the lock first makes it wait its turn instead.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn close(&self) {
@@ -64,7 +73,7 @@ impl Store for SqliteStore {
     }
 
     async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         for county in counties {
             sqlx::query("INSERT INTO counties (code, name) VALUES (?, ?) ON CONFLICT (code) DO NOTHING")
                 .bind(&county.code)
@@ -132,7 +141,7 @@ impl Store for SqliteStore {
     }
 
     async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         let mut added = 0;
         for s in defaults {
             added += sqlx::query(
@@ -172,7 +181,7 @@ impl Store for SqliteStore {
     }
 
     async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         let mut added = 0;
         for page in pages {
             added += sqlx::query(
@@ -296,7 +305,7 @@ impl Store for SqliteStore {
         now: i64,
         purge_before: i64,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         sqlx::query("DELETE FROM otp_codes WHERE created_at < ?")
             .bind(purge_before)
             .execute(&mut *tx)
@@ -350,7 +359,7 @@ impl Store for SqliteStore {
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
         // One writer at a time, so that each entry links to the one before it.
         let _turn = self.audit_turn.lock().await;
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         let last: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *tx)
             .await
@@ -549,6 +558,13 @@ impl Store for SqliteStore {
 
     async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
         self.shared_sms_failed(id, next_attempt_at, error).await
+    }
+
+    async fn recipients(
+        &self,
+        query: &app::store::RecipientQuery,
+    ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
+        self.shared_recipients(query).await
     }
 
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

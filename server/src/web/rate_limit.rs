@@ -3,8 +3,16 @@
 
 use super::static_pages::{internal_error, too_many_requests};
 use crate::config::Config;
-use axum::body::Body;
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, Request, State},
+    middleware::Next,
+    response::Response,
+};
+use governor::clock::Clock;
 use governor::{clock::QuantaInstant, middleware::NoOpMiddleware};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::{sync::Arc, time::Duration};
 use tower_governor::{
     governor::GovernorConfigBuilder, key_extractor::PeerIpKeyExtractor, GovernorError, GovernorLayer,
@@ -22,6 +30,45 @@ pub fn per_ip_layer(config: &Config) -> PerIpLayer {
 /// the per-phone limits.
 pub fn sms_per_ip_layer(config: &Config) -> PerIpLayer {
     layer(config.sms_ip_burst, config.sms_ip_refill_seconds * 1000)
+}
+
+/// The public lists of named (masked) households: a page costs nothing to serve but the list must
+/// not be copied in bulk, so each address gets a small budget of list pages.
+#[derive(Clone)]
+pub struct ListLimiter(Arc<governor::DefaultKeyedRateLimiter<IpAddr>>);
+
+/// The paths that serve list pages (the page and the server function behind it).
+const LIST_PATHS: [&str; 2] = ["/notices/recipients", "/api/public-recipients"];
+
+impl ListLimiter {
+    pub fn new(config: &Config) -> Self {
+        let per_minute = NonZeroU32::new(config.list_pages_per_minute).unwrap_or(NonZeroU32::MIN);
+        let limiter = Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)));
+        let idle = limiter.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                idle.retain_recent();
+            }
+        });
+        Self(limiter)
+    }
+}
+
+pub async fn limit_lists(
+    State(limiter): State<ListLimiter>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if LIST_PATHS.contains(&request.uri().path()) {
+        if let Err(not_until) = limiter.0.check_key(&peer.ip()) {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            return too_many_requests(wait.as_secs().max(1));
+        }
+    }
+    next.run(request).await
 }
 
 fn layer(burst: u32, refill_ms: u64) -> PerIpLayer {
