@@ -63,6 +63,8 @@ export default defineConfig({
       // Every test comes from 127.0.0.1: the per-IP SMS budget is sized for the whole suite here (the
       // limit itself is tested in the server's integration tests).
       PORTAL_SMS_IP_BURST: "100",
+      // No random re-check draws: the county flow in the tests is deterministic.
+      PORTAL_RECHECK_SHARE_PERCENT: "0",
       LEPTOS_OUTPUT_NAME: "portal",
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_SITE_PKG_DIR: "pkg",

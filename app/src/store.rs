@@ -56,6 +56,8 @@ pub struct ApplicationRecord {
     pub monthly_amount: Option<u32>,
     /// Last day of the public notice, once published.
     pub notice_until: Option<Date>,
+    /// Drawn for the county's re-check home visit.
+    pub recheck_drawn: bool,
 }
 
 /// A public notice entry: only what may be published, already masked.
@@ -114,6 +116,8 @@ pub struct CaseChange {
     pub notice: Option<NoticeEntry>,
     /// A sealed text message to queue in the same transaction (see `QueuedSms`).
     pub notify: Option<String>,
+    /// Set when the case reaches the county: drawn for a re-check visit or not.
+    pub recheck_drawn: Option<bool>,
 }
 
 /// A queued text message; `payload_sealed` holds the recipient and the words.
@@ -357,4 +361,14 @@ pub trait Store: Send + Sync + 'static {
 pub async fn working_calendar(store: &dyn Store) -> Result<crate::domain::calendar::Calendar, StoreError> {
     let days = store.calendar().await?;
     Ok(crate::domain::calendar::Calendar::new(days.into_iter().map(|(day, kind, _)| (day, kind))))
+}
+
+/// Every county with its townships, in the official order.
+pub async fn divisions(store: &dyn Store) -> Result<Vec<(County, Vec<Township>)>, StoreError> {
+    let mut out = Vec::new();
+    for county in store.counties().await? {
+        let townships = store.townships_in(&county.code).await?;
+        out.push((county, townships));
+    }
+    Ok(out)
 }

@@ -77,6 +77,14 @@ export async function applyFor(page: Page, phone: string, name: string, idNumber
   return (await page.locator("#reference").textContent())!.trim();
 }
 
+/** Records the home visit and the economic check on the open case page. */
+export async function recordInvestigation(page: Page) {
+  await page.getByLabel("办理意见").fill("入户核实，家中无劳动力，情况属实");
+  await page.getByRole("button", { name: "记录入户调查" }).click();
+  await page.getByLabel("办理意见").fill("银行存款、不动产、车辆核对无异常");
+  await page.getByRole("button", { name: "记录经济状况核对结果" }).click();
+}
+
 /** Signs in as a new township reviewer of 东街街道 and takes the case to a published notice. */
 export async function publishNotice(page: Page, reference: string, reviewer: string) {
   createStaff(reviewer, "township", "620702001");
@@ -84,6 +92,7 @@ export async function publishNotice(page: Page, reference: string, reviewer: str
   await signIn(page, reviewer);
   await page.goto(`/review/case/${reference}`);
   await page.getByRole("button", { name: "受理" }).click();
+  await recordInvestigation(page);
   await page.getByLabel("每月救助金额（元）").fill("530");
   await page.getByRole("button", { name: "乡镇审核通过" }).click();
   await page.getByRole("button", { name: "发布公示" }).click();

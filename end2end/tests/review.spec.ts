@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { applyFor, createStaff, endNoticePeriods, signIn, STAFF_PASSWORD } from "./helpers";
+import { applyFor, createStaff, endNoticePeriods, recordInvestigation, signIn, STAFF_PASSWORD } from "./helpers";
 
 /** A township reviewer of 东街街道, created with the server's command line. */
 function createReviewer(username: string) {
@@ -47,6 +47,8 @@ test("a township reviewer accepts, recommends and publishes; the county confirms
   await expect(page.locator(".answers")).toContainText("刘桂英");
   await page.getByRole("button", { name: "受理" }).click();
   await expect(page.locator(".status-line")).toContainText("核对和入户调查中");
+  await recordInvestigation(page);
+  await expect(page.locator(".history")).toContainText("记录经济状况核对结果");
   await page.getByRole("button", { name: "乡镇审核通过" }).click();
   await expect(page.locator("#amount-error")).toContainText("每月救助金额");
   await page.getByLabel("每月救助金额（元）").fill("530");

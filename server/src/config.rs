@@ -65,6 +65,8 @@ pub struct Config {
     pub rate_limit_refill_ms: u64,
     /// Set `Secure` on cookies (on by default outside development).
     pub secure_cookies: bool,
+    /// Share of cases (percent) the county draws for a re-check home visit.
+    pub recheck_share_percent: u32,
     /// Pages of the public recipient list one IP address may load per minute.
     pub list_pages_per_minute: u32,
     /// How often queued status messages are sent.
@@ -98,6 +100,7 @@ impl Default for Config {
             draft_retention_days: 30,
             sms_worker_interval_ms: 2000,
             list_pages_per_minute: 20,
+            recheck_share_percent: 10,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
         }
@@ -147,6 +150,7 @@ impl Config {
             ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
             ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
             ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
+            ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
             ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
         ];
         for (env_name, key, typed) in overrides {
@@ -185,6 +189,9 @@ impl Config {
             || self.time_limits.notice_days == 0
         {
             return Err(ConfigError::Invalid("retention and time limits must be positive".into()));
+        }
+        if self.recheck_share_percent > 100 {
+            return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));
         }
         if self.mode == Mode::Production {
             let secret = self.session_secret.expose();

@@ -106,6 +106,16 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     for private in ["王秀兰", reference.as_str(), "元"] {
         assert!(!update.contains(private), "the SMS carries no personal data: {private}");
     }
+    let (_, html) = township.act(&reference, "recommend", "入户调查属实", "640").await;
+    assert!(
+        html.contains("请先记录入户调查和家庭经济状况核对结果"),
+        "no recommendation without the investigation"
+    );
+    let (_, html) = township.act(&reference, "record_visit", "", "").await;
+    assert!(html.contains("请在办理意见中写明调查或核对的情况"));
+    township.act(&reference, "record_visit", "11月30日入户，本人透析，无劳动能力，住房简陋", "").await;
+    township.act(&reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Investigating, "records keep the status");
     let (_, html) = township.act(&reference, "recommend", "入户调查属实", "").await;
     assert!(html.contains("请填写每月救助金额"), "a recommendation needs an amount");
     township.act(&reference, "recommend", "入户调查属实", "640").await;
@@ -134,8 +144,16 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     assert_eq!(status_of(&app, &reference).await, Status::Approved);
 
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
-    for step in ["受理", "乡镇审核通过", "发布公示", "报送县级审核确认", "批准", "每月 640 元"]
-    {
+    for step in [
+        "受理",
+        "记录入户调查",
+        "无劳动能力",
+        "乡镇审核通过",
+        "发布公示",
+        "报送县级审核确认",
+        "批准",
+        "每月 640 元",
+    ] {
         assert!(html.contains(step), "the history names {step}");
     }
     let store = server::store::open(&app.database_url).await.unwrap();
@@ -209,5 +227,33 @@ async fn other_townships_counties_departments_and_administrators_cannot_see_or_a
         .await
         .unwrap();
     assert_eq!(location(&response), "/review/login");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_case_drawn_for_a_re_check_is_approved_only_after_the_county_visits() {
+    let database = common::sqlite_database();
+    let mut config = common::test_config(&database.url);
+    config.recheck_share_percent = 100;
+    let app = common::spawn_with(config, Some(database)).await;
+    let reference = submit_application(&app, "13912340005", "马兰花", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    township.act(&reference, "accept", "", "").await;
+    township.act(&reference, "record_visit", "入户核实，情况属实", "").await;
+    township.act(&reference, "record_check", "核对无异常", "").await;
+    township.act(&reference, "recommend", "", "500").await;
+    township.act(&reference, "publish_notice", "", "").await;
+    end_notice_period(&app).await;
+    township.act(&reference, "forward_to_county", "", "").await;
+
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.page(&format!("/review/case/{reference}")).await;
+    assert!(html.contains("抽中县级复核"));
+    let (_, html) = county.act(&reference, "approve", "", "500").await;
+    assert!(html.contains("本案被抽中县级入户复核"));
+    assert_eq!(status_of(&app, &reference).await, Status::AtCounty);
+    county.act(&reference, "record_recheck", "县民政局入户复核，情况属实", "").await;
+    county.act(&reference, "approve", "", "500").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Approved);
     app.stop().await;
 }

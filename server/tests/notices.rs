@@ -26,6 +26,8 @@ async fn published(app: &mut TestApp) -> (String, i64) {
     assert_eq!(location(&response), "/review");
     let path = format!("/review/case/{reference}");
     post(app, &path, &[("action", "accept")]).await;
+    post(app, &path, &[("action", "record_visit"), ("note", "入户核实，情况属实")]).await;
+    post(app, &path, &[("action", "record_check"), ("note", "核对无异常")]).await;
     post(app, &path, &[("action", "recommend"), ("amount", "640")]).await;
     post(app, &path, &[("action", "publish_notice")]).await;
     let store = server::store::open(&app.database_url).await.unwrap();

@@ -190,6 +190,7 @@ fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app
         sealed: "v1:sealed".into(),
         monthly_amount: None,
         notice_until: None,
+        recheck_drawn: false,
     };
     let event = app::store::CaseEvent {
         at: 1_795_969_800,
@@ -329,6 +330,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             monthly_amount: Some(640),
             notice: Some(notice),
             notify: Some("v1:sealed".into()),
+            recheck_drawn: None,
         };
         assert!(
             !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
@@ -359,6 +361,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             monthly_amount: None,
             notice: None,
             notify: None,
+            recheck_drawn: None,
         };
         assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");

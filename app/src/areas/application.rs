@@ -63,14 +63,9 @@ async fn current_draft() -> Result<Option<(String, Draft)>, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 async fn divisions() -> Result<Vec<(County, Vec<Township>)>, crate::store::StoreError> {
-    let store =
-        crate::services::services().map_err(|e| crate::store::StoreError::Unavailable(e.to_string()))?.store;
-    let mut out = Vec::new();
-    for county in store.counties().await? {
-        let townships = store.townships_in(&county.code).await?;
-        out.push((county, townships));
-    }
-    Ok(out)
+    let services =
+        crate::services::services().map_err(|e| crate::store::StoreError::Unavailable(e.to_string()))?;
+    crate::store::divisions(services.store.as_ref()).await
 }
 
 #[server]

@@ -196,6 +196,8 @@ pub struct CaseView {
     pub days_left: i64,
     pub monthly_amount: Option<u32>,
     pub notice_until: Option<String>,
+    /// Drawn for the county's re-check visit and not recorded yet.
+    pub recheck_due: bool,
     pub draft: Draft,
     /// (when, who, what, why)
     pub history: Vec<(String, String, String, String)>,
@@ -238,11 +240,17 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         .map_err(failed)?;
     let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
-    let facts = crate::domain::workflow::case_facts(case.emergency, &case.types, case.notice_until, today);
-    let history = store
-        .case_events(case.id)
-        .await
-        .map_err(failed)?
+    let events = store.case_events(case.id).await.map_err(failed)?;
+    let keys: Vec<String> = events.iter().map(|e| e.action.clone()).collect();
+    let known = crate::domain::workflow::CaseState {
+        emergency: case.emergency,
+        types: &case.types,
+        notice_until: case.notice_until,
+        recheck_drawn: case.recheck_drawn,
+        history: &keys,
+    };
+    let facts = crate::domain::workflow::case_facts(&known, today);
+    let history = events
         .into_iter()
         .map(|e| {
             let what = Action::from_key(&e.action)
@@ -279,6 +287,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         days_left: access::days_left(&calendar, today, case.decision_due),
         monthly_amount: case.monthly_amount,
         notice_until: case.notice_until.map(|d| d.chinese()),
+        recheck_due: facts.recheck_due,
         draft,
         history,
         actions: available_actions(case.status, actor, facts),
@@ -336,7 +345,7 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
     let address = draft.place.as_ref().map(|p| p.address.clone()).unwrap_or_default();
     view! {
         <h1>{format!("案件 {}", case.reference)}</h1>
-        <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}</p>
+        <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}{case.recheck_due.then(|| view! { <span class="tag">"抽中县级复核"</span> })}</p>
         <dl class="answers">
             <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>
             <dt>"户籍地"</dt><dd>{format!("{} {}，住址：{}", case.place, case.village, address)}</dd>
@@ -406,7 +415,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
                     <input id="amount" name="amount" inputmode="numeric" class="short" value=amount aria-invalid=amount_invalid/>
                 </Field>
             })}
-            <Field name="note" label="办理意见" hint="不予批准须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
+            <Field name="note" label="办理意见" hint="入户调查、核对、复核须写明情况；不予批准须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
             <div class="actions">

@@ -43,11 +43,7 @@ async fn public_entries(
         leptos::logging::error!("notices: {e}");
         ServerFnError::new("暂时无法读取公示，请稍后再试")
     };
-    let mut divisions = Vec::new();
-    for county in store.counties().await.map_err(failed)? {
-        let townships = store.townships_in(&county.code).await.map_err(failed)?;
-        divisions.push((county, townships));
-    }
+    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
     let notices = match id {
         Some(id) => store.current_notice(id, today).await.map_err(failed)?.into_iter().collect(),
@@ -286,11 +282,7 @@ pub async fn load_recipients(
         leptos::logging::error!("recipients: {e}");
         ServerFnError::new("暂时无法读取名单，请稍后再试")
     };
-    let mut divisions = Vec::new();
-    for county in store.counties().await.map_err(failed)? {
-        let townships = store.townships_in(&county.code).await.map_err(failed)?;
-        divisions.push((county, townships));
-    }
+    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
     if township.is_empty() {
         return Ok(RecipientList { divisions, ..RecipientList::default() });
     }

@@ -29,6 +29,18 @@ impl Date {
         (day >= 1 && day <= days_in_month(year, month)).then_some(Self { year, month, day })
     }
 
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    pub fn day(self) -> u32 {
+        self.day
+    }
+
     /// Reads `2026-10-01`.
     pub fn parse(text: &str) -> Option<Self> {
         let mut parts = text.trim().splitn(3, '-');

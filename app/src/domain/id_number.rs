@@ -46,18 +46,8 @@ pub struct BirthDate {
 impl BirthDate {
     /// Today's date in China (UTC+8) for a unix time in seconds.
     pub fn today_in_china(unix_seconds: i64) -> Self {
-        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-        let days = (unix_seconds + 8 * 3600).div_euclid(86_400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as u32;
-        Self { year, month, day }
+        let today = super::calendar::Date::today_in_china(unix_seconds);
+        Self { year: today.year() as u32, month: today.month(), day: today.day() }
     }
 }
 

@@ -110,12 +110,18 @@ pub enum Action {
     RequestMaterial,
     /// The applicant has supplied what was asked.
     ProvideMaterial,
+    /// 入户调查: the home visit and its findings.
+    RecordVisit,
+    /// 家庭经济状况核对: the result of the check with banks, registries and other departments.
+    RecordCheck,
     /// 乡镇审核 with a proposed monthly amount.
     Recommend,
     PublishNotice,
     /// An objection during the notice period reopens the investigation.
     Object,
     ForwardToCounty,
+    /// 县级抽查入户复核 for a case drawn for it.
+    RecordRecheck,
     /// 县级审核确认 (or, for an emergency, the township's 先行救助).
     Approve,
     Refuse,
@@ -128,6 +134,9 @@ impl Action {
             Self::Accept => "accept",
             Self::RequestMaterial => "request_material",
             Self::ProvideMaterial => "provide_material",
+            Self::RecordVisit => "record_visit",
+            Self::RecordCheck => "record_check",
+            Self::RecordRecheck => "record_recheck",
             Self::Recommend => "recommend",
             Self::PublishNotice => "publish_notice",
             Self::Object => "object",
@@ -143,6 +152,9 @@ impl Action {
             Self::Accept,
             Self::RequestMaterial,
             Self::ProvideMaterial,
+            Self::RecordVisit,
+            Self::RecordCheck,
+            Self::RecordRecheck,
             Self::Recommend,
             Self::PublishNotice,
             Self::Object,
@@ -160,6 +172,9 @@ impl Action {
             Self::Accept => "受理",
             Self::RequestMaterial => "一次性告知补充材料",
             Self::ProvideMaterial => "申请人补充材料",
+            Self::RecordVisit => "记录入户调查",
+            Self::RecordCheck => "记录经济状况核对结果",
+            Self::RecordRecheck => "记录县级入户复核",
             Self::Recommend => "乡镇审核通过",
             Self::PublishNotice => "发布公示",
             Self::Object => "公示期收到异议，重新调查",
@@ -179,6 +194,10 @@ pub enum WorkflowError {
     WrongActor(Action),
     #[error("公示期尚未结束，公示期满且无异议后才能报送县级审核")]
     NoticeRunning,
+    #[error("请先记录入户调查和家庭经济状况核对结果，再提出审核意见")]
+    InvestigationIncomplete,
+    #[error("本案被抽中县级入户复核，请先记录复核情况再批准")]
+    RecheckPending,
 }
 
 /// The actions staff may take on a case in its current state, for the buttons on the case page.
@@ -186,9 +205,12 @@ pub fn available_actions(status: Status, actor: Actor, facts: Facts) -> Vec<Acti
     [
         Action::Accept,
         Action::RequestMaterial,
+        Action::RecordVisit,
+        Action::RecordCheck,
         Action::Recommend,
         Action::PublishNotice,
         Action::ForwardToCounty,
+        Action::RecordRecheck,
         Action::Approve,
         Action::Refuse,
     ]
@@ -206,18 +228,34 @@ pub fn reviewer_actor(role: super::staff::Role) -> Option<Actor> {
     }
 }
 
-/// The facts of a stored case on `today`.
-pub fn case_facts(
-    emergency: bool,
-    types: &[AssistanceType],
-    notice_until: Option<super::calendar::Date>,
-    today: super::calendar::Date,
-) -> Facts {
+/// What is known of a stored case: `history` holds its action keys in order.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseState<'a> {
+    pub emergency: bool,
+    pub types: &'a [AssistanceType],
+    pub notice_until: Option<super::calendar::Date>,
+    pub recheck_drawn: bool,
+    pub history: &'a [String],
+}
+
+/// The facts of a stored case on `today`. An objection reopens the investigation: the visit and the
+/// check must be recorded again after it.
+pub fn case_facts(case: &CaseState, today: super::calendar::Date) -> Facts {
+    let since = case.history.iter().rposition(|a| a == Action::Object.key()).unwrap_or(0);
+    let recorded = |action: Action| case.history[since..].iter().any(|a| a == action.key());
     Facts {
-        emergency,
-        needs_notice: !published_types(types).is_empty(),
-        notice_over: notice_until.is_some_and(|until| today > until),
+        emergency: case.emergency,
+        needs_notice: !published_types(case.types).is_empty(),
+        notice_over: case.notice_until.is_some_and(|until| today > until),
+        investigated: recorded(Action::RecordVisit) && recorded(Action::RecordCheck),
+        recheck_due: case.recheck_drawn && !case.history.iter().any(|a| a == Action::RecordRecheck.key()),
     }
+}
+
+/// Whether a case forwarded to the county is drawn for a re-check visit: every case of a household
+/// linked to staff, otherwise `share_percent` of cases (`roll` is a uniform number below 100).
+pub fn draw_recheck(share_percent: u32, linked_to_staff: bool, roll: u32) -> bool {
+    linked_to_staff || roll < share_percent.min(100)
 }
 
 /// Kinds that are published in a notice: aid being granted. Households merely identified as 低保边缘
@@ -255,6 +293,9 @@ pub fn check_action_input(
         Action::RequestMaterial if note.chars().count() < 2 => {
             problems.push(("note", "请一次性列出需要补充的全部材料".to_string()))
         }
+        Action::RecordVisit | Action::RecordCheck | Action::RecordRecheck if note.chars().count() < 4 => {
+            problems.push(("note", "请在办理意见中写明调查或核对的情况（至少4个字）".to_string()))
+        }
         _ => {}
     }
     if note.chars().count() > 2000 {
@@ -284,6 +325,10 @@ pub struct Facts {
     pub needs_notice: bool,
     /// Whether the notice period has ended (forwarding waits for it).
     pub notice_over: bool,
+    /// A home visit and an economic check are recorded since the case was last (re)opened.
+    pub investigated: bool,
+    /// Drawn for the county's re-check visit, not recorded yet.
+    pub recheck_due: bool,
 }
 
 /// The next status, or why not.
@@ -297,9 +342,14 @@ pub fn transition(
     use Action as A;
     use Status as S;
     let allowed_actor = match action {
-        A::Accept | A::RequestMaterial | A::Recommend | A::PublishNotice | A::ForwardToCounty => {
-            actor == Actor::Township
-        }
+        A::Accept
+        | A::RequestMaterial
+        | A::RecordVisit
+        | A::RecordCheck
+        | A::Recommend
+        | A::PublishNotice
+        | A::ForwardToCounty => actor == Actor::Township,
+        A::RecordRecheck => actor == Actor::County,
         A::ProvideMaterial | A::Withdraw => actor == Actor::Applicant,
         A::Object => actor == Actor::Public,
         A::Approve => actor == Actor::County || (emergency && actor == Actor::Township),
@@ -312,7 +362,13 @@ pub fn transition(
         (S::Submitted, A::Accept, _) => S::Investigating,
         (S::Submitted | S::Investigating, A::RequestMaterial, _) => S::MaterialRequested,
         (S::MaterialRequested, A::ProvideMaterial, _) => S::Submitted,
-        (S::Investigating, A::Recommend, _) => S::Recommended,
+        (S::Investigating, A::RecordVisit | A::RecordCheck, _) => S::Investigating,
+        (S::Investigating, A::Recommend, _) if facts.investigated => S::Recommended,
+        (S::Investigating, A::Recommend, _) => return Err(WorkflowError::InvestigationIncomplete),
+        (S::AtCounty, A::RecordRecheck, _) if facts.recheck_due => S::AtCounty,
+        (S::AtCounty, A::Approve, Actor::County) if facts.recheck_due => {
+            return Err(WorkflowError::RecheckPending)
+        }
         (S::Recommended, A::PublishNotice, _) if facts.needs_notice => S::InNotice,
         (S::Recommended, A::ForwardToCounty, _) if !facts.needs_notice => S::AtCounty,
         (S::InNotice, A::Object, _) => S::Investigating,
@@ -424,8 +480,14 @@ impl TimeLimits {
 mod tests {
     use super::*;
 
-    const FACTS: Facts = Facts { emergency: false, needs_notice: true, notice_over: true };
-    const EMERGENCY: Facts = Facts { emergency: true, needs_notice: true, notice_over: false };
+    const FACTS: Facts = Facts {
+        emergency: false,
+        needs_notice: true,
+        notice_over: true,
+        investigated: true,
+        recheck_due: false,
+    };
+    const EMERGENCY: Facts = Facts { emergency: true, notice_over: false, ..FACTS };
 
     #[test]
     fn the_ordinary_path_reaches_approval() {
@@ -507,11 +569,48 @@ mod tests {
             available_actions(Status::Submitted, Actor::Township, FACTS),
             vec![Action::Accept, Action::RequestMaterial, Action::Refuse]
         );
+        let fresh = Facts { investigated: false, ..FACTS };
+        assert_eq!(
+            transition(Status::Investigating, Action::Recommend, Actor::Township, fresh),
+            Err(WorkflowError::InvestigationIncomplete)
+        );
+        let drawn = Facts { recheck_due: true, ..FACTS };
+        assert_eq!(
+            transition(Status::AtCounty, Action::Approve, Actor::County, drawn),
+            Err(WorkflowError::RecheckPending)
+        );
+        assert_eq!(
+            available_actions(Status::AtCounty, Actor::County, drawn),
+            vec![Action::RecordRecheck, Action::Refuse]
+        );
         assert_eq!(
             available_actions(Status::AtCounty, Actor::County, FACTS),
             vec![Action::Approve, Action::Refuse]
         );
         assert!(available_actions(Status::AtCounty, Actor::Township, FACTS).is_empty());
+    }
+
+    #[test]
+    fn the_investigation_must_be_recorded_again_after_an_objection() {
+        use crate::domain::calendar::Date;
+        let today = Date::parse("2026-12-01").unwrap();
+        let keys = |list: &[&str]| list.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        let history = keys(&["submit", "accept", "record_visit", "record_check"]);
+        let case = CaseState {
+            emergency: false,
+            types: &[AssistanceType::Dibao],
+            notice_until: None,
+            recheck_drawn: true,
+            history: &history,
+        };
+        let facts = case_facts(&case, today);
+        assert!(facts.investigated && facts.recheck_due && facts.needs_notice);
+        let reopened = keys(&["submit", "accept", "record_visit", "record_check", "object", "record_visit"]);
+        assert!(!case_facts(&CaseState { history: &reopened, ..case }, today).investigated);
+        let rechecked = keys(&["record_recheck"]);
+        assert!(!case_facts(&CaseState { history: &rechecked, ..case }, today).recheck_due);
+        assert!(draw_recheck(0, true, 99), "households linked to staff are always drawn");
+        assert!(draw_recheck(10, false, 9) && !draw_recheck(10, false, 10) && !draw_recheck(0, false, 0));
     }
 
     #[test]

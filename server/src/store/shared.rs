@@ -9,7 +9,7 @@ use app::store::{ApplicationRecord, CaseEvent, NoticeEntry, StoreError};
 
 pub(super) const APPLICATION_COLUMNS: &str = "SELECT id, reference, phone_key, county_code, township_code,
     village, types, emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed,
-    monthly_amount, notice_until FROM applications";
+    monthly_amount, notice_until, recheck_drawn FROM applications";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct ApplicationRow {
@@ -29,6 +29,7 @@ pub(super) struct ApplicationRow {
     sealed: String,
     monthly_amount: Option<i32>,
     notice_until: Option<String>,
+    recheck_drawn: bool,
 }
 
 /// Notices on public display: in their period, and the case still in its notice (an objection or a
@@ -113,6 +114,7 @@ pub(super) fn application_from_row(row: ApplicationRow) -> Result<ApplicationRec
         sealed: row.sealed,
         monthly_amount: row.monthly_amount.map(count),
         notice_until: row.notice_until.as_deref().map(date).transpose()?,
+        recheck_drawn: row.recheck_drawn,
     })
 }
 
@@ -137,6 +139,28 @@ pub(super) trait HasDatabase {
 /// Inherent methods on a store type with a `pool` field, for the queries shared by both back ends.
 macro_rules! shared_queries {
     ($store:ty) => {
+        /// Appends an event to a case's history inside the caller's transaction.
+        async fn shared_insert_event(
+            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            application_id: i64,
+            e: &CaseEvent,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "INSERT INTO case_events (application_id, at, actor, action, status, note)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(application_id)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(e.status.key())
+            .bind(&e.note)
+            .execute(&mut **tx)
+            .await
+            .map_err(query_error)?;
+            Ok(())
+        }
+
         /// Queues a sealed message inside the caller's transaction.
         async fn shared_queue_sms(
             tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
@@ -226,19 +250,7 @@ macro_rules! shared_queries {
                     return Ok(Submitted { reference, created: false });
                 };
                 let e = &new.event;
-                sqlx::query(
-                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(e.at)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(e.status.key())
-                .bind(&e.note)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                shared_insert_event(&mut tx, id, e).await?;
                 sqlx::query("DELETE FROM application_drafts WHERE phone_key = $1")
                     .bind(&r.phone_key)
                     .execute(&mut *tx)
@@ -316,12 +328,13 @@ macro_rules! shared_queries {
                 let notice_until = change.notice.as_ref().map(|n| n.published_until.to_string());
                 let updated = sqlx::query(
                     "UPDATE applications SET status = $1, monthly_amount = COALESCE($2, monthly_amount),
-                        notice_until = COALESCE($3, notice_until)
-                     WHERE id = $4 AND status = $5",
+                        notice_until = COALESCE($3, notice_until), recheck_drawn = COALESCE($4, recheck_drawn)
+                     WHERE id = $5 AND status = $6",
                 )
                 .bind(change.event.status.key())
                 .bind(amount)
                 .bind(notice_until)
+                .bind(change.recheck_drawn)
                 .bind(id)
                 .bind(from.key())
                 .execute(&mut *tx)
@@ -331,19 +344,7 @@ macro_rules! shared_queries {
                     return Ok(false);
                 }
                 let e = &change.event;
-                sqlx::query(
-                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(e.at)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(e.status.key())
-                .bind(&e.note)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                shared_insert_event(&mut tx, id, e).await?;
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
@@ -442,19 +443,7 @@ macro_rules! shared_queries {
                 .await
                 .map_err(query_error)?;
                 let e = &change.event;
-                sqlx::query(
-                    "INSERT INTO case_events (application_id, at, actor, action, status, note)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(objection.application_id)
-                .bind(e.at)
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(e.status.key())
-                .bind(&e.note)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                shared_insert_event(&mut tx, objection.application_id, e).await?;
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }

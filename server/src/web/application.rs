@@ -79,11 +79,8 @@ fn expired(state: &AppState) -> Response {
 }
 
 async fn all_townships(state: &AppState) -> Result<Vec<Township>, StoreError> {
-    let mut townships = Vec::new();
-    for county in state.services.store.counties().await? {
-        townships.extend(state.services.store.townships_in(&county.code).await?);
-    }
-    Ok(townships)
+    let divisions = app::store::divisions(state.services.store.as_ref()).await?;
+    Ok(divisions.into_iter().flat_map(|(_, townships)| townships).collect())
 }
 
 /// POST /apply/form/{step}
@@ -215,6 +212,7 @@ pub async fn submit(
         sealed: state.services.sealer.seal(&draft),
         monthly_amount: None,
         notice_until: None,
+        recheck_drawn: false,
     };
     let event = CaseEvent {
         at: now,

@@ -13,7 +13,8 @@ use app::domain::application::Draft;
 use app::domain::calendar::Date;
 use app::domain::masking::mask_name;
 use app::domain::workflow::{
-    case_facts, check_action_input, next_step, published_types, reviewer_actor, transition, Action,
+    case_facts, check_action_input, draw_recheck, next_step, published_types, reviewer_actor, transition,
+    Action, CaseState,
 };
 use app::store::{CaseChange, CaseEvent, NoticeEntry};
 use axum::{
@@ -22,6 +23,7 @@ use axum::{
     response::Response,
     Form,
 };
+use rand::Rng;
 
 #[derive(serde::Deserialize)]
 pub struct ActionForm {
@@ -60,7 +62,18 @@ pub async fn act(
     };
     let now = now();
     let today = Date::today_in_china(now);
-    let facts = case_facts(case.emergency, &case.types, case.notice_until, today);
+    let history: Vec<String> = match store.case_events(case.id).await {
+        Ok(events) => events.into_iter().map(|e| e.action).collect(),
+        Err(e) => return failure("reading a case history failed", e),
+    };
+    let known = CaseState {
+        emergency: case.emergency,
+        types: &case.types,
+        notice_until: case.notice_until,
+        recheck_drawn: case.recheck_drawn,
+        history: &history,
+    };
+    let facts = case_facts(&known, today);
     let next = match transition(case.status, action, actor, facts) {
         Ok(next) => next,
         Err(refused) => return back_with(&state, &page, &typed, &[("action", refused.to_string())]),
@@ -107,12 +120,14 @@ pub async fn act(
         },
         monthly_amount: input.amount,
         notice,
-        notify: Some(notifications::seal(
-            &state.services.sealer,
-            &draft.applicant.phone,
-            next.label(),
-            next_step(next),
-        )),
+        // Records that change nothing for the applicant send no message.
+        notify: (next != case.status).then(|| {
+            notifications::seal(&state.services.sealer, &draft.applicant.phone, next.label(), next_step(next))
+        }),
+        recheck_drawn: (action == Action::ForwardToCounty).then(|| {
+            let roll = rand::rngs::OsRng.gen_range(0..100);
+            draw_recheck(state.config.recheck_share_percent, false, roll)
+        }),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => {}

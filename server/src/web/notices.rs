@@ -95,6 +95,7 @@ pub async fn object(
             )),
             Err(e) => return failure("a case does not open", e),
         },
+        recheck_drawn: None,
     };
     match store.file_objection(&objection, case.status, &change).await {
         Ok(true) => {}

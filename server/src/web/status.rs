@@ -138,6 +138,7 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
         monthly_amount: None,
         notice: None,
         notify: None, // the applicant is on the page and sees the result at once
+        recheck_drawn: None,
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(_) => {}

@@ -142,6 +142,8 @@ pub fn test_config(database_url: &str) -> Config {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_string(),
         sms_worker_interval_ms: 50,
+        // Deterministic tests: no random re-check draws unless a test asks for them.
+        recheck_share_percent: 0,
         ..Config::default()
     }
 }
