@@ -1,6 +1,7 @@
 //! Form pieces shared by the areas: the error summary, fields with their errors, radio buttons and
 //! check boxes.
 
+use crate::domain::region::{County, Township};
 use leptos::prelude::*;
 
 /// The GOV.UK-style list of problems at the top of a form, each linking to its field.
@@ -104,4 +105,19 @@ pub fn Check(name: &'static str, checked: bool, label: &'static str) -> impl Int
             {label}
         </label>
     }
+}
+
+/// The townships as `<option>`s grouped by county, for a `<select>`; `selected` is a township code.
+pub fn township_options(divisions: &[(County, Vec<Township>)], selected: &str) -> AnyView {
+    divisions
+        .iter()
+        .map(|(county, townships)| {
+            let options = townships
+                .iter()
+                .map(|t| view! { <option value=t.code.clone() selected=t.code == selected>{t.name.clone()}</option> })
+                .collect_view();
+            view! { <optgroup label=county.name.clone()>{options}</optgroup> }
+        })
+        .collect_view()
+        .into_any()
 }

@@ -9,7 +9,7 @@ use crate::domain::application::{
 use crate::domain::assistance::AssistanceType;
 use crate::domain::masking::mask_phone;
 use crate::domain::region::{County, Township};
-use crate::forms::{Choice, ErrorSummary, Field, TextField};
+use crate::forms::{township_options, Choice, ErrorSummary, Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -212,17 +212,7 @@ fn PlaceStep(page: FormPage, returning: bool) -> impl IntoView {
     let [township_error, village_error, address_error] =
         ["township", "village", "address"].map(|f| page.error(f));
     let invalid = township_error.is_some().then_some("true");
-    let groups = page
-        .divisions
-        .iter()
-        .map(|(county, townships)| {
-            let options = townships
-                .iter()
-                .map(|t| view! { <option value=t.code.clone() selected=t.code == township>{t.name.clone()}</option> })
-                .collect_view();
-            view! { <optgroup label=county.name.clone()>{options}</optgroup> }
-        })
-        .collect_view();
+    let groups = township_options(&page.divisions, &township);
     view! {
         <ErrorSummary errors=page.errors.clone()/>
         <StepForm step=Step::Place returning>

@@ -4,7 +4,7 @@
 //! `server/src/web/notices.rs`.
 
 use crate::domain::region::{County, Township};
-use crate::forms::{ErrorSummary, Field, TextField};
+use crate::forms::{township_options, ErrorSummary, Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -118,11 +118,7 @@ fn NoticeFilter(list: NoticeList, county: String, township: String) -> impl Into
             <label for="township">"乡镇（街道）"</label>
             <select id="township" name="township">
                 <option value="">"全部"</option>
-                {list.divisions.iter().map(|(c, ts)| view! {
-                    <optgroup label=c.name.clone()>
-                        {ts.iter().map(|t| view! { <option value=t.code.clone() selected=t.code == township>{t.name.clone()}</option> }).collect_view()}
-                    </optgroup>
-                }).collect_view()}
+                {township_options(&list.divisions, &township)}
             </select>
             <button type="submit" class="secondary">"查看"</button>
         </form>
@@ -332,11 +328,7 @@ pub fn RecipientsPage() -> impl IntoView {
                         <label for="township">"乡镇（街道）"</label>
                         <select id="township" name="township">
                             <option value="">"请选择"</option>
-                            {list.divisions.iter().map(|(c, ts)| view! {
-                                <optgroup label=c.name.clone()>
-                                    {ts.iter().map(|t| view! { <option value=t.code.clone() selected=t.code == township>{t.name.clone()}</option> }).collect_view()}
-                                </optgroup>
-                            }).collect_view()}
+                            {township_options(&list.divisions, &township)}
                         </select>
                         <label for="village">"村（社区）"</label>
                         <input id="village" name="village" value=village.clone() maxlength="30"/>
