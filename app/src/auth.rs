@@ -171,6 +171,30 @@ pub fn current_status_lookup() -> Option<StatusClaims> {
     status_from_token(&services.session_secret, &request_cookie(STATUS_COOKIE)?)
 }
 
+/// Opens a report's page for whoever proved the receipt code; short, because the phone may be shared.
+pub const REPORT_COOKIE: &str = "report_access";
+pub const REPORT_SESSION_SECONDS: i64 = 20 * 60;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportClaims {
+    pub report: i64,
+    pub exp: i64,
+}
+
+pub fn issue_report_token(secret: &str, claims: &ReportClaims) -> String {
+    sign(secret, claims)
+}
+
+pub fn report_from_token(secret: &str, token: &str) -> Option<ReportClaims> {
+    verify(secret, token)
+}
+
+/// The report whose receipt the current request proved, if any.
+pub fn current_report_access() -> Option<ReportClaims> {
+    let services = leptos::prelude::use_context::<crate::services::Services>()?;
+    report_from_token(&services.session_secret, &request_cookie(REPORT_COOKIE)?)
+}
+
 /// The verified resident of the current request, if any.
 pub fn current_resident() -> Option<ResidentClaims> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;

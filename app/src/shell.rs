@@ -1,11 +1,8 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, application, apply, cases, contact, guide, home, identity,
-    not_found::NotFound,
-    notices,
-    pending::{self, PendingAreaPage},
-    review, status,
+    admin, application, apply, cases, contact, guide, home, identity, not_found::NotFound, notices, report,
+    report_handling, review, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -129,7 +126,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
-                    <Route path=path!("/report") view=|| view! { <PendingAreaPage area=&pending::REPORT/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report/receipt") view=report::ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report/check") view=report::CheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/report/view") view=report::ReportViewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/reports") view=report_handling::ReportQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/reports/:id") view=report_handling::ReportHandlingPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -8,6 +8,7 @@ use crate::domain::eligibility::LocalStandards;
 use crate::domain::guide::GuidePage;
 use crate::domain::otp::IssuedCode;
 use crate::domain::region::{County, Hotline, Township};
+use crate::domain::report::{ReportStatus, Suspicion};
 use crate::domain::staff::{Role, StaffIdentity};
 use crate::domain::workflow::Status;
 use async_trait::async_trait;
@@ -156,6 +157,80 @@ pub struct Submitted {
     pub created: bool,
 }
 
+/// An evidence file kept outside the database, named by its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    pub id: i64,
+    pub sha256: String,
+    pub content_type: String,
+    pub size: u64,
+    /// The message it came with; `None` for files sent with the report itself.
+    pub message_id: Option<i64>,
+}
+
+/// A report of suspected fraud as filed. What the reporter wrote is in `sealed`
+/// (`domain::report::ReportContent`); no network address or browser is recorded.
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    pub county_code: String,
+    pub township_code: String,
+    /// The public notice or recipient entry picked as the subject.
+    pub picked_entry: Option<i64>,
+    pub suspicion: Suspicion,
+    pub sealed: String,
+    /// Keyed hash of `domain::report::grouping_key`.
+    pub grouping_key: String,
+    /// Keyed hash of the receipt's lookup part.
+    pub receipt_lookup: String,
+    /// Slow (argon2id) hash of the whole receipt code.
+    pub receipt_hash: String,
+    pub created_at: i64,
+    /// Reports about the same household filed since then join the earlier report's group.
+    pub group_since: i64,
+    /// (SHA-256, content type, size) of the evidence files, already on disk.
+    pub files: Vec<(String, String, u64)>,
+}
+
+/// A report as the officer and the reporter's receipt see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRecord {
+    pub id: i64,
+    /// The first report about the same household.
+    pub group_id: i64,
+    pub county_code: String,
+    pub township_code: String,
+    pub picked_entry: Option<i64>,
+    pub suspicion: Suspicion,
+    pub status: ReportStatus,
+    pub sealed: String,
+    pub receipt_hash: String,
+    /// The case the officer linked the report to.
+    pub linked_application_id: Option<i64>,
+    /// The short outcome told to the reporter.
+    pub outcome: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One message between the handling officer and the reporter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportMessage {
+    pub id: i64,
+    pub from_officer: bool,
+    pub body_sealed: String,
+    pub at: i64,
+}
+
+/// A message to add, with its files; a question from the officer moves a new report to "verifying".
+#[derive(Clone, Debug)]
+pub struct NewReportMessage {
+    pub report_id: i64,
+    pub from_officer: bool,
+    pub body_sealed: String,
+    pub at: i64,
+    pub files: Vec<(String, String, u64)>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("already exists: {0}")]
@@ -169,7 +244,7 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ReportStore + Send + Sync + 'static {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
 
@@ -355,6 +430,48 @@ pub trait Store: Send + Sync + 'static {
 
     /// The days that differ from the Monday-to-Friday rhythm.
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
+}
+
+/// The reports of suspected fraud (`areas::report`), a part of `Store` kept apart for readability.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Stores a report and its file records; returns (id, group id). A report joins the group of an
+    /// earlier report with the same grouping key filed since `group_since`.
+    async fn file_report(&self, report: &NewReport) -> Result<(i64, i64), StoreError>;
+
+    /// The report whose receipt lookup hash is `lookup`.
+    async fn report_by_lookup(&self, lookup: &str) -> Result<Option<ReportRecord>, StoreError>;
+
+    async fn report(&self, id: i64) -> Result<Option<ReportRecord>, StoreError>;
+
+    /// Reports about households in a county (all counties for `None`), newest group first.
+    async fn reports(&self, county_code: Option<&str>) -> Result<Vec<ReportRecord>, StoreError>;
+
+    async fn report_messages(&self, report_id: i64) -> Result<Vec<ReportMessage>, StoreError>;
+
+    async fn report_files(&self, report_id: i64) -> Result<Vec<StoredFile>, StoreError>;
+
+    /// The file with this id and the report it belongs to.
+    async fn report_file(&self, file_id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
+
+    async fn add_report_message(&self, message: &NewReportMessage) -> Result<(), StoreError>;
+
+    /// Sets the status, the outcome and the linked case.
+    async fn update_report(
+        &self,
+        id: i64,
+        status: ReportStatus,
+        outcome: &str,
+        linked_application_id: Option<i64>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    /// How many reports are linked to a case (shown to county staff only).
+    async fn reports_linked_to(&self, application_id: i64) -> Result<u64, StoreError>;
+
+    /// A public entry (current notice or current recipient) by its case id, for picking it in a report.
+    async fn public_entry(&self, application_id: i64, today: Date)
+        -> Result<Option<NoticeEntry>, StoreError>;
 }
 
 /// The working-day calendar as the administrator maintains it.

@@ -34,12 +34,12 @@ test.describe("site shell on a 360 px phone", () => {
     }
   });
 
-  test("navigation reaches each area, which says honestly that it is not open yet", async ({ page }) => {
+  test("navigation reaches the report area, which starts with the hotlines", async ({ page }) => {
     await page.goto("/");
     await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "举报监督" }).click();
     await expect(page).toHaveURL(/\/report$/);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText("举报监督");
-    await expect(page.getByText("网上服务尚未开通")).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("举报骗取救助等问题");
+    await expect(page.getByRole("heading", { level: 2 }).first()).toHaveText("电话举报");
   });
 
   test("elder mode enlarges the text and is remembered across pages", async ({ page }) => {

@@ -69,6 +69,10 @@ pub struct Config {
     pub recheck_share_percent: u32,
     /// Pages of the public recipient list one IP address may load per minute.
     pub list_pages_per_minute: u32,
+    /// Fraud reports one IP address may file per hour (counted in memory only).
+    pub reports_per_hour: u32,
+    /// Receipt codes one IP address may try per 15 minutes (reports and their receipts).
+    pub receipt_checks_per_quarter_hour: u32,
     /// How often queued status messages are sent.
     pub sms_worker_interval_ms: u64,
     /// The gateway's template id for status updates.
@@ -100,6 +104,8 @@ impl Default for Config {
             draft_retention_days: 30,
             sms_worker_interval_ms: 2000,
             list_pages_per_minute: 20,
+            reports_per_hour: 5,
+            receipt_checks_per_quarter_hour: 10,
             recheck_share_percent: 10,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
@@ -150,6 +156,8 @@ impl Config {
             ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
             ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
             ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
+            ("PORTAL_REPORTS_PER_HOUR", "reports_per_hour", true),
+            ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
             ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
             ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
         ];
@@ -185,6 +193,8 @@ impl Config {
         if self.draft_retention_days == 0
             || self.sms_worker_interval_ms == 0
             || self.list_pages_per_minute == 0
+            || self.reports_per_hour == 0
+            || self.receipt_checks_per_quarter_hour == 0
             || self.time_limits.acceptance == 0
             || self.time_limits.notice_days == 0
         {

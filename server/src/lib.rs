@@ -7,4 +7,5 @@ pub mod sms;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod uploads;
 pub mod web;

@@ -4,8 +4,8 @@ use crate::{
     config::Config,
     notifications, store,
     web::{
-        admin, application, cases, health, identity, notices, preferences, rate_limit, review, security,
-        static_pages, status,
+        admin, application, cases, health, identity, notices, preferences, rate_limit, reports, review,
+        security, static_pages, status,
     },
 };
 use app::{
@@ -18,7 +18,7 @@ use app::{
     store::Store,
 };
 use axum::{
-    extract::FromRef,
+    extract::{DefaultBodyLimit, FromRef},
     middleware,
     routing::{get, post},
     Router,
@@ -35,6 +35,7 @@ pub struct AppState {
     /// The same services the pages and server functions get through Leptos' context.
     pub services: Services,
     pub config: Arc<Config>,
+    pub reports: reports::ReportDesk,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,7 +79,8 @@ impl Application {
             services.sms.clone(),
             Duration::from_millis(config.sms_worker_interval_ms),
         );
-        let state = AppState { leptos_options, services, config: Arc::new(config) };
+        let reports = reports::ReportDesk::new(&config);
+        let state = AppState { leptos_options, services, config: Arc::new(config), reports };
         Ok(Self { listener, router: router(state), store, sms_worker })
     }
 
@@ -102,6 +104,10 @@ impl Application {
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
+
+/// Room for the largest files a form may carry plus its text.
+const UPLOAD_BODY_LIMIT: usize =
+    app::domain::upload::MAX_FILES * app::domain::upload::MAX_FILE_BYTES + 256 * 1024;
 
 fn router(state: AppState) -> Router {
     let services = state.services.clone();
@@ -129,6 +135,14 @@ fn router(state: AppState) -> Router {
         .route("/status/withdraw", post(status::withdraw))
         .route("/notices/{id}/objection", post(notices::object))
         .route("/review/case/{reference}", post(cases::act))
+        .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/report/confirm", post(reports::confirm))
+        .route("/report/check", post(reports::check))
+        .route("/report/reply", post(reports::reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/report/leave", post(reports::leave))
+        .route("/review/reports/{id}/message", post(reports::ask))
+        .route("/review/reports/{id}/update", post(reports::update))
+        .route("/review/reports/file/{id}", get(reports::evidence))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

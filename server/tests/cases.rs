@@ -6,55 +6,10 @@ mod common;
 
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
-use common::{location, spawn_app, submit_application, TestApp};
+use common::{location, spawn_app, submit_application, Reviewer, TestApp};
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "a long enough password";
 const TOWNSHIP: &str = "620702001";
-
-/// A reviewer's own browser, signed in.
-struct Reviewer<'a> {
-    app: &'a TestApp,
-    client: reqwest::Client,
-}
-
-impl<'a> Reviewer<'a> {
-    async fn sign_in(app: &'a TestApp, username: &str, role: Role, scope: &str) -> Self {
-        app.create_staff(username, role, scope, PASSWORD).await;
-        let client = TestApp::new_client();
-        let reviewer = Self { app, client };
-        let response =
-            reviewer.post("/review/login", &[("username", username), ("password", PASSWORD)]).await;
-        assert_eq!(location(&response), "/review");
-        reviewer
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.app.url(path))
-            .header("origin", self.app.url(""))
-            .header("sec-fetch-site", "same-origin")
-            .form(form)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self.client.get(self.app.url(path)).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    /// Takes an action; returns the page the answer leads to.
-    async fn act(&self, reference: &str, action: &str, note: &str, amount: &str) -> (StatusCode, String) {
-        let path = format!("/review/case/{reference}");
-        let response = self.post(&path, &[("action", action), ("note", note), ("amount", amount)]).await;
-        if response.status() != StatusCode::SEE_OTHER {
-            return (response.status(), response.text().await.unwrap());
-        }
-        self.page(&location(&response)).await
-    }
-}
 
 async fn status_of(app: &TestApp, reference: &str) -> Status {
     let store = server::store::open(&app.database_url).await.unwrap();

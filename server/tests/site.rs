@@ -30,18 +30,6 @@ async fn a_page_without_interactive_widgets_loads_no_script() {
 }
 
 #[tokio::test]
-async fn areas_not_yet_open_say_so_plainly() {
-    let app = spawn_app().await;
-    for path in ["/report"] {
-        let (status, html) = app.page(path).await;
-        assert_eq!(status, StatusCode::OK, "{path}");
-        assert!(html.contains("网上服务尚未开通"), "{path} says it is not open");
-        assert!(!html.contains("<form method=\"post\" action=\"/api"), "{path} offers no dead form");
-    }
-    app.stop().await;
-}
-
-#[tokio::test]
 async fn unknown_address_gets_a_chinese_404_page() {
     let app = spawn_app().await;
     let (status, html) = app.page("/no-such-page").await;

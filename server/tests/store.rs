@@ -382,3 +382,88 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         assert!(store.due_sms(i64::MAX - 1, 10).await.unwrap().is_empty(), "{backend}: sent");
     }
 }
+
+#[tokio::test]
+async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
+    use app::domain::report::{ReportStatus, Suspicion};
+    use app::store::{NewReport, NewReportMessage};
+    for (backend, store, _db) in backends().await {
+        store
+            .submit_application(&new_application("ZY20261129-RRRRRR", "k9", "620702001", "2027-01-12"))
+            .await
+            .unwrap();
+        let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
+        let report = |key: &str, lookup: &str, at: i64| NewReport {
+            county_code: "620702".into(),
+            township_code: "620702001".into(),
+            picked_entry: None,
+            suspicion: Suspicion::HiddenIncome,
+            sealed: "sealed".into(),
+            grouping_key: key.into(),
+            receipt_lookup: lookup.into(),
+            receipt_hash: "slow".into(),
+            created_at: at,
+            group_since: at - 100,
+            files: vec![("ab".repeat(32), "image/jpeg".into(), 1234)],
+        };
+        let (first, group) = store.file_report(&report("same", "L1", 1000)).await.unwrap();
+        assert_eq!(first, group, "{backend}: a first report starts its group");
+        let (second, group) = store.file_report(&report("same", "L2", 1050)).await.unwrap();
+        assert_eq!(group, first, "{backend}: same household within the period");
+        let (late, group) = store.file_report(&report("same", "L3", 5000)).await.unwrap();
+        assert_eq!(group, late, "{backend}: after the period a new group starts");
+        assert!(
+            store.file_report(&report("other", "L1", 1000)).await.is_err(),
+            "{backend}: lookups are unique"
+        );
+        assert_ne!(second, late);
+
+        let found = store.report_by_lookup("L2").await.unwrap().unwrap();
+        assert_eq!(
+            (found.id, found.status, found.receipt_hash.as_str()),
+            (second, ReportStatus::Received, "slow")
+        );
+        assert_eq!(store.reports(Some("620702")).await.unwrap().len(), 3, "{backend}");
+        assert!(store.reports(Some("620721")).await.unwrap().is_empty(), "{backend}");
+
+        let question = NewReportMessage {
+            report_id: second,
+            from_officer: true,
+            body_sealed: "q".into(),
+            at: 2000,
+            files: vec![],
+        };
+        store.add_report_message(&question).await.unwrap();
+        let answer = NewReportMessage {
+            report_id: second,
+            from_officer: false,
+            body_sealed: "a".into(),
+            at: 2100,
+            files: vec![("cd".repeat(32), "application/pdf".into(), 99)],
+        };
+        store.add_report_message(&answer).await.unwrap();
+        let messages = store.report_messages(second).await.unwrap();
+        assert_eq!(messages.iter().map(|m| m.from_officer).collect::<Vec<_>>(), [true, false], "{backend}");
+        assert_eq!(store.report(second).await.unwrap().unwrap().status, ReportStatus::Verifying, "{backend}");
+        let files = store.report_files(second).await.unwrap();
+        assert_eq!(files.len(), 2, "{backend}");
+        assert_eq!(files[1].message_id, Some(messages[1].id), "{backend}");
+        let (owner, file) = store.report_file(files[1].id).await.unwrap().unwrap();
+        assert_eq!(
+            (owner, file.size, file.content_type.as_str()),
+            (second, 99, "application/pdf"),
+            "{backend}"
+        );
+
+        store.update_report(second, ReportStatus::Concluded, "属实", Some(case.id), 3000).await.unwrap();
+        let concluded = store.report(second).await.unwrap().unwrap();
+        assert_eq!(
+            (concluded.status, concluded.outcome.as_str()),
+            (ReportStatus::Concluded, "属实"),
+            "{backend}"
+        );
+        assert_eq!(store.reports_linked_to(case.id).await.unwrap(), 1, "{backend}");
+        let today = app::domain::calendar::Date::parse("2026-12-01").unwrap();
+        assert!(store.public_entry(case.id, today).await.unwrap().is_none(), "{backend}: not published");
+    }
+}

@@ -198,6 +198,8 @@ pub struct CaseView {
     pub notice_until: Option<String>,
     /// Drawn for the county's re-check visit and not recorded yet.
     pub recheck_due: bool,
+    /// Reports of suspected fraud linked to the case; counted for county staff only, 0 for others.
+    pub linked_reports: u64,
     pub draft: Draft,
     /// (when, who, what, why)
     pub history: Vec<(String, String, String, String)>,
@@ -272,8 +274,15 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
             (Date::today_in_china(o.created_at).chinese(), o.reason, contact)
         })
         .collect();
+    // The township must not learn that someone reported the household; the county handles reports.
+    let linked_reports = if staff.role == crate::domain::staff::Role::CountyReviewer {
+        store.reports_linked_to(case.id).await.map_err(failed)?
+    } else {
+        0
+    };
     let flash = services.flash.get(&flash).unwrap_or_default();
     Ok(Some(CaseView {
+        linked_reports,
         objections,
         place: access::place_name(store.as_ref(), &case.county_code, &case.township_code).await,
         reference: case.reference,
@@ -345,6 +354,9 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
     let address = draft.place.as_ref().map(|p| p.address.clone()).unwrap_or_default();
     view! {
         <h1>{format!("案件 {}", case.reference)}</h1>
+        {(case.linked_reports > 0).then(|| view! {
+            <p class="notice report-flag" role="status">{format!("此案关联{}条举报线索（仅县级可见），请在「举报办理」中查看。", case.linked_reports)}</p>
+        })}
         <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}{case.recheck_due.then(|| view! { <span class="tag">"抽中县级复核"</span> })}</p>
         <dl class="answers">
             <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>

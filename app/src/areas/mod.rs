@@ -10,6 +10,7 @@ pub mod home;
 pub mod identity;
 pub mod not_found;
 pub mod notices;
-pub mod pending;
+pub mod report;
+pub mod report_handling;
 pub mod review;
 pub mod status;

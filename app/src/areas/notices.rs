@@ -133,7 +133,7 @@ fn NoticeEntries(entries: Vec<PublicEntry>) -> impl IntoView {
     view! {
         <p>{format!("共 {} 户正在公示", entries.len())}</p>
         <ul class="notice-list">
-            {entries.into_iter().map(|e| view! { <li><EntryCard entry=e.clone()/><a href=format!("/notices/{}/objection", e.id)>"我有异议"</a></li> }).collect_view()}
+            {entries.into_iter().map(|e| view! { <li><EntryCard entry=e.clone()/><p class="entry-links"><a href=format!("/notices/{}/objection", e.id)>"我有异议"</a>" "<a href=format!("/report?entry={}", e.id)>"举报"</a></p></li> }).collect_view()}
         </ul>
     }
     .into_any()
@@ -257,8 +257,8 @@ pub const RECIPIENTS_PER_PAGE: u32 = 20;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RecipientList {
     pub divisions: Vec<(County, Vec<Township>)>,
-    /// (masked name, village, household size, types, monthly amount)
-    pub rows: Vec<(String, String, u32, String, u32)>,
+    /// (entry id, masked name, village, household size, types, monthly amount)
+    pub rows: Vec<(i64, String, String, u32, String, u32)>,
     pub total: u64,
     pub page: u32,
 }
@@ -296,7 +296,7 @@ pub async fn load_recipients(
         .into_iter()
         .map(|n| {
             let types = n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、");
-            (n.head_name_masked, n.village, n.household_size, types, n.monthly_amount)
+            (n.application_id, n.head_name_masked, n.village, n.household_size, types, n.monthly_amount)
         })
         .collect();
     Ok(RecipientList { divisions, rows, total, page })
@@ -343,10 +343,10 @@ pub fn RecipientsPage() -> impl IntoView {
                         view! {
                             <p>{format!("共 {} 户，第 {} / {} 页", list.total, list.page, pages)}</p>
                             <div class="table-scroll"><table class="queue">
-                                <thead><tr><th>"户主"</th><th>"村（社区）"</th><th>"人口"</th><th>"救助类型"</th><th>"每月金额"</th></tr></thead>
+                                <thead><tr><th>"户主"</th><th>"村（社区）"</th><th>"人口"</th><th>"救助类型"</th><th>"每月金额"</th><th></th></tr></thead>
                                 <tbody>
-                                    {list.rows.into_iter().map(|(masked, village, size, types, amount)| view! {
-                                        <tr><td>{masked}</td><td>{village}</td><td>{size}</td><td>{types}</td><td>{format!("{amount} 元")}</td></tr>
+                                    {list.rows.into_iter().map(|(id, masked, village, size, types, amount)| view! {
+                                        <tr><td>{masked}</td><td>{village}</td><td>{size}</td><td>{types}</td><td>{format!("{amount} 元")}</td><td><a href=format!("/report?entry={id}")>"举报"</a></td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table></div>

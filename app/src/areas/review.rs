@@ -119,6 +119,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                     return redirect.send();
                 };
                 let scope = describe_scope().await.unwrap_or_default();
+                let handles_reports = staff.may_handle_reports_in(&staff.scope);
                 view! {
                     <h1>"审核工作台"</h1>
                     {password_changed.then(|| view! { <p class="notice" role="status">"密码已修改，其他设备上的登录已失效。"</p> })}
@@ -128,6 +129,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                         <dt>"负责范围"</dt><dd>{scope}</dd>
                     </dl>
                     <CaseQueue/>
+                    {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
                     <p><a href="/review/password">"修改密码"</a></p>
                     <form method="post" action="/review/logout">

@@ -13,5 +13,7 @@ pub mod person_name;
 pub mod phone;
 pub mod preferences;
 pub mod region;
+pub mod report;
 pub mod staff;
+pub mod upload;
 pub mod workflow;

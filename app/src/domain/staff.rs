@@ -104,6 +104,16 @@ impl StaffIdentity {
         }
     }
 
+    /// Whether this person handles reports of suspected fraud about households in `county_code`:
+    /// the county's reviewers and administrators.
+    pub fn may_handle_reports_in(&self, county_code: &str) -> bool {
+        match self.role {
+            Role::CountyReviewer => county_code == self.scope,
+            Role::Administrator => true,
+            Role::TownshipReviewer | Role::DepartmentOfficer => false,
+        }
+    }
+
     /// Whether this person may work on a case referred to `department`.
     pub fn may_handle_referral(&self, department: &str) -> bool {
         self.role == Role::DepartmentOfficer && self.scope == department
@@ -188,6 +198,10 @@ mod tests {
         let admin = staff(Role::Administrator, "city");
         assert!(!admin.may_handle_township("620702001"), "administrators do not read case files");
         assert!(!admin.may_handle_referral("education"));
+
+        assert!(county.may_handle_reports_in("620702") && !county.may_handle_reports_in("620721"));
+        assert!(!township.may_handle_reports_in("620702"), "reports go past the township");
+        assert!(admin.may_handle_reports_in("620721"));
         assert!(!county.may_handle_referral("education"));
     }
 

@@ -3,6 +3,8 @@
 
 #[macro_use]
 mod shared;
+#[macro_use]
+mod reports;
 mod postgres;
 pub mod seed;
 mod sqlite;

@@ -1,6 +1,7 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
+use super::reports;
 use super::shared;
 use super::{
     audit_from_row, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
@@ -570,3 +571,4 @@ impl shared::HasDatabase for PostgresStore {
 }
 
 shared_queries!(PostgresStore);
+report_queries!(PostgresStore);

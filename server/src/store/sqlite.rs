@@ -1,6 +1,7 @@
 //! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
 //! acknowledged write survives a crash or power cut.
 
+use super::reports;
 use super::shared;
 use super::{
     audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
@@ -585,3 +586,4 @@ impl shared::HasDatabase for SqliteStore {
 }
 
 shared_queries!(SqliteStore);
+report_queries!(SqliteStore);

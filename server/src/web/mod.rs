@@ -8,6 +8,7 @@ pub mod identity;
 pub mod notices;
 pub mod preferences;
 pub mod rate_limit;
+pub mod reports;
 pub mod respond;
 pub mod review;
 pub mod security;

@@ -32,18 +32,19 @@ pub fn sms_per_ip_layer(config: &Config) -> PerIpLayer {
     layer(config.sms_ip_burst, config.sms_ip_refill_seconds * 1000)
 }
 
-/// The public lists of named (masked) households: a page costs nothing to serve but the list must
-/// not be copied in bulk, so each address gets a small budget of list pages.
+/// A budget of requests per client address, kept in memory only (the report flow must not store
+/// addresses). Idle addresses are forgotten every minute so memory does not grow with every visitor.
 #[derive(Clone)]
-pub struct ListLimiter(Arc<governor::DefaultKeyedRateLimiter<IpAddr>>);
+pub struct IpBudget(Arc<governor::DefaultKeyedRateLimiter<IpAddr>>);
 
-/// The paths that serve list pages (the page and the server function behind it).
-const LIST_PATHS: [&str; 2] = ["/notices/recipients", "/api/public-recipients"];
-
-impl ListLimiter {
-    pub fn new(config: &Config) -> Self {
-        let per_minute = NonZeroU32::new(config.list_pages_per_minute).unwrap_or(NonZeroU32::MIN);
-        let limiter = Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)));
+impl IpBudget {
+    /// `burst` requests at once, refilled at one per `period / burst`.
+    pub fn new(burst: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let quota = governor::Quota::with_period(period / burst.get())
+            .unwrap_or_else(|| governor::Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
+        let limiter = Arc::new(governor::RateLimiter::keyed(quota));
         let idle = limiter.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -54,6 +55,27 @@ impl ListLimiter {
         });
         Self(limiter)
     }
+
+    /// Spends one request; `Err(seconds to wait)` when the budget is used up.
+    pub fn spend(&self, ip: IpAddr) -> Result<(), u64> {
+        self.0.check_key(&ip).map_err(|not_until| {
+            not_until.wait_time_from(governor::clock::DefaultClock::default().now()).as_secs().max(1)
+        })
+    }
+}
+
+/// The public lists of named (masked) households: a page costs nothing to serve but the list must
+/// not be copied in bulk, so each address gets a small budget of list pages.
+#[derive(Clone)]
+pub struct ListLimiter(IpBudget);
+
+/// The paths that serve list pages (the page and the server function behind it).
+const LIST_PATHS: [&str; 2] = ["/notices/recipients", "/api/public-recipients"];
+
+impl ListLimiter {
+    pub fn new(config: &Config) -> Self {
+        Self(IpBudget::new(config.list_pages_per_minute, Duration::from_secs(60)))
+    }
 }
 
 pub async fn limit_lists(
@@ -63,9 +85,8 @@ pub async fn limit_lists(
     next: Next,
 ) -> Response {
     if LIST_PATHS.contains(&request.uri().path()) {
-        if let Err(not_until) = limiter.0.check_key(&peer.ip()) {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            return too_many_requests(wait.as_secs().max(1));
+        if let Err(wait) = limiter.0.spend(peer.ip()) {
+            return too_many_requests(wait);
         }
     }
     next.run(request).await

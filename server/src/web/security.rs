@@ -29,8 +29,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_rule(&path)));
+    let rule = cache_rule(&path);
+    if rule == NO_STORE || !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
     response
 }
@@ -38,9 +39,14 @@ pub async fn headers(request: Request, next: Next) -> Response {
 /// `/pkg` holds the stylesheet and the wasm bundle, rebuilt at each release: cached for an hour and then
 /// revalidated (ServeDir answers with Last-Modified). Other static files change rarely. Pages are
 /// dynamic and may carry personal data: never stored by shared caches.
+/// The report flow: nothing kept by the browser either (shared phones, the back button).
+const NO_STORE: &str = "no-store";
+
 fn cache_rule(path: &str) -> &'static str {
     const STATIC_EXTENSIONS: [&str; 6] = [".svg", ".ico", ".png", ".txt", ".webmanifest", ".woff2"];
-    if path.starts_with("/pkg/") {
+    if path.starts_with("/report") || path.starts_with("/review/reports") {
+        NO_STORE
+    } else if path.starts_with("/pkg/") {
         "public, max-age=3600"
     } else if STATIC_EXTENSIONS.iter().any(|ext| path.ends_with(ext)) {
         "public, max-age=86400"
@@ -98,6 +104,8 @@ mod tests {
     #[test]
     fn pages_are_not_cached_by_shared_caches() {
         assert_eq!(cache_rule("/status"), "private, no-cache");
+        assert_eq!(cache_rule("/report/view"), "no-store");
+        assert_eq!(cache_rule("/review/reports/3"), "no-store");
         assert_eq!(cache_rule("/pkg/portal.css"), "public, max-age=3600");
         assert_eq!(cache_rule("/favicon.svg"), "public, max-age=86400");
     }

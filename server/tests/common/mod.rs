@@ -138,9 +138,15 @@ impl TestApp {
 }
 
 pub fn test_config(database_url: &str) -> Config {
+    // Uploaded evidence goes beside the SQLite file, in the test's temporary folder.
+    let data_dir = database_url
+        .strip_prefix("sqlite://")
+        .and_then(|file| PathBuf::from(file).parent().map(|p| p.to_path_buf()))
+        .unwrap_or_else(|| std::env::temp_dir().join("portal-test-data"));
     Config {
         listen_addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.to_string(),
+        data_dir,
         sms_worker_interval_ms: 50,
         // Deterministic tests: no random re-check draws unless a test asks for them.
         recheck_share_percent: 0,
@@ -238,4 +244,60 @@ pub async fn submit_application(app: &TestApp, phone: &str, name: &str, township
         html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
     let done = post(app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
     done.trim_start_matches("/apply/submitted/").to_string()
+}
+
+const PASSWORD: &str = "a long enough password";
+/// A reviewer's own browser, signed in.
+pub struct Reviewer<'a> {
+    pub app: &'a TestApp,
+    pub client: reqwest::Client,
+}
+
+impl<'a> Reviewer<'a> {
+    pub async fn sign_in(
+        app: &'a TestApp,
+        username: &str,
+        role: app::domain::staff::Role,
+        scope: &str,
+    ) -> Self {
+        app.create_staff(username, role, scope, PASSWORD).await;
+        let client = TestApp::new_client();
+        let reviewer = Self { app, client };
+        let response =
+            reviewer.post("/review/login", &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(location(&response), "/review");
+        reviewer
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.app.url(path))
+            .header("origin", self.app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self.client.get(self.app.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Takes an action; returns the page the answer leads to.
+    pub async fn act(
+        &self,
+        reference: &str,
+        action: &str,
+        note: &str,
+        amount: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let path = format!("/review/case/{reference}");
+        let response = self.post(&path, &[("action", action), ("note", note), ("amount", amount)]).await;
+        if response.status() != reqwest::StatusCode::SEE_OTHER {
+            return (response.status(), response.text().await.unwrap());
+        }
+        self.page(&location(&response)).await
+    }
 }

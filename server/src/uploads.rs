@@ -1,0 +1,123 @@
+//! Evidence files on disk, outside the database: each is named by the SHA-256 of its (already cleaned)
+//! content, so the same file sent twice is stored once and the database row carries the hash that proves
+//! the file was not changed. A file is written to a temporary name, flushed to disk and then renamed, so
+//! a crash never leaves half a file under a real name.
+
+use app::domain::upload::{accept, UploadError, MAX_FILES};
+use axum::extract::Multipart;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+#[derive(Clone, Debug)]
+pub struct EvidenceFiles {
+    dir: PathBuf,
+}
+
+/// A file accepted and written: (SHA-256, content type, size), as `app::store` records it.
+pub type SavedFile = (String, String, u64);
+
+impl EvidenceFiles {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    fn path_of(&self, sha256: &str) -> PathBuf {
+        self.dir.join(&sha256[..2]).join(sha256)
+    }
+
+    /// Writes the file unless a file with the same content is already there.
+    pub async fn save(&self, content_type: &str, bytes: &[u8]) -> std::io::Result<SavedFile> {
+        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let path = self.path_of(&sha256);
+        if tokio::fs::try_exists(&path).await? {
+            return Ok((sha256, content_type.to_string(), bytes.len() as u64));
+        }
+        let folder = path.parent().unwrap_or(Path::new("."));
+        tokio::fs::create_dir_all(folder).await?;
+        let temporary = folder.join(format!("{sha256}.part"));
+        let mut file = tokio::fs::File::create(&temporary).await?;
+        file.write_all(bytes).await?;
+        file.sync_all().await?;
+        tokio::fs::rename(&temporary, &path).await?;
+        Ok((sha256, content_type.to_string(), bytes.len() as u64))
+    }
+
+    /// The stored bytes, checked against their hash.
+    pub async fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
+        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256"));
+        }
+        let bytes = tokio::fs::read(self.path_of(sha256)).await?;
+        let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        if actual != sha256 {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "file changed on disk"));
+        }
+        Ok(bytes)
+    }
+}
+
+/// A multipart form: its text fields, the accepted (cleaned) files, and why a file was refused, if one was
+/// (the text is kept either way, so that the form can come back filled in).
+#[derive(Debug, Default)]
+pub struct PostedForm {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub refused_file: Option<UploadError>,
+}
+
+impl PostedForm {
+    pub fn value(&self, name: &str) -> &str {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+}
+
+/// The form did not arrive whole (connection lost, or more than the body limit).
+#[derive(Debug, thiserror::Error)]
+#[error("表单没有完整收到，请检查网络后重新提交（文件太大也会这样）")]
+pub struct Incomplete;
+
+/// Reads a multipart form. Empty file inputs (nothing chosen) are skipped; each file of `file_field` is
+/// checked by its content and cleaned of metadata.
+pub async fn read_form(mut multipart: Multipart, file_field: &str) -> Result<PostedForm, Incomplete> {
+    let mut form = PostedForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(|_| Incomplete)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name != file_field {
+            form.fields.push((name, field.text().await.map_err(|_| Incomplete)?));
+            continue;
+        }
+        let bytes = field.bytes().await.map_err(|_| Incomplete)?;
+        if bytes.is_empty() {
+            continue;
+        }
+        if form.files.len() == MAX_FILES {
+            form.refused_file = Some(UploadError::TooMany);
+            continue;
+        }
+        match accept(&bytes) {
+            Ok((kind, cleaned)) => form.files.push((kind.content_type(), cleaned)),
+            Err(refused) => form.refused_file = Some(refused),
+        }
+    }
+    Ok(form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn files_are_stored_by_content_and_checked_when_read() {
+        let dir = std::env::temp_dir().join(format!("evidence-test-{}", std::process::id()));
+        let files = EvidenceFiles::new(&dir);
+        let (sha, kind, size) = files.save("application/pdf", b"%PDF-1.4 test").await.unwrap();
+        assert_eq!((kind.as_str(), size), ("application/pdf", 13));
+        assert_eq!(files.save("application/pdf", b"%PDF-1.4 test").await.unwrap().0, sha, "stored once");
+        assert_eq!(files.read(&sha).await.unwrap(), b"%PDF-1.4 test");
+        std::fs::write(dir.join(&sha[..2]).join(&sha), b"changed").unwrap();
+        assert!(files.read(&sha).await.is_err(), "a changed file is refused");
+        assert!(files.read("../../etc/passwd").await.is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
