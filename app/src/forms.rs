@@ -3,6 +3,12 @@
 
 use crate::domain::region::{County, Township};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A query-string value of the current page (empty when absent), read once while the page renders.
+pub fn query(name: &str) -> String {
+    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}
 
 /// The GOV.UK-style list of problems at the top of a form, each linking to its field.
 #[component]

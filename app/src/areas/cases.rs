@@ -6,10 +6,10 @@
 use crate::domain::application::Draft;
 use crate::domain::assistance::AssistanceType;
 use crate::domain::workflow::{Action, Status};
-use crate::forms::{ErrorSummary, Field};
+use crate::forms::{query, ErrorSummary, Field};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// One line of the queue.
@@ -116,10 +116,6 @@ pub async fn load_queue(
     // Emergencies first, then the nearest deadline.
     rows.sort_by_key(|r| (!(r.emergency && r.is_open), !r.is_open, r.days_left));
     Ok(Some(rows))
-}
-
-fn query(name: &str) -> String {
-    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
 }
 
 /// The queue with its filters, on the reviewer's landing page.

@@ -4,10 +4,10 @@
 //! `server/src/web/notices.rs`.
 
 use crate::domain::region::{County, Township};
-use crate::forms::{township_options, ErrorSummary, Field, TextField};
+use crate::forms::{query, township_options, ErrorSummary, Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -80,10 +80,6 @@ pub async fn load_notices(county: String, township: String) -> Result<NoticeList
     let (county, township) = (filter(&county), filter(&township));
     let (divisions, entries) = public_entries(county.as_deref(), township.as_deref(), None).await?;
     Ok(NoticeList { divisions, entries })
-}
-
-fn query(name: &str) -> String {
-    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
 }
 
 #[component]

@@ -5,19 +5,14 @@
 
 use crate::domain::region::{County, Hotline, Township};
 use crate::domain::report::Suspicion;
-use crate::forms::{township_options, Choice, ErrorSummary, Field, TextField};
+use crate::forms::{query, township_options, Choice, ErrorSummary, Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Where "leave now" goes: an ordinary, neutral page.
 pub const EXIT_URL: &str = "https://www.weather.com.cn/";
-
-fn query(name: &str) -> String {
-    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
-}
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {

@@ -4,16 +4,12 @@
 //! to `server/src/web/reports.rs`, which checks the account again.
 
 use crate::domain::report::ReportStatus;
-use crate::forms::{ErrorSummary, Field, TextField};
+use crate::forms::{query, ErrorSummary, Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-fn query(name: &str) -> String {
-    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
-}
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {

@@ -4,9 +4,9 @@
 
 use super::cases::CaseQueue;
 use crate::domain::staff::StaffIdentity;
+use crate::forms::query;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 #[server]
 pub async fn signed_in_staff() -> Result<Option<StaffIdentity>, ServerFnError> {
@@ -39,10 +39,6 @@ pub async fn describe_scope() -> Result<String, ServerFnError> {
             .unwrap_or(staff.scope),
         Role::Administrator => "全市".to_string(),
     })
-}
-
-fn query(name: &str) -> String {
-    use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
 }
 
 /// Sends a visitor without a session to the sign-in page with a 302. The response context must be
