@@ -2,7 +2,7 @@
 
 use crate::areas::{
     admin, application, apply, cases, contact, guide, home, identity, not_found::NotFound, notices, report,
-    report_handling, review, status,
+    report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -126,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/report/receipt") view=report::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/report/check") view=report::CheckPage ssr=SsrMode::Async/>

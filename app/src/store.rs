@@ -430,6 +430,9 @@ pub trait Store: ReportStore + Send + Sync + 'static {
 
     /// The days that differ from the Monday-to-Friday rhythm.
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
+
+    /// What the public statistics count, for every application (nothing personal).
+    async fn statistics_facts(&self) -> Result<Vec<crate::domain::stats::CaseFacts>, StoreError>;
 }
 
 /// The reports of suspected fraud (`areas::report`), a part of `Store` kept apart for readability.

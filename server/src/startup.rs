@@ -5,7 +5,7 @@ use crate::{
     notifications, store,
     web::{
         admin, application, cases, health, identity, notices, preferences, rate_limit, reports, review,
-        security, static_pages, status,
+        security, static_pages, stats, status,
     },
 };
 use app::{
@@ -117,6 +117,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(health::live))
+        .route("/stats.csv", get(stats::csv))
         .route("/readyz", get(health::ready))
         .route("/preferences/elder-mode", post(preferences::set_elder_mode))
         .route(

@@ -3,6 +3,7 @@
 mod common;
 
 use app::store::Store;
+use common::new_application;
 use std::sync::Arc;
 
 async fn backends() -> Vec<(&'static str, Arc<dyn Store>, common::TestDatabase)> {
@@ -169,37 +170,6 @@ async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
         page.slug = "no-such-page".into();
         assert!(!store.update_guide_page(&page).await.unwrap(), "{backend}");
     }
-}
-
-fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app::store::NewApplication {
-    use app::domain::{assistance::AssistanceType, calendar::Date, workflow::Status};
-    let record = app::store::ApplicationRecord {
-        id: 0,
-        reference: reference.into(),
-        phone_key: "phone-key".into(),
-        county_code: township[..6].into(),
-        township_code: township.into(),
-        village: "城关村".into(),
-        types: vec![AssistanceType::Dibao, AssistanceType::Medical],
-        emergency: false,
-        household_size: 3,
-        status: Status::Submitted,
-        submitted_at: 1_795_969_800,
-        acceptance_due: Date::parse("2026-12-02").unwrap(),
-        decision_due: Date::parse(due).unwrap(),
-        sealed: "v1:sealed".into(),
-        monthly_amount: None,
-        notice_until: None,
-        recheck_drawn: false,
-    };
-    let event = app::store::CaseEvent {
-        at: 1_795_969_800,
-        actor: "申请人".into(),
-        action: "submit".into(),
-        status: Status::Submitted,
-        note: String::new(),
-    };
-    app::store::NewApplication { record, submission_key: key.into(), event }
 }
 
 #[tokio::test]
@@ -465,5 +435,30 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
         assert_eq!(store.reports_linked_to(case.id).await.unwrap(), 1, "{backend}");
         let today = app::domain::calendar::Date::parse("2026-12-01").unwrap();
         assert!(store.public_entry(case.id, today).await.unwrap().is_none(), "{backend}: not published");
+    }
+}
+
+#[tokio::test]
+async fn statistics_facts_carry_the_decision_day_on_every_backend() {
+    use app::domain::workflow::Status;
+    for (backend, store, _db) in backends().await {
+        let mut decided = new_application("ZY20261129-SSSSSS", "k-s1", "620702001", "2027-01-12");
+        decided.record.status = Status::Approved;
+        decided.event.action = "approve".into();
+        decided.event.at += 10 * 86_400;
+        store.submit_application(&decided).await.unwrap();
+        store
+            .submit_application(&new_application("ZY20261129-TTTTTT", "k-s2", "620702002", "2027-01-12"))
+            .await
+            .unwrap();
+        let mut facts = store.statistics_facts().await.unwrap();
+        facts.sort_by(|a, b| a.township_code.cmp(&b.township_code));
+        assert_eq!(facts.len(), 2, "{backend}");
+        assert_eq!(
+            (facts[0].status, facts[0].decided),
+            (Status::Approved, Some(facts[0].submitted.add_days(10))),
+            "{backend}"
+        );
+        assert_eq!((facts[1].status, facts[1].decided), (Status::Submitted, None), "{backend}");
     }
 }

@@ -13,4 +13,5 @@ pub mod notices;
 pub mod report;
 pub mod report_handling;
 pub mod review;
+pub mod stats;
 pub mod status;

@@ -15,5 +15,6 @@ pub mod preferences;
 pub mod region;
 pub mod report;
 pub mod staff;
+pub mod stats;
 pub mod upload;
 pub mod workflow;

@@ -124,6 +124,18 @@ pub(super) fn event_from_row((at, actor, action, state, note): EventRow) -> Resu
     Ok(CaseEvent { at, actor, action, status: status(&state)?, note })
 }
 
+pub(super) fn statistics_from_row(
+    (township_code, state, types, submitted_at, decided_at): (String, String, String, i64, Option<i64>),
+) -> Result<app::domain::stats::CaseFacts, StoreError> {
+    Ok(app::domain::stats::CaseFacts {
+        township_code,
+        status: status(&state)?,
+        types: parse_types(&types)?,
+        submitted: Date::today_in_china(submitted_at),
+        decided: decided_at.map(Date::today_in_china),
+    })
+}
+
 pub(super) fn calendar_from_row(
     (day, kind, note): (String, String, String),
 ) -> Result<(Date, DayKind, String), StoreError> {
@@ -572,6 +584,19 @@ macro_rules! shared_queries {
                 }
                 tx.commit().await.map_err(query_error)?;
                 Ok(added)
+            }
+
+            async fn shared_statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
+                let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT a.township_code, a.status, a.types, a.submitted_at,
+                        (SELECT MAX(e.at) FROM case_events e
+                         WHERE e.application_id = a.id AND e.action IN ('approve', 'refuse')) AS decided_at
+                     FROM applications a",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::statistics_from_row).collect()
             }
 
             async fn shared_calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {

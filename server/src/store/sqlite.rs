@@ -579,6 +579,10 @@ impl Store for SqliteStore {
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
         self.shared_calendar().await
     }
+
+    async fn statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
+        self.shared_statistics_facts().await
+    }
 }
 
 impl shared::HasDatabase for SqliteStore {

@@ -14,4 +14,5 @@ pub mod review;
 pub mod security;
 pub mod sms_codes;
 pub mod static_pages;
+pub mod stats;
 pub mod status;

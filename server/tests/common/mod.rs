@@ -301,3 +301,35 @@ impl<'a> Reviewer<'a> {
         self.page(&location(&response)).await
     }
 }
+
+/// An application record as the store takes it, submitted in `township` with decision due `due`.
+pub fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app::store::NewApplication {
+    use app::domain::{assistance::AssistanceType, calendar::Date, workflow::Status};
+    let record = app::store::ApplicationRecord {
+        id: 0,
+        reference: reference.into(),
+        phone_key: "phone-key".into(),
+        county_code: township[..6].into(),
+        township_code: township.into(),
+        village: "城关村".into(),
+        types: vec![AssistanceType::Dibao, AssistanceType::Medical],
+        emergency: false,
+        household_size: 3,
+        status: Status::Submitted,
+        submitted_at: 1_795_969_800,
+        acceptance_due: Date::parse("2026-12-02").unwrap(),
+        decision_due: Date::parse(due).unwrap(),
+        sealed: "v1:sealed".into(),
+        monthly_amount: None,
+        notice_until: None,
+        recheck_drawn: false,
+    };
+    let event = app::store::CaseEvent {
+        at: 1_795_969_800,
+        actor: "申请人".into(),
+        action: "submit".into(),
+        status: Status::Submitted,
+        note: String::new(),
+    };
+    app::store::NewApplication { record, submission_key: key.into(), event }
+}

@@ -1,0 +1,333 @@
+//! Public statistics: applications received, approved and refused, the median working days to a
+//! decision and the current recipients by type, per township, county and the city. Small counts are
+//! suppressed so that no household can be singled out, and where one township's count is hidden a second
+//! one is hidden too, so the hidden one cannot be worked out from the county total. Plain rules, no I/O.
+
+use super::assistance::AssistanceType;
+use super::calendar::{Calendar, Date};
+use super::region::{County, Township};
+use super::workflow::Status;
+use serde::{Deserialize, Serialize};
+
+/// Counts from 1 up to this value minus one are not published.
+pub const SUPPRESS_BELOW: u32 = 5;
+
+/// The assistance types the recipient counts are given for.
+pub const RECIPIENT_TYPES: [AssistanceType; 5] = [
+    AssistanceType::Dibao,
+    AssistanceType::Tekun,
+    AssistanceType::DibaoEdge,
+    AssistanceType::RigidSpending,
+    AssistanceType::Temporary,
+];
+
+/// What the statistics need of one application (nothing personal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub township_code: String,
+    pub status: Status,
+    pub types: Vec<AssistanceType>,
+    pub submitted: Date,
+    /// The day of the approval or refusal.
+    pub decided: Option<Date>,
+}
+
+/// A published count: the number, or hidden because it is small.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cell {
+    Count(u32),
+    Suppressed,
+}
+
+impl Cell {
+    fn primary(count: u32) -> Self {
+        if count > 0 && count < SUPPRESS_BELOW {
+            Self::Suppressed
+        } else {
+            Self::Count(count)
+        }
+    }
+
+    /// As shown on the page and in the CSV file.
+    pub fn text(self) -> String {
+        match self {
+            Self::Count(n) => n.to_string(),
+            Self::Suppressed => format!("<{SUPPRESS_BELOW}"),
+        }
+    }
+
+    pub fn count(self) -> Option<u32> {
+        match self {
+            Self::Count(n) => Some(n),
+            Self::Suppressed => None,
+        }
+    }
+}
+
+/// One line of the statistics: a township, a county or the city.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub code: String,
+    pub name: String,
+    pub received: Cell,
+    pub approved: Cell,
+    pub refused: Cell,
+    /// Median working days from submission to decision; `None` when fewer than `SUPPRESS_BELOW` decisions.
+    pub median_days: Option<u32>,
+    /// Current recipients per type of `RECIPIENT_TYPES`, in that order.
+    pub recipients: Vec<Cell>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statistics {
+    pub city: Option<Line>,
+    /// Each county's line with its townships' lines.
+    pub counties: Vec<(Line, Vec<Line>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Tally {
+    received: u32,
+    approved: u32,
+    refused: u32,
+    days: Vec<u32>,
+    recipients: [u32; RECIPIENT_TYPES.len()],
+}
+
+impl Tally {
+    fn add(&mut self, case: &CaseFacts, calendar: &Calendar) {
+        self.received += 1;
+        match case.status {
+            Status::Approved => {
+                self.approved += 1;
+                for (i, kind) in RECIPIENT_TYPES.iter().enumerate() {
+                    if case.types.contains(kind) {
+                        self.recipients[i] += 1;
+                    }
+                }
+            }
+            Status::Refused => self.refused += 1,
+            _ => {}
+        }
+        if let (Some(decided), Status::Approved | Status::Refused) = (case.decided, case.status) {
+            self.days.push(calendar.working_days_between(case.submitted, decided));
+        }
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.received += other.received;
+        self.approved += other.approved;
+        self.refused += other.refused;
+        self.days.extend(&other.days);
+        for (mine, theirs) in self.recipients.iter_mut().zip(other.recipients) {
+            *mine += theirs;
+        }
+    }
+
+    fn line(&self, code: &str, name: &str) -> Line {
+        Line {
+            code: code.to_string(),
+            name: name.to_string(),
+            received: Cell::primary(self.received),
+            approved: Cell::primary(self.approved),
+            refused: Cell::primary(self.refused),
+            median_days: median(&self.days),
+            recipients: self.recipients.iter().map(|n| Cell::primary(*n)).collect(),
+        }
+    }
+}
+
+/// The median of the values, when there are enough of them to publish.
+pub fn median(values: &[u32]) -> Option<u32> {
+    if values.len() < SUPPRESS_BELOW as usize {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    Some(if sorted.len().is_multiple_of(2) {
+        (sorted[middle - 1] + sorted[middle]).div_ceil(2)
+    } else {
+        sorted[middle]
+    })
+}
+
+/// Hides a second township's count wherever exactly one is hidden and the county total is shown, so the
+/// hidden count cannot be worked out by subtraction. The smallest other non-zero count is chosen.
+fn protect(lines: &mut [Line], total_shown: bool, cell: impl Fn(&mut Line) -> &mut Cell) {
+    if !total_shown {
+        return;
+    }
+    let values: Vec<Cell> = lines.iter_mut().map(|l| *cell(l)).collect();
+    if values.iter().filter(|c| **c == Cell::Suppressed).count() != 1 {
+        return;
+    }
+    let smallest = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Cell::Count(n) if *n > 0 => Some((*n, i)),
+            _ => None,
+        })
+        .min();
+    if let Some((_, i)) = smallest {
+        *cell(&mut lines[i]) = Cell::Suppressed;
+    }
+}
+
+/// The statistics of these cases over the official divisions.
+pub fn aggregate(
+    cases: &[CaseFacts],
+    divisions: &[(County, Vec<Township>)],
+    calendar: &Calendar,
+) -> Statistics {
+    let mut city = Tally::default();
+    let mut counties = Vec::new();
+    for (county, townships) in divisions {
+        let mut county_tally = Tally::default();
+        let mut lines = Vec::new();
+        for township in townships {
+            let mut tally = Tally::default();
+            for case in cases.iter().filter(|c| c.township_code == township.code) {
+                tally.add(case, calendar);
+            }
+            county_tally.merge(&tally);
+            lines.push(tally.line(&township.code, &township.name));
+        }
+        let county_line = county_tally.line(&county.code, &county.name);
+        protect(&mut lines, county_line.received != Cell::Suppressed, |l| &mut l.received);
+        protect(&mut lines, county_line.approved != Cell::Suppressed, |l| &mut l.approved);
+        protect(&mut lines, county_line.refused != Cell::Suppressed, |l| &mut l.refused);
+        for i in 0..RECIPIENT_TYPES.len() {
+            protect(&mut lines, county_line.recipients[i] != Cell::Suppressed, |l| &mut l.recipients[i]);
+        }
+        city.merge(&county_tally);
+        counties.push((county_line, lines));
+    }
+    Statistics { city: Some(city.line("620700", "张掖市")), counties }
+}
+
+/// The statistics as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese).
+pub fn to_csv(stats: &Statistics) -> String {
+    let mut out = String::from("\u{feff}");
+    let types: Vec<&str> = RECIPIENT_TYPES.iter().map(|t| t.label()).collect();
+    out.push_str(&format!("级别,代码,名称,收到申请,批准,不予批准,办理工作日中位数,{}\n", types.join(",")));
+    let mut row = |level: &str, line: &Line| {
+        let recipients: Vec<String> = line.recipients.iter().map(|c| c.text()).collect();
+        out.push_str(&format!(
+            "{level},{},{},{},{},{},{},{}\n",
+            line.code,
+            line.name.replace(',', " "),
+            line.received.text(),
+            line.approved.text(),
+            line.refused.text(),
+            line.median_days.map(|d| d.to_string()).unwrap_or_default(),
+            recipients.join(",")
+        ));
+    };
+    if let Some(city) = &stats.city {
+        row("市", city);
+    }
+    for (county, townships) in &stats.counties {
+        row("县区", county);
+        for township in townships {
+            row("乡镇", township);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn divisions() -> Vec<(County, Vec<Township>)> {
+        let county = County { code: "620702".into(), name: "甘州区".into() };
+        let townships = ["620702001", "620702002", "620702003"]
+            .iter()
+            .enumerate()
+            .map(|(i, code)| Township {
+                code: code.to_string(),
+                county_code: "620702".into(),
+                name: format!("第{}镇", i + 1),
+            })
+            .collect();
+        vec![(county, townships)]
+    }
+
+    fn case(township: &str, status: Status, decided_after_days: Option<i64>) -> CaseFacts {
+        let submitted = Date::parse("2026-03-02").unwrap();
+        CaseFacts {
+            township_code: township.into(),
+            status,
+            types: vec![AssistanceType::Dibao],
+            submitted,
+            decided: decided_after_days.map(|d| submitted.add_days(d)),
+        }
+    }
+
+    fn many(township: &str, n: usize, status: Status) -> Vec<CaseFacts> {
+        (0..n).map(|_| case(township, status, Some(7))).collect()
+    }
+
+    #[test]
+    fn small_counts_are_hidden_and_zero_is_shown() {
+        assert_eq!(Cell::primary(0), Cell::Count(0));
+        assert_eq!(Cell::primary(4), Cell::Suppressed);
+        assert_eq!(Cell::primary(5), Cell::Count(5));
+        assert_eq!(Cell::Suppressed.text(), "<5");
+    }
+
+    #[test]
+    fn a_lone_hidden_township_gets_a_companion() {
+        let mut cases = many("620702001", 2, Status::Approved);
+        cases.extend(many("620702002", 6, Status::Approved));
+        cases.extend(many("620702003", 9, Status::Approved));
+        let stats = aggregate(&cases, &divisions(), &Calendar::new([]));
+        let (county, townships) = &stats.counties[0];
+        assert_eq!(county.received, Cell::Count(17));
+        let received: Vec<Cell> = townships.iter().map(|t| t.received).collect();
+        assert_eq!(
+            received,
+            [Cell::Suppressed, Cell::Suppressed, Cell::Count(9)],
+            "6 hidden too: 17 - 9 = 8 is two"
+        );
+        assert_eq!(townships[0].recipients[0], Cell::Suppressed);
+        assert_eq!(county.recipients[0], Cell::Count(17));
+    }
+
+    #[test]
+    fn the_median_counts_working_days_and_needs_enough_decisions() {
+        let mut cases: Vec<CaseFacts> =
+            [3, 5, 9, 10, 30].iter().map(|d| case("620702001", Status::Refused, Some(*d))).collect();
+        let stats = aggregate(&cases, &divisions(), &Calendar::new([]));
+        // Monday 2 March + 9 calendar days = Wednesday 11 March: 7 working days.
+        assert_eq!(stats.counties[0].0.median_days, Some(7));
+        cases.pop();
+        let stats = aggregate(&cases, &divisions(), &Calendar::new([]));
+        assert_eq!(stats.counties[0].0.median_days, None, "four decisions are too few");
+        assert_eq!(median(&[1, 2, 3, 4, 5, 6]), Some(4));
+    }
+
+    #[test]
+    fn cases_still_open_count_as_received_only() {
+        let cases = many("620702001", 5, Status::Investigating);
+        let stats = aggregate(&cases, &divisions(), &Calendar::new([]));
+        let city = stats.city.unwrap();
+        assert_eq!(
+            (city.received, city.approved, city.refused),
+            (Cell::Count(5), Cell::Count(0), Cell::Count(0))
+        );
+        assert_eq!(city.median_days, None);
+    }
+
+    #[test]
+    fn the_csv_has_a_line_per_division_with_hidden_cells_marked() {
+        let cases = many("620702001", 2, Status::Approved);
+        let csv = to_csv(&aggregate(&cases, &divisions(), &Calendar::new([])));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("\u{feff}级别,代码,名称,收到申请"));
+        assert_eq!(lines.len(), 1 + 1 + 1 + 3);
+        assert!(lines[3].starts_with("乡镇,620702001,第1镇,<5,<5,0,"), "{}", lines[3]);
+    }
+}
