@@ -93,7 +93,7 @@ pub fn SiteFooter() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <p><a href="/contact">"各县区咨询与监督电话"</a>" · "<a href="/stats">"公开统计"</a></p>
+            <p><a href="/contact">"各县区咨询与监督电话"</a>" · "<a href="/announcements">"通知公告"</a>" · "<a href="/stats">"公开统计"</a></p>
             <p class="footer-note">"本平台不收取任何费用。任何人以办理救助为名索要钱物，请立即举报。"</p>
         </footer>
     }

@@ -1,8 +1,8 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, application, apply, cases, contact, guide, home, identity, not_found::NotFound, notices, report,
-    report_handling, review, stats, status,
+    admin, announcements, application, apply, cases, contact, guide, home, identity, not_found::NotFound,
+    notices, report, report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -127,6 +127,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/announcements") view=announcements::AnnouncementsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/announcements/:id") view=announcements::AnnouncementPage ssr=SsrMode::Async/>
                     <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/report/receipt") view=report::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/report/check") view=report::CheckPage ssr=SsrMode::Async/>

@@ -431,6 +431,26 @@ pub trait Store: ReportStore + Send + Sync + 'static {
     /// The days that differ from the Monday-to-Friday rhythm.
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
 
+    /// Announcements for a county (with the city-wide ones), or all of them for `None`; newest first.
+    async fn announcements(
+        &self,
+        county_code: Option<&str>,
+    ) -> Result<Vec<crate::domain::announcement::Announcement>, StoreError>;
+
+    async fn announcement(
+        &self,
+        id: i64,
+    ) -> Result<Option<crate::domain::announcement::Announcement>, StoreError>;
+
+    /// Publishes an announcement (its `id` is ignored); returns the new id.
+    async fn add_announcement(
+        &self,
+        announcement: &crate::domain::announcement::Announcement,
+    ) -> Result<i64, StoreError>;
+
+    /// Takes an announcement down; false when there was none.
+    async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError>;
+
     /// What the public statistics count, for every application (nothing personal).
     async fn statistics_facts(&self) -> Result<Vec<crate::domain::stats::CaseFacts>, StoreError>;
 }

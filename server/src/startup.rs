@@ -131,6 +131,8 @@ fn router(state: AppState) -> Router {
         .route("/admin/hotlines/remove", post(admin::remove_hotline))
         .route("/admin/standards", post(admin::confirm_standards))
         .route("/admin/guide", post(admin::update_guide))
+        .route("/admin/announcements", post(admin::publish_announcement))
+        .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))

@@ -140,3 +140,43 @@ async fn an_administrator_edits_a_guide_page_and_markup_stays_inert() {
     assert!(actions.contains(&"admin.guide_updated".to_string()));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn announcements_are_published_by_administrators_only_and_their_markup_stays_inert() {
+    let app = spawn_app().await;
+    let form = [
+        ("county", "620702"),
+        ("announcement_title", "春节期间救助服务安排"),
+        ("announcement_body", "# 安排\n\n春节期间**照常受理**急难救助。<script>alert('x')</script>"),
+    ];
+    signed_in_as(&app, "county", Role::CountyReviewer, "620702").await;
+    assert_eq!(app.post_form("/admin/announcements", &form).await.status(), StatusCode::FORBIDDEN);
+
+    let admin = common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let empty =
+        admin.post("/admin/announcements", &[("county", ""), ("announcement_title", "只有标题")]).await;
+    let (_, page) = admin.page(&common::location(&empty)).await;
+    assert!(page.contains("请填写正文") && page.contains("只有标题"), "the error and what was typed");
+    let published = admin.post("/admin/announcements", &form).await;
+    assert_eq!(common::location(&published), "/admin?saved=announcement#announcements");
+
+    let (_, list) = app.page("/announcements?county=620702").await;
+    assert!(list.contains("春节期间救助服务安排") && list.contains("甘州区"));
+    let (_, other_county) = app.page("/announcements?county=620721").await;
+    assert!(!other_county.contains("春节期间救助服务安排"), "a county's announcement stays in its county");
+    let (status, detail) = app.page("/announcements/1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(detail.contains("<strong>照常受理</strong>"));
+    assert!(!detail.contains("<script>alert") && detail.contains("&lt;script&gt;"), "markup shown as text");
+
+    admin.post("/admin/announcements/remove", &[("id", "1")]).await;
+    let (_, list) = app.page("/announcements").await;
+    assert!(!list.contains("春节期间救助服务安排"));
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let actions: Vec<String> =
+        store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    assert!(actions.contains(&"admin.announcement_published".to_string()));
+    assert!(actions.contains(&"admin.announcement_removed".to_string()));
+    store.close().await;
+    app.stop().await;
+}

@@ -462,3 +462,33 @@ async fn statistics_facts_carry_the_decision_day_on_every_backend() {
         assert_eq!((facts[1].status, facts[1].decided), (Status::Submitted, None), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn announcements_are_listed_per_county_with_the_city_wide_ones() {
+    use app::domain::announcement::Announcement;
+    for (backend, store, _db) in backends().await {
+        let city = Announcement {
+            id: 0,
+            title: "全市".into(),
+            body: "正文".into(),
+            county_code: None,
+            published_at: 10,
+        };
+        let county = Announcement {
+            county_code: Some("620702".into()),
+            title: "甘州".into(),
+            published_at: 20,
+            ..city.clone()
+        };
+        let first = store.add_announcement(&city).await.unwrap();
+        let second = store.add_announcement(&county).await.unwrap();
+        let titles = |list: Vec<Announcement>| list.into_iter().map(|a| a.title).collect::<Vec<_>>();
+        assert_eq!(titles(store.announcements(Some("620702")).await.unwrap()), ["甘州", "全市"], "{backend}");
+        assert_eq!(titles(store.announcements(Some("620721")).await.unwrap()), ["全市"], "{backend}");
+        assert_eq!(titles(store.announcements(None).await.unwrap()).len(), 2, "{backend}");
+        assert_eq!(store.announcement(second).await.unwrap().unwrap().county_code.as_deref(), Some("620702"));
+        assert!(store.remove_announcement(first).await.unwrap(), "{backend}");
+        assert!(!store.remove_announcement(first).await.unwrap(), "{backend}");
+        assert!(store.announcement(first).await.unwrap().is_none(), "{backend}");
+    }
+}

@@ -4,7 +4,7 @@
 use crate::areas::review::SignInRedirect;
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::region::{County, Hotline};
-use crate::forms::TextField;
+use crate::forms::{Field, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -18,6 +18,8 @@ pub struct AdminData {
     pub standards: Vec<LocalStandards>,
     /// (slug, title) of every guide page.
     pub guide: Vec<(String, String)>,
+    /// (id, title, date) of every announcement, newest first.
+    pub announcements: Vec<(i64, String, String)>,
     /// What a failed post typed, and its errors (from the flash store).
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -46,9 +48,15 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             store.hotlines().await?,
             store.all_standards().await?,
             store.guide_pages().await?,
+            store.announcements(None).await?,
         ))
     };
-    let (counties, hotlines, standards, pages) = read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let (counties, hotlines, standards, pages, announcements) =
+        read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let announcements = announcements
+        .into_iter()
+        .map(|a| (a.id, a.title, crate::domain::calendar::Date::today_in_china(a.published_at).chinese()))
+        .collect();
     let guide = pages.into_iter().map(|p| (p.slug, p.title)).collect();
     let flash = services.flash.get(&flash).unwrap_or_default();
     Ok(AdminAccess::Allowed(AdminData {
@@ -56,6 +64,7 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
         hotlines,
         standards,
         guide,
+        announcements,
         values: flash.values,
         errors: flash.errors,
     }))
@@ -100,6 +109,8 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         Some("hotline_removed") => Some("热线已删除。"),
         Some("standards") => Some("救助标准已核定，自查将使用新的标准。"),
         Some("guide") => Some("政策指南已保存，立即对公众显示。"),
+        Some("announcement") => Some("公告已发布。"),
+        Some("announcement_removed") => Some("公告已撤下。"),
         _ => None,
     };
     let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
@@ -115,8 +126,14 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
             }
         }
     };
-    let standards_errors: Vec<(String, String)> =
-        data.errors.iter().filter(|(f, _)| !matches!(f.as_str(), "label" | "number")).cloned().collect();
+    let standards_errors: Vec<(String, String)> = data
+        .errors
+        .iter()
+        .filter(|(f, _)| {
+            !matches!(f.as_str(), "label" | "number" | "announcement_title" | "announcement_body")
+        })
+        .cloned()
+        .collect();
     let errors_county = typed("standards_county");
     view! {
         <h1>"系统管理"</h1>
@@ -156,6 +173,15 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                 <button type="submit" class="primary">"添加"</button>
             </form>
         </section>
+        <AnnouncementsSection
+            announcements=data.announcements.clone()
+            counties=data.counties.clone()
+            title=typed("announcement_title")
+            body=typed("announcement_body")
+            county=typed("announcement_county")
+            title_error=error_for("announcement_title")
+            body_error=error_for("announcement_body")
+        />
         <section id="guide">
             <h2>"政策指南"</h2>
             <ul class="guide-list">
@@ -177,6 +203,56 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                     view! { <StandardsForm standards=s errors/> }
                 })
                 .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn AnnouncementsSection(
+    announcements: Vec<(i64, String, String)>,
+    counties: Vec<County>,
+    title: String,
+    body: String,
+    county: String,
+    title_error: Option<String>,
+    body_error: Option<String>,
+) -> impl IntoView {
+    let body_invalid = body_error.as_ref().map(|_| "true");
+    view! {
+        <section id="announcements">
+            <h2>"通知公告"</h2>
+            <ul class="admin-list">
+                {announcements
+                    .into_iter()
+                    .map(|(id, title, date)| view! {
+                        <li>
+                            <a href=format!("/announcements/{id}")>{format!("{title}（{date}）")}</a>
+                            <form method="post" action="/admin/announcements/remove">
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <button type="submit" class="secondary">"撤下"</button>
+                            </form>
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            <h3>"发布公告"</h3>
+            <form method="post" action="/admin/announcements" class="question-form" novalidate>
+                <div class="field">
+                    <label for="announcement_county">"范围"</label>
+                    <select id="announcement_county" name="county">
+                        <option value="">"全市"</option>
+                        {counties
+                            .iter()
+                            .map(|c| view! { <option value=c.code.clone() selected=c.code == county>{c.name.clone()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <TextField name="announcement_title" label="标题" value=title error=title_error/>
+                <Field name="announcement_body" label="正文" hint="可用 Markdown：空行分段，# 标题，- 列表" error=body_error>
+                    <textarea id="announcement_body" name="announcement_body" rows="8" aria-invalid=body_invalid>{body}</textarea>
+                </Field>
+                <button type="submit" class="primary">"发布"</button>
+            </form>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! One module per product area; each keeps its pages and server functions together.
 
 pub mod admin;
+pub mod announcements;
 pub mod application;
 pub mod apply;
 pub mod cases;

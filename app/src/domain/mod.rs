@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O, no framework types. Shared by the server and the browser.
 
+pub mod announcement;
 pub mod application;
 pub mod assistance;
 pub mod calendar;

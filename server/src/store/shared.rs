@@ -124,6 +124,17 @@ pub(super) fn event_from_row((at, actor, action, state, note): EventRow) -> Resu
     Ok(CaseEvent { at, actor, action, status: status(&state)?, note })
 }
 
+pub(super) const ANNOUNCEMENT_COLUMNS: &str =
+    "SELECT id, title, body, county_code, published_at FROM announcements";
+
+pub(super) type AnnouncementRow = (i64, String, String, Option<String>, i64);
+
+pub(super) fn announcement_from_row(
+    (id, title, body, county_code, published_at): AnnouncementRow,
+) -> app::domain::announcement::Announcement {
+    app::domain::announcement::Announcement { id, title, body, county_code, published_at }
+}
+
 pub(super) fn statistics_from_row(
     (township_code, state, types, submitted_at, decided_at): (String, String, String, i64, Option<i64>),
 ) -> Result<app::domain::stats::CaseFacts, StoreError> {
@@ -584,6 +595,61 @@ macro_rules! shared_queries {
                 }
                 tx.commit().await.map_err(query_error)?;
                 Ok(added)
+            }
+
+            async fn shared_announcements(
+                &self,
+                county_code: Option<&str>,
+            ) -> Result<Vec<app::domain::announcement::Announcement>, StoreError> {
+                let rows: Vec<shared::AnnouncementRow> = sqlx::query_as(&format!(
+                    "{} WHERE $1 = '' OR county_code IS NULL OR county_code = $1 ORDER BY published_at DESC, id DESC",
+                    shared::ANNOUNCEMENT_COLUMNS
+                ))
+                .bind(county_code.unwrap_or(""))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(shared::announcement_from_row).collect())
+            }
+
+            async fn shared_announcement(
+                &self,
+                id: i64,
+            ) -> Result<Option<app::domain::announcement::Announcement>, StoreError> {
+                let row: Option<shared::AnnouncementRow> =
+                    sqlx::query_as(&format!("{} WHERE id = $1", shared::ANNOUNCEMENT_COLUMNS))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(shared::announcement_from_row))
+            }
+
+            async fn shared_add_announcement(
+                &self,
+                a: &app::domain::announcement::Announcement,
+            ) -> Result<i64, StoreError> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO announcements (title, body, county_code, published_at) VALUES ($1, $2, $3, $4)
+                     RETURNING id",
+                )
+                .bind(&a.title)
+                .bind(&a.body)
+                .bind(&a.county_code)
+                .bind(a.published_at)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(id)
+            }
+
+            async fn shared_remove_announcement(&self, id: i64) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn shared_statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {

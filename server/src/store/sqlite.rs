@@ -8,6 +8,7 @@ use super::{
     unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
 use app::audit::{chain_hash, AuditEvent, AuditRecord, GENESIS};
+use app::domain::announcement::Announcement;
 use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
@@ -578,6 +579,22 @@ impl Store for SqliteStore {
 
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
         self.shared_calendar().await
+    }
+
+    async fn announcements(&self, county_code: Option<&str>) -> Result<Vec<Announcement>, StoreError> {
+        self.shared_announcements(county_code).await
+    }
+
+    async fn announcement(&self, id: i64) -> Result<Option<Announcement>, StoreError> {
+        self.shared_announcement(id).await
+    }
+
+    async fn add_announcement(&self, announcement: &Announcement) -> Result<i64, StoreError> {
+        self.shared_add_announcement(announcement).await
+    }
+
+    async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError> {
+        self.shared_remove_announcement(id).await
     }
 
     async fn statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {

@@ -1,10 +1,11 @@
-//! Form handlers of the administration page: hotlines and local standards. Only administrators get
+//! Form handlers of the administration page: hotlines, local standards, the guide and announcements. Only administrators get
 //! through `require_admin`; every change is audited.
 
 use super::review::{see_other, server_error, signed_in};
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
+use app::domain::announcement::{check_announcement, Announcement};
 use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
 use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::region::check_hotline;
@@ -240,4 +241,93 @@ pub async fn update_guide(
         return response;
     }
     see_other("/admin?saved=guide#guide", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct AnnouncementForm {
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    announcement_title: String,
+    #[serde(default)]
+    announcement_body: String,
+}
+
+/// POST /admin/announcements: publishes an announcement, city-wide or for one county.
+pub async fn publish_announcement(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<AnnouncementForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let county = Some(form.county.trim().to_string()).filter(|c| !c.is_empty());
+    let mut errors = Vec::new();
+    if let Some(code) = &county {
+        match state.services.store.counties().await {
+            Ok(counties) if counties.iter().any(|c| &c.code == code) => {}
+            Ok(_) => errors.push(("announcement_title", "请从列表中选择县区".to_string())),
+            Err(e) => return server_error(e),
+        }
+    }
+    let checked = check_announcement(&form.announcement_title, &form.announcement_body);
+    if let Err(problems) = &checked {
+        errors.extend(problems.iter().cloned());
+    }
+    let (title, body) = match checked {
+        Ok(checked) if errors.is_empty() => checked,
+        _ => {
+            let values = vec![
+                ("announcement_county", form.county.clone()),
+                ("announcement_title", form.announcement_title.clone()),
+                ("announcement_body", form.announcement_body.clone()),
+            ];
+            return back_with(&state, "announcements", values, errors);
+        }
+    };
+    let announcement = Announcement {
+        id: 0,
+        title: title.clone(),
+        body,
+        county_code: county,
+        published_at: app::services::unix_now(),
+    };
+    let id = match state.services.store.add_announcement(&announcement).await {
+        Ok(id) => id,
+        Err(e) => return server_error(e),
+    };
+    let subject = format!("announcement:{id}");
+    if let Err(response) = audit(&state, &admin, "admin.announcement_published", subject, title).await {
+        return response;
+    }
+    see_other("/admin?saved=announcement#announcements", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveAnnouncementForm {
+    id: i64,
+}
+
+/// POST /admin/announcements/remove: takes an announcement down.
+pub async fn remove_announcement(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveAnnouncementForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    match state.services.store.remove_announcement(form.id).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/admin#announcements", None),
+        Err(e) => return server_error(e),
+    }
+    let subject = format!("announcement:{}", form.id);
+    if let Err(response) = audit(&state, &admin, "admin.announcement_removed", subject, String::new()).await {
+        return response;
+    }
+    see_other("/admin?saved=announcement_removed#announcements", None)
 }
