@@ -85,6 +85,8 @@ pub struct NewObjection {
     pub contact_sealed: Option<String>,
     pub receipt_hash: String,
     pub created_at: i64,
+    /// (SHA-256, content type, size) of the evidence files, already on disk.
+    pub files: Vec<(String, String, u64)>,
 }
 
 /// An objection as staff see it.
@@ -408,6 +410,12 @@ pub trait Store: ReportStore + Send + Sync + 'static {
 
     /// The objections to a case, oldest first.
     async fn objections(&self, application_id: i64) -> Result<Vec<Objection>, StoreError>;
+
+    /// The files of a case (`StoredFile::message_id` is unused here).
+    async fn case_files(&self, application_id: i64) -> Result<Vec<StoredFile>, StoreError>;
+
+    /// The case file with this id and the case it belongs to.
+    async fn case_file(&self, file_id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
 
     /// Queued messages due for sending at `now`, oldest first.
     async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<QueuedSms>, StoreError>;

@@ -3,6 +3,7 @@
 use crate::{
     config::Config,
     notifications, store,
+    uploads::EvidenceFiles,
     web::{
         admin, application, cases, health, identity, notices, preferences, rate_limit, reports, review,
         security, static_pages, stats, status,
@@ -36,6 +37,8 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
     pub reports: reports::ReportDesk,
+    /// Evidence files on disk (reports, objections).
+    pub evidence: EvidenceFiles,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -80,7 +83,8 @@ impl Application {
             Duration::from_millis(config.sms_worker_interval_ms),
         );
         let reports = reports::ReportDesk::new(&config);
-        let state = AppState { leptos_options, services, config: Arc::new(config), reports };
+        let evidence = EvidenceFiles::new(config.data_dir.join("evidence"));
+        let state = AppState { leptos_options, services, config: Arc::new(config), reports, evidence };
         Ok(Self { listener, router: router(state), store, sms_worker })
     }
 
@@ -136,8 +140,12 @@ fn router(state: AppState) -> Router {
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))
-        .route("/notices/{id}/objection", post(notices::object))
+        .route(
+            "/notices/{id}/objection",
+            post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
         .route("/review/case/{reference}", post(cases::act))
+        .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))
         .route("/report/check", post(reports::check))

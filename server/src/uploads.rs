@@ -4,7 +4,12 @@
 //! a crash never leaves half a file under a real name.
 
 use app::domain::upload::{accept, UploadError, MAX_FILES};
-use axum::extract::Multipart;
+use axum::{
+    body::Body,
+    extract::Multipart,
+    http::{header, HeaderValue},
+    response::{IntoResponse, Response},
+};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
@@ -43,6 +48,15 @@ impl EvidenceFiles {
         Ok((sha256, content_type.to_string(), bytes.len() as u64))
     }
 
+    /// Saves every accepted file of a form.
+    pub async fn save_all(&self, form: &PostedForm) -> std::io::Result<Vec<SavedFile>> {
+        let mut saved = Vec::with_capacity(form.files.len());
+        for (content_type, bytes) in &form.files {
+            saved.push(self.save(content_type, bytes).await?);
+        }
+        Ok(saved)
+    }
+
     /// The stored bytes, checked against their hash.
     pub async fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -70,6 +84,28 @@ impl PostedForm {
     pub fn value(&self, name: &str) -> &str {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
     }
+
+    /// Why a file was refused, said next to the file field.
+    pub fn file_problem(&self) -> Option<String> {
+        self.refused_file.as_ref().map(|refused| format!("{refused}。其他内容已保留，请重新选择文件"))
+    }
+}
+
+/// A stored file shown to staff: its own content type, inline, sandboxed (no scripts, no access to the
+/// portal's origin), never cached.
+pub fn file_response(bytes: Vec<u8>, content_type: &str) -> Response {
+    let mut response = Body::from(bytes).into_response();
+    let headers = response.headers_mut();
+    let content_type =
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The form did not arrive whole (connection lost, or more than the body limit).

@@ -6,7 +6,7 @@ mod common;
 
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
-use common::{location, post, spawn_app, submit_application, TestApp};
+use common::{location, multipart_form, photo_part, post, spawn_app, submit_application, TestApp, GPS_PHOTO};
 use reqwest::StatusCode;
 
 const PHONE: &str = "13912340020";
@@ -111,14 +111,15 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
     let reviewer = std::mem::replace(&mut app.client, TestApp::new_client());
     let path = format!("/notices/{id}/objection");
 
-    let back = post(&app, &path, &[("reason", "不对"), ("contact_phone", "123")]).await;
-    let (_, html) = app.page(&back).await;
+    let back =
+        app.post_multipart(&path, multipart_form(&[("reason", "不对"), ("contact_phone", "123")])).await;
+    let (_, html) = app.page(&location(&back)).await;
     assert!(html.contains("请写明异议的具体情况") && html.contains(r#"value="123""#));
 
     let reason = "他家在县城有一套商品房，儿子开出租车，收入没有申报";
-    let done =
-        post(&app, &path, &[("reason", reason), ("contact_name", "李四"), ("contact_phone", "13812345678")])
-            .await;
+    let typed = [("reason", reason), ("contact_name", "李四"), ("contact_phone", "13812345678")];
+    let form = multipart_form(&typed).part("evidence", photo_part(GPS_PHOTO));
+    let done = location(&app.post_multipart(&path, form).await);
     assert!(done.starts_with("/notices/objection/done?flash="), "{done}");
     let (_, html) = app.page(&done).await;
     assert!(html.contains("异议已提交") && html.contains(r#"id="receipt""#));
@@ -135,7 +136,15 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
     // Staff see the objection with its contact; the applicant's status page names neither.
     let case_page = reviewer.get(app.url(&format!("/review/case/{reference}"))).send().await.unwrap();
     let html = case_page.text().await.unwrap();
-    assert!(html.contains(reason) && html.contains("李四 13812345678"));
+    assert!(html.contains(reason) && html.contains("李四 13812345678") && html.contains("异议材料"));
+    let file = reviewer.get(app.url(&format!("/review/case/{reference}/file/1"))).send().await.unwrap();
+    assert_eq!(file.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
+    let bytes = file.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"Exif"), "GPS removed");
+    let stranger = common::Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, "620702002").await;
+    let refused =
+        stranger.client.get(app.url(&format!("/review/case/{reference}/file/1"))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND, "another township cannot open it");
     app.client = TestApp::new_client();
     app.pass_resend_cooldown().await;
     post(&app, "/status/code", &[("reference", &reference)]).await;

@@ -6,14 +6,13 @@ mod common;
 
 use app::domain::staff::Role;
 use common::{
-    location, spawn_app, spawn_with, sqlite_database, submit_application, test_config, Reviewer, TestApp,
+    location, photo_part, spawn_app, spawn_with, sqlite_database, submit_application, test_config, Reviewer,
+    TestApp, GPS_PHOTO,
 };
 use reqwest::{header, multipart, StatusCode};
 
 const TOWNSHIP: &str = "620702001";
 const COUNTY: &str = "620702";
-/// A JPEG taken in a browser, with EXIF GPS tags (38°56′N 100°27′E) added after its JFIF header.
-const GPS_PHOTO: &[u8] = include_bytes!("fixtures/gps-photo.jpg");
 const DESCRIPTION: &str = "他家在城里有两套房子，还有一辆小轿车，一直没有申报。";
 
 fn report_form(subject: &str) -> multipart::Form {
@@ -37,10 +36,8 @@ fn report_form_with(subject: &str, changed: &[(&'static str, &str)]) -> multipar
     })
 }
 
-fn with_photo(form: multipart::Form, bytes: &[u8], name: &str) -> multipart::Form {
-    let part =
-        multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()).mime_str("image/jpeg").unwrap();
-    form.part("evidence", part)
+fn with_photo(form: multipart::Form, bytes: &[u8]) -> multipart::Form {
+    form.part("evidence", photo_part(bytes))
 }
 
 async fn post_multipart(
@@ -101,9 +98,7 @@ async fn an_anonymous_report_goes_back_and_forth_through_its_receipt() {
     assert!(html.find("电话举报").unwrap() < html.find("网上举报").unwrap(), "the hotlines come first");
     assert!(html.contains(r#"href="tel:12345""#) && html.contains("快速离开"));
 
-    let receipt =
-        file_report(&app, &reporter, with_photo(report_form("东街村三组 张某某"), GPS_PHOTO, "IMG_0001.jpg"))
-            .await;
+    let receipt = file_report(&app, &reporter, with_photo(report_form("东街村三组 张某某"), GPS_PHOTO)).await;
     assert_eq!(receipt.len(), 23, "20 characters in groups of five: {receipt}");
 
     // Typing it back wrong is caught; typing it right opens the report.
@@ -269,7 +264,7 @@ async fn photo_metadata_is_removed_and_files_are_judged_by_their_content() {
     let reporter = TestApp::new_client();
     let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
     assert!(contains(GPS_PHOTO, b"Exif\0\0") && contains(GPS_PHOTO, &[0x88, 0x25]), "the fixture has GPS");
-    file_report(&app, &reporter, with_photo(report_form("东街村 张某某"), GPS_PHOTO, "IMG_0001.jpg")).await;
+    file_report(&app, &reporter, with_photo(report_form("东街村 张某某"), GPS_PHOTO)).await;
 
     let officer = Reviewer::sign_in(&app, "county-officer", Role::CountyReviewer, COUNTY).await;
     let response = officer.client.get(app.url("/review/reports/file/1")).send().await.unwrap();
@@ -285,7 +280,7 @@ async fn photo_metadata_is_removed_and_files_are_judged_by_their_content() {
     assert_eq!(served.len(), GPS_PHOTO.len() - exif_segment, "only the EXIF segment went");
 
     // A web page renamed to .jpg is refused by its content, and what was typed comes back.
-    let fake = with_photo(report_form("东街村 刘某"), b"<html><script>alert(1)</script></html>", "photo.jpg");
+    let fake = with_photo(report_form("东街村 刘某"), b"<html><script>alert(1)</script></html>");
     let response = post_multipart(&app, &reporter, "/report", fake).await;
     let html = page_of(&app, &reporter, &location(&response)).await;
     assert!(html.contains("只能上传照片（JPG、PNG）或 PDF 文件") && html.contains("东街村 刘某"), "{html}");

@@ -325,6 +325,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             contact_sealed: None,
             receipt_hash: "h".into(),
             created_at: 5,
+            files: vec![("ef".repeat(32), "image/png".into(), 321)],
         };
         let reopen = CaseChange {
             event: event(Status::Investigating),
@@ -339,6 +340,10 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         let again = NewObjection { receipt_hash: "h2".into(), ..objection };
         assert!(!store.file_objection(&again, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
+        let files = store.case_files(case.id).await.unwrap();
+        assert_eq!(files.len(), 1, "{backend}: the evidence once, not with the refused second objection");
+        let (owner, file) = store.case_file(files[0].id).await.unwrap().unwrap();
+        assert_eq!((owner, file.size, file.content_type.as_str()), (case.id, 321, "image/png"), "{backend}");
         assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
 
         // The message queued with the transition is due at once; a failure postpones it.

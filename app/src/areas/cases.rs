@@ -202,6 +202,8 @@ pub struct CaseView {
     pub actions: Vec<Action>,
     /// Objections to the notice: (when, reason, contact if left). Staff only.
     pub objections: Vec<(String, String, Option<String>)>,
+    /// Evidence sent with objections: (file id, kind, size in KB).
+    pub files: Vec<(i64, String, u64)>,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -277,7 +279,18 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         0
     };
     let flash = services.flash.get(&flash).unwrap_or_default();
+    let files = store
+        .case_files(case.id)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|f| {
+            let kind = crate::domain::upload::FileKind::from_content_type(&f.content_type).map(|k| k.label());
+            (f.id, kind.unwrap_or("文件").to_string(), f.size.div_ceil(1024))
+        })
+        .collect();
     Ok(Some(CaseView {
+        files,
         linked_reports,
         objections,
         place: access::place_name(store.as_ref(), &case.county_code, &case.township_code).await,
@@ -379,6 +392,14 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
             <ul class="objections">
                 {case.objections.iter().map(|(when, reason, contact)| view! {
                     <li>{format!("{when}：{reason}")}" "<span class="hint">{contact.clone().map(|c| format!("（联系人：{c}）")).unwrap_or_else(|| "（匿名）".to_string())}</span></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(!case.files.is_empty()).then(|| view! {
+            <h2>"异议材料"</h2>
+            <ul class="case-files">
+                {case.files.iter().map(|(id, kind, kb)| view! {
+                    <li><a href=format!("/review/case/{}/file/{id}", case.reference) target="_blank" rel="noopener">{format!("{kind}（{kb}KB）")}</a></li>
                 }).collect_view()}
             </ul>
         })}

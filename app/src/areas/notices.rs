@@ -184,13 +184,17 @@ pub fn ObjectionFormPage() -> impl IntoView {
                 let (reason, contact_name, contact_phone) = (value("reason"), value("contact_name"), value("contact_phone"));
                 let (name_error, phone_error) = (error("contact_name"), error("contact_phone"));
                 let reason_error = error("reason");
+                let evidence_error = error("evidence");
                 let reason_invalid = reason_error.is_some().then_some("true");
                 view! {
                     <EntryCard entry/>
                     <ErrorSummary errors=page.errors.clone()/>
-                    <form method="post" action=format!("/notices/{id}/objection") class="question-form" novalidate>
+                    <form method="post" action=format!("/notices/{id}/objection") enctype="multipart/form-data" class="question-form" novalidate>
                         <Field name="reason" label="异议内容" hint="请写明具体情况，例如：家里有没有申报的收入、住房、车辆，或家庭人口不实" error=reason_error>
                             <textarea id="reason" name="reason" rows="5" maxlength="2000" aria-invalid=reason_invalid>{reason}</textarea>
+                        </Field>
+                        <Field name="evidence" label="证据照片或材料（可以不传）" hint="照片或 PDF，最多3个，每个不超过5MB。照片里的拍摄位置等信息会自动去除。" error=evidence_error>
+                            <input type="file" id="evidence" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple/>
                         </Field>
                         <fieldset class="field">
                             <legend>"联系方式（可以不填，匿名提出）"</legend>

@@ -135,6 +135,18 @@ pub(super) fn announcement_from_row(
     app::domain::announcement::Announcement { id, title, body, county_code, published_at }
 }
 
+pub(super) fn case_file_from_row(
+    (id, sha256, content_type, size): (i64, String, String, i64),
+) -> app::store::StoredFile {
+    app::store::StoredFile {
+        id,
+        sha256,
+        content_type,
+        size: u64::try_from(size).unwrap_or(0),
+        message_id: None,
+    }
+}
+
 pub(super) fn statistics_from_row(
     (township_code, state, types, submitted_at, decided_at): (String, String, String, i64, Option<i64>),
 ) -> Result<app::domain::stats::CaseFacts, StoreError> {
@@ -465,6 +477,20 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                for (sha256, content_type, size) in &objection.files {
+                    sqlx::query(
+                        "INSERT INTO case_files (application_id, source, sha256, content_type, size, created_at)
+                         VALUES ($1, 'objection', $2, $3, $4, $5)",
+                    )
+                    .bind(objection.application_id)
+                    .bind(sha256)
+                    .bind(content_type)
+                    .bind(i64::try_from(*size).unwrap_or(i64::MAX))
+                    .bind(objection.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                }
                 let e = &change.event;
                 shared_insert_event(&mut tx, objection.application_id, e).await?;
                 if let Some(payload) = &change.notify {
@@ -486,6 +512,28 @@ macro_rules! shared_queries {
                     .into_iter()
                     .map(|(reason, contact_sealed, created_at)| app::store::Objection { reason, contact_sealed, created_at })
                     .collect())
+            }
+
+            async fn shared_case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
+                let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+                    "SELECT id, sha256, content_type, size FROM case_files WHERE application_id = $1 ORDER BY id",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(shared::case_file_from_row).collect())
+            }
+
+            async fn shared_case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
+                let row: Option<(i64, i64, String, String, i64)> = sqlx::query_as(
+                    "SELECT application_id, id, sha256, content_type, size FROM case_files WHERE id = $1",
+                )
+                .bind(file_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(row.map(|(case, id, sha, content_type, size)| (case, shared::case_file_from_row((id, sha, content_type, size)))))
             }
 
             async fn shared_due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {

@@ -550,6 +550,14 @@ impl Store for SqliteStore {
         self.shared_objections(application_id).await
     }
 
+    async fn case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
+        self.shared_case_files(application_id).await
+    }
+
+    async fn case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
+        self.shared_case_file(file_id).await
+    }
+
     async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
         self.shared_due_sms(now, limit).await
     }

@@ -8,6 +8,7 @@ use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::notifications;
 use crate::startup::AppState;
+use crate::uploads::file_response;
 use app::audit::AuditEvent;
 use app::domain::application::Draft;
 use app::domain::calendar::Date;
@@ -147,4 +148,35 @@ pub async fn act(
         return failure("audit append failed", e);
     }
     redirect(&page, &[])
+}
+
+/// GET /review/case/{reference}/file/{id}: a file of the case (objection evidence), for the staff who
+/// handle the case's township; each opening is audited.
+pub async fn file(
+    State(state): State<AppState>,
+    Path((reference, file_id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let store = &state.services.store;
+    let case = match store.application_by_reference(&reference).await {
+        Ok(Some(case)) if account.identity.may_handle_township(&case.township_code) => case,
+        Ok(_) => return not_found(),
+        Err(e) => return failure("reading a case failed", e),
+    };
+    let file = match store.case_file(file_id).await {
+        Ok(Some((owner, file))) if owner == case.id => file,
+        Ok(_) => return not_found(),
+        Err(e) => return failure("reading a file record failed", e),
+    };
+    let bytes = match state.evidence.read(&file.sha256).await {
+        Ok(bytes) => bytes,
+        Err(e) => return failure("reading a case file failed", e),
+    };
+    let actor = format!("staff:{}", account.identity.id);
+    let audit = AuditEvent::now(actor, "case.file_viewed", case.reference, format!("file {file_id}"));
+    if let Err(e) = store.append_audit(&audit).await {
+        return failure("audit append failed", e);
+    }
+    file_response(bytes, &file.content_type)
 }

@@ -2,10 +2,11 @@
 //! stored for the township's staff and reopens the investigation (`domain::workflow`). The objector
 //! gets a receipt code, stored only as a keyed hash.
 
-use super::respond::{back_with, failure, now};
+use super::respond::{back_with, failure, now, NOTHING_TYPED};
 use super::static_pages::html_response;
 use crate::notifications;
 use crate::startup::AppState;
+use crate::uploads::read_form;
 use app::audit::AuditEvent;
 use app::domain::application::Draft;
 use app::domain::calendar::Date;
@@ -13,33 +14,25 @@ use app::domain::notice::{check_objection, receipt_code};
 use app::domain::workflow::{next_step, transition, Action, Actor, Facts};
 use app::store::{CaseChange, CaseEvent, NewObjection};
 use axum::{
-    extract::{Path, State},
+    extract::{Multipart, Path, State},
     http::StatusCode,
     response::Response,
-    Form,
 };
 use rand::RngCore;
-
-#[derive(serde::Deserialize)]
-pub struct ObjectionForm {
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    contact_name: String,
-    #[serde(default)]
-    contact_phone: String,
-}
 
 fn gone() -> Response {
     html_response(StatusCode::NOT_FOUND, "公示已结束", "这条公示不存在或公示期已结束，不能再提出异议。")
 }
 
 /// POST /notices/{id}/objection
-pub async fn object(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Form(form): Form<ObjectionForm>,
-) -> Response {
+pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipart: Multipart) -> Response {
+    let page = format!("/notices/{id}/objection");
+    let form = match read_form(multipart, "evidence").await {
+        Ok(form) => form,
+        Err(incomplete) => {
+            return back_with(&state, &page, NOTHING_TYPED, &[("evidence", incomplete.to_string())])
+        }
+    };
     let store = &state.services.store;
     let now = now();
     match store.current_notice(id, Date::today_in_china(now)).await {
@@ -47,15 +40,19 @@ pub async fn object(
         Ok(None) => return gone(),
         Err(e) => return failure("reading a notice failed", e),
     }
-    let page = format!("/notices/{id}/objection");
-    let typed = [
-        ("reason", form.reason.as_str()),
-        ("contact_name", form.contact_name.as_str()),
-        ("contact_phone", form.contact_phone.as_str()),
-    ];
-    let input = match check_objection(&form.reason, &form.contact_name, &form.contact_phone) {
-        Ok(input) => input,
-        Err(problems) => return back_with(&state, &page, &typed, &problems),
+    let (reason, contact_name, contact_phone) =
+        (form.value("reason"), form.value("contact_name"), form.value("contact_phone"));
+    let typed = [("reason", reason), ("contact_name", contact_name), ("contact_phone", contact_phone)];
+    let checked = check_objection(reason, contact_name, contact_phone);
+    let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
+    problems.extend(form.file_problem().map(|message| ("evidence", message)));
+    let input = match checked {
+        Ok(input) if problems.is_empty() => input,
+        _ => return back_with(&state, &page, &typed, &problems),
+    };
+    let files = match state.evidence.save_all(&form).await {
+        Ok(files) => files,
+        Err(e) => return failure("saving evidence failed", e),
     };
     let case = match store.application_by_id(id).await {
         Ok(Some(case)) => case,
@@ -74,6 +71,7 @@ pub async fn object(
         contact_sealed: input.contact.map(|contact| state.services.sealer.seal(&contact)),
         receipt_hash: state.services.hasher.digest("objection receipt", &receipt),
         created_at: now,
+        files,
     };
     // The history names the objection, never the objector.
     let change = CaseChange {

@@ -12,7 +12,7 @@ use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::config::Config;
 use crate::startup::AppState;
-use crate::uploads::{read_form, EvidenceFiles, PostedForm, SavedFile};
+use crate::uploads::{file_response, read_form, PostedForm};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, hash_password, issue_report_token, report_from_token, verify_password, ReportClaims,
@@ -26,20 +26,18 @@ use app::domain::report::{
 use app::domain::staff::StaffIdentity;
 use app::store::{NewReport, NewReportMessage, ReportRecord, StoreError};
 use axum::{
-    body::Body,
     extract::{ConnectInfo, Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     Form,
 };
 use rand::RngCore;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// What the report routes share: where evidence goes and the in-memory per-IP budgets.
+/// The in-memory per-IP budgets of the report routes.
 #[derive(Clone)]
 pub struct ReportDesk {
-    pub evidence: EvidenceFiles,
     filing: IpBudget,
     receipts: IpBudget,
 }
@@ -47,7 +45,6 @@ pub struct ReportDesk {
 impl ReportDesk {
     pub fn new(config: &Config) -> Self {
         Self {
-            evidence: EvidenceFiles::new(config.data_dir.join("evidence")),
             filing: IpBudget::new(config.reports_per_hour, Duration::from_secs(3600)),
             receipts: IpBudget::new(config.receipt_checks_per_quarter_hour, Duration::from_secs(15 * 60)),
         }
@@ -65,21 +62,6 @@ const KEPT_FIELDS: [&str; 6] =
 
 fn kept(form: &PostedForm) -> Vec<(&'static str, String)> {
     KEPT_FIELDS.iter().map(|f| (*f, form.value(f).to_string())).collect()
-}
-
-/// Why the files cannot be taken, said next to the file field.
-fn file_problem(form: &PostedForm) -> Option<String> {
-    form.refused_file.as_ref().map(|refused| format!("{refused}。其他内容已保留，请重新选择文件"))
-}
-
-async fn save_files(evidence: &EvidenceFiles, form: &PostedForm) -> Result<Vec<SavedFile>, Response> {
-    let mut saved = Vec::new();
-    for (content_type, bytes) in &form.files {
-        saved.push(
-            evidence.save(content_type, bytes).await.map_err(|e| failure("saving evidence failed", e))?,
-        );
-    }
-    Ok(saved)
 }
 
 /// POST /report
@@ -127,7 +109,7 @@ pub async fn file(
         trap: form.value("website"),
     });
     let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
-    problems.extend(file_problem(&form).map(|message| ("evidence", message)));
+    problems.extend(form.file_problem().map(|message| ("evidence", message)));
     let input = match checked {
         Ok(input) if problems.is_empty() => input,
         _ => return back_with(&state, &page, &kept(&form), &problems),
@@ -143,9 +125,9 @@ pub async fn file(
         let message = "请从列表中选择乡镇（街道）".to_string();
         return back_with(&state, &page, &kept(&form), &[("township", message)]);
     };
-    let files = match save_files(&state.reports.evidence, &form).await {
+    let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
-        Err(response) => return response,
+        Err(e) => return failure("saving evidence failed", e),
     };
     let content = ReportContent {
         subject: input.subject.clone(),
@@ -315,12 +297,12 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
         }
         Err(message) => return back_with(&state, VIEW, &typed, &[("body", message)]),
     };
-    if let Some(message) = file_problem(&form) {
+    if let Some(message) = form.file_problem() {
         return back_with(&state, VIEW, &typed, &[("evidence", message)]);
     }
-    let files = match save_files(&state.reports.evidence, &form).await {
+    let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
-        Err(response) => return response,
+        Err(e) => return failure("saving evidence failed", e),
     };
     let message = NewReportMessage {
         report_id,
@@ -500,7 +482,7 @@ pub async fn evidence(
         Ok((staff, _)) => staff,
         Err(response) => return response,
     };
-    let bytes = match state.reports.evidence.read(&file.sha256).await {
+    let bytes = match state.evidence.read(&file.sha256).await {
         Ok(bytes) => bytes,
         Err(e) => return failure("reading evidence failed", e),
     };
@@ -513,17 +495,5 @@ pub async fn evidence(
     if let Err(e) = store.append_audit(&audit).await {
         return failure("audit append failed", e);
     }
-    let mut response = Body::from(bytes).into_response();
-    let headers = response.headers_mut();
-    let content_type = HeaderValue::from_str(&file.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    headers.insert(header::CONTENT_TYPE, content_type);
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
-    // Shown as a document of its own: no scripts, no access to the portal's origin.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    file_response(bytes, &file.content_type)
 }

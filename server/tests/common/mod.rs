@@ -77,6 +77,18 @@ impl TestApp {
             .expect("request reaches the server")
     }
 
+    /// A multipart form post (forms with file inputs) as a browser on this site sends it.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
     /// Passes identity level 1 in this app's client: code by SMS (read from the outbox), name, ID number.
     pub async fn verify_resident(&self, phone: &str, name: &str, id_number: &str) {
         let response = self.post_form("/apply/identity/code", &[("phone", phone)]).await;
@@ -332,4 +344,19 @@ pub fn new_application(reference: &str, key: &str, township: &str, due: &str) ->
         note: String::new(),
     };
     app::store::NewApplication { record, submission_key: key.into(), event }
+}
+
+/// The text fields of a multipart form.
+pub fn multipart_form(fields: &[(&str, &str)]) -> reqwest::multipart::Form {
+    fields.iter().fold(reqwest::multipart::Form::new(), |form, (name, value)| {
+        form.text(name.to_string(), value.to_string())
+    })
+}
+
+/// A photo taken in a browser, with EXIF GPS tags (38°56′N 100°27′E) added after its JFIF header.
+pub const GPS_PHOTO: &[u8] = include_bytes!("../fixtures/gps-photo.jpg");
+
+/// A form's file part holding `bytes` as a JPEG photo.
+pub fn photo_part(bytes: &[u8]) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("IMG_0001.jpg").mime_str("image/jpeg").unwrap()
 }
