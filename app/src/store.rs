@@ -121,6 +121,9 @@ pub struct CaseChange {
     pub notify: Option<String>,
     /// Set when the case reaches the county: drawn for a re-check visit or not.
     pub recheck_drawn: Option<bool>,
+    /// (SHA-256, content type, size) of files handed in with this step (already on disk); stored as
+    /// case files named after the event's action.
+    pub files: Vec<(String, String, u64)>,
 }
 
 /// A queued text message; `payload_sealed` holds the recipient and the words.
@@ -163,6 +166,8 @@ pub struct Submitted {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredFile {
     pub id: i64,
+    /// What brought the file: `report`, `objection`, `provide_material`.
+    pub source: String,
     pub sha256: String,
     pub content_type: String,
     pub size: u64,

@@ -141,6 +141,10 @@ fn router(state: AppState) -> Router {
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))
         .route(
+            "/status/material",
+            post(status::provide_material).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
             "/notices/{id}/objection",
             post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )

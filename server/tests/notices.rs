@@ -136,7 +136,7 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
     // Staff see the objection with its contact; the applicant's status page names neither.
     let case_page = reviewer.get(app.url(&format!("/review/case/{reference}"))).send().await.unwrap();
     let html = case_page.text().await.unwrap();
-    assert!(html.contains(reason) && html.contains("李四 13812345678") && html.contains("异议材料"));
+    assert!(html.contains(reason) && html.contains("李四 13812345678") && html.contains("异议证据"));
     let file = reviewer.get(app.url(&format!("/review/case/{reference}/file/1"))).send().await.unwrap();
     assert_eq!(file.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
     let bytes = file.bytes().await.unwrap();

@@ -122,3 +122,48 @@ async fn lookups_are_limited_per_ip_address() {
     assert!(response.text().await.unwrap().contains("您的操作太频繁了"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn requested_material_is_uploaded_on_the_status_page_and_the_case_returns_to_the_queue() {
+    use common::{multipart_form, photo_part, GPS_PHOTO};
+    let app = spawn_app().await;
+    let reference = submit_application(&app, PHONE, NAME, "620702001").await;
+    let reviewer =
+        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, "620702001")
+            .await;
+    reviewer.act(&reference, "request_material", "近6个月的医疗费用票据", "").await;
+
+    app.pass_resend_cooldown().await;
+    look_up(&app, &reference).await;
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    post(&app, "/status/verify", &[("code", &code)]).await;
+    let nothing = app.post_multipart("/status/material", multipart_form(&[("material_note", "票据")])).await;
+    let (_, html) = app.page(&location(&nothing)).await;
+    assert!(
+        html.contains("请选择要上传的照片或文件") && html.contains(r#"value="票据""#),
+        "kept what was typed"
+    );
+
+    let form = multipart_form(&[("material_note", "医院票据三张")]).part("material", photo_part(GPS_PHOTO));
+    let sent = app.post_multipart("/status/material", form).await;
+    assert_eq!(location(&sent), "/status/view?material=sent");
+    let (_, html) = app.page("/status/view?material=sent").await;
+    assert!(html.contains("材料已收到") && !html.contains("需要您办理"));
+
+    let (_, case) = reviewer.page(&format!("/review/case/{reference}")).await;
+    assert!(case.contains("申请人补充：照片") && case.contains("上传材料1个：医院票据三张"), "{case}");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let record = store.application_by_reference(&reference).await.unwrap().unwrap();
+    assert_eq!(record.status, app::domain::workflow::Status::Submitted, "back in the township's queue");
+    let files = store.case_files(record.id).await.unwrap();
+    assert_eq!((files.len(), files[0].source.as_str()), (1, "provide_material"));
+    store.close().await;
+    let photo = reviewer
+        .client
+        .get(app.url(&format!("/review/case/{reference}/file/{}", files[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(!photo.bytes().await.unwrap().windows(4).any(|w| w == b"Exif"), "metadata removed");
+    app.stop().await;
+}

@@ -301,6 +301,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             notice: Some(notice),
             notify: Some("v1:sealed".into()),
             recheck_drawn: None,
+            files: Vec::new(),
         };
         assert!(
             !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
@@ -333,6 +334,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             notice: None,
             notify: None,
             recheck_drawn: None,
+            files: Vec::new(),
         };
         assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");

@@ -202,7 +202,7 @@ pub struct CaseView {
     pub actions: Vec<Action>,
     /// Objections to the notice: (when, reason, contact if left). Staff only.
     pub objections: Vec<(String, String, Option<String>)>,
-    /// Evidence sent with objections: (file id, kind, size in KB).
+    /// Files handed in by the applicant or sent with objections: (file id, what, size in KB).
     pub files: Vec<(i64, String, u64)>,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -286,7 +286,8 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         .into_iter()
         .map(|f| {
             let kind = crate::domain::upload::FileKind::from_content_type(&f.content_type).map(|k| k.label());
-            (f.id, kind.unwrap_or("文件").to_string(), f.size.div_ceil(1024))
+            let from = if f.source == "objection" { "异议证据" } else { "申请人补充" };
+            (f.id, format!("{from}：{}", kind.unwrap_or("文件")), f.size.div_ceil(1024))
         })
         .collect();
     Ok(Some(CaseView {
@@ -396,7 +397,7 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
             </ul>
         })}
         {(!case.files.is_empty()).then(|| view! {
-            <h2>"异议材料"</h2>
+            <h2>"提交的材料"</h2>
             <ul class="case-files">
                 {case.files.iter().map(|(id, kind, kb)| view! {
                     <li><a href=format!("/review/case/{}/file/{id}", case.reference) target="_blank" rel="noopener">{format!("{kind}（{kb}KB）")}</a></li>

@@ -92,6 +92,8 @@ pub struct StatusView {
     pub reasons: Option<String>,
     pub monthly_amount: Option<u32>,
     pub can_withdraw: bool,
+    /// What a failed upload typed (the note), from the flash store.
+    pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
 
@@ -143,14 +145,16 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),
         monthly_amount: case.monthly_amount.filter(|_| case.status == Status::Approved),
         can_withdraw: !case.status.is_final(),
+        values: flash.values,
         errors: flash.errors,
     }))
 }
 
 #[component]
 pub fn StatusViewPage() -> impl IntoView {
-    let (flash, confirm) = use_query_map().with_untracked(|q| {
-        (q.get("flash").unwrap_or_default(), q.get("confirm").as_deref() == Some("withdraw"))
+    let (flash, confirm, material_sent) = use_query_map().with_untracked(|q| {
+        let confirm = q.get("confirm").as_deref() == Some("withdraw");
+        (q.get("flash").unwrap_or_default(), confirm, q.get("material").as_deref() == Some("sent"))
     });
     view! {
         <Title text="办理进度"/>
@@ -158,7 +162,7 @@ pub fn StatusViewPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match load_status(flash).await {
-                    Ok(Some(view)) => view! { <Timeline view confirm/> }.into_any(),
+                    Ok(Some(view)) => view! { <Timeline view confirm material_sent/> }.into_any(),
                     Ok(None) => view! {
                         <h1>"查询已过期"</h1>
                         <p>"为保护个人信息，查询结果30分钟内有效。"<a href="/status">"重新查询"</a></p>
@@ -172,8 +176,10 @@ pub fn StatusViewPage() -> impl IntoView {
 }
 
 #[component]
-fn Timeline(view: StatusView, confirm: bool) -> impl IntoView {
+fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoView {
     let withdraw_error = error(&view.errors, "withdraw");
+    let material_error = error(&view.errors, "material");
+    let material_note = view.values.get("material_note").cloned().unwrap_or_default();
     view! {
         <h1>"办理进度"</h1>
         <dl class="answers">
@@ -182,7 +188,26 @@ fn Timeline(view: StatusView, confirm: bool) -> impl IntoView {
             <dt>"申请救助"</dt><dd>{view.types.clone()}</dd>
             <dt>"当前状态"</dt><dd class="status-line"><strong>{view.status.clone()}</strong></dd>
         </dl>
-        {view.to_do.clone().map(|t| view! { <div class="notice" role="status"><h2>"需要您办理"</h2><p>{t}</p></div> })}
+        {material_sent.then(|| view! { <p class="notice" role="status">"材料已收到，申请已回到乡镇（街道）继续办理。"</p> })}
+        {view.to_do.clone().map(|t| view! {
+            <div class="notice" role="status">
+                <h2>"需要您办理"</h2>
+                <p>{t}</p>
+                <p>"也可以在这里拍照上传："</p>
+                {material_error.map(|e| view! { <p class="field-error" id="material-error">{e}</p> })}
+                <form method="post" action="/status/material" enctype="multipart/form-data" class="question-form" novalidate>
+                    <div class="field">
+                        <label for="material">"照片或 PDF（最多3个，每个不超过5MB）"</label>
+                        <input type="file" id="material" name="material" accept="image/jpeg,image/png,application/pdf" multiple/>
+                    </div>
+                    <div class="field">
+                        <label for="material_note">"说明（可以不填）"</label>
+                        <input id="material_note" name="material_note" value=material_note maxlength="200"/>
+                    </div>
+                    <button type="submit" class="primary">"上传材料"</button>
+                </form>
+            </div>
+        })}
         {view.reasons.clone().map(|r| view! { <div class="notice"><h2>"不予批准的理由"</h2><p>{r}</p></div> })}
         {view.monthly_amount.map(|a| view! { <p class="notice">{format!("批准的救助金额：每月 {a} 元。")}</p> })}
         <h2>"下一步"</h2>

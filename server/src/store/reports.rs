@@ -45,7 +45,8 @@ pub(super) fn report_from_row(row: ReportRow) -> Result<ReportRecord, StoreError
 pub(super) type FileRow = (i64, Option<i64>, String, String, i64);
 
 pub(super) fn file_from_row((id, message_id, sha256, content_type, size): FileRow) -> StoredFile {
-    StoredFile { id, sha256, content_type, size: u64::try_from(size).unwrap_or(0), message_id }
+    let size = u64::try_from(size).unwrap_or(0);
+    StoredFile { id, source: "report".into(), sha256, content_type, size, message_id }
 }
 
 /// `impl ReportStore` for a store type with a `pool` field and a `begin_write` method.

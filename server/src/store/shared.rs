@@ -135,16 +135,13 @@ pub(super) fn announcement_from_row(
     app::domain::announcement::Announcement { id, title, body, county_code, published_at }
 }
 
+pub(super) type CaseFileRow = (i64, String, String, String, i64);
+
 pub(super) fn case_file_from_row(
-    (id, sha256, content_type, size): (i64, String, String, i64),
+    (id, source, sha256, content_type, size): CaseFileRow,
 ) -> app::store::StoredFile {
-    app::store::StoredFile {
-        id,
-        sha256,
-        content_type,
-        size: u64::try_from(size).unwrap_or(0),
-        message_id: None,
-    }
+    let size = u64::try_from(size).unwrap_or(0);
+    app::store::StoredFile { id, source, sha256, content_type, size, message_id: None }
 }
 
 pub(super) fn statistics_from_row(
@@ -193,6 +190,32 @@ macro_rules! shared_queries {
             .execute(&mut **tx)
             .await
             .map_err(query_error)?;
+            Ok(())
+        }
+
+        /// Records files of a case inside the caller's transaction.
+        async fn shared_insert_case_files(
+            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            application_id: i64,
+            source: &str,
+            files: &[(String, String, u64)],
+            at: i64,
+        ) -> Result<(), StoreError> {
+            for (sha256, content_type, size) in files {
+                sqlx::query(
+                    "INSERT INTO case_files (application_id, source, sha256, content_type, size, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(application_id)
+                .bind(source)
+                .bind(sha256)
+                .bind(content_type)
+                .bind(i64::try_from(*size).unwrap_or(i64::MAX))
+                .bind(at)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error)?;
+            }
             Ok(())
         }
 
@@ -380,6 +403,7 @@ macro_rules! shared_queries {
                 }
                 let e = &change.event;
                 shared_insert_event(&mut tx, id, e).await?;
+                shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
@@ -477,20 +501,8 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                for (sha256, content_type, size) in &objection.files {
-                    sqlx::query(
-                        "INSERT INTO case_files (application_id, source, sha256, content_type, size, created_at)
-                         VALUES ($1, 'objection', $2, $3, $4, $5)",
-                    )
-                    .bind(objection.application_id)
-                    .bind(sha256)
-                    .bind(content_type)
-                    .bind(i64::try_from(*size).unwrap_or(i64::MAX))
-                    .bind(objection.created_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                }
+                let (id, at) = (objection.application_id, objection.created_at);
+                shared_insert_case_files(&mut tx, id, "objection", &objection.files, at).await?;
                 let e = &change.event;
                 shared_insert_event(&mut tx, objection.application_id, e).await?;
                 if let Some(payload) = &change.notify {
@@ -515,8 +527,9 @@ macro_rules! shared_queries {
             }
 
             async fn shared_case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
-                let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-                    "SELECT id, sha256, content_type, size FROM case_files WHERE application_id = $1 ORDER BY id",
+                let rows: Vec<shared::CaseFileRow> = sqlx::query_as(
+                    "SELECT id, source, sha256, content_type, size FROM case_files WHERE application_id = $1
+                     ORDER BY id",
                 )
                 .bind(application_id)
                 .fetch_all(&self.pool)
@@ -526,14 +539,16 @@ macro_rules! shared_queries {
             }
 
             async fn shared_case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
-                let row: Option<(i64, i64, String, String, i64)> = sqlx::query_as(
-                    "SELECT application_id, id, sha256, content_type, size FROM case_files WHERE id = $1",
+                let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
                 )
                 .bind(file_id)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(query_error)?;
-                Ok(row.map(|(case, id, sha, content_type, size)| (case, shared::case_file_from_row((id, sha, content_type, size)))))
+                Ok(row.map(|(case, id, source, sha, content_type, size)| {
+                    (case, shared::case_file_from_row((id, source, sha, content_type, size)))
+                }))
             }
 
             async fn shared_due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {

@@ -129,6 +129,7 @@ pub async fn act(
             let roll = rand::rngs::OsRng.gen_range(0..100);
             draw_recheck(state.config.recheck_share_percent, false, roll)
         }),
+        files: Vec::new(),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => {}

@@ -94,6 +94,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
             Err(e) => return failure("a case does not open", e),
         },
         recheck_drawn: None,
+        files: Vec::new(),
     };
     match store.file_objection(&objection, case.status, &change).await {
         Ok(true) => {}

@@ -6,6 +6,7 @@
 use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
+use crate::uploads::read_form;
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
@@ -15,7 +16,12 @@ use app::domain::application::{parse_reference, Draft};
 use app::domain::phone::MobileNumber;
 use app::domain::workflow::{transition, Action, Actor, Facts};
 use app::store::{CaseChange, CaseEvent};
-use axum::{extract::State, http::HeaderMap, response::Response, Form};
+use axum::{
+    extract::{Multipart, State},
+    http::HeaderMap,
+    response::Response,
+    Form,
+};
 
 const START: &str = "/status";
 const CODE_STEP: &str = "/status?step=code";
@@ -139,6 +145,7 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
         notice: None,
         notify: None, // the applicant is on the page and sees the result at once
         recheck_drawn: None,
+        files: Vec::new(),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(_) => {}
@@ -150,4 +157,79 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
         return failure("audit append failed", e);
     }
     redirect(VIEW, &[])
+}
+
+/// Longest note the applicant may add to the material they hand in.
+const MATERIAL_NOTE_MAX_CHARS: usize = 200;
+
+/// POST /status/material: the applicant hands in the material the township asked for (photos or PDFs,
+/// metadata removed); the case returns to the township's queue in the same transaction.
+pub async fn provide_material(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else { return redirect(START, &[]) };
+    let form = match read_form(multipart, "material").await {
+        Ok(form) => form,
+        Err(incomplete) => {
+            return back_with(&state, VIEW, NOTHING_TYPED, &[("material", incomplete.to_string())])
+        }
+    };
+    let note = form.value("material_note").trim().to_string();
+    let typed = [("material_note", note.as_str())];
+    let problem = match (form.file_problem(), form.files.is_empty()) {
+        (Some(message), _) => Some(message),
+        (None, true) => Some("请选择要上传的照片或文件".to_string()),
+        (None, false) if note.chars().count() > MATERIAL_NOTE_MAX_CHARS => {
+            Some(format!("说明最多{MATERIAL_NOTE_MAX_CHARS}个字"))
+        }
+        (None, false) => None,
+    };
+    if let Some(message) = problem {
+        return back_with(&state, VIEW, &typed, &[("material", message)]);
+    }
+    let store = &state.services.store;
+    let case = match store.application_by_reference(&claims.reference).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return redirect(START, &[]),
+        Err(e) => return failure("status lookup failed", e),
+    };
+    let next = match transition(case.status, Action::ProvideMaterial, Actor::Applicant, Facts::default()) {
+        Ok(next) => next,
+        Err(refused) => return back_with(&state, VIEW, &typed, &[("material", refused.to_string())]),
+    };
+    let files = match state.evidence.save_all(&form).await {
+        Ok(files) => files,
+        Err(e) => return failure("saving material failed", e),
+    };
+    let described = if note.is_empty() { String::new() } else { format!("：{note}") };
+    let change = CaseChange {
+        event: CaseEvent {
+            at: now(),
+            actor: "申请人".into(),
+            action: Action::ProvideMaterial.key().into(),
+            status: next,
+            note: format!("上传材料{}个{described}", files.len()),
+        },
+        monthly_amount: None,
+        notice: None,
+        notify: None, // the applicant is on the page and sees the result at once
+        recheck_drawn: None,
+        files,
+    };
+    match store.record_transition(case.id, case.status, &change).await {
+        Ok(true) => {}
+        Ok(false) => {
+            let message = "案件状态已变化，请刷新页面后再试".to_string();
+            return back_with(&state, VIEW, &typed, &[("material", message)]);
+        }
+        Err(e) => return failure("storing material failed", e),
+    }
+    let actor = format!("resident:{}", &case.phone_key[..12]);
+    let audit = AuditEvent::now(actor, "application.material_provided", case.reference, "files handed in");
+    if let Err(e) = store.append_audit(&audit).await {
+        return failure("audit append failed", e);
+    }
+    redirect(&format!("{VIEW}?material=sent"), &[])
 }
