@@ -464,6 +464,14 @@ pub trait Store: ReportStore + Send + Sync + 'static {
     /// Takes an announcement down; false when there was none.
     async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError>;
 
+    /// Registers ID-number hashes of staff and their close relatives; returns how many were new.
+    async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError>;
+
+    /// Whether any of these ID-number hashes is registered as staff or a close relative.
+    async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError>;
+
+    async fn staff_relative_count(&self) -> Result<u64, StoreError>;
+
     /// What the public statistics count, for every application (nothing personal).
     async fn statistics_facts(&self) -> Result<Vec<crate::domain::stats::CaseFacts>, StoreError>;
 }

@@ -136,6 +136,7 @@ fn router(state: AppState) -> Router {
         .route("/admin/standards", post(admin::confirm_standards))
         .route("/admin/guide", post(admin::update_guide))
         .route("/admin/announcements", post(admin::publish_announcement))
+        .route("/admin/staff-relatives", post(admin::add_staff_relatives))
         .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))

@@ -212,3 +212,40 @@ async fn a_case_drawn_for_a_re_check_is_approved_only_after_the_county_visits() 
     assert_eq!(status_of(&app, &reference).await, Status::Approved);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
+    // The default test configuration draws no case at random.
+    let app = spawn_app().await;
+    let admin = Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let bad = admin.post("/admin/staff-relatives", &[("id_numbers", "620702201203050021\n12345")]).await;
+    let (_, page) = admin.page(&location(&bad)).await;
+    assert!(
+        page.contains("第2行") && !page.contains("620702201203050021"),
+        "errors named, numbers not echoed"
+    );
+    // The applicant's son (see `fill_in_everything`) is a township employee's relative.
+    let son = common::id_number("62070220120305002");
+    let registered = admin.post("/admin/staff-relatives", &[("id_numbers", &format!("{son}\n"))]).await;
+    assert_eq!(location(&registered), "/admin?saved=staff_relatives#staff-relatives");
+    let (_, page) = admin.page("/admin").await;
+    assert!(page.contains("已备案 1 个身份证号码") && !page.contains(&son));
+
+    let reference = submit_application(&app, "13912340006", "马兰花", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    for (action, note, amount) in [
+        ("accept", "", ""),
+        ("record_visit", "入户核实，情况属实", ""),
+        ("record_check", "核对无异常", ""),
+        ("recommend", "", "500"),
+        ("publish_notice", "", ""),
+    ] {
+        township.act(&reference, action, note, amount).await;
+    }
+    end_notice_period(&app).await;
+    township.act(&reference, "forward_to_county", "", "").await;
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.page(&format!("/review/case/{reference}")).await;
+    assert!(html.contains("抽中县级复核"), "drawn although the random share is zero");
+    app.stop().await;
+}

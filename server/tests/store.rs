@@ -499,3 +499,16 @@ async fn announcements_are_listed_per_county_with_the_city_wide_ones() {
         assert!(store.announcement(first).await.unwrap().is_none(), "{backend}");
     }
 }
+
+#[tokio::test]
+async fn the_staff_register_keeps_each_hash_once_on_every_backend() {
+    for (backend, store, _db) in backends().await {
+        let hashes = ["a".repeat(64), "b".repeat(64)];
+        assert_eq!(store.add_staff_relatives(&hashes, 1).await.unwrap(), 2, "{backend}");
+        assert_eq!(store.add_staff_relatives(&hashes[..1], 2).await.unwrap(), 0, "{backend}: once");
+        assert_eq!(store.staff_relative_count().await.unwrap(), 2, "{backend}");
+        assert!(store.any_staff_relative(&["c".repeat(64), "b".repeat(64)]).await.unwrap(), "{backend}");
+        assert!(!store.any_staff_relative(&["c".repeat(64)]).await.unwrap(), "{backend}");
+        assert!(!store.any_staff_relative(&[]).await.unwrap(), "{backend}");
+    }
+}

@@ -20,6 +20,8 @@ pub struct AdminData {
     pub guide: Vec<(String, String)>,
     /// (id, title, date) of every announcement, newest first.
     pub announcements: Vec<(i64, String, String)>,
+    /// How many ID numbers the register of staff and their close relatives holds.
+    pub staff_relatives: u64,
     /// What a failed post typed, and its errors (from the flash store).
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -49,9 +51,10 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             store.all_standards().await?,
             store.guide_pages().await?,
             store.announcements(None).await?,
+            store.staff_relative_count().await?,
         ))
     };
-    let (counties, hotlines, standards, pages, announcements) =
+    let (counties, hotlines, standards, pages, announcements, staff_relatives) =
         read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
     let announcements = announcements
         .into_iter()
@@ -65,6 +68,7 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
         standards,
         guide,
         announcements,
+        staff_relatives,
         values: flash.values,
         errors: flash.errors,
     }))
@@ -111,6 +115,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         Some("guide") => Some("政策指南已保存，立即对公众显示。"),
         Some("announcement") => Some("公告已发布。"),
         Some("announcement_removed") => Some("公告已撤下。"),
+        Some("staff_relatives") => Some("备案已保存。这些家庭的申请报到县级时都会抽中复核。"),
         _ => None,
     };
     let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
@@ -130,7 +135,10 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         .errors
         .iter()
         .filter(|(f, _)| {
-            !matches!(f.as_str(), "label" | "number" | "announcement_title" | "announcement_body")
+            !matches!(
+                f.as_str(),
+                "label" | "number" | "announcement_title" | "announcement_body" | "id_numbers"
+            )
         })
         .cloned()
         .collect();
@@ -182,6 +190,16 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
             title_error=error_for("announcement_title")
             body_error=error_for("announcement_body")
         />
+        <section id="staff-relatives">
+            <h2>"工作人员及近亲属备案"</h2>
+            <p>{format!("已备案 {} 个身份证号码（只保存加密摘要，无法查看原号码）。家庭成员中有备案人员的申请，报到县级时全部抽中入户复核。", data.staff_relatives)}</p>
+            <form method="post" action="/admin/staff-relatives" class="question-form" novalidate>
+                <Field name="id_numbers" label="身份证号码（每行一个）" error=error_for("id_numbers")>
+                    <textarea id="id_numbers" name="id_numbers" rows="4" autocomplete="off"></textarea>
+                </Field>
+                <button type="submit" class="primary">"备案"</button>
+            </form>
+        </section>
         <section id="guide">
             <h2>"政策指南"</h2>
             <ul class="guide-list">

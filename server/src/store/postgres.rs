@@ -590,6 +590,18 @@ impl Store for PostgresStore {
         self.shared_remove_announcement(id).await
     }
 
+    async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
+        self.shared_add_staff_relatives(id_hashes, now).await
+    }
+
+    async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
+        self.shared_any_staff_relative(id_hashes).await
+    }
+
+    async fn staff_relative_count(&self) -> Result<u64, StoreError> {
+        self.shared_staff_relative_count().await
+    }
+
     async fn statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
         self.shared_statistics_facts().await
     }

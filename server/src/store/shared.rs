@@ -715,6 +715,46 @@ macro_rules! shared_queries {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn shared_add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut added = 0;
+                for hash in id_hashes {
+                    added += sqlx::query(
+                        "INSERT INTO staff_relatives (id_hash, added_at) VALUES ($1, $2) ON CONFLICT (id_hash) DO NOTHING",
+                    )
+                    .bind(hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                }
+                tx.commit().await.map_err(query_error)?;
+                Ok(added)
+            }
+
+            async fn shared_any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
+                for hash in id_hashes {
+                    let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
+                        .bind(hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                    if found.is_some() {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+
+            async fn shared_staff_relative_count(&self) -> Result<u64, StoreError> {
+                let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            }
+
             async fn shared_statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
                 let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
                     "SELECT a.township_code, a.status, a.types, a.submitted_at,

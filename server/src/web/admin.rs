@@ -1,6 +1,7 @@
 //! Form handlers of the administration page: hotlines, local standards, the guide and announcements. Only administrators get
 //! through `require_admin`; every change is audited.
 
+use super::cases::staff_relative_hash;
 use super::review::{see_other, server_error, signed_in};
 use super::static_pages::html_response;
 use crate::startup::AppState;
@@ -8,6 +9,7 @@ use app::audit::AuditEvent;
 use app::domain::announcement::{check_announcement, Announcement};
 use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
 use app::domain::guide::{check_guide_edit, GuidePage};
+use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::region::check_hotline;
 use app::flash::Flash;
 use app::store::StaffAccount;
@@ -330,4 +332,52 @@ pub async fn remove_announcement(
         return response;
     }
     see_other("/admin?saved=announcement_removed#announcements", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct StaffRelativesForm {
+    #[serde(default)]
+    id_numbers: String,
+}
+
+/// POST /admin/staff-relatives: registers ID numbers of staff and their close relatives (one per line),
+/// kept only as keyed hashes; their households' cases are always drawn for the county's re-check.
+pub async fn add_staff_relatives(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StaffRelativesForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let today = BirthDate::today_in_china(app::services::unix_now());
+    let lines: Vec<(usize, &str)> =
+        form.id_numbers.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+    let mut hashes = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in &lines {
+        match IdNumber::parse(line, today) {
+            Ok(id) => hashes.push(staff_relative_hash(&state, id.as_str())),
+            Err(e) => problems.push(format!("第{}行：{e}", index + 1)),
+        }
+    }
+    if lines.is_empty() {
+        problems.push("请填写身份证号码，每行一个".to_string());
+    }
+    if !problems.is_empty() {
+        // The numbers typed are not sent back through the flash store: they are personal data.
+        return back_with(&state, "staff-relatives", Vec::new(), vec![("id_numbers", problems.join("；"))]);
+    }
+    let added = match state.services.store.add_staff_relatives(&hashes, app::services::unix_now()).await {
+        Ok(added) => added,
+        Err(e) => return server_error(e),
+    };
+    let detail = format!("{} registered, {added} new", hashes.len());
+    if let Err(response) =
+        audit(&state, &admin, "admin.staff_relatives_added", "staff-register".into(), detail).await
+    {
+        return response;
+    }
+    see_other("/admin?saved=staff_relatives#staff-relatives", None)
 }

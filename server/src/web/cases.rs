@@ -36,6 +36,11 @@ pub struct ActionForm {
     amount: String,
 }
 
+/// How an ID number is kept in the register of staff and their close relatives.
+pub fn staff_relative_hash(state: &AppState, id_number: &str) -> String {
+    state.services.hasher.digest("staff relative", id_number)
+}
+
 fn not_found() -> Response {
     html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
 }
@@ -111,6 +116,17 @@ pub async fn act(
     if let Some(n) = &notice {
         note = format!("公示 {} 至 {}", n.published_from.chinese(), n.published_until.chinese());
     }
+    // A household with staff or their close relatives in it is always re-checked by the county.
+    let linked_to_staff = if action == Action::ForwardToCounty {
+        let people = draft.members.iter().map(|m| &m.id_number).chain([&draft.applicant.id_number]);
+        let hashes: Vec<String> = people.map(|id| staff_relative_hash(&state, id.as_str())).collect();
+        match store.any_staff_relative(&hashes).await {
+            Ok(linked) => linked,
+            Err(e) => return failure("reading the staff register failed", e),
+        }
+    } else {
+        false
+    };
     let change = CaseChange {
         event: CaseEvent {
             at: now,
@@ -127,7 +143,7 @@ pub async fn act(
         }),
         recheck_drawn: (action == Action::ForwardToCounty).then(|| {
             let roll = rand::rngs::OsRng.gen_range(0..100);
-            draw_recheck(state.config.recheck_share_percent, false, roll)
+            draw_recheck(state.config.recheck_share_percent, linked_to_staff, roll)
         }),
         files: Vec::new(),
     };
