@@ -464,6 +464,12 @@ pub trait Store: ReportStore + Send + Sync + 'static {
     /// Takes an announcement down; false when there was none.
     async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError>;
 
+    /// Sets a day of the holiday calendar (a holiday or a worked weekend day), replacing what was there.
+    async fn set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError>;
+
+    /// Makes a day ordinary again; false when it was not in the calendar.
+    async fn remove_calendar_day(&self, day: Date) -> Result<bool, StoreError>;
+
     /// Registers ID-number hashes of staff and their close relatives; returns how many were new.
     async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError>;
 

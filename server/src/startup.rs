@@ -137,6 +137,8 @@ fn router(state: AppState) -> Router {
         .route("/admin/guide", post(admin::update_guide))
         .route("/admin/announcements", post(admin::publish_announcement))
         .route("/admin/staff-relatives", post(admin::add_staff_relatives))
+        .route("/admin/calendar", post(admin::set_calendar_day))
+        .route("/admin/calendar/remove", post(admin::remove_calendar_day))
         .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))

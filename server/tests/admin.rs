@@ -180,3 +180,43 @@ async fn announcements_are_published_by_administrators_only_and_their_markup_sta
     store.close().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_maintains_the_holiday_calendar_that_deadlines_count_with() {
+    let app = spawn_app().await;
+    let admin = common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let bad = admin
+        .post("/admin/calendar", &[("calendar_day", "2027/2/16"), ("kind", "holiday"), ("calendar_note", "")])
+        .await;
+    let (_, page) = admin.page(&common::location(&bad)).await;
+    assert!(page.contains("请按 2026-10-01 的格式填写日期") && page.contains("2027/2/16"));
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let (monday, friday) = (
+        app::domain::calendar::Date::parse("2027-02-15").unwrap(),
+        app::domain::calendar::Date::parse("2027-02-19").unwrap(),
+    );
+    let before =
+        app::store::working_calendar(store.as_ref()).await.unwrap().working_days_between(monday, friday);
+    let set = [("calendar_day", "2027-02-16"), ("kind", "holiday"), ("calendar_note", "春节")];
+    assert_eq!(
+        common::location(&admin.post("/admin/calendar", &set).await),
+        "/admin?saved=calendar#calendar"
+    );
+    let after =
+        app::store::working_calendar(store.as_ref()).await.unwrap().working_days_between(monday, friday);
+    assert_eq!(after + 1, before, "a new holiday is one working day less");
+    let (_, page) = admin.page("/admin").await;
+    assert!(page.contains("2027-02-16 放假（春节）"));
+
+    admin.post("/admin/calendar/remove", &[("day", "2027-02-16")]).await;
+    let restored =
+        app::store::working_calendar(store.as_ref()).await.unwrap().working_days_between(monday, friday);
+    assert_eq!(restored, before);
+    let actions: Vec<String> =
+        store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    assert!(actions.contains(&"admin.calendar_day_set".to_string()));
+    assert!(actions.contains(&"admin.calendar_day_removed".to_string()));
+    store.close().await;
+    app.stop().await;
+}

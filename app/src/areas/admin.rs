@@ -22,6 +22,8 @@ pub struct AdminData {
     pub announcements: Vec<(i64, String, String)>,
     /// How many ID numbers the register of staff and their close relatives holds.
     pub staff_relatives: u64,
+    /// The holiday calendar: (day, holiday or worked weekend day, note), in date order.
+    pub calendar: Vec<(String, bool, String)>,
     /// What a failed post typed, and its errors (from the flash store).
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -31,7 +33,7 @@ pub struct AdminData {
 pub enum AdminAccess {
     SignedOut,
     Forbidden,
-    Allowed(AdminData),
+    Allowed(Box<AdminData>),
 }
 
 #[server]
@@ -52,9 +54,10 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             store.guide_pages().await?,
             store.announcements(None).await?,
             store.staff_relative_count().await?,
+            store.calendar().await?,
         ))
     };
-    let (counties, hotlines, standards, pages, announcements, staff_relatives) =
+    let (counties, hotlines, standards, pages, announcements, staff_relatives, calendar) =
         read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
     let announcements = announcements
         .into_iter()
@@ -62,16 +65,22 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
         .collect();
     let guide = pages.into_iter().map(|p| (p.slug, p.title)).collect();
     let flash = services.flash.get(&flash).unwrap_or_default();
-    Ok(AdminAccess::Allowed(AdminData {
+    Ok(AdminAccess::Allowed(Box::new(AdminData {
         counties,
         hotlines,
         standards,
         guide,
         announcements,
         staff_relatives,
+        calendar: calendar
+            .into_iter()
+            .map(|(day, kind, note)| {
+                (day.to_string(), kind == crate::domain::calendar::DayKind::Holiday, note)
+            })
+            .collect(),
         values: flash.values,
         errors: flash.errors,
-    }))
+    })))
 }
 
 #[component]
@@ -87,7 +96,7 @@ pub fn AdminPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match load_admin(flash).await {
-                    Ok(AdminAccess::Allowed(data)) => view! { <AdminSections data saved/> }.into_any(),
+                    Ok(AdminAccess::Allowed(data)) => view! { <AdminSections data=*data saved/> }.into_any(),
                     Ok(AdminAccess::Forbidden) => {
                         #[cfg(feature = "ssr")]
                         if let Some(response) = response {
@@ -115,6 +124,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         Some("guide") => Some("政策指南已保存，立即对公众显示。"),
         Some("announcement") => Some("公告已发布。"),
         Some("announcement_removed") => Some("公告已撤下。"),
+        Some("calendar") => Some("节假日安排已保存，办理期限立即按新安排计算。"),
         Some("staff_relatives") => Some("备案已保存。这些家庭的申请报到县级时都会抽中复核。"),
         _ => None,
     };
@@ -137,12 +147,24 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         .filter(|(f, _)| {
             !matches!(
                 f.as_str(),
-                "label" | "number" | "announcement_title" | "announcement_body" | "id_numbers"
+                "label"
+                    | "number"
+                    | "announcement_title"
+                    | "announcement_body"
+                    | "id_numbers"
+                    | "calendar_day"
+                    | "calendar_kind"
+                    | "calendar_note"
             )
         })
         .cloned()
         .collect();
     let errors_county = typed("standards_county");
+    let (calendar_day, calendar_note) = (typed("calendar_day"), typed("calendar_note"));
+    let workday = typed("calendar_kind") == "workday";
+    let (calendar_day_error, calendar_kind_error, calendar_note_error) =
+        (error_for("calendar_day"), error_for("calendar_kind"), error_for("calendar_note"));
+    let id_numbers_error = error_for("id_numbers");
     view! {
         <h1>"系统管理"</h1>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
@@ -190,11 +212,37 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
             title_error=error_for("announcement_title")
             body_error=error_for("announcement_body")
         />
+        <section id="calendar">
+            <h2>"节假日安排（计算办理期限）"</h2>
+            <ul class="admin-list">
+                {data.calendar.iter().map(|(day, holiday, note)| view! {
+                    <li>
+                        <span>{format!("{day} {}（{note}）", if *holiday { "放假" } else { "调休上班" })}</span>
+                        <form method="post" action="/admin/calendar/remove">
+                            <input type="hidden" name="day" value=day.clone()/>
+                            <button type="submit" class="secondary">"删除"</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <h3>"添加或修改一天"</h3>
+            <form method="post" action="/admin/calendar" class="question-form" novalidate>
+                <TextField name="calendar_day" label="日期" hint="例如 2027-02-16" value=calendar_day error=calendar_day_error/>
+                <Field name="calendar_kind" label="安排" error=calendar_kind_error>
+                    <select id="calendar_kind" name="kind">
+                        <option value="holiday" selected=!workday>"放假"</option>
+                        <option value="workday" selected=workday>"调休上班"</option>
+                    </select>
+                </Field>
+                <TextField name="calendar_note" label="节日或事由" value=calendar_note error=calendar_note_error/>
+                <button type="submit" class="primary">"保存"</button>
+            </form>
+        </section>
         <section id="staff-relatives">
             <h2>"工作人员及近亲属备案"</h2>
             <p>{format!("已备案 {} 个身份证号码（只保存加密摘要，无法查看原号码）。家庭成员中有备案人员的申请，报到县级时全部抽中入户复核。", data.staff_relatives)}</p>
             <form method="post" action="/admin/staff-relatives" class="question-form" novalidate>
-                <Field name="id_numbers" label="身份证号码（每行一个）" error=error_for("id_numbers")>
+                <Field name="id_numbers" label="身份证号码（每行一个）" error=id_numbers_error>
                     <textarea id="id_numbers" name="id_numbers" rows="4" autocomplete="off"></textarea>
                 </Field>
                 <button type="submit" class="primary">"备案"</button>

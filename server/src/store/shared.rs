@@ -715,6 +715,29 @@ macro_rules! shared_queries {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn shared_set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3)
+                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+                )
+                .bind(day.to_string())
+                .bind(kind.key())
+                .bind(note)
+                .execute(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(())
+            }
+
+            async fn shared_remove_calendar_day(&self, day: Date) -> Result<bool, StoreError> {
+                let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+                    .bind(day.to_string())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn shared_add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let mut added = 0;

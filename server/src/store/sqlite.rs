@@ -605,6 +605,14 @@ impl Store for SqliteStore {
         self.shared_remove_announcement(id).await
     }
 
+    async fn set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError> {
+        self.shared_set_calendar_day(day, kind, note).await
+    }
+
+    async fn remove_calendar_day(&self, day: Date) -> Result<bool, StoreError> {
+        self.shared_remove_calendar_day(day).await
+    }
+
     async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
         self.shared_add_staff_relatives(id_hashes, now).await
     }

@@ -7,6 +7,7 @@ use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::domain::announcement::{check_announcement, Announcement};
+use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
 use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::id_number::{BirthDate, IdNumber};
@@ -380,4 +381,86 @@ pub async fn add_staff_relatives(
         return response;
     }
     see_other("/admin?saved=staff_relatives#staff-relatives", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct CalendarDayForm {
+    #[serde(default)]
+    calendar_day: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    calendar_note: String,
+}
+
+/// POST /admin/calendar: sets a holiday or a worked weekend day (调休); deadlines count with it at once.
+pub async fn set_calendar_day(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<CalendarDayForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let day = Date::parse(form.calendar_day.trim());
+    let kind = DayKind::from_key(&form.kind);
+    let note = form.calendar_note.trim();
+    let mut errors = Vec::new();
+    if day.is_none() {
+        errors.push(("calendar_day", "请按 2026-10-01 的格式填写日期".to_string()));
+    }
+    if kind.is_none() {
+        errors.push(("calendar_kind", "请选择放假或调休上班".to_string()));
+    }
+    if note.is_empty() || note.chars().count() > 30 {
+        errors.push(("calendar_note", "请填写节日名称（最多30个字）".to_string()));
+    }
+    let (Some(day), Some(kind), true) = (day, kind, errors.is_empty()) else {
+        let values = vec![
+            ("calendar_day", form.calendar_day.clone()),
+            ("calendar_kind", form.kind.clone()),
+            ("calendar_note", form.calendar_note.clone()),
+        ];
+        return back_with(&state, "calendar", values, errors);
+    };
+    if let Err(e) = state.services.store.set_calendar_day(day, kind, note).await {
+        return server_error(e);
+    }
+    let detail = format!("{} {note}", kind.key());
+    if let Err(response) = audit(&state, &admin, "admin.calendar_day_set", format!("day:{day}"), detail).await
+    {
+        return response;
+    }
+    see_other("/admin?saved=calendar#calendar", None)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveCalendarDayForm {
+    #[serde(default)]
+    day: String,
+}
+
+/// POST /admin/calendar/remove: makes a day ordinary again.
+pub async fn remove_calendar_day(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveCalendarDayForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let Some(day) = Date::parse(&form.day) else { return see_other("/admin#calendar", None) };
+    match state.services.store.remove_calendar_day(day).await {
+        Ok(true) => {}
+        Ok(false) => return see_other("/admin#calendar", None),
+        Err(e) => return server_error(e),
+    }
+    if let Err(response) =
+        audit(&state, &admin, "admin.calendar_day_removed", format!("day:{day}"), String::new()).await
+    {
+        return response;
+    }
+    see_other("/admin?saved=calendar#calendar", None)
 }
