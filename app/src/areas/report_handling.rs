@@ -27,7 +27,7 @@ pub struct ReportGroup {
 }
 
 /// The signed-in officer's reports queue; `None` when the account does not handle reports.
-#[server]
+#[server(endpoint = "report-queue")]
 pub async fn load_report_queue() -> Result<Option<Vec<ReportGroup>>, ServerFnError> {
     use crate::domain::calendar::Date;
     use crate::domain::staff::Role;
@@ -142,7 +142,7 @@ pub struct ReportDetail {
 
 /// A report the officer handles, with what the reporter wrote; `None` for a report that does not
 /// exist or lies in another county (both look the same). Every view is audited.
-#[server]
+#[server(endpoint = "report-detail")]
 pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>, ServerFnError> {
     use crate::audit::AuditEvent;
     use crate::domain::calendar::Date;

@@ -44,7 +44,8 @@ const NO_STORE: &str = "no-store";
 
 fn cache_rule(path: &str) -> &'static str {
     const STATIC_EXTENSIONS: [&str; 6] = [".svg", ".ico", ".png", ".txt", ".webmanifest", ".woff2"];
-    if path.starts_with("/report") || path.starts_with("/review/reports") {
+    // The pages of the report flow and the server functions behind them (all named `report-…`).
+    if path.starts_with("/report") || path.starts_with("/review/reports") || path.starts_with("/api/report") {
         NO_STORE
     } else if path.starts_with("/pkg/") {
         "public, max-age=3600"
@@ -106,6 +107,7 @@ mod tests {
         assert_eq!(cache_rule("/status"), "private, no-cache");
         assert_eq!(cache_rule("/report/view"), "no-store");
         assert_eq!(cache_rule("/review/reports/3"), "no-store");
+        assert_eq!(cache_rule("/api/report-view"), "no-store");
         assert_eq!(cache_rule("/pkg/portal.css"), "public, max-age=3600");
         assert_eq!(cache_rule("/favicon.svg"), "public, max-age=86400");
     }
