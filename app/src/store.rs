@@ -124,6 +124,25 @@ pub struct CaseChange {
     /// (SHA-256, content type, size) of files handed in with this step (already on disk); stored as
     /// case files named after the event's action.
     pub files: Vec<(String, String, u64)>,
+    /// Departments (keys of `domain::staff::DEPARTMENTS`) the case is referred to with this step; a
+    /// department it was already referred to is skipped.
+    pub referrals: Vec<String>,
+}
+
+/// A case referred to a department for special assistance, with what the department's queue shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Referral {
+    pub id: i64,
+    pub application_id: i64,
+    pub department: String,
+    pub referred_at: i64,
+    pub outcome: Option<crate::domain::referral::ReferralOutcome>,
+    pub answered_at: Option<i64>,
+    pub reference: String,
+    pub township_code: String,
+    pub village: String,
+    pub types: Vec<AssistanceType>,
+    pub case_status: Status,
 }
 
 /// A queued text message; `payload_sealed` holds the recipient and the words.
@@ -141,6 +160,9 @@ pub struct NewApplication {
     pub submission_key: String,
     /// The first event of the case history.
     pub event: CaseEvent,
+    /// Documents uploaded with the draft (already on disk): (source such as `document:hukou`,
+    /// (SHA-256, content type, size)); stored as case files in the same transaction.
+    pub files: Vec<(String, (String, String, u64))>,
 }
 
 /// One step in a case's history: who did what, when and why.
@@ -173,6 +195,14 @@ pub struct StoredFile {
     pub size: u64,
     /// The message it came with; `None` for files sent with the report itself.
     pub message_id: Option<i64>,
+}
+
+impl StoredFile {
+    /// "照片（12KB）": what staff see in a list of files.
+    pub fn describe(&self) -> String {
+        let kind = crate::domain::upload::FileKind::from_content_type(&self.content_type);
+        format!("{}（{}KB）", kind.map(|k| k.label()).unwrap_or("文件"), self.size.div_ceil(1024))
+    }
 }
 
 /// A report of suspected fraud as filed. What the reporter wrote is in `sealed`
@@ -251,7 +281,7 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: ReportStore + Send + Sync + 'static {
+pub trait Store: ReportStore + ReferralStore + Send + Sync + 'static {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
 
@@ -497,6 +527,9 @@ pub trait ReportStore: Send + Sync {
     /// Reports about households in a county (all counties for `None`), newest group first.
     async fn reports(&self, county_code: Option<&str>) -> Result<Vec<ReportRecord>, StoreError>;
 
+    /// The reports of one group, oldest first.
+    async fn reports_in_group(&self, group_id: i64) -> Result<Vec<ReportRecord>, StoreError>;
+
     async fn report_messages(&self, report_id: i64) -> Result<Vec<ReportMessage>, StoreError>;
 
     async fn report_files(&self, report_id: i64) -> Result<Vec<StoredFile>, StoreError>;
@@ -524,10 +557,54 @@ pub trait ReportStore: Send + Sync {
         -> Result<Option<NoticeEntry>, StoreError>;
 }
 
+/// Special assistance referrals (`domain::referral`), a part of `Store` kept apart for readability.
+/// Referrals are created by `Store::record_transition` (`CaseChange::referrals`).
+#[async_trait]
+pub trait ReferralStore: Send + Sync {
+    /// A department's referrals: open ones first, then the oldest first.
+    async fn referrals_to(&self, department: &str) -> Result<Vec<Referral>, StoreError>;
+
+    /// The referrals of one case, in the order they were made.
+    async fn referrals_of(&self, application_id: i64) -> Result<Vec<Referral>, StoreError>;
+
+    /// Records the department's answer and, in the same transaction, the case event that shows it in the
+    /// history; false when the referral was already answered (nothing is stored).
+    async fn answer_referral(
+        &self,
+        referral_id: i64,
+        outcome: crate::domain::referral::ReferralOutcome,
+        event: &CaseEvent,
+        application_id: i64,
+    ) -> Result<bool, StoreError>;
+}
+
+/// The referral of a case to the staff member's department: what lets a department officer read the case.
+pub async fn referral_for(
+    store: &dyn Store,
+    staff: &StaffIdentity,
+    application_id: i64,
+) -> Result<Option<Referral>, StoreError> {
+    if staff.role != Role::DepartmentOfficer {
+        return Ok(None);
+    }
+    let referrals = store.referrals_of(application_id).await?;
+    Ok(referrals.into_iter().find(|r| staff.may_handle_referral(&r.department)))
+}
+
 /// The working-day calendar as the administrator maintains it.
 pub async fn working_calendar(store: &dyn Store) -> Result<crate::domain::calendar::Calendar, StoreError> {
     let days = store.calendar().await?;
     Ok(crate::domain::calendar::Calendar::new(days.into_iter().map(|(day, kind, _)| (day, kind))))
+}
+
+/// "甘州区东街街道": the county and township names of a township code; empty when it is unknown.
+pub fn place_name(divisions: &[(County, Vec<Township>)], township_code: &str) -> String {
+    divisions
+        .iter()
+        .flat_map(|(c, ts)| ts.iter().map(move |t| (c, t)))
+        .find(|(_, t)| t.code == township_code)
+        .map(|(c, t)| format!("{}{}", c.name, t.name))
+        .unwrap_or_default()
 }
 
 /// Every county with its townships, in the official order.

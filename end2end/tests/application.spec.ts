@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { lastCodeTo } from "./helpers";
 
-
+const photo = "../server/tests/fixtures/gps-photo.jpg";
 const APPLICANT_ID = "620702197001012029";
 const CHILD_ID = "620702201203050022";
 
@@ -58,6 +58,14 @@ test("a resident applies on a phone, fixes a mistake, checks the answers and get
   await page.getByLabel("养老金、补贴、赡养费等").fill("350");
   await page.getByRole("button", { name: "保存并返回核对" }).click();
   await expect(page.locator(".answers")).toContainText("每月约 350 元");
+
+  // Documents: the missing ones are listed; a photo of the 户口簿 is taken off the list once uploaded.
+  await expect(page.locator(".missing-documents")).toContainText("户口簿");
+  await page.getByLabel("上传的是什么材料").selectOption({ label: "户口簿" });
+  await page.getByLabel("照片或 PDF 文件").setInputFiles(photo);
+  await page.getByRole("button", { name: "上传材料" }).click();
+  await expect(page.locator(".uploaded-documents")).toContainText("户口簿：照片");
+  await expect(page.locator(".missing-documents")).not.toContainText("户口簿");
 
   await page.getByRole("button", { name: "提交申请" }).click();
   await expect(page.locator("#consent-error, .field-error").first()).toContainText("同意核对家庭经济状况");

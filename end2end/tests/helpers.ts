@@ -45,8 +45,9 @@ export function passResendCooldown() {
   timeTravel("UPDATE otp_codes SET created_at = created_at - 120;");
 }
 
-/** The shortest complete application, from the SMS check to the receipt; returns the reference. */
-export async function applyFor(page: Page, phone: string, name: string, idNumber: string): Promise<string> {
+/** The shortest complete application, from the SMS check to the receipt: 低保 (and the special assistance
+ * types given by key) in 东街街道; returns the reference. */
+export async function applyFor(page: Page, phone: string, name: string, idNumber: string, specialTypes: string[] = []): Promise<string> {
   await page.goto("/apply/identity");
   await page.getByLabel("手机号码").fill(phone);
   await page.getByRole("button", { name: "获取验证码" }).click();
@@ -56,6 +57,7 @@ export async function applyFor(page: Page, phone: string, name: string, idNumber
   await page.getByRole("button", { name: "下一步" }).click();
   await page.getByRole("link", { name: "填写申请表" }).click();
   await page.getByLabel("最低生活保障（低保）").check();
+  for (const key of specialTypes) await page.locator(`#types-${key}`).check();
   await page.getByRole("button", { name: "保存，下一步" }).click();
   await page.getByLabel("户籍所在乡镇（街道）").selectOption({ label: "东街街道" });
   await page.getByLabel("所在村（社区）").fill("城关村");

@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { applyFor, createStaff, endNoticePeriods, recordInvestigation, signIn, STAFF_PASSWORD } from "./helpers";
 
+const photo = "../server/tests/fixtures/gps-photo.jpg";
+
 /** A township reviewer of 东街街道, created with the server's command line. */
 function createReviewer(username: string) {
   createStaff(username, "township", "620702001");
@@ -68,6 +70,42 @@ test("a township reviewer accepts, recommends and publishes; the county confirms
   await page.getByRole("button", { name: "批准", exact: true }).click();
   await expect(page.locator(".status-line")).toContainText("已批准");
   await expect(page.locator(".history")).toContainText("批准");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(360);
+});
+
+test("a home visit is recorded with a photo and the medical insurance bureau answers the referral at 360 px", async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const off = project.includes("off");
+  const reference = await applyFor(page, off ? "13900000023" : "13900000024", "周玉兰", "620702197001012045", ["medical"]);
+  const township = `township-visit-${project}`;
+  const department = `medical-${project}`;
+  createStaff(township, "township", "620702001");
+  createStaff(department, "department", "medical-insurance");
+
+  await page.context().clearCookies();
+  await signIn(page, township);
+  await page.goto(`/review/case/${reference}`);
+  await page.getByRole("button", { name: "受理" }).click();
+  await expect(page.locator(".referrals")).toContainText("医疗保障局：待部门办理");
+  await page.getByLabel("办理意见").fill("入户查看，家中无劳动力，情况属实");
+  await page.getByLabel("入户照片（可选）").setInputFiles(photo);
+  await page.getByRole("button", { name: "记录入户调查" }).click();
+  await expect(page.locator(".history")).toContainText("记录入户调查");
+  await expect(page.locator(".case-files")).toContainText("入户调查照片：照片");
+
+  await page.context().clearCookies();
+  await signIn(page, department);
+  await expect(page.getByRole("heading", { name: "转介案件（分类推送）" })).toBeVisible();
+  await page.getByRole("link", { name: reference }).click();
+  await expect(page.locator(".answers")).toContainText("周玉兰");
+  await page.getByRole("button", { name: "提交办理结果" }).click();
+  await expect(page.locator(".error-summary")).toContainText("请选择办理结果");
+  await page.getByLabel("已给予救助").check();
+  await page.getByLabel("办理情况").fill("住院费用按政策报销3200元");
+  await page.getByRole("button", { name: "提交办理结果" }).click();
+  await expect(page.getByRole("heading", { name: "本部门办理结果" })).toBeVisible();
+  await expect(page.locator(".history")).toContainText("医疗保障局已给予救助：住院费用按政策报销3200元");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
 });

@@ -131,6 +131,11 @@ fn router(state: AppState) -> Router {
         .route("/apply/identity/verify", post(identity::verify))
         .route("/apply/form/{step}", post(application::save_step))
         .route("/apply/submit", post(application::submit))
+        .route(
+            "/apply/documents",
+            post(application::upload_document).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/apply/documents/remove", post(application::remove_document))
         .route("/admin/hotlines", post(admin::add_hotline))
         .route("/admin/hotlines/remove", post(admin::remove_hotline))
         .route("/admin/standards", post(admin::confirm_standards))
@@ -151,7 +156,8 @@ fn router(state: AppState) -> Router {
             "/notices/{id}/objection",
             post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/review/case/{reference}", post(cases::act))
+        .route("/review/case/{reference}", post(cases::act).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/review/case/{reference}/referral", post(cases::answer_referral))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))

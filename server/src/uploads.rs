@@ -6,9 +6,10 @@
 use app::domain::upload::{accept, UploadError, MAX_FILES};
 use axum::{
     body::Body,
-    extract::Multipart,
+    extract::{FromRequest, Multipart, Request},
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
+    Form,
 };
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -137,6 +138,22 @@ pub async fn read_form(mut multipart: Multipart, file_field: &str) -> Result<Pos
         }
     }
     Ok(form)
+}
+
+/// Reads a form that has a file input but may come without a file part: multipart as `read_form` does,
+/// URL-encoded as text fields only.
+pub async fn read_form_with_optional_files(
+    request: Request,
+    file_field: &str,
+) -> Result<PostedForm, Incomplete> {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if content_type.is_some_and(|v| v.starts_with("multipart/form-data")) {
+        let multipart = Multipart::from_request(request, &()).await.map_err(|_| Incomplete)?;
+        return read_form(multipart, file_field).await;
+    }
+    let Form(fields) =
+        Form::<Vec<(String, String)>>::from_request(request, &()).await.map_err(|_| Incomplete)?;
+    Ok(PostedForm { fields, ..PostedForm::default() })
 }
 
 #[cfg(test)]

@@ -134,3 +134,73 @@ async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() 
     assert!(location(&response).starts_with("/apply/identity?flash="));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_the_application() {
+    use common::{multipart_form, photo_part, GPS_PHOTO};
+    use reqwest::multipart::Part;
+    let app = spawn_app().await;
+    app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
+    common::fill_in_everything(&app, TOWNSHIP).await;
+    let (_, html) = app.page("/apply/form/check").await;
+    // 低保 + 医疗救助, a son at school, the applicant seriously ill (see `fill_in_everything`).
+    for missing in ["还缺以下材料", "户口簿", "诊断证明和医疗费用票据", "在校学生的学籍证明或录取通知书"]
+    {
+        assert!(html.contains(missing), "{missing}");
+    }
+    assert!(!html.contains("残疾人证"), "nobody in the household is disabled");
+
+    let upload = |kind: &'static str, part: Part| {
+        app.post_multipart("/apply/documents", multipart_form(&[("kind", kind)]).part("document", part))
+    };
+    let executable =
+        Part::bytes(b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode.".to_vec())
+            .file_name("户口簿.jpg")
+            .mime_str("image/jpeg")
+            .unwrap();
+    let (_, html) = app.page(&location(&upload("hukou", executable).await)).await;
+    assert!(html.contains("只能上传照片（JPG、PNG）或 PDF 文件"), "an executable renamed .jpg is refused");
+    let mut oversized = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    oversized.resize(5 * 1024 * 1024 + 1, 0);
+    let (_, html) = app.page(&location(&upload("hukou", photo_part(&oversized)).await)).await;
+    assert!(html.contains("文件太大，每个文件不能超过5MB"), "an oversized photo is refused");
+    let (_, html) = app.page(&location(&upload("", photo_part(GPS_PHOTO)).await)).await;
+    assert!(html.contains("请选择上传的是什么材料"));
+
+    let sent = upload("hukou", photo_part(GPS_PHOTO)).await;
+    assert_eq!(location(&sent), "/apply/form/check#documents");
+    let wrong = upload("id_card", photo_part(GPS_PHOTO)).await;
+    assert_eq!(location(&wrong), "/apply/form/check#documents");
+    assert_eq!(
+        location(&app.post_form("/apply/documents/remove", &[("index", "1")]).await),
+        "/apply/form/check#documents"
+    );
+    let (_, html) = app.page("/apply/form/check").await;
+    assert!(html.contains("户口簿：照片"), "the upload is listed");
+    let missing = html.split("还缺以下材料").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(
+        !missing.contains("户口簿") && missing.contains("身份证"),
+        "hukou no longer missing, the removed ID card is"
+    );
+
+    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+    let (_, receipt) = app.page(&done).await;
+    assert!(receipt.contains("以下材料还没有上传") && receipt.contains("诊断证明和医疗费用票据"));
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    let files = store.case_files(case.id).await.unwrap();
+    store.close().await;
+    assert_eq!(files.iter().map(|f| f.source.as_str()).collect::<Vec<_>>(), vec!["document:hukou"]);
+    let township =
+        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, TOWNSHIP)
+            .await;
+    let (_, page) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(page.contains("申请材料·户口簿：照片"), "staff see the document");
+    let file = township.client.get(app.url(&format!("/review/case/{reference}/file/{}", files[0].id))).send();
+    let bytes = file.await.unwrap().bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"Exif"), "GPS removed");
+    app.stop().await;
+}

@@ -302,6 +302,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             notify: Some("v1:sealed".into()),
             recheck_drawn: None,
             files: Vec::new(),
+            referrals: Vec::new(),
         };
         assert!(
             !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
@@ -335,6 +336,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             notify: None,
             recheck_drawn: None,
             files: Vec::new(),
+            referrals: Vec::new(),
         };
         assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
@@ -510,5 +512,78 @@ async fn the_staff_register_keeps_each_hash_once_on_every_backend() {
         assert!(store.any_staff_relative(&["c".repeat(64), "b".repeat(64)]).await.unwrap(), "{backend}");
         assert!(!store.any_staff_relative(&["c".repeat(64)]).await.unwrap(), "{backend}");
         assert!(!store.any_staff_relative(&[]).await.unwrap(), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn referrals_are_made_once_per_department_and_answered_once_on_every_backend() {
+    use app::domain::referral::ReferralOutcome;
+    use app::domain::workflow::Status;
+    use app::store::{CaseChange, CaseEvent};
+    for (backend, store, _db) in backends().await {
+        store
+            .submit_application(&new_application("ZY20261129-RRRRRR", "k1", "620702001", "2027-01-12"))
+            .await
+            .unwrap();
+        let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
+        let step = |from_status, referrals: &[&str]| CaseChange {
+            event: CaseEvent {
+                at: 10,
+                actor: "t".into(),
+                action: "accept".into(),
+                status: from_status,
+                note: String::new(),
+            },
+            monthly_amount: None,
+            notice: None,
+            notify: None,
+            recheck_drawn: None,
+            files: Vec::new(),
+            referrals: referrals.iter().map(|d| d.to_string()).collect(),
+        };
+        let accept = step(Status::Investigating, &["medical-insurance", "education"]);
+        assert!(store.record_transition(case.id, Status::Submitted, &accept).await.unwrap(), "{backend}");
+        // Accepted again after a material request: a department already referred to is not added twice.
+        let again = step(Status::Investigating, &["education", "housing"]);
+        assert!(store.record_transition(case.id, Status::Investigating, &again).await.unwrap(), "{backend}");
+        let referrals = store.referrals_of(case.id).await.unwrap();
+        let departments: Vec<&str> = referrals.iter().map(|r| r.department.as_str()).collect();
+        assert_eq!(departments, vec!["medical-insurance", "education", "housing"], "{backend}");
+        let medical = store.referrals_to("medical-insurance").await.unwrap();
+        assert_eq!(medical.len(), 1, "{backend}");
+        assert_eq!(
+            (medical[0].reference.as_str(), medical[0].township_code.as_str(), medical[0].case_status),
+            ("ZY20261129-RRRRRR", "620702001", Status::Investigating),
+            "{backend}"
+        );
+        assert_eq!((medical[0].outcome, medical[0].referred_at), (None, 10), "{backend}");
+        assert!(store.referrals_to("emergency").await.unwrap().is_empty(), "{backend}");
+
+        let help = CaseEvent {
+            at: 20,
+            actor: "医保专员".into(),
+            action: "referral_help".into(),
+            status: Status::Investigating,
+            note: "住院费用报销3200元".into(),
+        };
+        let id = medical[0].id;
+        assert!(
+            store.answer_referral(id, ReferralOutcome::Helped, &help, case.id).await.unwrap(),
+            "{backend}"
+        );
+        assert!(
+            !store.answer_referral(id, ReferralOutcome::NotEligible, &help, case.id).await.unwrap(),
+            "{backend}: answered once"
+        );
+        let answered = &store.referrals_to("medical-insurance").await.unwrap()[0];
+        assert_eq!(
+            (answered.outcome, answered.answered_at),
+            (Some(ReferralOutcome::Helped), Some(20)),
+            "{backend}"
+        );
+        let events = store.case_events(case.id).await.unwrap();
+        let helps: Vec<&CaseEvent> = events.iter().filter(|e| e.action == "referral_help").collect();
+        assert_eq!(helps.len(), 1, "{backend}: the history shows the answer once");
+        assert_eq!(helps[0].note, "住院费用报销3200元", "{backend}");
     }
 }

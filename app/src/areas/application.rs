@@ -466,9 +466,7 @@ fn CheckStep(page: FormPage) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
-        <h2>"需要准备的材料"</h2>
-        <p>"受理和入户调查时，请把以下材料交给工作人员核对（一次性告知）："</p>
-        <ul>{draft.documents_needed().into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+        <Documents draft=draft.clone() kind=page.value("kind", |_| String::new()) kind_error=page.error("kind") document_error=page.error("document")/>
         <form method="post" action="/apply/submit" class="question-form" novalidate>
             <input type="hidden" name="submission_key" value=draft.submission_key.clone()/>
             <fieldset class="field checks" class:has-error=has_consent_error>
@@ -484,6 +482,67 @@ fn CheckStep(page: FormPage) -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// The documents on the check page: what is still missing (一次性告知), what was uploaded, and a form to
+/// photograph or choose one more. Uploading is optional: the township takes paper copies as well.
+#[component]
+fn Documents(
+    draft: Draft,
+    kind: String,
+    kind_error: Option<String>,
+    document_error: Option<String>,
+) -> impl IntoView {
+    use crate::domain::documents::{missing_documents, required_documents, DocumentKind, MAX_DOCUMENTS};
+    let missing = missing_documents(&draft);
+    let chosen =
+        if kind.is_empty() { missing.first().map(|k| k.key().to_string()).unwrap_or_default() } else { kind };
+    let mut offered = required_documents(&draft);
+    offered.push(DocumentKind::Other);
+    let full = draft.documents.len() >= MAX_DOCUMENTS;
+    let document_invalid = document_error.is_some().then_some("true");
+    view! {
+        <h2 id="documents">"材料"</h2>
+        {if missing.is_empty() {
+            view! { <p class="notice" role="status">"需要的材料都已上传。受理时工作人员可能还会核对原件。"</p> }.into_any()
+        } else {
+            view! {
+                <div class="notice missing-documents">
+                    <p>"还缺以下材料。可以现在拍照上传，也可以在受理和入户调查时交给工作人员（一次性告知）："</p>
+                    <ul>{missing.iter().map(|k| view! { <li>{k.label()}</li> }).collect_view()}</ul>
+                </div>
+            }.into_any()
+        }}
+        {(!draft.documents.is_empty()).then(|| view! {
+            <ul class="uploaded-documents">
+                {draft.documents.iter().enumerate().map(|(index, d)| {
+                    let kind = crate::domain::upload::FileKind::from_content_type(&d.content_type).map(|k| k.label()).unwrap_or("文件");
+                    view! {
+                        <li>
+                            <form method="post" action="/apply/documents/remove" class="inline">
+                                {format!("{}：{kind}（{}KB）", d.kind.label(), d.size.div_ceil(1024))}" "
+                                <input type="hidden" name="index" value=index.to_string()/>
+                                <button type="submit" class="link">"删除"</button>
+                            </form>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        {(!full).then(|| view! {
+            <form method="post" action="/apply/documents" enctype="multipart/form-data" class="question-form" novalidate>
+                <Field name="kind" label="上传的是什么材料" error=kind_error>
+                    <select id="kind" name="kind">
+                        {offered.into_iter().map(|k| view! { <option value=k.key() selected=k.key() == chosen>{k.label()}</option> }).collect_view()}
+                    </select>
+                </Field>
+                <Field name="document" label="照片或 PDF 文件" hint="可以直接拍照；JPG、PNG 或 PDF，每个不超过5MB，一次最多3个。照片里的位置等信息会被去除" error=document_error>
+                    <input type="file" id="document" name="document" accept="image/jpeg,image/png,application/pdf" multiple aria-invalid=document_invalid/>
+                </Field>
+                <button type="submit" class="secondary">"上传材料"</button>
+            </form>
+        })}
+    }
 }
 
 /// The confirmation: shown only to the resident who submitted.
@@ -527,7 +586,10 @@ pub async fn load_receipt(reference: String) -> Result<Option<Receipt>, ServerFn
         township,
         acceptance_due: record.acceptance_due.chinese(),
         decision_due: record.decision_due.chinese(),
-        documents: draft.documents_needed().into_iter().map(str::to_string).collect(),
+        documents: crate::domain::documents::missing_documents(&draft)
+            .into_iter()
+            .map(|k| k.label().to_string())
+            .collect(),
     }))
 }
 
@@ -577,8 +639,11 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 <li>"审核和公示：乡镇审核后在村（社区）公示7天。"</li>
                 <li>{format!("县级审核确认：一般在{}前作出决定，并短信通知您。", receipt.decision_due)}</li>
             </ol>
-            <h2>"请准备好这些材料"</h2>
-            <ul>{receipt.documents.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+            {(!receipt.documents.is_empty()).then(|| view! {
+                <h2>"请准备好这些材料"</h2>
+                <p>"以下材料还没有上传，受理和入户调查时请交给工作人员："</p>
+                <ul>{receipt.documents.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+            })}
             <p>"进度可以随时在"<a href="/status">"进度查询"</a>"里用申请编号和手机短信查询。有疑问请拨打页面底部的电话。"</p>
         </section>
     }

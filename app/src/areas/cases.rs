@@ -52,21 +52,6 @@ mod access {
             -i64::from(calendar.working_days_between(due, today))
         }
     }
-
-    /// "620702 东街街道" style names for the case's township.
-    pub async fn place_name(store: &dyn Store, county_code: &str, township_code: &str) -> String {
-        let county = store.counties().await.ok().and_then(|c| c.into_iter().find(|c| c.code == county_code));
-        let township = store
-            .townships_in(county_code)
-            .await
-            .ok()
-            .and_then(|t| t.into_iter().find(|t| t.code == township_code));
-        format!(
-            "{}{}",
-            county.map(|c| c.name).unwrap_or_default(),
-            township.map(|t| t.name).unwrap_or_else(|| township_code.to_string())
-        )
-    }
 }
 
 #[cfg(feature = "ssr")]
@@ -75,13 +60,21 @@ fn failed(e: impl std::fmt::Display) -> ServerFnError {
     ServerFnError::new("暂时无法读取案件，请稍后再试")
 }
 
+/// A reviewer's queue; for a county, also how many open cases are overdue in each township.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct QueueView {
+    pub rows: Vec<QueueRow>,
+    /// (township, overdue open cases), the most first; county reviewers only, townships with none left out.
+    pub overdue_by_township: Vec<(String, usize)>,
+}
+
 /// The queue of the signed-in reviewer, filtered; `None` when the account reviews no cases.
 #[server]
 pub async fn load_queue(
     status: String,
     kind: String,
     overdue: bool,
-) -> Result<Option<Vec<QueueRow>>, ServerFnError> {
+) -> Result<Option<QueueView>, ServerFnError> {
     use crate::domain::calendar::Date;
     use crate::domain::staff::Role;
     let Some(staff) = crate::auth::current_staff().await else {
@@ -93,16 +86,26 @@ pub async fn load_queue(
     let store = crate::services::services()?.store;
     let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
+    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let county = staff.role == Role::CountyReviewer;
     let mut rows = Vec::new();
+    let mut overdue_by_township: Vec<(String, usize)> = Vec::new();
     for case in access::cases_of(store.as_ref(), &staff).await.map_err(failed)? {
         let days_left = access::days_left(&calendar, today, case.decision_due);
         let is_open = !case.status.is_final();
+        let township = crate::store::place_name(&divisions, &case.township_code);
+        if county && is_open && days_left < 0 {
+            match overdue_by_township.iter_mut().find(|(name, _)| *name == township) {
+                Some((_, count)) => *count += 1,
+                None => overdue_by_township.push((township.clone(), 1)),
+            }
+        }
         let wanted = (status.is_empty() || case.status.key() == status)
             && (kind.is_empty() || case.types.iter().any(|t| t.key() == kind))
             && (!overdue || (is_open && days_left < 0));
         if wanted {
             rows.push(QueueRow {
-                place: case.village.clone(),
+                place: if county { format!("{township} {}", case.village) } else { case.village.clone() },
                 types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
                 status: case.status.label().to_string(),
                 decision_due: case.decision_due.chinese(),
@@ -115,7 +118,8 @@ pub async fn load_queue(
     }
     // Emergencies first, then the nearest deadline.
     rows.sort_by_key(|r| (!(r.emergency && r.is_open), !r.is_open, r.days_left));
-    Ok(Some(rows))
+    overdue_by_township.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(Some(QueueView { rows, overdue_by_township }))
 }
 
 /// The queue with its filters, on the reviewer's landing page.
@@ -126,9 +130,11 @@ pub fn CaseQueue() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
-                let Ok(Some(rows)) = load_queue(status, kind, overdue).await else { return ().into_any() };
+                let Ok(Some(queue)) = load_queue(status, kind, overdue).await else { return ().into_any() };
+                let QueueView { rows, overdue_by_township } = queue;
                 let count = rows.len();
                 view! {
+                    {(!overdue_by_township.is_empty()).then(|| view! { <OverdueSummary townships=overdue_by_township/> })}
                     <h2>"审核队列"</h2>
                     <form method="get" action="/review" class="filters">
                         <label for="status">"状态"</label>
@@ -177,6 +183,21 @@ pub fn CaseQueue() -> impl IntoView {
     }
 }
 
+/// The county's list of townships with overdue cases, above its queue.
+#[component]
+fn OverdueSummary(townships: Vec<(String, usize)>) -> impl IntoView {
+    let total: usize = townships.iter().map(|(_, n)| n).sum();
+    view! {
+        <section class="notice overdue-summary" aria-labelledby="overdue-heading">
+            <h2 id="overdue-heading">{format!("超期未办结 {total} 件")}</h2>
+            <ul>
+                {townships.into_iter().map(|(township, n)| view! { <li>{format!("{township}：{n} 件")}</li> }).collect_view()}
+            </ul>
+            <p><a href="/review?overdue=yes">"查看全部超期案件"</a></p>
+        </section>
+    }
+}
+
 /// Everything a reviewer needs on one case.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CaseView {
@@ -202,18 +223,35 @@ pub struct CaseView {
     pub actions: Vec<Action>,
     /// Objections to the notice: (when, reason, contact if left). Staff only.
     pub objections: Vec<(String, String, Option<String>)>,
-    /// Files handed in by the applicant or sent with objections: (file id, what, size in KB).
-    pub files: Vec<(i64, String, u64)>,
+    /// Files of the case: (file id, "申请人补充：照片（12KB）"). A department sees no objection evidence.
+    pub files: Vec<(i64, String)>,
+    /// The case's referrals to departments: (department, how it stands, referred on).
+    pub referrals: Vec<(String, String, String)>,
+    /// For a department officer: their department's referral, which they answer instead of acting on
+    /// the workflow.
+    pub answer: Option<ReferralAnswer>,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
 
-/// A case the reviewer may handle, with its personal data; every view is written to the audit log.
-/// `None` for a case that does not exist or belongs to another township: both look the same.
+/// A department's referral as its officer sees it on the case page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReferralAnswer {
+    pub department: String,
+    /// "待部门办理" or the recorded outcome.
+    pub status: String,
+    pub open: bool,
+}
+
+/// A case the reviewer may handle (or that is referred to the officer's department), with its personal
+/// data; every view is written to the audit log. `None` for a case that does not exist or is outside the
+/// account's scope: both look the same.
 #[server]
 pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseView>, ServerFnError> {
     use crate::audit::AuditEvent;
     use crate::domain::calendar::Date;
+    use crate::domain::documents::DocumentKind;
+    use crate::domain::referral::{department_name, status_label, HELP_EVENT};
     use crate::domain::workflow::available_actions;
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
@@ -223,10 +261,15 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     let Some(case) = store.application_by_reference(&reference).await.map_err(failed)? else {
         return Ok(None);
     };
-    if !staff.may_handle_township(&case.township_code) {
-        return Ok(None);
-    }
-    let Some(actor) = crate::domain::workflow::reviewer_actor(staff.role) else { return Ok(None) };
+    let own_referral = if staff.may_handle_township(&case.township_code) {
+        None
+    } else {
+        match crate::store::referral_for(store.as_ref(), &staff, case.id).await.map_err(failed)? {
+            Some(referral) => Some(referral),
+            None => return Ok(None),
+        }
+    };
+    let department_view = own_referral.is_some();
     let draft: Draft = services.sealer.open(&case.sealed).map_err(failed)?;
     let actor_name = format!("staff:{}", staff.id);
     store
@@ -253,16 +296,18 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     let history = events
         .into_iter()
         .map(|e| {
-            let what = Action::from_key(&e.action)
-                .map(|a| a.label().to_string())
-                .unwrap_or_else(|| "提交申请".into());
-            (crate::domain::calendar::Date::today_in_china(e.at).chinese(), e.actor, what, e.note)
+            let what = match Action::from_key(&e.action) {
+                Some(action) => action.label(),
+                None if e.action == HELP_EVENT => "部门专项救助",
+                None => "提交申请",
+            };
+            (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
         })
         .collect();
-    let objections = store
-        .objections(case.id)
-        .await
-        .map_err(failed)?
+    // Objectors speak to the township and county; the department only gives its help.
+    let objections =
+        if department_view { Vec::new() } else { store.objections(case.id).await.map_err(failed)? };
+    let objections = objections
         .into_iter()
         .map(|o| {
             let contact = o
@@ -284,17 +329,48 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         .await
         .map_err(failed)?
         .into_iter()
+        .filter(|f| !(department_view && f.source == "objection"))
         .map(|f| {
-            let kind = crate::domain::upload::FileKind::from_content_type(&f.content_type).map(|k| k.label());
-            let from = if f.source == "objection" { "异议证据" } else { "申请人补充" };
-            (f.id, format!("{from}：{}", kind.unwrap_or("文件")), f.size.div_ceil(1024))
+            let document = f.source.strip_prefix("document:").and_then(DocumentKind::from_key);
+            let from = match (f.source.as_str(), document) {
+                (_, Some(kind)) => format!("申请材料·{}", kind.label()),
+                ("objection", _) => "异议证据".to_string(),
+                ("record_visit", _) => "入户调查照片".to_string(),
+                ("record_recheck", _) => "县级复核照片".to_string(),
+                _ => "申请人补充".to_string(),
+            };
+            (f.id, format!("{from}：{}", f.describe()))
         })
         .collect();
+    let referrals = store
+        .referrals_of(case.id)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|r| {
+            let name = department_name(&r.department).to_string();
+            (name, status_label(r.outcome).to_string(), Date::today_in_china(r.referred_at).chinese())
+        })
+        .collect();
+    let answer = own_referral.map(|r| ReferralAnswer {
+        department: department_name(&r.department).to_string(),
+        status: status_label(r.outcome).to_string(),
+        open: r.outcome.is_none(),
+    });
+    let actions = match crate::domain::workflow::reviewer_actor(staff.role) {
+        Some(actor) if !department_view => available_actions(case.status, actor, facts),
+        _ => Vec::new(),
+    };
     Ok(Some(CaseView {
         files,
+        referrals,
+        answer,
         linked_reports,
         objections,
-        place: access::place_name(store.as_ref(), &case.county_code, &case.township_code).await,
+        place: crate::store::place_name(
+            &crate::store::divisions(store.as_ref()).await.map_err(failed)?,
+            &case.township_code,
+        ),
         reference: case.reference,
         status: case.status,
         village: case.village,
@@ -309,7 +385,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         recheck_due: facts.recheck_due,
         draft,
         history,
-        actions: available_actions(case.status, actor, facts),
+        actions,
         values: flash.values,
         errors: flash.errors,
     }))
@@ -399,8 +475,16 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
         {(!case.files.is_empty()).then(|| view! {
             <h2>"提交的材料"</h2>
             <ul class="case-files">
-                {case.files.iter().map(|(id, kind, kb)| view! {
-                    <li><a href=format!("/review/case/{}/file/{id}", case.reference) target="_blank" rel="noopener">{format!("{kind}（{kb}KB）")}</a></li>
+                {case.files.iter().map(|(id, label)| view! {
+                    <li><a href=format!("/review/case/{}/file/{id}", case.reference) target="_blank" rel="noopener">{label.clone()}</a></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(!case.referrals.is_empty()).then(|| view! {
+            <h2>"分类推送（专项救助）"</h2>
+            <ul class="referrals">
+                {case.referrals.iter().map(|(department, status, on)| view! {
+                    <li>{format!("{on} 推送至{department}：{status}")}</li>
                 }).collect_view()}
             </ul>
         })}
@@ -410,8 +494,44 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
                 <li>{format!("{when} {who}：{what}")}{(!why.is_empty()).then(|| format!("（{why}）"))}</li>
             }).collect_view()}
         </ol>
-        <CaseActions case/>
+        {match case.answer.clone() {
+            Some(answer) => view! { <AnswerReferral answer reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/> }.into_any(),
+            None => view! { <CaseActions case/> }.into_any(),
+        }}
     }
+}
+
+/// The department officer's answer to the referral: helped (what was given) or not eligible (why).
+#[component]
+fn AnswerReferral(
+    answer: ReferralAnswer,
+    reference: String,
+    values: std::collections::HashMap<String, String>,
+    errors: Vec<(String, String)>,
+) -> impl IntoView {
+    use crate::domain::referral::ReferralOutcome;
+    use crate::forms::Choice;
+    if !answer.open {
+        return view! { <h2>"本部门办理结果"</h2><p>{format!("{}：{}", answer.department, answer.status)}</p> }.into_any();
+    }
+    let error_for = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let (outcome_error, note_error) = (error_for("outcome"), error_for("note"));
+    let note_invalid = note_error.is_some().then_some("true");
+    let outcome = values.get("outcome").cloned().unwrap_or_default();
+    let note = values.get("note").cloned().unwrap_or_default();
+    let options: Vec<(&str, &str)> = ReferralOutcome::ALL.into_iter().map(|o| (o.key(), o.label())).collect();
+    view! {
+        <h2>{format!("{}办理", answer.department)}</h2>
+        <ErrorSummary errors=errors.clone()/>
+        <form method="post" action=format!("/review/case/{reference}/referral") class="question-form" novalidate>
+            <Choice name="outcome" legend="办理结果" value=outcome options error=outcome_error/>
+            <Field name="note" label="办理情况" hint="写明给予的救助（项目、金额或措施），或不符合本部门条件的理由；会记入案件办理记录" error=note_error>
+                <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
+            </Field>
+            <button type="submit" class="primary">"提交办理结果"</button>
+        </form>
+    }
+    .into_any()
 }
 
 #[component]
@@ -433,13 +553,15 @@ fn CaseActions(case: CaseView) -> impl IntoView {
         .cloned()
         .unwrap_or_else(|| case.monthly_amount.map(|a| a.to_string()).unwrap_or_default());
     let needs_amount = case.actions.iter().any(|a| matches!(a, Action::Recommend | Action::Approve));
+    let takes_photos = case.actions.iter().any(|a| a.takes_photos());
+    let photos_error = case.errors.iter().find(|(f, _)| f == "photos").map(|(_, m)| m.clone());
     let amount_invalid = amount_error.is_some().then_some("true");
     let note_invalid = note_error.is_some().then_some("true");
     view! {
         <h2>"办理"</h2>
         <ErrorSummary errors=case.errors.iter().filter(|(f, _)| f != "action").cloned().collect()/>
         {general}
-        <form method="post" action=format!("/review/case/{}", case.reference) class="question-form" novalidate>
+        <form method="post" action=format!("/review/case/{}", case.reference) enctype="multipart/form-data" class="question-form" novalidate>
             {needs_amount.then(|| view! {
                 <Field name="amount" label="每月救助金额（元）" hint="审核通过或批准时填写" error=amount_error>
                     <input id="amount" name="amount" inputmode="numeric" class="short" value=amount aria-invalid=amount_invalid/>
@@ -448,6 +570,11 @@ fn CaseActions(case: CaseView) -> impl IntoView {
             <Field name="note" label="办理意见" hint="入户调查、核对、复核须写明情况；不予批准须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
+            {takes_photos.then(|| view! {
+                <Field name="photos" label="入户照片（可选）" hint="记录入户调查或县级复核时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error>
+                    <input type="file" id="photos" name="photos" accept="image/jpeg,image/png,application/pdf" multiple/>
+                </Field>
+            })}
             <div class="actions">
                 {case.actions.iter().map(|a| {
                     let class = if matches!(a, Action::Refuse) { "secondary" } else { "primary" };

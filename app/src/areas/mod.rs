@@ -11,6 +11,7 @@ pub mod home;
 pub mod identity;
 pub mod not_found;
 pub mod notices;
+pub mod referrals;
 pub mod report;
 pub mod report_handling;
 pub mod review;

@@ -49,20 +49,12 @@ async fn public_entries(
         Some(id) => store.current_notice(id, today).await.map_err(failed)?.into_iter().collect(),
         None => store.current_notices(today, county, township).await.map_err(failed)?,
     };
-    let place = |township_code: &str| {
-        divisions
-            .iter()
-            .flat_map(|(c, ts)| ts.iter().map(move |t| (c, t)))
-            .find(|(_, t)| t.code == township_code)
-            .map(|(c, t)| format!("{}{}", c.name, t.name))
-            .unwrap_or_default()
-    };
     let entries = notices
         .into_iter()
         .map(|n| PublicEntry {
             id: n.application_id,
             head_name_masked: n.head_name_masked,
-            place: format!("{} {}", place(&n.township_code), n.village),
+            place: format!("{} {}", crate::store::place_name(&divisions, &n.township_code), n.village),
             household_size: n.household_size,
             types: n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
             monthly_amount: n.monthly_amount,

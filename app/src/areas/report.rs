@@ -53,12 +53,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
     let today = Date::today_in_china(crate::services::unix_now());
     let entry = match entry {
         Some(id) => store.public_entry(id, today).await.map_err(failed)?.map(|e| {
-            let township = divisions
-                .iter()
-                .flat_map(|(_, ts)| ts.iter())
-                .find(|t| t.code == e.township_code)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
+            let township = crate::store::place_name(&divisions, &e.township_code);
             (id, format!("{} · {}{} · {}人户", e.head_name_masked, township, e.village, e.household_size))
         }),
         None => None,
@@ -250,7 +245,7 @@ pub struct ReportView {
     pub concluded: bool,
     pub outcome: String,
     /// (from the officer, date, text)
-    pub messages: Vec<(bool, String, String)>,
+    pub messages: Vec<ThreadMessage>,
     pub files: usize,
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
@@ -264,16 +259,7 @@ pub async fn load_report_view(flash: String) -> Result<Option<ReportView>, Serve
     let services = crate::services::services()?;
     let store = services.store.clone();
     let Some(report) = store.report(access.report).await.map_err(failed)? else { return Ok(None) };
-    let messages = store
-        .report_messages(report.id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .map(|m| {
-            let body: String = services.sealer.open(&m.body_sealed).unwrap_or_default();
-            (m.from_officer, Date::today_in_china(m.at).chinese(), body)
-        })
-        .collect();
+    let messages = read_thread(&services, report.id).await.map_err(failed)?;
     let files = store.report_files(report.id).await.map_err(failed)?.len();
     let flash = services.flash.get(&flash).unwrap_or_default();
     Ok(Some(ReportView {
@@ -310,22 +296,53 @@ pub fn ReportViewPage() -> impl IntoView {
     }
 }
 
+/// One message between the officer and the reporter, opened for display.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ThreadMessage {
+    pub from_officer: bool,
+    pub on: String,
+    pub text: String,
+}
+
+/// A report's messages, opened, oldest first.
+#[cfg(feature = "ssr")]
+pub(crate) async fn read_thread(
+    services: &crate::services::Services,
+    report_id: i64,
+) -> Result<Vec<ThreadMessage>, crate::store::StoreError> {
+    let messages = services.store.report_messages(report_id).await?;
+    Ok(messages
+        .into_iter()
+        .map(|m| ThreadMessage {
+            from_officer: m.from_officer,
+            on: crate::domain::calendar::Date::today_in_china(m.at).chinese(),
+            text: services.sealer.open(&m.body_sealed).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The thread as both sides see it; `reporter` names the other side ("您" or "举报人").
+#[component]
+pub(crate) fn MessageThread(messages: Vec<ThreadMessage>, reporter: &'static str) -> impl IntoView {
+    view! {
+        <ol class="messages">
+            {messages.into_iter().map(|m| {
+                let who = if m.from_officer { "工作人员" } else { reporter };
+                let class = if m.from_officer { "message from-officer" } else { "message from-reporter" };
+                view! { <li class=class><p class="meta">{format!("{who} · {}", m.on)}</p><p>{m.text}</p></li> }
+            }).collect_view()}
+        </ol>
+    }
+}
+
 #[component]
 fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
     let body_error = report.errors.iter().find(|(f, _)| f == "body").map(|(_, m)| m.clone());
     let evidence_error = report.errors.iter().find(|(f, _)| f == "evidence").map(|(_, m)| m.clone());
     let body = report.values.get("body").cloned().unwrap_or_default();
-    let waiting = report.messages.last().is_some_and(|(from_officer, _, _)| *from_officer);
-    let messages = report
-        .messages
-        .iter()
-        .map(|(from_officer, on, text)| {
-            let who = if *from_officer { "工作人员" } else { "您" };
-            let class = if *from_officer { "message from-officer" } else { "message from-reporter" };
-            view! { <li class=class><p class="meta">{format!("{who} · {on}")}</p><p>{text.clone()}</p></li> }
-        })
-        .collect_view();
+    let waiting = report.messages.last().is_some_and(|m| m.from_officer);
     let has_messages = !report.messages.is_empty();
+    let messages = report.messages.clone();
     view! {
         <h1>"举报进展"</h1>
         {sent.then(|| view! { <p class="notice" role="status">"已发送。"</p> })}
@@ -337,7 +354,7 @@ fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
         </dl>
         {report.concluded.then(|| view! { <h2>"处理结果"</h2><p id="report-outcome">{report.outcome.clone()}</p> })}
         {waiting.then(|| view! { <p class="notice" role="status">"工作人员向您提了问题，请在下方回答。"</p> })}
-        {has_messages.then(|| view! { <h2>"留言"</h2><ol class="messages">{messages}</ol> })}
+        {has_messages.then(|| view! { <h2>"留言"</h2><MessageThread messages reporter="您"/> })}
         <ErrorSummary errors=report.errors.clone()/>
         <form method="post" action="/report/reply" enctype="multipart/form-data" class="question-form" novalidate>
             <Field name="body" label="回答或补充情况" error=body_error>

@@ -41,14 +41,6 @@ pub async fn load_report_queue() -> Result<Option<Vec<ReportGroup>>, ServerFnErr
     };
     let store = crate::services::services()?.store;
     let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
-    let place = |township: &str| {
-        divisions
-            .iter()
-            .flat_map(|(c, ts)| ts.iter().map(move |t| (c, t)))
-            .find(|(_, t)| t.code == township)
-            .map(|(c, t)| format!("{}{}", c.name, t.name))
-            .unwrap_or_default()
-    };
     let mut groups: Vec<(i64, ReportGroup)> = Vec::new();
     for r in store.reports(scope).await.map_err(failed)? {
         let row = (
@@ -63,8 +55,14 @@ pub async fn load_report_queue() -> Result<Option<Vec<ReportGroup>>, ServerFnErr
                 group.reports.push(row);
                 group.open |= open;
             }
-            None => groups
-                .push((r.group_id, ReportGroup { place: place(&r.township_code), reports: vec![row], open })),
+            None => groups.push((
+                r.group_id,
+                ReportGroup {
+                    place: crate::store::place_name(&divisions, &r.township_code),
+                    reports: vec![row],
+                    open,
+                },
+            )),
         }
     }
     Ok(Some(groups.into_iter().map(|(_, g)| g).collect()))
@@ -129,10 +127,10 @@ pub struct ReportDetail {
     pub picked: bool,
     pub description: String,
     pub contact: Option<String>,
-    /// (file id, kind, size in KB)
-    pub files: Vec<(i64, String, u64)>,
+    /// (file id, "照片（12KB）")
+    pub files: Vec<(i64, String)>,
     /// (from the officer, date, text)
-    pub messages: Vec<(bool, String, String)>,
+    pub messages: Vec<super::report::ThreadMessage>,
     /// Other reports of the same group: (id, filed on, suspicion).
     pub group: Vec<(i64, String, String)>,
     pub linked_reference: Option<String>,
@@ -147,7 +145,6 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
     use crate::audit::AuditEvent;
     use crate::domain::calendar::Date;
     use crate::domain::report::ReportContent;
-    use crate::domain::upload::FileKind;
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
@@ -168,38 +165,16 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
         .await
         .map_err(failed)?;
     let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
-    let place = divisions
-        .iter()
-        .flat_map(|(c, ts)| ts.iter().map(move |t| (c, t)))
-        .find(|(_, t)| t.code == report.township_code)
-        .map(|(c, t)| format!("{}{}", c.name, t.name))
-        .unwrap_or_default();
-    let files = store
-        .report_files(id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .map(|f| {
-            let kind = FileKind::from_content_type(&f.content_type).map(|k| k.label()).unwrap_or("文件");
-            (f.id, kind.to_string(), f.size.div_ceil(1024))
-        })
-        .collect();
-    let messages = store
-        .report_messages(id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .map(|m| {
-            let body: String = services.sealer.open(&m.body_sealed).unwrap_or_default();
-            (m.from_officer, Date::today_in_china(m.at).chinese(), body)
-        })
-        .collect();
+    let place = crate::store::place_name(&divisions, &report.township_code);
+    let files =
+        store.report_files(id).await.map_err(failed)?.into_iter().map(|f| (f.id, f.describe())).collect();
+    let messages = super::report::read_thread(&services, id).await.map_err(failed)?;
     let group = store
-        .reports(Some(&report.county_code))
+        .reports_in_group(report.group_id)
         .await
         .map_err(failed)?
         .into_iter()
-        .filter(|r| r.group_id == report.group_id && r.id != id)
+        .filter(|r| r.id != id)
         .map(|r| (r.id, Date::today_in_china(r.created_at).chinese(), r.suspicion.label().to_string()))
         .collect();
     let linked_reference = match report.linked_application_id {
@@ -267,17 +242,10 @@ fn ReportFile(report: ReportDetail) -> impl IntoView {
     let files = report
         .files
         .iter()
-        .map(|(file, kind, kb)| view! { <li><a href=format!("/review/reports/file/{file}") target="_blank" rel="noopener">{format!("{kind}（{kb}KB）")}</a></li> })
+        .map(|(file, label)| view! { <li><a href=format!("/review/reports/file/{file}") target="_blank" rel="noopener">{label.clone()}</a></li> })
         .collect_view();
     let has_files = !report.files.is_empty();
-    let messages = report
-        .messages
-        .iter()
-        .map(|(from_officer, on, text)| {
-            let who = if *from_officer { "工作人员" } else { "举报人" };
-            view! { <li><p class="meta">{format!("{who} · {on}")}</p><p>{text.clone()}</p></li> }
-        })
-        .collect_view();
+    let messages = report.messages.clone();
     let group = report
         .group
         .iter()
@@ -300,7 +268,7 @@ fn ReportFile(report: ReportDetail) -> impl IntoView {
         {has_files.then(|| view! { <h2>"材料"</h2><ul>{files}</ul> })}
         {grouped.then(|| view! { <h2>"同一对象的其他举报"</h2><ul>{group}</ul> })}
         <h2>"与举报人的留言"</h2>
-        <ol class="messages">{messages}</ol>
+        <super::report::MessageThread messages reporter="举报人"/>
         <ErrorSummary errors=report.errors.clone()/>
         <form method="post" action=format!("/review/reports/{id}/message") class="question-form" novalidate>
             <Field name="body" label="向举报人提问" hint="举报人凭回执码查看并回答，不会收到短信" error=body_error>

@@ -3,6 +3,7 @@
 //! back as a short code in the address and are explained here in Chinese.
 
 use super::cases::CaseQueue;
+use super::referrals::ReferralQueue;
 use crate::domain::staff::StaffIdentity;
 use crate::forms::query;
 use leptos::prelude::*;
@@ -21,17 +22,15 @@ pub async fn describe_scope() -> Result<String, ServerFnError> {
         return Err(ServerFnError::new("请先登录"));
     };
     let store = crate::services::services()?.store;
-    let counties = store.counties().await.map_err(|e| ServerFnError::new(e.to_string()))?;
-    let county_name = |code: &str| counties.iter().find(|c| c.code == code).map(|c| c.name.clone());
+    let divisions =
+        crate::store::divisions(store.as_ref()).await.map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(match staff.role {
-        Role::TownshipReviewer => {
-            let county = staff.scope.get(..6).unwrap_or_default();
-            let townships =
-                store.townships_in(county).await.map_err(|e| ServerFnError::new(e.to_string()))?;
-            let name = townships.into_iter().find(|t| t.code == staff.scope).map(|t| t.name);
-            format!("{}{}", county_name(county).unwrap_or_default(), name.unwrap_or(staff.scope))
-        }
-        Role::CountyReviewer => county_name(&staff.scope).unwrap_or(staff.scope),
+        Role::TownshipReviewer => crate::store::place_name(&divisions, &staff.scope),
+        Role::CountyReviewer => divisions
+            .into_iter()
+            .find(|(c, _)| c.code == staff.scope)
+            .map(|(c, _)| c.name)
+            .unwrap_or(staff.scope),
         Role::DepartmentOfficer => DEPARTMENTS
             .iter()
             .find(|(key, _)| *key == staff.scope)
@@ -125,6 +124,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                         <dt>"负责范围"</dt><dd>{scope}</dd>
                     </dl>
                     <CaseQueue/>
+                    <ReferralQueue/>
                     {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
                     <p><a href="/review/password">"修改密码"</a></p>

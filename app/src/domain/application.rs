@@ -352,6 +352,9 @@ pub struct Draft {
     pub assets: Option<Assets>,
     pub spending: Option<Spending>,
     pub account: Option<String>,
+    /// Files uploaded on the check page (drafts saved before documents existed have none).
+    #[serde(default)]
+    pub documents: Vec<super::documents::DraftDocument>,
 }
 
 pub const MAX_MEMBERS: usize = 20;
@@ -381,6 +384,7 @@ impl Draft {
             assets: None,
             spending: None,
             account: None,
+            documents: Vec::new(),
         }
     }
 
@@ -418,28 +422,6 @@ impl Draft {
 
     pub fn household_size(&self) -> usize {
         self.members.len()
-    }
-
-    /// The documents to bring or upload for the chosen types (the digital 一次性告知).
-    pub fn documents_needed(&self) -> Vec<&'static str> {
-        let mut needed = vec!["申请人和共同生活家庭成员的身份证", "户口簿"];
-        let has = |t: AssistanceType| self.types.contains(&t);
-        if self.members.iter().any(|m| m.disabled) {
-            needed.push("残疾人证");
-        }
-        if self.members.iter().any(|m| m.seriously_ill) || has(AssistanceType::Medical) {
-            needed.push("诊断证明和医疗费用票据");
-        }
-        if self.members.iter().any(|m| m.in_school) || has(AssistanceType::Education) {
-            needed.push("在校学生的学籍证明或录取通知书");
-        }
-        if has(AssistanceType::Housing) {
-            needed.push("住房现状照片或房屋安全鉴定材料");
-        }
-        if has(AssistanceType::Disaster) || has(AssistanceType::Temporary) {
-            needed.push("受灾、事故或突发困难的相关证明（没有可不提供，由乡镇核实）");
-        }
-        needed
     }
 }
 
@@ -764,16 +746,6 @@ mod tests {
         assert!(check_account(&posted(&[("account", "困难")])).is_err());
         assert!(check_account(&posted(&[("account", &"字".repeat(2001))])).is_err());
         assert!(check_account(&posted(&[("account", "丈夫去年因病去世，家里没有收入来源。")])).is_ok());
-    }
-
-    #[test]
-    fn documents_follow_the_types_and_the_household() {
-        let mut draft = Draft::new("key".into(), applicant());
-        assert_eq!(draft.documents_needed().len(), 2);
-        draft.types = vec![AssistanceType::Medical];
-        draft.members[0].disabled = true;
-        let needed = draft.documents_needed();
-        assert!(needed.contains(&"残疾人证") && needed.contains(&"诊断证明和医疗费用票据"));
     }
 
     #[test]

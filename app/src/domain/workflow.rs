@@ -167,6 +167,11 @@ impl Action {
         .find(|a| a.key() == key)
     }
 
+    /// Steps that may bring photos (of the home visit).
+    pub fn takes_photos(self) -> bool {
+        matches!(self, Self::RecordVisit | Self::RecordRecheck)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Accept => "受理",

@@ -1,6 +1,7 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
+use super::referrals;
 use super::reports;
 use super::shared;
 use super::{
@@ -621,3 +622,4 @@ impl shared::HasDatabase for PostgresStore {
 
 shared_queries!(PostgresStore);
 report_queries!(PostgresStore);
+referral_queries!(PostgresStore);

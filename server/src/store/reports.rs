@@ -156,6 +156,18 @@ macro_rules! report_queries {
                 rows.into_iter().map(reports::report_from_row).collect()
             }
 
+            async fn reports_in_group(&self, group_id: i64) -> Result<Vec<app::store::ReportRecord>, StoreError> {
+                let rows: Vec<reports::ReportRow> = sqlx::query_as(&format!(
+                    "{} WHERE group_id = $1 ORDER BY id",
+                    reports::REPORT_COLUMNS
+                ))
+                .bind(group_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(reports::report_from_row).collect()
+            }
+
             async fn report_messages(&self, report_id: i64) -> Result<Vec<app::store::ReportMessage>, StoreError> {
                 let rows: Vec<(i64, bool, String, i64)> = sqlx::query_as(
                     "SELECT id, from_officer, body_sealed, at FROM report_messages WHERE report_id = $1 ORDER BY id",

@@ -53,7 +53,7 @@ pub(super) struct NoticeRow {
     published_until: String,
 }
 
-fn parse_types(types: &str) -> Result<Vec<AssistanceType>, StoreError> {
+pub(super) fn parse_types(types: &str) -> Result<Vec<AssistanceType>, StoreError> {
     types
         .split(',')
         .filter(|k| !k.is_empty())
@@ -309,6 +309,9 @@ macro_rules! shared_queries {
                 };
                 let e = &new.event;
                 shared_insert_event(&mut tx, id, e).await?;
+                for (source, file) in &new.files {
+                    shared_insert_case_files(&mut tx, id, source, std::slice::from_ref(file), e.at).await?;
+                }
                 sqlx::query("DELETE FROM application_drafts WHERE phone_key = $1")
                     .bind(&r.phone_key)
                     .execute(&mut *tx)
@@ -404,6 +407,7 @@ macro_rules! shared_queries {
                 let e = &change.event;
                 shared_insert_event(&mut tx, id, e).await?;
                 shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
+                insert_referrals(&mut tx, id, &change.referrals, e.at).await?;
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }

@@ -1,6 +1,7 @@
 //! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
 //! acknowledged write survives a crash or power cut.
 
+use super::referrals;
 use super::reports;
 use super::shared;
 use super::{
@@ -636,3 +637,4 @@ impl shared::HasDatabase for SqliteStore {
 
 shared_queries!(SqliteStore);
 report_queries!(SqliteStore);
+referral_queries!(SqliteStore);

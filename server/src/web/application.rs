@@ -4,18 +4,20 @@
 
 use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use crate::startup::AppState;
+use crate::uploads::read_form;
 use app::auth::{resident_from_token, ResidentClaims, RESIDENT_COOKIE};
 use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
     check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
 };
 use app::domain::calendar::Date;
+use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
 use app::domain::workflow::Status;
 use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError};
 use axum::{
-    extract::{Path, State},
+    extract::{Multipart, Path, State},
     http::HeaderMap,
     response::Response,
     Form,
@@ -133,6 +135,75 @@ pub async fn save_step(
     redirect(&next, &[])
 }
 
+/// POST /apply/documents: a document photographed or chosen on the check page. Checked by its content,
+/// cleaned of metadata, stored under its hash and named in the draft; the page lists what is still missing.
+pub async fn upload_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let page = Step::Check.path();
+    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let mut draft = match load(&state, &resident.sub).await {
+        Ok(Some(draft)) => draft,
+        Ok(None) => return expired(&state),
+        Err(response) => return response,
+    };
+    let form = match read_form(multipart, "document").await {
+        Ok(form) => form,
+        Err(incomplete) => {
+            return back_with(&state, &page, NOTHING_TYPED, &[("document", incomplete.to_string())])
+        }
+    };
+    let typed = [("kind", form.value("kind"))];
+    let checked = match (DocumentKind::from_key(form.value("kind")), form.file_problem()) {
+        (None, _) => Err(("kind", "请选择上传的是什么材料".to_string())),
+        (Some(_), Some(problem)) => Err(("document", problem)),
+        (Some(_), None) if form.files.is_empty() => Err(("document", "请拍照或选择要上传的文件".to_string())),
+        (Some(_), None) if draft.documents.len() + form.files.len() > MAX_DOCUMENTS => {
+            Err(("document", format!("最多上传{MAX_DOCUMENTS}个文件，其余材料可以交给乡镇（街道）工作人员")))
+        }
+        (Some(kind), None) => Ok(kind),
+    };
+    let kind = match checked {
+        Ok(kind) => kind,
+        Err(problem) => return back_with(&state, &page, &typed, &[problem]),
+    };
+    let saved = match state.evidence.save_all(&form).await {
+        Ok(saved) => saved,
+        Err(e) => return failure("saving a document failed", e),
+    };
+    for (sha256, content_type, size) in saved {
+        draft.documents.push(DraftDocument { kind, sha256, content_type, size });
+    }
+    if let Err(response) = save(&state, &resident.sub, &draft).await {
+        return response;
+    }
+    redirect(&format!("{page}#documents"), &[])
+}
+
+/// POST /apply/documents/remove: takes a document out of the draft (the resident chose the wrong file).
+pub async fn remove_document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let mut draft = match load(&state, &resident.sub).await {
+        Ok(Some(draft)) => draft,
+        Ok(None) => return expired(&state),
+        Err(response) => return response,
+    };
+    let index = Posted(pairs).get("index").parse::<usize>().ok().filter(|i| *i < draft.documents.len());
+    if let Some(index) = index {
+        draft.documents.remove(index);
+        if let Err(response) = save(&state, &resident.sub, &draft).await {
+            return response;
+        }
+    }
+    redirect(&format!("{}#documents", Step::Check.path()), &[])
+}
+
 /// The household page has small forms: add a member, remove one, the applicant's own situation, and
 /// "continue" once the list is complete.
 fn household(draft: &mut Draft, posted: &Posted) -> Result<(), Vec<(&'static str, String)>> {
@@ -221,6 +292,11 @@ pub async fn submit(
         status: Status::Submitted,
         note: "网上提交申请，同意核对家庭经济状况".into(),
     };
+    let files: Vec<(String, (String, String, u64))> = draft
+        .documents
+        .iter()
+        .map(|d| (format!("document:{}", d.kind.key()), (d.sha256.clone(), d.content_type.clone(), d.size)))
+        .collect();
     // A reference number drawn twice is astronomically rare; draw again rather than fail.
     for _ in 0..5 {
         let mut random = [0u8; 6];
@@ -230,6 +306,7 @@ pub async fn submit(
             record: record.clone(),
             submission_key: draft.submission_key.clone(),
             event: event.clone(),
+            files: files.clone(),
         };
         match store.submit_application(&new).await {
             Ok(submitted) => {

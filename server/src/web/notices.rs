@@ -95,6 +95,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         },
         recheck_drawn: None,
         files: Vec::new(),
+        referrals: Vec::new(),
     };
     match store.file_objection(&objection, case.status, &change).await {
         Ok(true) => {}

@@ -146,6 +146,7 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
         notify: None, // the applicant is on the page and sees the result at once
         recheck_drawn: None,
         files: Vec::new(),
+        referrals: Vec::new(),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(_) => {}
@@ -217,6 +218,7 @@ pub async fn provide_material(
         notify: None, // the applicant is on the page and sees the result at once
         recheck_drawn: None,
         files,
+        referrals: Vec::new(),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => {}

@@ -292,6 +292,17 @@ impl<'a> Reviewer<'a> {
             .unwrap()
     }
 
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.client
+            .post(self.app.url(path))
+            .header("origin", self.app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn page(&self, path: &str) -> (reqwest::StatusCode, String) {
         let response = self.client.get(self.app.url(path)).send().await.unwrap();
         (response.status(), response.text().await.unwrap())
@@ -343,7 +354,7 @@ pub fn new_application(reference: &str, key: &str, township: &str, due: &str) ->
         status: Status::Submitted,
         note: String::new(),
     };
-    app::store::NewApplication { record, submission_key: key.into(), event }
+    app::store::NewApplication { record, submission_key: key.into(), event, files: Vec::new() }
 }
 
 /// The text fields of a multipart form.
