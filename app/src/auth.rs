@@ -6,6 +6,7 @@
 //! Residents (identity level 1): after the SMS code, a short session that holds the keyed hash of the
 //! phone number and the masked name, ID number and phone for display; nothing in it is usable alone.
 
+use crate::domain::helper::Helper;
 use crate::domain::phone::MobileNumber;
 use crate::domain::staff::StaffIdentity;
 use crate::store::{StaffAccount, Store, StoreError};
@@ -133,15 +134,30 @@ pub fn resident_from_token(secret: &str, token: &str) -> Option<ResidentClaims> 
 #[derive(Serialize, Deserialize)]
 struct PendingPhoneClaims {
     phone: String,
+    #[serde(default)]
+    helper: Option<Helper>,
     exp: i64,
 }
 
-pub fn issue_pending_phone(secret: &str, phone: &MobileNumber, now: i64) -> String {
-    sign(secret, &PendingPhoneClaims { phone: phone.as_str().to_string(), exp: now + PENDING_PHONE_SECONDS })
+/// A code sent and waiting: to which phone, and who is helping when it is 代办.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingCode {
+    pub phone: MobileNumber,
+    pub helper: Option<Helper>,
 }
 
-pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<MobileNumber> {
-    verify::<PendingPhoneClaims>(secret, token).and_then(|c| MobileNumber::parse(&c.phone).ok())
+pub fn issue_pending_phone(secret: &str, phone: &MobileNumber, helper: Option<&Helper>, now: i64) -> String {
+    let claims = PendingPhoneClaims {
+        phone: phone.as_str().to_string(),
+        helper: helper.cloned(),
+        exp: now + PENDING_PHONE_SECONDS,
+    };
+    sign(secret, &claims)
+}
+
+pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<PendingCode> {
+    let claims = verify::<PendingPhoneClaims>(secret, token)?;
+    Some(PendingCode { phone: MobileNumber::parse(&claims.phone).ok()?, helper: claims.helper })
 }
 
 /// A status lookup by reference number: first waiting for the SMS code, then verified.
@@ -202,7 +218,7 @@ pub fn current_resident() -> Option<ResidentClaims> {
 }
 
 /// The phone number waiting for its code in the current request, if any.
-pub fn current_pending_phone() -> Option<MobileNumber> {
+pub fn current_pending_phone() -> Option<PendingCode> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
     pending_phone_from_token(&services.session_secret, &request_cookie(PENDING_PHONE_COOKIE)?)
 }
@@ -259,7 +275,19 @@ mod tests {
         let expired = ResidentClaims { exp: 1, ..claims };
         assert_eq!(resident_from_token("secret", &issue_resident_token("secret", &expired)), None);
         let phone = MobileNumber::parse("13812345678").unwrap();
-        let pending = issue_pending_phone("secret", &phone, 0);
+        let pending = issue_pending_phone("secret", &phone, None, 0);
         assert_eq!(pending_phone_from_token("secret", &pending), None, "expired ten minutes after 1970");
+        let helper = Helper {
+            name: "张明".into(),
+            phone: "13900000001".into(),
+            role: crate::domain::helper::HelperRole::Relative,
+        };
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+        let pending = issue_pending_phone("secret", &phone, Some(&helper), now);
+        assert_eq!(
+            pending_phone_from_token("secret", &pending),
+            Some(PendingCode { phone, helper: Some(helper) })
+        );
     }
 }

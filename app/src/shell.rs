@@ -108,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/identity") view=identity::IdentityPage ssr=SsrMode::Async/>
+
+                    <Route path=path!("/apply/helper") view=identity::HelperPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/form/:step") view=application::ApplicationFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>

@@ -10,6 +10,12 @@ pub enum SmsMessage {
     VerificationCode {
         code: String,
     },
+    /// 代办: the code goes to the resident and names who asks to apply for them; reading it out to the
+    /// helper is the resident's consent.
+    ProxyConsent {
+        code: String,
+        helper: String,
+    },
     /// A case moved on: the new state and what comes next, without names, numbers or amounts.
     StatusUpdate {
         status: String,
@@ -23,6 +29,9 @@ impl SmsMessage {
         match self {
             Self::VerificationCode { code } => {
                 format!("【张掖社会救助】您的验证码是{code}，5分钟内有效。工作人员不会向您索要验证码，请勿告诉他人。")
+            }
+            Self::ProxyConsent { code, helper } => {
+                format!("【张掖社会救助】{helper}申请为您代办社会救助。如您同意，请把验证码{code}告诉代办人（5分钟内有效）；如不同意，请勿告诉任何人。")
             }
             Self::StatusUpdate { status, next } => {
                 format!("【张掖社会救助】您申请的社会救助有新进展：{status}。下一步：{next}。详情请在“进度查询”中用申请编号查看。")

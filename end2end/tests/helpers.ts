@@ -7,7 +7,7 @@ import { e2eDatabaseUrl, smsOutboxFile } from "../playwright.config";
 export function lastCodeTo(phone: string): string {
   const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const text: string = lines.filter((m) => m.to === phone).pop().text;
-  return text.match(/验证码是(\d{6})/)![1];
+  return text.match(/验证码是?(\d{6})/)![1];
 }
 
 export const STAFF_PASSWORD = "e2e staff passphrase";

@@ -6,7 +6,7 @@ import { smsOutboxFile } from "../playwright.config";
 function lastCodeTo(phone: string): string {
   const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const text: string = lines.filter((m) => m.to === phone).pop().text;
-  return text.match(/验证码是(\d{6})/)![1];
+  return text.match(/验证码是?(\d{6})/)![1];
 }
 
 // 62070219800229101 + its ISO 7064 check character.
@@ -38,4 +38,30 @@ test("a resident verifies their phone and identity at 360 px", async ({ page }, 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("身份已核验");
   await expect(page.locator(".account")).toContainText("张*丰");
   await expect(page.locator("body")).not.toContainText(ID_NUMBER);
+});
+
+test("a village assistant applies for a resident, who agrees with the code sent to their own phone, at 360 px", async ({ page }, testInfo) => {
+  const off = testInfo.project.name.includes("off");
+  const resident = off ? "13900000051" : "13900000052";
+  await page.goto("/apply/identity");
+  await page.getByRole("link", { name: "替家人或村民代办申请" }).click();
+  await page.getByRole("button", { name: "给申请人发送验证码" }).click();
+  await expect(page.locator(".error-summary")).toContainText("请选择您与申请人的关系");
+
+  await page.getByLabel("代办人姓名").fill("张明");
+  await page.getByLabel("代办人手机号码").fill(off ? "13900000053" : "13900000054");
+  await page.getByLabel("村（社区）协理员").check();
+  await page.getByLabel("申请人本人的手机号码").fill(resident);
+  await page.getByRole("button", { name: "给申请人发送验证码" }).click();
+  await expect(page.getByText(/代办：验证码已发送至申请人的手机/)).toBeVisible();
+  const sms: string = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((m) => m.to === resident).pop().text;
+  expect(sms).toContain("村（社区）协理员张明申请为您代办");
+
+  await page.getByLabel("短信验证码").fill(lastCodeTo(resident));
+  await page.getByLabel("申请人姓名").fill("张三丰");
+  await page.getByLabel("申请人身份证号码").fill(ID_NUMBER);
+  await page.getByRole("button", { name: "下一步" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("身份已核验");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(360);
 });

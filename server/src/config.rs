@@ -57,6 +57,8 @@ pub struct Config {
     pub sms_dev_outbox_file: Option<PathBuf>,
     /// The gateway's template id for verification codes.
     pub sms_code_template: String,
+    /// The gateway's template id for 代办 consent codes (params `code`, `helper`).
+    pub sms_proxy_template: String,
     /// Per-IP budget for requesting SMS codes: a burst, refilled one every `sms_ip_refill_seconds`.
     pub sms_ip_burst: u32,
     pub sms_ip_refill_seconds: u64,
@@ -96,6 +98,7 @@ impl Default for Config {
             sms_gateway_token: None,
             sms_dev_outbox_file: None,
             sms_code_template: "SMS_VERIFICATION_CODE".into(),
+            sms_proxy_template: "SMS_PROXY_CONSENT".into(),
             sms_ip_burst: 10,
             sms_ip_refill_seconds: 60,
             rate_limit_burst: 120,
@@ -147,6 +150,7 @@ impl Config {
             ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
             ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
             ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
+            ("PORTAL_SMS_PROXY_TEMPLATE", "sms_proxy_template", false),
             ("PORTAL_SMS_DEV_OUTBOX_FILE", "sms_dev_outbox_file", false),
             ("PORTAL_SMS_IP_BURST", "sms_ip_burst", true),
             ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),

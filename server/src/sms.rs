@@ -14,8 +14,11 @@ pub fn from_config(config: &Config) -> Arc<dyn SmsSender> {
         (Some(url), _) => Arc::new(HttpGateway::new(
             url.clone(),
             config.sms_gateway_token.as_ref().map(|t| t.expose().to_string()),
-            config.sms_code_template.clone(),
-            config.sms_status_template.clone(),
+            Templates {
+                code: config.sms_code_template.clone(),
+                proxy: config.sms_proxy_template.clone(),
+                status: config.sms_status_template.clone(),
+            },
         )),
         (None, Mode::Development) => {
             Arc::new(DevelopmentLog { outbox_file: config.sms_dev_outbox_file.clone() })
@@ -31,15 +34,21 @@ pub struct HttpGateway {
     client: reqwest::Client,
     url: String,
     token: Option<String>,
-    code_template: String,
-    status_template: String,
+    templates: Templates,
+}
+
+/// The gateway's template ids, one per kind of message.
+pub struct Templates {
+    pub code: String,
+    pub proxy: String,
+    pub status: String,
 }
 
 impl HttpGateway {
-    pub fn new(url: String, token: Option<String>, code_template: String, status_template: String) -> Self {
+    pub fn new(url: String, token: Option<String>, templates: Templates) -> Self {
         let client =
             reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("HTTP client builds");
-        Self { client, url, token, code_template, status_template }
+        Self { client, url, token, templates }
     }
 }
 
@@ -48,10 +57,13 @@ impl SmsSender for HttpGateway {
     async fn send(&self, to: &MobileNumber, message: &SmsMessage) -> Result<(), SmsError> {
         let (template, params) = match message {
             SmsMessage::VerificationCode { code } => {
-                (&self.code_template, serde_json::json!({ "code": code }))
+                (&self.templates.code, serde_json::json!({ "code": code }))
+            }
+            SmsMessage::ProxyConsent { code, helper } => {
+                (&self.templates.proxy, serde_json::json!({ "code": code, "helper": helper }))
             }
             SmsMessage::StatusUpdate { status, next } => {
-                (&self.status_template, serde_json::json!({ "status": status, "next": next }))
+                (&self.templates.status, serde_json::json!({ "status": status, "next": next }))
             }
         };
         let body = serde_json::json!({
@@ -115,11 +127,11 @@ impl MemoryOutbox {
         self.sent.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// The latest verification code sent to `phone`.
+    /// The latest verification (or 代办 consent) code sent to `phone`.
     pub fn last_code_to(&self, phone: &str) -> Option<String> {
         self.messages_to(phone).into_iter().rev().find_map(|m| match m {
-            SmsMessage::VerificationCode { code } => Some(code),
-            _ => None,
+            SmsMessage::VerificationCode { code } | SmsMessage::ProxyConsent { code, .. } => Some(code),
+            SmsMessage::StatusUpdate { .. } => None,
         })
     }
 }

@@ -83,7 +83,7 @@ impl Application {
             Duration::from_millis(config.sms_worker_interval_ms),
         );
         let reports = reports::ReportDesk::new(&config);
-        let evidence = EvidenceFiles::new(config.data_dir.join("evidence"));
+        let evidence = EvidenceFiles::new(config.data_dir.join("evidence"), services.sealer.clone());
         let state = AppState { leptos_options, services, config: Arc::new(config), reports, evidence };
         Ok(Self { listener, router: router(state), store, sms_worker })
     }
@@ -129,6 +129,10 @@ fn router(state: AppState) -> Router {
             post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
         )
         .route("/apply/identity/verify", post(identity::verify))
+        .route(
+            "/apply/helper/code",
+            post(identity::send_helper_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
+        )
         .route("/apply/form/{step}", post(application::save_step))
         .route("/apply/submit", post(application::submit))
         .route(

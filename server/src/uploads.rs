@@ -1,9 +1,11 @@
-//! Evidence files on disk, outside the database: each is named by the SHA-256 of its (already cleaned)
-//! content, so the same file sent twice is stored once and the database row carries the hash that proves
-//! the file was not changed. A file is written to a temporary name, flushed to disk and then renamed, so
-//! a crash never leaves half a file under a real name.
+//! Evidence and documents on disk, outside the database: each is named by the SHA-256 of its (already
+//! cleaned) content, so the same file sent twice is stored once and the database row carries the hash that
+//! proves the file was not changed. The bytes are sealed (AES-256-GCM, like personal data in the database):
+//! ID cards, bills and certificates carry ID numbers and health information. A file is written to a
+//! temporary name, flushed to disk and then renamed, so a crash never leaves half a file under a real name.
 
 use app::domain::upload::{accept, UploadError, MAX_FILES};
+use app::sealing::Sealer;
 use axum::{
     body::Body,
     extract::{FromRequest, Multipart, Request},
@@ -13,19 +15,21 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::io::AsyncWriteExt;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct EvidenceFiles {
     dir: PathBuf,
+    sealer: Arc<Sealer>,
 }
 
 /// A file accepted and written: (SHA-256, content type, size), as `app::store` records it.
 pub type SavedFile = (String, String, u64);
 
 impl EvidenceFiles {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+    pub fn new(dir: impl Into<PathBuf>, sealer: Arc<Sealer>) -> Self {
+        Self { dir: dir.into(), sealer }
     }
 
     fn path_of(&self, sha256: &str) -> PathBuf {
@@ -43,7 +47,7 @@ impl EvidenceFiles {
         tokio::fs::create_dir_all(folder).await?;
         let temporary = folder.join(format!("{sha256}.part"));
         let mut file = tokio::fs::File::create(&temporary).await?;
-        file.write_all(bytes).await?;
+        file.write_all(self.sealer.seal_bytes(bytes).as_bytes()).await?;
         file.sync_all().await?;
         tokio::fs::rename(&temporary, &path).await?;
         Ok((sha256, content_type.to_string(), bytes.len() as u64))
@@ -63,7 +67,11 @@ impl EvidenceFiles {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256"));
         }
-        let bytes = tokio::fs::read(self.path_of(sha256)).await?;
+        let sealed = tokio::fs::read_to_string(self.path_of(sha256)).await?;
+        let bytes = self
+            .sealer
+            .open_bytes(&sealed)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         let actual: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
         if actual != sha256 {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "file changed on disk"));
@@ -163,11 +171,15 @@ mod tests {
     #[tokio::test]
     async fn files_are_stored_by_content_and_checked_when_read() {
         let dir = std::env::temp_dir().join(format!("evidence-test-{}", std::process::id()));
-        let files = EvidenceFiles::new(&dir);
+        let files = EvidenceFiles::new(&dir, Arc::new(Sealer::new("test data key")));
         let (sha, kind, size) = files.save("application/pdf", b"%PDF-1.4 test").await.unwrap();
         assert_eq!((kind.as_str(), size), ("application/pdf", 13));
         assert_eq!(files.save("application/pdf", b"%PDF-1.4 test").await.unwrap().0, sha, "stored once");
         assert_eq!(files.read(&sha).await.unwrap(), b"%PDF-1.4 test");
+        let on_disk = std::fs::read(dir.join(&sha[..2]).join(&sha)).unwrap();
+        assert!(!on_disk.windows(8).any(|w| w == b"PDF-1.4 "), "sealed on disk");
+        let other_key = EvidenceFiles::new(&dir, Arc::new(Sealer::new("another key")));
+        assert!(other_key.read(&sha).await.is_err(), "only the portal's key opens it");
         std::fs::write(dir.join(&sha[..2]).join(&sha), b"changed").unwrap();
         assert!(files.read(&sha).await.is_err(), "a changed file is refused");
         assert!(files.read("../../etc/passwd").await.is_err());

@@ -204,3 +204,60 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
     assert!(bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"Exif"), "GPS removed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_own_phone() {
+    let app = spawn_app().await;
+    let (_, html) = app.page("/apply/helper").await;
+    assert!(html.contains("代办人姓名") && html.contains("申请人本人的手机号码"));
+
+    // Mistakes come back next to the fields, with what was typed; the helper's own number is refused as the
+    // resident's.
+    let bad = [("helper_name", "张明"), ("helper_phone", PHONE), ("helper_role", ""), ("phone", PHONE)];
+    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &bad).await)).await;
+    assert!(
+        html.contains("请选择您与申请人的关系")
+            && html.contains("不能与代办人相同")
+            && html.contains(r#"value="张明""#)
+    );
+    assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
+
+    let helper = [
+        ("helper_name", "张明"),
+        ("helper_phone", "13900000001"),
+        ("helper_role", "village_assistant"),
+        ("phone", PHONE),
+    ];
+    assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
+    let sms = app.outbox.messages_to(PHONE).pop().expect("the code goes to the resident").text();
+    assert!(sms.contains("村（社区）协理员张明申请为您代办"), "{sms}");
+    assert!(app.outbox.messages_to("13900000001").is_empty(), "not to the helper");
+    let (_, html) = app.page("/apply/identity?step=code").await;
+    assert!(html.contains("代办：验证码已发送至申请人的手机") && html.contains("申请人身份证号码"));
+
+    // The resident reads the code out; the helper types it with the resident's name and ID number.
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    let applicant_id = id_number("62070219700101202");
+    let verify = [("code", code.as_str()), ("name", NAME), ("id_number", applicant_id.as_str())];
+    assert_eq!(location(&app.post_form("/apply/identity/verify", &verify).await), "/apply/identity/done");
+    common::fill_in_everything(&app, TOWNSHIP).await;
+    let (_, html) = app.page("/apply/form/check").await;
+    assert!(
+        html.contains("代办人") && html.contains("村（社区）协理员张明"),
+        "the check page names the helper"
+    );
+    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+
+    let township =
+        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, TOWNSHIP)
+            .await;
+    let (_, page) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(
+        page.contains("代办人村（社区）协理员张明（手机 13900000001）"),
+        "the history records who filed it"
+    );
+    assert!(page.contains("申请人以短信验证码确认同意代办"));
+    app.stop().await;
+}

@@ -452,6 +452,10 @@ fn CheckStep(page: FormPage) -> impl IntoView {
         <dl class="answers" id="unanswered">
             <dt>"申请人"</dt>
             <dd>{format!("{}（{}，手机 {}）", draft.applicant.name, draft.applicant.id_number.masked(), mask_phone(&draft.applicant.phone))}</dd>
+            {draft.filed_by.as_ref().map(|helper| view! {
+                <dt>"代办人"</dt>
+                <dd>{format!("{}（手机 {}），申请人已用短信验证码确认同意代办", helper.describe(), mask_phone(&helper.phone))}</dd>
+            })}
             {rows
                 .into_iter()
                 .map(|(step, answer)| {

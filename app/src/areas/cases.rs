@@ -446,6 +446,7 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
         <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}{case.recheck_due.then(|| view! { <span class="tag">"抽中县级复核"</span> })}</p>
         <dl class="answers">
             <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>
+            {draft.filed_by.as_ref().map(|helper| view! { <dt>"代办人"</dt><dd>{format!("{}，手机 {}", helper.describe(), helper.phone)}</dd> })}
             <dt>"户籍地"</dt><dd>{format!("{} {}，住址：{}", case.place, case.village, address)}</dd>
             <dt>"申请救助"</dt><dd>{case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")}</dd>
             <dt>"提交日期"</dt><dd>{case.submitted_on.clone()}</dd>

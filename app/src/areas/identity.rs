@@ -14,6 +14,8 @@ use std::collections::HashMap;
 pub struct IdentityStep {
     /// Masked number a code was sent to, when one is waiting.
     pub pending_phone: Option<String>,
+    /// 代办: the helper as the SMS names them ("村（社区）协理员张明").
+    pub helper: Option<String>,
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -22,8 +24,10 @@ pub struct IdentityStep {
 pub async fn load_identity_step(flash: String) -> Result<IdentityStep, ServerFnError> {
     let services = crate::services::services()?;
     let flash = services.flash.get(&flash).unwrap_or_default();
+    let pending = crate::auth::current_pending_phone();
     Ok(IdentityStep {
-        pending_phone: crate::auth::current_pending_phone().map(|p| p.masked()),
+        pending_phone: pending.as_ref().map(|p| p.phone.masked()),
+        helper: pending.and_then(|p| p.helper).map(|h| h.describe()),
         values: flash.values,
         errors: flash.errors,
     })
@@ -97,6 +101,43 @@ fn PhoneStep(state: IdentityStep) -> impl IntoView {
             <button type="submit" class="primary">"获取验证码"</button>
         </form>
         <p class="hint">"没有手机或收不到短信，可以请村（社区）协理员帮忙，或直接到乡镇（街道）办理。"</p>
+        <p><a href="/apply/helper">"替家人或村民代办申请"</a></p>
+    }
+}
+
+/// 代办: the helper says who they are and gives the resident's phone number; the code goes to the
+/// resident, whose reading it out is their consent.
+#[component]
+pub fn HelperPage() -> impl IntoView {
+    use crate::domain::helper::HelperRole;
+    use crate::forms::Choice;
+    let flash = use_query_map().with_untracked(|q| q.get("flash").unwrap_or_default());
+    view! {
+        <Title text="代办申请"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/apply">"申请救助"</a></p>
+        <h1>"代办申请"</h1>
+        <Suspense fallback=|| ()>
+            {Suspend::new(async move {
+                let state = load_identity_step(flash).await.unwrap_or_default();
+                let [name_error, phone_error, role_error, resident_phone_error] =
+                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| error(&state, f));
+                let [name, phone, role, resident_phone] =
+                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| value(&state, f));
+                let roles = HelperRole::ALL.into_iter().map(|r| (r.key(), r.label())).collect::<Vec<_>>();
+                view! {
+                    <p>"村（社区）协理员、亲属等可以替申请人填写申请。验证码会发到申请人本人的手机，短信里写明您的姓名；申请人把验证码告诉您，就表示同意由您代办。申请会记录代办人。"</p>
+                    <ErrorSummary errors=state.errors.clone()/>
+                    <form method="post" action="/apply/helper/code" class="question-form" novalidate>
+                        <TextField name="helper_name" label="代办人姓名" value=name error=name_error autocomplete="name"/>
+                        <TextField name="helper_phone" label="代办人手机号码" value=phone error=phone_error input_mode="tel" autocomplete="tel"/>
+                        <Choice name="helper_role" legend="您与申请人的关系" value=role options=roles error=role_error/>
+                        <TextField name="phone" label="申请人本人的手机号码" hint="验证码发到这个号码" value=resident_phone error=resident_phone_error input_mode="tel"/>
+                        <button type="submit" class="primary">"给申请人发送验证码"</button>
+                    </form>
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -105,14 +146,25 @@ fn CodeStep(state: IdentityStep, phone: String) -> impl IntoView {
     let [code_error, name_error, id_error] = ["code", "name", "id_number"].map(|f| error(&state, f));
     let resend_error = error(&state, "phone");
     let (name, id_number) = (value(&state, "name"), value(&state, "id_number"));
+    let sent = match &state.helper {
+        Some(helper) => format!(
+            "代办：验证码已发送至申请人的手机 {phone}，短信中写明由{helper}代办。请申请人把验证码告诉您，表示同意代办；5分钟内有效。"
+        ),
+        None => format!("验证码已发送至 {phone}，5分钟内有效。"),
+    };
+    let (name_label, id_label) = if state.helper.is_some() {
+        ("申请人姓名", "申请人身份证号码")
+    } else {
+        ("姓名", "身份证号码")
+    };
     view! {
         <p>"第2步（共2步）：填写短信验证码和身份证上的信息。"</p>
-        <p class="notice" role="status">{format!("验证码已发送至 {phone}，5分钟内有效。")}</p>
+        <p class="notice" role="status">{sent}</p>
         <ErrorSummary errors=state.errors/>
         <form method="post" action="/apply/identity/verify" class="question-form" novalidate>
             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
-            <TextField name="name" label="姓名" hint="与身份证上一致" value=name error=name_error autocomplete="name"/>
-            <TextField name="id_number" label="身份证号码" hint="18位，最后一位可能是字母X" value=id_number error=id_error/>
+            <TextField name="name" label=name_label hint="与身份证上一致" value=name error=name_error autocomplete="name"/>
+            <TextField name="id_number" label=id_label hint="18位，最后一位可能是字母X" value=id_number error=id_error/>
             <button type="submit" class="primary">"下一步"</button>
         </form>
         <form method="post" action="/apply/identity/code" class="resend">

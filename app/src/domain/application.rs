@@ -355,6 +355,9 @@ pub struct Draft {
     /// Files uploaded on the check page (drafts saved before documents existed have none).
     #[serde(default)]
     pub documents: Vec<super::documents::DraftDocument>,
+    /// 代办: who is filling in the form for the resident (the latest identity check decides).
+    #[serde(default)]
+    pub filed_by: Option<super::helper::Helper>,
 }
 
 pub const MAX_MEMBERS: usize = 20;
@@ -385,6 +388,7 @@ impl Draft {
             spending: None,
             account: None,
             documents: Vec::new(),
+            filed_by: None,
         }
     }
 

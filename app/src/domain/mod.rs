@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod documents;
 pub mod eligibility;
 pub mod guide;
+pub mod helper;
 pub mod id_number;
 pub mod masking;
 pub mod notice;

@@ -12,6 +12,7 @@ use app::domain::application::{
 };
 use app::domain::calendar::Date;
 use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
+use app::domain::helper::Helper;
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
 use app::domain::workflow::Status;
@@ -54,19 +55,22 @@ async fn load(state: &AppState, phone_key: &str) -> Result<Option<Draft>, Respon
     }
 }
 
-/// After the SMS check: the draft of this phone with the checked name and ID number, or a new one.
+/// After the SMS check: the draft of this phone with the checked name and ID number, or a new one; and who
+/// is filling it in (the resident, or a helper the resident agreed to).
 pub async fn start_or_resume_draft(
     state: &AppState,
     phone_key: &str,
     applicant: Applicant,
+    helper: Option<Helper>,
 ) -> Result<(), Response> {
-    let draft = match load(state, phone_key).await? {
+    let mut draft = match load(state, phone_key).await? {
         Some(mut draft) => {
             draft.set_applicant(applicant);
             draft
         }
         None => Draft::new(random_hex(16), applicant),
     };
+    draft.filed_by = helper;
     save(state, phone_key, &draft).await
 }
 
@@ -285,13 +289,14 @@ pub async fn submit(
         notice_until: None,
         recheck_drawn: false,
     };
-    let event = CaseEvent {
-        at: now,
-        actor: "申请人".into(),
-        action: "submit".into(),
-        status: Status::Submitted,
-        note: "网上提交申请，同意核对家庭经济状况".into(),
+    let (actor, note) = match &draft.filed_by {
+        Some(helper) => (
+            format!("代办人{}（手机 {}）", helper.describe(), helper.phone),
+            "网上代办提交申请，申请人以短信验证码确认同意代办，同意核对家庭经济状况".to_string(),
+        ),
+        None => ("申请人".to_string(), "网上提交申请，同意核对家庭经济状况".to_string()),
     };
+    let event = CaseEvent { at: now, actor, action: "submit".into(), status: Status::Submitted, note };
     let files: Vec<(String, (String, String, u64))> = draft
         .documents
         .iter()

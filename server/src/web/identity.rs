@@ -1,6 +1,7 @@
 //! Identity level 1 for residents: a mobile number, the SMS code sent to it, then the name and ID number.
-//! Plain form posts answered by redirects; a failed post keeps what was typed through the flash store
-//! (`?flash=…`), never in the address.
+//! For 代办 a helper first says who they are; the code then goes to the resident's phone with the helper
+//! named, and the resident reading it out is their consent. Plain form posts answered by redirects; a
+//! failed post keeps what was typed through the flash store (`?flash=…`), never in the address.
 
 use super::application;
 use super::respond::{self, back_with, now, redirect, request_cookie};
@@ -13,13 +14,16 @@ use app::auth::{
     ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE, RESIDENT_SESSION_SECONDS,
 };
 use app::domain::application::Applicant;
+use app::domain::helper::{check_helper, Helper};
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::masking::mask_name;
 use app::domain::person_name::check_name;
 use app::domain::phone::MobileNumber;
+use app::sms::SmsMessage;
 use axum::{extract::State, http::HeaderMap, response::Response, Form};
 
 const START: &str = "/apply/identity";
+const HELPER_START: &str = "/apply/helper";
 const CODE_STEP: &str = "/apply/identity?step=code";
 const DONE: &str = "/apply/identity/done";
 
@@ -38,25 +42,77 @@ pub async fn send_code(
     let secret = state.config.session_secret.expose();
     let pending =
         request_cookie(&headers, PENDING_PHONE_COOKIE).and_then(|t| pending_phone_from_token(secret, t));
-    let (typed, page) = match (&form.phone, &pending) {
-        (Some(typed), _) => (typed.clone(), START),
-        (None, Some(pending)) => (pending.as_str().to_string(), CODE_STEP),
-        (None, None) => (String::new(), START),
+    // "Resend" keeps the helper of a 代办 code.
+    let (typed, page, helper) = match (&form.phone, pending) {
+        (Some(typed), _) => (typed.clone(), START, None),
+        (None, Some(pending)) => (pending.phone.as_str().to_string(), CODE_STEP, pending.helper),
+        (None, None) => (String::new(), START, None),
     };
     let phone = match MobileNumber::parse(&typed) {
         Ok(phone) => phone,
         Err(e) => return back_with(&state, START, &[("phone", &typed)], &[("phone", e.to_string())]),
     };
-    let key = sms_codes::phone_key(&state, &phone);
-    match sms_codes::send(&state, Some(&phone), &key).await {
-        Ok(()) => {}
-        Err(CodeProblem::Refused(message)) => {
-            return back_with(&state, page, &[("phone", &typed)], &[("phone", message)])
+    send_and_wait(&state, &phone, helper, page, &[("phone", &typed)]).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct HelperForm {
+    #[serde(default)]
+    helper_name: String,
+    #[serde(default)]
+    helper_phone: String,
+    #[serde(default)]
+    helper_role: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// POST /apply/helper/code: 代办. The helper's details are checked and the code goes to the resident's
+/// phone, naming the helper.
+pub async fn send_helper_code(State(state): State<AppState>, Form(form): Form<HelperForm>) -> Response {
+    let typed = [
+        ("helper_name", form.helper_name.as_str()),
+        ("helper_phone", form.helper_phone.as_str()),
+        ("helper_role", form.helper_role.as_str()),
+        ("phone", form.phone.as_str()),
+    ];
+    let resident = MobileNumber::parse(&form.phone);
+    let helper =
+        check_helper(&form.helper_name, &form.helper_phone, &form.helper_role, resident.as_ref().ok());
+    let (phone, helper) = match (resident, helper) {
+        (Ok(phone), Ok(helper)) => (phone, helper),
+        (resident, helper) => {
+            let mut problems = helper.err().unwrap_or_default();
+            if let Err(e) = resident {
+                problems.push(("phone", e.to_string()));
+            }
+            return back_with(&state, HELPER_START, &typed, &problems);
         }
+    };
+    send_and_wait(&state, &phone, Some(helper), HELPER_START, &typed).await
+}
+
+/// Sends the code (a 代办 consent code when there is a helper) and goes to the code step, remembering the
+/// phone and the helper in a short-lived signed cookie; a refusal goes back to `page` with `typed`.
+async fn send_and_wait(
+    state: &AppState,
+    phone: &MobileNumber,
+    helper: Option<Helper>,
+    page: &str,
+    typed: &[(&str, &str)],
+) -> Response {
+    let key = sms_codes::phone_key(state, phone);
+    let message = |code| match &helper {
+        Some(helper) => SmsMessage::ProxyConsent { code, helper: helper.describe() },
+        None => SmsMessage::VerificationCode { code },
+    };
+    match sms_codes::send(state, Some(phone), &key, message).await {
+        Ok(()) => {}
+        Err(CodeProblem::Refused(message)) => return back_with(state, page, typed, &[("phone", message)]),
         Err(CodeProblem::Failed(response)) => return response,
     }
-    let now = now();
-    let pending = issue_pending_phone(secret, &phone, now);
+    let secret = state.config.session_secret.expose();
+    let pending = issue_pending_phone(secret, phone, helper.as_ref(), now());
     let pending_cookie =
         cookie(PENDING_PHONE_COOKIE, &pending, PENDING_PHONE_SECONDS, "Lax", state.config.secure_cookies);
     redirect(CODE_STEP, &[pending_cookie])
@@ -80,7 +136,7 @@ pub async fn verify(
 ) -> Response {
     let secret = state.config.session_secret.expose();
     let secure = state.config.secure_cookies;
-    let Some(phone) =
+    let Some(pending) =
         request_cookie(&headers, PENDING_PHONE_COOKIE).and_then(|t| pending_phone_from_token(secret, t))
     else {
         if request_cookie(&headers, RESIDENT_COOKIE).and_then(|t| resident_from_token(secret, t)).is_some() {
@@ -90,6 +146,7 @@ pub async fn verify(
         let message = "验证码已过期或尚未获取，请重新获取验证码".to_string();
         return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]);
     };
+    let phone = pending.phone;
     let key = sms_codes::phone_key(&state, &phone);
     let now = now();
     let typed = [("name", form.name.as_str()), ("id_number", form.id_number.as_str())];
@@ -125,11 +182,16 @@ pub async fn verify(
     };
     let session = issue_resident_token(secret, &claims);
     let applicant = Applicant { name, id_number: id, phone: phone.as_str().to_string() };
-    if let Err(e) = application::start_or_resume_draft(&state, &claims.sub, applicant).await {
+    let how = if pending.helper.is_some() {
+        "level 1 (SMS to the resident), 代办 by a helper"
+    } else {
+        "level 1 (SMS)"
+    };
+    if let Err(e) = application::start_or_resume_draft(&state, &claims.sub, applicant, pending.helper).await {
         return e;
     }
     let actor = format!("resident:{}", &claims.sub[..12]);
-    let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, "level 1 (SMS)");
+    let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, how);
     if let Err(e) = store.append_audit(&event).await {
         return failure(e);
     }

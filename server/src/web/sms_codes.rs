@@ -28,10 +28,15 @@ fn code_hash_input(phone_key: &str, code: &str) -> String {
     format!("{phone_key}:{code}")
 }
 
-/// Sends a new code to `phone` (whose keyed hash is `key`) if the limits allow. Without a phone the
+/// Sends a new code (worded by `message`) to `phone` (whose keyed hash is `key`) if the limits allow. Without a phone the
 /// code is recorded under `key` but goes nowhere: lookups of unknown references behave exactly like
 /// lookups of real ones, limits included.
-pub async fn send(state: &AppState, phone: Option<&MobileNumber>, key: &str) -> Result<(), CodeProblem> {
+pub async fn send(
+    state: &AppState,
+    phone: Option<&MobileNumber>,
+    key: &str,
+    message: impl FnOnce(String) -> SmsMessage,
+) -> Result<(), CodeProblem> {
     let store = &state.services.store;
     let now = now();
     let policy = OtpPolicy::default();
@@ -47,7 +52,7 @@ pub async fn send(state: &AppState, phone: Option<&MobileNumber>, key: &str) -> 
         .await
         .map_err(|e| CodeProblem::Failed(failure("storing a code failed", e)))?;
     let Some(phone) = phone else { return Ok(()) };
-    if let Err(e) = state.services.sms.send(phone, &SmsMessage::VerificationCode { code }).await {
+    if let Err(e) = state.services.sms.send(phone, &message(code)).await {
         tracing::error!(error = %e, "verification SMS not sent");
         return Err(CodeProblem::Refused("短信发送失败，请稍后再试，或拨打页面底部的电话求助".into()));
     }

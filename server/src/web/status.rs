@@ -15,6 +15,7 @@ use app::auth::{
 use app::domain::application::{parse_reference, Draft};
 use app::domain::phone::MobileNumber;
 use app::domain::workflow::{transition, Action, Actor, Facts};
+use app::sms::SmsMessage;
 use app::store::{CaseChange, CaseEvent};
 use axum::{
     extract::{Multipart, State},
@@ -63,7 +64,7 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
         Ok(found) => found,
         Err(response) => return response,
     };
-    match sms_codes::send(&state, phone.as_ref(), &key).await {
+    match sms_codes::send(&state, phone.as_ref(), &key, |code| SmsMessage::VerificationCode { code }).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
             return back_with(&state, START, &typed, &[("reference", message)])
