@@ -220,6 +220,15 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
             && html.contains("不能与代办人相同")
             && html.contains(r#"value="张明""#)
     );
+    let long_name = "长".repeat(31);
+    let long = [
+        ("helper_name", long_name.as_str()),
+        ("helper_phone", "13900000001"),
+        ("helper_role", "relative"),
+        ("phone", PHONE),
+    ];
+    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &long).await)).await;
+    assert!(html.contains("姓名最多30个字"));
     assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
 
     let helper = [

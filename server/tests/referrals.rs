@@ -62,6 +62,11 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
     let (_, html) = medical.page(&location(&bad)).await;
     assert!(html.contains("请选择办理结果") && html.contains("至少4个字") && html.contains(">好</textarea>"));
 
+    let long = "长".repeat(2001);
+    let too_long = medical.post(&answer_path, &[("outcome", "helped"), ("note", long.as_str())]).await;
+    let (_, html) = medical.page(&location(&too_long)).await;
+    assert!(html.contains("说明最多2000个字"), "the shape rule at the edge");
+
     let done = medical.post(&answer_path, &help).await;
     assert_eq!(location(&done), case_page);
     let (_, html) = medical.page(&case_page).await;

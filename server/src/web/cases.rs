@@ -4,7 +4,7 @@
 //! stored only if nobody changed the case meanwhile, and audited. Department officers answer the
 //! referrals of cases to their department (`domain::referral`) here too.
 
-use super::respond::{back_with, failure, now, redirect, NOTHING_TYPED};
+use super::respond::{back_with, failure, now, redirect, shape_problems, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::notifications;
@@ -28,11 +28,13 @@ use axum::{
 };
 use rand::Rng;
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, validator::Validate)]
 pub struct AnswerForm {
     #[serde(default)]
+    #[validate(length(max = 32, message = "请从列表中选择办理结果"))]
     outcome: String,
     #[serde(default)]
+    #[validate(length(max = 2000, message = "说明最多2000个字"))]
     note: String,
 }
 
@@ -232,6 +234,10 @@ pub async fn answer_referral(
     let already = || back_with(&state, &page, &typed, &[("outcome", "本部门已经办理过这个转介".to_string())]);
     if referral.outcome.is_some() {
         return already();
+    }
+    let too_long = shape_problems(&form);
+    if !too_long.is_empty() {
+        return back_with(&state, &page, &typed, &too_long);
     }
     let (outcome, note) = match check_answer(&form.outcome, &form.note) {
         Ok(answer) => answer,

@@ -4,7 +4,7 @@
 //! failed post keeps what was typed through the flash store (`?flash=…`), never in the address.
 
 use super::application;
-use super::respond::{self, back_with, now, redirect, request_cookie};
+use super::respond::{self, back_with, now, redirect, request_cookie, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use super::static_pages::internal_error;
 use crate::startup::AppState;
@@ -55,15 +55,19 @@ pub async fn send_code(
     send_and_wait(&state, &phone, helper, page, &[("phone", &typed)]).await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, validator::Validate)]
 pub struct HelperForm {
     #[serde(default)]
+    #[validate(length(max = 30, message = "姓名最多30个字"))]
     helper_name: String,
     #[serde(default)]
+    #[validate(length(max = 20, message = "手机号码最多20个字符"))]
     helper_phone: String,
     #[serde(default)]
+    #[validate(length(max = 30, message = "请从列表中选择关系"))]
     helper_role: String,
     #[serde(default)]
+    #[validate(length(max = 20, message = "手机号码最多20个字符"))]
     phone: String,
 }
 
@@ -76,6 +80,10 @@ pub async fn send_helper_code(State(state): State<AppState>, Form(form): Form<He
         ("helper_role", form.helper_role.as_str()),
         ("phone", form.phone.as_str()),
     ];
+    let too_long = shape_problems(&form);
+    if !too_long.is_empty() {
+        return back_with(&state, HELPER_START, &typed, &too_long);
+    }
     let resident = MobileNumber::parse(&form.phone);
     let helper =
         check_helper(&form.helper_name, &form.helper_phone, &form.helper_role, resident.as_ref().ok());
@@ -118,13 +126,16 @@ async fn send_and_wait(
     redirect(CODE_STEP, &[pending_cookie])
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, validator::Validate)]
 pub struct VerifyForm {
     #[serde(default)]
+    #[validate(length(max = 12, message = "验证码是6位数字"))]
     code: String,
     #[serde(default)]
+    #[validate(length(max = 30, message = "姓名最多30个字"))]
     name: String,
     #[serde(default)]
+    #[validate(length(max = 30, message = "身份证号码是18位"))]
     id_number: String,
 }
 
@@ -151,7 +162,10 @@ pub async fn verify(
     let now = now();
     let typed = [("name", form.name.as_str()), ("id_number", form.id_number.as_str())];
 
-    let mut errors = Vec::new();
+    let mut errors = shape_problems(&form);
+    if !errors.is_empty() {
+        return back_with(&state, CODE_STEP, &typed, &errors);
+    }
     let code = form.code.trim();
     if code.is_empty() {
         errors.push(("code", "请填写短信验证码".to_string()));

@@ -47,6 +47,25 @@ pub fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str>
     headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|h| cookie_value(h, name))
 }
 
+/// The shape rules of a posted form (`validator` attributes: lengths) that fail, as (field, message) for
+/// `back_with`; the meaning of each value is checked by the domain rules after these pass.
+pub fn shape_problems(form: &impl validator::Validate) -> Vec<(&'static str, String)> {
+    let Err(errors) = form.validate() else { return Vec::new() };
+    let mut problems: Vec<(&'static str, String)> = errors
+        .field_errors()
+        .into_iter()
+        .flat_map(|(field, errors)| {
+            let field: &'static str = match field {
+                std::borrow::Cow::Borrowed(name) => name,
+                std::borrow::Cow::Owned(_) => "form",
+            };
+            errors.iter().map(move |e| (field, e.message.as_deref().unwrap_or("内容不符合要求").to_string()))
+        })
+        .collect();
+    problems.sort();
+    problems
+}
+
 /// Logs what went wrong and answers with the plain error page.
 pub fn failure(context: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "{context}");
