@@ -51,6 +51,38 @@ pub fn TextField(
     }
 }
 
+/// The scripts that wake the islands, for the few pages that have one: every other page sends no script.
+#[component]
+pub fn IslandScripts() -> impl IntoView {
+    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true/> })
+}
+
+/// The ID number input of the identity check. Without JavaScript it is a plain field (the server checks
+/// the number after the post); with JavaScript, a complete number is checked as it is typed, with the same
+/// Chinese messages (GB 11643: length, region, birth date, check character).
+#[island]
+pub fn IdNumberField(label: String, value: String, error: Option<String>) -> impl IntoView {
+    use crate::domain::id_number::{BirthDate, IdNumber};
+    let (message, set_message) = signal(error);
+    let check = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        // A number still being typed is not wrong yet; the server checks the birth date against today.
+        let complete = typed.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 18;
+        let latest_possible = BirthDate { year: 9999, month: 12, day: 31 };
+        set_message.set(
+            complete.then(|| IdNumber::parse(&typed, latest_possible).err()).flatten().map(|e| e.to_string()),
+        );
+    };
+    view! {
+        <div class="field" class:has-error=move || message.with(Option::is_some)>
+            <label for="id_number">{label}</label>
+            <p class="hint">"18位，最后一位可能是字母X"</p>
+            {move || message.get().map(|e| view! { <p class="field-error" id="id_number-error" role="alert">{e}</p> })}
+            <input id="id_number" name="id_number" value=value autocomplete="off" aria-invalid=move || message.with(|m| m.as_ref().map(|_| "true")) on:input=check/>
+        </div>
+    }
+}
+
 /// A labelled field with its hint and, when the last check failed, its error right next to it.
 #[component]
 pub fn Field(

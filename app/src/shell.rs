@@ -33,7 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let elder_mode = request_cookie_header().is_some_and(|h| elder_mode_from_cookie_header(&h));
     #[cfg(feature = "ssr")]
     allow_this_requests_inline_scripts();
-    let _ = options;
+    // Pages with an island load the scripts themselves (`forms::IslandScripts`); the others send none.
+    provide_context(options);
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN" class:elder=elder_mode>

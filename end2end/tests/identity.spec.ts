@@ -27,6 +27,10 @@ test("a resident verifies their phone and identity at 360 px", async ({ page }, 
   await page.getByLabel("短信验证码").fill(lastCodeTo(phone));
   await page.getByLabel("姓名").fill("张三丰");
   await page.getByLabel("身份证号码").fill(ID_NUMBER.slice(0, 17) + "9");
+  if (!testInfo.project.name.includes("off")) {
+    // With JavaScript the mistake is named as soon as the number is complete, before any post.
+    await expect(page.locator("#id_number-error")).toContainText("校验码不对");
+  }
   await page.getByRole("button", { name: "下一步" }).click();
   await expect(page.locator("#id_number-error")).toContainText("校验码不对");
   await expect(page.getByLabel("姓名")).toHaveValue("张三丰");

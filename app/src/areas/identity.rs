@@ -2,7 +2,7 @@
 //! forms post to `server/src/web/identity.rs`; after a failed post the page shows the errors next to
 //! each field and keeps what was typed, read back from the flash store.
 
-use crate::forms::{ErrorSummary, TextField};
+use crate::forms::{ErrorSummary, IdNumberField, IslandScripts, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -164,7 +164,8 @@ fn CodeStep(state: IdentityStep, phone: String) -> impl IntoView {
         <form method="post" action="/apply/identity/verify" class="question-form" novalidate>
             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
             <TextField name="name" label=name_label hint="与身份证上一致" value=name error=name_error autocomplete="name"/>
-            <TextField name="id_number" label=id_label hint="18位，最后一位可能是字母X" value=id_number error=id_error/>
+            <IdNumberField label=id_label.to_string() value=id_number error=id_error/>
+            <IslandScripts/>
             <button type="submit" class="primary">"下一步"</button>
         </form>
         <form method="post" action="/apply/identity/code" class="resend">
