@@ -1,5 +1,6 @@
 //! What the server hands to pages and server functions through Leptos' context.
 
+use crate::domain::region::{County, Township};
 use crate::domain::workflow::TimeLimits;
 use crate::flash::FlashStore;
 use crate::keyed_hash::KeyedHasher;
@@ -12,6 +13,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn Store>,
+    /// Every county with its townships, read once at start-up: they change only with a new seed.
+    pub divisions: Arc<[(County, Vec<Township>)]>,
     /// Signs staff session tokens.
     pub session_secret: Arc<str>,
     /// Whether cookies carry the `Secure` flag.

@@ -203,6 +203,26 @@ impl StoredFile {
         let kind = crate::domain::upload::FileKind::from_content_type(&self.content_type);
         format!("{}（{}KB）", kind.map(|k| k.label()).unwrap_or("文件"), self.size.div_ceil(1024))
     }
+
+    /// The `source` of a document filed with the application.
+    pub fn document_source(kind: crate::domain::documents::DocumentKind) -> String {
+        format!("document:{}", kind.key())
+    }
+
+    /// "申请材料·户口簿", "入户调查照片": where a case file came from, in words.
+    pub fn origin(&self) -> String {
+        use crate::domain::documents::DocumentKind;
+        if let Some(kind) = self.source.strip_prefix("document:").and_then(DocumentKind::from_key) {
+            return format!("申请材料·{}", kind.label());
+        }
+        match self.source.as_str() {
+            "objection" => "异议证据",
+            "record_visit" => "入户调查照片",
+            "record_recheck" => "县级复核照片",
+            _ => "申请人补充",
+        }
+        .to_string()
+    }
 }
 
 /// A report of suspected fraud as filed. What the reporter wrote is in `sealed`
@@ -281,7 +301,7 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: ReportStore + ReferralStore + Send + Sync + 'static {
+pub trait Store: CaseStore + ReportStore + ReferralStore + Send + Sync + 'static {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
 
@@ -380,7 +400,13 @@ pub trait Store: ReportStore + ReferralStore + Send + Sync + 'static {
 
     /// Replaces a guide page's text; false for an unknown slug.
     async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError>;
+}
 
+/// Drafts, applications and their cases (notices, objections, files, messages), the calendar,
+/// announcements, the staff register and statistics: the part of `Store` whose queries are written once
+/// for both back ends.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
     /// Saves a resident's draft (sealed) and purges drafts untouched since `purge_before`.
     async fn save_draft(
         &self,
@@ -615,4 +641,32 @@ pub async fn divisions(store: &dyn Store) -> Result<Vec<(County, Vec<Township>)>
         out.push((county, townships));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoredFile;
+    use crate::domain::documents::DocumentKind;
+
+    fn file(source: String, content_type: &str, size: u64) -> StoredFile {
+        StoredFile {
+            id: 1,
+            source,
+            sha256: String::new(),
+            content_type: content_type.into(),
+            size,
+            message_id: None,
+        }
+    }
+
+    #[test]
+    fn a_case_file_says_where_it_came_from_and_what_it_is() {
+        let hukou = file(StoredFile::document_source(DocumentKind::Hukou), "image/jpeg", 2048);
+        assert_eq!(format!("{}：{}", hukou.origin(), hukou.describe()), "申请材料·户口簿：照片（2KB）");
+        assert_eq!(file("record_visit".into(), "image/png", 1).origin(), "入户调查照片");
+        assert_eq!(file("record_recheck".into(), "image/png", 1).origin(), "县级复核照片");
+        assert_eq!(file("objection".into(), "application/pdf", 1).describe(), "PDF 文件（1KB）");
+        assert_eq!(file("provide_material".into(), "image/jpeg", 1).origin(), "申请人补充");
+        assert_eq!(file("document:unknown".into(), "image/jpeg", 1).origin(), "申请人补充");
+    }
 }

@@ -66,6 +66,7 @@ impl Application {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
         let services = Services {
+            divisions: app::store::divisions(store.as_ref()).await?.into(),
             store: store.clone(),
             session_secret: config.session_secret.expose().into(),
             secure_cookies: config.secure_cookies,

@@ -61,27 +61,13 @@ async fn current_draft() -> Result<Option<(String, Draft)>, ServerFnError> {
     Ok(draft.map(|d| (resident.sub, d)))
 }
 
-#[cfg(feature = "ssr")]
-async fn divisions() -> Result<Vec<(County, Vec<Township>)>, crate::store::StoreError> {
-    let services =
-        crate::services::services().map_err(|e| crate::store::StoreError::Unavailable(e.to_string()))?;
-    crate::store::divisions(services.store.as_ref()).await
-}
-
 #[server]
 pub async fn load_form_page(step: String, flash: String) -> Result<FormPage, ServerFnError> {
     let services = crate::services::services()?;
     let flash = services.flash.get(&flash).unwrap_or_default();
     let draft = current_draft().await?.map(|(_, d)| d);
     let needs_divisions = matches!(Step::from_slug(&step), Some(Step::Place | Step::Check));
-    let divisions = if needs_divisions && draft.is_some() {
-        divisions().await.map_err(|e| {
-            leptos::logging::error!("divisions: {e}");
-            ServerFnError::new("暂时无法读取乡镇列表")
-        })?
-    } else {
-        Vec::new()
-    };
+    let divisions = if needs_divisions && draft.is_some() { services.divisions.to_vec() } else { Vec::new() };
     Ok(FormPage { draft, divisions, values: flash.values, errors: flash.errors })
 }
 
@@ -574,14 +560,7 @@ pub async fn load_receipt(reference: String) -> Result<Option<Receipt>, ServerFn
     let record = services.store.application_by_reference(&reference).await.map_err(|e| failed(&e))?;
     let Some(record) = record.filter(|r| r.phone_key == resident.sub) else { return Ok(None) };
     let draft: Draft = services.sealer.open(&record.sealed).map_err(|e| failed(&e))?;
-    let township = divisions()
-        .await
-        .map_err(|e| failed(&e))?
-        .into_iter()
-        .flat_map(|(county, townships)| townships.into_iter().map(move |t| (county.name.clone(), t)))
-        .find(|(_, t)| t.code == record.township_code)
-        .map(|(county, t)| format!("{county}{}", t.name))
-        .unwrap_or_default();
+    let township = crate::store::place_name(&services.divisions, &record.township_code);
     Ok(Some(Receipt {
         reference: record.reference,
         submitted_on: Date::today_in_china(record.submitted_at).chinese(),

@@ -83,10 +83,10 @@ pub async fn load_queue(
     if !matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer) {
         return Ok(None);
     }
-    let store = crate::services::services()?.store;
+    let services = crate::services::services()?;
+    let (store, divisions) = (services.store, services.divisions);
     let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
     let county = staff.role == Role::CountyReviewer;
     let mut rows = Vec::new();
     let mut overdue_by_township: Vec<(String, usize)> = Vec::new();
@@ -250,7 +250,6 @@ pub struct ReferralAnswer {
 pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseView>, ServerFnError> {
     use crate::audit::AuditEvent;
     use crate::domain::calendar::Date;
-    use crate::domain::documents::DocumentKind;
     use crate::domain::referral::{department_name, status_label, HELP_EVENT};
     use crate::domain::workflow::available_actions;
     let Some(staff) = crate::auth::current_staff().await else {
@@ -330,17 +329,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         .map_err(failed)?
         .into_iter()
         .filter(|f| !(department_view && f.source == "objection"))
-        .map(|f| {
-            let document = f.source.strip_prefix("document:").and_then(DocumentKind::from_key);
-            let from = match (f.source.as_str(), document) {
-                (_, Some(kind)) => format!("申请材料·{}", kind.label()),
-                ("objection", _) => "异议证据".to_string(),
-                ("record_visit", _) => "入户调查照片".to_string(),
-                ("record_recheck", _) => "县级复核照片".to_string(),
-                _ => "申请人补充".to_string(),
-            };
-            (f.id, format!("{from}：{}", f.describe()))
-        })
+        .map(|f| (f.id, format!("{}：{}", f.origin(), f.describe())))
         .collect();
     let referrals = store
         .referrals_of(case.id)
@@ -367,10 +356,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         answer,
         linked_reports,
         objections,
-        place: crate::store::place_name(
-            &crate::store::divisions(store.as_ref()).await.map_err(failed)?,
-            &case.township_code,
-        ),
+        place: crate::store::place_name(&services.divisions, &case.township_code),
         reference: case.reference,
         status: case.status,
         village: case.village,

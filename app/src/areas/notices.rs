@@ -38,12 +38,13 @@ async fn public_entries(
 ) -> Result<(Vec<(County, Vec<Township>)>, Vec<PublicEntry>), ServerFnError> {
     use crate::domain::calendar::Date;
     use crate::domain::notice::days_left;
-    let store = crate::services::services()?.store;
+    let services = crate::services::services()?;
+    let store = services.store;
     let failed = |e: crate::store::StoreError| {
         leptos::logging::error!("notices: {e}");
         ServerFnError::new("暂时无法读取公示，请稍后再试")
     };
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let divisions = services.divisions.to_vec();
     let today = Date::today_in_china(crate::services::unix_now());
     let notices = match id {
         Some(id) => store.current_notice(id, today).await.map_err(failed)?.into_iter().collect(),
@@ -265,12 +266,13 @@ pub async fn load_recipients(
     kind: String,
     page: u32,
 ) -> Result<RecipientList, ServerFnError> {
-    let store = crate::services::services()?.store;
+    let services = crate::services::services()?;
+    let store = services.store;
     let failed = |e: crate::store::StoreError| {
         leptos::logging::error!("recipients: {e}");
         ServerFnError::new("暂时无法读取名单，请稍后再试")
     };
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let divisions = services.divisions.to_vec();
     if township.is_empty() {
         return Ok(RecipientList { divisions, ..RecipientList::default() });
     }

@@ -35,8 +35,8 @@ pub async fn load_referrals() -> Result<Option<Vec<ReferralRow>>, ServerFnError>
         leptos::logging::error!("referrals: {e}");
         ServerFnError::new("暂时无法读取转介案件，请稍后再试")
     };
-    let store = crate::services::services()?.store;
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let services = crate::services::services()?;
+    let (store, divisions) = (services.store, services.divisions);
     let rows = store
         .referrals_to(&staff.scope)
         .await

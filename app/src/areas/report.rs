@@ -48,7 +48,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
     use crate::domain::calendar::Date;
     let services = crate::services::services()?;
     let store = services.store.clone();
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let divisions = services.divisions.to_vec();
     let hotlines = store.hotlines().await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
     let entry = match entry {

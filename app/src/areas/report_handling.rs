@@ -39,8 +39,8 @@ pub async fn load_report_queue() -> Result<Option<Vec<ReportGroup>>, ServerFnErr
         Role::Administrator => None,
         Role::TownshipReviewer | Role::DepartmentOfficer => return Ok(None),
     };
-    let store = crate::services::services()?.store;
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
+    let services = crate::services::services()?;
+    let (store, divisions) = (services.store, services.divisions);
     let mut groups: Vec<(i64, ReportGroup)> = Vec::new();
     for r in store.reports(scope).await.map_err(failed)? {
         let row = (
@@ -164,8 +164,7 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
         ))
         .await
         .map_err(failed)?;
-    let divisions = crate::store::divisions(store.as_ref()).await.map_err(failed)?;
-    let place = crate::store::place_name(&divisions, &report.township_code);
+    let place = crate::store::place_name(&services.divisions, &report.township_code);
     let files =
         store.report_files(id).await.map_err(failed)?.into_iter().map(|f| (f.id, f.describe())).collect();
     let messages = super::report::read_thread(&services, id).await.map_err(failed)?;

@@ -21,15 +21,13 @@ pub async fn describe_scope() -> Result<String, ServerFnError> {
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
-    let store = crate::services::services()?.store;
-    let divisions =
-        crate::store::divisions(store.as_ref()).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    let divisions = crate::services::services()?.divisions;
     Ok(match staff.role {
         Role::TownshipReviewer => crate::store::place_name(&divisions, &staff.scope),
         Role::CountyReviewer => divisions
-            .into_iter()
+            .iter()
             .find(|(c, _)| c.code == staff.scope)
-            .map(|(c, _)| c.name)
+            .map(|(c, _)| c.name.clone())
             .unwrap_or(staff.scope),
         Role::DepartmentOfficer => DEPARTMENTS
             .iter()

@@ -9,18 +9,16 @@ use leptos_meta::{Meta, Title};
 /// The city's statistics from the store.
 #[cfg(feature = "ssr")]
 pub async fn city_statistics(
-    store: &dyn crate::store::Store,
+    services: &crate::services::Services,
 ) -> Result<Statistics, crate::store::StoreError> {
-    let divisions = crate::store::divisions(store).await?;
-    let calendar = crate::store::working_calendar(store).await?;
-    let facts = store.statistics_facts().await?;
-    Ok(crate::domain::stats::aggregate(&facts, &divisions, &calendar))
+    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let facts = services.store.statistics_facts().await?;
+    Ok(crate::domain::stats::aggregate(&facts, &services.divisions, &calendar))
 }
 
 #[server(endpoint = "public-statistics")]
 pub async fn load_statistics() -> Result<Statistics, ServerFnError> {
-    let store = crate::services::services()?.store;
-    city_statistics(store.as_ref()).await.map_err(|e| {
+    city_statistics(&crate::services::services()?).await.map_err(|e| {
         leptos::logging::error!("statistics: {e}");
         ServerFnError::new("暂时无法读取统计数据，请稍后再试")
     })

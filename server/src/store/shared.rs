@@ -1,6 +1,6 @@
 //! Queries written once for both back ends. The SQL uses `$1`-style parameters, which PostgreSQL and
-//! SQLite both understand; the macro expands the same code for each store's pool type, and each
-//! `Store` implementation delegates to the generated methods.
+//! SQLite both understand; the macro expands the same code for each store's pool type as its
+//! `CaseStore` implementation.
 
 use app::domain::assistance::AssistanceType;
 use app::domain::calendar::{Date, DayKind};
@@ -168,7 +168,7 @@ pub(super) trait HasDatabase {
     type Db: sqlx::Database;
 }
 
-/// Inherent methods on a store type with a `pool` field, for the queries shared by both back ends.
+/// `impl CaseStore` for a store type with a `pool` field and a `begin_write` method.
 macro_rules! shared_queries {
     ($store:ty) => {
         /// Appends an event to a case's history inside the caller's transaction.
@@ -234,8 +234,9 @@ macro_rules! shared_queries {
             Ok(())
         }
 
-        impl $store {
-            async fn shared_save_draft(
+        #[async_trait::async_trait]
+        impl app::store::CaseStore for $store {
+            async fn save_draft(
                 &self,
                 phone_key: &str,
                 sealed: &str,
@@ -261,7 +262,7 @@ macro_rules! shared_queries {
                 tx.commit().await.map_err(query_error)
             }
 
-            async fn shared_draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
+            async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
                         .bind(phone_key)
@@ -271,7 +272,7 @@ macro_rules! shared_queries {
                 Ok(row.map(|(sealed,)| sealed))
             }
 
-            async fn shared_submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
+            async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
                 let r = &new.record;
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let inserted: Option<(i64,)> = sqlx::query_as(
@@ -321,7 +322,7 @@ macro_rules! shared_queries {
                 Ok(Submitted { reference: r.reference.clone(), created: true })
             }
 
-            async fn shared_application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+            async fn application_by_submission_key(&self, key: &str) -> Result<Option<String>, StoreError> {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
                         .bind(key)
@@ -331,7 +332,7 @@ macro_rules! shared_queries {
                 Ok(row.map(|(reference,)| reference))
             }
 
-            async fn shared_application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
+            async fn application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
                 let row: Option<shared::ApplicationRow> =
                     sqlx::query_as(&format!("{} WHERE id = $1", shared::APPLICATION_COLUMNS))
                         .bind(id)
@@ -341,7 +342,7 @@ macro_rules! shared_queries {
                 row.map(shared::application_from_row).transpose()
             }
 
-            async fn shared_application_by_reference(
+            async fn application_by_reference(
                 &self,
                 reference: &str,
             ) -> Result<Option<ApplicationRecord>, StoreError> {
@@ -354,7 +355,7 @@ macro_rules! shared_queries {
                 row.map(shared::application_from_row).transpose()
             }
 
-            async fn shared_township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+            async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
                 let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
                     "{} WHERE township_code = $1 ORDER BY decision_due, id",
                     shared::APPLICATION_COLUMNS
@@ -366,7 +367,7 @@ macro_rules! shared_queries {
                 rows.into_iter().map(shared::application_from_row).collect()
             }
 
-            async fn shared_county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
+            async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
                 let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
                     "{} WHERE county_code = $1 ORDER BY decision_due, id",
                     shared::APPLICATION_COLUMNS
@@ -378,7 +379,7 @@ macro_rules! shared_queries {
                 rows.into_iter().map(shared::application_from_row).collect()
             }
 
-            async fn shared_record_transition(
+            async fn record_transition(
                 &self,
                 id: i64,
                 from: app::domain::workflow::Status,
@@ -441,7 +442,7 @@ macro_rules! shared_queries {
                 Ok(true)
             }
 
-            async fn shared_current_notices(
+            async fn current_notices(
                 &self,
                 today: Date,
                 county_code: Option<&str>,
@@ -461,7 +462,7 @@ macro_rules! shared_queries {
                 rows.into_iter().map(shared::notice_from_row).collect()
             }
 
-            async fn shared_current_notice(
+            async fn current_notice(
                 &self,
                 application_id: i64,
                 today: Date,
@@ -476,7 +477,7 @@ macro_rules! shared_queries {
                 row.map(shared::notice_from_row).transpose()
             }
 
-            async fn shared_file_objection(
+            async fn file_objection(
                 &self,
                 objection: &app::store::NewObjection,
                 from: app::domain::workflow::Status,
@@ -516,7 +517,7 @@ macro_rules! shared_queries {
                 Ok(true)
             }
 
-            async fn shared_objections(&self, application_id: i64) -> Result<Vec<app::store::Objection>, StoreError> {
+            async fn objections(&self, application_id: i64) -> Result<Vec<app::store::Objection>, StoreError> {
                 let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
                     "SELECT reason, contact_sealed, created_at FROM objections WHERE application_id = $1 ORDER BY id",
                 )
@@ -530,7 +531,7 @@ macro_rules! shared_queries {
                     .collect())
             }
 
-            async fn shared_case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
+            async fn case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
                 let rows: Vec<shared::CaseFileRow> = sqlx::query_as(
                     "SELECT id, source, sha256, content_type, size FROM case_files WHERE application_id = $1
                      ORDER BY id",
@@ -542,7 +543,7 @@ macro_rules! shared_queries {
                 Ok(rows.into_iter().map(shared::case_file_from_row).collect())
             }
 
-            async fn shared_case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
+            async fn case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
                 let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
                     "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
                 )
@@ -555,7 +556,7 @@ macro_rules! shared_queries {
                 }))
             }
 
-            async fn shared_due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
+            async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
                 let rows: Vec<(i64, String, i32)> = sqlx::query_as(
                     "SELECT id, payload_sealed, attempts FROM sms_queue
                      WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
@@ -575,7 +576,7 @@ macro_rules! shared_queries {
                     .collect())
             }
 
-            async fn shared_sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
+            async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
                 sqlx::query("UPDATE sms_queue SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
                     .bind(now)
                     .bind(id)
@@ -585,7 +586,7 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            async fn shared_sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
+            async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
                 sqlx::query(
                     "UPDATE sms_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
                 )
@@ -598,7 +599,7 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            async fn shared_recipients(
+            async fn recipients(
                 &self,
                 query: &app::store::RecipientQuery,
             ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
@@ -634,7 +635,7 @@ macro_rules! shared_queries {
                 Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
 
-            async fn shared_case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
+            async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
                 let rows: Vec<shared::EventRow> = sqlx::query_as(
                     "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id",
                 )
@@ -645,7 +646,7 @@ macro_rules! shared_queries {
                 rows.into_iter().map(shared::event_from_row).collect()
             }
 
-            async fn shared_seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
+            async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let mut added = 0;
                 for (day, kind, note) in days {
@@ -664,7 +665,7 @@ macro_rules! shared_queries {
                 Ok(added)
             }
 
-            async fn shared_announcements(
+            async fn announcements(
                 &self,
                 county_code: Option<&str>,
             ) -> Result<Vec<app::domain::announcement::Announcement>, StoreError> {
@@ -679,7 +680,7 @@ macro_rules! shared_queries {
                 Ok(rows.into_iter().map(shared::announcement_from_row).collect())
             }
 
-            async fn shared_announcement(
+            async fn announcement(
                 &self,
                 id: i64,
             ) -> Result<Option<app::domain::announcement::Announcement>, StoreError> {
@@ -692,7 +693,7 @@ macro_rules! shared_queries {
                 Ok(row.map(shared::announcement_from_row))
             }
 
-            async fn shared_add_announcement(
+            async fn add_announcement(
                 &self,
                 a: &app::domain::announcement::Announcement,
             ) -> Result<i64, StoreError> {
@@ -710,7 +711,7 @@ macro_rules! shared_queries {
                 Ok(id)
             }
 
-            async fn shared_remove_announcement(&self, id: i64) -> Result<bool, StoreError> {
+            async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError> {
                 let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
                     .bind(id)
                     .execute(&self.pool)
@@ -719,7 +720,7 @@ macro_rules! shared_queries {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn shared_set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError> {
+            async fn set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3)
                      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
@@ -733,7 +734,7 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            async fn shared_remove_calendar_day(&self, day: Date) -> Result<bool, StoreError> {
+            async fn remove_calendar_day(&self, day: Date) -> Result<bool, StoreError> {
                 let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
                     .bind(day.to_string())
                     .execute(&self.pool)
@@ -742,7 +743,7 @@ macro_rules! shared_queries {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn shared_add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
+            async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let mut added = 0;
                 for hash in id_hashes {
@@ -760,7 +761,7 @@ macro_rules! shared_queries {
                 Ok(added)
             }
 
-            async fn shared_any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
+            async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
                 for hash in id_hashes {
                     let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
                         .bind(hash)
@@ -774,7 +775,7 @@ macro_rules! shared_queries {
                 Ok(false)
             }
 
-            async fn shared_staff_relative_count(&self) -> Result<u64, StoreError> {
+            async fn staff_relative_count(&self) -> Result<u64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
                     .fetch_one(&self.pool)
                     .await
@@ -782,7 +783,7 @@ macro_rules! shared_queries {
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 
-            async fn shared_statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
+            async fn statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
                 let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
                     "SELECT a.township_code, a.status, a.types, a.submitted_at,
                         (SELECT MAX(e.at) FROM case_events e
@@ -795,7 +796,7 @@ macro_rules! shared_queries {
                 rows.into_iter().map(shared::statistics_from_row).collect()
             }
 
-            async fn shared_calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
+            async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
                 let rows: Vec<(String, String, String)> =
                     sqlx::query_as("SELECT day, kind, note FROM calendar_days ORDER BY day")
                         .fetch_all(&self.pool)

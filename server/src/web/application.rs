@@ -16,7 +16,7 @@ use app::domain::helper::Helper;
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
 use app::domain::workflow::Status;
-use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError};
+use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
 use axum::{
     extract::{Multipart, Path, State},
     http::HeaderMap,
@@ -84,11 +84,6 @@ fn expired(state: &AppState) -> Response {
     back_with(state, IDENTITY, NOTHING_TYPED, &[("phone", message)])
 }
 
-async fn all_townships(state: &AppState) -> Result<Vec<Township>, StoreError> {
-    let divisions = app::store::divisions(state.services.store.as_ref()).await?;
-    Ok(divisions.into_iter().flat_map(|(_, townships)| townships).collect())
-}
-
 /// POST /apply/form/{step}
 pub async fn save_step(
     State(state): State<AppState>,
@@ -113,10 +108,15 @@ pub async fn save_step(
             draft.types = types;
             draft.emergency = emergency;
         }),
-        Step::Place => match all_townships(&state).await {
-            Ok(townships) => check_place(&posted, &townships).map(|place| draft.place = Some(place)),
-            Err(e) => return failure("reading townships failed", e),
-        },
+        Step::Place => {
+            let townships: Vec<Township> = state
+                .services
+                .divisions
+                .iter()
+                .flat_map(|(_, townships)| townships.iter().cloned())
+                .collect();
+            check_place(&posted, &townships).map(|place| draft.place = Some(place))
+        }
         Step::Household => {
             let outcome = household(&mut draft, &posted);
             if posted.get("op") != "continue" {
@@ -300,7 +300,7 @@ pub async fn submit(
     let files: Vec<(String, (String, String, u64))> = draft
         .documents
         .iter()
-        .map(|d| (format!("document:{}", d.kind.key()), (d.sha256.clone(), d.content_type.clone(), d.size)))
+        .map(|d| (StoredFile::document_source(d.kind), (d.sha256.clone(), d.content_type.clone(), d.size)))
         .collect();
     // A reference number drawn twice is astronomically rare; draw again rather than fail.
     for _ in 0..5 {

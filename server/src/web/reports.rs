@@ -114,13 +114,12 @@ pub async fn file(
         Ok(input) if problems.is_empty() => input,
         _ => return back_with(&state, &page, &kept(&form), &problems),
     };
-    let county_code = match app::store::divisions(store.as_ref()).await {
-        Ok(divisions) => divisions
-            .into_iter()
-            .find(|(_, townships)| townships.iter().any(|t| t.code == township))
-            .map(|(county, _)| county.code),
-        Err(e) => return failure("reading divisions failed", e),
-    };
+    let county_code = state
+        .services
+        .divisions
+        .iter()
+        .find(|(_, townships)| townships.iter().any(|t| t.code == township))
+        .map(|(county, _)| county.code.clone());
     let Some(county_code) = county_code else {
         let message = "请从列表中选择乡镇（街道）".to_string();
         return back_with(&state, &page, &kept(&form), &[("township", message)]);

@@ -11,7 +11,7 @@ use axum::{
 };
 
 pub async fn csv(State(state): State<AppState>) -> Response {
-    let stats = match city_statistics(state.services.store.as_ref()).await {
+    let stats = match city_statistics(&state.services).await {
         Ok(stats) => stats,
         Err(e) => return failure("statistics failed", e),
     };
