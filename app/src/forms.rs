@@ -51,10 +51,50 @@ pub fn TextField(
     }
 }
 
-/// The scripts that wake the islands, for the few pages that have one: every other page sends no script.
+/// The script that wakes the islands, for the few pages that have one: every other page sends no script.
+/// Unlike Leptos' `HydrationScripts` it sends no preload hints, which browsers follow even with
+/// JavaScript off; placing it twice on a page is harmless.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
-    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true/> })
+    let options = use_context::<LeptosOptions>()?;
+    // Outside the islands nothing is hydrated, so the page need not carry hydration data.
+    if let Some(context) = leptos::reactive::owner::Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // cargo-leptos names the wasm after the output name; a plain wasm-bindgen build adds `_bg`.
+    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { "" } else { "_bg" };
+    let call = format!("({:?}, {:?});", format!("{pkg}.js"), format!("{pkg}{wasm_suffix}.wasm"));
+    let script = format!("{}{call}", include_str!("island_loader.js").trim_end().trim_end_matches(';'));
+    Some(view! { <script type="module" nonce=use_nonce()>{script}</script> })
+}
+
+/// A photo or PDF input (camera or file). Without JavaScript it is a plain file field and the server
+/// checks size and type; with JavaScript, large photos are scaled down in the browser before the form
+/// is posted, so a 12-megapixel phone photo goes over weak 4G as a few hundred KB instead of being
+/// refused for its size. The page must also carry `IslandScripts`.
+#[island]
+pub fn FileField(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(optional, into)] hint: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
+    let (progress, set_progress) = signal(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let invalid = error.as_ref().map(|_| "true");
+    let has_error = error.is_some();
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=name.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+            <input type="file" id=name.clone() name=name accept=crate::domain::upload::accept_attribute() multiple aria-invalid=invalid node_ref=input
+                on:change=move |_| crate::photo_shrinking::shrink_chosen_photos(input, set_progress)/>
+            {move || progress.get().map(|p| view! { <p class="hint" role="status">{p}</p> })}
+        </div>
+    }
 }
 
 /// The ID number input of the identity check. Without JavaScript it is a plain field (the server checks

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { e2eDatabaseUrl, smsOutboxFile } from "../playwright.config";
@@ -100,4 +100,36 @@ export async function publishNotice(page: Page, reference: string, reviewer: str
   await page.getByRole("button", { name: "发布公示" }).click();
   await expect(page.locator(".status-line")).toContainText("公示中");
   await page.context().clearCookies();
+}
+
+/** A phone-camera-sized JPEG (4000 × 3000, about 6.5 MB: over the 5 MB limit), drawn and encoded by
+ * Chromium in a page of its own (so it works for the JavaScript-off projects too). */
+export async function largePhoto(browser: Browser): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const page = await context.newPage();
+  const base64 = await page.evaluate(async () => {
+    const [width, height] = [4000, 3000];
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context2d = canvas.getContext("2d")!;
+    const image = context2d.createImageData(width, height);
+    // A gradient with grain, which JPEG cannot squeeze much: like a real photo, not a flat test card.
+    let seed = 7;
+    for (let i = 0; i < image.data.length; i += 4) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const pixel = i / 4;
+      const shade = ((pixel % width) / 16 + Math.floor(pixel / width) / 12) % 256;
+      const grain = (seed >> 8) & 63;
+      image.data.set([shade + grain, 255 - shade + grain, grain * 3, 255], i);
+    }
+    context2d.putImageData(image, 0, 0);
+    const blob: Blob = await new Promise((done) => canvas.toBlob((b) => done(b!), "image/jpeg", 0.9));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  });
+  await context.close();
+  return { name: "IMG_20261129_101500.jpg", mimeType: "image/jpeg", buffer: Buffer.from(base64, "base64") };
 }

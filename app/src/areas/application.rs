@@ -9,7 +9,7 @@ use crate::domain::application::{
 use crate::domain::assistance::AssistanceType;
 use crate::domain::masking::mask_phone;
 use crate::domain::region::{County, Township};
-use crate::forms::{township_options, Choice, ErrorSummary, Field, TextField};
+use crate::forms::{township_options, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -490,7 +490,6 @@ fn Documents(
     let mut offered = required_documents(&draft);
     offered.push(DocumentKind::Other);
     let full = draft.documents.len() >= MAX_DOCUMENTS;
-    let document_invalid = document_error.is_some().then_some("true");
     view! {
         <h2 id="documents">"材料"</h2>
         {if missing.is_empty() {
@@ -526,9 +525,8 @@ fn Documents(
                         {offered.into_iter().map(|k| view! { <option value=k.key() selected=k.key() == chosen>{k.label()}</option> }).collect_view()}
                     </select>
                 </Field>
-                <Field name="document" label="照片或 PDF 文件" hint="可以直接拍照；JPG、PNG 或 PDF，每个不超过5MB，一次最多3个。照片里的位置等信息会被去除" error=document_error>
-                    <input type="file" id="document" name="document" accept="image/jpeg,image/png,application/pdf" multiple aria-invalid=document_invalid/>
-                </Field>
+                <FileField name="document" label="照片或 PDF 文件" hint="可以直接拍照；JPG、PNG 或 PDF，每个不超过5MB，一次最多3个。照片里的位置等信息会被去除" error=document_error/>
+                <IslandScripts/>
                 <button type="submit" class="secondary">"上传材料"</button>
             </form>
         })}

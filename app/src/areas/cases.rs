@@ -6,7 +6,7 @@
 use crate::domain::application::Draft;
 use crate::domain::assistance::AssistanceType;
 use crate::domain::workflow::{Action, Status};
-use crate::forms::{query, ErrorSummary, Field};
+use crate::forms::{query, ErrorSummary, Field, FileField, IslandScripts};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -558,9 +558,8 @@ fn CaseActions(case: CaseView) -> impl IntoView {
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
             {takes_photos.then(|| view! {
-                <Field name="photos" label="入户照片（可选）" hint="记录入户调查或县级复核时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error>
-                    <input type="file" id="photos" name="photos" accept="image/jpeg,image/png,application/pdf" multiple/>
-                </Field>
+                <FileField name="photos" label="入户照片（可选）" hint="记录入户调查或县级复核时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error/>
+                <IslandScripts/>
             })}
             <div class="actions">
                 {case.actions.iter().map(|a| {

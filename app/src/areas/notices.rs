@@ -4,7 +4,7 @@
 //! `server/src/web/notices.rs`.
 
 use crate::domain::region::{County, Township};
-use crate::forms::{query, township_options, ErrorSummary, Field, TextField};
+use crate::forms::{query, township_options, ErrorSummary, Field, FileField, IslandScripts, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -186,9 +186,8 @@ pub fn ObjectionFormPage() -> impl IntoView {
                         <Field name="reason" label="异议内容" hint="请写明具体情况，例如：家里有没有申报的收入、住房、车辆，或家庭人口不实" error=reason_error>
                             <textarea id="reason" name="reason" rows="5" maxlength="2000" aria-invalid=reason_invalid>{reason}</textarea>
                         </Field>
-                        <Field name="evidence" label="证据照片或材料（可以不传）" hint="照片或 PDF，最多3个，每个不超过5MB。照片里的拍摄位置等信息会自动去除。" error=evidence_error>
-                            <input type="file" id="evidence" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple/>
-                        </Field>
+                        <FileField name="evidence" label="证据照片或材料（可以不传）" hint="照片或 PDF，最多3个，每个不超过5MB。照片里的拍摄位置等信息会自动去除。" error=evidence_error/>
+                        <IslandScripts/>
                         <fieldset class="field">
                             <legend>"联系方式（可以不填，匿名提出）"</legend>
                             <p class="hint">"留下联系方式，工作人员核实时可能联系您。您的信息只有工作人员可见，不会告诉被公示的家庭。"</p>

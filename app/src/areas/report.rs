@@ -5,7 +5,9 @@
 
 use crate::domain::region::{County, Hotline, Township};
 use crate::domain::report::Suspicion;
-use crate::forms::{query, township_options, Choice, ErrorSummary, Field, TextField};
+use crate::forms::{
+    query, township_options, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
@@ -139,9 +141,8 @@ fn ReportForm(data: ReportFormData) -> impl IntoView {
                 <Field name="description" label="具体情况" hint="写明发现了什么、什么时候、在哪里，越具体越便于核实" error=description_error>
                     <textarea id="description" name="description" rows="6" maxlength="3000" aria-invalid=description_invalid>{description}</textarea>
                 </Field>
-                <Field name="evidence" label="照片或材料（可以不传）" hint="照片或 PDF，最多3个，每个不超过5MB。照片里的拍摄位置、手机型号等信息会自动去除。" error=evidence_error>
-                    <input type="file" id="evidence" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple/>
-                </Field>
+                <FileField name="evidence" label="照片或材料（可以不传）" hint="照片或 PDF，最多3个，每个不超过5MB。照片里的拍摄位置、手机型号等信息会自动去除。" error=evidence_error/>
+                <IslandScripts/>
                 <fieldset class="field">
                     <legend>"联系方式（可以不填，匿名举报）"</legend>
                     <p class="hint">"留下联系方式，核实时工作人员可能联系您。只有办理举报的工作人员能看到。"</p>
@@ -360,9 +361,8 @@ fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
             <Field name="body" label="回答或补充情况" error=body_error>
                 <textarea id="body" name="body" rows="4" maxlength="2000">{body}</textarea>
             </Field>
-            <Field name="evidence" label="补充照片或材料（可以不传）" hint=EVIDENCE_HINT error=evidence_error>
-                <input type="file" id="evidence" name="evidence" accept="image/jpeg,image/png,application/pdf" multiple/>
-            </Field>
+            <FileField name="evidence" label="补充照片或材料（可以不传）" hint=EVIDENCE_HINT error=evidence_error/>
+            <IslandScripts/>
             <button type="submit" class="primary">"发送"</button>
         </form>
         <form method="post" action="/report/leave">

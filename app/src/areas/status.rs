@@ -3,7 +3,7 @@
 //! only the applicant's own case, masked where a shared phone could expose it. The forms post to
 //! `server/src/web/status.rs`.
 
-use crate::forms::{ErrorSummary, TextField};
+use crate::forms::{ErrorSummary, FileField, IslandScripts, TextField};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -194,12 +194,9 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
                 <h2>"需要您办理"</h2>
                 <p>{t}</p>
                 <p>"也可以在这里拍照上传："</p>
-                {material_error.map(|e| view! { <p class="field-error" id="material-error">{e}</p> })}
                 <form method="post" action="/status/material" enctype="multipart/form-data" class="question-form" novalidate>
-                    <div class="field">
-                        <label for="material">"照片或 PDF（最多3个，每个不超过5MB）"</label>
-                        <input type="file" id="material" name="material" accept="image/jpeg,image/png,application/pdf" multiple/>
-                    </div>
+                    <FileField name="material" label="照片或 PDF（最多3个，每个不超过5MB）" error=material_error/>
+                    <IslandScripts/>
                     <div class="field">
                         <label for="material_note">"说明（可以不填）"</label>
                         <input id="material_note" name="material_note" value=material_note maxlength="200"/>

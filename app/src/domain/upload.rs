@@ -25,8 +25,10 @@ impl FileKind {
         }
     }
 
+    pub const ALL: [Self; 3] = [Self::Jpeg, Self::Png, Self::Pdf];
+
     pub fn from_content_type(value: &str) -> Option<Self> {
-        [Self::Jpeg, Self::Png, Self::Pdf].into_iter().find(|k| k.content_type() == value)
+        Self::ALL.into_iter().find(|k| k.content_type() == value)
     }
 
     pub fn label(self) -> &'static str {
@@ -34,6 +36,54 @@ impl FileKind {
             Self::Jpeg | Self::Png => "照片",
             Self::Pdf => "PDF 文件",
         }
+    }
+}
+
+/// The `accept` attribute of every file input: the kinds `accept` takes.
+pub fn accept_attribute() -> String {
+    FileKind::ALL.map(FileKind::content_type).join(",")
+}
+
+/// Photos larger than this are scaled down in the browser (when it runs JavaScript) before upload.
+pub const SHRINK_ABOVE_BYTES: f64 = 1024.0 * 1024.0;
+/// The longest side of a scaled-down photo: an A4 page such as a 户口簿 page stays readable.
+pub const SHRUNK_LONGEST_SIDE: u32 = 2000;
+/// JPEG quality of a scaled-down photo.
+pub const SHRUNK_QUALITY: f64 = 0.82;
+
+/// Whether a chosen file is a photo worth scaling down before upload.
+pub fn worth_shrinking(content_type: &str, bytes: f64) -> bool {
+    matches!(FileKind::from_content_type(content_type), Some(FileKind::Jpeg | FileKind::Png))
+        && bytes > SHRINK_ABOVE_BYTES
+}
+
+/// The size a photo of `width` × `height` is drawn at before upload: its longest side at most
+/// `SHRUNK_LONGEST_SIDE`, proportions kept, never enlarged.
+pub fn shrunk_dimensions(width: u32, height: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= SHRUNK_LONGEST_SIDE {
+        return (width, height);
+    }
+    let scale = |side: u32| {
+        ((u64::from(side) * u64::from(SHRUNK_LONGEST_SIDE) + u64::from(longest) / 2) / u64::from(longest))
+            .max(1) as u32
+    };
+    (scale(width), scale(height))
+}
+
+/// The name of a scaled-down photo, which is always a JPEG: `IMG_001.png` becomes `IMG_001.jpg`.
+pub fn shrunk_file_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let stem = if stem.is_empty() { "照片" } else { stem };
+    format!("{stem}.jpg")
+}
+
+/// "5.2MB" or "640KB", for telling the person what the scaling saved.
+pub fn describe_bytes(bytes: f64) -> String {
+    if bytes >= 1024.0 * 1024.0 {
+        format!("{:.1}MB", bytes / (1024.0 * 1024.0))
+    } else {
+        format!("{}KB", (bytes / 1024.0).ceil() as u64)
     }
 }
 
@@ -145,6 +195,38 @@ pub fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_large_photos_are_scaled_down_before_upload() {
+        assert!(worth_shrinking("image/jpeg", 4.0 * 1024.0 * 1024.0));
+        assert!(worth_shrinking("image/png", SHRINK_ABOVE_BYTES + 1.0));
+        assert!(!worth_shrinking("image/jpeg", SHRINK_ABOVE_BYTES));
+        assert!(!worth_shrinking("application/pdf", 4.0 * 1024.0 * 1024.0));
+        assert!(!worth_shrinking("image/heic", 4.0 * 1024.0 * 1024.0));
+    }
+
+    #[test]
+    fn a_phone_photo_keeps_its_proportions_and_is_never_enlarged() {
+        assert_eq!(shrunk_dimensions(4000, 3000), (2000, 1500));
+        assert_eq!(shrunk_dimensions(3024, 4032), (1500, 2000));
+        assert_eq!(shrunk_dimensions(1200, 900), (1200, 900));
+        assert_eq!(shrunk_dimensions(20000, 3), (2000, 1));
+    }
+
+    #[test]
+    fn a_scaled_down_photo_is_named_as_a_jpeg_and_its_size_is_told_in_plain_units() {
+        assert_eq!(shrunk_file_name("IMG_001.png"), "IMG_001.jpg");
+        assert_eq!(shrunk_file_name("户口簿.jpeg"), "户口簿.jpg");
+        assert_eq!(shrunk_file_name("photo"), "photo.jpg");
+        assert_eq!(shrunk_file_name(".png"), "照片.jpg");
+        assert_eq!(describe_bytes(5.0 * 1024.0 * 1024.0 + 200_000.0), "5.2MB");
+        assert_eq!(describe_bytes(640.0 * 1024.0), "640KB");
+    }
+
+    #[test]
+    fn the_accept_list_names_every_kind_the_server_takes() {
+        assert_eq!(accept_attribute(), "image/jpeg,image/png,application/pdf");
+    }
 
     fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
         let mut s = vec![0xFF, marker];
