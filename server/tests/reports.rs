@@ -279,6 +279,25 @@ async fn photo_metadata_is_removed_and_files_are_judged_by_their_content() {
     let exif_segment = 2 + usize::from(u16::from_be_bytes([GPS_PHOTO[22], GPS_PHOTO[23]]));
     assert_eq!(served.len(), GPS_PHOTO.len() - exif_segment, "only the EXIF segment went");
 
+    // A phone photo taken upright (Orientation 6: turn right) keeps its rotation and nothing else of
+    // its EXIF data: the phone model and the GPS position go.
+    let mut rotation = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x02".to_vec();
+    rotation.extend_from_slice(b"\x01\x10\0\x02\0\0\0\x04Mi9\0"); // camera model, ASCII in place
+    rotation.extend_from_slice(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0"); // orientation 6
+    let mut rotated = GPS_PHOTO[..20].to_vec(); // start of image and JFIF
+    rotated.extend_from_slice(&[0xFF, 0xE1]);
+    rotated.extend_from_slice(&u16::try_from(rotation.len() + 2).unwrap().to_be_bytes());
+    rotated.extend_from_slice(&rotation);
+    rotated.extend_from_slice(&GPS_PHOTO[20..]);
+    file_report(&app, &reporter, with_photo(report_form("东街村 王某某"), &rotated)).await;
+    let served =
+        officer.client.get(app.url("/review/reports/file/2")).send().await.unwrap().bytes().await.unwrap();
+    assert!(!contains(&served, b"Mi9") && !contains(&served, &[0x88, 0x25]), "model and GPS removed");
+    let exif_at = served.windows(4).position(|w| w == b"Exif").expect("an EXIF segment with the rotation");
+    let length = usize::from(u16::from_be_bytes([served[exif_at - 2], served[exif_at - 1]]));
+    assert_eq!(app::domain::upload::exif_orientation(&served[exif_at..exif_at + length - 2]), Some(6));
+    assert_eq!(served.windows(4).filter(|w| *w == b"Exif").count(), 1);
+
     // A web page renamed to .jpg is refused by its content, and what was typed comes back.
     let fake = with_photo(report_form("东街村 刘某"), b"<html><script>alert(1)</script></html>");
     let response = post_multipart(&app, &reporter, "/report", fake).await;

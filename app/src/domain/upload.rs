@@ -129,7 +129,9 @@ pub fn accept(bytes: &[u8]) -> Result<(FileKind, Vec<u8>), UploadError> {
 
 /// A JPEG without its metadata segments. APP0 (JFIF), ICC colour profiles (APP2) and Adobe colour
 /// information (APP14) stay because decoders need them; EXIF and XMP (APP1), IPTC (APP13), the other
-/// application segments and comments go. Everything from the start of the image data on is copied.
+/// application segments and comments go. Of the EXIF data only the camera's rotation is kept, in a
+/// new EXIF segment of its own, so a photo taken upright is still shown upright. Everything from the
+/// start of the image data on is copied.
 pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..2]);
@@ -157,6 +159,8 @@ pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
         };
         if keep {
             out.extend_from_slice(&bytes[at..end]);
+        } else if let Some(orientation) = (marker == 0xE1).then(|| exif_orientation(payload)).flatten() {
+            out.extend_from_slice(&orientation_only_exif(orientation));
         }
         if marker == 0xDA {
             // Start of scan: the compressed image follows up to the end.
@@ -165,6 +169,46 @@ pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
         }
         at = end;
     }
+}
+
+/// The EXIF Orientation tag (1 upright … 8) of an APP1 payload, when it says anything but upright.
+pub fn exif_orientation(payload: &[u8]) -> Option<u16> {
+    let tiff = payload.strip_prefix(b"Exif\0\0")?;
+    let big_endian = match tiff.get(..2)? {
+        b"MM" => true,
+        b"II" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| {
+        let b: [u8; 2] = tiff.get(at..at + 2)?.try_into().ok()?;
+        Some(if big_endian { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+    };
+    let u32_at = |at: usize| {
+        let b: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
+        Some(if big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+    };
+    if u16_at(2)? != 42 {
+        return None;
+    }
+    let ifd = usize::try_from(u32_at(4)?).ok()?;
+    let entries = usize::from(u16_at(ifd)?);
+    let entry = (0..entries).map(|i| ifd + 2 + 12 * i).find(|&e| u16_at(e) == Some(0x0112))?;
+    // Type SHORT (3), one value, stored in the entry itself.
+    (u16_at(entry + 2)? == 3).then_some(())?;
+    u16_at(entry + 8).filter(|o| (2..=8).contains(o))
+}
+
+/// An APP1 segment carrying nothing but the EXIF Orientation tag.
+fn orientation_only_exif(orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0; 2 + 4]); // value padding, no next directory
+    let payload_length = 6 + tiff.len();
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&u16::try_from(payload_length + 2).unwrap_or(u16::MAX).to_be_bytes());
+    segment.extend_from_slice(b"Exif\0\0");
+    segment.extend_from_slice(&tiff);
+    segment
 }
 
 /// A PNG without its text, time and EXIF chunks.
@@ -266,6 +310,56 @@ mod tests {
         assert!(!contains(&cleaned, b"Exif") && !contains(&cleaned, b"GPS") && !contains(&cleaned, b"home"));
         assert!(contains(&cleaned, b"JFIF"));
         assert!(cleaned.ends_with(&[0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD9]));
+    }
+
+    /// An EXIF segment (little-endian, as most phones write it) with GPS data, a camera model and the
+    /// Orientation tag.
+    fn exif_with_rotation(orientation: u16) -> Vec<u8> {
+        let mut tiff = b"II\x2a\0\x08\0\0\0".to_vec();
+        let entries: [(u16, u16, u32, u32); 3] = [
+            (0x0110, 2, 4, u32::from_le_bytes(*b"Mi9\0")),
+            (0x0112, 3, 1, u32::from(orientation)),
+            (0x8825, 4, 1, 50),
+        ];
+        tiff.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, kind, count, value) in entries {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&kind.to_le_bytes());
+            tiff.extend_from_slice(&count.to_le_bytes());
+            tiff.extend_from_slice(&value.to_le_bytes());
+        }
+        tiff.extend_from_slice(&[0; 4]);
+        tiff.extend_from_slice(b"GPSLatitude 39.0 N");
+        [b"Exif\0\0".as_slice(), &tiff].concat()
+    }
+
+    #[test]
+    fn the_camera_rotation_survives_and_nothing_else_of_the_exif_data() {
+        let mut photo = vec![0xFF, 0xD8];
+        photo.extend(segment(0xE1, &exif_with_rotation(6)));
+        photo.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        photo.extend_from_slice(&[0x12, 0xFF, 0xD9]);
+        let cleaned = strip_jpeg(&photo).unwrap();
+        let text = String::from_utf8_lossy(&cleaned);
+        assert!(!text.contains("GPS") && !text.contains("Mi9"));
+        let length = usize::from(u16::from_be_bytes([cleaned[4], cleaned[5]]));
+        assert_eq!(&cleaned[2..4], &[0xFF, 0xE1]);
+        assert_eq!(exif_orientation(&cleaned[6..4 + length]), Some(6));
+        assert!(cleaned.ends_with(&[0x12, 0xFF, 0xD9]));
+    }
+
+    #[test]
+    fn an_upright_or_unreadable_exif_segment_leaves_no_exif_behind() {
+        assert_eq!(exif_orientation(&exif_with_rotation(1)), None);
+        assert_eq!(exif_orientation(&exif_with_rotation(9)), None);
+        assert_eq!(exif_orientation(b"Exif\0\0MM\0*GPSLatitude 39.0 N"), None);
+        assert_eq!(exif_orientation(b"Exif\0\0II"), None);
+        assert_eq!(exif_orientation(b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>"), None);
+        let mut photo = vec![0xFF, 0xD8];
+        photo.extend(segment(0xE1, &exif_with_rotation(1)));
+        photo.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        photo.extend_from_slice(&[0xFF, 0xD9]);
+        assert!(!strip_jpeg(&photo).unwrap().windows(4).any(|w| w == b"Exif"));
     }
 
     #[test]
