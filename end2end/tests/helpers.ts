@@ -3,11 +3,15 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { e2eDatabaseUrl, smsOutboxFile } from "../playwright.config";
 
+/** The text of the last message the development SMS sender "sent" to `phone` (it sends nothing). */
+export function lastSmsTo(phone: string): string {
+  const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  return lines.filter((m) => m.to === phone).pop().text;
+}
+
 /** The last code the development SMS sender "sent" to `phone`. */
 export function lastCodeTo(phone: string): string {
-  const lines = readFileSync(smsOutboxFile, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  const text: string = lines.filter((m) => m.to === phone).pop().text;
-  return text.match(/验证码是?(\d{6})/)![1];
+  return lastSmsTo(phone).match(/验证码是?(\d{6})/)![1];
 }
 
 export const STAFF_PASSWORD = "e2e staff passphrase";
