@@ -33,7 +33,9 @@ mod browser {
         let Some(chosen) = input.files() else { return };
         let files: Vec<File> = (0..chosen.length()).filter_map(|i| chosen.get(i)).collect();
         if !files.iter().any(|f| worth_shrinking(&f.type_(), f.size())) {
+            // Photos picked before may still be scaling: their result no longer applies.
             progress.set(None);
+            set_buttons_disabled(&input, false);
             return;
         }
         progress.set(Some("正在缩小照片，请稍候…".to_string()));
@@ -46,8 +48,10 @@ mod browser {
             }
             let after: f64 = sent.iter().map(|f| f.size()).sum();
             // The person may have picked other files meanwhile: those are handled by their own change.
-            let unchanged = input.files().is_some_and(|now| js_sys::Object::is(&now, &chosen));
-            let replaced = unchanged && after < before && replace_files(&input, &sent).is_ok();
+            if !input.files().is_some_and(|now| js_sys::Object::is(&now, &chosen)) {
+                return;
+            }
+            let replaced = after < before && replace_files(&input, &sent).is_ok();
             progress.set(replaced.then(|| {
                 format!("照片已缩小：{} → {}，可以提交", describe_bytes(before), describe_bytes(after))
             }));
