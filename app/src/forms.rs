@@ -61,12 +61,16 @@ pub fn IslandScripts() -> impl IntoView {
     if let Some(context) = leptos::reactive::owner::Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
-    let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    // cargo-leptos names the wasm after the output name; a plain wasm-bindgen build adds `_bg`.
-    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { "" } else { "_bg" };
-    let call = format!("({:?}, {:?});", format!("{pkg}.js"), format!("{pkg}{wasm_suffix}.wasm"));
-    let script = format!("{}{call}", include_str!("island_loader.js").trim_end().trim_end_matches(';'));
-    Some(view! { <script type="module" nonce=use_nonce()>{script}</script> })
+    // The options do not change while the server runs: the script is written once.
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let script = SCRIPT.get_or_init(|| {
+        let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+        // cargo-leptos names the wasm after the output name; a plain wasm-bindgen build adds `_bg`.
+        let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { "" } else { "_bg" };
+        let call = format!("({:?}, {:?});", format!("{pkg}.js"), format!("{pkg}{wasm_suffix}.wasm"));
+        format!("{}{call}", include_str!("island_loader.js").trim_end().trim_end_matches(';'))
+    });
+    Some(view! { <script type="module" nonce=use_nonce()>{script.as_str()}</script> })
 }
 
 /// A photo or PDF input (camera or file). Without JavaScript it is a plain file field and the server

@@ -111,7 +111,7 @@ fn PhoneStep(state: IdentityStep) -> impl IntoView {
 pub fn HelperPage() -> impl IntoView {
     use crate::domain::helper::HelperRole;
     use crate::forms::Choice;
-    let flash = use_query_map().with_untracked(|q| q.get("flash").unwrap_or_default());
+    let flash = crate::forms::query("flash");
     view! {
         <Title text="代办申请"/>
         <Meta name="robots" content="noindex"/>
