@@ -3,6 +3,7 @@
 
 use crate::domain::region::Hotline;
 use crate::shell::PORTAL_NAME;
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -83,7 +84,7 @@ pub fn SiteFooter() -> impl IntoView {
         <footer class="site-footer">
             <h2>"咨询与监督电话"</h2>
             <Suspense fallback=|| view! { <p>"正在读取热线……"</p> }>
-                {Suspend::new(async move {
+                {deferred(async move {
                     match list_hotlines().await {
                         Ok(lines) => view! { <HotlineList lines/> }.into_any(),
                         Err(_) => view! {

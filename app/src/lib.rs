@@ -7,6 +7,7 @@ pub mod forms;
 pub mod layout;
 pub mod photo_shrinking;
 pub mod shell;
+pub mod suspense;
 
 #[cfg(feature = "ssr")]
 pub mod audit;

@@ -5,6 +5,7 @@ use crate::areas::review::SignInRedirect;
 use crate::domain::eligibility::LocalStandards;
 use crate::domain::region::{County, Hotline};
 use crate::forms::{Field, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -94,7 +95,7 @@ pub fn AdminPage() -> impl IntoView {
         <Title text="系统管理"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_admin(flash).await {
                     Ok(AdminAccess::Allowed(data)) => view! { <AdminSections data=*data saved/> }.into_any(),
                     Ok(AdminAccess::Forbidden) => {
@@ -412,7 +413,7 @@ pub fn GuideEditPage() -> impl IntoView {
         <Title text="编辑政策指南"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_guide_edit(slug, flash).await {
                     Ok(GuideEditAccess::Allowed { slug, title, summary, body, errors }) => {
                         let error = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());

@@ -4,6 +4,7 @@
 
 use crate::domain::region::County;
 use crate::forms::query;
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -75,7 +76,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
         <Title text="通知公告"/>
         <h1>"通知公告"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let list = match load_announcements(county.clone()).await {
                     Ok(list) => list,
                     Err(e) => return view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -121,7 +122,7 @@ pub fn AnnouncementPage() -> impl IntoView {
     view! {
         <p class="breadcrumb"><a href="/announcements">"通知公告"</a></p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_announcement(id).await.ok().flatten() {
                     Some(a) => view! {
                         <Title text=a.title.clone()/>

@@ -10,6 +10,7 @@ use crate::domain::assistance::AssistanceType;
 use crate::domain::masking::mask_phone;
 use crate::domain::region::{County, Township};
 use crate::forms::{township_options, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -84,7 +85,7 @@ pub fn ApplicationFormPage() -> impl IntoView {
         <Title text=step.title()/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_form_page(slug, flash).await {
                     Ok(page) if page.draft.is_some() => view! { <StepPage step page returning/> }.into_any(),
                     Ok(_) => view! { <NotVerified/> }.into_any(),
@@ -581,7 +582,7 @@ pub fn SubmittedPage() -> impl IntoView {
         <Title text="申请已提交"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_receipt(reference).await {
                     Ok(Some(receipt)) => view! { <ReceiptView receipt/> }.into_any(),
                     Ok(None) => view! {

@@ -5,6 +5,7 @@ use crate::domain::assistance::AssistanceType;
 use crate::domain::eligibility::{suggest, FieldError, Form, LocalStandards, Suggestion};
 use crate::domain::region::County;
 use crate::forms::{Check, Choice, Field};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -102,7 +103,7 @@ fn SelfCheck(form: Form) -> impl IntoView {
             <h2 id="self-check-title">"自查：我可以申请哪些救助？"</h2>
             <p class="hint">"回答几个问题，马上告诉您可以申请什么。结果只供参考，不保存您填写的任何信息。"</p>
             <Suspense fallback=|| ()>
-                {Suspend::new(async move {
+                {deferred(async move {
                     match load_self_check_data(county).await {
                         Ok(data) => {
                             let outcome = evaluate(&form, data.standards);

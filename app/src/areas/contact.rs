@@ -1,6 +1,7 @@
 //! 联系我们: every hotline, city-wide first, then by county, each a tap-to-call link.
 
 use crate::domain::region::{County, Hotline};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ pub fn ContactPage() -> impl IntoView {
         <h1>"咨询与监督电话"</h1>
         <p>"咨询救助政策、了解办理进度，或反映、举报问题，都可以拨打下列电话。"</p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_contacts().await {
                     Ok(data) => {
                         let groups: Vec<(String, Vec<Hotline>)> = std::iter::once(("全市".to_string(), None))

@@ -2,6 +2,7 @@
 //! database (administrators edit it) and is rendered from Markdown on the server.
 
 use crate::areas::not_found::NotFound;
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -53,7 +54,7 @@ pub fn GuideIndexPage() -> impl IntoView {
         <h1>"政策指南"</h1>
         <p>"张掖市2023年出台了加强低收入人口动态监测、做好分层分类社会救助的措施。下面用大白话讲清楚每一类救助：谁可以申请、能得到什么帮助、要带什么、到哪里问。"</p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_guide_index().await {
                     Ok(entries) => view! {
                         <ul class="guide-list">
@@ -82,7 +83,7 @@ pub fn GuideArticlePage() -> impl IntoView {
     let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
     view! {
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_guide_page(slug).await {
                     Ok(Some(page)) => view! {
                         <Title text=page.title.clone()/>

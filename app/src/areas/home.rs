@@ -1,6 +1,7 @@
 //! The landing page: what the portal does and where each service is.
 
 use crate::layout::NAV_ITEMS;
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ pub fn HomePage() -> impl IntoView {
             <h1>"有困难，可以申请社会救助"</h1>
             <p>"根据张掖市2023年关于低收入人口动态监测和分层分类社会救助的措施，困难群众可以在这里了解政策、提出申请、查询进度；任何人都可以查看公示、提出异议或举报。"</p>
             <Suspense fallback=|| ()>
-                {Suspend::new(async move {
+                {deferred(async move {
                     read_coverage().await.ok().map(|c| view! {
                         <p class="coverage">
                             {format!("服务覆盖全市 {} 个县区、{} 个乡镇（街道）。", c.counties, c.townships)}

@@ -3,6 +3,7 @@
 //! each field and keeps what was typed, read back from the flash store.
 
 use crate::forms::{ErrorSummary, IdNumberField, IslandScripts, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -70,7 +71,7 @@ pub fn IdentityPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/apply">"申请救助"</a></p>
         <h1>"身份核验"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let state = load_identity_step(flash).await.unwrap_or_default();
                 match (step.as_deref(), state.pending_phone.clone()) {
                     (Some("code"), Some(phone)) => view! { <CodeStep state phone/> }.into_any(),
@@ -118,7 +119,7 @@ pub fn HelperPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/apply">"申请救助"</a></p>
         <h1>"代办申请"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let state = load_identity_step(flash).await.unwrap_or_default();
                 let [name_error, phone_error, role_error, resident_phone_error] =
                     ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| error(&state, f));
@@ -182,7 +183,7 @@ pub fn IdentityDonePage() -> impl IntoView {
         <Title text="身份已核验"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_verified_resident().await {
                     Ok(Some(resident)) => view! {
                         <h1>"身份已核验"</h1>

@@ -5,6 +5,7 @@
 
 use crate::domain::region::{County, Township};
 use crate::forms::{query, township_options, ErrorSummary, Field, FileField, IslandScripts, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -85,7 +86,7 @@ pub fn NoticesPage() -> impl IntoView {
         <p><a href="/notices/recipients">"查看各乡镇（街道）正在享受救助的家庭名单"</a></p>
         <p>"以下是正在公示的拟救助家庭。只公示正在获得救助的家庭，姓名隐去一部分，不公开身份证号、电话、收入明细和健康情况。对公示对象有不同意见的，可以在公示期内提出异议，可以匿名。"</p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_notices(county.clone(), township.clone()).await {
                     Ok(list) => view! { <NoticeFilter list=list.clone() county township/><NoticeEntries entries=list.entries/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -167,7 +168,7 @@ pub fn ObjectionFormPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/notices">"返回公示"</a></p>
         <h1>"对公示提出异议"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let page = load_objection_page(id, flash).await.unwrap_or_default();
                 let Some(entry) = page.entry.clone() else {
                     return view! { <p>"这条公示不存在或公示期已结束。"</p> }.into_any();
@@ -216,7 +217,7 @@ pub fn ObjectionDonePage() -> impl IntoView {
         <Title text="异议已提交"/>
         <Meta name="robots" content="noindex, nofollow"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_objection_receipt(flash).await.ok().flatten() {
                     Some(receipt) => view! {
                         <h1>"异议已提交"</h1>
@@ -306,7 +307,7 @@ pub fn RecipientsPage() -> impl IntoView {
         <h1>"救助对象名单"</h1>
         <p>"正在享受救助的家庭，按乡镇（街道）查看。姓名隐去一部分，不公开身份证号、电话和收入明细。"</p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let list = match load_recipients(township.clone(), village.clone(), name.clone(), kind.clone(), page).await {
                     Ok(list) => list,
                     Err(e) => return view! { <p class="field-error">{e.to_string()}</p> }.into_any(),

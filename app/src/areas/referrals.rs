@@ -2,6 +2,7 @@
 //! The case page itself is `cases::CasePage`, which shows a department only the referred case and lets
 //! it record its answer (posted to `server/src/web/cases.rs`).
 
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -67,7 +68,7 @@ pub async fn load_referrals() -> Result<Option<Vec<ReferralRow>>, ServerFnError>
 pub fn ReferralQueue() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let Ok(Some(rows)) = load_referrals().await else { return ().into_any() };
                 let open = rows.iter().filter(|r| r.open).count();
                 view! {

@@ -8,6 +8,7 @@ use crate::domain::report::Suspicion;
 use crate::forms::{
     query, township_options, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField,
 };
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
@@ -72,7 +73,7 @@ pub fn ReportPage() -> impl IntoView {
         <Protected title="举报监督"/>
         <h1>"举报骗取救助等问题"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_report_form(entry, flash).await {
                     Ok(data) => view! { <ReportForm data/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -178,7 +179,7 @@ pub fn ReceiptPage() -> impl IntoView {
     view! {
         <Protected title="举报回执码"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let data = load_receipt(flash).await.unwrap_or_default();
                 let Some(receipt) = data.receipt else {
                     return view! {
@@ -219,7 +220,7 @@ pub fn CheckPage() -> impl IntoView {
         <Protected title="查看举报进展"/>
         <h1>"查看举报进展"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let errors = load_check_errors(flash).await.unwrap_or_default();
                 let error = errors.iter().find(|(f, _)| f == "receipt").map(|(_, m)| m.clone());
                 view! {
@@ -283,7 +284,7 @@ pub fn ReportViewPage() -> impl IntoView {
     view! {
         <Protected title="举报进展"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_report_view(flash).await.ok().flatten() {
                     Some(report) => view! { <ReportDetails report sent/> }.into_any(),
                     None => view! {

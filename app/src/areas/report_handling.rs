@@ -5,6 +5,7 @@
 
 use crate::domain::report::ReportStatus;
 use crate::forms::{query, ErrorSummary, Field, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -77,7 +78,7 @@ pub fn ReportQueuePage() -> impl IntoView {
         <p class="breadcrumb"><a href="/review">"返回审核工作台"</a></p>
         <h1>"举报办理"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_report_queue().await {
                     Ok(Some(groups)) if groups.is_empty() => view! { <p>"目前没有举报。"</p> }.into_any(),
                     Ok(Some(groups)) => view! { <ReportGroups groups/> }.into_any(),
@@ -212,7 +213,7 @@ pub fn ReportHandlingPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review/reports">"返回举报办理"</a></p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_report(id, flash).await {
                     Ok(Some(report)) => view! { <ReportFile report/> }.into_any(),
                     Ok(None) => view! { <h1>"没有这条举报"</h1><p>"编号不存在，或不属于您负责的范围。"</p> }.into_any(),

@@ -6,6 +6,7 @@ use super::cases::CaseQueue;
 use super::referrals::ReferralQueue;
 use crate::domain::staff::StaffIdentity;
 use crate::forms::query;
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -107,7 +108,7 @@ pub fn ReviewHomePage() -> impl IntoView {
         <Title text="审核工作台"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let Ok(Some(staff)) = signed_in_staff().await else {
                     return redirect.send();
                 };
@@ -150,7 +151,7 @@ pub fn PasswordPage() -> impl IntoView {
         <Title text="修改密码"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 if !matches!(signed_in_staff().await, Ok(Some(_))) {
                     return redirect.send();
                 }

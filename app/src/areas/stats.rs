@@ -3,6 +3,7 @@
 //! JavaScript; the same numbers are offered as CSV at `/stats.csv` (`server/src/web/stats.rs`).
 
 use crate::domain::stats::{Cell, Line, Statistics, RECIPIENT_TYPES, SUPPRESS_BELOW};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -33,7 +34,7 @@ pub fn StatsPage() -> impl IntoView {
         <p>{format!("按县区和乡镇（街道）统计网上申请的办理情况。为保护困难家庭，少于{SUPPRESS_BELOW}户的数字不公开，显示为“<{SUPPRESS_BELOW}”。")}</p>
         <p><a href="/stats.csv" download="zhangye-assistance-statistics.csv">"下载统计表（CSV）"</a></p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_statistics().await {
                     Ok(stats) => view! { <StatisticsView stats/> }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),

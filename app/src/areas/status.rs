@@ -4,6 +4,7 @@
 //! `server/src/web/status.rs`.
 
 use crate::forms::{ErrorSummary, FileField, IslandScripts, TextField};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -42,7 +43,7 @@ pub fn StatusPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <h1>"进度查询"</h1>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let state = load_lookup_step(flash).await.unwrap_or_default();
                 if step.as_deref() == Some("code") && state.waiting {
                     let code_error = error(&state.errors, "code");
@@ -160,7 +161,7 @@ pub fn StatusViewPage() -> impl IntoView {
         <Title text="办理进度"/>
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_status(flash).await {
                     Ok(Some(view)) => view! { <Timeline view confirm material_sent/> }.into_any(),
                     Ok(None) => view! {
