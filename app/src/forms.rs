@@ -10,6 +10,32 @@ pub fn query(name: &str) -> String {
     use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
 }
 
+/// The HTTP status of the page being rendered, set from inside a `Suspend` once a server function has
+/// answered. The response context must be captured before the page awaits anything: it is not reachable
+/// from inside the async block.
+#[derive(Clone)]
+pub struct ResponseStatus {
+    #[cfg(feature = "ssr")]
+    response: Option<leptos_axum::ResponseOptions>,
+}
+
+impl ResponseStatus {
+    pub fn capture() -> Self {
+        Self {
+            #[cfg(feature = "ssr")]
+            response: use_context::<leptos_axum::ResponseOptions>(),
+        }
+    }
+
+    /// Answers 404: the thing asked for does not exist, or not for this caller.
+    pub fn not_found(&self) {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = &self.response {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+}
+
 /// The GOV.UK-style list of problems at the top of a form, each linking to its field.
 #[component]
 pub fn ErrorSummary(errors: Vec<(String, String)>) -> impl IntoView {

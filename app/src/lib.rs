@@ -14,6 +14,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod features;
+#[cfg(feature = "ssr")]
 pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod keyed_hash;

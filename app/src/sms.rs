@@ -4,6 +4,14 @@
 use crate::domain::phone::MobileNumber;
 use async_trait::async_trait;
 
+/// What a queued status message holds once unsealed: the phone, the new status and the next step.
+pub type StatusPayload = (String, String, String);
+
+/// A status message sealed for the queue (`CaseChange::notify`); the worker opens it as `StatusPayload`.
+pub fn seal_status(sealer: &crate::sealing::Sealer, phone: &str, status: &str, next: &str) -> String {
+    sealer.seal(&(phone.to_string(), status.to_string(), next.to_string()))
+}
+
 /// Messages carry no personal data beyond what the recipient already knows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SmsMessage {

@@ -127,6 +127,8 @@ pub struct CaseChange {
     /// Departments (keys of `domain::staff::DEPARTMENTS`) the case is referred to with this step; a
     /// department it was already referred to is skipped.
     pub referrals: Vec<String>,
+    /// The audit entry of the step, appended in the same transaction.
+    pub audit: crate::audit::AuditEvent,
 }
 
 /// A case referred to a department for special assistance, with what the department's queue shows of it.
@@ -369,9 +371,6 @@ pub trait Store: CaseStore + ReportStore + ReferralStore + Send + Sync + 'static
     /// The latest code sent to a phone, with its keyed hash.
     async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
 
-    /// Counts a wrong guess against a code.
-    async fn count_otp_attempt(&self, id: i64) -> Result<(), StoreError>;
-
     /// Marks a code as used.
     async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
 
@@ -407,6 +406,16 @@ pub trait Store: CaseStore + ReportStore + ReferralStore + Send + Sync + 'static
 /// for both back ends.
 #[async_trait]
 pub trait CaseStore: Send + Sync {
+    /// Counts a try against the latest code sent to a phone (by its keyed hash) before it is compared, in
+    /// one conditional update, so that simultaneous guesses cannot pass the limit; returns the code with
+    /// this try counted and its keyed hash, or `None` when no code was sent or `max_attempts` tries were
+    /// already made.
+    async fn claim_otp_attempt(
+        &self,
+        phone_key: &str,
+        max_attempts: u32,
+    ) -> Result<Option<(IssuedCode, String)>, StoreError>;
+
     /// Saves a resident's draft (sealed) and purges drafts untouched since `purge_before`.
     async fn save_draft(
         &self,
@@ -594,13 +603,14 @@ pub trait ReferralStore: Send + Sync {
     async fn referrals_of(&self, application_id: i64) -> Result<Vec<Referral>, StoreError>;
 
     /// Records the department's answer and, in the same transaction, the case event that shows it in the
-    /// history; false when the referral was already answered (nothing is stored).
+    /// history and the `audit` entry; false when the referral was already answered (nothing is stored).
     async fn answer_referral(
         &self,
         referral_id: i64,
         outcome: crate::domain::referral::ReferralOutcome,
         event: &CaseEvent,
         application_id: i64,
+        audit: &crate::audit::AuditEvent,
     ) -> Result<bool, StoreError>;
 }
 

@@ -9,19 +9,12 @@ use app::store::{Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What a queued message holds once unsealed: the phone, the new status and the next step.
-pub type Payload = (String, String, String);
-
 const BATCH: u32 = 50;
 const MAX_ATTEMPTS: u32 = 12;
 
 /// Seconds to wait after the `attempts`-th failure: 30 s, 1 min, 2 min … at most 2 hours.
 pub fn retry_pause(attempts: u32) -> i64 {
     (30_i64 << attempts.min(12)).min(2 * 3600)
-}
-
-pub fn seal(sealer: &Sealer, phone: &str, status: &str, next: &str) -> String {
-    sealer.seal(&(phone.to_string(), status.to_string(), next.to_string()))
 }
 
 /// Sends every message due now; returns how many were sent.
@@ -33,7 +26,7 @@ pub async fn send_due(
 ) -> Result<usize, StoreError> {
     let mut sent = 0;
     for queued in store.due_sms(now, BATCH).await? {
-        let outcome = match sealer.open::<Payload>(&queued.payload_sealed) {
+        let outcome = match sealer.open::<app::sms::StatusPayload>(&queued.payload_sealed) {
             Ok((phone, status, next)) => match MobileNumber::parse(&phone) {
                 Ok(phone) => sms
                     .send(&phone, &SmsMessage::StatusUpdate { status, next })

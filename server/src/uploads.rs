@@ -5,6 +5,7 @@
 //! temporary name, flushed to disk and then renamed, so a crash never leaves half a file under a real name.
 
 use app::domain::upload::{accept, UploadError, MAX_FILES};
+use app::features::cases::FileVault;
 use app::sealing::Sealer;
 use axum::{
     body::Body,
@@ -45,7 +46,8 @@ impl EvidenceFiles {
         }
         let folder = path.parent().unwrap_or(Path::new("."));
         tokio::fs::create_dir_all(folder).await?;
-        let temporary = folder.join(format!("{sha256}.part"));
+        // Unique per write: two simultaneous uploads of the same photo must not share a temporary file.
+        let temporary = folder.join(format!("{sha256}.{:016x}.part", rand::random::<u64>()));
         let mut file = tokio::fs::File::create(&temporary).await?;
         file.write_all(self.sealer.seal_bytes(bytes).as_bytes()).await?;
         file.sync_all().await?;
@@ -55,11 +57,7 @@ impl EvidenceFiles {
 
     /// Saves every accepted file of a form.
     pub async fn save_all(&self, form: &PostedForm) -> std::io::Result<Vec<SavedFile>> {
-        let mut saved = Vec::with_capacity(form.files.len());
-        for (content_type, bytes) in &form.files {
-            saved.push(self.save(content_type, bytes).await?);
-        }
-        Ok(saved)
+        self.keep(&form.files).await
     }
 
     /// The stored bytes, checked against their hash.
@@ -77,6 +75,17 @@ impl EvidenceFiles {
             return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "file changed on disk"));
         }
         Ok(bytes)
+    }
+}
+
+#[async_trait::async_trait]
+impl FileVault for EvidenceFiles {
+    async fn keep(&self, files: &[(&'static str, Vec<u8>)]) -> std::io::Result<Vec<SavedFile>> {
+        let mut saved = Vec::with_capacity(files.len());
+        for (content_type, bytes) in files {
+            saved.push(self.save(content_type, bytes).await?);
+        }
+        Ok(saved)
     }
 }
 

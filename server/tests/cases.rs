@@ -165,7 +165,8 @@ async fn other_townships_counties_departments_and_administrators_cannot_see_or_a
         let outsider = Reviewer::sign_in(&app, username, role, scope).await;
         let (_, html) = outsider.page("/review").await;
         assert!(!html.contains(&reference), "{username}: not in the queue");
-        let (_, html) = outsider.page(&format!("/review/case/{reference}")).await;
+        let (status, html) = outsider.page(&format!("/review/case/{reference}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{username}: case page answers 404");
         assert!(html.contains("没有这个案件") && !html.contains("孙玉梅"), "{username}: case page refused");
         let (status, _) = outsider.act(&reference, "accept", "", "").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{username}: action refused");

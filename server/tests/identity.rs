@@ -159,6 +159,61 @@ async fn two_submits_sent_before_either_answer_both_succeed() {
     app.stop().await;
 }
 
+/// Sixty posts of one code at once, each carrying the cookies the browser had before any answer; returns
+/// how many were let through.
+async fn simultaneous_verifications(app: &TestApp, pending: &str, code: &str) -> usize {
+    let posts: Vec<_> = (0..60)
+        .map(|_| {
+            let request = TestApp::new_client()
+                .post(app.url("/apply/identity/verify"))
+                .header(header::COOKIE, pending)
+                .header("sec-fetch-site", "same-origin")
+                .form(&[("code", code), ("name", "赵六"), ("id_number", valid_id().as_str())]);
+            tokio::spawn(async move { location(&request.send().await.unwrap()) })
+        })
+        .collect();
+    let mut passed = 0;
+    for post in posts {
+        passed += usize::from(post.await.unwrap() == "/apply/identity/done");
+    }
+    passed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_tries_at_one_code_get_five_chances_at_most() {
+    // The per-address request budget would answer most of these posts with 429; it is not under test.
+    let database = common::sqlite_database();
+    let config = server::config::Config { rate_limit_burst: 10_000, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    let response = request_code(&app, PHONE).await;
+    let pending =
+        response.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(simultaneous_verifications(&app, &pending, wrong).await, 0);
+    assert_eq!(
+        simultaneous_verifications(&app, &pending, &code).await,
+        0,
+        "sixty wrong tries at once used up the code: the right one no longer works"
+    );
+
+    // The right code sent sixty times at once: a used code stays within the same five tries.
+    let other_phone = "13912345678";
+    let response = TestApp::new_client()
+        .post(app.url("/apply/identity/code"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("phone", other_phone)])
+        .send()
+        .await
+        .unwrap();
+    let pending =
+        response.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let code = app.outbox.last_code_to(other_phone).unwrap();
+    let passed = simultaneous_verifications(&app, &pending, &code).await;
+    assert!((1..=5).contains(&passed), "{passed} of 60 let through");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn verifying_without_asking_for_a_code_starts_over() {
     let app = spawn_app().await;

@@ -26,8 +26,9 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
     let case_page = format!("/review/case/{reference}");
     let answer_path = format!("{case_page}/referral");
     let medical = Reviewer::sign_in(&app, "yibao", Role::DepartmentOfficer, "medical-insurance").await;
-    let (_, html) = medical.page(&case_page).await;
-    assert!(html.contains("没有这个案件"), "nothing is referred before the township accepts");
+    let (status, html) = medical.page(&case_page).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing is referred before the township accepts");
+    assert!(html.contains("没有这个案件"));
 
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let (_, html) = township.act(&reference, "accept", "", "").await;
@@ -49,7 +50,8 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
 
     // Another department, and a township reviewer, cannot answer or read it.
     let education = Reviewer::sign_in(&app, "jiaoyu", Role::DepartmentOfficer, "education").await;
-    let (_, html) = education.page(&case_page).await;
+    let (status, html) = education.page(&case_page).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("没有这个案件") && !html.contains("王秀兰"));
     let (_, queue) = education.page("/review").await;
     assert!(!queue.contains(&reference));

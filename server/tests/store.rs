@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::audit::AuditEvent;
 use app::store::Store;
 use common::new_application;
 use std::sync::Arc;
@@ -119,6 +120,29 @@ async fn staff_accounts_are_unique_by_username_and_keep_their_lock_state() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_tries_at_a_code_never_pass_the_limit() {
+    for (backend, store, _db) in backends().await {
+        store.insert_otp("key-older", "hash-0", 900, 0).await.unwrap();
+        store.insert_otp("key-a", "hash-1", 1_000, 0).await.unwrap();
+        let tries: Vec<_> = (0..60)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.claim_otp_attempt("key-a", 5).await.unwrap() })
+            })
+            .collect();
+        let mut counted = Vec::new();
+        for attempt in tries {
+            if let Some((code, _)) = attempt.await.unwrap() {
+                counted.push(code.attempts);
+            }
+        }
+        counted.sort_unstable();
+        assert_eq!(counted, vec![1, 2, 3, 4, 5], "{backend}: five tries of sixty, each counted once");
+        assert!(store.claim_otp_attempt("nobody", 5).await.unwrap().is_none(), "{backend}: no code");
+    }
+}
+
 #[tokio::test]
 async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
     for (backend, store, _db) in backends().await {
@@ -131,7 +155,8 @@ async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
             (latest.created_at, hash.as_str(), latest.attempts, latest.used),
             (1_100, "hash-2", 0, false)
         );
-        store.count_otp_attempt(latest.id).await.unwrap();
+        let (claimed, _) = store.claim_otp_attempt("key-a", 5).await.unwrap().unwrap();
+        assert_eq!((claimed.id, claimed.attempts), (latest.id, 1), "{backend}: the try is counted");
         store.use_otp(latest.id).await.unwrap();
         let (again, _) = store.latest_otp("key-a").await.unwrap().unwrap();
         assert_eq!((again.attempts, again.used), (1, true), "{backend}");
@@ -303,12 +328,28 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             recheck_drawn: None,
             files: Vec::new(),
             referrals: Vec::new(),
+            audit: AuditEvent::now(
+                "staff:1",
+                "case.publish_notice",
+                &case.reference,
+                "submitted -> in_notice",
+            ),
         };
+        let audited = store.audit_records().await.unwrap().len();
         assert!(
             !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
             "{backend}: stale"
         );
+        assert_eq!(
+            store.audit_records().await.unwrap().len(),
+            audited,
+            "{backend}: a refused step is not audited"
+        );
         assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap(), "{backend}");
+        let records = store.audit_records().await.unwrap();
+        assert_eq!(records.len(), audited + 1, "{backend}: the step and its audit entry are stored together");
+        assert_eq!(records.last().unwrap().event.action, "case.publish_notice", "{backend}");
+        assert!(app::audit::verify_chain(&records).is_ok(), "{backend}: the entry joins the chain");
         let stored = store.application_by_id(case.id).await.unwrap().unwrap();
         assert_eq!((stored.status, stored.monthly_amount), (Status::InNotice, Some(640)), "{backend}");
         assert_eq!(stored.notice_until, Some(today.add_days(6)), "{backend}");
@@ -337,13 +378,23 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             recheck_drawn: None,
             files: Vec::new(),
             referrals: Vec::new(),
+            audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
         };
         assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
+        let objected = |records: Vec<app::audit::AuditRecord>| {
+            records.iter().filter(|r| r.event.action == "notice.objection").count()
+        };
+        assert_eq!(
+            objected(store.audit_records().await.unwrap()),
+            1,
+            "{backend}: audited with the objection"
+        );
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
         let again = NewObjection { receipt_hash: "h2".into(), ..objection };
         assert!(!store.file_objection(&again, Status::InNotice, &reopen).await.unwrap(), "{backend}");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
+        assert_eq!(objected(store.audit_records().await.unwrap()), 1, "{backend}: nor audited");
         let files = store.case_files(case.id).await.unwrap();
         assert_eq!(files.len(), 1, "{backend}: the evidence once, not with the refused second objection");
         let (owner, file) = store.case_file(files[0].id).await.unwrap().unwrap();
@@ -540,6 +591,7 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
             recheck_drawn: None,
             files: Vec::new(),
             referrals: referrals.iter().map(|d| d.to_string()).collect(),
+            audit: AuditEvent::now("staff:1", "case.accept", "ZY20261129-RRRRRR", "accepted"),
         };
         let accept = step(Status::Investigating, &["medical-insurance", "education"]);
         assert!(store.record_transition(case.id, Status::Submitted, &accept).await.unwrap(), "{backend}");
@@ -567,13 +619,20 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
             note: "住院费用报销3200元".into(),
         };
         let id = medical[0].id;
+        let audit = AuditEvent::now("staff:2", "referral.answered", "ZY20261129-RRRRRR", "helped");
         assert!(
-            store.answer_referral(id, ReferralOutcome::Helped, &help, case.id).await.unwrap(),
+            store.answer_referral(id, ReferralOutcome::Helped, &help, case.id, &audit).await.unwrap(),
             "{backend}"
         );
+        let audited = store.audit_records().await.unwrap().len();
         assert!(
-            !store.answer_referral(id, ReferralOutcome::NotEligible, &help, case.id).await.unwrap(),
+            !store.answer_referral(id, ReferralOutcome::NotEligible, &help, case.id, &audit).await.unwrap(),
             "{backend}: answered once"
+        );
+        assert_eq!(
+            store.audit_records().await.unwrap().len(),
+            audited,
+            "{backend}: a second answer is not audited"
         );
         let answered = &store.referrals_to("medical-insurance").await.unwrap()[0];
         assert_eq!(

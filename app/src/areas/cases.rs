@@ -7,6 +7,7 @@ use crate::domain::application::Draft;
 use crate::domain::assistance::AssistanceType;
 use crate::domain::workflow::{Action, Status};
 use crate::forms::{query, ErrorSummary, Field, FileField, IslandScripts};
+use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -129,7 +130,7 @@ pub fn CaseQueue() -> impl IntoView {
     let (status_now, kind_now) = (status.clone(), kind.clone());
     view! {
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 let Ok(Some(queue)) = load_queue(status, kind, overdue).await else { return ().into_any() };
                 let QueueView { rows, overdue_by_township } = queue;
                 let count = rows.len();
@@ -255,20 +256,17 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
+    use crate::features::cases::{open_case, CaseError};
     let services = crate::services::services()?;
     let store = services.store.clone();
-    let Some(case) = store.application_by_reference(&reference).await.map_err(failed)? else {
-        return Ok(None);
+    let scoped = match open_case(store.as_ref(), &staff, &reference).await {
+        Ok(scoped) => scoped,
+        Err(CaseError::NotFound) => return Ok(None),
+        Err(CaseError::Store(e)) => return Err(failed(e)),
     };
-    let own_referral = if staff.may_handle_township(&case.township_code) {
-        None
-    } else {
-        match crate::store::referral_for(store.as_ref(), &staff, case.id).await.map_err(failed)? {
-            Some(referral) => Some(referral),
-            None => return Ok(None),
-        }
-    };
-    let department_view = own_referral.is_some();
+    let department_view = !scoped.is_handler();
+    let own_referral = scoped.referral().cloned();
+    let case = scoped.record;
     let draft: Draft = services.sealer.open(&case.sealed).map_err(failed)?;
     let actor_name = format!("staff:{}", staff.id);
     store
@@ -328,7 +326,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         .await
         .map_err(failed)?
         .into_iter()
-        .filter(|f| !(department_view && f.source == "objection"))
+        .filter(|f| !department_view || f.source != "objection")
         .map(|f| (f.id, format!("{}：{}", f.origin(), f.describe())))
         .collect();
     let referrals = store
@@ -382,15 +380,19 @@ pub fn CasePage() -> impl IntoView {
     let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
     let flash = query("flash");
     let redirect = super::review::SignInRedirect::capture();
+    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="案件详情"/>
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review">"返回审核队列"</a></p>
         <Suspense fallback=|| ()>
-            {Suspend::new(async move {
+            {deferred(async move {
                 match load_case(reference, flash).await {
                     Ok(Some(case)) => view! { <CaseDetails case/> }.into_any(),
-                    Ok(None) => view! { <h1>"没有这个案件"</h1><p>"编号不存在，或不属于您负责的范围。"</p> }.into_any(),
+                    Ok(None) => {
+                        status.not_found();
+                        view! { <h1>"没有这个案件"</h1><p>"编号不存在，或不属于您负责的范围。"</p> }.into_any()
+                    }
                     Err(_) => redirect.send(),
                 }
             })}

@@ -77,35 +77,34 @@ impl OtpPolicy {
         Ok(())
     }
 
-    /// Judges a typed code against the latest code sent; `matches` says whether the typed code equals it.
-    /// A wrong guess counts as an attempt (the caller stores `attempts + 1`). The right code typed again
-    /// while still fresh is accepted again, so that a double-clicked submit succeeds twice instead of
-    /// showing an error after the first click already worked.
+    /// Judges a typed code against the latest code sent, whose `attempts` already count this try: the
+    /// store counts a try before the comparison (`CaseStore::claim_otp_attempt`), so simultaneous guesses
+    /// cannot pass the limit, and `None` means no code or no tries left. `matches` says whether the typed
+    /// code equals it. The right code typed again while still fresh is accepted again (within the same
+    /// tries), so that a double-clicked submit succeeds twice instead of showing an error after the first
+    /// click already worked.
     pub fn check_code(
         &self,
-        issued: Option<IssuedCode>,
+        claimed: Option<IssuedCode>,
         matches: bool,
         now: i64,
     ) -> Result<(), CodeRejected> {
-        let issued = issued.ok_or(CodeRejected::NoCode)?;
+        let issued = claimed.ok_or(CodeRejected::TooManyAttempts)?;
         if now - issued.created_at >= self.lifetime_seconds {
             return Err(CodeRejected::Expired);
         }
-        if issued.used {
-            return if matches { Ok(()) } else { Err(CodeRejected::NoCode) };
-        }
-        if issued.attempts >= self.max_attempts {
+        if issued.attempts > self.max_attempts {
             return Err(CodeRejected::TooManyAttempts);
         }
         if matches {
-            Ok(())
-        } else {
-            let left = self.max_attempts - issued.attempts - 1;
-            if left == 0 {
-                Err(CodeRejected::TooManyAttempts)
-            } else {
-                Err(CodeRejected::Wrong(left))
-            }
+            return Ok(());
+        }
+        if issued.used {
+            return Err(CodeRejected::NoCode);
+        }
+        match self.max_attempts - issued.attempts {
+            0 => Err(CodeRejected::TooManyAttempts),
+            left => Err(CodeRejected::Wrong(left)),
         }
     }
 }
@@ -143,28 +142,24 @@ mod tests {
 
     #[test]
     fn codes_expire_after_five_minutes() {
-        assert_eq!(P.check_code(code(1000, 0), true, 1299), Ok(()));
-        assert_eq!(P.check_code(code(1000, 0), true, 1300), Err(CodeRejected::Expired));
+        assert_eq!(P.check_code(code(1000, 1), true, 1299), Ok(()));
+        assert_eq!(P.check_code(code(1000, 1), true, 1300), Err(CodeRejected::Expired));
     }
 
     #[test]
-    fn five_wrong_guesses_use_up_the_code() {
-        assert_eq!(P.check_code(code(1000, 0), false, 1001), Err(CodeRejected::Wrong(4)));
-        assert_eq!(P.check_code(code(1000, 3), false, 1001), Err(CodeRejected::Wrong(1)));
-        assert_eq!(P.check_code(code(1000, 4), false, 1001), Err(CodeRejected::TooManyAttempts));
-        assert_eq!(
-            P.check_code(code(1000, 5), true, 1001),
-            Err(CodeRejected::TooManyAttempts),
-            "even when right"
-        );
+    fn five_tries_use_up_the_code() {
+        assert_eq!(P.check_code(code(1000, 1), false, 1001), Err(CodeRejected::Wrong(4)));
+        assert_eq!(P.check_code(code(1000, 4), false, 1001), Err(CodeRejected::Wrong(1)));
+        assert_eq!(P.check_code(code(1000, 5), false, 1001), Err(CodeRejected::TooManyAttempts));
+        assert_eq!(P.check_code(code(1000, 5), true, 1001), Ok(()), "the fifth try may be the right one");
+        assert_eq!(P.check_code(None, true, 1001), Err(CodeRejected::TooManyAttempts), "no try left");
     }
 
     #[test]
-    fn a_used_code_only_repeats_its_own_success_and_a_missing_one_is_no_code() {
-        let used = Some(IssuedCode { id: 1, created_at: 1000, attempts: 0, used: true });
+    fn a_used_code_only_repeats_its_own_success() {
+        let used = Some(IssuedCode { id: 1, created_at: 1000, attempts: 2, used: true });
         assert_eq!(P.check_code(used, true, 1001), Ok(()), "double-clicked submit");
         assert_eq!(P.check_code(used, false, 1001), Err(CodeRejected::NoCode));
         assert_eq!(P.check_code(used, true, 1300), Err(CodeRejected::Expired));
-        assert_eq!(P.check_code(None, true, 1001), Err(CodeRejected::NoCode));
     }
 }

@@ -8,7 +8,7 @@ use super::{
     audit_from_row, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
     AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
-use app::audit::{chain_hash, AuditEvent, AuditRecord, GENESIS};
+use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
@@ -44,6 +44,12 @@ impl PostgresStore {
 impl PostgresStore {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, sqlx::Error> {
         self.pool.begin().await
+    }
+
+    /// One writer of the audit chain at a time across every server process, until the transaction ends.
+    async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
+        sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut **tx).await.map_err(query_error)?;
+        Ok(())
     }
 }
 
@@ -324,15 +330,6 @@ impl Store for PostgresStore {
         }))
     }
 
-    async fn count_otp_attempt(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error)?;
-        Ok(())
-    }
-
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
             .bind(id)
@@ -343,29 +340,8 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
-        // One writer at a time across every server process, so that each entry links to the one before.
-        sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut *tx).await.map_err(query_error)?;
-        let last: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(query_error)?;
-        let prev_hash = last.map_or_else(|| GENESIS.to_string(), |(hash,)| hash);
-        let hash = chain_hash(&prev_hash, event);
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(event.at)
-        .bind(&event.actor)
-        .bind(&event.action)
-        .bind(&event.subject)
-        .bind(&event.detail)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(query_error)?;
+        let mut tx = self.begin_write().await.map_err(query_error)?;
+        let id = shared_append_audit(&mut tx, event).await?;
         tx.commit().await.map_err(query_error)?;
         Ok(id)
     }

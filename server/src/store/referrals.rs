@@ -105,6 +105,7 @@ macro_rules! referral_queries {
                 outcome: app::domain::referral::ReferralOutcome,
                 event: &CaseEvent,
                 application_id: i64,
+                audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let updated = sqlx::query(
@@ -122,6 +123,7 @@ macro_rules! referral_queries {
                     return Ok(false);
                 }
                 shared_insert_event(&mut tx, application_id, event).await?;
+                shared_append_audit(&mut tx, audit).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok(true)
             }

@@ -219,6 +219,38 @@ macro_rules! shared_queries {
             Ok(())
         }
 
+        /// Appends an entry to the audit chain inside the caller's write transaction, so that the entry
+        /// and the change it records are committed or rolled back together.
+        async fn shared_append_audit(
+            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            event: &app::audit::AuditEvent,
+        ) -> Result<i64, StoreError> {
+            // Each entry links to the one before it: one writer of the chain at a time.
+            <$store>::lock_audit_chain(tx).await?;
+            let last: Option<(String,)> =
+                sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+            let prev_hash = last.map_or_else(|| app::audit::GENESIS.to_string(), |(hash,)| hash);
+            let hash = app::audit::chain_hash(&prev_hash, event);
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(event.at)
+            .bind(&event.actor)
+            .bind(&event.action)
+            .bind(&event.subject)
+            .bind(&event.detail)
+            .bind(&prev_hash)
+            .bind(&hash)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(query_error)?;
+            Ok(id)
+        }
+
         /// Queues a sealed message inside the caller's transaction.
         async fn shared_queue_sms(
             tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
@@ -236,6 +268,29 @@ macro_rules! shared_queries {
 
         #[async_trait::async_trait]
         impl app::store::CaseStore for $store {
+            async fn claim_otp_attempt(
+                &self,
+                phone_key: &str,
+                max_attempts: u32,
+            ) -> Result<Option<(app::domain::otp::IssuedCode, String)>, StoreError> {
+                let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
+                    "UPDATE otp_codes SET attempts = attempts + 1
+                     WHERE id = (SELECT id FROM otp_codes WHERE phone_key = $1
+                                 ORDER BY created_at DESC, id DESC LIMIT 1)
+                       AND attempts < $2
+                     RETURNING id, created_at, attempts, used, code_hash",
+                )
+                .bind(phone_key)
+                .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(row.map(|(id, created_at, attempts, used, hash)| {
+                    let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
+                    (app::domain::otp::IssuedCode { id, created_at, attempts, used }, hash)
+                }))
+            }
+
             async fn save_draft(
                 &self,
                 phone_key: &str,
@@ -412,6 +467,7 @@ macro_rules! shared_queries {
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
+                shared_append_audit(&mut tx, &change.audit).await?;
                 if let Some(n) = &change.notice {
                     // A notice published again after an objection replaces the earlier one.
                     sqlx::query("DELETE FROM notices WHERE application_id = $1")
@@ -513,6 +569,7 @@ macro_rules! shared_queries {
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
+                shared_append_audit(&mut tx, &change.audit).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok(true)
             }

@@ -8,7 +8,7 @@ use super::{
     audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
     unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
-use app::audit::{chain_hash, AuditEvent, AuditRecord, GENESIS};
+use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::LocalStandards;
 use app::domain::guide::GuidePage;
@@ -25,8 +25,6 @@ use std::{str::FromStr, time::Duration};
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Serialises audit appends (SQLite has one writer process: this one).
-    audit_turn: tokio::sync::Mutex<()>,
 }
 
 impl SqliteStore {
@@ -50,7 +48,7 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
-        Ok(Self { pool, audit_turn: tokio::sync::Mutex::new(()) })
+        Ok(Self { pool })
     }
 }
 
@@ -60,6 +58,12 @@ impl SqliteStore {
     /// in between, and waiting does not help; taking the lock first makes it wait its turn instead.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Nothing to do: a write transaction (`begin_write`) already holds the database's only write lock,
+    /// so no other entry can be appended before this one commits.
+    async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -340,15 +344,6 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn count_otp_attempt(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ?")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error)?;
-        Ok(())
-    }
-
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = ? AND used = FALSE")
             .bind(id)
@@ -359,29 +354,8 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-        // One writer at a time, so that each entry links to the one before it.
-        let _turn = self.audit_turn.lock().await;
         let mut tx = self.begin_write().await.map_err(query_error)?;
-        let last: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(query_error)?;
-        let prev_hash = last.map_or_else(|| GENESIS.to_string(), |(hash,)| hash);
-        let hash = chain_hash(&prev_hash, event);
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO audit_log (at, actor, action, subject, detail, prev_hash, hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(event.at)
-        .bind(&event.actor)
-        .bind(&event.action)
-        .bind(&event.subject)
-        .bind(&event.detail)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(query_error)?;
+        let id = shared_append_audit(&mut tx, event).await?;
         tx.commit().await.map_err(query_error)?;
         Ok(id)
     }

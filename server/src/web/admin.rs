@@ -1,8 +1,8 @@
 //! Form handlers of the administration page: hotlines, local standards, the guide and announcements. Only administrators get
 //! through `require_admin`; every change is audited.
 
-use super::cases::staff_relative_hash;
-use super::review::{see_other, server_error, signed_in};
+use super::respond::{failure, redirect};
+use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
@@ -12,6 +12,7 @@ use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
 use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::region::check_hotline;
+use app::features::cases::staff_relative_hash;
 use app::flash::Flash;
 use app::store::StaffAccount;
 use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
@@ -19,7 +20,7 @@ use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response
 /// The signed-in administrator, or the response for everyone else: sign in first, or 403.
 async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAccount, Response> {
     match signed_in(state, headers).await {
-        None => Err(see_other("/review/login", None)),
+        None => Err(redirect("/review/login", &[])),
         Some(account) if account.identity.is_administrator() => Ok(account),
         Some(_) => Err(html_response(StatusCode::FORBIDDEN, "无权操作", "系统管理只对管理员开放。")),
     }
@@ -35,7 +36,7 @@ fn back_with(
         values: values.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         errors: errors.into_iter().map(|(f, m)| (f.to_string(), m)).collect(),
     };
-    see_other(&format!("/admin?flash={}#{anchor}", state.services.flash.put(flash)), None)
+    redirect(&format!("/admin?flash={}#{anchor}", state.services.flash.put(flash)), &[])
 }
 
 async fn audit(
@@ -46,7 +47,13 @@ async fn audit(
     detail: String,
 ) -> Result<(), Response> {
     let event = AuditEvent::now(format!("staff:{}", admin.identity.id), action, subject, detail);
-    state.services.store.append_audit(&event).await.map(|_| ()).map_err(server_error)
+    state
+        .services
+        .store
+        .append_audit(&event)
+        .await
+        .map(|_| ())
+        .map_err(|e| failure("an administrator's change failed", e))
 }
 
 #[derive(serde::Deserialize)]
@@ -75,7 +82,7 @@ pub async fn add_hotline(
         None => true,
         Some(code) => match state.services.store.counties().await {
             Ok(counties) => counties.iter().any(|c| c.code == code),
-            Err(e) => return server_error(e),
+            Err(e) => return failure("an administrator's change failed", e),
         },
     };
     if !errors.is_empty() || !known_county {
@@ -89,7 +96,7 @@ pub async fn add_hotline(
     let (label, number) = (form.label.trim(), form.number.trim());
     let id = match state.services.store.add_hotline(county, label, number).await {
         Ok(id) => id,
-        Err(e) => return server_error(e),
+        Err(e) => return failure("an administrator's change failed", e),
     };
     if let Err(response) =
         audit(&state, &admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"))
@@ -97,7 +104,7 @@ pub async fn add_hotline(
     {
         return response;
     }
-    see_other("/admin?saved=hotline#hotlines", None)
+    redirect("/admin?saved=hotline#hotlines", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -116,15 +123,15 @@ pub async fn remove_hotline(
     };
     match state.services.store.remove_hotline(form.id).await {
         Ok(true) => {}
-        Ok(false) => return see_other("/admin#hotlines", None),
-        Err(e) => return server_error(e),
+        Ok(false) => return redirect("/admin#hotlines", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     if let Err(response) =
         audit(&state, &admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new()).await
     {
         return response;
     }
-    see_other("/admin?saved=hotline_removed#hotlines", None)
+    redirect("/admin?saved=hotline_removed#hotlines", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -169,8 +176,8 @@ pub async fn confirm_standards(
     }
     match state.services.store.confirm_standards(&standards).await {
         Ok(true) => {}
-        Ok(false) => return see_other("/admin#standards", None),
-        Err(e) => return server_error(e),
+        Ok(false) => return redirect("/admin#standards", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     let detail = format!(
         "urban {} rural {} income {}/{} share {}%",
@@ -191,7 +198,7 @@ pub async fn confirm_standards(
     {
         return response;
     }
-    see_other("/admin?saved=standards#standards", None)
+    redirect("/admin?saved=standards#standards", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -224,7 +231,7 @@ pub async fn update_guide(
             errors: errors.into_iter().map(|(f, m)| (f.to_string(), m.to_string())).collect(),
         };
         let token = state.services.flash.put(flash);
-        return see_other(&format!("/admin/guide/{}?flash={token}", form.slug), None);
+        return redirect(&format!("/admin/guide/{}?flash={token}", form.slug), &[]);
     }
     let page = GuidePage {
         slug: form.slug.clone(),
@@ -235,15 +242,15 @@ pub async fn update_guide(
     };
     match state.services.store.update_guide_page(&page).await {
         Ok(true) => {}
-        Ok(false) => return see_other("/admin#guide", None),
-        Err(e) => return server_error(e),
+        Ok(false) => return redirect("/admin#guide", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     if let Err(response) =
         audit(&state, &admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title).await
     {
         return response;
     }
-    see_other("/admin?saved=guide#guide", None)
+    redirect("/admin?saved=guide#guide", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -272,7 +279,7 @@ pub async fn publish_announcement(
         match state.services.store.counties().await {
             Ok(counties) if counties.iter().any(|c| &c.code == code) => {}
             Ok(_) => errors.push(("announcement_title", "请从列表中选择县区".to_string())),
-            Err(e) => return server_error(e),
+            Err(e) => return failure("an administrator's change failed", e),
         }
     }
     let checked = check_announcement(&form.announcement_title, &form.announcement_body);
@@ -299,13 +306,13 @@ pub async fn publish_announcement(
     };
     let id = match state.services.store.add_announcement(&announcement).await {
         Ok(id) => id,
-        Err(e) => return server_error(e),
+        Err(e) => return failure("an administrator's change failed", e),
     };
     let subject = format!("announcement:{id}");
     if let Err(response) = audit(&state, &admin, "admin.announcement_published", subject, title).await {
         return response;
     }
-    see_other("/admin?saved=announcement#announcements", None)
+    redirect("/admin?saved=announcement#announcements", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -325,14 +332,14 @@ pub async fn remove_announcement(
     };
     match state.services.store.remove_announcement(form.id).await {
         Ok(true) => {}
-        Ok(false) => return see_other("/admin#announcements", None),
-        Err(e) => return server_error(e),
+        Ok(false) => return redirect("/admin#announcements", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     let subject = format!("announcement:{}", form.id);
     if let Err(response) = audit(&state, &admin, "admin.announcement_removed", subject, String::new()).await {
         return response;
     }
-    see_other("/admin?saved=announcement_removed#announcements", None)
+    redirect("/admin?saved=announcement_removed#announcements", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -359,7 +366,7 @@ pub async fn add_staff_relatives(
     let mut problems = Vec::new();
     for (index, line) in &lines {
         match IdNumber::parse(line, today) {
-            Ok(id) => hashes.push(staff_relative_hash(&state, id.as_str())),
+            Ok(id) => hashes.push(staff_relative_hash(&state.services.hasher, id.as_str())),
             Err(e) => problems.push(format!("第{}行：{e}", index + 1)),
         }
     }
@@ -372,7 +379,7 @@ pub async fn add_staff_relatives(
     }
     let added = match state.services.store.add_staff_relatives(&hashes, app::services::unix_now()).await {
         Ok(added) => added,
-        Err(e) => return server_error(e),
+        Err(e) => return failure("an administrator's change failed", e),
     };
     let detail = format!("{} registered, {added} new", hashes.len());
     if let Err(response) =
@@ -380,7 +387,7 @@ pub async fn add_staff_relatives(
     {
         return response;
     }
-    see_other("/admin?saved=staff_relatives#staff-relatives", None)
+    redirect("/admin?saved=staff_relatives#staff-relatives", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -425,14 +432,14 @@ pub async fn set_calendar_day(
         return back_with(&state, "calendar", values, errors);
     };
     if let Err(e) = state.services.store.set_calendar_day(day, kind, note).await {
-        return server_error(e);
+        return failure("an administrator's change failed", e);
     }
     let detail = format!("{} {note}", kind.key());
     if let Err(response) = audit(&state, &admin, "admin.calendar_day_set", format!("day:{day}"), detail).await
     {
         return response;
     }
-    see_other("/admin?saved=calendar#calendar", None)
+    redirect("/admin?saved=calendar#calendar", &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -451,16 +458,16 @@ pub async fn remove_calendar_day(
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    let Some(day) = Date::parse(&form.day) else { return see_other("/admin#calendar", None) };
+    let Some(day) = Date::parse(&form.day) else { return redirect("/admin#calendar", &[]) };
     match state.services.store.remove_calendar_day(day).await {
         Ok(true) => {}
-        Ok(false) => return see_other("/admin#calendar", None),
-        Err(e) => return server_error(e),
+        Ok(false) => return redirect("/admin#calendar", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     if let Err(response) =
         audit(&state, &admin, "admin.calendar_day_removed", format!("day:{day}"), String::new()).await
     {
         return response;
     }
-    see_other("/admin?saved=calendar#calendar", None)
+    redirect("/admin?saved=calendar#calendar", &[])
 }

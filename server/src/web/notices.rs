@@ -4,7 +4,6 @@
 
 use super::respond::{back_with, failure, now, NOTHING_TYPED};
 use super::static_pages::html_response;
-use crate::notifications;
 use crate::startup::AppState;
 use crate::uploads::read_form;
 use app::audit::AuditEvent;
@@ -85,7 +84,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         monthly_amount: None,
         notice: None,
         notify: match state.services.sealer.open::<Draft>(&case.sealed) {
-            Ok(draft) => Some(notifications::seal(
+            Ok(draft) => Some(app::sms::seal_status(
                 &state.services.sealer,
                 &draft.applicant.phone,
                 next.label(),
@@ -96,15 +95,12 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
+        audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
     };
     match store.file_objection(&objection, case.status, &change).await {
         Ok(true) => {}
         Ok(false) => return gone(),
         Err(e) => return failure("storing an objection failed", e),
-    }
-    let audit = AuditEvent::now("public", "notice.objection", case.reference, "investigation reopened");
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
     }
     back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[])
 }

@@ -2,6 +2,7 @@
 //! on success to the next page, on failure back to the form with a short error code that the page
 //! explains (and the username, so it need not be typed again).
 
+use super::respond::{failure, now, redirect};
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::auth::{
@@ -10,34 +11,11 @@ use app::auth::{
 use app::domain::staff::{after_failed_login, check_new_password, PasswordError};
 use axum::{
     extract::State,
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::{header, HeaderMap},
+    response::Response,
     Form,
 };
 use std::sync::OnceLock;
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-pub(crate) fn see_other(location: &str, cookie: Option<String>) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let headers = response.headers_mut();
-    headers
-        .insert(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")));
-    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        headers.insert(header::SET_COOKIE, value);
-    }
-    response
-}
-
-pub(crate) fn server_error(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "staff sign-in failed");
-    super::static_pages::internal_error()
-}
 
 /// argon2 is deliberately slow: run it off the async workers.
 async fn password_matches(password: String, hash: String) -> bool {
@@ -61,17 +39,17 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
     let username = form.username.trim().to_string();
     let retry = |code: &str| {
         let user: String = url::form_urlencoded::byte_serialize(username.as_bytes()).collect();
-        see_other(&format!("/review/login?error={code}&user={user}"), None)
+        redirect(&format!("/review/login?error={code}&user={user}"), &[])
     };
     let account = match state.services.store.staff_by_username(&username).await {
         Ok(account) => account,
-        Err(e) => return server_error(e),
+        Err(e) => return failure("staff sign-in failed", e),
     };
     let Some(account) = account else {
         password_matches(form.password, decoy_hash().to_string()).await;
         let event = AuditEvent::now("anonymous", "staff.sign_in_failed", "unknown-account", "");
         if let Err(e) = state.services.store.append_audit(&event).await {
-            return server_error(e);
+            return failure("staff sign-in failed", e);
         }
         return retry("invalid");
     };
@@ -84,26 +62,26 @@ pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -
         let (failed, locked_until) = after_failed_login(account.failed_logins, now);
         if let Err(e) = state.services.store.set_login_state(account.identity.id, failed, locked_until).await
         {
-            return server_error(e);
+            return failure("staff sign-in failed", e);
         }
         let detail = if locked_until.is_some() { "locked for 15 minutes" } else { "" };
         let event = AuditEvent::now("anonymous", "staff.sign_in_failed", actor, detail);
         if let Err(e) = state.services.store.append_audit(&event).await {
-            return server_error(e);
+            return failure("staff sign-in failed", e);
         }
         return retry(if locked_until.is_some() { "locked" } else { "invalid" });
     }
     if let Err(e) = state.services.store.set_login_state(account.identity.id, 0, None).await {
-        return server_error(e);
+        return failure("staff sign-in failed", e);
     }
     if let Err(e) =
         state.services.store.append_audit(&AuditEvent::now(actor.clone(), "staff.sign_in", actor, "")).await
     {
-        return server_error(e);
+        return failure("staff sign-in failed", e);
     }
     let token =
         issue_token(state.config.session_secret.expose(), account.identity.id, account.session_version, now);
-    see_other("/review", Some(session_cookie(&token, state.config.secure_cookies)))
+    redirect("/review", &[session_cookie(&token, state.config.secure_cookies)])
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -115,10 +93,10 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
             .append_audit(&AuditEvent::now(actor.clone(), "staff.sign_out", actor, ""))
             .await
         {
-            return server_error(e);
+            return failure("staff sign-in failed", e);
         }
     }
-    see_other("/review/login?signed_out=1", Some(session_cookie("", state.config.secure_cookies)))
+    redirect("/review/login?signed_out=1", &[session_cookie("", state.config.secure_cookies)])
 }
 
 /// The staff account of the request's session cookie, if it is still valid.
@@ -149,7 +127,7 @@ pub async fn change_password(
 ) -> Response {
     let secret = state.config.session_secret.expose();
     let Some(account) = signed_in(&state, &headers).await else {
-        return see_other("/review/login", None);
+        return redirect("/review/login", &[]);
     };
     if let Err(e) = check_new_password(&form.current, &form.new, &form.confirm) {
         let code = match e {
@@ -157,25 +135,25 @@ pub async fn change_password(
             PasswordError::Mismatch => "mismatch",
             PasswordError::Unchanged => "unchanged",
         };
-        return see_other(&format!("/review/password?error={code}"), None);
+        return redirect(&format!("/review/password?error={code}"), &[]);
     }
     if !password_matches(form.current, account.password_hash.clone()).await {
-        return see_other("/review/password?error=wrong_current", None);
+        return redirect("/review/password?error=wrong_current", &[]);
     }
     let new_hash = match tokio::task::spawn_blocking(move || hash_password(&form.new)).await {
         Ok(Ok(hash)) => hash,
-        Ok(Err(e)) => return server_error(e),
-        Err(e) => return server_error(e),
+        Ok(Err(e)) => return failure("staff sign-in failed", e),
+        Err(e) => return failure("staff sign-in failed", e),
     };
     let version = match state.services.store.set_password(account.identity.id, &new_hash).await {
         Ok(version) => version,
-        Err(e) => return server_error(e),
+        Err(e) => return failure("staff sign-in failed", e),
     };
     let actor = format!("staff:{}", account.identity.id);
     let event = AuditEvent::now(actor.clone(), "staff.password_changed", actor, "other sessions ended");
     if let Err(e) = state.services.store.append_audit(&event).await {
-        return server_error(e);
+        return failure("staff sign-in failed", e);
     }
     let token = issue_token(secret, account.identity.id, version, now());
-    see_other("/review?password_changed=1", Some(session_cookie(&token, state.config.secure_cookies)))
+    redirect("/review?password_changed=1", &[session_cookie(&token, state.config.secure_cookies)])
 }

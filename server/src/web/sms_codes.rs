@@ -3,7 +3,7 @@
 
 use super::respond::{failure, now};
 use crate::startup::AppState;
-use app::domain::otp::OtpPolicy;
+use app::domain::otp::{CodeRejected, OtpPolicy};
 use app::domain::phone::MobileNumber;
 use app::sms::SmsMessage;
 use axum::response::Response;
@@ -59,22 +59,25 @@ pub async fn send(
     Ok(())
 }
 
-/// Accepts `code` if it is the latest code sent for `key`, unexpired and not guessed too often; a
-/// wrong guess is counted, a right one uses the code up.
+/// Accepts `code` if it is the latest code sent for `key`, unexpired and not guessed too often. Every
+/// try is counted before the comparison, in one conditional update, whatever the number of simultaneous
+/// requests; the right one uses the code up.
 pub async fn check(state: &AppState, key: &str, code: &str) -> Result<(), CodeProblem> {
     let store = &state.services.store;
     let failed = |e| CodeProblem::Failed(failure("checking a code failed", e));
-    let latest = store.latest_otp(key).await.map_err(failed)?;
-    let matches = latest.as_ref().is_some_and(|(_, hash)| {
+    let policy = OtpPolicy::default();
+    let claimed = store.claim_otp_attempt(key, policy.max_attempts).await.map_err(failed)?;
+    let matches = claimed.as_ref().is_some_and(|(_, hash)| {
         state.services.hasher.matches("otp", &code_hash_input(key, code.trim()), hash)
     });
-    if let Err(rejected) = OtpPolicy::default().check_code(latest.as_ref().map(|(c, _)| *c), matches, now()) {
-        if let (false, Some((issued, _))) = (matches, &latest) {
-            store.count_otp_attempt(issued.id).await.map_err(failed)?;
-        }
-        return Err(CodeProblem::Refused(rejected.to_string()));
+    let issued = claimed.map(|(issued, _)| issued);
+    if issued.is_none() && store.latest_otp(key).await.map_err(failed)?.is_none() {
+        return Err(CodeProblem::Refused(CodeRejected::NoCode.to_string()));
     }
-    if let Some((issued, _)) = latest {
+    policy
+        .check_code(issued, matches, now())
+        .map_err(|rejected| CodeProblem::Refused(rejected.to_string()))?;
+    if let Some(issued) = issued {
         store.use_otp(issued.id).await.map_err(failed)?;
     }
     Ok(())

@@ -121,6 +121,13 @@ pub async fn verify(
     redirect(VIEW, &[cookie(STATUS_COOKIE, &token, STATUS_SESSION_SECONDS, "Lax", secure)])
 }
 
+const CHANGED_MEANWHILE: &str = "案件状态已变化，请刷新页面后再试";
+
+/// How the audit log names the applicant: the start of their phone number's keyed hash.
+fn resident(case: &app::store::ApplicationRecord) -> String {
+    format!("resident:{}", &case.phone_key[..12])
+}
+
 /// POST /status/withdraw: the applicant withdraws an application that is not decided yet.
 pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else { return redirect(START, &[]) };
@@ -148,17 +155,13 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
+        audit: AuditEvent::now(resident(&case), "application.withdrawn", &case.reference, "by the applicant"),
     };
     match store.record_transition(case.id, case.status, &change).await {
-        Ok(_) => {}
-        Err(e) => return failure("withdrawal failed", e),
+        Ok(true) => redirect(VIEW, &[]),
+        Ok(false) => back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", CHANGED_MEANWHILE.to_string())]),
+        Err(e) => failure("withdrawal failed", e),
     }
-    let actor = format!("resident:{}", &case.phone_key[..12]);
-    let audit = AuditEvent::now(actor, "application.withdrawn", case.reference, "by the applicant");
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
-    }
-    redirect(VIEW, &[])
 }
 
 /// Longest note the applicant may add to the material they hand in.
@@ -220,19 +223,16 @@ pub async fn provide_material(
         recheck_drawn: None,
         files,
         referrals: Vec::new(),
+        audit: AuditEvent::now(
+            resident(&case),
+            "application.material_provided",
+            &case.reference,
+            "files handed in",
+        ),
     };
     match store.record_transition(case.id, case.status, &change).await {
-        Ok(true) => {}
-        Ok(false) => {
-            let message = "案件状态已变化，请刷新页面后再试".to_string();
-            return back_with(&state, VIEW, &typed, &[("material", message)]);
-        }
-        Err(e) => return failure("storing material failed", e),
+        Ok(true) => redirect(&format!("{VIEW}?material=sent"), &[]),
+        Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]),
+        Err(e) => failure("storing material failed", e),
     }
-    let actor = format!("resident:{}", &case.phone_key[..12]);
-    let audit = AuditEvent::now(actor, "application.material_provided", case.reference, "files handed in");
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
-    }
-    redirect(&format!("{VIEW}?material=sent"), &[])
 }

@@ -1,0 +1,5 @@
+//! Use cases, one module per product feature. Who may do what, loading, workflow and audit are written
+//! here once; the pages' server functions (reads) and the server's form handlers (writes) both call them
+//! and only translate between HTTP and these typed operations.
+
+pub mod cases;
