@@ -120,6 +120,25 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
 }
 
 #[tokio::test]
+async fn one_look_at_a_case_is_audited_once() {
+    let app = spawn_app().await;
+    let reference = submit_application(&app, "13912340009", "吴桂英", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let views = || async {
+        let store = server::store::open(&app.database_url).await.unwrap();
+        let audit = store.audit_records().await.unwrap();
+        store.close().await;
+        audit.iter().filter(|r| r.event.action == "case.viewed" && r.event.subject == reference).count()
+    };
+    assert_eq!(views().await, 0);
+    let (status, html) = township.page(&format!("/review/case/{reference}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("吴桂英"));
+    assert_eq!(views().await, 1, "a page read runs once per request");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_refusal_needs_written_reasons_and_ends_the_case() {
     let app = spawn_app().await;
     let reference = submit_application(&app, "13912340002", "李春花", TOWNSHIP).await;
