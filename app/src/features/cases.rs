@@ -3,8 +3,13 @@
 //! `CaseError::NotFound`, answered 404 whether the case exists or not, so a reference cannot be
 //! confirmed from outside its scope.
 
+use crate::audit::AuditEvent;
+use crate::domain::application::Draft;
 use crate::domain::staff::StaffIdentity;
-use crate::store::{referral_for, ApplicationRecord, Referral, Store, StoreError};
+use crate::domain::workflow::{self, Action, ActionInput, Status};
+use crate::store::{
+    referral_for, ApplicationRecord, CaseChange, CaseEvent, NoticeEntry, Referral, Store, StoreError,
+};
 
 /// How the caller reaches a case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,33 +162,32 @@ pub async fn act(
     reference: &str,
     command: Command,
 ) -> Result<(), ActError> {
-    use crate::domain::workflow::{reviewer_actor, transition, Action};
     let store = desk.services.store.as_ref();
     let case = open_case_to_act(store, staff, reference).await?.record;
-    let actor = reviewer_actor(staff.role).ok_or(ActError::NotFound)?;
+    let actor = workflow::reviewer_actor(staff.role).ok_or(ActError::NotFound)?;
     let action = Action::from_key(&command.action).ok_or_else(|| refused("action", "请选择要办理的事项"))?;
     let now = crate::services::unix_now();
     let today = crate::domain::calendar::Date::today_in_china(now);
     let history: Vec<String> = store.case_events(case.id).await?.into_iter().map(|e| e.action).collect();
-    let known = crate::domain::workflow::CaseState {
+    let known = workflow::CaseState {
         emergency: case.emergency,
         types: &case.types,
         notice_until: case.notice_until,
         recheck_drawn: case.recheck_drawn,
         history: &history,
     };
-    let facts = crate::domain::workflow::case_facts(&known, today);
-    let next =
-        transition(case.status, action, actor, facts).map_err(|no| refused("action", no.to_string()))?;
+    let facts = workflow::case_facts(&known, today);
+    let next = workflow::transition(case.status, action, actor, facts)
+        .map_err(|no| refused("action", no.to_string()))?;
     let input = checked_input(action, &command)?;
-    let draft: crate::domain::application::Draft =
+    let draft: Draft =
         desk.services.sealer.open(&case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
     let step = Step { staff, case: &case, draft: &draft, action, next, now, amount: input.amount };
     let mut change = step.change(desk, input.note);
-    if action == crate::domain::workflow::Action::ForwardToCounty {
-        change.recheck_drawn = Some(draw_recheck(desk, &draft).await?);
+    if action == Action::ForwardToCounty {
+        change.recheck_drawn = Some(drawn_for_recheck(desk, &draft).await?);
     }
-    if action == crate::domain::workflow::Action::Accept {
+    if action == Action::Accept {
         refer(store, &case, &mut change).await?;
     }
     change.files = desk.files.keep(&command.photos).await.map_err(|e| ActError::Failed(e.to_string()))?;
@@ -195,11 +199,8 @@ pub async fn act(
 }
 
 /// The note and amount the action asks for, and photos only with the steps that take them.
-fn checked_input(
-    action: crate::domain::workflow::Action,
-    command: &Command,
-) -> Result<crate::domain::workflow::ActionInput, ActError> {
-    let checked = crate::domain::workflow::check_action_input(action, &command.note, &command.amount);
+fn checked_input(action: Action, command: &Command) -> Result<ActionInput, ActError> {
+    let checked = workflow::check_action_input(action, &command.note, &command.amount);
     let photo_problem = match &command.refused_photo {
         Some(problem) => Some(problem.clone()),
         None if !command.photos.is_empty() && !action.takes_photos() => {
@@ -221,17 +222,16 @@ fn checked_input(
 struct Step<'a> {
     staff: &'a StaffIdentity,
     case: &'a ApplicationRecord,
-    draft: &'a crate::domain::application::Draft,
-    action: crate::domain::workflow::Action,
-    next: crate::domain::workflow::Status,
+    draft: &'a Draft,
+    action: Action,
+    next: Status,
     now: i64,
     amount: Option<u32>,
 }
 
 impl Step<'_> {
     /// The change without the parts that need more reads or writes (re-check draw, referrals, files).
-    fn change(&self, desk: &CaseDesk<'_>, note: String) -> crate::store::CaseChange {
-        use crate::domain::workflow::next_step;
+    fn change(&self, desk: &CaseDesk<'_>, note: String) -> CaseChange {
         let notice = self.notice(desk.services.time_limits.notice_days);
         let mut note = note;
         if let Some(amount) = self.amount {
@@ -241,8 +241,8 @@ impl Step<'_> {
             note = format!("公示 {} 至 {}", n.published_from.chinese(), n.published_until.chinese());
         }
         let (sealer, next, case) = (&desk.services.sealer, self.next, self.case);
-        crate::store::CaseChange {
-            event: crate::store::CaseEvent {
+        CaseChange {
+            event: CaseEvent {
                 at: self.now,
                 actor: self.staff.to_string(),
                 action: self.action.key().into(),
@@ -253,12 +253,17 @@ impl Step<'_> {
             notice,
             // Records that change nothing for the applicant send no message.
             notify: (next != case.status).then(|| {
-                crate::sms::seal_status(sealer, &self.draft.applicant.phone, next.label(), next_step(next))
+                crate::sms::seal_status(
+                    sealer,
+                    &self.draft.applicant.phone,
+                    next.label(),
+                    workflow::next_step(next),
+                )
             }),
             recheck_drawn: None,
             files: Vec::new(),
             referrals: Vec::new(),
-            audit: crate::audit::AuditEvent::now(
+            audit: AuditEvent::now(
                 format!("staff:{}", self.staff.id),
                 &format!("case.{}", self.action.key()),
                 &case.reference,
@@ -268,21 +273,20 @@ impl Step<'_> {
     }
 
     /// The public notice entry, masked at publication, when the step publishes one.
-    fn notice(&self, notice_days: u32) -> Option<crate::store::NoticeEntry> {
-        use crate::domain::workflow::{published_types, Action};
+    fn notice(&self, notice_days: u32) -> Option<NoticeEntry> {
         if self.action != Action::PublishNotice {
             return None;
         }
         let today = crate::domain::calendar::Date::today_in_china(self.now);
         let case = self.case;
-        Some(crate::store::NoticeEntry {
+        Some(NoticeEntry {
             application_id: case.id,
             county_code: case.county_code.clone(),
             township_code: case.township_code.clone(),
             village: case.village.clone(),
             head_name_masked: crate::domain::masking::mask_name(&self.draft.applicant.name),
             household_size: case.household_size,
-            types: published_types(&case.types),
+            types: workflow::published_types(&case.types),
             monthly_amount: case.monthly_amount.unwrap_or(0),
             published_from: today,
             published_until: today.add_days(i64::from(notice_days) - 1),
@@ -292,24 +296,21 @@ impl Step<'_> {
 
 /// Whether a case reaching the county is drawn for a re-check visit: always when the household includes
 /// staff or their close relatives, otherwise by chance.
-async fn draw_recheck(
-    desk: &CaseDesk<'_>,
-    draft: &crate::domain::application::Draft,
-) -> Result<bool, ActError> {
+async fn drawn_for_recheck(desk: &CaseDesk<'_>, draft: &Draft) -> Result<bool, ActError> {
     use rand::Rng;
     let people = draft.members.iter().map(|m| &m.id_number).chain([&draft.applicant.id_number]);
     let hashes: Vec<String> =
         people.map(|id| staff_relative_hash(&desk.services.hasher, id.as_str())).collect();
     let linked_to_staff = desk.services.store.any_staff_relative(&hashes).await?;
     let roll = rand::rngs::OsRng.gen_range(0..100);
-    Ok(crate::domain::workflow::draw_recheck(desk.recheck_share_percent, linked_to_staff, roll))
+    Ok(workflow::draw_recheck(desk.recheck_share_percent, linked_to_staff, roll))
 }
 
 /// 分类推送: accepting a case refers its special assistance to the departments, each once.
 async fn refer(
     store: &dyn Store,
     case: &ApplicationRecord,
-    change: &mut crate::store::CaseChange,
+    change: &mut CaseChange,
 ) -> Result<(), StoreError> {
     use crate::domain::referral::{department_name, departments_for};
     let earlier = store.referrals_of(case.id).await?;
@@ -344,14 +345,14 @@ pub async fn answer_referral(
     }
     let (outcome, note) = check_answer(outcome, note).map_err(ActError::Refused)?;
     let department = department_name(&referral.department);
-    let event = crate::store::CaseEvent {
+    let event = CaseEvent {
         at: crate::services::unix_now(),
         actor: format!("{}（{department}）", staff.display_name),
         action: HELP_EVENT.into(),
         status: case.record.status,
         note: format!("{department}{}：{note}", outcome.label()),
     };
-    let audit = crate::audit::AuditEvent::now(
+    let audit = AuditEvent::now(
         format!("staff:{}", staff.id),
         "referral.answered",
         &case.record.reference,
@@ -367,7 +368,6 @@ pub async fn answer_referral(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::workflow::Action;
 
     fn command(action: Action, note: &str, photos: usize, refused_photo: Option<&str>) -> Command {
         Command {
@@ -379,7 +379,7 @@ mod tests {
         }
     }
 
-    fn fields(result: Result<crate::domain::workflow::ActionInput, ActError>) -> Vec<&'static str> {
+    fn fields(result: Result<ActionInput, ActError>) -> Vec<&'static str> {
         match result {
             Err(ActError::Refused(problems)) => problems.into_iter().map(|(field, _)| field).collect(),
             other => panic!("expected a refusal, got {other:?}"),
@@ -412,7 +412,7 @@ mod tests {
             types: vec![crate::domain::assistance::AssistanceType::Dibao],
             emergency: false,
             household_size: 3,
-            status: crate::domain::workflow::Status::Investigating,
+            status: Status::Investigating,
             submitted_at: 0,
             acceptance_due: day,
             decision_due: day,
