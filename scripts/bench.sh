@@ -1,46 +1,126 @@
 #!/usr/bin/env bash
-# Load figures for the public pages (not part of the test command): starts the release server on a fresh
-# SQLite database in a temporary folder, with the per-client budgets lifted, and runs wrk against each page
-# at several connection counts, printing requests per second, p99 latency and non-2xx answers.
+# Load figures (not part of the test command). For each database size it: starts the release server on a
+# fresh SQLite database (per-client budgets lifted), submits one application through the real forms,
+# grows the database to the size with scripts/bench-seed.sql, restarts the server (time to ready), runs
+# wrk against the public pages and a status page at several connection counts, serves the same bytes
+# from nginx as the ceiling, drives complete applications through the form posts, and reports resident
+# memory idle and under load.
 #
-#   scripts/bench.sh                      # every page below at 8, 32 and 256 connections, 10 s each
-#   BENCH_SECONDS=5 BENCH_CONNECTIONS="8 64" scripts/bench.sh / /guide
+#   scripts/bench.sh                                   # 0, 100 000 and 1 000 000 applications
+#   BENCH_SIZES="100000" BENCH_SECONDS=5 BENCH_CONNECTIONS="8 256" scripts/bench.sh
 #
-# Needs a release build (`cargo leptos build --release`) and wrk (`apt-get install wrk`). Seeding large
-# databases and the static-server ceiling are still to come (issue: scale out, measure, survive).
+# Needs a release build (`cargo leptos build --release`), the load generator
+# (`cargo build --release --example submissions`), wrk, nginx and sqlite3
+# (`apt-get install wrk nginx-light sqlite3`).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
 cd "$root"
 
+sizes="${BENCH_SIZES:-0 100000 1000000}"
 seconds="${BENCH_SECONDS:-10}"
 connections="${BENCH_CONNECTIONS:-8 32 256}"
-pages=("$@")
-if [ "${#pages[@]}" -eq 0 ]; then
-  pages=(/ /guide /announcements /notices "/notices/recipients?township=620702001" /stats /contact /report)
-fi
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-[ -x target/release/server ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
-
-data="$(mktemp -d)"
-port=3900
-export PORTAL_DATA_DIR="$data" DATABASE_URL="sqlite://$data/portal.db" PORTAL_LISTEN_ADDR="127.0.0.1:$port"
-export PORTAL_RATE_LIMIT_BURST=100000000 PORTAL_RATE_LIMIT_REFILL_MS=1 PORTAL_LIST_PAGES_PER_MINUTE=100000000
-export RUST_LOG="${RUST_LOG:-warn}"
-target/release/server >"$data/server.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
-
-printf '%-42s %6s %10s %10s %8s\n' page conns req/s p99 non-2xx
-for page in "${pages[@]}"; do
-  for c in $connections; do
-    out="$(wrk -t2 -c"$c" -d"${seconds}s" --latency "http://127.0.0.1:$port$page" 2>&1)"
-    rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-    p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-    bad="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
-    printf '%-42s %6s %10s %10s %8s\n' "$page" "$c" "${rps:-0}" "${p99:--}" "${bad:-0}"
-  done
+submitters="${BENCH_SUBMITTERS:-8}"
+for tool in wrk nginx sqlite3 curl; do
+  command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install wrk nginx-light sqlite3 curl" >&2; exit 1; }
 done
-echo "resident memory after the run: $(($(awk '/VmRSS/ {print $2}' /proc/$server/status) / 1024)) MB"
-echo "slow pool acquisitions logged: $(grep -c "slow threshold" "$data/server.log" || true)"
+[ -x target/release/server ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+[ -x target/release/examples/submissions ] ||
+  { echo "build first: cargo build --release --example submissions" >&2; exit 1; }
+
+port=3900 static_port=3901
+work="$(mktemp -d)"
+server=""
+stop_server() { [ -n "$server" ] && { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }; server=""; }
+trap 'stop_server; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+
+rss_mb() { echo $(($(awk '/VmRSS/ {print $2}' "/proc/$server/status") / 1024)); }
+
+# Starts the server on $data and prints the milliseconds it took to answer /readyz.
+start_server() {
+  local started=$(date +%s%N)
+  PORTAL_DATA_DIR="$data" DATABASE_URL="sqlite://$data/portal.db" PORTAL_LISTEN_ADDR="127.0.0.1:$port" \
+    PORTAL_SMS_DEV_OUTBOX_FILE="$data/outbox.jsonl" PORTAL_RATE_LIMIT_BURST=100000000 PORTAL_RATE_LIMIT_REFILL_MS=1 \
+    PORTAL_LIST_PAGES_PER_MINUTE=100000000 PORTAL_SMS_IP_BURST=100000000 PORTAL_MAX_CONCURRENT_REQUESTS=100000 \
+    RUST_LOG="${RUST_LOG:-warn}" target/release/server >>"$data/server.log" 2>&1 &
+  server=$!
+  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.02; done
+  echo $((($(date +%s%N) - started) / 1000000))
+}
+
+last_code() { grep "\"to\":\"$1\"" "$data/outbox.jsonl" | tail -1 | grep -o '验证码是[0-9]\{6\}' | tail -c 7; }
+
+# One application through the forms (the record the seed copies); prints its reference.
+first_application() {
+  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" 1 1 136 >/dev/null
+  sqlite3 "$data/portal.db" "SELECT reference FROM applications WHERE id = 1"
+}
+
+# A status-page session for the reference (code to the applicant's phone, as a resident would).
+status_cookie() {
+  local jar="$data/status.jar" phone
+  phone="$(grep -o '"to":"[0-9]*"' "$data/outbox.jsonl" | head -1 | grep -o '[0-9]\{11\}')"
+  sqlite3 "$data/portal.db" "UPDATE otp_codes SET created_at = created_at - 120"
+  curl -s -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "reference=$1" "http://127.0.0.1:$port/status/code"
+  curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "code=$(last_code "$phone")" \
+    "http://127.0.0.1:$port/status/verify"
+  awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$jar"
+}
+
+# wrk at each connection count: "rps p99" per count, space separated.
+load() {
+  local url="$1" header=() c out
+  [ -n "${2:-}" ] && header=(-H "Cookie: $2")
+  for c in $connections; do
+    out="$(wrk -t2 -c"$c" -d"${seconds}s" --latency "${header[@]}" "$url" 2>&1)"
+    printf '%s/%s ' "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  done
+}
+
+# nginx serving the saved bytes of every page: the ceiling for the same bytes on this machine.
+start_static() {
+  cat >"$work/nginx.conf" <<EOF
+worker_processes 2; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 1024; }
+http { access_log off; server { listen 127.0.0.1:$static_port; root $work/static; default_type text/html; } }
+EOF
+  nginx -c "$work/nginx.conf" -p "$work"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "figures: requests/s / p99 at $connections connections (${seconds} s each)"
+start_static
+for size in $sizes; do
+  data="$work/data-$size"; mkdir -p "$data"
+  start_server >/dev/null
+  reference="$(first_application)"
+  stop_server
+  if [ "$size" -gt 0 ]; then
+    seeding=$(date +%s)
+    sed "s/@COUNT@/$size/g" scripts/bench-seed.sql | sqlite3 "$data/portal.db"
+    echo "== $size applications (seeded in $(($(date +%s) - seeding)) s)"
+  else
+    echo "== 1 application"
+  fi
+  ready_ms="$(start_server)"
+  echo "start to ready: ${ready_ms} ms; resident memory idle: $(rss_mb) MB"
+  township="$(sqlite3 "$data/portal.db" "SELECT township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY township_code ORDER BY COUNT(*) DESC LIMIT 1")"
+  cookie="$(status_cookie "$reference")"
+  pages=(/ /guide /announcements "/notices?township=${township:-620702001}" /notices
+    "/notices/recipients?township=620702001" /stats /status/view)
+  printf '%-44s %-40s %s\n' page portal "nginx, same bytes"
+  for page in "${pages[@]}"; do
+    file="$work/static/$(echo "$page" | md5sum | cut -c1-16).html"; mkdir -p "$work/static"
+    curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port$page" -o "$file"
+    bytes=$(stat -c %s "$file")
+    portal="$(load "http://127.0.0.1:$port$page" "$([ "$page" = /status/view ] && echo "$cookie")")"
+    ceiling="$(load "http://127.0.0.1:$static_port/$(basename "$file")")"
+    printf '%-44s %-40s %s\n' "$page ($bytes B)" "$portal" "$ceiling"
+  done
+  echo "resident memory after the page load: $(rss_mb) MB"
+  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" "$submitters" 25 137
+  echo "resident memory after the submissions: $(rss_mb) MB"
+  echo "slow pool acquisitions logged: $(grep -c "slow threshold" "$data/server.log" || true)"
+  stop_server
+  rm -rf "$data"
+done

@@ -1,17 +1,24 @@
 //! What a failed form post must show on the next page: the values as typed and the error per field.
-//! Kept in memory for a few minutes under a random token that the redirect carries (`?flash=…`), so
-//! typed personal data never goes into an address, a cookie or a log.
+//! Kept in the database for a few minutes, sealed, under a random token that the redirect carries
+//! (`?flash=…`): typed personal data never goes into an address, a cookie or a log, and the page that
+//! reads it back may be served by another instance of the server.
 
+use crate::sealing::Sealer;
+use crate::store::{Store, StoreError};
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-const LIFETIME: Duration = Duration::from_secs(10 * 60);
-/// Bounds memory if someone posts failing forms in a loop; the oldest entries go first.
-const MAX_ENTRIES: usize = 10_000;
+/// A failed form is shown again within this time or not at all.
+pub const LIFETIME_SECONDS: i64 = 10 * 60;
+/// Bounds the table if someone posts failing forms in a loop; the oldest entries go first.
+pub const MAX_ENTRIES: i64 = 20_000;
+/// Bounds one entry: no form of the portal has a longer field (the guide editor's body is the longest).
+const MAX_VALUE_CHARS: usize = 20_000;
+const MAX_FIELDS: usize = 256;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     pub values: HashMap<String, String>,
     /// (field name, message), in the order of the form.
@@ -26,36 +33,62 @@ impl Flash {
     pub fn error(&self, field: &str) -> Option<String> {
         self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
     }
+
+    /// The same flash cut to the size bounds: a post with thousands of invented fields, or a field of
+    /// megabytes, keeps only what a real form could have typed.
+    fn bounded(mut self) -> Self {
+        if self.values.len() > MAX_FIELDS {
+            self.values = self.values.into_iter().take(MAX_FIELDS).collect();
+        }
+        for value in self.values.values_mut() {
+            if value.chars().count() > MAX_VALUE_CHARS {
+                *value = value.chars().take(MAX_VALUE_CHARS).collect();
+            }
+        }
+        self.errors.truncate(MAX_FIELDS);
+        self
+    }
 }
 
-#[derive(Default)]
 pub struct FlashStore {
-    entries: Mutex<HashMap<String, (Instant, Flash)>>,
+    store: Arc<dyn Store>,
+    sealer: Arc<Sealer>,
 }
 
 impl FlashStore {
+    pub fn new(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Self {
+        Self { store, sealer }
+    }
+
     /// Keeps `flash` and returns the token to put in the redirect.
-    pub fn put(&self, flash: Flash) -> String {
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let now = Instant::now();
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.retain(|_, (at, _)| now.duration_since(*at) < LIFETIME);
-        if entries.len() >= MAX_ENTRIES {
-            if let Some(oldest) = entries.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
-                entries.remove(&oldest);
-            }
-        }
-        entries.insert(token.clone(), (now, flash));
-        token
+    pub async fn put(&self, flash: Flash, now: i64) -> Result<String, StoreError> {
+        let token = new_token();
+        let sealed = self.sealer.seal(&flash.bounded());
+        self.store.put_flash(&token, &sealed, now, now - LIFETIME_SECONDS, MAX_ENTRIES).await?;
+        Ok(token)
     }
 
     /// The flash for a token, if it is still fresh. It is not removed: a reload shows the same page.
-    pub fn get(&self, token: &str) -> Option<Flash> {
-        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.get(token).filter(|(at, _)| at.elapsed() < LIFETIME).map(|(_, flash)| flash.clone())
+    /// A flash that cannot be read (database trouble, a key changed) shows the empty form, logged.
+    pub async fn get(&self, token: &str, now: i64) -> Option<Flash> {
+        if token.is_empty() {
+            return None;
+        }
+        let sealed = match self.store.flash(token, now - LIFETIME_SECONDS).await {
+            Ok(sealed) => sealed?,
+            Err(e) => {
+                tracing::error!(error = %e, "flash store");
+                return None;
+            }
+        };
+        self.sealer.open(&sealed).map_err(|e| tracing::error!(error = %e, "flash entry")).ok()
     }
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 #[cfg(test)]
@@ -63,17 +96,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_flash_comes_back_by_its_token_only() {
-        let store = FlashStore::default();
+    fn a_flash_keeps_what_a_form_can_type_and_no_more() {
         let mut flash = Flash::default();
         flash.values.insert("name".into(), "张三".into());
+        flash.values.insert("body".into(), "字".repeat(MAX_VALUE_CHARS + 5));
+        for i in 0..MAX_FIELDS + 50 {
+            flash.values.insert(format!("invented{i}"), "x".into());
+        }
         flash.errors.push(("id_number".into(), "身份证号码应为18位".into()));
-        let token = store.put(flash.clone());
+        let bounded = flash.bounded();
+        assert_eq!(bounded.values.len(), MAX_FIELDS);
+        assert!(bounded.values.values().all(|v| v.chars().count() <= MAX_VALUE_CHARS));
+        assert_eq!(bounded.error("id_number").as_deref(), Some("身份证号码应为18位"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hex() {
+        let token = new_token();
         assert_eq!(token.len(), 32);
-        assert_eq!(store.get(&token), Some(flash.clone()));
-        assert_eq!(store.get(&token).unwrap().value("name"), "张三");
-        assert_eq!(store.get(&token).unwrap().error("id_number").as_deref(), Some("身份证号码应为18位"));
-        assert_eq!(store.get("0000"), None);
-        assert_ne!(store.put(flash.clone()), token, "tokens are random");
+        assert!(token.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(new_token(), token);
     }
 }

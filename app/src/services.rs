@@ -19,12 +19,15 @@ pub struct Services {
     pub session_secret: Arc<str>,
     /// Whether cookies carry the `Secure` flag.
     pub secure_cookies: bool,
+    /// Failed forms' typed values and errors, kept in the database between a post and the next page.
     pub flash: Arc<FlashStore>,
     pub hasher: Arc<KeyedHasher>,
     /// Seals personal data before it is stored.
     pub sealer: Arc<Sealer>,
     pub time_limits: TimeLimits,
     pub draft_retention_days: u32,
+    /// How often the published statistics are recomputed; 0: on every request.
+    pub statistics_refresh_seconds: u64,
     pub sms: Arc<dyn SmsSender>,
 }
 

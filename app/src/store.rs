@@ -111,6 +111,20 @@ pub struct RecipientQuery {
     pub limit: u32,
 }
 
+/// One page of a list: the rows after the first `offset`, at most `limit` of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u32,
+    pub limit: u32,
+}
+
+impl Page {
+    /// Page `number` (from 1; 0 is read as 1) of pages of `size` rows.
+    pub fn numbered(number: u32, size: u32) -> Self {
+        Self { offset: number.max(1).saturating_sub(1).saturating_mul(size), limit: size }
+    }
+}
+
 /// A transition to store: the event (with the new status) and what it sets.
 #[derive(Clone, Debug)]
 pub struct CaseChange {
@@ -428,6 +442,20 @@ pub trait CaseStore: Send + Sync {
     /// The sealed draft of a phone, if one is kept.
     async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError>;
 
+    /// Keeps the sealed state of a failed form under `token`; in the same transaction drops entries
+    /// made before `expire_before` and all but the newest `keep_last`.
+    async fn put_flash(
+        &self,
+        token: &str,
+        sealed: &str,
+        now: i64,
+        expire_before: i64,
+        keep_last: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The sealed state kept under `token`, unless it was made before `not_before`.
+    async fn flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError>;
+
     /// Stores an application, its first event and removes the draft, in one transaction. A second
     /// submission with the same key changes nothing and returns the first reference. A reference number
     /// already taken is a `Conflict` (the caller draws another).
@@ -454,13 +482,15 @@ pub trait CaseStore: Send + Sync {
     async fn record_transition(&self, id: i64, from: Status, change: &CaseChange)
         -> Result<bool, StoreError>;
 
-    /// Notices whose period includes `today`, optionally for one county or township, newest first.
+    /// One page of the notices whose period includes `today`, optionally for one county or township,
+    /// newest first; and how many there are in all.
     async fn current_notices(
         &self,
         today: Date,
         county_code: Option<&str>,
         township_code: Option<&str>,
-    ) -> Result<Vec<NoticeEntry>, StoreError>;
+        page: Page,
+    ) -> Result<(Vec<NoticeEntry>, u64), StoreError>;
 
     /// One notice entry if it is on public display on `today`.
     async fn current_notice(
@@ -487,8 +517,15 @@ pub trait CaseStore: Send + Sync {
     /// The case file with this id and the case it belongs to.
     async fn case_file(&self, file_id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
 
-    /// Queued messages due for sending at `now`, oldest first.
-    async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<QueuedSms>, StoreError>;
+    /// Claims up to `limit` queued messages due at `now`, oldest first, for one worker: each claimed
+    /// message is not due again before `lease_until`, so that other workers (other instances of the
+    /// server) pass it by, and a worker that dies before marking it sent or failed only delays it.
+    async fn claim_due_sms(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<QueuedSms>, StoreError>;
 
     /// Marks a queued message as sent.
     async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError>;
@@ -543,8 +580,19 @@ pub trait CaseStore: Send + Sync {
 
     async fn staff_relative_count(&self) -> Result<u64, StoreError>;
 
-    /// What the public statistics count, for every application (nothing personal).
-    async fn statistics_facts(&self) -> Result<Vec<crate::domain::stats::CaseFacts>, StoreError>;
+    /// What the public statistics count (nothing personal) of up to `limit` applications with an id
+    /// above `after_id`, in id order, with their ids: the statistics read every application in batches.
+    async fn statistics_facts_after(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, crate::domain::stats::CaseFacts)>, StoreError>;
+
+    /// The published statistics (JSON of `domain::stats::Statistics`) and when they were computed.
+    async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Replaces the published statistics.
+    async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError>;
 }
 
 /// The reports of suspected fraud (`areas::report`), a part of `Store` kept apart for readability.

@@ -83,6 +83,15 @@ pub struct Config {
     pub draft_retention_days: u32,
     /// Working-day limits per kind of assistance (`[time_limits]` in the TOML file).
     pub time_limits: TimeLimits,
+    /// How often the published statistics are recomputed; 0 computes them on every request (tests,
+    /// small development databases).
+    pub statistics_refresh_seconds: u64,
+    /// Requests served at once; more are answered 503 at once rather than queued.
+    pub max_concurrent_requests: usize,
+    /// A request still unanswered after this long is answered 503.
+    pub request_timeout_seconds: u64,
+    /// How long a rendered public page is served from memory (`web::page_cache`); 0 renders every time.
+    pub page_cache_seconds: u64,
 }
 
 impl Default for Config {
@@ -112,6 +121,10 @@ impl Default for Config {
             recheck_share_percent: 10,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
+            statistics_refresh_seconds: 300,
+            max_concurrent_requests: 512,
+            request_timeout_seconds: 30,
+            page_cache_seconds: 5,
         }
     }
 }
@@ -164,6 +177,10 @@ impl Config {
             ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
             ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
             ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
+            ("PORTAL_STATISTICS_REFRESH_SECONDS", "statistics_refresh_seconds", true),
+            ("PORTAL_MAX_CONCURRENT_REQUESTS", "max_concurrent_requests", true),
+            ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
+            ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
         ];
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {
@@ -195,6 +212,8 @@ impl Config {
             return Err(ConfigError::Invalid("rate limits must be positive".into()));
         }
         if self.draft_retention_days == 0
+            || self.max_concurrent_requests == 0
+            || self.request_timeout_seconds == 0
             || self.sms_worker_interval_ms == 0
             || self.list_pages_per_minute == 0
             || self.reports_per_hour == 0

@@ -5,6 +5,7 @@ pub mod config;
 pub mod notifications;
 pub mod sms;
 pub mod startup;
+pub mod statistics;
 pub mod store;
 pub mod telemetry;
 pub mod uploads;

@@ -1,6 +1,10 @@
 //! Sends the queued status messages in the background. Each case transition queues one message in the
 //! same transaction as the transition (see `CaseChange::notify`); this worker sends what is due and,
 //! when the gateway fails, tries again after a growing pause, giving up after a day of attempts.
+//! Every instance of the server runs this worker: each batch is claimed with a lease (see
+//! `claim_due_sms`), so a message goes to one worker, and comes back after the lease if that worker dies
+//! before recording the outcome. The one case of a message sent twice is a worker dying between the
+//! gateway's acceptance and the record of it.
 
 use app::domain::phone::MobileNumber;
 use app::sealing::Sealer;
@@ -11,6 +15,8 @@ use std::time::Duration;
 
 const BATCH: u32 = 50;
 const MAX_ATTEMPTS: u32 = 12;
+/// Longer than a batch can take (50 messages, each at most the gateway's 10 s timeout).
+const LEASE_SECONDS: i64 = 10 * 60;
 
 /// Seconds to wait after the `attempts`-th failure: 30 s, 1 min, 2 min … at most 2 hours.
 pub fn retry_pause(attempts: u32) -> i64 {
@@ -25,7 +31,7 @@ pub async fn send_due(
     now: i64,
 ) -> Result<usize, StoreError> {
     let mut sent = 0;
-    for queued in store.due_sms(now, BATCH).await? {
+    for queued in store.claim_due_sms(now, now + LEASE_SECONDS, BATCH).await? {
         let outcome = match sealer.open::<app::sms::StatusPayload>(&queued.payload_sealed) {
             Ok((phone, status, next)) => match MobileNumber::parse(&phone) {
                 Ok(phone) => sms

@@ -5,8 +5,8 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, health, identity, notices, preferences, rate_limit, reports, review,
-        security, static_pages, stats, status,
+        admin, application, cases, health, identity, notices, page_cache, preferences, rate_limit, reports,
+        review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -19,10 +19,12 @@ use app::{
     store::Store,
 };
 use axum::{
+    error_handling::HandleErrorLayer,
     extract::{DefaultBodyLimit, FromRef},
     middleware,
+    response::Response,
     routing::{get, post},
-    Router,
+    BoxError, Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -51,8 +53,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Arc<dyn Store>,
-    /// Sends queued status messages while the server runs.
-    sms_worker: tokio::task::JoinHandle<()>,
+    /// Sends queued status messages and refreshes the published statistics while the server runs.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -65,28 +67,34 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
+        let sealer = Arc::new(Sealer::new(config.data_key.expose()));
         let services = Services {
             divisions: app::store::divisions(store.as_ref()).await?.into(),
             store: store.clone(),
             session_secret: config.session_secret.expose().into(),
             secure_cookies: config.secure_cookies,
-            flash: Arc::new(FlashStore::default()),
+            flash: Arc::new(FlashStore::new(store.clone(), sealer.clone())),
             hasher: Arc::new(KeyedHasher::new(config.data_key.expose())),
-            sealer: Arc::new(Sealer::new(config.data_key.expose())),
+            sealer,
             time_limits: config.time_limits.clone(),
             draft_retention_days: config.draft_retention_days,
+            statistics_refresh_seconds: config.statistics_refresh_seconds,
             sms,
         };
-        let sms_worker = notifications::spawn(
+        let mut background = vec![notifications::spawn(
             store.clone(),
             services.sealer.clone(),
             services.sms.clone(),
             Duration::from_millis(config.sms_worker_interval_ms),
-        );
+        )];
+        if config.statistics_refresh_seconds > 0 {
+            let every = Duration::from_secs(config.statistics_refresh_seconds);
+            background.push(crate::statistics::spawn(services.clone(), every));
+        }
         let reports = reports::ReportDesk::new(&config);
         let evidence = EvidenceFiles::new(config.data_dir.join("evidence"), services.sealer.clone());
         let state = AppState { leptos_options, services, config: Arc::new(config), reports, evidence };
-        Ok(Self { listener, router: router(state), store, sms_worker })
+        Ok(Self { listener, router: router(state), store, background })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -98,7 +106,9 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         // Messages not sent yet stay queued for the next start.
-        self.sms_worker.abort();
+        for task in &self.background {
+            task.abort();
+        }
         self.store.close().await;
         served
     }
@@ -120,10 +130,8 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
 
-    Router::new()
-        .route("/healthz", get(health::live))
+    let limited = Router::new()
         .route("/stats.csv", get(stats::csv))
-        .route("/readyz", get(health::ready))
         .route("/preferences/elder-mode", post(preferences::set_elder_mode))
         .route(
             "/apply/identity/code",
@@ -178,14 +186,43 @@ fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
         .layer(middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.config.page_cache_seconds),
+            page_cache::serve,
+        ))
+        .layer(middleware::from_fn_with_state(
             rate_limit::ListLimiter::new(&state.config),
             rate_limit::limit_lists,
         ))
         .layer(middleware::from_fn(security::same_origin_posts))
         .layer(rate_limit::per_ip_layer(&state.config))
+        // At most `max_concurrent_requests` at once, none longer than `request_timeout_seconds`: the
+        // rest are answered 503 with a page and `Retry-After` at once (load shedding) instead of
+        // queueing until the machine is swamped.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(state.config.max_concurrent_requests)
+                .timeout(Duration::from_secs(state.config.request_timeout_seconds)),
+        );
+    // Probes stay answerable under overload, so that the load balancer sees a busy instance alive.
+    Router::new()
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .merge(limited)
         .layer(middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// What a request shed by the overload limits gets (see `router`).
+async fn overloaded(error: BoxError) -> Response {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out");
+    } else {
+        tracing::warn!("request shed: too many at once");
+    }
+    static_pages::busy(5)
 }

@@ -52,6 +52,8 @@ impl EvidenceFiles {
         file.write_all(self.sealer.seal_bytes(bytes).as_bytes()).await?;
         file.sync_all().await?;
         tokio::fs::rename(&temporary, &path).await?;
+        // The new name itself must reach the disk before the database records the file.
+        tokio::fs::File::open(folder).await?.sync_all().await?;
         Ok((sha256, content_type.to_string(), bytes.len() as u64))
     }
 

@@ -80,8 +80,9 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     // The public notice holds only the masked head of household.
     let store = server::store::open(&app.database_url).await.unwrap();
     let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
-    let notices = store.current_notices(today, None, Some(TOWNSHIP)).await.unwrap();
-    assert_eq!(notices.len(), 1);
+    let first_page = app::store::Page::numbered(1, 50);
+    let (notices, total) = store.current_notices(today, None, Some(TOWNSHIP), first_page).await.unwrap();
+    assert_eq!((notices.len(), total), (1, 1));
     assert_eq!(notices[0].head_name_masked, "王*兰");
     assert_eq!(notices[0].monthly_amount, 640);
     store.close().await;

@@ -65,7 +65,7 @@ async fn a_notice_shows_only_the_allowed_fields_in_pages_and_api() {
 
     // The server functions behind the pages answer the same, masked data.
     for (endpoint, form) in [
-        ("/api/public-notices", vec![("county", ""), ("township", "")]),
+        ("/api/public-notices", vec![("county", ""), ("township", ""), ("page", "1")]),
         ("/api/public-notice", vec![("id", &*id.to_string()), ("flash", "")]),
     ] {
         let body = citizen

@@ -124,8 +124,9 @@ async fn too_many_requests_get_a_friendly_chinese_page() {
     };
     let app = spawn_with(config, Some(database)).await;
     for _ in 0..3 {
-        assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+        assert_eq!(app.get("/contact").await.status(), StatusCode::OK);
     }
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK, "probes are outside the budget");
     let limited = app.post_form("/preferences/elder-mode", &[("enabled", "1")]).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers().contains_key(header::RETRY_AFTER));
@@ -169,5 +170,45 @@ async fn the_contact_page_lists_every_county_with_tap_to_call_lines() {
     assert!(html.contains("暂未公布专门热线"), "counties without a line say so");
     let (_, home) = app.page("/").await;
     assert!(home.contains(r#"href="/contact""#), "the footer links to the contact page");
+    app.stop().await;
+}
+
+/// Render once, serve many: a public page is kept for the configured time with an ETag, emptied by a
+/// post on this instance, and kept apart for elder mode.
+#[tokio::test]
+async fn public_pages_are_served_from_the_page_cache_until_a_change() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { page_cache_seconds: 60, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    let first = app.get("/announcements").await;
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "public, max-age=60");
+    let etag = first.headers()[header::ETAG].clone();
+    assert!(!first.text().await.unwrap().contains("停水通知"));
+    let revalidated =
+        app.client.get(app.url("/announcements")).header(header::IF_NONE_MATCH, &etag).send().await;
+    assert_eq!(revalidated.unwrap().status(), StatusCode::NOT_MODIFIED);
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let notice = app::domain::announcement::Announcement {
+        id: 0,
+        title: "停水通知".into(),
+        body: "正文".into(),
+        county_code: None,
+        published_at: app::services::unix_now(),
+    };
+    store.add_announcement(&notice).await.unwrap();
+    store.close().await;
+    let (_, html) = app.page("/announcements").await;
+    assert!(!html.contains("停水通知"), "served from the cache: the database was changed behind its back");
+
+    let elder = app.client.get(app.url("/announcements")).header(header::COOKIE, "elder_mode=1").send().await;
+    assert!(elder.unwrap().text().await.unwrap().contains(r#"class="elder""#), "elder mode has its own copy");
+
+    let response = app.post_form("/preferences/elder-mode", &[("enabled", "0"), ("back", "/")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page("/announcements").await;
+    assert!(html.contains("停水通知"), "a post on this instance empties the cache");
+    let private = app.get("/status").await;
+    assert_eq!(private.headers()[header::CACHE_CONTROL], "private, no-cache", "other pages are not kept");
     app.stop().await;
 }

@@ -96,3 +96,44 @@ async fn no_public_page_stalls_under_64_simultaneous_requests_on_postgres() {
     let Some(database) = postgres_database().await else { return };
     no_public_page_stalls(serve(database).await).await;
 }
+
+/// Beyond the concurrency limit a request is answered 503 at once with a page that says to wait, and
+/// `Retry-After`; the health and readiness probes still answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_answer() {
+    let database = sqlite_database();
+    let config = server::config::Config {
+        rate_limit_burst: 1_000_000,
+        rate_limit_refill_ms: 1,
+        max_concurrent_requests: 2,
+        ..test_config(&database.url)
+    };
+    let app = spawn_with(config, Some(database)).await;
+    let get = |path: &str| {
+        let client = reqwest::Client::builder().pool_max_idle_per_host(0).timeout(GIVE_UP).build().unwrap();
+        let url = app.url(path);
+        tokio::spawn(async move {
+            let response = client.get(url).send().await.unwrap();
+            let (status, headers) = (response.status(), response.headers().clone());
+            (status, headers.get(reqwest::header::RETRY_AFTER).cloned(), response.text().await.unwrap())
+        })
+    };
+    let pages: Vec<_> = (0..200).map(|_| get("/")).collect();
+    let probes: Vec<_> = (0..20).map(|i| get(if i % 2 == 0 { "/healthz" } else { "/readyz" })).collect();
+    let mut shed = 0;
+    for page in pages {
+        let (status, retry_after, body) = page.await.unwrap();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            shed += 1;
+            assert_eq!(retry_after.unwrap(), "5");
+            assert!(body.contains("访问人数较多") && body.contains("请稍等一会儿再试"), "{body}");
+        } else {
+            assert_eq!(status, StatusCode::OK);
+        }
+    }
+    assert!(shed > 0, "two at a time cannot serve two hundred at once");
+    for probe in probes {
+        assert_eq!(probe.await.unwrap().0, StatusCode::OK, "probes bypass the limit");
+    }
+    app.stop().await;
+}

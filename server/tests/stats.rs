@@ -5,6 +5,7 @@ mod common;
 use app::domain::workflow::Status;
 use common::{new_application, spawn_app};
 use reqwest::header;
+use std::time::{Duration, Instant};
 
 /// Stores `count` approved applications in `township`, each decided ten days after it was submitted.
 async fn approved(store: &dyn app::store::Store, township: &str, count: usize) {
@@ -53,4 +54,43 @@ async fn statistics_hide_small_counts_on_the_page_and_in_the_csv() {
     );
     assert!(!csv.contains(",2,"), "the hidden count appears nowhere");
     app.stop().await;
+}
+
+/// An app whose statistics are refreshed every `seconds`, once its first snapshot is published.
+async fn spawn_refreshing(seconds: u64) -> (common::TestApp, std::sync::Arc<dyn app::store::Store>) {
+    let database = common::sqlite_database();
+    let config =
+        server::config::Config { statistics_refresh_seconds: seconds, ..common::test_config(&database.url) };
+    let app = common::spawn_with(config, Some(database)).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.statistics_snapshot().await.unwrap().is_none() {
+        assert!(Instant::now() < deadline, "a snapshot is published at start-up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (app, store)
+}
+
+/// In production the pages read a snapshot that a background task refreshes; the page says when.
+#[tokio::test]
+async fn the_pages_serve_the_snapshot_and_it_is_refreshed_in_the_background() {
+    let (hourly, store) = spawn_refreshing(3600).await;
+    approved(store.as_ref(), "620702003", 9).await;
+    let (_, html) = hourly.page("/stats").await;
+    assert!(html.contains("甘州区：收到0，批准0"), "the page does not read the applications");
+    assert!(html.contains("统计时间："), "it says when the figures were computed");
+    store.close().await;
+    hourly.stop().await;
+
+    let (every_second, store) = spawn_refreshing(1).await;
+    approved(store.as_ref(), "620702003", 9).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut html = String::new();
+    while !html.contains("甘州区：收到9，批准9") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        html = every_second.page("/stats").await.1;
+    }
+    assert!(html.contains("甘州区：收到9，批准9"), "the next refresh counts the new cases");
+    store.close().await;
+    every_second.stop().await;
 }

@@ -290,7 +290,7 @@ async fn the_holiday_calendar_is_seeded_with_the_2026_arrangement() {
 #[tokio::test]
 async fn transitions_notices_and_objections_work_on_every_backend() {
     use app::domain::{calendar::Date, workflow::Status};
-    use app::store::{CaseChange, CaseEvent, NewObjection, NoticeEntry};
+    use app::store::{CaseChange, CaseEvent, NewObjection, NoticeEntry, Page};
     for (backend, store, _db) in backends().await {
         store
             .submit_application(&new_application("ZY20261129-EEEEEE", "k1", "620702001", "2027-01-12"))
@@ -354,12 +354,16 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         assert_eq!((stored.status, stored.monthly_amount), (Status::InNotice, Some(640)), "{backend}");
         assert_eq!(stored.notice_until, Some(today.add_days(6)), "{backend}");
 
-        assert_eq!(store.current_notices(today, Some("620702"), None).await.unwrap().len(), 1, "{backend}");
-        assert!(store.current_notices(today, None, Some("620702002")).await.unwrap().is_empty(), "{backend}");
-        assert!(
-            store.current_notices(today.add_days(7), None, None).await.unwrap().is_empty(),
-            "{backend}: expired"
-        );
+        let first = Page::numbered(1, 50);
+        let in_county = store.current_notices(today, Some("620702"), None, first).await.unwrap();
+        assert_eq!((in_county.0.len(), in_county.1), (1, 1), "{backend}");
+        let second_page =
+            store.current_notices(today, Some("620702"), None, Page::numbered(2, 50)).await.unwrap();
+        assert_eq!((second_page.0.len(), second_page.1), (0, 1), "{backend}: the total on every page");
+        let elsewhere = store.current_notices(today, None, Some("620702002"), first).await.unwrap();
+        assert_eq!((elsewhere.0.len(), elsewhere.1), (0, 0), "{backend}");
+        let expired = store.current_notices(today.add_days(7), None, None, first).await.unwrap();
+        assert_eq!(expired.1, 0, "{backend}: expired");
         assert!(store.current_notice(case.id, today).await.unwrap().is_some(), "{backend}");
 
         let objection = NewObjection {
@@ -401,15 +405,70 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         assert_eq!((owner, file.size, file.content_type.as_str()), (case.id, 321, "image/png"), "{backend}");
         assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
 
-        // The message queued with the transition is due at once; a failure postpones it.
-        let due = store.due_sms(10, 10).await.unwrap();
+        // The message queued with the transition is due at once; claimed, it is leased to one worker;
+        // a failure postpones it.
+        let due = store.claim_due_sms(10, 610, 10).await.unwrap();
         assert_eq!(due.len(), 1, "{backend}");
+        assert!(store.claim_due_sms(11, 611, 10).await.unwrap().is_empty(), "{backend}: leased");
         store.sms_failed(due[0].id, 100, "gateway down").await.unwrap();
-        assert!(store.due_sms(50, 10).await.unwrap().is_empty(), "{backend}: waits");
-        let retry = store.due_sms(100, 10).await.unwrap();
+        assert!(store.claim_due_sms(50, 650, 10).await.unwrap().is_empty(), "{backend}: waits");
+        let retry = store.claim_due_sms(100, 700, 10).await.unwrap();
         assert_eq!(retry[0].attempts, 1, "{backend}");
         store.sms_sent(retry[0].id, 100).await.unwrap();
-        assert!(store.due_sms(i64::MAX - 1, 10).await.unwrap().is_empty(), "{backend}: sent");
+        assert!(store.claim_due_sms(i64::MAX - 1, i64::MAX, 10).await.unwrap().is_empty(), "{backend}: sent");
+    }
+}
+
+/// Every instance of the server runs an SMS worker on the same queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_workers_claim_each_queued_message_once() {
+    use app::domain::workflow::Status;
+    use app::store::{CaseChange, CaseEvent};
+    const QUEUED: usize = 30;
+    for (backend, store, _db) in backends().await {
+        for i in 0..QUEUED {
+            let reference = format!("ZY20261129-Q{i:05}");
+            let new = new_application(&reference, &format!("q{i}"), "620702001", "2027-01-12");
+            store.submit_application(&new).await.unwrap();
+            let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+            let accept = CaseChange {
+                event: CaseEvent {
+                    at: 1,
+                    actor: "t".into(),
+                    action: "accept".into(),
+                    status: Status::Investigating,
+                    note: String::new(),
+                },
+                monthly_amount: None,
+                notice: None,
+                notify: Some(format!("v1:message{i}")),
+                recheck_drawn: None,
+                files: Vec::new(),
+                referrals: Vec::new(),
+                audit: AuditEvent::now("staff:1", "case.accept", &reference, "submitted -> investigating"),
+            };
+            assert!(store.record_transition(case.id, Status::Submitted, &accept).await.unwrap(), "{backend}");
+        }
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.claim_due_sms(10, 610, 7).await.unwrap() })
+            })
+            .collect();
+        let mut claimed = Vec::new();
+        for worker in workers {
+            claimed.extend(worker.await.unwrap().into_iter().map(|m| m.id));
+        }
+        // A worker that lost every race returns fewer; one more claim takes what is left.
+        claimed.extend(store.claim_due_sms(10, 610, 100).await.unwrap().into_iter().map(|m| m.id));
+        let mut distinct = claimed.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), claimed.len(), "{backend}: no message claimed twice");
+        assert_eq!(claimed.len(), QUEUED, "{backend}: every message claimed");
+        assert!(store.claim_due_sms(609, 1200, 100).await.unwrap().is_empty(), "{backend}: leased");
+        let back = store.claim_due_sms(610, 1210, 100).await.unwrap();
+        assert_eq!(back.len(), QUEUED, "{backend}: a dead worker's messages come back after the lease");
     }
 }
 
@@ -499,7 +558,7 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
 }
 
 #[tokio::test]
-async fn statistics_facts_carry_the_decision_day_on_every_backend() {
+async fn statistics_read_in_batches_carry_the_decision_day_and_publish_one_snapshot() {
     use app::domain::workflow::Status;
     for (backend, store, _db) in backends().await {
         let mut decided = new_application("ZY20261129-SSSSSS", "k-s1", "620702001", "2027-01-12");
@@ -511,15 +570,25 @@ async fn statistics_facts_carry_the_decision_day_on_every_backend() {
             .submit_application(&new_application("ZY20261129-TTTTTT", "k-s2", "620702002", "2027-01-12"))
             .await
             .unwrap();
-        let mut facts = store.statistics_facts().await.unwrap();
+        let first = store.statistics_facts_after(0, 1).await.unwrap();
+        assert_eq!(first.len(), 1, "{backend}: a batch holds at most `limit`");
+        let rest = store.statistics_facts_after(first[0].0, 10).await.unwrap();
+        assert_eq!(rest.len(), 1, "{backend}: the next batch starts after the last id");
+        assert!(store.statistics_facts_after(rest[0].0, 10).await.unwrap().is_empty(), "{backend}");
+        let mut facts: Vec<_> = first.into_iter().chain(rest).map(|(_, f)| f).collect();
         facts.sort_by(|a, b| a.township_code.cmp(&b.township_code));
-        assert_eq!(facts.len(), 2, "{backend}");
         assert_eq!(
             (facts[0].status, facts[0].decided),
             (Status::Approved, Some(facts[0].submitted.add_days(10))),
             "{backend}"
         );
         assert_eq!((facts[1].status, facts[1].decided), (Status::Submitted, None), "{backend}");
+
+        assert_eq!(store.statistics_snapshot().await.unwrap(), None, "{backend}: none published yet");
+        store.save_statistics_snapshot(5, "{}").await.unwrap();
+        store.save_statistics_snapshot(9, "{\"city\":null}").await.unwrap();
+        let snapshot = store.statistics_snapshot().await.unwrap();
+        assert_eq!(snapshot, Some((9, "{\"city\":null}".to_string())), "{backend}: one row, replaced");
     }
 }
 
@@ -645,4 +714,163 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
         assert_eq!(helps.len(), 1, "{backend}: the history shows the answer once");
         assert_eq!(helps[0].note, "住院费用报销3200元", "{backend}");
     }
+}
+
+#[tokio::test]
+async fn failed_forms_are_kept_briefly_and_the_table_stays_bounded() {
+    for (backend, store, _db) in backends().await {
+        store.put_flash("a", "v1:a", 100, 0, 3).await.unwrap();
+        assert_eq!(store.flash("a", 100).await.unwrap().as_deref(), Some("v1:a"), "{backend}");
+        assert_eq!(store.flash("a", 101).await.unwrap(), None, "{backend}: too old to show");
+        assert_eq!(store.flash("b", 0).await.unwrap(), None, "{backend}: unknown token");
+        for token in ["b", "c", "d"] {
+            store.put_flash(token, "v1:x", 200, 0, 3).await.unwrap();
+        }
+        assert_eq!(store.flash("a", 0).await.unwrap(), None, "{backend}: the oldest goes past the bound");
+        assert!(store.flash("b", 0).await.unwrap().is_some(), "{backend}: the newest three stay");
+        store.put_flash("e", "v1:e", 1000, 900, 3).await.unwrap();
+        for token in ["b", "c", "d"] {
+            assert_eq!(store.flash(token, 0).await.unwrap(), None, "{backend}: expired entries are dropped");
+        }
+        assert!(store.flash("e", 0).await.unwrap().is_some(), "{backend}");
+    }
+}
+
+/// Whether a query plan reads a whole table (or a whole index) somewhere, from `EXPLAIN QUERY PLAN`
+/// (SQLite) or `EXPLAIN` with sequential scans disabled (PostgreSQL), which plans a sequential scan only
+/// where no index can serve.
+fn reads_everything(backend: &str, plan: &[String]) -> bool {
+    if backend == "sqlite" {
+        return plan.iter().any(|step| step.starts_with("SCAN "));
+    }
+    let index_scans =
+        plan.iter().filter(|l| l.contains("Index Scan") || l.contains("Index Only Scan")).count();
+    let index_conditions = plan.iter().filter(|l| l.contains("Index Cond")).count();
+    plan.iter().any(|l| l.contains("Seq Scan")) || index_conditions < index_scans
+}
+
+/// `count` cases that went through a notice, one a day, most of them long over, in every township:
+/// planners choose by the data's statistics, so the plans are checked on a history, not on empty tables.
+async fn published_history(store: &dyn Store, count: usize) {
+    use app::domain::{calendar::Date, workflow::Status};
+    use app::store::{CaseChange, CaseEvent, NoticeEntry};
+    let today = Date::parse("2026-12-01").unwrap();
+    let mut townships = Vec::new();
+    for county in store.counties().await.unwrap() {
+        townships.extend(store.townships_in(&county.code).await.unwrap());
+    }
+    for i in 0..count {
+        let reference = format!("ZY20261129-H{i:05}");
+        let township = &townships[i % townships.len()];
+        let mut new = new_application(&reference, &format!("h{i}"), &township.code, "2027-01-12");
+        new.record.county_code = township.county_code.clone();
+        store.submit_application(&new).await.unwrap();
+        let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+        let from = today.add_days(-(i as i64));
+        let notice = NoticeEntry {
+            application_id: case.id,
+            county_code: township.county_code.clone(),
+            township_code: township.code.clone(),
+            village: format!("第{}村", i % 9),
+            head_name_masked: "王*兰".into(),
+            household_size: 3,
+            types: case.types.clone(),
+            monthly_amount: 640,
+            published_from: from,
+            published_until: from.add_days(6),
+        };
+        // Half of them approved since: the recipient lists.
+        let status = if i % 2 == 0 { Status::Approved } else { Status::InNotice };
+        let event = CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
+        let publish = CaseChange {
+            event,
+            monthly_amount: Some(640),
+            notice: Some(notice),
+            notify: None,
+            recheck_drawn: None,
+            files: Vec::new(),
+            referrals: Vec::new(),
+            audit: AuditEvent::now("staff:1", "case.publish_notice", &reference, "submitted -> in_notice"),
+        };
+        assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap());
+    }
+}
+
+async fn analyze(backend: &str, url: &str) {
+    use sqlx::Connection;
+    if backend == "sqlite" {
+        let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query("ANALYZE").execute(&mut db).await.unwrap();
+    } else {
+        let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query("ANALYZE").execute(&mut db).await.unwrap();
+    }
+}
+
+/// `query` with the example values bound, on either back end.
+fn with_example<'q, DB>(
+    mut query: sqlx::query::Query<'q, DB, DB::Arguments<'q>>,
+    example: &[server::store::page_queries::Example],
+) -> sqlx::query::Query<'q, DB, DB::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    use server::store::page_queries::Example;
+    for value in example {
+        query = match *value {
+            Example::Text(text) => query.bind(text),
+            Example::Number(number) => query.bind(number),
+        };
+    }
+    query
+}
+
+async fn plan(backend: &str, url: &str, query: &server::store::page_queries::PageQuery) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    if backend == "sqlite" {
+        let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {}", query.sql);
+        let rows = with_example(sqlx::query(&sql), query.example).fetch_all(&mut db).await.unwrap();
+        return rows.iter().map(|r| r.get::<String, _>("detail")).collect();
+    }
+    let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query("SET enable_seqscan = off").execute(&mut db).await.unwrap();
+    let sql = format!("EXPLAIN {}", query.sql);
+    let rows = with_example(sqlx::query(&sql), query.example).fetch_all(&mut db).await.unwrap();
+    rows.iter().map(|r| r.get::<String, _>(0)).collect()
+}
+
+#[tokio::test]
+async fn every_page_query_reads_an_index_on_every_backend() {
+    for (backend, store, db) in backends().await {
+        published_history(store.as_ref(), 400).await;
+        analyze(backend, &db.url).await;
+        for query in server::store::page_queries::PAGE_QUERIES {
+            let steps = plan(backend, &db.url, query).await;
+            assert!(
+                !reads_everything(backend, &steps),
+                "{backend}: {} reads a whole table: {steps:#?}",
+                query.name
+            );
+        }
+        store.close().await;
+    }
+}
+
+#[test]
+fn a_full_scan_is_recognised_in_both_plan_formats() {
+    let lines = |plan: &[&str]| plan.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(reads_everything("sqlite", &lines(&["SCAN n", "SEARCH a USING INTEGER PRIMARY KEY (rowid=?)"])));
+    assert!(!reads_everything(
+        "sqlite",
+        &lines(&["SEARCH n USING INDEX notices_current (published_until>?)"])
+    ));
+    assert!(reads_everything("postgres", &lines(&["Seq Scan on notices n  (cost=10000000000.00..)"])));
+    assert!(reads_everything("postgres", &lines(&["Index Scan using applications_pkey on applications"])));
+    assert!(!reads_everything(
+        "postgres",
+        &lines(&["Index Scan using notices_current on notices n", "  Index Cond: (published_until >= $1)"])
+    ));
 }

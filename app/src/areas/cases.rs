@@ -320,7 +320,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     } else {
         0
     };
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     let files = store
         .case_files(case.id)
         .await

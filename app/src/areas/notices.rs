@@ -29,14 +29,25 @@ pub struct PublicEntry {
 pub struct NoticeList {
     pub divisions: Vec<(County, Vec<Township>)>,
     pub entries: Vec<PublicEntry>,
+    /// Entries on display in the chosen area, on every page.
+    pub total: u64,
+    pub page: u32,
+}
+
+/// Entries per page of the notice list: the city-wide list has thousands in a busy week.
+pub const NOTICES_PER_PAGE: u32 = 50;
+
+/// Which notices to show: one entry by id, or a page of an area's entries.
+#[cfg(feature = "ssr")]
+enum Wanted<'a> {
+    Entry(i64),
+    Page { county: Option<&'a str>, township: Option<&'a str>, page: crate::store::Page },
 }
 
 #[cfg(feature = "ssr")]
 async fn public_entries(
-    county: Option<&str>,
-    township: Option<&str>,
-    id: Option<i64>,
-) -> Result<(Vec<(County, Vec<Township>)>, Vec<PublicEntry>), ServerFnError> {
+    wanted: Wanted<'_>,
+) -> Result<(Vec<(County, Vec<Township>)>, Vec<PublicEntry>, u64), ServerFnError> {
     use crate::domain::calendar::Date;
     use crate::domain::notice::days_left;
     let services = crate::services::services()?;
@@ -47,9 +58,15 @@ async fn public_entries(
     };
     let divisions = services.divisions.to_vec();
     let today = Date::today_in_china(crate::services::unix_now());
-    let notices = match id {
-        Some(id) => store.current_notice(id, today).await.map_err(failed)?.into_iter().collect(),
-        None => store.current_notices(today, county, township).await.map_err(failed)?,
+    let (notices, total) = match wanted {
+        Wanted::Entry(id) => {
+            let entry: Vec<_> = store.current_notice(id, today).await.map_err(failed)?.into_iter().collect();
+            let total = entry.len() as u64;
+            (entry, total)
+        }
+        Wanted::Page { county, township, page } => {
+            store.current_notices(today, county, township, page).await.map_err(failed)?
+        }
     };
     let entries = notices
         .into_iter()
@@ -64,21 +81,25 @@ async fn public_entries(
             days_left: days_left(n.published_until, today),
         })
         .collect();
-    Ok((divisions, entries))
+    Ok((divisions, entries, total))
 }
 
 /// A fixed address, so that tests (and anyone) can see exactly what the public API returns.
 #[server(endpoint = "public-notices")]
-pub async fn load_notices(county: String, township: String) -> Result<NoticeList, ServerFnError> {
+pub async fn load_notices(county: String, township: String, page: u32) -> Result<NoticeList, ServerFnError> {
     let filter = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let (county, township) = (filter(&county), filter(&township));
-    let (divisions, entries) = public_entries(county.as_deref(), township.as_deref(), None).await?;
-    Ok(NoticeList { divisions, entries })
+    let page = page.max(1);
+    let rows = crate::store::Page::numbered(page, NOTICES_PER_PAGE);
+    let wanted = Wanted::Page { county: county.as_deref(), township: township.as_deref(), page: rows };
+    let (divisions, entries, total) = public_entries(wanted).await?;
+    Ok(NoticeList { divisions, entries, total, page })
 }
 
 #[component]
 pub fn NoticesPage() -> impl IntoView {
     let (county, township) = (query("county"), query("township"));
+    let page = query("page").parse::<u32>().unwrap_or(1).max(1);
     view! {
         <Title text="公示公告"/>
         <Meta name="robots" content="noindex, nofollow"/>
@@ -87,8 +108,13 @@ pub fn NoticesPage() -> impl IntoView {
         <p>"以下是正在公示的拟救助家庭。只公示正在获得救助的家庭，姓名隐去一部分，不公开身份证号、电话、收入明细和健康情况。对公示对象有不同意见的，可以在公示期内提出异议，可以匿名。"</p>
         <Suspense fallback=|| ()>
             {deferred(async move {
-                match load_notices(county.clone(), township.clone()).await {
-                    Ok(list) => view! { <NoticeFilter list=list.clone() county township/><NoticeEntries entries=list.entries/> }.into_any(),
+                match load_notices(county.clone(), township.clone(), page).await {
+                    Ok(list) => {
+                        let (c, t) = (encode(&county), encode(&township));
+                        let link = move |p: u64| format!("/notices?county={c}&township={t}&page={p}");
+                        let pages = PageLinks::new(list.total, list.page, NOTICES_PER_PAGE, link);
+                        view! { <NoticeFilter list=list.clone() county township/><NoticeEntries entries=list.entries pages/> }.into_any()
+                    }
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -116,17 +142,48 @@ fn NoticeFilter(list: NoticeList, county: String, township: String) -> impl Into
 }
 
 #[component]
-fn NoticeEntries(entries: Vec<PublicEntry>) -> impl IntoView {
-    if entries.is_empty() {
+fn NoticeEntries(entries: Vec<PublicEntry>, pages: PageLinks) -> impl IntoView {
+    if pages.total == 0 {
         return view! { <p class="notice">"所选范围内目前没有正在公示的家庭。"</p> }.into_any();
     }
     view! {
-        <p>{format!("共 {} 户正在公示", entries.len())}</p>
+        <p>{format!("共 {} 户正在公示，第 {} / {} 页", pages.total, pages.page, pages.count)}</p>
         <ul class="notice-list">
             {entries.into_iter().map(|e| view! { <li><EntryCard entry=e.clone()/><p class="entry-links"><a href=format!("/notices/{}/objection", e.id)>"我有异议"</a>" "<a href=format!("/report?entry={}", e.id)>"举报"</a></p></li> }).collect_view()}
         </ul>
+        <Pager pages/>
     }
     .into_any()
+}
+
+/// Where the pages of a list are: the count, and the previous and next page's address.
+#[derive(Clone, Debug)]
+struct PageLinks {
+    total: u64,
+    page: u64,
+    count: u64,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl PageLinks {
+    fn new(total: u64, page: u32, per_page: u32, link: impl Fn(u64) -> String) -> Self {
+        let count = total.div_ceil(u64::from(per_page)).max(1);
+        let page = u64::from(page);
+        let previous = (page > 1).then(|| link(page - 1));
+        let next = (page < count).then(|| link(page + 1));
+        Self { total, page, count, previous, next }
+    }
+}
+
+#[component]
+fn Pager(pages: PageLinks) -> impl IntoView {
+    view! {
+        <p class="pager">
+            {pages.previous.map(|href| view! { <a href=href>"上一页"</a> })}" "
+            {pages.next.map(|href| view! { <a href=href>"下一页"</a> })}
+        </p>
+    }
 }
 
 #[component]
@@ -152,8 +209,9 @@ pub struct ObjectionPage {
 
 #[server(endpoint = "public-notice")]
 pub async fn load_objection_page(id: i64, flash: String) -> Result<ObjectionPage, ServerFnError> {
-    let flash = crate::services::services()?.flash.get(&flash).unwrap_or_default();
-    let (_, entries) = public_entries(None, None, Some(id)).await?;
+    let flash =
+        crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let (_, entries, _) = public_entries(Wanted::Entry(id)).await?;
     Ok(ObjectionPage { entry: entries.into_iter().next(), values: flash.values, errors: flash.errors })
 }
 
@@ -206,7 +264,7 @@ pub fn ObjectionFormPage() -> impl IntoView {
 
 #[server]
 pub async fn load_objection_receipt(flash: String) -> Result<Option<String>, ServerFnError> {
-    let flash = crate::services::services()?.flash.get(&flash);
+    let flash = crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await;
     Ok(flash.and_then(|f| f.values.get("receipt").cloned()))
 }
 
@@ -312,11 +370,9 @@ pub fn RecipientsPage() -> impl IntoView {
                     Ok(list) => list,
                     Err(e) => return view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 };
-                let pages = list.total.div_ceil(u64::from(RECIPIENTS_PER_PAGE)).max(1);
                 let (t, v, n, k) = (encode(&township), encode(&village), encode(&name), encode(&kind));
                 let link = |p: u64| format!("/notices/recipients?township={t}&village={v}&name={n}&type={k}&page={p}");
-                let previous = (u64::from(list.page) > 1).then(|| link(u64::from(list.page) - 1));
-                let next = (u64::from(list.page) < pages).then(|| link(u64::from(list.page) + 1));
+                let pages = PageLinks::new(list.total, list.page, RECIPIENTS_PER_PAGE, link);
                 view! {
                     <form method="get" action="/notices/recipients" class="filters">
                         <label for="township">"乡镇（街道）"</label>
@@ -335,7 +391,7 @@ pub fn RecipientsPage() -> impl IntoView {
                         view! { <p class="notice">"请先选择乡镇（街道）。"</p> }.into_any()
                     } else {
                         view! {
-                            <p>{format!("共 {} 户，第 {} / {} 页", list.total, list.page, pages)}</p>
+                            <p>{format!("共 {} 户，第 {} / {} 页", pages.total, pages.page, pages.count)}</p>
                             <div class="table-scroll"><table class="queue">
                                 <thead><tr><th>"户主"</th><th>"村（社区）"</th><th>"人口"</th><th>"救助类型"</th><th>"每月金额"</th><th></th></tr></thead>
                                 <tbody>
@@ -344,10 +400,7 @@ pub fn RecipientsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
-                            <p class="pager">
-                                {previous.map(|href| view! { <a href=href>"上一页"</a> })}" "
-                                {next.map(|href| view! { <a href=href>"下一页"</a> })}
-                            </p>
+                            <Pager pages/>
                         }
                         .into_any()
                     }}

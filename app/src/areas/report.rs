@@ -61,7 +61,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
         }),
         None => None,
     };
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(ReportFormData { divisions, hotlines, entry, values: flash.values, errors: flash.errors })
 }
 
@@ -169,7 +169,8 @@ pub struct ReceiptData {
 
 #[server(endpoint = "report-receipt")]
 pub async fn load_receipt(flash: String) -> Result<ReceiptData, ServerFnError> {
-    let flash = crate::services::services()?.flash.get(&flash).unwrap_or_default();
+    let flash =
+        crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(ReceiptData { receipt: flash.values.get("receipt").cloned(), error: flash.error("typed") })
 }
 
@@ -210,7 +211,12 @@ pub fn ReceiptPage() -> impl IntoView {
 
 #[server(endpoint = "report-check")]
 pub async fn load_check_errors(flash: String) -> Result<Vec<(String, String)>, ServerFnError> {
-    Ok(crate::services::services()?.flash.get(&flash).unwrap_or_default().errors)
+    Ok(crate::services::services()?
+        .flash
+        .get(&flash, crate::services::unix_now())
+        .await
+        .unwrap_or_default()
+        .errors)
 }
 
 #[component]
@@ -263,7 +269,7 @@ pub async fn load_report_view(flash: String) -> Result<Option<ReportView>, Serve
     let Some(report) = store.report(access.report).await.map_err(failed)? else { return Ok(None) };
     let messages = read_thread(&services, report.id).await.map_err(failed)?;
     let files = store.report_files(report.id).await.map_err(failed)?.len();
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(Some(ReportView {
         filed_on: Date::today_in_china(report.created_at).chinese(),
         suspicion: report.suspicion.label().to_string(),

@@ -181,7 +181,7 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
         Some(case) => store.application_by_id(case).await.map_err(failed)?.map(|c| c.reference),
         None => None,
     };
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(Some(ReportDetail {
         id,
         place,

@@ -7,21 +7,24 @@ use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
-/// The city's statistics from the store.
-#[cfg(feature = "ssr")]
-pub async fn city_statistics(
-    services: &crate::services::Services,
-) -> Result<Statistics, crate::store::StoreError> {
-    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
-    let facts = services.store.statistics_facts().await?;
-    Ok(crate::domain::stats::aggregate(&facts, &services.divisions, &calendar))
+/// The published statistics and when they were computed, as the page shows them.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PublishedStatistics {
+    pub stats: Statistics,
+    pub computed: String,
 }
 
 #[server(endpoint = "public-statistics")]
-pub async fn load_statistics() -> Result<Statistics, ServerFnError> {
-    city_statistics(&crate::services::services()?).await.map_err(|e| {
+pub async fn load_statistics() -> Result<PublishedStatistics, ServerFnError> {
+    let services = crate::services::services()?;
+    let now = crate::services::unix_now();
+    let published = crate::features::statistics::published(&services, now).await.map_err(|e| {
         leptos::logging::error!("statistics: {e}");
         ServerFnError::new("暂时无法读取统计数据，请稍后再试")
+    })?;
+    Ok(PublishedStatistics {
+        stats: published.statistics,
+        computed: crate::domain::calendar::Date::moment_in_china(published.computed_at),
     })
 }
 
@@ -36,7 +39,10 @@ pub fn StatsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {deferred(async move {
                 match load_statistics().await {
-                    Ok(stats) => view! { <StatisticsView stats/> }.into_any(),
+                    Ok(published) => view! {
+                        <p class="hint">{format!("统计时间：{}（每隔几分钟更新一次）", published.computed)}</p>
+                        <StatisticsView stats=published.stats/>
+                    }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -22,7 +22,7 @@ pub struct LookupStep {
 #[server]
 pub async fn load_lookup_step(flash: String) -> Result<LookupStep, ServerFnError> {
     let services = crate::services::services()?;
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(LookupStep {
         values: flash.values,
         errors: flash.errors,
@@ -130,7 +130,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             latest_note("request_material").unwrap_or_default()
         )
     });
-    let flash = services.flash.get(&flash).unwrap_or_default();
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     Ok(Some(StatusView {
         reference: case.reference,
         name_masked: mask_name(&draft.applicant.name),

@@ -79,6 +79,13 @@ impl Date {
         Self::from_days_since_epoch((unix_seconds + 8 * 3600).div_euclid(86_400))
     }
 
+    /// "2026年12月2日 20:40": a moment in China's time, to the minute.
+    pub fn moment_in_china(unix_seconds: i64) -> String {
+        let seconds_of_day = (unix_seconds + 8 * 3600).rem_euclid(86_400);
+        let (hour, minute) = (seconds_of_day / 3600, seconds_of_day % 3600 / 60);
+        format!("{} {hour:02}:{minute:02}", Self::today_in_china(unix_seconds).chinese())
+    }
+
     pub fn add_days(self, days: i64) -> Self {
         Self::from_days_since_epoch(self.days_since_epoch() + days)
     }
@@ -215,6 +222,7 @@ mod tests {
         assert_eq!(d("2026-11-30").weekday(), 0, "a Monday");
         // 2026-11-29 16:30 UTC is already 00:30 on the 30th in Zhangye.
         assert_eq!(Date::today_in_china(1_795_969_800), d("2026-11-30"));
+        assert_eq!(Date::moment_in_china(1_795_969_800), format!("{} 00:30", d("2026-11-30").chinese()));
     }
 
     #[test]

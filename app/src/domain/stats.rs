@@ -8,6 +8,7 @@ use super::calendar::{Calendar, Date};
 use super::region::{County, Township};
 use super::workflow::Status;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Counts from 1 up to this value minus one are not published.
 pub const SUPPRESS_BELOW: u32 = 5;
@@ -175,36 +176,43 @@ fn protect(lines: &mut [Line], total_shown: bool, cell: impl Fn(&mut Line) -> &m
     }
 }
 
-/// The statistics of these cases over the official divisions.
-pub fn aggregate(
-    cases: &[CaseFacts],
-    divisions: &[(County, Vec<Township>)],
-    calendar: &Calendar,
-) -> Statistics {
-    let mut city = Tally::default();
-    let mut counties = Vec::new();
-    for (county, townships) in divisions {
-        let mut county_tally = Tally::default();
-        let mut lines = Vec::new();
-        for township in townships {
-            let mut tally = Tally::default();
-            for case in cases.iter().filter(|c| c.township_code == township.code) {
-                tally.add(case, calendar);
-            }
-            county_tally.merge(&tally);
-            lines.push(tally.line(&township.code, &township.name));
-        }
-        let county_line = county_tally.line(&county.code, &county.name);
-        protect(&mut lines, county_line.received != Cell::Suppressed, |l| &mut l.received);
-        protect(&mut lines, county_line.approved != Cell::Suppressed, |l| &mut l.approved);
-        protect(&mut lines, county_line.refused != Cell::Suppressed, |l| &mut l.refused);
-        for i in 0..RECIPIENT_TYPES.len() {
-            protect(&mut lines, county_line.recipients[i] != Cell::Suppressed, |l| &mut l.recipients[i]);
-        }
-        city.merge(&county_tally);
-        counties.push((county_line, lines));
+/// Running counts per township, filled case by case: the cases are read in batches, so memory grows
+/// with the number of townships and decisions, not with whole application records.
+#[derive(Clone, Debug, Default)]
+pub struct Tallies {
+    by_township: HashMap<String, Tally>,
+}
+
+impl Tallies {
+    pub fn add(&mut self, case: &CaseFacts, calendar: &Calendar) {
+        self.by_township.entry(case.township_code.clone()).or_default().add(case, calendar);
     }
-    Statistics { city: Some(city.line("620700", "张掖市")), counties }
+
+    /// The statistics of the cases added, over the official divisions.
+    pub fn statistics(&self, divisions: &[(County, Vec<Township>)]) -> Statistics {
+        let none = Tally::default();
+        let mut city = Tally::default();
+        let mut counties = Vec::new();
+        for (county, townships) in divisions {
+            let mut county_tally = Tally::default();
+            let mut lines = Vec::new();
+            for township in townships {
+                let tally = self.by_township.get(&township.code).unwrap_or(&none);
+                county_tally.merge(tally);
+                lines.push(tally.line(&township.code, &township.name));
+            }
+            let county_line = county_tally.line(&county.code, &county.name);
+            protect(&mut lines, county_line.received != Cell::Suppressed, |l| &mut l.received);
+            protect(&mut lines, county_line.approved != Cell::Suppressed, |l| &mut l.approved);
+            protect(&mut lines, county_line.refused != Cell::Suppressed, |l| &mut l.refused);
+            for i in 0..RECIPIENT_TYPES.len() {
+                protect(&mut lines, county_line.recipients[i] != Cell::Suppressed, |l| &mut l.recipients[i]);
+            }
+            city.merge(&county_tally);
+            counties.push((county_line, lines));
+        }
+        Statistics { city: Some(city.line("620700", "张掖市")), counties }
+    }
 }
 
 /// The statistics as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese).
@@ -264,6 +272,18 @@ mod tests {
             submitted,
             decided: decided_after_days.map(|d| submitted.add_days(d)),
         }
+    }
+
+    fn aggregate(
+        cases: &[CaseFacts],
+        divisions: &[(County, Vec<Township>)],
+        calendar: &Calendar,
+    ) -> Statistics {
+        let mut tallies = Tallies::default();
+        for case in cases {
+            tallies.add(case, calendar);
+        }
+        tallies.statistics(divisions)
     }
 
     fn many(township: &str, n: usize, status: Status) -> Vec<CaseFacts> {

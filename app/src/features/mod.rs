@@ -3,3 +3,4 @@
 //! and only translate between HTTP and these typed operations.
 
 pub mod cases;
+pub mod statistics;

@@ -7,6 +7,7 @@ mod shared;
 mod referrals;
 #[macro_use]
 mod reports;
+pub mod page_queries;
 mod postgres;
 pub mod seed;
 mod sqlite;

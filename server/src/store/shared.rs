@@ -7,10 +7,6 @@ use app::domain::calendar::{Date, DayKind};
 use app::domain::workflow::Status;
 use app::store::{ApplicationRecord, CaseEvent, NoticeEntry, StoreError};
 
-pub(super) const APPLICATION_COLUMNS: &str = "SELECT id, reference, phone_key, county_code, township_code,
-    village, types, emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed,
-    monthly_amount, notice_until, recheck_drawn FROM applications";
-
 #[derive(sqlx::FromRow)]
 pub(super) struct ApplicationRow {
     id: i64,
@@ -31,13 +27,6 @@ pub(super) struct ApplicationRow {
     notice_until: Option<String>,
     recheck_drawn: bool,
 }
-
-/// Notices on public display: in their period, and the case still in its notice (an objection or a
-/// withdrawal takes the entry down at once).
-pub(super) const PUBLIC_NOTICES: &str = "SELECT n.application_id, n.county_code, n.township_code, n.village,
-    n.head_name_masked, n.household_size, n.types, n.monthly_amount, n.published_from, n.published_until
-    FROM notices n JOIN applications a ON a.id = n.application_id
-    WHERE a.status = 'in_notice' AND n.published_from <= $1 AND n.published_until >= $1";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct NoticeRow {
@@ -327,6 +316,42 @@ macro_rules! shared_queries {
                 Ok(row.map(|(sealed,)| sealed))
             }
 
+            async fn put_flash(
+                &self,
+                token: &str,
+                sealed: &str,
+                now: i64,
+                expire_before: i64,
+                keep_last: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                sqlx::query("DELETE FROM form_flash WHERE created_at < $1 OR id <= (SELECT MAX(id) FROM form_flash) - $2")
+                    .bind(expire_before)
+                    .bind(keep_last - 1)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                sqlx::query("INSERT INTO form_flash (token, sealed, created_at) VALUES ($1, $2, $3)")
+                    .bind(token)
+                    .bind(sealed)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                tx.commit().await.map_err(query_error)
+            }
+
+            async fn flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT sealed FROM form_flash WHERE token = $1 AND created_at >= $2")
+                        .bind(token)
+                        .bind(not_before)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(sealed,)| sealed))
+            }
+
             async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
                 let r = &new.record;
                 let mut tx = self.begin_write().await.map_err(query_error)?;
@@ -389,7 +414,7 @@ macro_rules! shared_queries {
 
             async fn application_by_id(&self, id: i64) -> Result<Option<ApplicationRecord>, StoreError> {
                 let row: Option<shared::ApplicationRow> =
-                    sqlx::query_as(&format!("{} WHERE id = $1", shared::APPLICATION_COLUMNS))
+                    sqlx::query_as(&format!("{} WHERE id = $1", crate::store::page_queries::APPLICATION_COLUMNS))
                         .bind(id)
                         .fetch_optional(&self.pool)
                         .await
@@ -402,7 +427,7 @@ macro_rules! shared_queries {
                 reference: &str,
             ) -> Result<Option<ApplicationRecord>, StoreError> {
                 let row: Option<shared::ApplicationRow> =
-                    sqlx::query_as(&format!("{} WHERE reference = $1", shared::APPLICATION_COLUMNS))
+                    sqlx::query_as(crate::store::page_queries::APPLICATION_BY_REFERENCE)
                         .bind(reference)
                         .fetch_optional(&self.pool)
                         .await
@@ -411,10 +436,7 @@ macro_rules! shared_queries {
             }
 
             async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
-                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
-                    "{} WHERE township_code = $1 ORDER BY decision_due, id",
-                    shared::APPLICATION_COLUMNS
-                ))
+                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(crate::store::page_queries::TOWNSHIP_QUEUE)
                 .bind(township_code)
                 .fetch_all(&self.pool)
                 .await
@@ -423,10 +445,7 @@ macro_rules! shared_queries {
             }
 
             async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
-                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(&format!(
-                    "{} WHERE county_code = $1 ORDER BY decision_due, id",
-                    shared::APPLICATION_COLUMNS
-                ))
+                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(crate::store::page_queries::COUNTY_QUEUE)
                 .bind(county_code)
                 .fetch_all(&self.pool)
                 .await
@@ -503,19 +522,27 @@ macro_rules! shared_queries {
                 today: Date,
                 county_code: Option<&str>,
                 township_code: Option<&str>,
-            ) -> Result<Vec<app::store::NoticeEntry>, StoreError> {
-                let rows: Vec<shared::NoticeRow> = sqlx::query_as(&format!(
-                    "{} AND ($2 = '' OR n.county_code = $2) AND ($3 = '' OR n.township_code = $3)
-                     ORDER BY n.published_from DESC, n.application_id DESC",
-                    shared::PUBLIC_NOTICES
-                ))
+                page: app::store::Page,
+            ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
+                let (county, township) = (county_code.unwrap_or(""), township_code.unwrap_or(""));
+                let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::CURRENT_NOTICES_COUNT)
+                    .bind(today.to_string())
+                    .bind(county)
+                    .bind(township)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let rows: Vec<shared::NoticeRow> = sqlx::query_as(crate::store::page_queries::CURRENT_NOTICES_PAGE)
                 .bind(today.to_string())
-                .bind(county_code.unwrap_or(""))
-                .bind(township_code.unwrap_or(""))
+                .bind(county)
+                .bind(township)
+                .bind(i64::from(page.limit))
+                .bind(i64::from(page.offset))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error)?;
-                rows.into_iter().map(shared::notice_from_row).collect()
+                let entries = rows.into_iter().map(shared::notice_from_row).collect::<Result<_, _>>()?;
+                Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
 
             async fn current_notice(
@@ -524,7 +551,7 @@ macro_rules! shared_queries {
                 today: Date,
             ) -> Result<Option<app::store::NoticeEntry>, StoreError> {
                 let row: Option<shared::NoticeRow> =
-                    sqlx::query_as(&format!("{} AND n.application_id = $2", shared::PUBLIC_NOTICES))
+                    sqlx::query_as(crate::store::page_queries::CURRENT_NOTICE)
                         .bind(today.to_string())
                         .bind(application_id)
                         .fetch_optional(&self.pool)
@@ -613,24 +640,39 @@ macro_rules! shared_queries {
                 }))
             }
 
-            async fn due_sms(&self, now: i64, limit: u32) -> Result<Vec<app::store::QueuedSms>, StoreError> {
+            async fn claim_due_sms(
+                &self,
+                now: i64,
+                lease_until: i64,
+                limit: u32,
+            ) -> Result<Vec<app::store::QueuedSms>, StoreError> {
+                // One statement: the conditions are repeated outside the subquery so that a worker
+                // that waited for another's row lock (PostgreSQL re-reads the row) skips what the
+                // other just claimed; SQLite runs one writer at a time.
                 let rows: Vec<(i64, String, i32)> = sqlx::query_as(
-                    "SELECT id, payload_sealed, attempts FROM sms_queue
-                     WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+                    "UPDATE sms_queue SET next_attempt_at = $2
+                     WHERE id IN (SELECT id FROM sms_queue WHERE sent_at IS NULL AND next_attempt_at <= $1
+                                  ORDER BY id LIMIT $3)
+                       AND sent_at IS NULL AND next_attempt_at <= $1
+                     RETURNING id, payload_sealed, attempts",
                 )
                 .bind(now)
+                .bind(lease_until)
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error)?;
-                Ok(rows
+                let mut claimed: Vec<app::store::QueuedSms> = rows
                     .into_iter()
                     .map(|(id, payload_sealed, attempts)| app::store::QueuedSms {
                         id,
                         payload_sealed,
                         attempts: u32::try_from(attempts).unwrap_or(0),
                     })
-                    .collect())
+                    .collect();
+                // RETURNING gives no order on either back end.
+                claimed.sort_by_key(|m| m.id);
+                Ok(claimed)
             }
 
             async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
@@ -660,12 +702,7 @@ macro_rules! shared_queries {
                 &self,
                 query: &app::store::RecipientQuery,
             ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
-                const MATCHING: &str = "FROM notices n JOIN applications a ON a.id = n.application_id
-                    WHERE a.status = 'approved' AND n.township_code = $1
-                      AND ($2 = '' OR n.village LIKE '%' || $2 || '%')
-                      AND ($3 = '' OR n.head_name_masked = $3)
-                      AND ($4 = '' OR ',' || n.types || ',' LIKE '%,' || $4 || ',%')";
-                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {MATCHING}"))
+                let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::RECIPIENTS_COUNT)
                     .bind(&query.township_code)
                     .bind(&query.village)
                     .bind(&query.masked_name)
@@ -673,12 +710,7 @@ macro_rules! shared_queries {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(query_error)?;
-                let rows: Vec<shared::NoticeRow> = sqlx::query_as(&format!(
-                    "SELECT n.application_id, n.county_code, n.township_code, n.village, n.head_name_masked,
-                        n.household_size, n.types, COALESCE(a.monthly_amount, n.monthly_amount) AS monthly_amount,
-                        n.published_from, n.published_until
-                     {MATCHING} ORDER BY n.village, n.application_id LIMIT $5 OFFSET $6"
-                ))
+                let rows: Vec<shared::NoticeRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
                 .bind(&query.township_code)
                 .bind(&query.village)
                 .bind(&query.masked_name)
@@ -693,9 +725,7 @@ macro_rules! shared_queries {
             }
 
             async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
-                let rows: Vec<shared::EventRow> = sqlx::query_as(
-                    "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id",
-                )
+                let rows: Vec<shared::EventRow> = sqlx::query_as(crate::store::page_queries::CASE_EVENTS)
                 .bind(application_id)
                 .fetch_all(&self.pool)
                 .await
@@ -840,17 +870,47 @@ macro_rules! shared_queries {
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 
-            async fn statistics_facts(&self) -> Result<Vec<app::domain::stats::CaseFacts>, StoreError> {
-                let rows: Vec<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
-                    "SELECT a.township_code, a.status, a.types, a.submitted_at,
+            async fn statistics_facts_after(
+                &self,
+                after_id: i64,
+                limit: u32,
+            ) -> Result<Vec<(i64, app::domain::stats::CaseFacts)>, StoreError> {
+                let rows: Vec<(i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT a.id, a.township_code, a.status, a.types, a.submitted_at,
                         (SELECT MAX(e.at) FROM case_events e
                          WHERE e.application_id = a.id AND e.action IN ('approve', 'refuse')) AS decided_at
-                     FROM applications a",
+                     FROM applications a WHERE a.id > $1 ORDER BY a.id LIMIT $2",
                 )
+                .bind(after_id)
+                .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error)?;
-                rows.into_iter().map(shared::statistics_from_row).collect()
+                rows.into_iter()
+                    .map(|(id, township, state, types, submitted, decided)| {
+                        Ok((id, shared::statistics_from_row((township, state, types, submitted, decided))?))
+                    })
+                    .collect()
+            }
+
+            async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError> {
+                sqlx::query_as(crate::store::page_queries::STATISTICS_SNAPSHOT)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(query_error)
+            }
+
+            async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO statistics_snapshot (id, computed_at, body) VALUES (1, $1, $2)
+                     ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at, body = excluded.body",
+                )
+                .bind(computed_at)
+                .bind(body)
+                .execute(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(())
             }
 
             async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {

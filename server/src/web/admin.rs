@@ -1,7 +1,7 @@
 //! Form handlers of the administration page: hotlines, local standards, the guide and announcements. Only administrators get
 //! through `require_admin`; every change is audited.
 
-use super::respond::{failure, redirect};
+use super::respond::{self, failure, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
@@ -13,7 +13,6 @@ use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::region::check_hotline;
 use app::features::cases::staff_relative_hash;
-use app::flash::Flash;
 use app::store::StaffAccount;
 use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
 
@@ -26,17 +25,13 @@ async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAcc
     }
 }
 
-fn back_with(
+async fn back_with(
     state: &AppState,
     anchor: &str,
     values: Vec<(&str, String)>,
     errors: Vec<(&str, String)>,
 ) -> Response {
-    let flash = Flash {
-        values: values.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-        errors: errors.into_iter().map(|(f, m)| (f.to_string(), m)).collect(),
-    };
-    redirect(&format!("/admin?flash={}#{anchor}", state.services.flash.put(flash)), &[])
+    respond::back_with(state, &format!("/admin#{anchor}"), &values, &errors).await
 }
 
 async fn audit(
@@ -91,7 +86,7 @@ pub async fn add_hotline(
             ("label", form.label.clone()),
             ("number", form.number.clone()),
         ];
-        return back_with(&state, "hotlines", values, errors);
+        return back_with(&state, "hotlines", values, errors).await;
     }
     let (label, number) = (form.label.trim(), form.number.trim());
     let id = match state.services.store.add_hotline(county, label, number).await {
@@ -172,7 +167,7 @@ pub async fn confirm_standards(
     let errors: Vec<_> =
         check_standards(&standards).into_iter().map(|e| (e.field, e.message.to_string())).collect();
     if !errors.is_empty() {
-        return back_with(&state, "standards", vec![("standards_county", form.county)], errors);
+        return back_with(&state, "standards", vec![("standards_county", form.county)], errors).await;
     }
     match state.services.store.confirm_standards(&standards).await {
         Ok(true) => {}
@@ -223,15 +218,9 @@ pub async fn update_guide(
     };
     let errors = check_guide_edit(&form.title, &form.summary, &form.body);
     if !errors.is_empty() {
-        let flash = Flash {
-            values: [("title", &form.title), ("summary", &form.summary), ("body", &form.body)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            errors: errors.into_iter().map(|(f, m)| (f.to_string(), m.to_string())).collect(),
-        };
-        let token = state.services.flash.put(flash);
-        return redirect(&format!("/admin/guide/{}?flash={token}", form.slug), &[]);
+        let values = [("title", &form.title), ("summary", &form.summary), ("body", &form.body)];
+        let errors: Vec<(&str, String)> = errors.into_iter().map(|(f, m)| (f, m.to_string())).collect();
+        return respond::back_with(&state, &format!("/admin/guide/{}", form.slug), &values, &errors).await;
     }
     let page = GuidePage {
         slug: form.slug.clone(),
@@ -294,7 +283,7 @@ pub async fn publish_announcement(
                 ("announcement_title", form.announcement_title.clone()),
                 ("announcement_body", form.announcement_body.clone()),
             ];
-            return back_with(&state, "announcements", values, errors);
+            return back_with(&state, "announcements", values, errors).await;
         }
     };
     let announcement = Announcement {
@@ -375,7 +364,8 @@ pub async fn add_staff_relatives(
     }
     if !problems.is_empty() {
         // The numbers typed are not sent back through the flash store: they are personal data.
-        return back_with(&state, "staff-relatives", Vec::new(), vec![("id_numbers", problems.join("；"))]);
+        return back_with(&state, "staff-relatives", Vec::new(), vec![("id_numbers", problems.join("；"))])
+            .await;
     }
     let added = match state.services.store.add_staff_relatives(&hashes, app::services::unix_now()).await {
         Ok(added) => added,
@@ -429,7 +419,7 @@ pub async fn set_calendar_day(
             ("calendar_kind", form.kind.clone()),
             ("calendar_note", form.calendar_note.clone()),
         ];
-        return back_with(&state, "calendar", values, errors);
+        return back_with(&state, "calendar", values, errors).await;
     };
     if let Err(e) = state.services.store.set_calendar_day(day, kind, note).await {
         return failure("an administrator's change failed", e);

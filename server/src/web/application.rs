@@ -79,9 +79,9 @@ fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
         .and_then(|token| resident_from_token(state.config.session_secret.expose(), token))
 }
 
-fn expired(state: &AppState) -> Response {
+async fn expired(state: &AppState) -> Response {
     let message = "身份核验已过期（30分钟），请重新核验；已经填写的内容都已保存".to_string();
-    back_with(state, IDENTITY, NOTHING_TYPED, &[("phone", message)])
+    back_with(state, IDENTITY, NOTHING_TYPED, &[("phone", message)]).await
 }
 
 /// POST /apply/form/{step}
@@ -94,10 +94,10 @@ pub async fn save_step(
     let Some(step) = Step::from_slug(&slug).filter(|s| *s != Step::Check) else {
         return redirect("/apply", &[]);
     };
-    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state),
+        Ok(None) => return expired(&state).await,
         Err(response) => return response,
     };
     let posted = Posted(pairs);
@@ -131,7 +131,7 @@ pub async fn save_step(
         Step::Check => unreachable!("filtered above"),
     };
     if let Err(problems) = result {
-        return back_with(&state, &page, &posted.0, &problems);
+        return back_with(&state, &page, &posted.0, &problems).await;
     }
     if let Err(response) = save(&state, &resident.sub, &draft).await {
         return response;
@@ -147,16 +147,16 @@ pub async fn upload_document(
     multipart: Multipart,
 ) -> Response {
     let page = Step::Check.path();
-    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state),
+        Ok(None) => return expired(&state).await,
         Err(response) => return response,
     };
     let form = match read_form(multipart, "document").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, &page, NOTHING_TYPED, &[("document", incomplete.to_string())])
+            return back_with(&state, &page, NOTHING_TYPED, &[("document", incomplete.to_string())]).await
         }
     };
     let typed = [("kind", form.value("kind"))];
@@ -171,7 +171,7 @@ pub async fn upload_document(
     };
     let kind = match checked {
         Ok(kind) => kind,
-        Err(problem) => return back_with(&state, &page, &typed, &[problem]),
+        Err(problem) => return back_with(&state, &page, &typed, &[problem]).await,
     };
     let saved = match state.evidence.save_all(&form).await {
         Ok(saved) => saved,
@@ -192,10 +192,10 @@ pub async fn remove_document(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state),
+        Ok(None) => return expired(&state).await,
         Err(response) => return response,
     };
     let index = Posted(pairs).get("index").parse::<usize>().ok().filter(|i| *i < draft.documents.len());
@@ -244,7 +244,7 @@ pub async fn submit(
 ) -> Response {
     let posted = Posted(pairs);
     let check_page = Step::Check.path();
-    let Some(resident) = resident(&state, &headers) else { return expired(&state) };
+    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let store = &state.services.store;
     let draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
@@ -253,16 +253,16 @@ pub async fn submit(
             let key = posted.get("submission_key");
             return match store.application_by_submission_key(key).await {
                 Ok(Some(reference)) => redirect(&format!("/apply/submitted/{reference}"), &[]),
-                Ok(None) => expired(&state),
+                Ok(None) => expired(&state).await,
                 Err(e) => failure("looking up a submission failed", e),
             };
         }
         Err(response) => return response,
     };
     if let Err(problems) = check_submission(&draft, &posted) {
-        return back_with(&state, &check_page, &posted.0, &problems);
+        return back_with(&state, &check_page, &posted.0, &problems).await;
     }
-    let Some(place) = draft.place.clone() else { return expired(&state) };
+    let Some(place) = draft.place.clone() else { return expired(&state).await };
     let calendar = match working_calendar(state.services.store.as_ref()).await {
         Ok(calendar) => calendar,
         Err(e) => return failure("reading the calendar failed", e),

@@ -50,7 +50,7 @@ pub async fn act(
     let form = match read_form_with_optional_files(request, "photos").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())])
+            return back_with(&state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await
         }
     };
     let typed = [("note", form.value("note").to_string()), ("amount", form.value("amount").to_string())];
@@ -68,7 +68,7 @@ pub async fn act(
     };
     match cases::act(&desk, &account.identity, &reference, command).await {
         Ok(()) => redirect(&page, &[]),
-        Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems),
+        Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems).await,
         Err(ActError::NotFound) => not_found(),
         Err(e @ ActError::Failed(_)) => failure("a case step failed", e),
     }
@@ -87,13 +87,13 @@ pub async fn answer_referral(
     let typed = [("outcome", form.outcome.as_str()), ("note", form.note.as_str())];
     let too_long = shape_problems(&form);
     if !too_long.is_empty() {
-        return back_with(&state, &page, &typed, &too_long);
+        return back_with(&state, &page, &typed, &too_long).await;
     }
     match cases::answer_referral(&state.services, &account.identity, &reference, &form.outcome, &form.note)
         .await
     {
         Ok(()) => redirect(&page, &[]),
-        Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems),
+        Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems).await,
         Err(ActError::NotFound) => not_found(),
         Err(e @ ActError::Failed(_)) => failure("storing a referral answer failed", e),
     }

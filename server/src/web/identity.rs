@@ -50,7 +50,7 @@ pub async fn send_code(
     };
     let phone = match MobileNumber::parse(&typed) {
         Ok(phone) => phone,
-        Err(e) => return back_with(&state, START, &[("phone", &typed)], &[("phone", e.to_string())]),
+        Err(e) => return back_with(&state, START, &[("phone", &typed)], &[("phone", e.to_string())]).await,
     };
     send_and_wait(&state, &phone, helper, page, &[("phone", &typed)]).await
 }
@@ -82,7 +82,7 @@ pub async fn send_helper_code(State(state): State<AppState>, Form(form): Form<He
     ];
     let too_long = shape_problems(&form);
     if !too_long.is_empty() {
-        return back_with(&state, HELPER_START, &typed, &too_long);
+        return back_with(&state, HELPER_START, &typed, &too_long).await;
     }
     let resident = MobileNumber::parse(&form.phone);
     let helper =
@@ -94,7 +94,7 @@ pub async fn send_helper_code(State(state): State<AppState>, Form(form): Form<He
             if let Err(e) = resident {
                 problems.push(("phone", e.to_string()));
             }
-            return back_with(&state, HELPER_START, &typed, &problems);
+            return back_with(&state, HELPER_START, &typed, &problems).await;
         }
     };
     send_and_wait(&state, &phone, Some(helper), HELPER_START, &typed).await
@@ -116,7 +116,9 @@ async fn send_and_wait(
     };
     match sms_codes::send(state, Some(phone), &key, message).await {
         Ok(()) => {}
-        Err(CodeProblem::Refused(message)) => return back_with(state, page, typed, &[("phone", message)]),
+        Err(CodeProblem::Refused(message)) => {
+            return back_with(state, page, typed, &[("phone", message)]).await
+        }
         Err(CodeProblem::Failed(response)) => return response,
     }
     let secret = state.config.session_secret.expose();
@@ -155,7 +157,7 @@ pub async fn verify(
             return redirect(DONE, &[]);
         }
         let message = "验证码已过期或尚未获取，请重新获取验证码".to_string();
-        return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]);
+        return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]).await;
     };
     let phone = pending.phone;
     let key = sms_codes::phone_key(&state, &phone);
@@ -164,7 +166,7 @@ pub async fn verify(
 
     let mut errors = shape_problems(&form);
     if !errors.is_empty() {
-        return back_with(&state, CODE_STEP, &typed, &errors);
+        return back_with(&state, CODE_STEP, &typed, &errors).await;
     }
     let code = form.code.trim();
     if code.is_empty() {
@@ -175,14 +177,14 @@ pub async fn verify(
         .map_err(|e| errors.push(("id_number", e.to_string())))
         .ok();
     if !errors.is_empty() {
-        return back_with(&state, CODE_STEP, &typed, &errors);
+        return back_with(&state, CODE_STEP, &typed, &errors).await;
     }
     let (Some(name), Some(id)) = (name, id) else { return internal_error() };
 
     match sms_codes::check(&state, &key, code).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
-            return back_with(&state, CODE_STEP, &typed, &[("code", message)])
+            return back_with(&state, CODE_STEP, &typed, &[("code", message)]).await
         }
         Err(CodeProblem::Failed(response)) => return response,
     }

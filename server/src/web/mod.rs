@@ -6,6 +6,7 @@ pub mod cases;
 pub mod health;
 pub mod identity;
 pub mod notices;
+pub mod page_cache;
 pub mod preferences;
 pub mod rate_limit;
 pub mod reports;

@@ -29,7 +29,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
     let form = match read_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, &page, NOTHING_TYPED, &[("evidence", incomplete.to_string())])
+            return back_with(&state, &page, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
         }
     };
     let store = &state.services.store;
@@ -47,7 +47,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
     problems.extend(form.file_problem().map(|message| ("evidence", message)));
     let input = match checked {
         Ok(input) if problems.is_empty() => input,
-        _ => return back_with(&state, &page, &typed, &problems),
+        _ => return back_with(&state, &page, &typed, &problems).await,
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
@@ -102,5 +102,5 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         Ok(false) => return gone(),
         Err(e) => return failure("storing an objection failed", e),
     }
-    back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[])
+    back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[]).await
 }

@@ -73,14 +73,14 @@ pub async fn file(
     let form = match read_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, FORM, NOTHING_TYPED, &[("evidence", incomplete.to_string())])
+            return back_with(&state, FORM, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
         }
     };
     let entry = form.value("entry").parse::<i64>().ok();
     let page = entry.map(|id| format!("{FORM}?entry={id}")).unwrap_or_else(|| FORM.to_string());
     if state.reports.filing.spend(peer.ip()).is_err() {
         let message = "提交太频繁，请一小时后再试，或直接拨打上方的举报电话".to_string();
-        return back_with(&state, &page, &kept(&form), &[("description", message)]);
+        return back_with(&state, &page, &kept(&form), &[("description", message)]).await;
     }
     let store = &state.services.store;
     let today = Date::today_in_china(now());
@@ -112,7 +112,7 @@ pub async fn file(
     problems.extend(form.file_problem().map(|message| ("evidence", message)));
     let input = match checked {
         Ok(input) if problems.is_empty() => input,
-        _ => return back_with(&state, &page, &kept(&form), &problems),
+        _ => return back_with(&state, &page, &kept(&form), &problems).await,
     };
     let county_code = state
         .services
@@ -122,7 +122,7 @@ pub async fn file(
         .map(|(county, _)| county.code.clone());
     let Some(county_code) = county_code else {
         let message = "请从列表中选择乡镇（街道）".to_string();
-        return back_with(&state, &page, &kept(&form), &[("township", message)]);
+        return back_with(&state, &page, &kept(&form), &[("township", message)]).await;
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
@@ -168,7 +168,7 @@ pub async fn file(
                 if let Err(e) = store.append_audit(&audit).await {
                     return failure("audit append failed", e);
                 }
-                return back_with(&state, RECEIPT, &[("receipt", code.as_str())], &[]);
+                return back_with(&state, RECEIPT, &[("receipt", code.as_str())], &[]).await;
             }
             Err(StoreError::Conflict(_)) => continue,
             Err(e) => return failure("storing a report failed", e),
@@ -235,14 +235,14 @@ pub async fn confirm(
         && normalize_receipt(&form.receipt) == normalize_receipt(&form.shown);
     if !matches {
         let message = "和上面的回执码不一致，请核对后重新输入".to_string();
-        return back_with(&state, RECEIPT, &shown, &[("typed", message)]);
+        return back_with(&state, RECEIPT, &shown, &[("typed", message)]).await;
     }
     if let Err(wait) = state.reports.receipts.spend(peer.ip()) {
-        return back_with(&state, RECEIPT, &shown, &[("typed", too_many_tries(wait))]);
+        return back_with(&state, RECEIPT, &shown, &[("typed", too_many_tries(wait))]).await;
     }
     match report_for_receipt(&state, &form.receipt).await {
         Ok(Some(report)) => open_report(&state, report.id),
-        Ok(None) => back_with(&state, RECEIPT, &shown, &[("typed", "回执码不正确".to_string())]),
+        Ok(None) => back_with(&state, RECEIPT, &shown, &[("typed", "回执码不正确".to_string())]).await,
         Err(response) => response,
     }
 }
@@ -258,16 +258,16 @@ pub async fn check(
     Form(form): Form<ReceiptForm>,
 ) -> Response {
     if let Err(wait) = state.reports.receipts.spend(peer.ip()) {
-        return back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", too_many_tries(wait))]);
+        return back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", too_many_tries(wait))]).await;
     }
     if normalize_receipt(&form.receipt).is_none() {
         let message = format!("回执码是{RECEIPT_CHARS}位字母和数字，请完整输入");
-        return back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", message)]);
+        return back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", message)]).await;
     }
     match report_for_receipt(&state, &form.receipt).await {
         Ok(Some(report)) => open_report(&state, report.id),
         Ok(None) => {
-            back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", "回执码不正确，请核对".to_string())])
+            back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", "回执码不正确，请核对".to_string())]).await
         }
         Err(response) => response,
     }
@@ -285,7 +285,7 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
     let form = match read_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, VIEW, NOTHING_TYPED, &[("evidence", incomplete.to_string())])
+            return back_with(&state, VIEW, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
         }
     };
     let typed = [("body", form.value("body"))];
@@ -294,10 +294,10 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
         Err(_) if !form.files.is_empty() && form.value("body").trim().is_empty() => {
             "（补充材料）".to_string()
         }
-        Err(message) => return back_with(&state, VIEW, &typed, &[("body", message)]),
+        Err(message) => return back_with(&state, VIEW, &typed, &[("body", message)]).await,
     };
     if let Some(message) = form.file_problem() {
-        return back_with(&state, VIEW, &typed, &[("evidence", message)]);
+        return back_with(&state, VIEW, &typed, &[("evidence", message)]).await;
     }
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
@@ -367,7 +367,7 @@ pub async fn ask(
     let body = match check_message(&form.body) {
         Ok(body) => body,
         Err(message) => {
-            return back_with(&state, &page, &[("body", form.body.as_str())], &[("body", message)])
+            return back_with(&state, &page, &[("body", form.body.as_str())], &[("body", message)]).await
         }
     };
     let message = NewReportMessage {
@@ -447,7 +447,7 @@ pub async fn update(
         }
     };
     let Some(status) = status.filter(|_| problems.is_empty()) else {
-        return back_with(&state, &page, &typed, &problems);
+        return back_with(&state, &page, &typed, &problems).await;
     };
     if let Err(e) = store.update_report(id, status, outcome, linked, now()).await {
         return failure("updating a report failed", e);

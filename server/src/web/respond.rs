@@ -27,8 +27,8 @@ pub fn redirect(location: &str, cookies: &[String]) -> Response {
 /// For `back_with` when nothing typed needs to come back.
 pub const NOTHING_TYPED: &[(&str, &str)] = &[];
 
-/// Back to `page` with the typed values and the errors.
-pub fn back_with<K: AsRef<str>, V: AsRef<str>>(
+/// Back to `page` (which may end in a `#fragment`) with the typed values and the errors.
+pub async fn back_with<K: AsRef<str>, V: AsRef<str>>(
     state: &AppState,
     page: &str,
     values: &[(K, V)],
@@ -38,9 +38,13 @@ pub fn back_with<K: AsRef<str>, V: AsRef<str>>(
         values: values.iter().map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string())).collect(),
         errors: errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect(),
     };
-    let token = state.services.flash.put(flash);
-    let separator = if page.contains('?') { '&' } else { '?' };
-    redirect(&format!("{page}{separator}flash={token}"), &[])
+    let token = match state.services.flash.put(flash, now()).await {
+        Ok(token) => token,
+        Err(e) => return failure("keeping a failed form", e),
+    };
+    let (path, fragment) = page.split_once('#').map_or((page, String::new()), |(p, f)| (p, format!("#{f}")));
+    let separator = if path.contains('?') { '&' } else { '?' };
+    redirect(&format!("{path}{separator}flash={token}{fragment}"), &[])
 }
 
 pub fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -34,6 +34,19 @@ pub fn too_many_requests(wait_seconds: u64) -> Response<Body> {
     response
 }
 
+/// The answer when the server is at its limit (too many requests at once, or one took too long).
+pub fn busy(retry_after_seconds: u64) -> Response<Body> {
+    let mut response = html_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "访问人数较多",
+        "现在访问的人比较多，请稍等一会儿再试。您已经提交成功的申请不会丢失；没有提交成功的，请返回上一页重新提交。",
+    );
+    if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 pub fn internal_error() -> Response<Body> {
     html_response(
         StatusCode::INTERNAL_SERVER_ERROR,

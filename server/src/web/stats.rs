@@ -2,7 +2,6 @@
 
 use super::respond::failure;
 use crate::startup::AppState;
-use app::areas::stats::city_statistics;
 use app::domain::stats::to_csv;
 use axum::{
     extract::State,
@@ -11,8 +10,8 @@ use axum::{
 };
 
 pub async fn csv(State(state): State<AppState>) -> Response {
-    let stats = match city_statistics(&state.services).await {
-        Ok(stats) => stats,
+    let stats = match app::features::statistics::published(&state.services, super::respond::now()).await {
+        Ok(published) => published.statistics,
         Err(e) => return failure("statistics failed", e),
     };
     let mut response = to_csv(&stats).into_response();

@@ -58,7 +58,7 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
     let Some(reference) = parse_reference(&form.reference) else {
         let message =
             "申请编号格式不对，应为 ZY 加8位日期、短横线和6位字母数字，例如 ZY20261129-7K3M9Q".to_string();
-        return back_with(&state, START, &typed, &[("reference", message)]);
+        return back_with(&state, START, &typed, &[("reference", message)]).await;
     };
     let (key, phone) = match lookup_key(&state, &reference).await {
         Ok(found) => found,
@@ -67,7 +67,7 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
     match sms_codes::send(&state, phone.as_ref(), &key, |code| SmsMessage::VerificationCode { code }).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
-            return back_with(&state, START, &typed, &[("reference", message)])
+            return back_with(&state, START, &typed, &[("reference", message)]).await
         }
         Err(CodeProblem::Failed(response)) => return response,
     }
@@ -96,10 +96,11 @@ pub async fn verify(
 ) -> Response {
     let Some(claims) = lookup(&state, &headers) else {
         let message = "查询已过期，请重新填写申请编号".to_string();
-        return back_with(&state, START, NOTHING_TYPED, &[("reference", message)]);
+        return back_with(&state, START, NOTHING_TYPED, &[("reference", message)]).await;
     };
     if form.code.trim().is_empty() {
-        return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "请填写短信验证码".to_string())]);
+        return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "请填写短信验证码".to_string())])
+            .await;
     }
     let (key, phone) = match lookup_key(&state, &claims.reference).await {
         Ok(found) => found,
@@ -108,10 +109,10 @@ pub async fn verify(
     match sms_codes::check(&state, &key, &form.code).await {
         Ok(()) if phone.is_some() => {}
         Ok(()) => {
-            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "验证码不正确".to_string())])
+            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "验证码不正确".to_string())]).await
         }
         Err(CodeProblem::Refused(message)) => {
-            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", message)])
+            return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", message)]).await
         }
         Err(CodeProblem::Failed(response)) => return response,
     }
@@ -139,7 +140,9 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     let next = match transition(case.status, Action::Withdraw, Actor::Applicant, Facts::default()) {
         Ok(next) => next,
-        Err(refused) => return back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", refused.to_string())]),
+        Err(refused) => {
+            return back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", refused.to_string())]).await
+        }
     };
     let change = CaseChange {
         event: CaseEvent {
@@ -159,7 +162,9 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => redirect(VIEW, &[]),
-        Ok(false) => back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", CHANGED_MEANWHILE.to_string())]),
+        Ok(false) => {
+            back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", CHANGED_MEANWHILE.to_string())]).await
+        }
         Err(e) => failure("withdrawal failed", e),
     }
 }
@@ -178,7 +183,7 @@ pub async fn provide_material(
     let form = match read_form(multipart, "material").await {
         Ok(form) => form,
         Err(incomplete) => {
-            return back_with(&state, VIEW, NOTHING_TYPED, &[("material", incomplete.to_string())])
+            return back_with(&state, VIEW, NOTHING_TYPED, &[("material", incomplete.to_string())]).await
         }
     };
     let note = form.value("material_note").trim().to_string();
@@ -192,7 +197,7 @@ pub async fn provide_material(
         (None, false) => None,
     };
     if let Some(message) = problem {
-        return back_with(&state, VIEW, &typed, &[("material", message)]);
+        return back_with(&state, VIEW, &typed, &[("material", message)]).await;
     }
     let store = &state.services.store;
     let case = match store.application_by_reference(&claims.reference).await {
@@ -202,7 +207,7 @@ pub async fn provide_material(
     };
     let next = match transition(case.status, Action::ProvideMaterial, Actor::Applicant, Facts::default()) {
         Ok(next) => next,
-        Err(refused) => return back_with(&state, VIEW, &typed, &[("material", refused.to_string())]),
+        Err(refused) => return back_with(&state, VIEW, &typed, &[("material", refused.to_string())]).await,
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
@@ -232,7 +237,7 @@ pub async fn provide_material(
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => redirect(&format!("{VIEW}?material=sent"), &[]),
-        Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]),
+        Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]).await,
         Err(e) => failure("storing material failed", e),
     }
 }

@@ -102,11 +102,17 @@ impl TestApp {
     }
 
     /// Moves every sent code two minutes into the past, as if the resident had waited out the resend
-    /// cooldown (SQLite test databases only).
+    /// cooldown.
     pub async fn pass_resend_cooldown(&self) {
         use sqlx::Connection;
-        let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.expect("test database");
-        sqlx::query("UPDATE otp_codes SET created_at = created_at - 120").execute(&mut db).await.unwrap();
+        const EARLIER: &str = "UPDATE otp_codes SET created_at = created_at - 120";
+        if self.database_url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&self.database_url).await.expect("test database");
+            sqlx::query(EARLIER).execute(&mut db).await.unwrap();
+        } else {
+            let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.expect("test database");
+            sqlx::query(EARLIER).execute(&mut db).await.unwrap();
+        }
     }
 
     /// Creates a staff account directly in the app's database.
@@ -162,6 +168,11 @@ pub fn test_config(database_url: &str) -> Config {
         sms_worker_interval_ms: 50,
         // Deterministic tests: no random re-check draws unless a test asks for them.
         recheck_share_percent: 0,
+        // Statistics computed on every request, so that a test sees its own cases at once
+        // (`server/tests/stats.rs` checks the refreshed snapshot too).
+        statistics_refresh_seconds: 0,
+        // Pages rendered on every request, for the same reason (`server/tests/site.rs` checks the cache).
+        page_cache_seconds: 0,
         ..Config::default()
     }
 }
@@ -196,6 +207,20 @@ pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestA
         stop: Some(stop),
         finished: Some(finished),
         _database: database,
+    }
+}
+
+/// A server started as a process of its own (`server/tests/durability.rs`), driven by the same helpers;
+/// its SMS go to the development outbox file, not to `outbox`.
+pub fn attach(addr: SocketAddr, database_url: &str) -> TestApp {
+    TestApp {
+        addr,
+        outbox: Arc::new(MemoryOutbox::default()),
+        database_url: database_url.to_string(),
+        client: TestApp::new_client(),
+        stop: None,
+        finished: None,
+        _database: None,
     }
 }
 

@@ -1,0 +1,129 @@
+//! The SQL of what public and queue pages list, named here so that `server/tests/store.rs` can check
+//! with `EXPLAIN` on both back ends that each query reads through an index, never a whole table: the
+//! cost of a page must follow the rows it shows, not the rows stored.
+
+macro_rules! application_columns {
+    () => {
+        "SELECT id, reference, phone_key, county_code, township_code, village, types, emergency,
+         household_size, status, submitted_at, acceptance_due, decision_due, sealed, monthly_amount,
+         notice_until, recheck_drawn FROM applications"
+    };
+}
+
+macro_rules! notice_columns {
+    () => {
+        "SELECT n.application_id, n.county_code, n.township_code, n.village, n.head_name_masked,
+         n.household_size, n.types, n.monthly_amount, n.published_from, n.published_until "
+    };
+}
+
+/// Notices on public display (`$1` is today): in their period, and the case still in its notice (an
+/// objection or a withdrawal takes the entry down at once).
+macro_rules! public_notices_from {
+    () => {
+        "FROM notices n JOIN applications a ON a.id = n.application_id
+         WHERE a.status = 'in_notice' AND n.published_from <= $1 AND n.published_until >= $1"
+    };
+}
+
+/// The county and township filters of the notice list (`$2`, `$3`; empty for all).
+macro_rules! notice_filters {
+    () => {
+        " AND ($2 = '' OR n.county_code = $2) AND ($3 = '' OR n.township_code = $3)"
+    };
+}
+
+/// One township's current recipients (`$1`), filtered by village, masked name and type (`$2`–`$4`,
+/// empty for all).
+macro_rules! recipients_from {
+    () => {
+        "FROM notices n JOIN applications a ON a.id = n.application_id
+         WHERE a.status = 'approved' AND n.township_code = $1
+           AND ($2 = '' OR n.village LIKE '%' || $2 || '%')
+           AND ($3 = '' OR n.head_name_masked = $3)
+           AND ($4 = '' OR ',' || n.types || ',' LIKE '%,' || $4 || ',%')"
+    };
+}
+
+pub const APPLICATION_COLUMNS: &str = application_columns!();
+pub const APPLICATION_BY_REFERENCE: &str = concat!(application_columns!(), " WHERE reference = $1");
+pub const TOWNSHIP_QUEUE: &str =
+    concat!(application_columns!(), " WHERE township_code = $1 ORDER BY decision_due, id");
+pub const COUNTY_QUEUE: &str =
+    concat!(application_columns!(), " WHERE county_code = $1 ORDER BY decision_due, id");
+pub const CASE_EVENTS: &str =
+    "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id";
+
+pub const CURRENT_NOTICE: &str =
+    concat!(notice_columns!(), public_notices_from!(), " AND n.application_id = $2");
+pub const CURRENT_NOTICES_PAGE: &str = concat!(
+    notice_columns!(),
+    public_notices_from!(),
+    notice_filters!(),
+    " ORDER BY n.published_from DESC, n.application_id DESC LIMIT $4 OFFSET $5"
+);
+pub const CURRENT_NOTICES_COUNT: &str =
+    concat!("SELECT COUNT(*) ", public_notices_from!(), notice_filters!());
+
+pub const RECIPIENTS_COUNT: &str = concat!("SELECT COUNT(*) ", recipients_from!());
+/// The approved amount where the county changed the notice's proposal.
+pub const RECIPIENTS_PAGE: &str = concat!(
+    "SELECT n.application_id, n.county_code, n.township_code, n.village, n.head_name_masked,
+     n.household_size, n.types, COALESCE(a.monthly_amount, n.monthly_amount) AS monthly_amount,
+     n.published_from, n.published_until ",
+    recipients_from!(),
+    " ORDER BY n.village, n.application_id LIMIT $5 OFFSET $6"
+);
+
+pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_snapshot WHERE id = 1";
+
+/// A value bound to a query while it is explained.
+#[derive(Clone, Copy, Debug)]
+pub enum Example {
+    Text(&'static str),
+    Number(i64),
+}
+
+/// A page query and values that a page would bind to it.
+pub struct PageQuery {
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub example: &'static [Example],
+}
+
+use Example::{Number, Text};
+
+/// Every query above, as pages run it.
+pub const PAGE_QUERIES: &[PageQuery] = &[
+    PageQuery { name: "status page", sql: APPLICATION_BY_REFERENCE, example: &[Text("ZY20261201-ABCDEF")] },
+    PageQuery { name: "township queue", sql: TOWNSHIP_QUEUE, example: &[Text("620702001")] },
+    PageQuery { name: "county queue", sql: COUNTY_QUEUE, example: &[Text("620702")] },
+    PageQuery { name: "case timeline", sql: CASE_EVENTS, example: &[Number(1)] },
+    PageQuery { name: "one notice", sql: CURRENT_NOTICE, example: &[Text("2026-12-01"), Number(1)] },
+    PageQuery {
+        name: "city-wide notices",
+        sql: CURRENT_NOTICES_PAGE,
+        example: &[Text("2026-12-01"), Text(""), Text(""), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "a township's notices",
+        sql: CURRENT_NOTICES_PAGE,
+        example: &[Text("2026-12-01"), Text(""), Text("620702001"), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "notice count",
+        sql: CURRENT_NOTICES_COUNT,
+        example: &[Text("2026-12-01"), Text("620702"), Text("")],
+    },
+    PageQuery {
+        name: "recipient count",
+        sql: RECIPIENTS_COUNT,
+        example: &[Text("620702001"), Text(""), Text(""), Text("")],
+    },
+    PageQuery {
+        name: "recipient list",
+        sql: RECIPIENTS_PAGE,
+        example: &[Text("620702001"), Text("城关"), Text(""), Text("dibao"), Number(20), Number(0)],
+    },
+    PageQuery { name: "statistics", sql: STATISTICS_SNAPSHOT, example: &[] },
+];

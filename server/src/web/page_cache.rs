@@ -1,0 +1,156 @@
+//! Render once, serve many. The public pages that are the same for every visitor are kept rendered for
+//! `page_cache_seconds` (5 by default) and answered from memory, with an `ETag` so that a browser or a
+//! proxy revalidates with a 304. A post that succeeds on this instance empties the cache, so what a
+//! resident or a reviewer changed shows on their next page; other instances show it within the period.
+//! The pages vary only by the elder-mode cookie, which is part of the key. Hand-written rather than a
+//! cache crate: the whole policy is "everything for N seconds, emptied by any change", a map suffices.
+
+use axum::{
+    body::{to_bytes, Body},
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Bounds memory: the filters of the lists make many addresses; past this the cache starts over.
+const MAX_ENTRIES: usize = 2_000;
+/// No public page comes near this; a larger body is served but not kept.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// The pages kept: public, the same for everyone, no form state in them.
+fn cacheable(path: &str) -> bool {
+    matches!(
+        path,
+        "/" | "/guide"
+            | "/announcements"
+            | "/notices"
+            | "/notices/recipients"
+            | "/stats"
+            | "/stats.csv"
+            | "/contact"
+    ) || path.starts_with("/guide/")
+        || path.starts_with("/announcements/")
+}
+
+#[derive(Clone)]
+struct Kept {
+    at: Instant,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+    etag: HeaderValue,
+}
+
+#[derive(Clone)]
+pub struct PageCache {
+    lifetime: Duration,
+    pages: Arc<Mutex<HashMap<(String, bool), Kept>>>,
+}
+
+impl PageCache {
+    pub fn new(seconds: u64) -> Self {
+        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default() }
+    }
+
+    fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<(String, bool), Kept>> {
+        self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn fresh(&self, key: &(String, bool)) -> Option<Kept> {
+        self.pages().get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned()
+    }
+
+    fn keep(&self, key: (String, bool), kept: Kept) {
+        let mut pages = self.pages();
+        if pages.len() >= MAX_ENTRIES {
+            pages.clear();
+        }
+        pages.insert(key, kept);
+    }
+}
+
+pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET {
+        let changes = request.method() == Method::POST;
+        let response = next.run(request).await;
+        if changes && (response.status().is_success() || response.status().is_redirection()) {
+            cache.pages().clear();
+        }
+        return response;
+    }
+    if cache.lifetime.is_zero() || !cacheable(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let elder = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(app::domain::preferences::elder_mode_from_cookie_header);
+    let key = (request.uri().to_string(), elder);
+    let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let kept = match cache.fresh(&key) {
+        Some(kept) => kept,
+        None => match render(next.run(request).await).await {
+            Ok(kept) => {
+                cache.keep(key, kept.clone());
+                kept
+            }
+            Err(response) => return response,
+        },
+    };
+    answer(&kept, asked_etag.as_ref(), cache.lifetime)
+}
+
+/// The rendered page to keep, or the response itself when it must not be kept (an error, a cookie).
+async fn render(response: Response) -> Result<Kept, Response> {
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    let body = match to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(_) => return Err(super::static_pages::internal_error()),
+    };
+    let digest = Sha256::digest(&body);
+    let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
+        .expect("hex digits make a valid header value");
+    Ok(Kept { at: Instant::now(), headers: parts.headers, body, etag })
+}
+
+fn answer(kept: &Kept, asked_etag: Option<&HeaderValue>, lifetime: Duration) -> Response {
+    let mut response = if asked_etag == Some(&kept.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Response::new(Body::from(kept.body.clone()));
+        *response.headers_mut() = kept.headers.clone();
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, kept.etag.clone());
+    // A proxy may keep the page as long as this instance does; elder mode is chosen by cookie.
+    if let Ok(rule) = HeaderValue::from_str(&format!("public, max-age={}", lifetime.as_secs())) {
+        headers.insert(header::CACHE_CONTROL, rule);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cacheable;
+
+    #[test]
+    fn only_pages_the_same_for_everyone_are_kept() {
+        for kept in ["/", "/guide/dibao", "/notices", "/notices/recipients", "/stats.csv", "/announcements/3"]
+        {
+            assert!(cacheable(kept), "{kept}");
+        }
+        for not_kept in ["/status/view", "/apply/form/check", "/notices/12/objection", "/review", "/report"] {
+            assert!(!cacheable(not_kept), "{not_kept}");
+        }
+    }
+}
