@@ -5,6 +5,7 @@ pub mod areas;
 pub mod domain;
 pub mod forms;
 pub mod layout;
+pub mod paging;
 pub mod photo_shrinking;
 pub mod shell;
 pub mod suspense;

@@ -111,6 +111,26 @@ pub struct RecipientQuery {
     pub limit: u32,
 }
 
+/// Whose cases a queue holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueueScope {
+    Township(String),
+    County(String),
+}
+
+/// A reviewer's queue as filtered on the page.
+#[derive(Clone, Debug)]
+pub struct QueueQuery {
+    pub scope: QueueScope,
+    /// A status key, or empty for every status.
+    pub status: String,
+    /// An assistance type key, or empty for every type.
+    pub kind: String,
+    /// Only open cases due on or before this day (the overdue ones).
+    pub due_by: Option<Date>,
+    pub page: Page,
+}
+
 /// One page of a list: the rows after the first `offset`, at most `limit` of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -471,11 +491,16 @@ pub trait CaseStore: Send + Sync {
         reference: &str,
     ) -> Result<Option<ApplicationRecord>, StoreError>;
 
-    /// A township's open and closed cases, the earliest decision deadline first.
-    async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError>;
+    /// One page of a reviewer's queue, filtered: open emergencies first, then open cases, then closed
+    /// ones, each by decision deadline; and how many cases match in all.
+    async fn review_queue(&self, query: &QueueQuery) -> Result<(Vec<ApplicationRecord>, u64), StoreError>;
 
-    /// A county's cases, the earliest decision deadline first.
-    async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError>;
+    /// Open cases of a county due on or before `due_by`, counted per township (the most first).
+    async fn overdue_by_township(
+        &self,
+        county_code: &str,
+        due_by: Date,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
 
     /// Stores a transition if the case is still in `from` (another reviewer may have acted meanwhile);
     /// false when it was not. Status, amount, notice and event are written in one transaction.

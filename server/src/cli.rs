@@ -12,6 +12,8 @@ usage:
   server create-admin  --username NAME --name DISPLAY_NAME
   server create-staff  --username NAME --name DISPLAY_NAME --role township|county|department|admin --scope CODE
   server verify-audit         check the audit log's hash chain; exit status 1 at the first broken entry
+  server backup --to DIR      consistent copy of the database (SQLite) and the uploaded files, while serving
+  server restore --from DIR   check a backup against its manifest and restore it into an empty data folder
 
 The password is read from PORTAL_NEW_STAFF_PASSWORD or, if unset, from the first line of standard input.";
 
@@ -23,15 +25,18 @@ pub struct StaffCommand {
     pub scope: String,
 }
 
+/// The value after `flag` in the arguments.
+pub fn flag_value(args: &[String], flag: &str) -> Result<String, String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .ok_or(format!("missing {flag}"))
+}
+
 /// Parses `create-admin` / `create-staff` arguments (after the subcommand name).
 pub fn parse_staff_command(admin: bool, args: &[String]) -> Result<StaffCommand, String> {
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-            .ok_or(format!("missing {flag}"))
-    };
+    let value = |flag: &str| flag_value(args, flag);
     let (role, scope) = if admin {
         (Role::Administrator, "city".to_string())
     } else {

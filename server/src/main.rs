@@ -2,7 +2,7 @@
 //! site settings come from the workspace Cargo.toml or the `LEPTOS_*` variables cargo-leptos sets.
 
 use anyhow::Context;
-use server::{cli, config::Config, startup::Application, telemetry};
+use server::{backup, cli, config::Config, startup::Application, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -26,6 +26,24 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Some("backup") => {
+            let to =
+                cli::flag_value(&args[1..], "--to").map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
+            let manifest = backup::backup(&config.database_url, &config.data_dir, to.as_ref()).await?;
+            println!("backup in {to}: {} files ({} database)", manifest.files.len(), manifest.database);
+            Ok(())
+        }
+        Some("restore") => {
+            let from = cli::flag_value(&args[1..], "--from")
+                .map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
+            let manifest = backup::restore(&config.database_url, &config.data_dir, from.as_ref())?;
+            let entries = cli::verify_audit(&config.database_url).await?;
+            println!(
+                "restored {} files from {from}; audit log intact: {entries} entries",
+                manifest.files.len()
+            );
+            Ok(())
+        }
         Some(_) => {
             eprintln!("{}", cli::USAGE);
             std::process::exit(2);

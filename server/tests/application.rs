@@ -56,7 +56,8 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     assert_eq!(again, done);
 
     let store = server::store::open(&app.database_url).await.unwrap();
-    let queue = store.township_queue(TOWNSHIP).await.unwrap();
+    let scope = app::store::QueueScope::Township(TOWNSHIP.into());
+    let (queue, _) = store.review_queue(&common::whole_queue(scope)).await.unwrap();
     assert_eq!(queue.len(), 1);
     let case = &queue[0];
     assert_eq!(case.reference, reference);

@@ -3,7 +3,7 @@
 mod common;
 
 use app::audit::AuditEvent;
-use app::store::Store;
+use app::store::{QueueScope, Store};
 use common::new_application;
 use std::sync::Arc;
 
@@ -236,7 +236,8 @@ async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
             .await
             .unwrap();
 
-        let queue = store.township_queue("620702001").await.unwrap();
+        let scope = QueueScope::Township("620702001".into());
+        let (queue, _) = store.review_queue(&common::whole_queue(scope)).await.unwrap();
         let references: Vec<_> = queue.iter().map(|a| a.reference.as_str()).collect();
         assert_eq!(
             references,
@@ -302,8 +303,9 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             case.reference,
             "{backend}"
         );
-        assert_eq!(store.county_queue("620702").await.unwrap().len(), 1, "{backend}");
-        assert!(store.county_queue("620721").await.unwrap().is_empty(), "{backend}");
+        let county = |code: &str| common::whole_queue(QueueScope::County(code.into()));
+        assert_eq!(store.review_queue(&county("620702")).await.unwrap().1, 1, "{backend}");
+        assert_eq!(store.review_queue(&county("620721")).await.unwrap().1, 0, "{backend}");
 
         let event =
             |status| CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
@@ -873,4 +875,54 @@ fn a_full_scan_is_recognised_in_both_plan_formats() {
         "postgres",
         &lines(&["Index Scan using notices_current on notices n", "  Index Cond: (published_until >= $1)"])
     ));
+}
+
+#[tokio::test]
+async fn the_review_queue_is_filtered_ordered_and_paged_on_every_backend() {
+    use app::domain::{calendar::Date, workflow::Status};
+    use app::store::{Page, QueueQuery};
+    for (backend, store, _db) in backends().await {
+        // (reference, due, emergency, status)
+        let cases = [
+            ("ZY20261129-Q00001", "2026-11-20", false, Status::Submitted),
+            ("ZY20261129-Q00002", "2026-12-20", true, Status::Investigating),
+            ("ZY20261129-Q00003", "2026-11-10", false, Status::Approved),
+            ("ZY20261129-Q00004", "2026-11-25", false, Status::Investigating),
+            ("ZY20261129-Q00005", "2026-12-10", false, Status::Submitted),
+        ];
+        for (i, (reference, due, emergency, status)) in cases.iter().enumerate() {
+            let mut new = new_application(reference, &format!("q{i}"), "620702001", due);
+            new.record.emergency = *emergency;
+            new.record.status = *status;
+            store.submit_application(&new).await.unwrap();
+        }
+        let other = new_application("ZY20261129-Q00006", "q6", "620702002", "2026-11-01");
+        store.submit_application(&other).await.unwrap();
+        let township = || common::whole_queue(QueueScope::Township("620702001".into()));
+        let references = |cases: Vec<app::store::ApplicationRecord>| {
+            cases.into_iter().map(|c| c.reference[11..].to_string()).collect::<Vec<_>>()
+        };
+        let (all, total) = store.review_queue(&township()).await.unwrap();
+        assert_eq!(total, 5, "{backend}: own township only");
+        assert_eq!(references(all), ["Q00002", "Q00001", "Q00004", "Q00005", "Q00003"], "{backend}: order");
+        let second = QueueQuery { page: Page::numbered(2, 2), ..township() };
+        let (page, total) = store.review_queue(&second).await.unwrap();
+        assert_eq!((references(page), total), (vec!["Q00004".into(), "Q00005".into()], 5), "{backend}");
+        let submitted = QueueQuery { status: "submitted".into(), ..township() };
+        assert_eq!(
+            references(store.review_queue(&submitted).await.unwrap().0),
+            ["Q00001", "Q00005"],
+            "{backend}"
+        );
+        let medical = QueueQuery { kind: "medical".into(), ..township() };
+        assert_eq!(store.review_queue(&medical).await.unwrap().1, 5, "{backend}: every case asks for it");
+        let temporary = QueueQuery { kind: "temporary".into(), ..township() };
+        assert_eq!(store.review_queue(&temporary).await.unwrap().1, 0, "{backend}");
+        let overdue = QueueQuery { due_by: Date::parse("2026-11-30"), ..township() };
+        let (late, _) = store.review_queue(&overdue).await.unwrap();
+        assert_eq!(references(late), ["Q00001", "Q00004"], "{backend}: open and past due; closed ones never");
+        let per_township =
+            store.overdue_by_township("620702", Date::parse("2026-11-30").unwrap()).await.unwrap();
+        assert_eq!(per_township, [("620702001".to_string(), 2), ("620702002".to_string(), 1)], "{backend}");
+    }
 }

@@ -31,17 +31,14 @@ pub struct QueueRow {
 mod access {
     use crate::domain::calendar::{Calendar, Date};
     use crate::domain::staff::{Role, StaffIdentity};
-    use crate::store::{ApplicationRecord, Store, StoreError};
+    use crate::store::QueueScope;
 
-    /// The reviewer's cases: a township's, or a county's.
-    pub async fn cases_of(
-        store: &dyn Store,
-        staff: &StaffIdentity,
-    ) -> Result<Vec<ApplicationRecord>, StoreError> {
+    /// Whose cases the reviewer handles: a township's, or a county's; nobody else has a queue.
+    pub fn queue_scope(staff: &StaffIdentity) -> Option<QueueScope> {
         match staff.role {
-            Role::TownshipReviewer => store.township_queue(&staff.scope).await,
-            Role::CountyReviewer => store.county_queue(&staff.scope).await,
-            Role::DepartmentOfficer | Role::Administrator => Ok(Vec::new()),
+            Role::TownshipReviewer => Some(QueueScope::Township(staff.scope.clone())),
+            Role::CountyReviewer => Some(QueueScope::County(staff.scope.clone())),
+            Role::DepartmentOfficer | Role::Administrator => None,
         }
     }
 
@@ -61,79 +58,92 @@ fn failed(e: impl std::fmt::Display) -> ServerFnError {
     ServerFnError::new("暂时无法读取案件，请稍后再试")
 }
 
-/// A reviewer's queue; for a county, also how many open cases are overdue in each township.
+/// Cases per page of the queue.
+pub const QUEUE_PAGE_SIZE: u32 = 50;
+
+/// A page of a reviewer's queue; for a county, also how many open cases are overdue in each township.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QueueView {
     pub rows: Vec<QueueRow>,
+    /// Cases matching the filters, on every page.
+    pub total: u64,
+    pub page: u32,
     /// (township, overdue open cases), the most first; county reviewers only, townships with none left out.
-    pub overdue_by_township: Vec<(String, usize)>,
+    pub overdue_by_township: Vec<(String, u64)>,
 }
 
-/// The queue of the signed-in reviewer, filtered; `None` when the account reviews no cases.
+/// A page of the signed-in reviewer's queue, filtered; `None` when the account reviews no cases.
 #[server]
 pub async fn load_queue(
     status: String,
     kind: String,
     overdue: bool,
+    page: u32,
 ) -> Result<Option<QueueView>, ServerFnError> {
     use crate::domain::calendar::Date;
-    use crate::domain::staff::Role;
+    use crate::store::{Page, QueueQuery, QueueScope};
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
-    if !matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer) {
-        return Ok(None);
-    }
+    let Some(scope) = access::queue_scope(&staff) else { return Ok(None) };
     let services = crate::services::services()?;
     let (store, divisions) = (services.store, services.divisions);
     let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());
-    let county = staff.role == Role::CountyReviewer;
-    let mut rows = Vec::new();
-    let mut overdue_by_township: Vec<(String, usize)> = Vec::new();
-    for case in access::cases_of(store.as_ref(), &staff).await.map_err(failed)? {
-        let days_left = access::days_left(&calendar, today, case.decision_due);
-        let is_open = !case.status.is_final();
-        let township = crate::store::place_name(&divisions, &case.township_code);
-        if county && is_open && days_left < 0 {
-            match overdue_by_township.iter_mut().find(|(name, _)| *name == township) {
-                Some((_, count)) => *count += 1,
-                None => overdue_by_township.push((township.clone(), 1)),
-            }
-        }
-        let wanted = (status.is_empty() || case.status.key() == status)
-            && (kind.is_empty() || case.types.iter().any(|t| t.key() == kind))
-            && (!overdue || (is_open && days_left < 0));
-        if wanted {
-            rows.push(QueueRow {
+    let overdue_through = calendar.overdue_through(today);
+    let page = page.max(1);
+    let query = QueueQuery {
+        scope: scope.clone(),
+        status,
+        kind,
+        due_by: overdue.then_some(overdue_through),
+        page: Page::numbered(page, QUEUE_PAGE_SIZE),
+    };
+    let (cases, total) = store.review_queue(&query).await.map_err(failed)?;
+    let county = matches!(scope, QueueScope::County(_));
+    let overdue_by_township = match &scope {
+        QueueScope::County(code) => store
+            .overdue_by_township(code, overdue_through)
+            .await
+            .map_err(failed)?
+            .into_iter()
+            .map(|(township, n)| (crate::store::place_name(&divisions, &township), n))
+            .collect(),
+        QueueScope::Township(_) => Vec::new(),
+    };
+    let rows = cases
+        .into_iter()
+        .map(|case| {
+            let township = crate::store::place_name(&divisions, &case.township_code);
+            QueueRow {
                 place: if county { format!("{township} {}", case.village) } else { case.village.clone() },
                 types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
                 status: case.status.label().to_string(),
                 decision_due: case.decision_due.chinese(),
-                days_left,
-                is_open,
+                days_left: access::days_left(&calendar, today, case.decision_due),
+                is_open: !case.status.is_final(),
                 emergency: case.emergency,
                 reference: case.reference,
-            });
-        }
-    }
-    // Emergencies first, then the nearest deadline.
-    rows.sort_by_key(|r| (!(r.emergency && r.is_open), !r.is_open, r.days_left));
-    overdue_by_township.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(Some(QueueView { rows, overdue_by_township }))
+            }
+        })
+        .collect();
+    Ok(Some(QueueView { rows, total, page, overdue_by_township }))
 }
 
 /// The queue with its filters, on the reviewer's landing page.
 #[component]
 pub fn CaseQueue() -> impl IntoView {
     let (status, kind, overdue) = (query("status"), query("type"), query("overdue") == "yes");
+    let page = query("page").parse::<u32>().unwrap_or(1).max(1);
     let (status_now, kind_now) = (status.clone(), kind.clone());
     view! {
         <Suspense fallback=|| ()>
             {deferred(async move {
-                let Ok(Some(queue)) = load_queue(status, kind, overdue).await else { return ().into_any() };
-                let QueueView { rows, overdue_by_township } = queue;
-                let count = rows.len();
+                let Ok(Some(queue)) = load_queue(status.clone(), kind.clone(), overdue, page).await else { return ().into_any() };
+                let QueueView { rows, total, page, overdue_by_township } = queue;
+                let (s, k, o) = (crate::paging::encode(&status), crate::paging::encode(&kind), if overdue { "yes" } else { "" });
+                let link = move |p: u64| format!("/review?status={s}&type={k}&overdue={o}&page={p}");
+                let pages = crate::paging::PageLinks::new(total, page, QUEUE_PAGE_SIZE, link);
                 view! {
                     {(!overdue_by_township.is_empty()).then(|| view! { <OverdueSummary townships=overdue_by_township/> })}
                     <h2>"审核队列"</h2>
@@ -153,7 +163,7 @@ pub fn CaseQueue() -> impl IntoView {
                         </label>
                         <button type="submit" class="secondary">"筛选"</button>
                     </form>
-                    <p>{format!("共 {count} 件")}</p>
+                    <p>{format!("共 {total} 件，第 {} / {} 页", pages.page, pages.count)}</p>
                     <div class="table-scroll"><table class="queue">
                         <thead><tr><th>"编号"</th><th>"村（社区）"</th><th>"救助类型"</th><th>"状态"</th><th>"办结期限"</th></tr></thead>
                         <tbody>
@@ -177,6 +187,7 @@ pub fn CaseQueue() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table></div>
+                    <crate::paging::Pager pages/>
                 }
                 .into_any()
             })}
@@ -186,8 +197,8 @@ pub fn CaseQueue() -> impl IntoView {
 
 /// The county's list of townships with overdue cases, above its queue.
 #[component]
-fn OverdueSummary(townships: Vec<(String, usize)>) -> impl IntoView {
-    let total: usize = townships.iter().map(|(_, n)| n).sum();
+fn OverdueSummary(townships: Vec<(String, u64)>) -> impl IntoView {
+    let total: u64 = townships.iter().map(|(_, n)| n).sum();
     view! {
         <section class="notice overdue-summary" aria-labelledby="overdue-heading">
             <h2 id="overdue-heading">{format!("超期未办结 {total} 件")}</h2>

@@ -5,6 +5,7 @@
 
 use crate::domain::region::{County, Township};
 use crate::forms::{query, township_options, ErrorSummary, Field, FileField, IslandScripts, TextField};
+use crate::paging::{encode, PageLinks, Pager};
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -156,36 +157,6 @@ fn NoticeEntries(entries: Vec<PublicEntry>, pages: PageLinks) -> impl IntoView {
     .into_any()
 }
 
-/// Where the pages of a list are: the count, and the previous and next page's address.
-#[derive(Clone, Debug)]
-struct PageLinks {
-    total: u64,
-    page: u64,
-    count: u64,
-    previous: Option<String>,
-    next: Option<String>,
-}
-
-impl PageLinks {
-    fn new(total: u64, page: u32, per_page: u32, link: impl Fn(u64) -> String) -> Self {
-        let count = total.div_ceil(u64::from(per_page)).max(1);
-        let page = u64::from(page);
-        let previous = (page > 1).then(|| link(page - 1));
-        let next = (page < count).then(|| link(page + 1));
-        Self { total, page, count, previous, next }
-    }
-}
-
-#[component]
-fn Pager(pages: PageLinks) -> impl IntoView {
-    view! {
-        <p class="pager">
-            {pages.previous.map(|href| view! { <a href=href>"上一页"</a> })}" "
-            {pages.next.map(|href| view! { <a href=href>"下一页"</a> })}
-        </p>
-    }
-}
-
 #[component]
 fn EntryCard(entry: PublicEntry) -> impl IntoView {
     view! {
@@ -289,17 +260,6 @@ pub fn ObjectionDonePage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Rows per page of the recipient list.

@@ -170,6 +170,20 @@ impl Calendar {
         date
     }
 
+    /// The latest deadline already passed on `today`: a deadline is overdue once a working day has gone
+    /// by after it, so deadlines on or before the day before the latest working day up to `today`.
+    pub fn overdue_through(&self, today: Date) -> Date {
+        let mut latest_working_day = today;
+        // The longest run of days off (Spring Festival) is well under a month.
+        for _ in 0..31 {
+            if self.is_working_day(latest_working_day) {
+                break;
+            }
+            latest_working_day = latest_working_day.add_days(-1);
+        }
+        latest_working_day.add_days(-1)
+    }
+
     /// Working days after `start` up to and including `end` (0 when `end` is not after `start`).
     pub fn working_days_between(&self, start: Date, end: Date) -> u32 {
         let mut count = 0;
@@ -187,6 +201,20 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_is_overdue_once_a_working_day_has_gone_by() {
+        let calendar = Calendar::new([]);
+        let d = |s| Date::parse(s).unwrap();
+        // Wednesday 2 December 2026: Tuesday's deadline has passed.
+        assert_eq!(calendar.overdue_through(d("2026-12-02")), d("2026-12-01"));
+        // Sunday 6 December: a Friday deadline has not lost a working day yet; Thursday's has.
+        assert_eq!(calendar.overdue_through(d("2026-12-06")), d("2026-12-03"));
+        for (due, today) in [("2026-12-03", "2026-12-06"), ("2026-12-01", "2026-12-02")] {
+            assert!(calendar.working_days_between(d(due), d(today)) >= 1, "the same rule as the days left");
+        }
+        assert_eq!(calendar.working_days_between(d("2026-12-04"), d("2026-12-06")), 0);
+    }
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()

@@ -47,10 +47,33 @@ macro_rules! recipients_from {
 
 pub const APPLICATION_COLUMNS: &str = application_columns!();
 pub const APPLICATION_BY_REFERENCE: &str = concat!(application_columns!(), " WHERE reference = $1");
+/// A queue's filters: status (`$2`), type (`$3`), open and due on or before (`$4`); empty for all.
+macro_rules! queue_filters {
+    () => {
+        " AND ($2 = '' OR status = $2) AND ($3 = '' OR ',' || types || ',' LIKE '%,' || $3 || ',%')
+          AND ($4 = '' OR (decision_due <= $4 AND status NOT IN ('approved', 'refused', 'withdrawn')))"
+    };
+}
+
+/// Open emergencies first, then open cases, then closed ones; each by decision deadline.
+macro_rules! queue_order {
+    () => {
+        " ORDER BY CASE WHEN status IN ('approved', 'refused', 'withdrawn') THEN 2 WHEN emergency THEN 0 ELSE 1 END,
+           decision_due, id LIMIT $5 OFFSET $6"
+    };
+}
+
 pub const TOWNSHIP_QUEUE: &str =
-    concat!(application_columns!(), " WHERE township_code = $1 ORDER BY decision_due, id");
+    concat!(application_columns!(), " WHERE township_code = $1", queue_filters!(), queue_order!());
+pub const TOWNSHIP_QUEUE_COUNT: &str =
+    concat!("SELECT COUNT(*) FROM applications WHERE township_code = $1", queue_filters!());
 pub const COUNTY_QUEUE: &str =
-    concat!(application_columns!(), " WHERE county_code = $1 ORDER BY decision_due, id");
+    concat!(application_columns!(), " WHERE county_code = $1", queue_filters!(), queue_order!());
+pub const COUNTY_QUEUE_COUNT: &str =
+    concat!("SELECT COUNT(*) FROM applications WHERE county_code = $1", queue_filters!());
+pub const OVERDUE_BY_TOWNSHIP: &str = "SELECT township_code, COUNT(*) FROM applications
+    WHERE county_code = $1 AND decision_due <= $2 AND status NOT IN ('approved', 'refused', 'withdrawn')
+    GROUP BY township_code ORDER BY COUNT(*) DESC, township_code";
 pub const CASE_EVENTS: &str =
     "SELECT at, actor, action, status, note FROM case_events WHERE application_id = $1 ORDER BY id";
 
@@ -96,8 +119,31 @@ use Example::{Number, Text};
 /// Every query above, as pages run it.
 pub const PAGE_QUERIES: &[PageQuery] = &[
     PageQuery { name: "status page", sql: APPLICATION_BY_REFERENCE, example: &[Text("ZY20261201-ABCDEF")] },
-    PageQuery { name: "township queue", sql: TOWNSHIP_QUEUE, example: &[Text("620702001")] },
-    PageQuery { name: "county queue", sql: COUNTY_QUEUE, example: &[Text("620702")] },
+    PageQuery {
+        name: "township queue",
+        sql: TOWNSHIP_QUEUE,
+        example: &[Text("620702001"), Text(""), Text(""), Text(""), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "township queue count",
+        sql: TOWNSHIP_QUEUE_COUNT,
+        example: &[Text("620702001"), Text("submitted"), Text(""), Text("")],
+    },
+    PageQuery {
+        name: "county queue, overdue",
+        sql: COUNTY_QUEUE,
+        example: &[Text("620702"), Text(""), Text("dibao"), Text("2026-12-01"), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "county queue count",
+        sql: COUNTY_QUEUE_COUNT,
+        example: &[Text("620702"), Text(""), Text(""), Text("")],
+    },
+    PageQuery {
+        name: "overdue by township",
+        sql: OVERDUE_BY_TOWNSHIP,
+        example: &[Text("620702"), Text("2026-12-01")],
+    },
     PageQuery { name: "case timeline", sql: CASE_EVENTS, example: &[Number(1)] },
     PageQuery { name: "one notice", sql: CURRENT_NOTICE, example: &[Text("2026-12-01"), Number(1)] },
     PageQuery {

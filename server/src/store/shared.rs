@@ -435,22 +435,51 @@ macro_rules! shared_queries {
                 row.map(shared::application_from_row).transpose()
             }
 
-            async fn township_queue(&self, township_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
-                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(crate::store::page_queries::TOWNSHIP_QUEUE)
-                .bind(township_code)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error)?;
-                rows.into_iter().map(shared::application_from_row).collect()
+            async fn review_queue(
+                &self,
+                query: &app::store::QueueQuery,
+            ) -> Result<(Vec<ApplicationRecord>, u64), StoreError> {
+                use crate::store::page_queries as sql;
+                use app::store::QueueScope;
+                let (scope, page_sql, count_sql) = match &query.scope {
+                    QueueScope::Township(code) => (code, sql::TOWNSHIP_QUEUE, sql::TOWNSHIP_QUEUE_COUNT),
+                    QueueScope::County(code) => (code, sql::COUNTY_QUEUE, sql::COUNTY_QUEUE_COUNT),
+                };
+                let due_by = query.due_by.map(|d| d.to_string()).unwrap_or_default();
+                let (total,): (i64,) = sqlx::query_as(count_sql)
+                    .bind(scope)
+                    .bind(&query.status)
+                    .bind(&query.kind)
+                    .bind(&due_by)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(page_sql)
+                    .bind(scope)
+                    .bind(&query.status)
+                    .bind(&query.kind)
+                    .bind(&due_by)
+                    .bind(i64::from(query.page.limit))
+                    .bind(i64::from(query.page.offset))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let cases = rows.into_iter().map(shared::application_from_row).collect::<Result<_, _>>()?;
+                Ok((cases, u64::try_from(total).unwrap_or(0)))
             }
 
-            async fn county_queue(&self, county_code: &str) -> Result<Vec<ApplicationRecord>, StoreError> {
-                let rows: Vec<shared::ApplicationRow> = sqlx::query_as(crate::store::page_queries::COUNTY_QUEUE)
-                .bind(county_code)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error)?;
-                rows.into_iter().map(shared::application_from_row).collect()
+            async fn overdue_by_township(
+                &self,
+                county_code: &str,
+                due_by: Date,
+            ) -> Result<Vec<(String, u64)>, StoreError> {
+                let rows: Vec<(String, i64)> = sqlx::query_as(crate::store::page_queries::OVERDUE_BY_TOWNSHIP)
+                    .bind(county_code)
+                    .bind(due_by.to_string())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                Ok(rows.into_iter().map(|(township, n)| (township, u64::try_from(n).unwrap_or(0))).collect())
             }
 
             async fn record_transition(

@@ -45,10 +45,18 @@ struct Kept {
     etag: HeaderValue,
 }
 
+/// The kept pages, and how many times they were emptied: a page whose rendering began before a change
+/// finished is not kept (it may show the data from before the change).
+#[derive(Default)]
+struct Pages {
+    emptied: u64,
+    kept: HashMap<(String, bool), Kept>,
+}
+
 #[derive(Clone)]
 pub struct PageCache {
     lifetime: Duration,
-    pages: Arc<Mutex<HashMap<(String, bool), Kept>>>,
+    pages: Arc<Mutex<Pages>>,
 }
 
 impl PageCache {
@@ -56,20 +64,31 @@ impl PageCache {
         Self { lifetime: Duration::from_secs(seconds), pages: Arc::default() }
     }
 
-    fn pages(&self) -> std::sync::MutexGuard<'_, HashMap<(String, bool), Kept>> {
+    fn pages(&self) -> std::sync::MutexGuard<'_, Pages> {
         self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn fresh(&self, key: &(String, bool)) -> Option<Kept> {
-        self.pages().get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned()
+    /// The kept page if it is fresh; otherwise the count of emptyings to give back to `keep`.
+    fn fresh(&self, key: &(String, bool)) -> Result<Kept, u64> {
+        let pages = self.pages();
+        pages.kept.get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned().ok_or(pages.emptied)
     }
 
-    fn keep(&self, key: (String, bool), kept: Kept) {
+    fn keep(&self, key: (String, bool), kept: Kept, emptied_before: u64) {
         let mut pages = self.pages();
-        if pages.len() >= MAX_ENTRIES {
-            pages.clear();
+        if pages.emptied != emptied_before {
+            return;
         }
-        pages.insert(key, kept);
+        if pages.kept.len() >= MAX_ENTRIES {
+            pages.kept.clear();
+        }
+        pages.kept.insert(key, kept);
+    }
+
+    fn empty(&self) {
+        let mut pages = self.pages();
+        pages.emptied += 1;
+        pages.kept.clear();
     }
 }
 
@@ -78,7 +97,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         let changes = request.method() == Method::POST;
         let response = next.run(request).await;
         if changes && (response.status().is_success() || response.status().is_redirection()) {
-            cache.pages().clear();
+            cache.empty();
         }
         return response;
     }
@@ -93,10 +112,10 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let key = (request.uri().to_string(), elder);
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
     let kept = match cache.fresh(&key) {
-        Some(kept) => kept,
-        None => match render(next.run(request).await).await {
+        Ok(kept) => kept,
+        Err(emptied_before) => match render(next.run(request).await).await {
             Ok(kept) => {
-                cache.keep(key, kept.clone());
+                cache.keep(key, kept.clone(), emptied_before);
                 kept
             }
             Err(response) => return response,
@@ -141,7 +160,28 @@ fn answer(kept: &Kept, asked_etag: Option<&HeaderValue>, lifetime: Duration) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::cacheable;
+    use super::*;
+
+    fn page() -> Kept {
+        Kept {
+            at: Instant::now(),
+            headers: HeaderMap::new(),
+            body: "页面".into(),
+            etag: HeaderValue::from_static("\"1\""),
+        }
+    }
+
+    #[test]
+    fn a_page_rendered_across_a_change_is_not_kept() {
+        let cache = PageCache::new(60);
+        let key = ("/notices".to_string(), false);
+        let before = cache.fresh(&key).err().unwrap();
+        cache.empty(); // a post changed something while the page was rendering
+        cache.keep(key.clone(), page(), before);
+        let now = cache.fresh(&key).err().expect("not kept: it may show the data from before");
+        cache.keep(key.clone(), page(), now);
+        assert!(cache.fresh(&key).is_ok(), "rendered after the change: kept");
+    }
 
     #[test]
     fn only_pages_the_same_for_everyone_are_kept() {

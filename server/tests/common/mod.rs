@@ -350,6 +350,17 @@ impl<'a> Reviewer<'a> {
     }
 }
 
+/// The first page (50 cases) of a township's or county's whole queue, unfiltered.
+pub fn whole_queue(scope: app::store::QueueScope) -> app::store::QueueQuery {
+    app::store::QueueQuery {
+        scope,
+        status: String::new(),
+        kind: String::new(),
+        due_by: None,
+        page: app::store::Page::numbered(1, 50),
+    }
+}
+
 /// An application record as the store takes it, submitted in `township` with decision due `due`.
 pub fn new_application(reference: &str, key: &str, township: &str, due: &str) -> app::store::NewApplication {
     use app::domain::{assistance::AssistanceType, calendar::Date, workflow::Status};

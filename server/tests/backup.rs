@@ -1,0 +1,107 @@
+//! `server backup` and `server restore`: a backup taken while residents submit restores into a fresh
+//! folder, the restored portal serves the same case with its document, the audit chain verifies, and a
+//! damaged backup or a folder already in use is refused.
+
+mod common;
+
+use app::domain::staff::Role;
+use common::{id_number, location, multipart_form, photo_part, spawn_with, test_config, Reviewer, TestApp};
+use server::backup::{backup, restore};
+
+const TOWNSHIP: &str = "620702001";
+
+/// A complete application with one photographed document; its reference.
+async fn apply_with_document(app: &TestApp, phone: &str, first_17: &str) -> String {
+    app.verify_resident(phone, "王秀兰", &id_number(first_17)).await;
+    common::fill_in_everything(app, TOWNSHIP).await;
+    let document = multipart_form(&[("kind", "hukou")]).part("document", photo_part(common::GPS_PHOTO));
+    assert_eq!(
+        location(&app.post_multipart("/apply/documents", document).await),
+        "/apply/form/check#documents"
+    );
+    let (_, check) = app.page("/apply/form/check").await;
+    let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let done = common::post(app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    done.trim_start_matches("/apply/submitted/").to_string()
+}
+
+fn sqlite_in(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("portal.db").display())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
+    let live = tempfile::tempdir().unwrap();
+    let app = spawn_with(test_config(&sqlite_in(live.path())), None).await;
+    let reference = apply_with_document(&app, "13912340001", "62070219700101202").await;
+
+    // More residents submit while the copy is taken.
+    let copies = tempfile::tempdir().unwrap();
+    let backup_dir = copies.path().join("backup");
+    let mut others = Vec::new();
+    for i in 0..3 {
+        let resident = common::attach(app.addr, &app.database_url);
+        let outbox = app.outbox.clone();
+        others.push(tokio::spawn(async move {
+            let phone = format!("1391234010{i}");
+            let asked = resident.post_form("/apply/identity/code", &[("phone", &phone)]).await;
+            assert_eq!(location(&asked), "/apply/identity?step=code");
+            let code = outbox.last_code_to(&phone).unwrap();
+            let id = id_number(&format!("6207021980010110{i}"));
+            let form = [("code", code.as_str()), ("name", "李四"), ("id_number", id.as_str())];
+            assert_eq!(
+                location(&resident.post_form("/apply/identity/verify", &form).await),
+                "/apply/identity/done"
+            );
+            common::fill_in_everything(&resident, TOWNSHIP).await;
+        }));
+    }
+    let manifest = backup(&app.database_url, live.path(), &backup_dir).await.expect("backup while serving");
+    for other in others {
+        other.await.unwrap();
+    }
+    assert_eq!(manifest.database, "sqlite");
+    assert!(manifest.files.iter().any(|f| f.path == "portal.db"), "the database is in the backup");
+    assert!(manifest.files.iter().any(|f| f.path.starts_with("evidence/")), "so are the uploaded files");
+    assert!(backup(&app.database_url, live.path(), &backup_dir).await.is_err(), "never into a used folder");
+    app.stop().await;
+
+    let fresh = tempfile::tempdir().unwrap();
+    let restored_url = sqlite_in(fresh.path());
+    restore(&restored_url, fresh.path(), &backup_dir).expect("the backup restores");
+    assert_eq!(server::cli::verify_audit(&restored_url).await.expect("the audit chain verifies"), {
+        let store = server::store::open(&restored_url).await.unwrap();
+        let entries = store.audit_records().await.unwrap().len();
+        store.close().await;
+        entries
+    });
+    let err = restore(&restored_url, fresh.path(), &backup_dir).unwrap_err().to_string();
+    assert!(err.contains("already holds a portal"), "{err}");
+
+    let restored = spawn_with(test_config(&restored_url), None).await;
+    let township = Reviewer::sign_in(&restored, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, page) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(
+        page.contains(&reference) && page.contains("申请材料·户口簿：照片"),
+        "the same case and document"
+    );
+    let store = server::store::open(&restored_url).await.unwrap();
+    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    let file_id = store.case_files(case.id).await.unwrap()[0].id;
+    store.close().await;
+    let file =
+        township.client.get(restored.url(&format!("/review/case/{reference}/file/{file_id}"))).send().await;
+    assert!(file.unwrap().bytes().await.unwrap().starts_with(&[0xFF, 0xD8]), "the photo reads back");
+    restored.stop().await;
+
+    // One changed byte in the backup: refused before anything is written.
+    let photo = manifest.files.iter().find(|f| f.path.starts_with("evidence/")).unwrap();
+    let path = backup_dir.join(&photo.path);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[10] ^= 1;
+    std::fs::write(&path, bytes).unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let err = restore(&sqlite_in(empty.path()), empty.path(), &backup_dir).unwrap_err().to_string();
+    assert!(err.contains("does not match the manifest"), "{err}");
+    assert!(!empty.path().join("portal.db").exists(), "nothing restored from a damaged backup");
+}
