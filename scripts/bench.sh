@@ -36,7 +36,7 @@ trap 'stop_server; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2
 
 rss_mb() { echo $(($(awk '/VmRSS/ {print $2}' "/proc/$server/status") / 1024)); }
 
-# Starts the server on $data and prints the milliseconds it took to answer /readyz.
+# Starts the server on $data; sets ready_ms to the milliseconds it took to answer /readyz.
 start_server() {
   local started=$(date +%s%N)
   PORTAL_DATA_DIR="$data" DATABASE_URL="sqlite://$data/portal.db" PORTAL_LISTEN_ADDR="127.0.0.1:$port" \
@@ -45,7 +45,7 @@ start_server() {
     RUST_LOG="${RUST_LOG:-warn}" target/release/server >>"$data/server.log" 2>&1 &
   server=$!
   until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.02; done
-  echo $((($(date +%s%N) - started) / 1000000))
+  ready_ms=$((($(date +%s%N) - started) / 1000000))
 }
 
 last_code() { grep "\"to\":\"$1\"" "$data/outbox.jsonl" | tail -1 | grep -o '验证码是[0-9]\{6\}' | tail -c 7; }
@@ -92,7 +92,7 @@ echo "figures: requests/s / p99 at $connections connections (${seconds} s each)"
 start_static
 for size in $sizes; do
   data="$work/data-$size"; mkdir -p "$data"
-  start_server >/dev/null
+  start_server
   reference="$(first_application)"
   stop_server
   if [ "$size" -gt 0 ]; then
@@ -102,9 +102,9 @@ for size in $sizes; do
   else
     echo "== 1 application"
   fi
-  ready_ms="$(start_server)"
+  start_server
   echo "start to ready: ${ready_ms} ms; resident memory idle: $(rss_mb) MB"
-  township="$(sqlite3 "$data/portal.db" "SELECT township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY township_code ORDER BY COUNT(*) DESC LIMIT 1")"
+  township="$(sqlite3 "$data/portal.db" "SELECT n.township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY n.township_code ORDER BY COUNT(*) DESC LIMIT 1")"
   cookie="$(status_cookie "$reference")"
   pages=(/ /guide /announcements "/notices?township=${township:-620702001}" /notices
     "/notices/recipients?township=620702001" /stats /status/view)

@@ -102,7 +102,10 @@ impl SmsSender for DevelopmentLog {
             let append = async {
                 use tokio::io::AsyncWriteExt;
                 let mut file = tokio::fs::OpenOptions::new().create(true).append(true).open(path).await?;
-                file.write_all(line.as_bytes()).await
+                file.write_all(line.as_bytes()).await?;
+                // tokio's File hands the bytes to a background write: wait until they are in the file,
+                // so that whoever reads it after the response finds the message.
+                file.flush().await
             };
             append.await.map_err(|e| SmsError::Unreachable(format!("development outbox file: {e}")))?;
         }
