@@ -25,6 +25,8 @@ pub struct Services {
     /// Seals personal data before it is stored.
     pub sealer: Arc<Sealer>,
     pub time_limits: TimeLimits,
+    /// Review periods and phase-out limits of the register of assisted households.
+    pub review_rules: crate::domain::register::ReviewRules,
     pub draft_retention_days: u32,
     /// How often the published statistics are recomputed; 0: on every request.
     pub statistics_refresh_seconds: u64,

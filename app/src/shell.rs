@@ -2,7 +2,7 @@
 
 use crate::areas::{
     admin, announcements, application, apply, cases, contact, guide, home, identity, not_found::NotFound,
-    notices, report, report_handling, review, stats, status,
+    notices, register, report, report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/guide/:slug") view=admin::GuideEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/records") view=register::ReviewRecordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>

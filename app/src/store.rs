@@ -101,6 +101,8 @@ pub struct Objection {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecipientQuery {
     pub township_code: String,
+    /// The day the list is for: a phase-out that ended before it is not listed.
+    pub today: Option<Date>,
     /// Part of the village or community name.
     pub village: String,
     /// A masked name exactly as listed (张*三).
@@ -163,6 +165,8 @@ pub struct CaseChange {
     pub referrals: Vec<String>,
     /// The audit entry of the step, appended in the same transaction.
     pub audit: crate::audit::AuditEvent,
+    /// The household's record in the register, created by an approval in the same transaction.
+    pub register: Option<AssistanceRecord>,
 }
 
 /// A case referred to a department for special assistance, with what the department's queue shows of it.
@@ -337,7 +341,7 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: CaseStore + ReportStore + ReferralStore + Send + Sync + 'static {
+pub trait Store: CaseStore + ReportStore + ReferralStore + RegisterStore + Send + Sync + 'static {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
 
@@ -558,9 +562,10 @@ pub trait CaseStore: Send + Sync {
     /// Records a failed attempt and when to try again.
     async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError>;
 
-    /// Current recipients (approved cases with a published notice) of one township, masked as in the
-    /// notice, with the approved amount; and how many match in all.
-    async fn recipients(&self, query: &RecipientQuery) -> Result<(Vec<NoticeEntry>, u64), StoreError>;
+    /// Current monthly recipients of one township on `query.today`: records in force or in their
+    /// phase-out (never ended ones, one-off sums or recognitions), masked as in the notice, with the
+    /// amount paid now; and how many match in all.
+    async fn recipients(&self, query: &RecipientQuery) -> Result<(Vec<Recipient>, u64), StoreError>;
 
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
@@ -685,6 +690,87 @@ pub trait ReferralStore: Send + Sync {
         application_id: i64,
         audit: &crate::audit::AuditEvent,
     ) -> Result<bool, StoreError>;
+}
+
+/// A household's record in the register of assisted households (`domain::register`), created by the
+/// approval of its case.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AssistanceRecord {
+    pub application_id: i64,
+    /// The case's reference (read from the case; not stored twice).
+    pub reference: String,
+    pub county_code: String,
+    pub township_code: String,
+    pub village: String,
+    pub category: crate::domain::register::Category,
+    pub grant: crate::domain::register::GrantKind,
+    /// 元 a month, or the one-off sum.
+    pub amount: Option<u32>,
+    /// As a person last decided; see `domain::register::state_on` for the state on a given day.
+    pub state: crate::domain::register::RecordState,
+    pub started_on: Date,
+    pub ends_on: Option<Date>,
+    pub review_due: Option<Date>,
+    pub review_deadline: Option<Date>,
+    /// A review outcome waiting for the county's confirmation.
+    pub proposal: Option<crate::domain::register::ReviewDecision>,
+    pub end_reason: Option<crate::domain::register::EndReason>,
+    pub version: i64,
+}
+
+/// A change of a record with the case event that shows it, stored in one transaction.
+#[derive(Clone, Debug)]
+pub struct RecordChange {
+    /// The record as it must be after the change (`version` is the one read before it).
+    pub record: AssistanceRecord,
+    pub event: CaseEvent,
+    /// Files handed in with the step (see `CaseChange::files`).
+    pub files: Vec<(String, String, u64)>,
+    pub notify: Option<String>,
+    pub audit: crate::audit::AuditEvent,
+}
+
+/// A record on the public recipient list.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recipient {
+    pub entry: NoticeEntry,
+    /// The last day paid, for a household in its phase-out (渐退).
+    pub phase_out_until: Option<Date>,
+}
+
+/// Which records a review queue holds: those due for review on or before `due_by` and those with an
+/// outcome waiting for the county; only the overdue ones (deadline on or before `overdue_through`) if set.
+#[derive(Clone, Debug)]
+pub struct ReviewQueueQuery {
+    pub scope: QueueScope,
+    pub due_by: Date,
+    pub overdue_through: Option<Date>,
+    pub page: Page,
+}
+
+/// The register of assisted households, a part of `Store` kept apart for readability. Records are
+/// created by `Store::record_transition` (`CaseChange::register`).
+#[async_trait]
+pub trait RegisterStore: Send + Sync {
+    /// The record created by the approval of a case.
+    async fn assistance_record(&self, application_id: i64) -> Result<Option<AssistanceRecord>, StoreError>;
+
+    /// Stores a changed record, its case event, files, status message and audit entry in one
+    /// transaction; false (nothing stored) when the record changed since `change.record.version` was read.
+    async fn change_record(&self, change: &RecordChange) -> Result<bool, StoreError>;
+
+    /// A review queue page: outcomes waiting for the county first, then by deadline; with the total.
+    async fn review_due(&self, query: &ReviewQueueQuery) -> Result<(Vec<AssistanceRecord>, u64), StoreError>;
+
+    /// Per township of a county, the reviews past their deadline (`overdue_through`), most first.
+    async fn overdue_reviews_by_township(
+        &self,
+        county_code: &str,
+        overdue_through: Date,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Counts of records by (category key, state key on `today`, end reason key or ""), for statistics.
+    async fn register_tallies(&self, today: Date) -> Result<Vec<(String, String, String, u64)>, StoreError>;
 }
 
 /// The referral of a case to the staff member's department: what lets a department officer read the case.

@@ -83,6 +83,9 @@ pub struct Config {
     pub draft_retention_days: u32,
     /// Working-day limits per kind of assistance (`[time_limits]` in the TOML file).
     pub time_limits: TimeLimits,
+    /// Review periods, phase-out limit and the cost of working deducted from income (`[review_rules]`;
+    /// the defaults are placeholders each county replaces).
+    pub review_rules: app::domain::register::ReviewRules,
     /// How often the published statistics are recomputed; 0 computes them on every request (tests,
     /// small development databases).
     pub statistics_refresh_seconds: u64,
@@ -121,6 +124,7 @@ impl Default for Config {
             recheck_share_percent: 10,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
+            review_rules: app::domain::register::ReviewRules::default(),
             statistics_refresh_seconds: 300,
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
@@ -222,6 +226,16 @@ impl Config {
             || self.time_limits.notice_days == 0
         {
             return Err(ConfigError::Invalid("retention and time limits must be positive".into()));
+        }
+        let review = &self.review_rules;
+        if review.basic_living_months == 0
+            || review.identification_months == 0
+            || review.phase_out_max_months == 0
+            || review.employment_cost_share_percent > 100
+        {
+            return Err(ConfigError::Invalid(
+                "review periods and the phase-out limit must be positive, the cost of working a percentage".into(),
+            ));
         }
         if self.recheck_share_percent > 100 {
             return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));

@@ -5,8 +5,8 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, health, identity, notices, page_cache, preferences, rate_limit, reports,
-        review, security, static_pages, stats, status,
+        admin, application, cases, health, identity, notices, page_cache, preferences, rate_limit, register,
+        reports, review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -77,6 +77,7 @@ impl Application {
             hasher: Arc::new(KeyedHasher::new(config.data_key.expose())),
             sealer,
             time_limits: config.time_limits.clone(),
+            review_rules: config.review_rules.clone(),
             draft_retention_days: config.draft_retention_days,
             statistics_refresh_seconds: config.statistics_refresh_seconds,
             sms,
@@ -171,6 +172,11 @@ fn router(state: AppState) -> Router {
         )
         .route("/review/case/{reference}", post(cases::act).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/review/case/{reference}/referral", post(cases::answer_referral))
+        .route(
+            "/review/case/{reference}/review",
+            post(register::review).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/review/case/{reference}/confirm", post(register::confirm))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))

@@ -323,6 +323,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             published_until: today.add_days(6),
         };
         let publish = CaseChange {
+            register: None,
             event: event(Status::InNotice),
             monthly_amount: Some(640),
             notice: Some(notice),
@@ -377,6 +378,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             files: vec![("ef".repeat(32), "image/png".into(), 321)],
         };
         let reopen = CaseChange {
+            register: None,
             event: event(Status::Investigating),
             monthly_amount: None,
             notice: None,
@@ -434,6 +436,7 @@ async fn simultaneous_workers_claim_each_queued_message_once() {
             store.submit_application(&new).await.unwrap();
             let case = store.application_by_reference(&reference).await.unwrap().unwrap();
             let accept = CaseChange {
+                register: None,
                 event: CaseEvent {
                     at: 1,
                     actor: "t".into(),
@@ -649,6 +652,7 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
             .unwrap();
         let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
         let step = |from_status, referrals: &[&str]| CaseChange {
+            register: None,
             event: CaseEvent {
                 at: 10,
                 actor: "t".into(),
@@ -785,6 +789,7 @@ async fn published_history(store: &dyn Store, count: usize) {
         let status = if i % 2 == 0 { Status::Approved } else { Status::InNotice };
         let event = CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
         let publish = CaseChange {
+            register: None,
             event,
             monthly_amount: Some(640),
             notice: Some(notice),

@@ -242,6 +242,8 @@ pub struct CaseView {
     /// For a department officer: their department's referral, which they answer instead of acting on
     /// the workflow.
     pub answer: Option<ReferralAnswer>,
+    /// The household's record in the register, once the case is approved.
+    pub record: Option<super::register::RecordView>,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -307,7 +309,10 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
             let what = match Action::from_key(&e.action) {
                 Some(action) => action.label(),
                 None if e.action == HELP_EVENT => "部门专项救助",
-                None => "提交申请",
+                None => match crate::domain::register::event_label(&e.action) {
+                    Some(label) => label,
+                    None => "提交申请",
+                },
             };
             (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
         })
@@ -355,11 +360,18 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         status: status_label(r.outcome).to_string(),
         open: r.outcome.is_none(),
     });
+    let record = match store.assistance_record(case.id).await.map_err(failed)? {
+        Some(record) if !department_view => {
+            Some(super::register::build::record_view(&record, staff.role, today, &calendar))
+        }
+        _ => None,
+    };
     let actions = match crate::domain::workflow::reviewer_actor(staff.role) {
         Some(actor) if !department_view => available_actions(case.status, actor, facts),
         _ => Vec::new(),
     };
     Ok(Some(CaseView {
+        record,
         files,
         referrals,
         answer,
@@ -451,7 +463,7 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
             <dt>"提交日期"</dt><dd>{case.submitted_on.clone()}</dd>
             <dt>"受理期限"</dt><dd>{case.acceptance_due.clone()}</dd>
             <dt>"办结期限"</dt><dd>{deadline}</dd>
-            <dt>"拟救助金额"</dt><dd>{case.monthly_amount.map(|a| format!("每月 {a} 元")).unwrap_or_else(|| "未定".into())}</dd>
+            <dt>"拟救助金额"</dt><dd>{crate::domain::register::principal_category(&case.types).grant().describe(case.monthly_amount)}</dd>
             {case.notice_until.clone().map(|d| view! { <dt>"公示截止"</dt><dd>{d}</dd> })}
             <dt>"家庭收入"</dt><dd>{income.unwrap_or_default()}</dd>
             <dt>"家庭财产"</dt><dd>{assets.unwrap_or_default()}</dd>
@@ -494,6 +506,9 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
                 <li>{format!("{when} {who}：{what}")}{(!why.is_empty()).then(|| format!("（{why}）"))}</li>
             }).collect_view()}
         </ol>
+        {case.record.clone().map(|record| view! {
+            <super::register::RecordSection record reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/>
+        })}
         {match case.answer.clone() {
             Some(answer) => view! { <AnswerReferral answer reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/> }.into_any(),
             None => view! { <CaseActions case/> }.into_any(),
@@ -552,7 +567,9 @@ fn CaseActions(case: CaseView) -> impl IntoView {
         .get("amount")
         .cloned()
         .unwrap_or_else(|| case.monthly_amount.map(|a| a.to_string()).unwrap_or_default());
-    let needs_amount = case.actions.iter().any(|a| matches!(a, Action::Recommend | Action::Approve));
+    let grant = crate::domain::register::principal_category(&case.types).grant();
+    let needs_amount =
+        grant.takes_amount() && case.actions.iter().any(|a| matches!(a, Action::Recommend | Action::Approve));
     let takes_photos = case.actions.iter().any(|a| a.takes_photos());
     let photos_error = case.errors.iter().find(|(f, _)| f == "photos").map(|(_, m)| m.clone());
     let amount_invalid = amount_error.is_some().then_some("true");
@@ -563,7 +580,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
         {general}
         <form method="post" action=format!("/review/case/{}", case.reference) enctype="multipart/form-data" class="question-form" novalidate>
             {needs_amount.then(|| view! {
-                <Field name="amount" label="每月救助金额（元）" hint="审核通过或批准时填写" error=amount_error>
+                <Field name="amount" label=grant.amount_label() hint="审核通过或批准时填写" error=amount_error>
                     <input id="amount" name="amount" inputmode="numeric" class="short" value=amount aria-invalid=amount_invalid/>
                 </Field>
             })}

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod not_found;
 pub mod notices;
 pub mod referrals;
+pub mod register;
 pub mod report;
 pub mod report_handling;
 pub mod review;

@@ -21,7 +21,8 @@ pub struct PublicEntry {
     pub place: String,
     pub household_size: u32,
     pub types: String,
-    pub monthly_amount: u32,
+    /// "每月 640 元" or "一次性 2000 元".
+    pub amount: String,
     pub period: String,
     pub days_left: i64,
 }
@@ -77,7 +78,7 @@ async fn public_entries(
             place: format!("{} {}", crate::store::place_name(&divisions, &n.township_code), n.village),
             household_size: n.household_size,
             types: n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
-            monthly_amount: n.monthly_amount,
+            amount: crate::domain::register::principal_category(&n.types).grant().describe(Some(n.monthly_amount)),
             period: format!("{} 至 {}", n.published_from.chinese(), n.published_until.chinese()),
             days_left: days_left(n.published_until, today),
         })
@@ -165,7 +166,7 @@ fn EntryCard(entry: PublicEntry) -> impl IntoView {
             <dt>"村（社区）"</dt><dd>{entry.place}</dd>
             <dt>"家庭人口"</dt><dd>{format!("{}人", entry.household_size)}</dd>
             <dt>"救助类型"</dt><dd>{entry.types}</dd>
-            <dt>"拟救助金额"</dt><dd>{format!("每月 {} 元", entry.monthly_amount)}</dd>
+            <dt>"拟救助金额"</dt><dd>{entry.amount}</dd>
             <dt>"公示期"</dt><dd>{format!("{}（还剩{}天）", entry.period, entry.days_left)}</dd>
         </dl>
     }
@@ -268,8 +269,8 @@ pub const RECIPIENTS_PER_PAGE: u32 = 20;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct RecipientList {
     pub divisions: Vec<(County, Vec<Township>)>,
-    /// (entry id, masked name, village, household size, types, monthly amount)
-    pub rows: Vec<(i64, String, String, u32, String, u32)>,
+    /// (entry id, masked name, village, household size, types, what is paid each month)
+    pub rows: Vec<(i64, String, String, u32, String, String)>,
     pub total: u64,
     pub page: u32,
 }
@@ -295,7 +296,9 @@ pub async fn load_recipients(
         return Ok(RecipientList { divisions, ..RecipientList::default() });
     }
     let page = page.max(1);
+    let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
     let query = crate::store::RecipientQuery {
+        today: Some(today),
         township_code: township,
         village: village.trim().chars().take(30).collect(),
         masked_name: name.trim().chars().take(30).collect(),
@@ -306,9 +309,14 @@ pub async fn load_recipients(
     let (entries, total) = store.recipients(&query).await.map_err(failed)?;
     let rows = entries
         .into_iter()
-        .map(|n| {
+        .map(|recipient| {
+            let n = recipient.entry;
             let types = n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、");
-            (n.application_id, n.head_name_masked, n.village, n.household_size, types, n.monthly_amount)
+            let paid = match recipient.phase_out_until {
+                Some(until) => format!("{} 元（渐退中，发放至{}）", n.monthly_amount, until.chinese()),
+                None => format!("{} 元", n.monthly_amount),
+            };
+            (n.application_id, n.head_name_masked, n.village, n.household_size, types, paid)
         })
         .collect();
     Ok(RecipientList { divisions, rows, total, page })
@@ -323,7 +331,7 @@ pub fn RecipientsPage() -> impl IntoView {
         <Meta name="robots" content="noindex, nofollow"/>
         <p class="breadcrumb"><a href="/notices">"公示公告"</a></p>
         <h1>"救助对象名单"</h1>
-        <p>"正在享受救助的家庭，按乡镇（街道）查看。姓名隐去一部分，不公开身份证号、电话和收入明细。"</p>
+        <p>"按月领取低保、特困供养救助金的家庭（含渐退期内的家庭），按乡镇（街道）查看。一次性临时救助和低保边缘、刚性支出困难家庭的认定不列入。姓名隐去一部分，不公开身份证号、电话和收入明细。"</p>
         <Suspense fallback=|| ()>
             {deferred(async move {
                 let list = match load_recipients(township.clone(), village.clone(), name.clone(), kind.clone(), page).await {
@@ -356,7 +364,7 @@ pub fn RecipientsPage() -> impl IntoView {
                                 <thead><tr><th>"户主"</th><th>"村（社区）"</th><th>"人口"</th><th>"救助类型"</th><th>"每月金额"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.rows.into_iter().map(|(id, masked, village, size, types, amount)| view! {
-                                        <tr><td>{masked}</td><td>{village}</td><td>{size}</td><td>{types}</td><td>{format!("{amount} 元")}</td><td><a href=format!("/report?entry={id}")>"举报"</a></td></tr>
+                                        <tr><td>{masked}</td><td>{village}</td><td>{size}</td><td>{types}</td><td>{amount}</td><td><a href=format!("/report?entry={id}")>"举报"</a></td></tr>
                                     }).collect_view()}
                                 </tbody>
                             </table></div>

@@ -87,8 +87,34 @@ fn StatisticsView(stats: Statistics) -> impl IntoView {
             <h2>"全市"</h2>
             <div class="table-scroll"><table class="queue"><StatsHead/><tbody><LineRow line=city/></tbody></table></div>
         })}
+        <RegisterView register=stats.register/>
         <h2>"各县区和乡镇（街道）"</h2>
         {counties}
+    }
+}
+
+/// The register city-wide: households by state and category, ended ones by reason.
+#[component]
+fn RegisterView(register: crate::domain::stats::RegisterSummary) -> impl IntoView {
+    view! {
+        <h2 id="register-heading">"全市救助对象记录（按状态）"</h2>
+        <div class="table-scroll"><table class="queue register-standing">
+            <thead><tr><th>"状态"</th><th>"类别"</th><th>"户数"</th></tr></thead>
+            <tbody>
+                {register.standing.into_iter().map(|(state, category, n)| view! {
+                    <tr><td>{state}</td><td>{category}</td><td>{n.text()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+        <h2>"已终止的救助（按原因）"</h2>
+        <div class="table-scroll"><table class="queue register-ended">
+            <thead><tr><th>"终止原因"</th><th>"户数"</th></tr></thead>
+            <tbody>
+                {register.ended.into_iter().map(|(reason, n)| view! {
+                    <tr><td>{reason}</td><td>{n.text()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
     }
 }
 

@@ -91,11 +91,50 @@ pub struct StatusView {
     pub to_do: Option<String>,
     /// The written reasons of a refusal.
     pub reasons: Option<String>,
-    pub monthly_amount: Option<u32>,
+    /// The household's record after approval: what is granted and how it stands.
+    pub assistance: Option<ResidentRecord>,
     pub can_withdraw: bool,
     /// What a failed upload typed (the note), from the flash store.
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
+}
+
+/// The record of an approved household as the household sees it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ResidentRecord {
+    /// "每月 640 元", "一次性 2000 元", "身份认定（不直接发放资金）".
+    pub granted: String,
+    /// "在保", "渐退中，渐退至2028年5月31日，之后停止发放", "已终止，终止于…（原因）".
+    pub state: String,
+    pub next: String,
+}
+
+/// What the household is told about its record on `today`.
+#[cfg(feature = "ssr")]
+fn resident_record(record: &crate::store::AssistanceRecord, today: crate::domain::calendar::Date) -> ResidentRecord {
+    use crate::domain::register::{state_on, EndReason, GrantKind, RecordState};
+    let (state, reason) = state_on(record.state, record.ends_on, today);
+    let end = record.ends_on.map(|d| d.chinese()).unwrap_or_default();
+    let described = match state {
+        RecordState::PhasingOut => format!("渐退中，救助金发放至{end}，之后停止"),
+        RecordState::Recognised => format!("认定有效，有效期至{end}"),
+        RecordState::Ended => {
+            let reason = reason.or(record.end_reason).map(EndReason::label).unwrap_or("");
+            format!("已终止（{end}，原因：{reason}）")
+        }
+        other => other.label().to_string(),
+    };
+    let next = match (state, record.grant) {
+        (RecordState::Ended, _) => "如对终止有异议，可以向县区民政局申请复核，或依法申请行政复议；家庭再有困难可以重新申请".to_string(),
+        (RecordState::PhasingOut, _) => "渐退期满后停止发放；家庭收入再次下降的，可以重新申请".to_string(),
+        (_, GrantKind::OneOff) => "一次性救助金由乡镇（街道）发放，不按月发放".to_string(),
+        (_, GrantKind::Department) => "专项救助由相关部门办理".to_string(),
+        _ => match record.review_due {
+            Some(due) => format!("{}前后乡镇（街道）会入户复核；家庭收入、人口、住房等情况有变化，请及时告知", due.chinese()),
+            None => "家庭收入、人口、住房等情况有变化，请及时告知乡镇（街道）".to_string(),
+        },
+    };
+    ResidentRecord { granted: record.grant.describe(record.amount), state: described, next }
 }
 
 #[server]
@@ -131,6 +170,9 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
         )
     });
     let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let today = Date::today_in_china(crate::services::unix_now());
+    let record = services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?;
+    let assistance = record.map(|r| resident_record(&r, today));
     Ok(Some(StatusView {
         reference: case.reference,
         name_masked: mask_name(&draft.applicant.name),
@@ -140,11 +182,11 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             .into_iter()
             .map(|s| (s.label.to_string(), s.done_at.map(|at| Date::today_in_china(at).chinese())))
             .collect(),
-        next_step: next_step(case.status).to_string(),
+        next_step: assistance.as_ref().map(|a| a.next.clone()).unwrap_or_else(|| next_step(case.status).to_string()),
         deadline: deadline.map(|d| d.chinese()),
         to_do,
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),
-        monthly_amount: case.monthly_amount.filter(|_| case.status == Status::Approved),
+        assistance,
         can_withdraw: !case.status.is_final(),
         values: flash.values,
         errors: flash.errors,
@@ -207,7 +249,15 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
             </div>
         })}
         {view.reasons.clone().map(|r| view! { <div class="notice"><h2>"不予批准的理由"</h2><p>{r}</p></div> })}
-        {view.monthly_amount.map(|a| view! { <p class="notice">{format!("批准的救助金额：每月 {a} 元。")}</p> })}
+        {view.assistance.clone().map(|a| view! {
+            <div class="notice assistance">
+                <h2>"救助情况"</h2>
+                <dl class="answers">
+                    <dt>"批准的救助"</dt><dd>{a.granted}</dd>
+                    <dt>"目前状态"</dt><dd>{a.state}</dd>
+                </dl>
+            </div>
+        })}
         <h2>"下一步"</h2>
         <p>{view.next_step.clone()}{view.deadline.clone().map(|d| format!("（期限：{d}前）"))}</p>
         <h2>"办理过程"</h2>

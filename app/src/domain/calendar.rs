@@ -90,6 +90,15 @@ impl Date {
         Self::from_days_since_epoch(self.days_since_epoch() + days)
     }
 
+    /// The same day `months` months later, or the month's last day where it is shorter (1月31日 + 1 =
+    /// 2月28日): a review due "a year after approval" falls on the anniversary.
+    pub fn add_months(self, months: u32) -> Self {
+        let zero_based = i64::from(self.month - 1) + i64::from(months);
+        let year = self.year + i32::try_from(zero_based / 12).unwrap_or(i32::MAX - self.year);
+        let month = u32::try_from(zero_based % 12).unwrap_or(0) + 1;
+        Self { year, month, day: self.day.min(days_in_month(year, month)) }
+    }
+
     /// Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday).
     pub fn weekday(self) -> u32 {
         (self.days_since_epoch() + 3).rem_euclid(7) as u32
@@ -201,6 +210,15 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_later_is_the_same_day_or_the_end_of_a_shorter_month() {
+        let d = |s| Date::parse(s).unwrap();
+        assert_eq!(d("2026-12-02").add_months(12), d("2027-12-02"));
+        assert_eq!(d("2026-08-31").add_months(6), d("2027-02-28"));
+        assert_eq!(d("2027-11-30").add_months(3), d("2028-02-29"));
+        assert_eq!(d("2026-01-15").add_months(0), d("2026-01-15"));
+    }
 
     #[test]
     fn a_deadline_is_overdue_once_a_working_day_has_gone_by() {

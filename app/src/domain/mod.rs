@@ -16,6 +16,7 @@ pub mod person_name;
 pub mod phone;
 pub mod preferences;
 pub mod referral;
+pub mod register;
 pub mod region;
 pub mod report;
 pub mod staff;

@@ -84,6 +84,45 @@ pub struct Statistics {
     pub city: Option<Line>,
     /// Each county's line with its townships' lines.
     pub counties: Vec<(Line, Vec<Line>)>,
+    /// The register of assisted households, city-wide (snapshots older than the register have none).
+    #[serde(default)]
+    pub register: RegisterSummary,
+}
+
+/// The register city-wide on the day the statistics were computed: records by state and category, and
+/// ended records by reason; small counts hidden like the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterSummary {
+    /// (state label, category label, count), records that have not ended.
+    pub standing: Vec<(String, String, Cell)>,
+    /// (reason label, count)
+    pub ended: Vec<(String, Cell)>,
+}
+
+/// Summarises counts by (category key, state key, end reason key or "") as the store gives them.
+pub fn register_summary(counts: &[(String, String, String, u64)]) -> RegisterSummary {
+    use super::register::{Category, EndReason, RecordState};
+    let mut summary = RegisterSummary::default();
+    let mut ended: Vec<(Option<EndReason>, u32)> = Vec::new();
+    for (category, state, reason, n) in counts {
+        let n = u32::try_from(*n).unwrap_or(u32::MAX);
+        let (Some(category), Some(state)) = (Category::from_key(category), RecordState::from_key(state)) else {
+            continue;
+        };
+        if state == RecordState::Ended {
+            let reason = EndReason::from_key(reason);
+            match ended.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, total)) => *total += n,
+                None => ended.push((reason, n)),
+            }
+        } else {
+            summary.standing.push((state.label().to_string(), category.label().to_string(), Cell::primary(n)));
+        }
+    }
+    ended.sort_by_key(|(reason, _)| reason.and_then(|reason| EndReason::ALL.iter().position(|r| *r == reason)));
+    let label = |reason: Option<EndReason>| reason.map(EndReason::label).unwrap_or("未注明原因");
+    summary.ended = ended.into_iter().map(|(r, n)| (label(r).to_string(), Cell::primary(n))).collect();
+    summary
 }
 
 #[derive(Clone, Debug, Default)]
@@ -211,7 +250,7 @@ impl Tallies {
             city.merge(&county_tally);
             counties.push((county_line, lines));
         }
-        Statistics { city: Some(city.line("620700", "张掖市")), counties }
+        Statistics { city: Some(city.line("620700", "张掖市")), counties, register: RegisterSummary::default() }
     }
 }
 
@@ -284,6 +323,24 @@ mod tests {
             tallies.add(case, calendar);
         }
         tallies.statistics(divisions)
+    }
+
+    #[test]
+    fn the_register_counts_standing_records_and_ended_ones_by_reason() {
+        let row = |c: &str, s: &str, r: &str, n: u64| (c.to_string(), s.to_string(), r.to_string(), n);
+        let summary = register_summary(&[
+            row("dibao", "in_force", "", 12),
+            row("dibao", "phasing_out", "", 2),
+            row("dibao", "ended", "phase_out", 6),
+            row("tekun", "ended", "phase_out", 1),
+            row("dibao", "ended", "moved", 7),
+        ]);
+        assert_eq!(summary.standing[0], ("在保".to_string(), "最低生活保障（低保）".to_string(), Cell::Count(12)));
+        assert_eq!(summary.standing[1].2, Cell::Suppressed, "two households in a phase-out are not published");
+        assert_eq!(
+            summary.ended,
+            vec![("户籍或居住地迁出本县区".to_string(), Cell::Count(7)), ("渐退期满".to_string(), Cell::Count(7))]
+        );
     }
 
     fn many(township: &str, n: usize, status: Status) -> Vec<CaseFacts> {

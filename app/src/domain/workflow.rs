@@ -277,17 +277,20 @@ pub fn published_types(types: &[AssistanceType]) -> Vec<AssistanceType> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionInput {
     pub note: String,
-    /// 元 per month, for a recommendation or an approval.
+    /// 元 (a month's amount or the one-off sum, per `grant`), for a recommendation or an approval.
     pub amount: Option<u32>,
 }
 
 pub const MAX_MONTHLY_AMOUNT: u32 = 100_000;
 
 /// Reasons are required where the law asks for them in writing; an amount where money is decided.
+/// `grant` is what the case's approval grants: no amount is asked where no money is decided
+/// (identification of 低保边缘 and 刚性支出困难 households, special assistance given by a department).
 pub fn check_action_input(
     action: Action,
     note: &str,
     amount: &str,
+    grant: super::register::GrantKind,
 ) -> Result<ActionInput, Vec<(&'static str, String)>> {
     let note = note.trim().to_string();
     let mut problems = Vec::new();
@@ -306,10 +309,12 @@ pub fn check_action_input(
     if note.chars().count() > 2000 {
         problems.push(("note", "说明最多2000个字".to_string()));
     }
-    let amount = match (action, super::eligibility::whole_number(amount)) {
-        (Action::Recommend | Action::Approve, Some(n)) if (1..=MAX_MONTHLY_AMOUNT).contains(&n) => Some(n),
-        (Action::Recommend | Action::Approve, _) => {
-            problems.push(("amount", "请填写每月救助金额（元），1到100000之间的整数".to_string()));
+    let decides_money = matches!(action, Action::Recommend | Action::Approve) && grant.takes_amount();
+    let amount = match super::eligibility::whole_number(amount) {
+        Some(n) if decides_money && (1..=MAX_MONTHLY_AMOUNT).contains(&n) => Some(n),
+        _ if decides_money => {
+            let label = grant.amount_label().trim_end_matches("（元）");
+            problems.push(("amount", format!("请填写{label}（元），1到100000之间的整数")));
             None
         }
         _ => None,
@@ -620,13 +625,17 @@ mod tests {
 
     #[test]
     fn reasons_and_amounts_are_required_where_the_law_asks() {
-        assert_eq!(check_action_input(Action::Refuse, " 不符 ", "").unwrap_err()[0].0, "note");
-        assert!(check_action_input(Action::Refuse, "家庭人均收入高于当地低保标准", "").is_ok());
-        assert_eq!(check_action_input(Action::Recommend, "", "abc").unwrap_err()[0].0, "amount");
-        assert_eq!(check_action_input(Action::Recommend, "", "0").unwrap_err()[0].0, "amount");
-        assert_eq!(check_action_input(Action::Approve, "", "640").unwrap().amount, Some(640));
+        use crate::domain::register::GrantKind::{Monthly, OneOff, Recognition};
+        assert_eq!(check_action_input(Action::Refuse, " 不符 ", "", Monthly).unwrap_err()[0].0, "note");
+        assert!(check_action_input(Action::Refuse, "家庭人均收入高于当地低保标准", "", Monthly).is_ok());
+        assert_eq!(check_action_input(Action::Recommend, "", "abc", Monthly).unwrap_err()[0].0, "amount");
+        assert_eq!(check_action_input(Action::Recommend, "", "0", Monthly).unwrap_err()[0].0, "amount");
+        assert_eq!(check_action_input(Action::Approve, "", "640", Monthly).unwrap().amount, Some(640));
+        let one_off = check_action_input(Action::Approve, "", "", OneOff).unwrap_err();
+        assert_eq!(one_off[0].1, "请填写一次性救助金额（元），1到100000之间的整数");
+        assert_eq!(check_action_input(Action::Approve, "", "", Recognition).unwrap().amount, None);
         assert_eq!(
-            check_action_input(Action::Accept, "", "").unwrap(),
+            check_action_input(Action::Accept, "", "", Monthly).unwrap(),
             ActionInput { note: String::new(), amount: None }
         );
     }

@@ -179,7 +179,8 @@ pub async fn act(
     let facts = workflow::case_facts(&known, today);
     let next = workflow::transition(case.status, action, actor, facts)
         .map_err(|no| refused("action", no.to_string()))?;
-    let input = checked_input(action, &command)?;
+    let grant = crate::domain::register::principal_category(&case.types).grant();
+    let input = checked_input(action, &command, grant)?;
     let draft: Draft =
         desk.services.sealer.open(&case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
     let step = Step { staff, case: &case, draft: &draft, action, next, now, amount: input.amount };
@@ -190,6 +191,12 @@ pub async fn act(
     if action == Action::Accept {
         refer(store, &case, &mut change).await?;
     }
+    if next == Status::Approved {
+        let calendar = crate::store::working_calendar(store).await?;
+        let rules = &desk.services.review_rules;
+        let record = super::register::record_at_approval(&case, input.amount, today, rules, &calendar);
+        change.register = Some(record);
+    }
     change.files = desk.files.keep(&command.photos).await.map_err(|e| ActError::Failed(e.to_string()))?;
     if store.record_transition(case.id, case.status, &change).await? {
         Ok(())
@@ -199,8 +206,12 @@ pub async fn act(
 }
 
 /// The note and amount the action asks for, and photos only with the steps that take them.
-fn checked_input(action: Action, command: &Command) -> Result<ActionInput, ActError> {
-    let checked = workflow::check_action_input(action, &command.note, &command.amount);
+fn checked_input(
+    action: Action,
+    command: &Command,
+    grant: crate::domain::register::GrantKind,
+) -> Result<ActionInput, ActError> {
+    let checked = workflow::check_action_input(action, &command.note, &command.amount, grant);
     let photo_problem = match &command.refused_photo {
         Some(problem) => Some(problem.clone()),
         None if !command.photos.is_empty() && !action.takes_photos() => {
@@ -235,7 +246,8 @@ impl Step<'_> {
         let notice = self.notice(desk.services.time_limits.notice_days);
         let mut note = note;
         if let Some(amount) = self.amount {
-            note = format!("每月 {amount} 元。{note}").trim_end_matches('。').to_string();
+            let grant = crate::domain::register::principal_category(&self.case.types).grant();
+            note = format!("{}。{note}", grant.describe(Some(amount))).trim_end_matches('。').to_string();
         }
         if let Some(n) = &notice {
             note = format!("公示 {} 至 {}", n.published_from.chinese(), n.published_until.chinese());
@@ -263,6 +275,7 @@ impl Step<'_> {
             recheck_drawn: None,
             files: Vec::new(),
             referrals: Vec::new(),
+            register: None,
             audit: AuditEvent::now(
                 format!("staff:{}", self.staff.id),
                 &format!("case.{}", self.action.key()),
@@ -389,15 +402,17 @@ mod tests {
     #[test]
     fn photos_go_only_with_the_visit_records() {
         let visit = command(Action::RecordVisit, "入户核实，家中无劳动力", 2, None);
-        assert_eq!(checked_input(Action::RecordVisit, &visit).unwrap().note, "入户核实，家中无劳动力");
+        let monthly = crate::domain::register::GrantKind::Monthly;
+        assert_eq!(checked_input(Action::RecordVisit, &visit, monthly).unwrap().note, "入户核实，家中无劳动力");
         let accept = command(Action::Accept, "", 1, None);
-        assert_eq!(fields(checked_input(Action::Accept, &accept)), vec!["photos"]);
+        assert_eq!(fields(checked_input(Action::Accept, &accept, monthly)), vec!["photos"]);
     }
 
     #[test]
     fn a_refused_photo_and_a_short_note_are_both_said() {
         let visit = command(Action::RecordVisit, "好", 0, Some("文件太大"));
-        assert_eq!(fields(checked_input(Action::RecordVisit, &visit)), vec!["note", "photos"]);
+        let monthly = crate::domain::register::GrantKind::Monthly;
+        assert_eq!(fields(checked_input(Action::RecordVisit, &visit, monthly)), vec!["note", "photos"]);
     }
 
     fn case_in(township_code: &str) -> ApplicationRecord {

@@ -3,4 +3,5 @@
 //! and only translate between HTTP and these typed operations.
 
 pub mod cases;
+pub mod register;
 pub mod statistics;

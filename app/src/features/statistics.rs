@@ -30,7 +30,11 @@ pub async fn compute(services: &Services) -> Result<Statistics, StoreError> {
             tallies.add(facts, &calendar);
         }
     }
-    Ok(tallies.statistics(&services.divisions))
+    let mut statistics = tallies.statistics(&services.divisions);
+    let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
+    let register = services.store.register_tallies(today).await?;
+    statistics.register = crate::domain::stats::register_summary(&register);
+    Ok(statistics)
 }
 
 /// Computes the statistics and stores them as the published snapshot.

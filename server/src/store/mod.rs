@@ -7,6 +7,8 @@ mod shared;
 mod referrals;
 #[macro_use]
 mod reports;
+#[macro_use]
+mod register;
 pub mod page_queries;
 mod postgres;
 pub mod seed;

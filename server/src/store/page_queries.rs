@@ -33,12 +33,13 @@ macro_rules! notice_filters {
     };
 }
 
-/// One township's current recipients (`$1`), filtered by village, masked name and type (`$2`–`$4`,
-/// empty for all).
+/// One township's monthly recipients on a day (`$5`): records in force, or in a phase-out that has not
+/// ended; filtered by village, masked name and type (`$2`–`$4`, empty for all) in township `$1`.
 macro_rules! recipients_from {
     () => {
-        "FROM notices n JOIN applications a ON a.id = n.application_id
-         WHERE a.status = 'approved' AND n.township_code = $1
+        "FROM notices n JOIN assistance_records r ON r.application_id = n.application_id
+         WHERE n.township_code = $1 AND r.grant_kind = 'monthly'
+           AND (r.state = 'in_force' OR (r.state = 'phasing_out' AND r.ends_on >= $5))
            AND ($2 = '' OR n.village LIKE '%' || $2 || '%')
            AND ($3 = '' OR n.head_name_masked = $3)
            AND ($4 = '' OR ',' || n.types || ',' LIKE '%,' || $4 || ',%')"
@@ -89,14 +90,52 @@ pub const CURRENT_NOTICES_COUNT: &str =
     concat!("SELECT COUNT(*) ", public_notices_from!(), notice_filters!());
 
 pub const RECIPIENTS_COUNT: &str = concat!("SELECT COUNT(*) ", recipients_from!());
-/// The approved amount where the county changed the notice's proposal.
+/// The amount paid now (the county's decision or a review's adjustment), and the phase-out end date.
 pub const RECIPIENTS_PAGE: &str = concat!(
     "SELECT n.application_id, n.county_code, n.township_code, n.village, n.head_name_masked,
-     n.household_size, n.types, COALESCE(a.monthly_amount, n.monthly_amount) AS monthly_amount,
-     n.published_from, n.published_until ",
+     n.household_size, n.types, COALESCE(r.amount, n.monthly_amount) AS monthly_amount,
+     n.published_from, n.published_until, r.ends_on AS phase_out_until ",
     recipients_from!(),
-    " ORDER BY n.village, n.application_id LIMIT $5 OFFSET $6"
+    " ORDER BY n.village, n.application_id LIMIT $6 OFFSET $7"
 );
+
+macro_rules! record_columns {
+    () => {
+        "SELECT r.application_id, a.reference, r.county_code, r.township_code, r.village, r.category,
+         r.grant_kind, r.amount, r.state, r.started_on, r.ends_on, r.review_due, r.review_deadline, r.proposal,
+         r.end_reason, r.version FROM assistance_records r JOIN applications a ON a.id = r.application_id"
+    };
+}
+
+/// A review queue's filters: scope (`$1`), due on or before (`$2`), only overdue (`$3`, '' for all).
+/// Records with an outcome waiting for the county are in the queue whatever their dates.
+macro_rules! review_queue_where {
+    ($scope:literal) => {
+        concat!(
+            " WHERE r.",
+            $scope,
+            " = $1 AND ((r.review_due <= $2 AND r.state IN ('in_force', 'recognised')) OR r.proposal IS NOT NULL)
+              AND ($3 = '' OR r.review_deadline <= $3)"
+        )
+    };
+}
+
+/// Outcomes waiting for the county first, then by deadline.
+macro_rules! review_order {
+    () => {
+        " ORDER BY r.proposal IS NULL, r.review_deadline, r.application_id LIMIT $4 OFFSET $5"
+    };
+}
+
+pub const RECORD_BY_CASE: &str = concat!(record_columns!(), " WHERE r.application_id = $1");
+pub const TOWNSHIP_REVIEW_PAGE: &str =
+    concat!(record_columns!(), review_queue_where!("township_code"), review_order!());
+pub const COUNTY_REVIEW_PAGE: &str =
+    concat!(record_columns!(), review_queue_where!("county_code"), review_order!());
+pub const TOWNSHIP_REVIEW_COUNT: &str =
+    concat!("SELECT COUNT(*) FROM assistance_records r", review_queue_where!("township_code"));
+pub const COUNTY_REVIEW_COUNT: &str =
+    concat!("SELECT COUNT(*) FROM assistance_records r", review_queue_where!("county_code"));
 
 pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_snapshot WHERE id = 1";
 
@@ -164,12 +203,35 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
     PageQuery {
         name: "recipient count",
         sql: RECIPIENTS_COUNT,
-        example: &[Text("620702001"), Text(""), Text(""), Text("")],
+        example: &[Text("620702001"), Text(""), Text(""), Text(""), Text("2026-12-01")],
     },
     PageQuery {
         name: "recipient list",
         sql: RECIPIENTS_PAGE,
-        example: &[Text("620702001"), Text("城关"), Text(""), Text("dibao"), Number(20), Number(0)],
+        example: &[
+            Text("620702001"),
+            Text("城关"),
+            Text(""),
+            Text("dibao"),
+            Text("2026-12-01"),
+            Number(20),
+            Number(0),
+        ],
+    },
+    PageQuery {
+        name: "township review queue",
+        sql: TOWNSHIP_REVIEW_PAGE,
+        example: &[Text("620702001"), Text("2026-12-01"), Text(""), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "county review queue, overdue",
+        sql: COUNTY_REVIEW_PAGE,
+        example: &[Text("620702"), Text("2026-12-01"), Text("2026-11-20"), Number(50), Number(0)],
+    },
+    PageQuery {
+        name: "township review count",
+        sql: TOWNSHIP_REVIEW_COUNT,
+        example: &[Text("620702001"), Text("2026-12-01"), Text("")],
     },
     PageQuery { name: "statistics", sql: STATISTICS_SNAPSHOT, example: &[] },
 ];

@@ -2,6 +2,7 @@
 //! dialect ($n placeholders).
 
 use super::referrals;
+use super::register;
 use super::reports;
 use super::shared;
 use super::{
@@ -439,3 +440,4 @@ impl shared::HasDatabase for PostgresStore {
 shared_queries!(PostgresStore);
 report_queries!(PostgresStore);
 referral_queries!(PostgresStore);
+register_queries!(PostgresStore);

@@ -42,6 +42,20 @@ pub(super) struct NoticeRow {
     published_until: String,
 }
 
+#[derive(sqlx::FromRow)]
+pub(super) struct RecipientRow {
+    #[sqlx(flatten)]
+    notice: NoticeRow,
+    phase_out_until: Option<String>,
+}
+
+pub(super) fn recipient_from_row(row: RecipientRow) -> Result<app::store::Recipient, StoreError> {
+    Ok(app::store::Recipient {
+        entry: notice_from_row(row.notice)?,
+        phase_out_until: row.phase_out_until.as_deref().map(date).transpose()?,
+    })
+}
+
 pub(super) fn parse_types(types: &str) -> Result<Vec<AssistanceType>, StoreError> {
     types
         .split(',')
@@ -512,6 +526,9 @@ macro_rules! shared_queries {
                 shared_insert_event(&mut tx, id, e).await?;
                 shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
                 insert_referrals(&mut tx, id, &change.referrals, e.at).await?;
+                if let Some(record) = &change.register {
+                    insert_record(&mut tx, record).await?;
+                }
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
@@ -730,26 +747,29 @@ macro_rules! shared_queries {
             async fn recipients(
                 &self,
                 query: &app::store::RecipientQuery,
-            ) -> Result<(Vec<app::store::NoticeEntry>, u64), StoreError> {
+            ) -> Result<(Vec<app::store::Recipient>, u64), StoreError> {
+                let today = query.today.map(|d| d.to_string()).unwrap_or_default();
                 let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::RECIPIENTS_COUNT)
                     .bind(&query.township_code)
                     .bind(&query.village)
                     .bind(&query.masked_name)
                     .bind(&query.kind)
+                    .bind(&today)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(query_error)?;
-                let rows: Vec<shared::NoticeRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
-                .bind(&query.township_code)
-                .bind(&query.village)
-                .bind(&query.masked_name)
-                .bind(&query.kind)
-                .bind(i64::from(query.limit))
-                .bind(i64::from(query.offset))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error)?;
-                let entries = rows.into_iter().map(shared::notice_from_row).collect::<Result<Vec<_>, _>>()?;
+                let rows: Vec<shared::RecipientRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
+                    .bind(&query.township_code)
+                    .bind(&query.village)
+                    .bind(&query.masked_name)
+                    .bind(&query.kind)
+                    .bind(&today)
+                    .bind(i64::from(query.limit))
+                    .bind(i64::from(query.offset))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let entries = rows.into_iter().map(shared::recipient_from_row).collect::<Result<Vec<_>, _>>()?;
                 Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
 

@@ -2,6 +2,7 @@
 //! acknowledged write survives a crash or power cut.
 
 use super::referrals;
+use super::register;
 use super::reports;
 use super::shared;
 use super::{
@@ -452,3 +453,4 @@ impl shared::HasDatabase for SqliteStore {
 shared_queries!(SqliteStore);
 report_queries!(SqliteStore);
 referral_queries!(SqliteStore);
+register_queries!(SqliteStore);

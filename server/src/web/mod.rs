@@ -9,6 +9,7 @@ pub mod notices;
 pub mod page_cache;
 pub mod preferences;
 pub mod rate_limit;
+pub mod register;
 pub mod reports;
 pub mod respond;
 pub mod review;

@@ -74,6 +74,7 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
     };
     // The history names the objection, never the objector.
     let change = CaseChange {
+        register: None,
         event: CaseEvent {
             at: now,
             actor: "公众".into(),

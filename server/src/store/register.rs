@@ -1,0 +1,239 @@
+//! `RegisterStore` for both back ends, written once (`$1`-style parameters work in both); see `shared.rs`.
+
+use app::domain::calendar::Date;
+use app::domain::register::{Category, EndReason, GrantKind, RecordState, ReviewDecision};
+use app::store::{AssistanceRecord, StoreError};
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RecordRow {
+    application_id: i64,
+    reference: String,
+    county_code: String,
+    township_code: String,
+    village: String,
+    category: String,
+    grant_kind: String,
+    amount: Option<i32>,
+    state: String,
+    started_on: String,
+    ends_on: Option<String>,
+    review_due: Option<String>,
+    review_deadline: Option<String>,
+    proposal: Option<String>,
+    end_reason: Option<String>,
+    version: i64,
+}
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::InvalidData(format!("unknown {what} {value}"))
+}
+
+fn date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text).ok_or_else(|| invalid("date", text))
+}
+
+fn optional_date(text: Option<&str>) -> Result<Option<Date>, StoreError> {
+    text.map(date).transpose()
+}
+
+pub(super) fn record_from_row(row: RecordRow) -> Result<AssistanceRecord, StoreError> {
+    let proposal = match row.proposal.as_deref() {
+        Some(json) => Some(
+            serde_json::from_str::<ReviewDecision>(json).map_err(|_| invalid("review proposal", json))?,
+        ),
+        None => None,
+    };
+    let end_reason = match row.end_reason.as_deref() {
+        Some(key) => Some(EndReason::from_key(key).ok_or_else(|| invalid("end reason", key))?),
+        None => None,
+    };
+    Ok(AssistanceRecord {
+        application_id: row.application_id,
+        reference: row.reference,
+        county_code: row.county_code,
+        township_code: row.township_code,
+        village: row.village,
+        category: Category::from_key(&row.category).ok_or_else(|| invalid("category", &row.category))?,
+        grant: GrantKind::from_key(&row.grant_kind).ok_or_else(|| invalid("grant", &row.grant_kind))?,
+        amount: row.amount.and_then(|a| u32::try_from(a).ok()),
+        state: RecordState::from_key(&row.state).ok_or_else(|| invalid("record state", &row.state))?,
+        started_on: date(&row.started_on)?,
+        ends_on: optional_date(row.ends_on.as_deref())?,
+        review_due: optional_date(row.review_due.as_deref())?,
+        review_deadline: optional_date(row.review_deadline.as_deref())?,
+        proposal,
+        end_reason,
+        version: row.version,
+    })
+}
+
+/// The columns a record is written with, as text, in the order of the INSERT and UPDATE below.
+pub(super) fn proposal_column(record: &AssistanceRecord) -> Option<String> {
+    record.proposal.as_ref().and_then(|p| serde_json::to_string(p).ok())
+}
+
+pub(super) fn amount_column(record: &AssistanceRecord) -> Option<i32> {
+    record.amount.map(|a| i32::try_from(a).unwrap_or(i32::MAX))
+}
+
+/// `impl RegisterStore` for a store type with a `pool` field and a `begin_write` method; expanded after
+/// `shared_queries!`, whose helpers it uses.
+macro_rules! register_queries {
+    ($store:ty) => {
+        /// Creates the record of an approved case inside the caller's transaction.
+        async fn insert_record(
+            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            record: &app::store::AssistanceRecord,
+        ) -> Result<(), StoreError> {
+            let text = |d: Option<Date>| d.map(|d| d.to_string());
+            sqlx::query(
+                "INSERT INTO assistance_records (application_id, county_code, township_code, village, category,
+                    grant_kind, amount, state, started_on, ends_on, review_due, review_deadline)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(record.application_id)
+            .bind(&record.county_code)
+            .bind(&record.township_code)
+            .bind(&record.village)
+            .bind(record.category.key())
+            .bind(record.grant.key())
+            .bind(register::amount_column(record))
+            .bind(record.state.key())
+            .bind(record.started_on.to_string())
+            .bind(text(record.ends_on))
+            .bind(text(record.review_due))
+            .bind(text(record.review_deadline))
+            .execute(&mut **tx)
+            .await
+            .map_err(query_error)?;
+            Ok(())
+        }
+
+        #[async_trait::async_trait]
+        impl app::store::RegisterStore for $store {
+            async fn assistance_record(
+                &self,
+                application_id: i64,
+            ) -> Result<Option<app::store::AssistanceRecord>, StoreError> {
+                let row: Option<register::RecordRow> =
+                    sqlx::query_as(crate::store::page_queries::RECORD_BY_CASE)
+                        .bind(application_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                row.map(register::record_from_row).transpose()
+            }
+
+            async fn change_record(&self, change: &app::store::RecordChange) -> Result<bool, StoreError> {
+                let record = &change.record;
+                let text = |d: Option<Date>| d.map(|d| d.to_string());
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let updated = sqlx::query(
+                    "UPDATE assistance_records SET amount = $1, state = $2, ends_on = $3, review_due = $4,
+                        review_deadline = $5, proposal = $6, end_reason = $7, version = version + 1
+                     WHERE application_id = $8 AND version = $9",
+                )
+                .bind(register::amount_column(record))
+                .bind(record.state.key())
+                .bind(text(record.ends_on))
+                .bind(text(record.review_due))
+                .bind(text(record.review_deadline))
+                .bind(register::proposal_column(record))
+                .bind(record.end_reason.map(|r| r.key()))
+                .bind(record.application_id)
+                .bind(record.version)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                if updated.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                let (id, e) = (record.application_id, &change.event);
+                shared_insert_event(&mut tx, id, e).await?;
+                shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
+                if let Some(payload) = &change.notify {
+                    shared_queue_sms(&mut tx, payload, e.at).await?;
+                }
+                shared_append_audit(&mut tx, &change.audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(true)
+            }
+
+            async fn review_due(
+                &self,
+                query: &app::store::ReviewQueueQuery,
+            ) -> Result<(Vec<app::store::AssistanceRecord>, u64), StoreError> {
+                let (scope, county) = match &query.scope {
+                    app::store::QueueScope::Township(code) => (code, false),
+                    app::store::QueueScope::County(code) => (code, true),
+                };
+                use crate::store::page_queries as q;
+                let (count, page) = if county {
+                    (q::COUNTY_REVIEW_COUNT, q::COUNTY_REVIEW_PAGE)
+                } else {
+                    (q::TOWNSHIP_REVIEW_COUNT, q::TOWNSHIP_REVIEW_PAGE)
+                };
+                let overdue = query.overdue_through.map(|d| d.to_string()).unwrap_or_default();
+                let (total,): (i64,) = sqlx::query_as(count)
+                    .bind(scope)
+                    .bind(query.due_by.to_string())
+                    .bind(&overdue)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let rows: Vec<register::RecordRow> = sqlx::query_as(page)
+                    .bind(scope)
+                    .bind(query.due_by.to_string())
+                    .bind(&overdue)
+                    .bind(i64::from(query.page.limit))
+                    .bind(i64::from(query.page.offset))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let records = rows.into_iter().map(register::record_from_row).collect::<Result<_, _>>()?;
+                Ok((records, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn overdue_reviews_by_township(
+                &self,
+                county_code: &str,
+                overdue_through: Date,
+            ) -> Result<Vec<(String, u64)>, StoreError> {
+                let rows: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT township_code, COUNT(*) FROM assistance_records
+                     WHERE county_code = $1 AND review_deadline <= $2 AND state IN ('in_force', 'recognised')
+                     GROUP BY township_code ORDER BY COUNT(*) DESC, township_code",
+                )
+                .bind(county_code)
+                .bind(overdue_through.to_string())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(|(t, n)| (t, u64::try_from(n).unwrap_or(0))).collect())
+            }
+
+            async fn register_tallies(
+                &self,
+                today: Date,
+            ) -> Result<Vec<(String, String, String, u64)>, StoreError> {
+                // The same rule as `domain::register::state_on`, in SQL so that the count reads no row twice.
+                let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+                    "SELECT category, effective_state, reason, COUNT(*) FROM (
+                        SELECT category,
+                            CASE WHEN state = 'phasing_out' AND ends_on < $1 THEN 'ended'
+                                 WHEN state = 'recognised' AND ends_on < $1 THEN 'expired'
+                                 ELSE state END AS effective_state,
+                            CASE WHEN state = 'phasing_out' AND ends_on < $1 THEN 'phase_out'
+                                 ELSE COALESCE(end_reason, '') END AS reason
+                        FROM assistance_records) r
+                     GROUP BY category, effective_state, reason ORDER BY category, effective_state, reason",
+                )
+                .bind(today.to_string())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(|(c, s, r, n)| (c, s, r, u64::try_from(n).unwrap_or(0))).collect())
+            }
+        }
+    };
+}
