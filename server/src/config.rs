@@ -234,7 +234,8 @@ impl Config {
             || review.employment_cost_share_percent > 100
         {
             return Err(ConfigError::Invalid(
-                "review periods and the phase-out limit must be positive, the cost of working a percentage".into(),
+                "review periods and the phase-out limit must be positive, the cost of working a percentage"
+                    .into(),
             ));
         }
         if self.recheck_share_percent > 100 {

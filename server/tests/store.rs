@@ -788,8 +788,11 @@ async fn published_history(store: &dyn Store, count: usize) {
         // Half of them approved since: the recipient lists.
         let status = if i % 2 == 0 { Status::Approved } else { Status::InNotice };
         let event = CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
+        let rules = app::domain::register::ReviewRules::default();
+        let calendar = app::domain::calendar::Calendar::new([]);
+        let record = app::features::register::record_at_approval(&case, Some(640), from, &rules, &calendar);
         let publish = CaseChange {
-            register: None,
+            register: (status == Status::Approved).then_some(record),
             event,
             monthly_amount: Some(640),
             notice: Some(notice),
@@ -929,5 +932,59 @@ async fn the_review_queue_is_filtered_ordered_and_paged_on_every_backend() {
         let per_township =
             store.overdue_by_township("620702", Date::parse("2026-11-30").unwrap()).await.unwrap();
         assert_eq!(per_township, [("620702001".to_string(), 2), ("620702002".to_string(), 1)], "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn the_register_keeps_records_changes_them_once_and_counts_them_on_every_backend() {
+    use app::domain::calendar::Date;
+    use app::domain::register::{EndReason, RecordState};
+    use app::domain::workflow::Status;
+    use app::store::{CaseEvent, Page, RecordChange, ReviewQueueQuery};
+    for (backend, store, _db) in backends().await {
+        published_history(store.as_ref(), 10).await;
+        let case = store.application_by_reference("ZY20261129-H00000").await.unwrap().unwrap();
+        let record = store.assistance_record(case.id).await.unwrap().expect("approval created a record");
+        assert_eq!((record.state, record.amount), (RecordState::InForce, Some(640)), "{backend}");
+        let due = record.review_due.unwrap();
+        let query = |due_by: Date| ReviewQueueQuery {
+            scope: QueueScope::Township(record.township_code.clone()),
+            due_by,
+            overdue_through: None,
+            page: Page::numbered(1, 50),
+        };
+        assert_eq!(store.review_due(&query(due.add_days(-1))).await.unwrap().1, 0, "{backend}: not due yet");
+        let (due_now, total) = store.review_due(&query(due)).await.unwrap();
+        assert_eq!((due_now[0].application_id, total), (case.id, 1), "{backend}");
+
+        let mut ended = record.clone();
+        ended.state = RecordState::Ended;
+        ended.end_reason = Some(EndReason::MovedAway);
+        ended.review_due = None;
+        let event = CaseEvent {
+            at: 2,
+            actor: "c".into(),
+            action: "review_confirmed".into(),
+            status: Status::Approved,
+            note: "迁出".into(),
+        };
+        let audit = AuditEvent::now("staff:2", "record.review_confirmed", &record.reference, "ended");
+        let change = RecordChange { record: ended, event, files: Vec::new(), notify: None, audit };
+        assert!(store.change_record(&change).await.unwrap(), "{backend}");
+        assert!(!store.change_record(&change).await.unwrap(), "{backend}: a stale version changes nothing");
+        let stored = store.assistance_record(case.id).await.unwrap().unwrap();
+        assert_eq!((stored.state, stored.version), (RecordState::Ended, 1), "{backend}");
+        assert!(store
+            .audit_records()
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.event.action == "record.review_confirmed"));
+        let tallies = store.register_tallies(Date::parse("2026-12-01").unwrap()).await.unwrap();
+        let count = |state: &str, reason: &str| {
+            tallies.iter().filter(|(_, s, r, _)| s == state && r == reason).map(|(_, _, _, n)| n).sum::<u64>()
+        };
+        assert_eq!((count("in_force", ""), count("ended", "moved")), (4, 1), "{backend}: {tallies:?}");
+        store.close().await;
     }
 }

@@ -309,10 +309,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
             let what = match Action::from_key(&e.action) {
                 Some(action) => action.label(),
                 None if e.action == HELP_EVENT => "部门专项救助",
-                None => match crate::domain::register::event_label(&e.action) {
-                    Some(label) => label,
-                    None => "提交申请",
-                },
+                None => crate::domain::register::event_label(&e.action).unwrap_or("提交申请"),
             };
             (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
         })

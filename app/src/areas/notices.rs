@@ -78,7 +78,9 @@ async fn public_entries(
             place: format!("{} {}", crate::store::place_name(&divisions, &n.township_code), n.village),
             household_size: n.household_size,
             types: n.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
-            amount: crate::domain::register::principal_category(&n.types).grant().describe(Some(n.monthly_amount)),
+            amount: crate::domain::register::principal_category(&n.types)
+                .grant()
+                .describe(Some(n.monthly_amount)),
             period: format!("{} 至 {}", n.published_from.chinese(), n.published_until.chinese()),
             days_left: days_left(n.published_until, today),
         })

@@ -51,17 +51,22 @@ pub mod build {
     }
 
     /// What the record says on `today`, and what `role` may do with it.
-    pub fn record_view(record: &AssistanceRecord, role: Role, today: Date, calendar: &Calendar) -> RecordView {
+    pub fn record_view(
+        record: &AssistanceRecord,
+        role: Role,
+        today: Date,
+        calendar: &Calendar,
+    ) -> RecordView {
         let (state, reason) = state_on(record.state, record.ends_on, today);
         let reason = reason.or(record.end_reason);
         let until = match (state, record.ends_on) {
             (RecordState::PhasingOut, Some(end)) => Some(format!("渐退至{}，之后停止发放", end.chinese())),
-            (RecordState::Recognised | RecordState::Expired, Some(end)) => Some(format!("认定有效期至{}", end.chinese())),
-            (RecordState::Ended, Some(end)) => Some(format!(
-                "终止于{}（{}）",
-                end.chinese(),
-                reason.map(EndReason::label).unwrap_or("")
-            )),
+            (RecordState::Recognised | RecordState::Expired, Some(end)) => {
+                Some(format!("认定有效期至{}", end.chinese()))
+            }
+            (RecordState::Ended, Some(end)) => {
+                Some(format!("终止于{}（{}）", end.chinese(), reason.map(EndReason::label).unwrap_or("")))
+            }
             _ => None,
         };
         let review = match (record.review_due, record.review_deadline) {
@@ -104,11 +109,13 @@ pub fn RecordSection(
     errors: Vec<(String, String)>,
 ) -> impl IntoView {
     let forms = if !record.outcomes.is_empty() {
-        view! { <ReviewForm outcomes=record.outcomes.clone() reference=reference.clone() values errors/> }.into_any()
+        view! { <ReviewForm outcomes=record.outcomes.clone() reference=reference.clone() values errors/> }
+            .into_any()
     } else if record.confirmable {
         view! { <ConfirmForm reference=reference.clone() values errors/> }.into_any()
     } else {
-        ().into_any()
+        // A refused post by someone who has no form here (a township confirming its own proposal).
+        view! { <ErrorSummary errors/> }.into_any()
     };
     view! {
         <section class="record" aria-labelledby="record-heading">
@@ -140,7 +147,8 @@ fn ReviewForm(
 ) -> impl IntoView {
     let value = |field: &str| values.get(field).cloned().unwrap_or_default();
     let options: Vec<(&'static str, &'static str)> = outcomes.iter().map(|o| (o.key(), o.label())).collect();
-    let reasons: Vec<(&'static str, &'static str)> = EndReason::chosen_by_staff().map(|r| (r.key(), r.label())).collect();
+    let reasons: Vec<(&'static str, &'static str)> =
+        EndReason::chosen_by_staff().map(|r| (r.key(), r.label())).collect();
     let phase_out = outcomes.contains(&Outcome::PhaseOut);
     let adjust = outcomes.contains(&Outcome::Adjust);
     let residences = vec![("urban", "城市低保标准"), ("rural", "农村低保标准")];
@@ -155,10 +163,12 @@ fn ReviewForm(
     };
     let note_error = error_for(&errors, "note");
     let note_invalid = note_error.is_some().then_some("true");
-    let (note, outcome, reason, residence) = (value("note"), value("outcome"), value("reason"), value("residence"));
+    let (note, outcome, reason, residence) =
+        (value("note"), value("outcome"), value("reason"), value("residence"));
     let (outcome_error, reason_error) = (error_for(&errors, "outcome"), error_for(&errors, "reason"));
     let (photos_error, residence_error) = (error_for(&errors, "photos"), error_for(&errors, "residence"));
-    let amount = adjust.then(|| text("amount", "调整后的每月救助金额（元）", "选择“调整救助金额”时填写，报县级确认"));
+    let amount =
+        adjust.then(|| text("amount", "调整后的每月救助金额（元）", "选择“调整救助金额”时填写，报县级确认"));
     let phase_out_fields = phase_out.then(|| {
         (
             text("until", "渐退截止日期", "格式 2027-06-30，最长为配置的渐退期"),
@@ -193,7 +203,11 @@ fn ReviewForm(
 
 /// The county's answer to an adjustment or an ending.
 #[component]
-fn ConfirmForm(reference: String, values: HashMap<String, String>, errors: Vec<(String, String)>) -> impl IntoView {
+fn ConfirmForm(
+    reference: String,
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+) -> impl IntoView {
     let note = values.get("confirm_note").cloned().unwrap_or_default();
     let error = error_for(&errors, "confirm_note").or_else(|| error_for(&errors, "confirm"));
     let invalid = error.is_some().then_some("true");
@@ -276,7 +290,11 @@ pub async fn load_review_queue(overdue: bool, page: u32) -> Result<ReviewQueue, 
                 _ => String::new(),
             };
             ReviewRow {
-                place: format!("{} {}", crate::store::place_name(&services.divisions, &r.township_code), r.village),
+                place: format!(
+                    "{} {}",
+                    crate::store::place_name(&services.divisions, &r.township_code),
+                    r.village
+                ),
                 category: r.category.label().to_string(),
                 granted: r.grant.describe(r.amount),
                 overdue: r.proposal.is_none() && r.review_deadline.is_some_and(|d| d <= overdue_through),

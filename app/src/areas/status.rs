@@ -111,7 +111,10 @@ pub struct ResidentRecord {
 
 /// What the household is told about its record on `today`.
 #[cfg(feature = "ssr")]
-fn resident_record(record: &crate::store::AssistanceRecord, today: crate::domain::calendar::Date) -> ResidentRecord {
+fn resident_record(
+    record: &crate::store::AssistanceRecord,
+    today: crate::domain::calendar::Date,
+) -> ResidentRecord {
     use crate::domain::register::{state_on, EndReason, GrantKind, RecordState};
     let (state, reason) = state_on(record.state, record.ends_on, today);
     let end = record.ends_on.map(|d| d.chinese()).unwrap_or_default();
@@ -125,12 +128,18 @@ fn resident_record(record: &crate::store::AssistanceRecord, today: crate::domain
         other => other.label().to_string(),
     };
     let next = match (state, record.grant) {
-        (RecordState::Ended, _) => "如对终止有异议，可以向县区民政局申请复核，或依法申请行政复议；家庭再有困难可以重新申请".to_string(),
+        (RecordState::Ended, _) => {
+            "如对终止有异议，可以向县区民政局申请复核，或依法申请行政复议；家庭再有困难可以重新申请"
+                .to_string()
+        }
         (RecordState::PhasingOut, _) => "渐退期满后停止发放；家庭收入再次下降的，可以重新申请".to_string(),
         (_, GrantKind::OneOff) => "一次性救助金由乡镇（街道）发放，不按月发放".to_string(),
         (_, GrantKind::Department) => "专项救助由相关部门办理".to_string(),
         _ => match record.review_due {
-            Some(due) => format!("{}前后乡镇（街道）会入户复核；家庭收入、人口、住房等情况有变化，请及时告知", due.chinese()),
+            Some(due) => format!(
+                "{}前后乡镇（街道）会入户复核；家庭收入、人口、住房等情况有变化，请及时告知",
+                due.chinese()
+            ),
             None => "家庭收入、人口、住房等情况有变化，请及时告知乡镇（街道）".to_string(),
         },
     };
@@ -182,7 +191,10 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             .into_iter()
             .map(|s| (s.label.to_string(), s.done_at.map(|at| Date::today_in_china(at).chinese())))
             .collect(),
-        next_step: assistance.as_ref().map(|a| a.next.clone()).unwrap_or_else(|| next_step(case.status).to_string()),
+        next_step: assistance
+            .as_ref()
+            .map(|a| a.next.clone())
+            .unwrap_or_else(|| next_step(case.status).to_string()),
         deadline: deadline.map(|d| d.chinese()),
         to_do,
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),

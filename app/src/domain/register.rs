@@ -20,7 +20,10 @@ pub enum Category {
 
 impl Category {
     pub fn all() -> impl Iterator<Item = Category> {
-        AssistanceType::ALL.into_iter().map(Self::Assistance).chain([Self::PovertyRelapseWatch, Self::OtherHardship])
+        AssistanceType::ALL
+            .into_iter()
+            .map(Self::Assistance)
+            .chain([Self::PovertyRelapseWatch, Self::OtherHardship])
     }
 
     pub fn key(self) -> &'static str {
@@ -51,9 +54,9 @@ impl Category {
         match self {
             Self::Assistance(T::Dibao | T::Tekun) => GrantKind::Monthly,
             Self::Assistance(T::Temporary) => GrantKind::OneOff,
-            Self::Assistance(T::DibaoEdge | T::RigidSpending) | Self::PovertyRelapseWatch | Self::OtherHardship => {
-                GrantKind::Recognition
-            }
+            Self::Assistance(T::DibaoEdge | T::RigidSpending)
+            | Self::PovertyRelapseWatch
+            | Self::OtherHardship => GrantKind::Recognition,
             Self::Assistance(_) => GrantKind::Department,
         }
     }
@@ -93,7 +96,9 @@ impl GrantKind {
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [Self::Monthly, Self::OneOff, Self::Recognition, Self::Department].into_iter().find(|k| k.key() == key)
+        [Self::Monthly, Self::OneOff, Self::Recognition, Self::Department]
+            .into_iter()
+            .find(|k| k.key() == key)
     }
 
     /// Whether the decision states a sum of money.
@@ -416,7 +421,8 @@ type Problems = Vec<(&'static str, String)>;
 pub fn check_review(form: &ReviewForm, context: &ReviewContext) -> Result<ReviewDecision, Problems> {
     let mut problems = Vec::new();
     let note = form.note.trim().to_string();
-    let outcome = Outcome::from_key(&form.outcome).filter(|o| Outcome::open_to(context.grant, context.category).contains(o));
+    let outcome = Outcome::from_key(&form.outcome)
+        .filter(|o| Outcome::open_to(context.grant, context.category).contains(o));
     let Some(outcome) = outcome else {
         return Err(vec![("outcome", "请选择复核结果".to_string())]);
     };
@@ -426,17 +432,22 @@ pub fn check_review(form: &ReviewForm, context: &ReviewContext) -> Result<Review
     if note.chars().count() > 2000 {
         problems.push(("note", "说明最多2000个字".to_string()));
     }
-    let mut decision = ReviewDecision { outcome, note, amount: None, phase_out_until: None, end_reason: None };
+    let mut decision =
+        ReviewDecision { outcome, note, amount: None, phase_out_until: None, end_reason: None };
     match outcome {
         Outcome::Continue => {}
         Outcome::Adjust => match whole_number(&form.amount) {
             Some(n) if (1..=super::workflow::MAX_MONTHLY_AMOUNT).contains(&n) => decision.amount = Some(n),
-            _ => problems.push(("amount", "请填写调整后的每月救助金额（元），1到100000之间的整数".to_string())),
+            _ => {
+                problems.push(("amount", "请填写调整后的每月救助金额（元），1到100000之间的整数".to_string()))
+            }
         },
-        Outcome::End => match EndReason::from_key(&form.reason).filter(|r| *r != EndReason::PhaseOutCompleted) {
-            Some(reason) => decision.end_reason = Some(reason),
-            None => problems.push(("reason", "请选择终止救助的原因".to_string())),
-        },
+        Outcome::End => {
+            match EndReason::from_key(&form.reason).filter(|r| *r != EndReason::PhaseOutCompleted) {
+                Some(reason) => decision.end_reason = Some(reason),
+                None => problems.push(("reason", "请选择终止救助的原因".to_string())),
+            }
+        }
         Outcome::PhaseOut => {
             decision.phase_out_until = check_phase_out(form, context, &mut problems);
         }
@@ -454,7 +465,10 @@ fn check_phase_out(form: &ReviewForm, context: &ReviewContext, problems: &mut Pr
         Some(d) if d >= context.today && d <= latest => Some(d),
         _ => {
             let limit = context.rules.phase_out_max_months;
-            problems.push(("until", format!("请填写渐退截止日期（格式 2027-06-30），从今天起最长{limit}个月，最晚 {latest}")));
+            problems.push((
+                "until",
+                format!("请填写渐退截止日期（格式 2027-06-30），从今天起最长{limit}个月，最晚 {latest}"),
+            ));
             None
         }
     };
@@ -477,9 +491,13 @@ fn check_phase_out(form: &ReviewForm, context: &ReviewContext, problems: &mut Pr
     }
     match employed {
         Some(n) if n >= 1 => {}
-        _ => problems.push(("employed", "渐退适用于家庭成员就业后收入增加的情形，请填写就业人数（至少1人）".to_string())),
+        _ => problems.push((
+            "employed",
+            "渐退适用于家庭成员就业后收入增加的情形，请填写就业人数（至少1人）".to_string(),
+        )),
     }
-    let (Some(income), Some(employed), Some(size), Some(residence)) = (income, employed, size, residence) else {
+    let (Some(income), Some(employed), Some(size), Some(residence)) = (income, employed, size, residence)
+    else {
         return until;
     };
     let standard = match residence {
@@ -593,13 +611,23 @@ mod tests {
     fn cutting_assistance_needs_reasons_and_only_money_can_be_adjusted() {
         let rules = ReviewRules::default();
         let context = dibao(&rules);
-        let end = ReviewForm { outcome: "end".into(), note: "已迁往兰州".into(), ..ReviewForm::default() };
+        let end =
+            ReviewForm { outcome: "end".into(), note: "已迁往兰州".into(), ..ReviewForm::default() };
         assert_eq!(fields(check_review(&end, &context)), vec!["reason"]);
         let end = ReviewForm { reason: "moved".into(), ..end };
         assert_eq!(check_review(&end, &context).unwrap().end_reason, Some(EndReason::MovedAway));
-        let adjust = ReviewForm { outcome: "adjust".into(), note: "好".into(), amount: "0".into(), ..ReviewForm::default() };
+        let adjust = ReviewForm {
+            outcome: "adjust".into(),
+            note: "好".into(),
+            amount: "0".into(),
+            ..ReviewForm::default()
+        };
         assert_eq!(fields(check_review(&adjust, &context)), vec!["note", "amount"]);
-        let edge = ReviewContext { grant: GrantKind::Recognition, category: Category::Assistance(T::DibaoEdge), ..context };
+        let edge = ReviewContext {
+            grant: GrantKind::Recognition,
+            category: Category::Assistance(T::DibaoEdge),
+            ..context
+        };
         let adjust = ReviewForm { note: "收入有变化".into(), amount: "300".into(), ..adjust };
         assert_eq!(fields(check_review(&adjust, &edge)), vec!["outcome"]);
         assert!(Outcome::End.needs_county() && !Outcome::PhaseOut.needs_county());

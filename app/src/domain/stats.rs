@@ -106,7 +106,8 @@ pub fn register_summary(counts: &[(String, String, String, u64)]) -> RegisterSum
     let mut ended: Vec<(Option<EndReason>, u32)> = Vec::new();
     for (category, state, reason, n) in counts {
         let n = u32::try_from(*n).unwrap_or(u32::MAX);
-        let (Some(category), Some(state)) = (Category::from_key(category), RecordState::from_key(state)) else {
+        let (Some(category), Some(state)) = (Category::from_key(category), RecordState::from_key(state))
+        else {
             continue;
         };
         if state == RecordState::Ended {
@@ -116,10 +117,16 @@ pub fn register_summary(counts: &[(String, String, String, u64)]) -> RegisterSum
                 None => ended.push((reason, n)),
             }
         } else {
-            summary.standing.push((state.label().to_string(), category.label().to_string(), Cell::primary(n)));
+            summary.standing.push((
+                state.label().to_string(),
+                category.label().to_string(),
+                Cell::primary(n),
+            ));
         }
     }
-    ended.sort_by_key(|(reason, _)| reason.and_then(|reason| EndReason::ALL.iter().position(|r| *r == reason)));
+    ended.sort_by_key(|(reason, _)| {
+        reason.and_then(|reason| EndReason::ALL.iter().position(|r| *r == reason))
+    });
     let label = |reason: Option<EndReason>| reason.map(EndReason::label).unwrap_or("未注明原因");
     summary.ended = ended.into_iter().map(|(r, n)| (label(r).to_string(), Cell::primary(n))).collect();
     summary
@@ -250,7 +257,11 @@ impl Tallies {
             city.merge(&county_tally);
             counties.push((county_line, lines));
         }
-        Statistics { city: Some(city.line("620700", "张掖市")), counties, register: RegisterSummary::default() }
+        Statistics {
+            city: Some(city.line("620700", "张掖市")),
+            counties,
+            register: RegisterSummary::default(),
+        }
     }
 }
 
@@ -335,11 +346,21 @@ mod tests {
             row("tekun", "ended", "phase_out", 1),
             row("dibao", "ended", "moved", 7),
         ]);
-        assert_eq!(summary.standing[0], ("在保".to_string(), "最低生活保障（低保）".to_string(), Cell::Count(12)));
-        assert_eq!(summary.standing[1].2, Cell::Suppressed, "two households in a phase-out are not published");
+        assert_eq!(
+            summary.standing[0],
+            ("在保".to_string(), "最低生活保障（低保）".to_string(), Cell::Count(12))
+        );
+        assert_eq!(
+            summary.standing[1].2,
+            Cell::Suppressed,
+            "two households in a phase-out are not published"
+        );
         assert_eq!(
             summary.ended,
-            vec![("户籍或居住地迁出本县区".to_string(), Cell::Count(7)), ("渐退期满".to_string(), Cell::Count(7))]
+            vec![
+                ("户籍或居住地迁出本县区".to_string(), Cell::Count(7)),
+                ("渐退期满".to_string(), Cell::Count(7))
+            ]
         );
     }
 

@@ -403,7 +403,10 @@ mod tests {
     fn photos_go_only_with_the_visit_records() {
         let visit = command(Action::RecordVisit, "入户核实，家中无劳动力", 2, None);
         let monthly = crate::domain::register::GrantKind::Monthly;
-        assert_eq!(checked_input(Action::RecordVisit, &visit, monthly).unwrap().note, "入户核实，家中无劳动力");
+        assert_eq!(
+            checked_input(Action::RecordVisit, &visit, monthly).unwrap().note,
+            "入户核实，家中无劳动力"
+        );
         let accept = command(Action::Accept, "", 1, None);
         assert_eq!(fields(checked_input(Action::Accept, &accept, monthly)), vec!["photos"]);
     }

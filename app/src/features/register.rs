@@ -155,7 +155,13 @@ pub async fn confirm(
         record.amount = proposal.amount;
         renew(&mut record, today, &desk.services.review_rules, &calendar);
         let amount = record.grant.describe(record.amount);
-        ("review_confirmed", Some(("救助金额已调整".to_string(), format!("调整后救助金额为{amount}，原因：{}", proposal.note))))
+        (
+            "review_confirmed",
+            Some((
+                "救助金额已调整".to_string(),
+                format!("调整后救助金额为{amount}，原因：{}", proposal.note),
+            )),
+        )
     } else {
         record.state = RecordState::Ended;
         record.end_reason = proposal.end_reason;
@@ -163,10 +169,17 @@ pub async fn confirm(
         record.review_due = None;
         record.review_deadline = None;
         let reason = proposal.end_reason.map(EndReason::label).unwrap_or_default();
-        ("review_confirmed", Some(("救助已终止".to_string(), format!("终止原因：{reason}。如有异议，可以申请行政复议"))))
+        (
+            "review_confirmed",
+            Some(("救助已终止".to_string(), format!("终止原因：{reason}。如有异议，可以申请行政复议"))),
+        )
     };
     let verdict = if answer.confirm { "确认" } else { "退回乡镇重新复核" };
-    let note = format!("{verdict}“{}”{}", proposal.outcome.label(), if note.is_empty() { String::new() } else { format!("：{note}") });
+    let note = format!(
+        "{verdict}“{}”{}",
+        proposal.outcome.label(),
+        if note.is_empty() { String::new() } else { format!("：{note}") }
+    );
     let step = RecordStep { desk, staff, case: &case, action, note, message, now };
     store_change(step, record, Vec::new()).await
 }
@@ -174,7 +187,8 @@ pub async fn confirm(
 /// Sets the next review of a record that continues.
 fn renew(record: &mut AssistanceRecord, today: Date, rules: &ReviewRules, calendar: &Calendar) {
     record.review_due = rules.next_review(record.grant, today);
-    record.review_deadline = record.review_due.map(|due| calendar.add_working_days(due, rules.working_days_to_review));
+    record.review_deadline =
+        record.review_due.map(|due| calendar.add_working_days(due, rules.working_days_to_review));
     if record.grant == register::GrantKind::Recognition {
         record.state = RecordState::Recognised;
         record.ends_on = rules.valid_until(record.grant, today);
@@ -186,9 +200,14 @@ fn describe_review(decision: &register::ReviewDecision, record: &AssistanceRecor
     let detail = match decision.outcome {
         Outcome::Continue => String::new(),
         Outcome::Adjust => format!("，拟调整为{}，待县级确认", record.grant.describe(decision.amount)),
-        Outcome::PhaseOut => format!("，渐退至{}", decision.phase_out_until.map(|d| d.chinese()).unwrap_or_default()),
+        Outcome::PhaseOut => {
+            format!("，渐退至{}", decision.phase_out_until.map(|d| d.chinese()).unwrap_or_default())
+        }
         Outcome::End => {
-            format!("，拟终止（{}），待县级确认", decision.end_reason.map(EndReason::label).unwrap_or_default())
+            format!(
+                "，拟终止（{}），待县级确认",
+                decision.end_reason.map(EndReason::label).unwrap_or_default()
+            )
         }
     };
     format!("复核结果：{}{detail}。{}", decision.outcome.label(), decision.note)
@@ -214,7 +233,8 @@ async fn store_change(
     let services = step.desk.services;
     let notify = match &step.message {
         Some((what, next)) => {
-            let draft: Draft = services.sealer.open(&step.case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
+            let draft: Draft =
+                services.sealer.open(&step.case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
             Some(crate::sms::seal_status(&services.sealer, &draft.applicant.phone, what, next))
         }
         None => None,

@@ -26,6 +26,8 @@ CREATE TABLE assistance_records (
 -- A township's review queue by deadline, and the county's overdue count per township.
 CREATE INDEX assistance_records_review ON assistance_records (township_code, review_deadline);
 CREATE INDEX assistance_records_county_review ON assistance_records (county_code, review_deadline);
+-- A township's public list of monthly recipients.
+CREATE INDEX assistance_records_listed ON assistance_records (township_code, grant_kind, state);
 
 -- Cases approved before the register existed: the approval day is not kept as a date, so the decision
 -- deadline stands in for it; the first review falls due a year later with four weeks to do it.

@@ -38,7 +38,7 @@ macro_rules! notice_filters {
 macro_rules! recipients_from {
     () => {
         "FROM notices n JOIN assistance_records r ON r.application_id = n.application_id
-         WHERE n.township_code = $1 AND r.grant_kind = 'monthly'
+         WHERE n.township_code = $1 AND r.township_code = $1 AND r.grant_kind = 'monthly'
            AND (r.state = 'in_force' OR (r.state = 'phasing_out' AND r.ends_on >= $5))
            AND ($2 = '' OR n.village LIKE '%' || $2 || '%')
            AND ($3 = '' OR n.head_name_masked = $3)

@@ -38,9 +38,9 @@ fn optional_date(text: Option<&str>) -> Result<Option<Date>, StoreError> {
 
 pub(super) fn record_from_row(row: RecordRow) -> Result<AssistanceRecord, StoreError> {
     let proposal = match row.proposal.as_deref() {
-        Some(json) => Some(
-            serde_json::from_str::<ReviewDecision>(json).map_err(|_| invalid("review proposal", json))?,
-        ),
+        Some(json) => {
+            Some(serde_json::from_str::<ReviewDecision>(json).map_err(|_| invalid("review proposal", json))?)
+        }
         None => None,
     };
     let end_reason = match row.end_reason.as_deref() {

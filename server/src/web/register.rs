@@ -29,7 +29,12 @@ fn desk(state: &AppState) -> CaseDesk<'_> {
 }
 
 /// How a refused or failed step answers: back to the case page with the messages, 404 outside scope.
-async fn answer(state: &AppState, page: &str, typed: &[(&str, String)], result: Result<(), ActError>) -> Response {
+async fn answer(
+    state: &AppState,
+    page: &str,
+    typed: &[(&str, String)],
+    result: Result<(), ActError>,
+) -> Response {
     match result {
         Ok(()) => redirect(page, &[]),
         Err(ActError::Refused(problems)) => back_with(state, page, typed, &problems).await,

@@ -1,0 +1,221 @@
+//! The life of an assisted household after the decision, over real HTTP: the approval creates a record
+//! in the register, a year later it falls due for review in its township's queue, the review ends in a
+//! phase-out (渐退) and, after its end date, the household is off the public list and counted as ended.
+//! A one-off 临时救助 is never shown as monthly. Other townships get 404 on records and reviews.
+
+mod common;
+
+use app::domain::staff::Role;
+use common::{location, multipart_form, post, spawn_app, submit_application, Reviewer, TestApp};
+use reqwest::StatusCode;
+
+const TOWNSHIP: &str = "620702001";
+const OTHER_TOWNSHIP: &str = "620702002";
+
+/// Runs `sql` on the app's SQLite database: the tests move dates into the past with it.
+async fn execute(app: &TestApp, sql: &str) {
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query(sql).execute(&mut db).await.unwrap();
+}
+
+/// Takes a submitted case through the township's steps, the notice and the county's approval.
+async fn approve(app: &TestApp, reference: &str, amount: &str) {
+    let township =
+        Reviewer::sign_in(app, &format!("t{}", &reference[11..]), Role::TownshipReviewer, TOWNSHIP).await;
+    township.act(reference, "accept", "", "").await;
+    township.act(reference, "record_visit", "入户核实，家中无劳动力", "").await;
+    township.act(reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
+    township.act(reference, "recommend", "入户调查属实", amount).await;
+    township.act(reference, "publish_notice", "", "").await;
+    execute(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
+    execute(app, "UPDATE notices SET published_until = '2000-01-01'").await;
+    township.act(reference, "forward_to_county", "公示无异议", "").await;
+    let county =
+        Reviewer::sign_in(app, &format!("c{}", &reference[11..]), Role::CountyReviewer, "620702").await;
+    let (_, html) = county.act(reference, "approve", "", amount).await;
+    assert!(html.contains("救助对象记录"), "the approval creates the household's record");
+}
+
+/// The recipient list of the township as the public sees it.
+async fn recipients(app: &TestApp) -> String {
+    let client = TestApp::new_client();
+    let url = app.url(&format!("/notices/recipients?township={TOWNSHIP}"));
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// The first status message to `phone` whose text contains `words` (waits up to five seconds).
+async fn wait_for_sms(app: &TestApp, phone: &str, words: &str) -> String {
+    for _ in 0..100 {
+        let texts: Vec<String> = app.outbox.messages_to(phone).iter().map(|m| m.text()).collect();
+        if let Some(text) = texts.into_iter().find(|t| t.contains(words)) {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no message to {phone} saying {words}");
+}
+
+fn review_fields<'a>(outcome: &'a str, until: &'a str, income: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("outcome", outcome),
+        ("note", "入户核查：儿子今年在县城就业，月工资约2000元"),
+        ("until", until),
+        ("income", income),
+        ("employed", "1"),
+        ("household_size", "2"),
+        ("residence", "rural"),
+    ]
+}
+
+#[tokio::test]
+async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off_the_list_when_it_ends() {
+    let app = spawn_app().await;
+    let phone = "13912340101";
+    let reference = submit_application(&app, phone, "王秀兰", TOWNSHIP).await;
+    approve(&app, &reference, "640").await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let case_page = format!("/review/case/{reference}");
+    let (_, html) = township.page(&case_page).await;
+    assert!(html.contains("<strong>在保</strong>") && html.contains("每月 640 元"), "{html}");
+    let next_year = app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(12);
+    assert!(
+        html.contains(&format!("下次复核</dt><dd class=\"record-review\">{}", next_year.chinese())),
+        "{html}"
+    );
+    let (_, queue) = township.page("/review/records").await;
+    assert!(queue.contains("共 0 户") && !queue.contains(&reference));
+    assert!(recipients(&app).await.contains("王*兰"), "a household in force is listed");
+
+    // A year later.
+    execute(&app, "UPDATE assistance_records SET started_on = date('now', '-1 year'), review_due = date('now', '-1 day'), review_deadline = date('now', '+20 days')").await;
+    let (_, queue) = township.page("/review/records").await;
+    assert!(
+        queue.contains("共 1 户") && queue.contains(&reference),
+        "due for review in its township's queue"
+    );
+    let (_, html) = township.page(&case_page).await;
+    assert!(
+        html.contains("提交复核结果") && html.contains(r#"value="phase_out""#),
+        "the review form is offered"
+    );
+
+    let stranger = Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
+    let (status, _) = stranger.page(&case_page).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, queue) = stranger.page("/review/records").await;
+    assert!(!queue.contains(&reference), "another township's queue does not hold it");
+    let review_path = format!("{case_page}/review");
+    let answer =
+        stranger.post_multipart(&review_path, multipart_form(&review_fields("continue", "", ""))).await;
+    assert_eq!(answer.status(), StatusCode::NOT_FOUND, "another township cannot review it");
+
+    // Too far away, and an income that is not above the standard after the cost of working.
+    let far =
+        app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(7).to_string();
+    let answer =
+        township.post_multipart(&review_path, multipart_form(&review_fields("phase_out", &far, "900"))).await;
+    let (_, html) = township.page(&location(&answer)).await;
+    assert!(html.contains("最长6个月"), "the phase-out limit is said next to the date");
+    assert!(html.contains("未超过低保标准"), "the income test is said next to the income");
+    assert!(html.contains("儿子今年在县城就业"), "what was typed is kept");
+
+    let until =
+        app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(6).to_string();
+    let answer = township
+        .post_multipart(&review_path, multipart_form(&review_fields("phase_out", &until, "2600")))
+        .await;
+    assert_eq!(location(&answer), case_page);
+    let (_, html) = township.page(&case_page).await;
+    assert!(html.contains("<strong>渐退中</strong>") && html.contains("之后停止发放"), "{html}");
+    assert!(html.contains("复核结果：渐退"), "the review is in the case history");
+    let sms = wait_for_sms(&app, phone, "渐退").await;
+    assert!(!sms.contains("王秀兰") && !sms.contains(&reference), "no personal data in the message");
+    let list = recipients(&app).await;
+    assert!(list.contains("王*兰") && list.contains("渐退中，发放至"), "listed with the phase-out end date");
+
+    // After the end date the household is off the list and counted as ended by 渐退.
+    execute(&app, "UPDATE assistance_records SET ends_on = date('now', '-2 days')").await;
+    assert!(!recipients(&app).await.contains("王*兰"), "an ended phase-out is not listed");
+    let (_, html) = township.page(&case_page).await;
+    assert!(html.contains("<strong>已终止</strong>") && html.contains("渐退期满"));
+    let (_, stats) = app.page("/stats").await;
+    let ended = stats.split("register-ended").nth(1).unwrap();
+    assert!(ended.contains("渐退期满"), "statistics count the household as ended by 渐退");
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    assert!(audit.iter().any(|r| r.event.action == "record.review" && r.event.subject == reference));
+    store.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
+    let mut app = spawn_app().await;
+    let phone = "13912340102";
+    let reference = submit_application(&app, phone, "李桂花", TOWNSHIP).await;
+    approve(&app, &reference, "500").await;
+    execute(&app, "UPDATE assistance_records SET review_due = date('now', '-30 days'), review_deadline = date('now', '-2 days')").await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, queue) = county.page("/review/records?overdue=yes").await;
+    assert!(queue.contains(&reference) && queue.contains("超期"), "the county sees the overdue review");
+    assert!(queue.contains("各乡镇（街道）超期未复核"), "and the count per township");
+
+    let review_path = format!("/review/case/{reference}/review");
+    let end = [("outcome", "end"), ("note", "全家已迁往兰州市居住"), ("reason", "")];
+    let answer = township.post_multipart(&review_path, multipart_form(&end)).await;
+    let (_, html) = township.page(&location(&answer)).await;
+    assert!(html.contains("请选择终止救助的原因"));
+    let end = [("outcome", "end"), ("note", "全家已迁往兰州市居住"), ("reason", "moved")];
+    township.post_multipart(&review_path, multipart_form(&end)).await;
+    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(
+        html.contains("<strong>在保</strong>") && html.contains("待县级确认"),
+        "ending waits for the county"
+    );
+
+    let confirm_path = format!("/review/case/{reference}/confirm");
+    let refused = township.post(&confirm_path, &[("decision", "confirm"), ("confirm_note", "")]).await;
+    let (_, html) = township.page(&location(&refused)).await;
+    assert!(html.contains("调整和终止由县级审核确认"), "the township cannot confirm its own proposal");
+    let answer = county.post(&confirm_path, &[("decision", "confirm"), ("confirm_note", "核实无误")]).await;
+    let (_, html) = county.page(&location(&answer)).await;
+    assert!(html.contains("<strong>已终止</strong>") && html.contains("户籍或居住地迁出本县区"), "{html}");
+    wait_for_sms(&app, phone, "救助已终止").await;
+    assert!(!recipients(&app).await.contains("李*花"), "an ended record is not listed");
+
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    post(&app, "/status/code", &[("reference", &reference)]).await;
+    let code = app.outbox.last_code_to(phone).unwrap();
+    post(&app, "/status/verify", &[("code", &code)]).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("已终止") && html.contains("原因：户籍或居住地迁出本县区"), "{html}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient() {
+    let mut app = spawn_app().await;
+    let phone = "13912340103";
+    let reference = submit_application(&app, phone, "赵建国", TOWNSHIP).await;
+    execute(&app, "UPDATE applications SET types = 'temporary'").await;
+    approve(&app, &reference, "2000").await;
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.page(&format!("/review/case/{reference}")).await;
+    assert!(html.contains("一次性 2000 元") && !html.contains("每月 2000 元"), "{html}");
+    assert!(html.contains("已给予一次性救助"));
+    assert!(!recipients(&app).await.contains("赵*国"), "a one-off grant is not a monthly recipient");
+
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    post(&app, "/status/code", &[("reference", &reference)]).await;
+    let code = app.outbox.last_code_to(phone).unwrap();
+    post(&app, "/status/verify", &[("code", &code)]).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("一次性 2000 元") && !html.contains("每月 2000"), "{html}");
+    assert!(html.contains("不按月发放"));
+    app.stop().await;
+}
