@@ -1,8 +1,8 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, announcements, application, apply, cases, contact, guide, home, identity, not_found::NotFound,
-    notices, register, report, report_handling, review, stats, status,
+    admin, announcements, application, apply, cases, contact, declaration, guide, home, identity,
+    not_found::NotFound, notices, register, report, report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -116,6 +116,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
                     <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status/change") view=declaration::DeclareKindPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status/change/details") view=declaration::DeclareDetailsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status/change/check") view=declaration::DeclareCheckPage ssr=SsrMode::Async/>
+                    <Route path=path!("/status/change/done") view=declaration::DeclareDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices/recipients") view=notices::RecipientsPage ssr=SsrMode::Async/>
                     <Route path=path!("/notices/:id/objection") view=notices::ObjectionFormPage ssr=SsrMode::Async/>

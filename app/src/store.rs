@@ -748,6 +748,40 @@ pub struct ReviewQueueQuery {
     pub page: Page,
 }
 
+/// A change declared by a household (`domain::declaration`), as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    pub id: i64,
+    pub application_id: i64,
+    /// The case's reference and village (read from the case).
+    pub reference: String,
+    pub village: String,
+    pub township_code: String,
+    pub kind: crate::domain::declaration::ChangeKind,
+    pub occurred_on: Date,
+    /// The sealed `DeclarationDraft` as submitted.
+    pub sealed: String,
+    pub created_at: i64,
+    pub handled_at: Option<i64>,
+}
+
+/// A declaration to store, with what it does in the same transaction: the case event, the evidence
+/// files, the audit entry, and the household's record brought up for review.
+#[derive(Clone, Debug)]
+pub struct NewDeclaration {
+    pub application_id: i64,
+    pub township_code: String,
+    pub kind: crate::domain::declaration::ChangeKind,
+    pub occurred_on: Date,
+    pub sealed: String,
+    pub event: CaseEvent,
+    pub files: Vec<(String, String, u64)>,
+    pub audit: crate::audit::AuditEvent,
+    /// The record falls due for review on this day (unless it is due earlier) with this deadline.
+    pub review_due: Date,
+    pub review_deadline: Date,
+}
+
 /// The register of assisted households, a part of `Store` kept apart for readability. Records are
 /// created by `Store::record_transition` (`CaseChange::register`).
 #[async_trait]
@@ -756,7 +790,8 @@ pub trait RegisterStore: Send + Sync {
     async fn assistance_record(&self, application_id: i64) -> Result<Option<AssistanceRecord>, StoreError>;
 
     /// Stores a changed record, its case event, files, status message and audit entry in one
-    /// transaction; false (nothing stored) when the record changed since `change.record.version` was read.
+    /// transaction, and marks the household's open declarations handled when the event is a review;
+    /// false (nothing stored) when the record changed since `change.record.version` was read.
     async fn change_record(&self, change: &RecordChange) -> Result<bool, StoreError>;
 
     /// A review queue page: outcomes waiting for the county first, then by deadline; with the total.
@@ -768,6 +803,31 @@ pub trait RegisterStore: Send + Sync {
         county_code: &str,
         overdue_through: Date,
     ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Keeps a household's declaration in progress (sealed `DeclarationDraft`).
+    async fn save_declaration_draft(
+        &self,
+        application_id: i64,
+        sealed: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+
+    async fn declaration_draft(&self, application_id: i64) -> Result<Option<String>, StoreError>;
+
+    /// Stores the declaration in the draft's place, in one transaction with its event, files and audit
+    /// entry, and brings the household's record up for review; `None` when there is no draft any more
+    /// (submitted twice).
+    async fn submit_declaration(&self, new: &NewDeclaration) -> Result<Option<i64>, StoreError>;
+
+    /// A township's declarations not yet handled by a review, oldest first; with the total.
+    async fn open_declarations(
+        &self,
+        township_code: &str,
+        page: Page,
+    ) -> Result<(Vec<Declaration>, u64), StoreError>;
+
+    /// Every declaration of a case, in order.
+    async fn declarations_of(&self, application_id: i64) -> Result<Vec<Declaration>, StoreError>;
 
     /// Counts of records by (category key, state key on `today`, end reason key or ""), for statistics.
     async fn register_tallies(&self, today: Date) -> Result<Vec<(String, String, String, u64)>, StoreError>;

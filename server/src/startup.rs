@@ -5,8 +5,8 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, health, identity, notices, page_cache, preferences, rate_limit, register,
-        reports, review, security, static_pages, stats, status,
+        admin, application, cases, declaration, health, identity, notices, page_cache, preferences,
+        rate_limit, register, reports, review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -165,6 +165,12 @@ fn router(state: AppState) -> Router {
         .route(
             "/status/material",
             post(status::provide_material).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/status/change/kind", post(declaration::kind))
+        .route("/status/change/details", post(declaration::details))
+        .route(
+            "/status/change/submit",
+            post(declaration::submit).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route(
             "/notices/{id}/objection",

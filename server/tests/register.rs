@@ -219,3 +219,83 @@ async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient()
     assert!(html.contains("不按月发放"));
     app.stop().await;
 }
+
+/// Passes the status page's SMS check on a new phone session for the case.
+async fn check_status(app: &mut TestApp, reference: &str, phone: &str) {
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    post(app, "/status/code", &[("reference", reference)]).await;
+    let code = app.outbox.last_code_to(phone).unwrap();
+    assert_eq!(post(app, "/status/verify", &[("code", &code)]).await, "/status/view");
+}
+
+#[tokio::test]
+async fn a_household_declares_a_new_job_and_the_township_sees_it_in_its_queue() {
+    let mut app = spawn_app().await;
+    let phone = "13912340104";
+    let reference = submit_application(&app, phone, "张玉梅", TOWNSHIP).await;
+    let (_, html) = app.page("/status/change").await;
+    assert!(html.contains("请先在“进度查询”中输入申请编号"), "no declaration before the SMS check");
+    check_status(&mut app, &reference, phone).await;
+    let (_, html) = app.page("/status/change").await;
+    assert!(!html.contains(r#"action="/status/change/kind""#), "a case not approved takes no declaration");
+    approve(&app, &reference, "600").await;
+    check_status(&mut app, &reference, phone).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains(r#"href="/status/change""#), "the status page offers the declaration");
+
+    let back = app.post_form("/status/change/kind", &[("kind", "")]).await;
+    let (_, html) = app.page(&location(&back)).await;
+    assert!(html.contains("请选择发生了哪种变化"));
+    assert_eq!(post(&app, "/status/change/kind", &[("kind", "income")]).await, "/status/change/details");
+    let details = [("occurred_on", "2099-01-01"), ("details", "儿子在县城找到工作"), ("income", "")];
+    let back = app.post_form("/status/change/details", &details).await;
+    let (_, html) = app.page(&location(&back)).await;
+    assert!(html.contains("日期不能晚于今天") && html.contains("请填写家庭现在每月总收入"));
+    assert!(html.contains("儿子在县城找到工作"), "what was typed is kept");
+    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
+    let occurred = today.add_days(-10).to_string();
+    let details =
+        [("occurred_on", occurred.as_str()), ("details", "儿子在县城找到工作"), ("income", "2,600")];
+    assert_eq!(post(&app, "/status/change/details", &details).await, "/status/change/check");
+    let (_, html) = app.page("/status/change/check").await;
+    assert!(html.contains("收入或就业变化") && html.contains("2600 元") && html.contains("提交申报"));
+    let response = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let done = location(&response);
+    assert!(done.starts_with(&format!("/status/change/done?number={reference}-B")), "{done}");
+    let (_, html) = app.page(&done).await;
+    assert!(html.contains("申报已提交"));
+    let again = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let (_, html) = app.page(&location(&again)).await;
+    assert!(!location(&again).starts_with("/status/change/done"), "submitted once: {html}");
+
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, queue) = township.page("/review/records").await;
+    assert!(queue.contains("待复核 1 件") && queue.contains("收入或就业变化"), "{queue}");
+    assert!(queue.contains("共 1 户"), "the record is up for review at once");
+    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(
+        html.contains("儿子在县城找到工作")
+            && html.contains("待复核")
+            && html.contains("居民申报家庭情况变化")
+    );
+    let stranger = Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
+    let (_, queue) = stranger.page("/review/records").await;
+    assert!(
+        !queue.contains(&reference) && !queue.contains("收入或就业变化"),
+        "not in another township's queue"
+    );
+
+    let review = [("outcome", "continue"), ("note", "入户核实：工资不稳定，继续保障")];
+    township.post_multipart(&format!("/review/case/{reference}/review"), multipart_form(&review)).await;
+    let (_, queue) = township.page("/review/records").await;
+    assert!(
+        !queue.contains("待复核 1 件") && queue.contains("共 0 户"),
+        "the review handles the declaration"
+    );
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    assert!(audit.iter().any(|r| r.event.action == "record.declaration" && r.event.subject == reference));
+    store.close().await;
+    app.stop().await;
+}

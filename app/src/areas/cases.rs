@@ -359,7 +359,9 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     });
     let record = match store.assistance_record(case.id).await.map_err(failed)? {
         Some(record) if !department_view => {
-            Some(super::register::build::record_view(&record, staff.role, today, &calendar))
+            let mut view = super::register::build::record_view(&record, staff.role, today, &calendar);
+            view.declarations = declarations(&services, case.id).await.map_err(failed)?;
+            Some(view)
         }
         _ => None,
     };
@@ -393,6 +395,27 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         values: flash.values,
         errors: flash.errors,
     }))
+}
+
+/// The household's declared changes, opened for the reviewer.
+#[cfg(feature = "ssr")]
+async fn declarations(
+    services: &crate::services::Services,
+    application_id: i64,
+) -> Result<Vec<(String, String, String, String, bool)>, String> {
+    use crate::domain::calendar::Date;
+    use crate::domain::declaration::DeclarationDraft;
+    let stored = services.store.declarations_of(application_id).await.map_err(|e| e.to_string())?;
+    stored
+        .into_iter()
+        .map(|d| {
+            let words: DeclarationDraft = services.sealer.open(&d.sealed).map_err(|e| e.to_string())?;
+            let income = words.income.map(|n| format!("，家庭现在每月总收入 {n} 元")).unwrap_or_default();
+            let said = format!("：{}{income}", words.details);
+            let declared = Date::today_in_china(d.created_at).chinese();
+            Ok((declared, d.kind.short().to_string(), d.occurred_on.chinese(), said, d.handled_at.is_some()))
+        })
+        .collect()
 }
 
 #[component]

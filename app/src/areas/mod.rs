@@ -6,6 +6,7 @@ pub mod application;
 pub mod apply;
 pub mod cases;
 pub mod contact;
+pub mod declaration;
 pub mod guide;
 pub mod home;
 pub mod identity;

@@ -29,6 +29,8 @@ pub struct RecordView {
     pub outcomes: Vec<Outcome>,
     /// Whether the county reviewer may confirm or return a proposal now.
     pub confirmable: bool,
+    /// Changes the household declared: (declared on, what, when it happened, in their words, handled).
+    pub declarations: Vec<(String, String, String, String, bool)>,
 }
 
 #[cfg(feature = "ssr")]
@@ -96,6 +98,7 @@ pub mod build {
             proposal,
             outcomes,
             confirmable: role == Role::CountyReviewer && record.proposal.is_some(),
+            declarations: Vec::new(),
         }
     }
 }
@@ -128,6 +131,14 @@ pub fn RecordSection(
                 {record.review.map(|r| view! { <dt>"下次复核"</dt><dd class="record-review">{r}</dd> })}
                 {record.proposal.map(|p| view! { <dt>"待县级确认"</dt><dd class="record-proposal">{p}</dd> })}
             </dl>
+            {(!record.declarations.is_empty()).then(|| view! {
+                <h3>"居民申报的变化"</h3>
+                <ul class="declarations">
+                    {record.declarations.into_iter().map(|(declared, kind, occurred, words, handled)| view! {
+                        <li>{format!("{declared}申报：{kind}（发生于{occurred}）{words}")}<span class="tag">{if handled { "已复核" } else { "待复核" }}</span></li>
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
         {forms}
     }
@@ -245,6 +256,10 @@ pub struct ReviewQueue {
     pub page: u32,
     /// For the county: overdue reviews per township.
     pub overdue_by_township: Vec<(String, u64)>,
+    /// For the township: changes households declared, not yet handled by a review:
+    /// (reference, village, what changed, when, declared on); the first page, oldest first.
+    pub declarations: Vec<(String, String, String, String, String)>,
+    pub declarations_total: u64,
 }
 
 pub const REVIEWS_PER_PAGE: u32 = 50;
@@ -313,7 +328,24 @@ pub async fn load_review_queue(overdue: bool, page: u32) -> Result<ReviewQueue, 
             .collect(),
         QueueScope::Township(_) => Vec::new(),
     };
-    Ok(ReviewQueue { rows, total, page, overdue_by_township })
+    let (declarations, declarations_total) = match &scope {
+        QueueScope::Township(township) => {
+            let (list, total) = store
+                .open_declarations(township, Page::numbered(1, REVIEWS_PER_PAGE))
+                .await
+                .map_err(failed)?;
+            let rows = list
+                .into_iter()
+                .map(|d| {
+                    let declared = Date::today_in_china(d.created_at).chinese();
+                    (d.reference, d.village, d.kind.short().to_string(), d.occurred_on.chinese(), declared)
+                })
+                .collect();
+            (rows, total)
+        }
+        QueueScope::County(_) => (Vec::new(), 0),
+    };
+    Ok(ReviewQueue { rows, total, page, overdue_by_township, declarations, declarations_total })
 }
 
 #[component]
@@ -344,6 +376,18 @@ pub fn ReviewRecordsPage() -> impl IntoView {
                             <ul>{queue.overdue_by_township.into_iter().map(|(t, n)| view! { <li>{format!("{t}：{n} 户")}</li> }).collect_view()}</ul>
                         </section>
                     })}
+                    {(queue.declarations_total > 0).then(|| view! {
+                        <section class="declarations" aria-labelledby="declarations-heading">
+                            <h2 id="declarations-heading">{format!("居民申报的家庭情况变化（待复核 {} 件）", queue.declarations_total)}</h2>
+                            <p class="hint">"申报后救助记录即列入下方复核队列；复核完成后申报自动办结。"</p>
+                            <ul>
+                                {queue.declarations.into_iter().map(|(reference, village, kind, occurred, declared)| view! {
+                                    <li><a href=format!("/review/case/{reference}#record-heading")>{reference.clone()}</a>{format!(" {village}：{kind}（发生于{occurred}，{declared}申报）")}</li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    <h2>"到期复核"</h2>
                     <p>{format!("共 {} 户，第 {} / {} 页", pages.total, pages.page, pages.count)}</p>
                     <div class="table-scroll"><table class="queue">
                         <thead><tr><th>"案件"</th><th>"村（社区）"</th><th>"类别"</th><th>"救助内容"</th><th>"复核期限"</th></tr></thead>

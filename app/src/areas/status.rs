@@ -107,6 +107,8 @@ pub struct ResidentRecord {
     /// "在保", "渐退中，渐退至2028年5月31日，之后停止发放", "已终止，终止于…（原因）".
     pub state: String,
     pub next: String,
+    /// Whether the household may declare a change online (in force, recognised or phasing out).
+    pub may_declare: bool,
 }
 
 /// What the household is told about its record on `today`.
@@ -143,7 +145,8 @@ fn resident_record(
             None => "家庭收入、人口、住房等情况有变化，请及时告知乡镇（街道）".to_string(),
         },
     };
-    ResidentRecord { granted: record.grant.describe(record.amount), state: described, next }
+    let may_declare = state.is_reviewed() || state == RecordState::PhasingOut;
+    ResidentRecord { granted: record.grant.describe(record.amount), state: described, next, may_declare }
 }
 
 #[server]
@@ -268,6 +271,7 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
                     <dt>"批准的救助"</dt><dd>{a.granted}</dd>
                     <dt>"目前状态"</dt><dd>{a.state}</dd>
                 </dl>
+                {a.may_declare.then(|| view! { <p><a href="/status/change" class="button secondary">"家庭情况有变化？在线申报"</a></p> })}
             </div>
         })}
         <h2>"下一步"</h2>

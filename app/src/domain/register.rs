@@ -370,6 +370,7 @@ pub fn event_label(key: &str) -> Option<&'static str> {
         "review_proposed" => Some("复核（调整或终止，报县级确认）"),
         "review_confirmed" => Some("县级确认复核结果"),
         "review_returned" => Some("县级退回复核结果"),
+        "declaration" => Some("居民申报家庭情况变化"),
         _ => None,
     }
 }

@@ -3,5 +3,6 @@
 //! and only translate between HTTP and these typed operations.
 
 pub mod cases;
+pub mod declaration;
 pub mod register;
 pub mod statistics;

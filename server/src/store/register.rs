@@ -67,6 +67,40 @@ pub(super) fn record_from_row(row: RecordRow) -> Result<AssistanceRecord, StoreE
     })
 }
 
+pub(super) const DECLARATION_COLUMNS: &str = "SELECT d.id, d.application_id, a.reference, a.village,
+    d.township_code, d.kind, d.occurred_on, d.sealed, d.created_at, d.handled_at
+    FROM declarations d JOIN applications a ON a.id = d.application_id";
+
+pub(super) type DeclarationRow = (i64, i64, String, String, String, String, String, String, i64, Option<i64>);
+
+pub(super) fn declaration_from_row(row: DeclarationRow) -> Result<app::store::Declaration, StoreError> {
+    let (
+        id,
+        application_id,
+        reference,
+        village,
+        township_code,
+        kind,
+        occurred_on,
+        sealed,
+        created_at,
+        handled_at,
+    ) = row;
+    Ok(app::store::Declaration {
+        id,
+        application_id,
+        reference,
+        village,
+        township_code,
+        kind: app::domain::declaration::ChangeKind::from_key(&kind)
+            .ok_or_else(|| invalid("change kind", &kind))?,
+        occurred_on: date(&occurred_on)?,
+        sealed,
+        created_at,
+        handled_at,
+    })
+}
+
 /// The columns a record is written with, as text, in the order of the INSERT and UPDATE below.
 pub(super) fn proposal_column(record: &AssistanceRecord) -> Option<String> {
     record.proposal.as_ref().and_then(|p| serde_json::to_string(p).ok())
@@ -149,6 +183,14 @@ macro_rules! register_queries {
                     return Ok(false);
                 }
                 let (id, e) = (record.application_id, &change.event);
+                if e.action.starts_with("review") && e.action != "review_returned" {
+                    sqlx::query("UPDATE declarations SET handled_at = $1 WHERE application_id = $2 AND handled_at IS NULL")
+                        .bind(e.at)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error)?;
+                }
                 shared_insert_event(&mut tx, id, e).await?;
                 shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
                 if let Some(payload) = &change.notify {
@@ -210,6 +252,117 @@ macro_rules! register_queries {
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(t, n)| (t, u64::try_from(n).unwrap_or(0))).collect())
+            }
+
+            async fn save_declaration_draft(
+                &self,
+                application_id: i64,
+                sealed: &str,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                sqlx::query(
+                    "INSERT INTO declaration_drafts (application_id, sealed, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (application_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                )
+                .bind(application_id)
+                .bind(sealed)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                tx.commit().await.map_err(query_error)
+            }
+
+            async fn declaration_draft(&self, application_id: i64) -> Result<Option<String>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT sealed FROM declaration_drafts WHERE application_id = $1")
+                        .bind(application_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(sealed,)| sealed))
+            }
+
+            async fn submit_declaration(&self, new: &app::store::NewDeclaration) -> Result<Option<i64>, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let taken = sqlx::query("DELETE FROM declaration_drafts WHERE application_id = $1")
+                    .bind(new.application_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                if taken.rows_affected() != 1 {
+                    return Ok(None);
+                }
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO declarations (application_id, township_code, kind, occurred_on, sealed, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(new.application_id)
+                .bind(&new.township_code)
+                .bind(new.kind.key())
+                .bind(new.occurred_on.to_string())
+                .bind(&new.sealed)
+                .bind(new.event.at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                // A declared change brings the record up for review now, unless it is already due.
+                sqlx::query(
+                    "UPDATE assistance_records SET review_due = $1, review_deadline = $2, version = version + 1
+                     WHERE application_id = $3 AND state IN ('in_force', 'recognised')
+                       AND (review_due IS NULL OR review_due > $1)",
+                )
+                .bind(new.review_due.to_string())
+                .bind(new.review_deadline.to_string())
+                .bind(new.application_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                let e = &new.event;
+                shared_insert_event(&mut tx, new.application_id, e).await?;
+                shared_insert_case_files(&mut tx, new.application_id, &e.action, &new.files, e.at).await?;
+                shared_append_audit(&mut tx, &new.audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(Some(id))
+            }
+
+            async fn open_declarations(
+                &self,
+                township_code: &str,
+                page: app::store::Page,
+            ) -> Result<(Vec<app::store::Declaration>, u64), StoreError> {
+                let (total,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM declarations WHERE township_code = $1 AND handled_at IS NULL",
+                )
+                .bind(township_code)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(query_error)?;
+                let rows: Vec<register::DeclarationRow> = sqlx::query_as(&format!(
+                    "{} WHERE d.township_code = $1 AND d.handled_at IS NULL ORDER BY d.created_at, d.id LIMIT $2 OFFSET $3",
+                    register::DECLARATION_COLUMNS
+                ))
+                .bind(township_code)
+                .bind(i64::from(page.limit))
+                .bind(i64::from(page.offset))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                let list = rows.into_iter().map(register::declaration_from_row).collect::<Result<_, _>>()?;
+                Ok((list, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn declarations_of(&self, application_id: i64) -> Result<Vec<app::store::Declaration>, StoreError> {
+                let rows: Vec<register::DeclarationRow> = sqlx::query_as(&format!(
+                    "{} WHERE d.application_id = $1 ORDER BY d.id",
+                    register::DECLARATION_COLUMNS
+                ))
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(register::declaration_from_row).collect()
             }
 
             async fn register_tallies(

@@ -83,7 +83,7 @@ pub struct CodeForm {
     code: String,
 }
 
-fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
+pub(super) fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
     request_cookie(headers, STATUS_COOKIE)
         .and_then(|token| status_from_token(state.config.session_secret.expose(), token))
 }

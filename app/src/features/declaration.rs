@@ -1,0 +1,156 @@
+//! 家庭情况变化申报 as a use case: a household that passed the status page's SMS check declares a change
+//! of its situation, one question per page, and submits it with evidence. Only a household whose record
+//! is in force, recognised or phasing out may declare; the declaration lands in the township's queue, the
+//! case history and the audit log, and brings the record up for review, all in one transaction.
+
+use super::cases::FileVault;
+use crate::audit::AuditEvent;
+use crate::domain::calendar::Date;
+use crate::domain::declaration::{check_details, ChangeKind, DeclarationDraft};
+use crate::domain::register::{state_on, RecordState};
+use crate::domain::workflow::Status;
+use crate::services::Services;
+use crate::store::{ApplicationRecord, CaseEvent, NewDeclaration, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeclarationError {
+    /// No verified household with a record that takes declarations: back to the status page.
+    #[error("this household cannot declare a change")]
+    NotOpen,
+    /// Back to the page with these messages next to their fields.
+    #[error("the answer was refused: {0:?}")]
+    Refused(Vec<(&'static str, String)>),
+    /// The database, the sealed draft or the file store failed (500, cause logged).
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<StoreError> for DeclarationError {
+    fn from(e: StoreError) -> Self {
+        Self::Failed(e.to_string())
+    }
+}
+
+/// The household's case, when its record takes declarations today.
+pub async fn household(services: &Services, reference: &str) -> Result<ApplicationRecord, DeclarationError> {
+    let store = services.store.as_ref();
+    let case = store.application_by_reference(reference).await?.ok_or(DeclarationError::NotOpen)?;
+    let record = store.assistance_record(case.id).await?.ok_or(DeclarationError::NotOpen)?;
+    let today = Date::today_in_china(crate::services::unix_now());
+    let (state, _) = state_on(record.state, record.ends_on, today);
+    if state.is_reviewed() || state == RecordState::PhasingOut {
+        Ok(case)
+    } else {
+        Err(DeclarationError::NotOpen)
+    }
+}
+
+/// The declaration in progress (empty when none).
+pub async fn draft(
+    services: &Services,
+    case: &ApplicationRecord,
+) -> Result<DeclarationDraft, DeclarationError> {
+    match services.store.declaration_draft(case.id).await? {
+        Some(sealed) => services.sealer.open(&sealed).map_err(|e| DeclarationError::Failed(e.to_string())),
+        None => Ok(DeclarationDraft::default()),
+    }
+}
+
+async fn save(
+    services: &Services,
+    case: &ApplicationRecord,
+    draft: &DeclarationDraft,
+) -> Result<(), DeclarationError> {
+    let sealed = services.sealer.seal(draft);
+    Ok(services.store.save_declaration_draft(case.id, &sealed, crate::services::unix_now()).await?)
+}
+
+/// Question 1: what changed. A different kind starts the details again.
+pub async fn choose_kind(services: &Services, reference: &str, key: &str) -> Result<(), DeclarationError> {
+    let case = household(services, reference).await?;
+    let kind = ChangeKind::from_key(key)
+        .ok_or_else(|| DeclarationError::Refused(vec![("kind", "请选择发生了哪种变化".to_string())]))?;
+    let current = draft(services, &case).await?;
+    let next = if current.kind == Some(kind) {
+        current
+    } else {
+        DeclarationDraft { kind: Some(kind), ..DeclarationDraft::default() }
+    };
+    save(services, &case, &next).await
+}
+
+/// Question 2: when it happened, what happened, and for income or a job the income now.
+pub async fn give_details(
+    services: &Services,
+    reference: &str,
+    occurred_on: &str,
+    details: &str,
+    income: &str,
+) -> Result<(), DeclarationError> {
+    let case = household(services, reference).await?;
+    let mut current = draft(services, &case).await?;
+    let kind = current.kind.ok_or(DeclarationError::NotOpen)?;
+    let today = Date::today_in_china(crate::services::unix_now());
+    let (date, details, income) =
+        check_details(kind, occurred_on, details, income, today).map_err(DeclarationError::Refused)?;
+    current.occurred_on = Some(date);
+    current.details = details;
+    current.income = income;
+    save(services, &case, &current).await
+}
+
+/// The check page's submit with optional evidence: returns the declaration's receipt number.
+pub async fn submit(
+    services: &Services,
+    files: &dyn FileVault,
+    reference: &str,
+    evidence: &[(&'static str, Vec<u8>)],
+) -> Result<String, DeclarationError> {
+    let case = household(services, reference).await?;
+    let current = draft(services, &case).await?;
+    let (Some(kind), Some(occurred_on)) = (current.kind, current.occurred_on) else {
+        return Err(DeclarationError::Refused(vec![("submit", "请先回答前面的问题".to_string())]));
+    };
+    let kept = files.keep(evidence).await.map_err(|e| DeclarationError::Failed(e.to_string()))?;
+    let now = crate::services::unix_now();
+    let today = Date::today_in_china(now);
+    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let deadline = calendar.add_working_days(today, services.review_rules.working_days_to_review);
+    let declaration = NewDeclaration {
+        application_id: case.id,
+        township_code: case.township_code.clone(),
+        kind,
+        occurred_on,
+        sealed: services.sealer.seal(&current),
+        event: CaseEvent {
+            at: now,
+            actor: "申请人".into(),
+            action: "declaration".into(),
+            status: Status::Approved,
+            note: format!(
+                "申报家庭情况变化：{}（{}），附材料{}个",
+                kind.short(),
+                occurred_on.chinese(),
+                kept.len()
+            ),
+        },
+        files: kept,
+        audit: AuditEvent::now(resident(&case), "record.declaration", &case.reference, kind.key()),
+        review_due: today,
+        review_deadline: deadline,
+    };
+    match services.store.submit_declaration(&declaration).await? {
+        Some(id) => Ok(receipt_number(&case.reference, id)),
+        None => Err(DeclarationError::Refused(vec![("submit", "这份申报已经提交过了".to_string())])),
+    }
+}
+
+/// The audit actor of a resident: the start of their phone key, never the number.
+fn resident(case: &ApplicationRecord) -> String {
+    format!("resident:{}", case.phone_key.chars().take(12).collect::<String>())
+}
+
+/// The number the household quotes when it calls: the case's reference and the declaration's number.
+pub fn receipt_number(reference: &str, id: i64) -> String {
+    format!("{reference}-B{id}")
+}
