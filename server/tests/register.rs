@@ -186,11 +186,7 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
     wait_for_sms(&app, phone, "救助已终止").await;
     assert!(!recipients(&app).await.contains("李*花"), "an ended record is not listed");
 
-    app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
-    post(&app, "/status/code", &[("reference", &reference)]).await;
-    let code = app.outbox.last_code_to(phone).unwrap();
-    post(&app, "/status/verify", &[("code", &code)]).await;
+    check_status(&mut app, &reference, phone).await;
     let (_, html) = app.page("/status/view").await;
     assert!(html.contains("已终止") && html.contains("原因：户籍或居住地迁出本县区"), "{html}");
     app.stop().await;
@@ -209,11 +205,7 @@ async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient()
     assert!(html.contains("已给予一次性救助"));
     assert!(!recipients(&app).await.contains("赵*国"), "a one-off grant is not a monthly recipient");
 
-    app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
-    post(&app, "/status/code", &[("reference", &reference)]).await;
-    let code = app.outbox.last_code_to(phone).unwrap();
-    post(&app, "/status/verify", &[("code", &code)]).await;
+    check_status(&mut app, &reference, phone).await;
     let (_, html) = app.page("/status/view").await;
     assert!(html.contains("一次性 2000 元") && !html.contains("每月 2000"), "{html}");
     assert!(html.contains("不按月发放"));

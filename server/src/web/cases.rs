@@ -5,7 +5,7 @@ use super::respond::{back_with, failure, redirect, shape_problems, NOTHING_TYPED
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
-use crate::uploads::{file_response, read_form_with_optional_files};
+use crate::uploads::{file_response, read_form_with_optional_files, PostedForm};
 use app::audit::AuditEvent;
 use app::features::cases::{self, open_case, ActError, CaseDesk, CaseError, Command};
 use axum::{
@@ -45,13 +45,9 @@ pub async fn act(
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
-    let page = format!("/review/case/{reference}");
-    let form = match read_form_with_optional_files(request, "photos").await {
-        Ok(form) => form,
-        Err(incomplete) => {
-            return back_with(&state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await
-        }
+    let (account, page, form) = match posted_with_photos(&state, &headers, &reference, request).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let typed = [("note", form.value("note").to_string()), ("amount", form.value("amount").to_string())];
     let command = Command {
@@ -71,6 +67,24 @@ pub async fn act(
         Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems).await,
         Err(ActError::NotFound) => not_found(),
         Err(e @ ActError::Failed(_)) => failure("a case step failed", e),
+    }
+}
+
+/// A reviewer's post on a case page with optional photos: the signed-in account, the case page to
+/// come back to and the form; or the answer to give at once (sign in, or the upload was cut short).
+pub(super) async fn posted_with_photos(
+    state: &AppState,
+    headers: &HeaderMap,
+    reference: &str,
+    request: Request,
+) -> Result<(app::store::StaffAccount, String, PostedForm), Response> {
+    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let page = format!("/review/case/{reference}");
+    match read_form_with_optional_files(request, "photos").await {
+        Ok(form) => Ok((account, page, form)),
+        Err(incomplete) => {
+            Err(back_with(state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await)
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Reviewers' posts on a household's record in the register, translated to `app::features::register`,
 //! which checks who may do what: the township's review and the county's confirmation.
 
-use super::respond::{back_with, failure, redirect, shape_problems, NOTHING_TYPED};
+use super::cases::posted_with_photos;
+use super::respond::{back_with, failure, redirect, shape_problems};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
-use crate::uploads::read_form_with_optional_files;
 use app::domain::register::ReviewForm;
 use app::features::cases::{ActError, CaseDesk};
 use app::features::register::{self, Confirmation, ReviewCommand};
@@ -52,13 +52,9 @@ pub async fn review(
     headers: HeaderMap,
     request: Request,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
-    let page = format!("/review/case/{reference}");
-    let form = match read_form_with_optional_files(request, "photos").await {
-        Ok(form) => form,
-        Err(incomplete) => {
-            return back_with(&state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await
-        }
+    let (account, page, form) = match posted_with_photos(&state, &headers, &reference, request).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
     let typed: Vec<(&str, String)> =
         REVIEW_FIELDS.iter().map(|f| (*f, form.value(f).chars().take(2000).collect())).collect();
