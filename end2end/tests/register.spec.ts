@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { applyFor, createStaff, endNoticePeriods, lastCodeTo, passResendCooldown, publishNotice, signIn } from "./helpers";
 
-/** A day `days` from today as YYYY-MM-DD (UTC is close enough for a date months away). */
+/** A day `days` from today in China (UTC+8), as YYYY-MM-DD: the server's "today". */
 function daysFromToday(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Takes the case from the notice to the county's approval of 530 元 a month. */
@@ -28,6 +28,7 @@ async function checkStatus(page: Page, reference: string, phone: string) {
   await page.goto("/status");
   await page.getByLabel("申请编号").fill(reference);
   await page.getByRole("button", { name: "获取验证码" }).click();
+  await expect(page.getByLabel("短信验证码")).toBeVisible();
   await page.getByLabel("短信验证码").fill(lastCodeTo(phone));
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("办理进度");
@@ -49,7 +50,7 @@ test("a household declares a new job from its phone and the township's review en
   await expect(page.locator(".assistance")).toContainText("每月 530 元");
   await page.getByRole("link", { name: "家庭情况有变化？在线申报" }).click();
   await page.getByRole("button", { name: "继续" }).click();
-  await expect(page.locator("#kind-error")).toContainText("请选择发生了哪种变化");
+  await expect(page.locator("fieldset .field-error")).toContainText("请选择发生了哪种变化");
   await page.getByLabel(/^收入或就业变化/).check();
   await page.getByRole("button", { name: "继续" }).click();
   await page.getByLabel("什么时候发生的？").fill(daysFromToday(1));
