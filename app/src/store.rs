@@ -829,8 +829,11 @@ pub trait RegisterStore: Send + Sync {
     /// Every declaration of a case, in order.
     async fn declarations_of(&self, application_id: i64) -> Result<Vec<Declaration>, StoreError>;
 
-    /// Counts of records by (category key, state key on `today`, end reason key or ""), for statistics.
-    async fn register_tallies(&self, today: Date) -> Result<Vec<(String, String, String, u64)>, StoreError>;
+    /// Counts of records by township, category, state on `today` and end reason, for statistics.
+    async fn register_tallies(
+        &self,
+        today: Date,
+    ) -> Result<Vec<crate::domain::stats::RegisterCount>, StoreError>;
 }
 
 /// The referral of a case to the staff member's department: what lets a department officer read the case.

@@ -44,6 +44,13 @@ async fn recipients(app: &TestApp) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
 
+/// The township's "现有低保" column of `/stats.csv`.
+async fn dibao_recipients(app: &TestApp) -> String {
+    let csv = app.get("/stats.csv").await.text().await.unwrap();
+    let line = csv.lines().find(|l| l.contains(&format!(",{TOWNSHIP},"))).unwrap().to_string();
+    line.split(',').nth(7).unwrap().to_string()
+}
+
 /// The first status message to `phone` whose text contains `words` (waits up to five seconds).
 async fn wait_for_sms(app: &TestApp, phone: &str, words: &str) -> String {
     for _ in 0..100 {
@@ -86,6 +93,7 @@ async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off
     let (_, queue) = township.page("/review/records").await;
     assert!(queue.contains("共 0 户") && !queue.contains(&reference));
     assert!(recipients(&app).await.contains("王*兰"), "a household in force is listed");
+    assert_eq!(dibao_recipients(&app).await, "<5", "one household in force, a hidden count");
 
     // A year later.
     execute(&app, "UPDATE assistance_records SET started_on = date('now', '-1 year'), review_due = date('now', '-1 day'), review_deadline = date('now', '+20 days')").await;
@@ -142,6 +150,7 @@ async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off
     let (_, stats) = app.page("/stats").await;
     let ended = stats.split("register-ended").nth(1).unwrap();
     assert!(ended.contains("渐退期满"), "statistics count the household as ended by 渐退");
+    assert_eq!(dibao_recipients(&app).await, "0", "no longer a current recipient of the township");
 
     let store = server::store::open(&app.database_url).await.unwrap();
     let audit = store.audit_records().await.unwrap();

@@ -41,7 +41,9 @@ async fn statistics_hide_small_counts_on_the_page_and_in_the_csv() {
     assert!(response.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     let csv = response.text().await.unwrap();
     let line = |code: &str| csv.lines().find(|l| l.contains(&format!(",{code},"))).unwrap().to_string();
-    assert!(line("620702").starts_with("县区,620702,甘州区,17,17,0,8,17,"), "{}", line("620702"));
+    // The recipient columns count the register's records in force (`tests/register.rs`); these
+    // approvals were stored without the approval step that creates them.
+    assert!(line("620702").starts_with("县区,620702,甘州区,17,17,0,8,0,"), "{}", line("620702"));
     let first: Vec<String> = line("620702001").split(',').map(String::from).collect();
     assert_eq!(first[3..6], ["<5", "<5", "0"], "two approvals are hidden");
     let second: Vec<String> = line("620702002").split(',').map(String::from).collect();

@@ -982,7 +982,11 @@ async fn the_register_keeps_records_changes_them_once_and_counts_them_on_every_b
             .any(|r| r.event.action == "record.review_confirmed"));
         let tallies = store.register_tallies(Date::parse("2026-12-01").unwrap()).await.unwrap();
         let count = |state: &str, reason: &str| {
-            tallies.iter().filter(|(_, s, r, _)| s == state && r == reason).map(|(_, _, _, n)| n).sum::<u64>()
+            tallies
+                .iter()
+                .filter(|(_, _, s, r, _)| s == state && r == reason)
+                .map(|(_, _, _, _, n)| n)
+                .sum::<u64>()
         };
         assert_eq!((count("in_force", ""), count("ended", "moved")), (4, 1), "{backend}: {tallies:?}");
         store.close().await;

@@ -124,7 +124,7 @@ fn StatsHead() -> impl IntoView {
         <thead>
             <tr>
                 <th>"地区"</th><th>"收到申请"</th><th>"批准"</th><th>"不予批准"</th><th>"办理工作日（中位数）"</th>
-                {RECIPIENT_TYPES.iter().map(|t| view! { <th>{format!("现有{}", t.label())}</th> }).collect_view()}
+                {RECIPIENT_TYPES.iter().map(|t| view! { <th>{crate::domain::stats::recipient_heading(*t)}</th> }).collect_view()}
             </tr>
         </thead>
     }

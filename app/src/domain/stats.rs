@@ -33,6 +33,15 @@ pub struct CaseFacts {
     pub decided: Option<Date>,
 }
 
+/// The heading of a recipient column: households receiving it now, or for the one-off 临时救助 the
+/// grants given.
+pub fn recipient_heading(kind: AssistanceType) -> String {
+    match kind {
+        AssistanceType::Temporary => format!("已给予{}", kind.label()),
+        _ => format!("现有{}", kind.label()),
+    }
+}
+
 /// A published count: the number, or hidden because it is small.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cell {
@@ -99,12 +108,16 @@ pub struct RegisterSummary {
     pub ended: Vec<(String, Cell)>,
 }
 
-/// Summarises counts by (category key, state key, end reason key or "") as the store gives them.
-pub fn register_summary(counts: &[(String, String, String, u64)]) -> RegisterSummary {
+/// Counts of register records as the store gives them: (township code, category key, state key on the
+/// day, end reason key or "", count).
+pub type RegisterCount = (String, String, String, String, u64);
+
+/// Summarises the register's counts city-wide.
+pub fn register_summary(counts: &[RegisterCount]) -> RegisterSummary {
     use super::register::{Category, EndReason, RecordState};
     let mut summary = RegisterSummary::default();
     let mut ended: Vec<(Option<EndReason>, u32)> = Vec::new();
-    for (category, state, reason, n) in counts {
+    for (_, category, state, reason, n) in counts {
         let n = u32::try_from(*n).unwrap_or(u32::MAX);
         let (Some(category), Some(state)) = (Category::from_key(category), RecordState::from_key(state))
         else {
@@ -145,14 +158,7 @@ impl Tally {
     fn add(&mut self, case: &CaseFacts, calendar: &Calendar) {
         self.received += 1;
         match case.status {
-            Status::Approved => {
-                self.approved += 1;
-                for (i, kind) in RECIPIENT_TYPES.iter().enumerate() {
-                    if case.types.contains(kind) {
-                        self.recipients[i] += 1;
-                    }
-                }
-            }
+            Status::Approved => self.approved += 1,
             Status::Refused => self.refused += 1,
             _ => {}
         }
@@ -232,6 +238,26 @@ pub struct Tallies {
 impl Tallies {
     pub fn add(&mut self, case: &CaseFacts, calendar: &Calendar) {
         self.by_township.entry(case.township_code.clone()).or_default().add(case, calendar);
+    }
+
+    /// Adds `count` records of the register in `township`: records in force, phasing out or recognised
+    /// are current recipients of their kind, and one-off 临时救助 grants count as given.
+    pub fn add_register(&mut self, township: &str, category: &str, state: &str, count: u64) {
+        use super::register::{Category, RecordState};
+        let counted = matches!(
+            RecordState::from_key(state),
+            Some(
+                RecordState::InForce
+                    | RecordState::PhasingOut
+                    | RecordState::Recognised
+                    | RecordState::OneOffGranted
+            )
+        );
+        let Some(Category::Assistance(kind)) = Category::from_key(category) else { return };
+        if let (true, Some(i)) = (counted, RECIPIENT_TYPES.iter().position(|t| *t == kind)) {
+            let tally = self.by_township.entry(township.to_string()).or_default();
+            tally.recipients[i] += u32::try_from(count).unwrap_or(u32::MAX);
+        }
     }
 
     /// The statistics of the cases added, over the official divisions.
@@ -338,7 +364,9 @@ mod tests {
 
     #[test]
     fn the_register_counts_standing_records_and_ended_ones_by_reason() {
-        let row = |c: &str, s: &str, r: &str, n: u64| (c.to_string(), s.to_string(), r.to_string(), n);
+        let row = |c: &str, s: &str, r: &str, n: u64| {
+            ("620702001".to_string(), c.to_string(), s.to_string(), r.to_string(), n)
+        };
         let summary = register_summary(&[
             row("dibao", "in_force", "", 12),
             row("dibao", "phasing_out", "", 2),
@@ -381,7 +409,15 @@ mod tests {
         let mut cases = many("620702001", 2, Status::Approved);
         cases.extend(many("620702002", 6, Status::Approved));
         cases.extend(many("620702003", 9, Status::Approved));
-        let stats = aggregate(&cases, &divisions(), &Calendar::new([]));
+        let mut tallies = Tallies::default();
+        for case in &cases {
+            tallies.add(case, &Calendar::new([]));
+        }
+        for (township, n) in [("620702001", 2), ("620702002", 6), ("620702003", 9)] {
+            tallies.add_register(township, "dibao", "in_force", n);
+        }
+        tallies.add_register("620702003", "dibao", "ended", 40);
+        let stats = tallies.statistics(&divisions());
         let (county, townships) = &stats.counties[0];
         assert_eq!(county.received, Cell::Count(17));
         let received: Vec<Cell> = townships.iter().map(|t| t.received).collect();
@@ -391,7 +427,7 @@ mod tests {
             "6 hidden too: 17 - 9 = 8 is two"
         );
         assert_eq!(townships[0].recipients[0], Cell::Suppressed);
-        assert_eq!(county.recipients[0], Cell::Count(17));
+        assert_eq!(county.recipients[0], Cell::Count(17), "ended records are not recipients");
     }
 
     #[test]

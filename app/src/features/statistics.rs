@@ -30,9 +30,12 @@ pub async fn compute(services: &Services) -> Result<Statistics, StoreError> {
             tallies.add(facts, &calendar);
         }
     }
-    let mut statistics = tallies.statistics(&services.divisions);
     let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
     let register = services.store.register_tallies(today).await?;
+    for (township, category, state, _, count) in &register {
+        tallies.add_register(township, category, state, *count);
+    }
+    let mut statistics = tallies.statistics(&services.divisions);
     statistics.register = crate::domain::stats::register_summary(&register);
     Ok(statistics)
 }

@@ -368,24 +368,25 @@ macro_rules! register_queries {
             async fn register_tallies(
                 &self,
                 today: Date,
-            ) -> Result<Vec<(String, String, String, u64)>, StoreError> {
+            ) -> Result<Vec<app::domain::stats::RegisterCount>, StoreError> {
                 // The same rule as `domain::register::state_on`, in SQL so that the count reads no row twice.
-                let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-                    "SELECT category, effective_state, reason, COUNT(*) FROM (
-                        SELECT category,
+                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT township_code, category, effective_state, reason, COUNT(*) FROM (
+                        SELECT township_code, category,
                             CASE WHEN state = 'phasing_out' AND ends_on < $1 THEN 'ended'
                                  WHEN state = 'recognised' AND ends_on < $1 THEN 'expired'
                                  ELSE state END AS effective_state,
                             CASE WHEN state = 'phasing_out' AND ends_on < $1 THEN 'phase_out'
                                  ELSE COALESCE(end_reason, '') END AS reason
                         FROM assistance_records) r
-                     GROUP BY category, effective_state, reason ORDER BY category, effective_state, reason",
+                     GROUP BY township_code, category, effective_state, reason
+                     ORDER BY township_code, category, effective_state, reason",
                 )
                 .bind(today.to_string())
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error)?;
-                Ok(rows.into_iter().map(|(c, s, r, n)| (c, s, r, u64::try_from(n).unwrap_or(0))).collect())
+                Ok(rows.into_iter().map(|(t, c, s, r, n)| (t, c, s, r, u64::try_from(n).unwrap_or(0))).collect())
             }
         }
     };
