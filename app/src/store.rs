@@ -98,11 +98,11 @@ pub struct Objection {
 }
 
 /// What the public recipient list is asked for: one township, optionally narrowed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecipientQuery {
     pub township_code: String,
     /// The day the list is for: a phase-out that ended before it is not listed.
-    pub today: Option<Date>,
+    pub today: Date,
     /// Part of the village or community name.
     pub village: String,
     /// A masked name exactly as listed (张*三).

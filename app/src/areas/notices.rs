@@ -300,7 +300,7 @@ pub async fn load_recipients(
     let page = page.max(1);
     let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
     let query = crate::store::RecipientQuery {
-        today: Some(today),
+        today,
         township_code: township,
         village: village.trim().chars().take(30).collect(),
         masked_name: name.trim().chars().take(30).collect(),

@@ -101,11 +101,12 @@ pub(super) fn declaration_from_row(row: DeclarationRow) -> Result<app::store::De
     })
 }
 
-/// The columns a record is written with, as text, in the order of the INSERT and UPDATE below.
+/// A record's proposal as its JSON column.
 pub(super) fn proposal_column(record: &AssistanceRecord) -> Option<String> {
     record.proposal.as_ref().and_then(|p| serde_json::to_string(p).ok())
 }
 
+/// A record's amount as its INTEGER column.
 pub(super) fn amount_column(record: &AssistanceRecord) -> Option<i32> {
     record.amount.map(|a| i32::try_from(a).unwrap_or(i32::MAX))
 }

@@ -748,7 +748,7 @@ macro_rules! shared_queries {
                 &self,
                 query: &app::store::RecipientQuery,
             ) -> Result<(Vec<app::store::Recipient>, u64), StoreError> {
-                let today = query.today.map(|d| d.to_string()).unwrap_or_default();
+                let today = query.today.to_string();
                 let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::RECIPIENTS_COUNT)
                     .bind(&query.township_code)
                     .bind(&query.village)

@@ -17,6 +17,9 @@ const STATUS_VIEW: &str = "/status/view";
 const KIND_PAGE: &str = "/status/change";
 const DETAILS_PAGE: &str = "/status/change/details";
 const CHECK_PAGE: &str = "/status/change/check";
+/// How much of each typed field comes back after a refusal: enough to show the "too long" message
+/// beside the text that caused it.
+const KEPT_CHARS: usize = app::domain::declaration::DETAILS_MAX_CHARS + 100;
 
 /// The reference of the verified household on this phone, if any.
 fn verified_reference(state: &AppState, headers: &HeaderMap) -> Option<String> {
@@ -70,7 +73,7 @@ pub async fn details(
 ) -> Response {
     let Some(reference) = verified_reference(&state, &headers) else { return redirect("/status", &[]) };
     // What was typed comes back after a refusal, cut to a length the flash store keeps.
-    let keep = |text: &str| text.chars().take(declaration_max()).collect::<String>();
+    let keep = |text: &str| text.chars().take(KEPT_CHARS).collect::<String>();
     let typed = [
         ("occurred_on", keep(&form.occurred_on)),
         ("details", keep(&form.details)),
@@ -85,10 +88,6 @@ pub async fn details(
     )
     .await;
     answer(&state, DETAILS_PAGE, CHECK_PAGE, &typed, result).await
-}
-
-fn declaration_max() -> usize {
-    app::domain::declaration::DETAILS_MAX_CHARS + 100
 }
 
 /// POST /status/change/submit: the check page's submit, with optional evidence (photos or PDFs).
