@@ -132,25 +132,39 @@ pub fn FileField(
 /// Chinese messages (GB 11643: length, region, birth date, check character).
 #[island]
 pub fn IdNumberField(label: String, value: String, error: Option<String>) -> impl IntoView {
-    use crate::domain::id_number::{BirthDate, IdNumber};
     let (message, set_message) = signal(error);
-    let check = move |ev: leptos::ev::Event| {
-        let typed = event_target_value(&ev);
-        // A number still being typed is not wrong yet; the server checks the birth date against today.
-        let complete = typed.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 18;
-        let latest_possible = BirthDate { year: 9999, month: 12, day: 31 };
-        set_message.set(
-            complete.then(|| IdNumber::parse(&typed, latest_possible).err()).flatten().map(|e| e.to_string()),
-        );
-    };
+    let input = NodeRef::<leptos::html::Input>::new();
+    // On a slow phone the number may be typed before the script has loaded: once it runs, the number
+    // already in the field is checked too (unless it is the one the server already answered about).
+    let rendered = value.clone();
+    Effect::new(move |_| {
+        if let Some(field) = input.get() {
+            let typed = field.value();
+            if typed != rendered {
+                set_message.set(id_number_complaint(&typed));
+            }
+        }
+    });
     view! {
         <div class="field" class:has-error=move || message.with(Option::is_some)>
             <label for="id_number">{label}</label>
             <p class="hint">"18位，最后一位可能是字母X"</p>
             {move || message.get().map(|e| view! { <p class="field-error" id="id_number-error" role="alert">{e}</p> })}
-            <input id="id_number" name="id_number" value=value autocomplete="off" aria-invalid=move || message.with(|m| m.as_ref().map(|_| "true")) on:input=check/>
+            <input id="id_number" name="id_number" value=value autocomplete="off" node_ref=input
+                aria-invalid=move || message.with(|m| m.as_ref().map(|_| "true"))
+                on:input=move |ev| set_message.set(id_number_complaint(&event_target_value(&ev)))/>
         </div>
     }
+}
+
+/// What is wrong with a complete ID number as typed, in the words of the server's check; nothing for a
+/// number still being typed (it is not wrong yet) or a correct one. The birth date is checked against
+/// today only on the server, which knows today.
+fn id_number_complaint(typed: &str) -> Option<String> {
+    use crate::domain::id_number::{BirthDate, IdNumber};
+    let complete = typed.chars().filter(|c| c.is_ascii_alphanumeric()).count() >= 18;
+    let latest_possible = BirthDate { year: 9999, month: 12, day: 31 };
+    complete.then(|| IdNumber::parse(typed, latest_possible).err()).flatten().map(|e| e.to_string())
 }
 
 /// A labelled field with its hint and, when the last check failed, its error right next to it.

@@ -341,7 +341,9 @@ pub enum StoreError {
 }
 
 #[async_trait]
-pub trait Store: CaseStore + ReportStore + ReferralStore + RegisterStore + Send + Sync + 'static {
+pub trait Store:
+    CaseStore + ReportStore + ReferralStore + RegisterStore + EmergencyStore + Send + Sync + 'static
+{
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
 
@@ -901,4 +903,59 @@ mod tests {
         assert_eq!(file("provide_material".into(), "image/jpeg", 1).origin(), "申请人补充");
         assert_eq!(file("document:unknown".into(), "image/jpeg", 1).origin(), "申请人补充");
     }
+}
+
+/// 先行救助 given on a case (see `domain::emergency`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencyGrant {
+    pub application_id: i64,
+    pub county_code: String,
+    pub township_code: String,
+    /// 元, one sum.
+    pub amount: u32,
+    pub granted_on: Date,
+    /// The last day for the township's file.
+    pub file_due: Date,
+    pub answer: Option<crate::domain::emergency::CountyAnswer>,
+    pub answered_on: Option<Date>,
+}
+
+/// An unanswered grant on a reviewer's list, with what the list shows of its case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenEmergency {
+    pub grant: EmergencyGrant,
+    pub reference: String,
+    pub village: String,
+    pub status: Status,
+}
+
+/// A grant or the county's answer to it, stored with its case event, status message and audit entry.
+pub struct EmergencyChange {
+    /// The grant as it must be after the change.
+    pub grant: EmergencyGrant,
+    pub event: CaseEvent,
+    pub notify: Option<String>,
+    pub audit: AuditEvent,
+}
+
+/// Help given first on urgent cases, a part of `Store` kept apart like the register.
+#[async_trait]
+pub trait EmergencyStore: Send + Sync {
+    async fn emergency_grant(&self, application_id: i64) -> Result<Option<EmergencyGrant>, StoreError>;
+
+    /// Stores a new grant in one transaction with its event, message and audit entry; false (nothing
+    /// stored) when the case already has one or the township's opinion was given meanwhile.
+    async fn grant_emergency(&self, change: &EmergencyChange) -> Result<bool, StoreError>;
+
+    /// Stores the county's answer likewise; false when it was answered meanwhile or the file is not
+    /// complete.
+    async fn answer_emergency(&self, change: &EmergencyChange) -> Result<bool, StoreError>;
+
+    /// The unanswered grants of a township or county, earliest deadline first, at most `limit`; with
+    /// how many there are.
+    async fn open_emergency_grants(
+        &self,
+        scope: &QueueScope,
+        limit: u32,
+    ) -> Result<(Vec<OpenEmergency>, u64), StoreError>;
 }

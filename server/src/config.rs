@@ -86,6 +86,9 @@ pub struct Config {
     /// Review periods, phase-out limit and the cost of working deducted from income (`[review_rules]`;
     /// the defaults are placeholders each county replaces).
     pub review_rules: app::domain::register::ReviewRules,
+    /// 先行救助: the township's limit and the working days to complete the file (`[emergency]`;
+    /// placeholders like the review periods).
+    pub emergency: app::domain::emergency::EmergencyRules,
     /// How often the published statistics are recomputed; 0 computes them on every request (tests,
     /// small development databases).
     pub statistics_refresh_seconds: u64,
@@ -125,6 +128,7 @@ impl Default for Config {
             sms_status_template: "SMS_STATUS_UPDATE".into(),
             time_limits: TimeLimits::default(),
             review_rules: app::domain::register::ReviewRules::default(),
+            emergency: app::domain::emergency::EmergencyRules::default(),
             statistics_refresh_seconds: 300,
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
@@ -236,6 +240,12 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "review periods and the phase-out limit must be positive, the cost of working a percentage"
                     .into(),
+            ));
+        }
+        let emergency = &self.emergency;
+        if emergency.township_limit_months_of_standard == 0 || emergency.working_days_to_complete_file == 0 {
+            return Err(ConfigError::Invalid(
+                "the emergency limit and the working days to complete the file must be positive".into(),
             ));
         }
         if self.recheck_share_percent > 100 {

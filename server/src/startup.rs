@@ -5,8 +5,8 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, declaration, health, identity, notices, page_cache, preferences,
-        rate_limit, register, reports, review, security, static_pages, stats, status,
+        admin, application, cases, declaration, emergency, health, identity, notices, page_cache,
+        preferences, rate_limit, register, reports, review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -78,6 +78,7 @@ impl Application {
             sealer,
             time_limits: config.time_limits.clone(),
             review_rules: config.review_rules.clone(),
+            emergency_rules: config.emergency.clone(),
             draft_retention_days: config.draft_retention_days,
             statistics_refresh_seconds: config.statistics_refresh_seconds,
             sms,
@@ -183,6 +184,8 @@ fn router(state: AppState) -> Router {
             post(register::review).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/review/case/{reference}/confirm", post(register::confirm))
+        .route("/review/case/{reference}/emergency", post(emergency::grant))
+        .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))

@@ -6,18 +6,14 @@
 mod common;
 
 use app::domain::staff::Role;
-use common::{location, multipart_form, post, spawn_app, submit_application, Reviewer, TestApp};
+use common::{
+    check_status, execute_sql, location, multipart_form, post, postgres_database, spawn_app, spawn_with,
+    submit_application, test_config, wait_for_sms, Reviewer, TestApp,
+};
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
 const OTHER_TOWNSHIP: &str = "620702002";
-
-/// Runs `sql` on the app's SQLite database: the tests move dates into the past with it.
-async fn execute(app: &TestApp, sql: &str) {
-    use sqlx::Connection;
-    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-    sqlx::query(sql).execute(&mut db).await.unwrap();
-}
 
 /// Takes a submitted case through the township's steps, the notice and the county's approval.
 async fn approve(app: &TestApp, reference: &str, amount: &str) {
@@ -28,8 +24,8 @@ async fn approve(app: &TestApp, reference: &str, amount: &str) {
     township.act(reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
     township.act(reference, "recommend", "入户调查属实", amount).await;
     township.act(reference, "publish_notice", "", "").await;
-    execute(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
-    execute(app, "UPDATE notices SET published_until = '2000-01-01'").await;
+    execute_sql(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
+    execute_sql(app, "UPDATE notices SET published_until = '2000-01-01'").await;
     township.act(reference, "forward_to_county", "公示无异议", "").await;
     let county =
         Reviewer::sign_in(app, &format!("c{}", &reference[11..]), Role::CountyReviewer, "620702").await;
@@ -51,18 +47,6 @@ async fn dibao_recipients(app: &TestApp) -> String {
     line.split(',').nth(7).unwrap().to_string()
 }
 
-/// The first status message to `phone` whose text contains `words` (waits up to five seconds).
-async fn wait_for_sms(app: &TestApp, phone: &str, words: &str) -> String {
-    for _ in 0..100 {
-        let texts: Vec<String> = app.outbox.messages_to(phone).iter().map(|m| m.text()).collect();
-        if let Some(text) = texts.into_iter().find(|t| t.contains(words)) {
-            return text;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no message to {phone} saying {words}");
-}
-
 fn review_fields<'a>(outcome: &'a str, until: &'a str, income: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("outcome", outcome),
@@ -75,9 +59,25 @@ fn review_fields<'a>(outcome: &'a str, until: &'a str, income: &'a str) -> Vec<(
     ]
 }
 
+/// A day counted from today in China, as the database stores it.
+fn day(days_from_today: i64) -> String {
+    app::domain::calendar::Date::today_in_china(app::services::unix_now())
+        .add_days(days_from_today)
+        .to_string()
+}
+
 #[tokio::test]
 async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off_the_list_when_it_ends() {
-    let app = spawn_app().await;
+    record_falls_due_and_phases_out(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn a_record_falls_due_a_year_later_and_a_phase_out_ends_on_postgres() {
+    let Some(database) = postgres_database().await else { return };
+    record_falls_due_and_phases_out(spawn_with(test_config(&database.url), Some(database)).await).await;
+}
+
+async fn record_falls_due_and_phases_out(app: TestApp) {
     let phone = "13912340101";
     let reference = submit_application(&app, phone, "王秀兰", TOWNSHIP).await;
     approve(&app, &reference, "640").await;
@@ -96,7 +96,9 @@ async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off
     assert_eq!(dibao_recipients(&app).await, "<5", "one household in force, a hidden count");
 
     // A year later.
-    execute(&app, "UPDATE assistance_records SET started_on = date('now', '-1 year'), review_due = date('now', '-1 day'), review_deadline = date('now', '+20 days')").await;
+    let (a_year_ago, yesterday, deadline) = (day(-365), day(-1), day(20));
+    let year_later = format!("UPDATE assistance_records SET started_on = '{a_year_ago}', review_due = '{yesterday}', review_deadline = '{deadline}'");
+    execute_sql(&app, &year_later).await;
     let (_, queue) = township.page("/review/records").await;
     assert!(
         queue.contains("共 1 户") && queue.contains(&reference),
@@ -143,7 +145,7 @@ async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off
     assert!(list.contains("王*兰") && list.contains("渐退中，发放至"), "listed with the phase-out end date");
 
     // After the end date the household is off the list and counted as ended by 渐退.
-    execute(&app, "UPDATE assistance_records SET ends_on = date('now', '-2 days')").await;
+    execute_sql(&app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-2))).await;
     assert!(!recipients(&app).await.contains("王*兰"), "an ended phase-out is not listed");
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>已终止</strong>") && html.contains("渐退期满"));
@@ -165,7 +167,9 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
     let phone = "13912340102";
     let reference = submit_application(&app, phone, "李桂花", TOWNSHIP).await;
     approve(&app, &reference, "500").await;
-    execute(&app, "UPDATE assistance_records SET review_due = date('now', '-30 days'), review_deadline = date('now', '-2 days')").await;
+    let overdue =
+        format!("UPDATE assistance_records SET review_due = '{}', review_deadline = '{}'", day(-30), day(-2));
+    execute_sql(&app, &overdue).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, queue) = county.page("/review/records?overdue=yes").await;
@@ -206,7 +210,7 @@ async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient()
     let mut app = spawn_app().await;
     let phone = "13912340103";
     let reference = submit_application(&app, phone, "赵建国", TOWNSHIP).await;
-    execute(&app, "UPDATE applications SET types = 'temporary'").await;
+    execute_sql(&app, "UPDATE applications SET types = 'temporary'").await;
     approve(&app, &reference, "2000").await;
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
@@ -219,15 +223,6 @@ async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient()
     assert!(html.contains("一次性 2000 元") && !html.contains("每月 2000"), "{html}");
     assert!(html.contains("不按月发放"));
     app.stop().await;
-}
-
-/// Passes the status page's SMS check on a new phone session for the case.
-async fn check_status(app: &mut TestApp, reference: &str, phone: &str) {
-    app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
-    post(app, "/status/code", &[("reference", reference)]).await;
-    let code = app.outbox.last_code_to(phone).unwrap();
-    assert_eq!(post(app, "/status/verify", &[("code", &code)]).await, "/status/view");
 }
 
 #[tokio::test]

@@ -244,6 +244,8 @@ pub struct CaseView {
     pub answer: Option<ReferralAnswer>,
     /// The household's record in the register, once the case is approved.
     pub record: Option<super::register::RecordView>,
+    /// 先行救助 on the case, for the township and county.
+    pub help_first: super::emergency::EmergencyView,
     pub values: std::collections::HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -309,7 +311,9 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
             let what = match Action::from_key(&e.action) {
                 Some(action) => action.label(),
                 None if e.action == HELP_EVENT => "部门专项救助",
-                None => crate::domain::register::event_label(&e.action).unwrap_or("提交申请"),
+                None => crate::domain::register::event_label(&e.action)
+                    .or_else(|| crate::domain::emergency::event_label(&e.action))
+                    .unwrap_or("提交申请"),
             };
             (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
         })
@@ -365,12 +369,21 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         }
         _ => None,
     };
+    let help_first = if department_view {
+        super::emergency::EmergencyView::default()
+    } else {
+        let grant = store.emergency_grant(case.id).await.map_err(failed)?;
+        let standards = store.local_standards(&case.county_code).await.map_err(failed)?;
+        let limit = (&services.emergency_rules, standards.map_or(0, |s| s.dibao_urban_monthly));
+        super::emergency::build::emergency_view(&case, grant.as_ref(), staff.role, limit, today, &calendar)
+    };
     let actions = match crate::domain::workflow::reviewer_actor(staff.role) {
         Some(actor) if !department_view => available_actions(case.status, actor, facts),
         _ => Vec::new(),
     };
     Ok(Some(CaseView {
         record,
+        help_first,
         files,
         referrals,
         answer,
@@ -526,6 +539,7 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
                 <li>{format!("{when} {who}：{what}")}{(!why.is_empty()).then(|| format!("（{why}）"))}</li>
             }).collect_view()}
         </ol>
+        <super::emergency::EmergencySection emergency=case.help_first.clone() reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/>
         {case.record.clone().map(|record| view! {
             <super::register::RecordSection record reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/>
         })}
@@ -596,7 +610,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
     let note_invalid = note_error.is_some().then_some("true");
     view! {
         <h2>"办理"</h2>
-        <ErrorSummary errors=case.errors.iter().filter(|(f, _)| f != "action").cloned().collect()/>
+        <ErrorSummary errors=case.errors.iter().filter(|(f, _)| f != "action" && !super::emergency::is_emergency_field(f)).cloned().collect()/>
         {general}
         <form method="post" action=format!("/review/case/{}", case.reference) enctype="multipart/form-data" class="question-form" novalidate>
             {needs_amount.then(|| view! {

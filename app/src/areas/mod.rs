@@ -7,6 +7,7 @@ pub mod apply;
 pub mod cases;
 pub mod contact;
 pub mod declaration;
+pub mod emergency;
 pub mod guide;
 pub mod home;
 pub mod identity;

@@ -122,6 +122,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                         <dt>"岗位"</dt><dd>{staff.role.label()}</dd>
                         <dt>"负责范围"</dt><dd>{scope}</dd>
                     </dl>
+                    <super::emergency::OpenEmergencies/>
                     <CaseQueue/>
                     {matches!(staff.role, crate::domain::staff::Role::TownshipReviewer | crate::domain::staff::Role::CountyReviewer)
                         .then(|| view! { <p><a href="/review/records">"复核队列（已批准的救助对象）"</a></p> })}

@@ -91,6 +91,8 @@ pub struct StatusView {
     pub to_do: Option<String>,
     /// The written reasons of a refusal.
     pub reasons: Option<String>,
+    /// 先行救助 given on the case and where it stands, in the county's words when it answered.
+    pub emergency: Option<String>,
     /// The household's record after approval: what is granted and how it stands.
     pub assistance: Option<ResidentRecord>,
     pub can_withdraw: bool,
@@ -185,6 +187,18 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     let today = Date::today_in_china(crate::services::unix_now());
     let record = services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?;
     let assistance = record.map(|r| resident_record(&r, today));
+    let emergency = services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?.map(|grant| {
+        use crate::domain::emergency::CountyAnswer;
+        let given = format!("{}已先行给予临时救助 {} 元", grant.granted_on.chinese(), grant.amount);
+        match grant.answer {
+            None => format!("{given}，乡镇（街道）正在补齐材料，之后由县级确认"),
+            Some(CountyAnswer::Confirmed) => format!("{given}，县级已确认"),
+            Some(CountyAnswer::NotConfirmed) => {
+                let why = latest_note("emergency_not_confirmed").unwrap_or_default();
+                format!("{given}。{why}")
+            }
+        }
+    });
     Ok(Some(StatusView {
         reference: case.reference,
         name_masked: mask_name(&draft.applicant.name),
@@ -200,6 +214,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             .unwrap_or_else(|| next_step(case.status).to_string()),
         deadline: deadline.map(|d| d.chinese()),
         to_do,
+        emergency,
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),
         assistance,
         can_withdraw: !case.status.is_final(),
@@ -264,6 +279,7 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
             </div>
         })}
         {view.reasons.clone().map(|r| view! { <div class="notice"><h2>"不予批准的理由"</h2><p>{r}</p></div> })}
+        {view.emergency.clone().map(|e| view! { <div class="notice emergency"><h2>"先行救助"</h2><p>{e}</p></div> })}
         {view.assistance.clone().map(|a| view! {
             <div class="notice assistance">
                 <h2>"救助情况"</h2>

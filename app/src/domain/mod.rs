@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod declaration;
 pub mod documents;
 pub mod eligibility;
+pub mod emergency;
 pub mod guide;
 pub mod helper;
 pub mod id_number;

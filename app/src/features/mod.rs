@@ -4,5 +4,6 @@
 
 pub mod cases;
 pub mod declaration;
+pub mod emergency;
 pub mod register;
 pub mod statistics;

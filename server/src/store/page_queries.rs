@@ -137,6 +137,29 @@ pub const TOWNSHIP_REVIEW_COUNT: &str =
 pub const COUNTY_REVIEW_COUNT: &str =
     concat!("SELECT COUNT(*) FROM assistance_records r", review_queue_where!("county_code"));
 
+macro_rules! emergency_columns {
+    () => {
+        "SELECT e.application_id, e.county_code, e.township_code, e.amount, e.granted_on, e.file_due,
+         e.county_answer, e.answered_on, a.reference, a.village, a.status
+         FROM emergency_grants e JOIN applications a ON a.id = e.application_id"
+    };
+}
+
+pub const EMERGENCY_BY_CASE: &str = concat!(emergency_columns!(), " WHERE e.application_id = $1");
+/// The unanswered grants of a township (`$1`), earliest deadline first, at most `$2`.
+pub const TOWNSHIP_OPEN_EMERGENCIES: &str = concat!(
+    emergency_columns!(),
+    " WHERE e.township_code = $1 AND e.county_answer IS NULL ORDER BY e.file_due, e.application_id LIMIT $2"
+);
+pub const COUNTY_OPEN_EMERGENCIES: &str = concat!(
+    emergency_columns!(),
+    " WHERE e.county_code = $1 AND e.county_answer IS NULL ORDER BY e.file_due, e.application_id LIMIT $2"
+);
+pub const TOWNSHIP_OPEN_EMERGENCY_COUNT: &str =
+    "SELECT COUNT(*) FROM emergency_grants e WHERE e.township_code = $1 AND e.county_answer IS NULL";
+pub const COUNTY_OPEN_EMERGENCY_COUNT: &str =
+    "SELECT COUNT(*) FROM emergency_grants e WHERE e.county_code = $1 AND e.county_answer IS NULL";
+
 pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_snapshot WHERE id = 1";
 
 /// A value bound to a query while it is explained.
@@ -232,6 +255,21 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
         name: "township review count",
         sql: TOWNSHIP_REVIEW_COUNT,
         example: &[Text("620702001"), Text("2026-12-01"), Text("")],
+    },
+    PageQuery {
+        name: "a township's help given first",
+        sql: TOWNSHIP_OPEN_EMERGENCIES,
+        example: &[Text("620702001"), Number(50)],
+    },
+    PageQuery {
+        name: "a county's help given first",
+        sql: COUNTY_OPEN_EMERGENCIES,
+        example: &[Text("620702"), Number(50)],
+    },
+    PageQuery {
+        name: "help given first, count",
+        sql: COUNTY_OPEN_EMERGENCY_COUNT,
+        example: &[Text("620702")],
     },
     PageQuery { name: "statistics", sql: STATISTICS_SNAPSHOT, example: &[] },
 ];

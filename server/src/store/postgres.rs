@@ -1,6 +1,7 @@
 //! PostgreSQL back end, for deployments that outgrow one machine. Same queries as SQLite in PostgreSQL's
 //! dialect ($n placeholders).
 
+use super::emergency;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -441,3 +442,4 @@ shared_queries!(PostgresStore);
 report_queries!(PostgresStore);
 referral_queries!(PostgresStore);
 register_queries!(PostgresStore);
+emergency_queries!(PostgresStore);

@@ -1,6 +1,7 @@
 //! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
 //! acknowledged write survives a crash or power cut.
 
+use super::emergency;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -454,3 +455,4 @@ shared_queries!(SqliteStore);
 report_queries!(SqliteStore);
 referral_queries!(SqliteStore);
 register_queries!(SqliteStore);
+emergency_queries!(SqliteStore);

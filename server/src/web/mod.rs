@@ -4,6 +4,7 @@ pub mod admin;
 pub mod application;
 pub mod cases;
 pub mod declaration;
+pub mod emergency;
 pub mod health;
 pub mod identity;
 pub mod notices;

@@ -20,7 +20,7 @@ use axum::{
 const REVIEW_FIELDS: [&str; 9] =
     ["outcome", "note", "amount", "until", "reason", "income", "employed", "household_size", "residence"];
 
-fn desk(state: &AppState) -> CaseDesk<'_> {
+pub(super) fn desk(state: &AppState) -> CaseDesk<'_> {
     CaseDesk {
         services: &state.services,
         files: &state.evidence,
@@ -29,7 +29,7 @@ fn desk(state: &AppState) -> CaseDesk<'_> {
 }
 
 /// How a refused or failed step answers: back to the case page with the messages, 404 outside scope.
-async fn answer(
+pub(super) async fn answer(
     state: &AppState,
     page: &str,
     typed: &[(&str, String)],

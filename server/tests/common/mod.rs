@@ -283,6 +283,39 @@ pub async fn submit_application(app: &TestApp, phone: &str, name: &str, township
     done.trim_start_matches("/apply/submitted/").to_string()
 }
 
+/// Passes the status page's SMS check on a new phone session for the case.
+pub async fn check_status(app: &mut TestApp, reference: &str, phone: &str) {
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown().await;
+    post(app, "/status/code", &[("reference", reference)]).await;
+    let code = app.outbox.last_code_to(phone).unwrap();
+    assert_eq!(post(app, "/status/verify", &[("code", &code)]).await, "/status/view");
+}
+
+/// The first status message to `phone` whose text contains `words` (waits up to five seconds).
+pub async fn wait_for_sms(app: &TestApp, phone: &str, words: &str) -> String {
+    for _ in 0..100 {
+        let texts: Vec<String> = app.outbox.messages_to(phone).iter().map(|m| m.text()).collect();
+        if let Some(text) = texts.into_iter().find(|t| t.contains(words)) {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no message to {phone} saying {words}");
+}
+
+/// Runs `sql` on the app's database, SQLite or PostgreSQL: tests move dates into the past with it.
+pub async fn execute_sql(app: &TestApp, sql: &str) {
+    use sqlx::Connection;
+    if app.database_url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).execute(&mut db).await.unwrap();
+    } else {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query(sql).execute(&mut db).await.unwrap();
+    }
+}
+
 const PASSWORD: &str = "a long enough password";
 /// A reviewer's own browser, signed in.
 pub struct Reviewer<'a> {
