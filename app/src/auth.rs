@@ -1,7 +1,8 @@
 //! Sessions in signed tokens (HS256) carried in HttpOnly cookies.
 //!
-//! Staff: argon2id password hashes; the token names the account and its session version, and every
-//! request re-reads the account, so a password change or a lock takes effect at once.
+//! Staff: argon2id password hashes; the token names the account, its session version and a session kept
+//! on the server, and every request re-reads both, so signing out (even of a copied token) and a password
+//! change take effect at once.
 //!
 //! Residents (identity level 1): after the SMS code, a short session that holds the keyed hash of the
 //! phone number and the masked name, ID number and phone for display; nothing in it is usable alone.
@@ -40,12 +41,34 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// argon2 takes about 19 MB and a core's worth of time per hash: at most this many run at once (staff
+/// sign-ins, report receipts), off the async workers, so that a flood queues instead of exhausting memory
+/// or starving file I/O on the blocking pool.
+const HASHES_AT_ONCE: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+
+/// `hash_password` through the gate.
+pub async fn hash_password_gated(password: String) -> Result<String, AuthError> {
+    let _permit = HASHING.acquire().await.map_err(|e| AuthError::Hashing(e.to_string()))?;
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AuthError::Hashing(e.to_string()))?
+}
+
+/// `verify_password` through the gate; false when the check could not run.
+pub async fn password_matches(password: String, hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else { return false };
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct StaffClaims {
     /// Account id.
     sub: i64,
     /// Session version at sign-in.
     ver: i64,
+    /// The session on the server (`staff_sessions`).
+    sid: String,
     exp: i64,
 }
 
@@ -61,11 +84,31 @@ fn verify<T: DeserializeOwned>(secret: &str, token: &str) -> Option<T> {
     decode::<T>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok().map(|data| data.claims)
 }
 
-pub fn issue_token(secret: &str, account_id: i64, session_version: i64, now: i64) -> String {
-    sign(secret, &StaffClaims { sub: account_id, ver: session_version, exp: now + STAFF_SESSION_SECONDS })
+/// A new random session id (128 bits, hex).
+pub fn new_session_id() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
-/// The account behind a session token, if the token is genuine, unexpired and still current.
+pub fn issue_token(secret: &str, account_id: i64, session_version: i64, session: &str, now: i64) -> String {
+    let claims = StaffClaims {
+        sub: account_id,
+        ver: session_version,
+        sid: session.to_string(),
+        exp: now + STAFF_SESSION_SECONDS,
+    };
+    sign(secret, &claims)
+}
+
+/// The server-side session a genuine, unexpired token names (to end it when signing out).
+pub fn session_of_token(secret: &str, token: &str) -> Option<String> {
+    verify::<StaffClaims>(secret, token).map(|claims| claims.sid)
+}
+
+/// The account behind a session token, if the token is genuine and unexpired, its session has not ended
+/// and no password change came after it.
 pub async fn staff_for_token(
     store: &dyn Store,
     secret: &str,
@@ -74,8 +117,8 @@ pub async fn staff_for_token(
     let Some(claims) = verify::<StaffClaims>(secret, token) else {
         return Ok(None);
     };
-    let account = store.staff_by_id(claims.sub).await?;
-    Ok(account.filter(|a| a.session_version == claims.ver))
+    let account = store.staff_by_session(&claims.sid, crate::services::unix_now()).await?;
+    Ok(account.filter(|a| a.identity.id == claims.sub && a.session_version == claims.ver))
 }
 
 /// A `Set-Cookie` value; an empty `value` removes the cookie.

@@ -18,9 +18,7 @@ use async_trait::async_trait;
 pub struct StaffAccount {
     pub identity: StaffIdentity,
     pub password_hash: String,
-    pub failed_logins: u32,
-    /// Unix seconds until which sign-in is refused.
-    pub locked_until: Option<i64>,
+    /// Bumped by a password change, which ends every session signed in before it.
     pub session_version: i64,
 }
 
@@ -342,7 +340,7 @@ pub enum StoreError {
 
 #[async_trait]
 pub trait Store:
-    CaseStore + ReportStore + ReferralStore + RegisterStore + EmergencyStore + Send + Sync + 'static
+    CaseStore + ReportStore + ReferralStore + RegisterStore + EmergencyStore + SignInStore + Send + Sync + 'static
 {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
@@ -384,17 +382,6 @@ pub trait Store:
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
 
     async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError>;
-
-    /// Stores the lock state after a failed sign-in (or clears it after a successful one).
-    async fn set_login_state(
-        &self,
-        id: i64,
-        failed_logins: u32,
-        locked_until: Option<i64>,
-    ) -> Result<(), StoreError>;
-
-    /// Replaces the password hash and ends every existing session; returns the new session version.
-    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError>;
 
     /// When codes were sent to a phone (by its keyed hash) since `since`.
     async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
@@ -958,4 +945,58 @@ pub trait EmergencyStore: Send + Sync {
         scope: &QueueScope,
         limit: u32,
     ) -> Result<(Vec<OpenEmergency>, u64), StoreError>;
+}
+
+/// A password try as counted before the password is compared (`domain::staff::delay_after`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TryClaim {
+    /// The try may go ahead; it is the n-th in a row without success from this client.
+    Counted(i32),
+    /// Too soon after the last one: the client may try again at this time (unix seconds).
+    Wait { until: i64 },
+}
+
+/// Staff sign-in: password tries per username and client, and sessions on the server that signing out
+/// ends. Each change that is audited writes its entry in the same transaction.
+#[async_trait]
+pub trait SignInStore: Send + Sync {
+    /// Counts a try of `username` from `client` at `now`, atomically, unless the client must wait.
+    async fn claim_sign_in_try(&self, username: &str, client: &str, now: i64)
+        -> Result<TryClaim, StoreError>;
+
+    /// A successful sign-in: forgets the client's tries, starts session `session` until `expires_at`
+    /// (dropping sessions expired by `now`) and writes the audit entry.
+    async fn start_staff_session(
+        &self,
+        start: &StaffSessionStart,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a session (signing out) with its audit entry; ending an ended session changes nothing.
+    async fn end_staff_session(&self, session: &str, now: i64, audit: &AuditEvent) -> Result<(), StoreError>;
+
+    /// The account of a session that has not ended or expired.
+    async fn staff_by_session(&self, session: &str, now: i64) -> Result<Option<StaffAccount>, StoreError>;
+
+    /// Replaces the password hash, ends every session of the account and starts `start` in its place,
+    /// with the audit entry; returns the new session version.
+    async fn change_password(
+        &self,
+        password_hash: &str,
+        start: &StaffSessionStart,
+        audit: &AuditEvent,
+    ) -> Result<i64, StoreError>;
+}
+
+/// A session being started after a good password.
+#[derive(Clone, Debug)]
+pub struct StaffSessionStart {
+    /// Random, named in the signed token.
+    pub session: String,
+    pub account_id: i64,
+    /// The username and client whose tries are forgotten.
+    pub username: String,
+    pub client: String,
+    pub now: i64,
+    pub expires_at: i64,
 }

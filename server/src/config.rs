@@ -145,6 +145,13 @@ pub enum ConfigError {
     Invalid(String),
     #[error("refusing to start in production mode: {0}")]
     UnsafeForProduction(String),
+    #[error(
+        "refusing to serve {0} in development mode: its secrets are public and SMS codes go to the log, so it \
+         answers this machine only (127.0.0.1 or ::1). To serve others, set PORTAL_MODE=production with \
+         PORTAL_SESSION_SECRET, PORTAL_DATA_KEY, PORTAL_SMS_GATEWAY_URL and PORTAL_SECURE_COOKIES=true \
+         (README, Configuration)"
+    )]
+    DevelopmentBeyondLoopback(std::net::SocketAddr),
 }
 
 impl Config {
@@ -251,6 +258,9 @@ impl Config {
         if self.recheck_share_percent > 100 {
             return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));
         }
+        if self.mode == Mode::Development && !self.listen_addr.ip().is_loopback() {
+            return Err(ConfigError::DevelopmentBeyondLoopback(self.listen_addr));
+        }
         if self.mode == Mode::Production {
             let secret = self.session_secret.expose();
             if secret == DEV_SESSION_SECRET || secret.len() < 32 {
@@ -316,12 +326,40 @@ mod tests {
         let config = load(&[
             ("DATABASE_URL", "postgres://localhost/portal"),
             ("PORTAL_RATE_LIMIT_BURST", "5"),
-            ("PORTAL_LISTEN_ADDR", "0.0.0.0:8080"),
+            ("PORTAL_LISTEN_ADDR", "127.0.0.1:8080"),
         ])
         .unwrap();
         assert_eq!(config.database_url, "postgres://localhost/portal");
         assert_eq!(config.rate_limit_burst, 5);
         assert_eq!(config.listen_addr.port(), 8080);
+    }
+
+    #[test]
+    fn the_file_sets_the_register_and_emergency_rules_and_refuses_a_zero_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.toml");
+        let file = path.to_str().unwrap();
+        let rules =
+            "[review_rules]\nphase_out_max_months = 3\n[emergency]\ntownship_limit_months_of_standard = 2\n";
+        std::fs::write(&path, rules).unwrap();
+        let config = load(&[("PORTAL_CONFIG_FILE", file)]).unwrap();
+        assert_eq!(config.review_rules.phase_out_max_months, 3);
+        assert_eq!(config.emergency.township_limit_months_of_standard, 2);
+        assert_eq!(config.emergency.working_days_to_complete_file, 10, "unset keys keep their defaults");
+        std::fs::write(&path, "[emergency]\nworking_days_to_complete_file = 0\n").unwrap();
+        assert!(matches!(load(&[("PORTAL_CONFIG_FILE", file)]), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn development_mode_answers_this_machine_only() {
+        for address in ["0.0.0.0:3000", "[::]:3000", "192.168.1.20:3000"] {
+            let refused = load(&[("PORTAL_LISTEN_ADDR", address)]).unwrap_err();
+            assert!(matches!(refused, ConfigError::DevelopmentBeyondLoopback(_)), "{address}");
+            assert!(refused.to_string().contains("PORTAL_MODE=production"), "the message says what to do");
+        }
+        for address in ["127.0.0.1:3000", "[::1]:3000"] {
+            assert!(load(&[("PORTAL_LISTEN_ADDR", address)]).is_ok(), "{address}");
+        }
     }
 
     #[test]

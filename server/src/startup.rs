@@ -226,6 +226,8 @@ fn router(state: AppState) -> Router {
         .route("/readyz", get(health::ready))
         .merge(limited)
         .layer(middleware::from_fn(security::headers))
+        .layer(middleware::from_fn_with_state(state.config.secure_cookies, security::strict_transport))
+        .layer(middleware::from_fn_with_state(state.config.secure_cookies, security::host_prefixed_cookies))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

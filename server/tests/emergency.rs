@@ -132,8 +132,17 @@ async fn help_is_given_first_and_confirmed_afterwards_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn simultaneous_grants_on_one_case_give_help_once() {
-    let app = spawn_app().await;
+async fn simultaneous_grants_on_one_case_give_help_once_on_sqlite() {
+    simultaneous_grants_give_help_once(spawn_app().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_grants_on_one_case_give_help_once_on_postgres() {
+    let Some(database) = postgres_database().await else { return };
+    simultaneous_grants_give_help_once(spawn_with(test_config(&database.url), Some(database)).await).await;
+}
+
+async fn simultaneous_grants_give_help_once(app: TestApp) {
     let reference = submit_urgent_application(&app, "13912340202").await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let path = app.url(&format!("/review/case/{reference}/emergency"));
@@ -162,5 +171,23 @@ async fn simultaneous_grants_on_one_case_give_help_once() {
     assert_eq!(given, 1, "one grant stood, the others were told the case already has one");
     let (_, html) = township.page(&format!("/review/case/{reference}")).await;
     assert_eq!(html.matches("（先行救助 ").count(), 1, "one history line: {html}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_township_approves_an_urgent_case_itself_only_up_to_its_limit() {
+    let app = spawn_app().await;
+    let reference = submit_urgent_application(&app, "13912340203").await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
+    let limit = stated_limit(&html);
+    let (_, html) = township.act(&reference, "approve", "火灾，入户核实属实", &(limit + 1).to_string()).await;
+    assert!(html.contains(&format!("乡镇直接审批最多 {limit} 元；超过的请提出审核意见报县级审批")), "{html}");
+    assert!(html.contains("<strong>待受理</strong>"), "nothing was approved");
+    let (_, html) = township.act(&reference, "approve", "火灾，入户核实属实", &limit.to_string()).await;
+    assert!(
+        html.contains("<strong>已批准</strong>") && html.contains(&format!("一次性 {limit} 元")),
+        "{html}"
+    );
     app.stop().await;
 }

@@ -193,6 +193,9 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
     let refused = township.post(&confirm_path, &[("decision", "confirm"), ("confirm_note", "")]).await;
     let (_, html) = township.page(&location(&refused)).await;
     assert!(html.contains("调整和终止由县级审核确认"), "the township cannot confirm its own proposal");
+    let other_county = Reviewer::sign_in(&app, "sunan", Role::CountyReviewer, "620721").await;
+    let outside = other_county.post(&confirm_path, &[("decision", "confirm"), ("confirm_note", "")]).await;
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND, "another county cannot confirm it");
     let answer = county.post(&confirm_path, &[("decision", "confirm"), ("confirm_note", "核实无误")]).await;
     let (_, html) = county.page(&location(&answer)).await;
     assert!(html.contains("<strong>已终止</strong>") && html.contains("户籍或居住地迁出本县区"), "{html}");
@@ -281,6 +284,8 @@ async fn a_household_declares_a_new_job_and_the_township_sees_it_in_its_queue() 
         !queue.contains(&reference) && !queue.contains("收入或就业变化"),
         "not in another township's queue"
     );
+    let (status, _) = stranger.page(&format!("/review/case/{reference}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor is the declaration on a page another township can open");
 
     let review = [("outcome", "continue"), ("note", "入户核实：工资不稳定，继续保障")];
     township.post_multipart(&format!("/review/case/{reference}/review"), multipart_form(&review)).await;

@@ -55,6 +55,36 @@ async fn security_and_cache_headers_are_set() {
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
     assert_eq!(headers[header::CACHE_CONTROL], "private, no-cache");
+    assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS on plain development HTTP");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_portal_behind_tls_tells_browsers_to_keep_to_https() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { secure_cookies: true, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    for path in ["/", "/review/login", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        assert_eq!(response.headers()[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000", "{path}");
+    }
+
+    // Cookies carry the __Host- prefix, and a cookie without it (planted by a sibling host) counts for nothing.
+    let password = "a long staff passphrase";
+    app.create_staff("dongjie", app::domain::staff::Role::TownshipReviewer, "620702001", password).await;
+    let signed_in = app.post_form("/review/login", &[("username", "dongjie"), ("password", password)]).await;
+    let set_cookie = signed_in.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set_cookie.starts_with("__Host-staff_session=") && set_cookie.contains("; Secure"),
+        "{set_cookie}"
+    );
+    let token = set_cookie.split(';').next().unwrap().trim_start_matches("__Host-staff_session=");
+    let browser = common::TestApp::new_client();
+    let with = |cookie: String| browser.get(app.url("/review")).header(header::COOKIE, cookie).send();
+    let prefixed = with(format!("elder_mode=1; __Host-staff_session={token}")).await.unwrap();
+    assert_eq!(prefixed.status(), StatusCode::OK);
+    let planted = with(format!("staff_session={token}")).await.unwrap();
+    assert_eq!(planted.status(), StatusCode::FOUND, "an unprefixed cookie is ignored");
     app.stop().await;
 }
 

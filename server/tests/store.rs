@@ -98,7 +98,7 @@ async fn guide_pages_are_seeded_once_in_reading_order() {
 }
 
 #[tokio::test]
-async fn staff_accounts_are_unique_by_username_and_keep_their_lock_state() {
+async fn staff_accounts_are_unique_by_username_and_their_sessions_end_on_sign_out_and_password_change() {
     use app::domain::staff::Role;
     use app::store::{NewStaff, StoreError};
     for (backend, store, _db) in backends().await {
@@ -111,12 +111,65 @@ async fn staff_accounts_are_unique_by_username_and_keep_their_lock_state() {
         };
         let id = store.create_staff(&new, 1).await.unwrap();
         assert!(matches!(store.create_staff(&new, 2).await, Err(StoreError::Conflict(_))), "{backend}");
-        store.set_login_state(id, 3, Some(99)).await.unwrap();
         let account = store.staff_by_username("zhang").await.unwrap().unwrap();
-        assert_eq!((account.failed_logins, account.locked_until), (3, Some(99)), "{backend}");
         assert_eq!(account.identity.role, Role::TownshipReviewer, "{backend}");
-        assert_eq!(store.set_password(id, "$argon2id$other").await.unwrap(), account.session_version + 1);
+        let start = |session: &str, now| app::store::StaffSessionStart {
+            session: session.into(),
+            account_id: id,
+            username: "zhang".into(),
+            client: "10.0.0.1".into(),
+            now,
+            expires_at: now + 100,
+        };
+        let audit = |what: &str| app::audit::AuditEvent::now("staff:1", what, "staff:1", "");
+        store.start_staff_session(&start("first", 10), &audit("staff.sign_in")).await.unwrap();
+        assert_eq!(store.staff_by_session("first", 50).await.unwrap().map(|a| a.identity.id), Some(id));
+        assert!(store.staff_by_session("first", 110).await.unwrap().is_none(), "expired: {backend}");
+        let (second, changed) = (start("second", 60), audit("staff.password_changed"));
+        let version = store.change_password("$argon2id$other", &second, &changed).await.unwrap();
+        assert_eq!(version, account.session_version + 1, "{backend}");
+        assert!(
+            store.staff_by_session("first", 61).await.unwrap().is_none(),
+            "ended by the change: {backend}"
+        );
+        store.end_staff_session("second", 62, &audit("staff.sign_out")).await.unwrap();
+        assert!(store.staff_by_session("second", 63).await.unwrap().is_none(), "signed out: {backend}");
         assert!(store.staff_by_id(id + 1000).await.unwrap().is_none(), "{backend}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_password_tries_are_counted_one_by_one_with_a_growing_wait() {
+    use app::domain::staff::delay_after;
+    use app::store::TryClaim;
+    for (backend, store, _db) in backends().await {
+        let tries: Vec<_> = (0..40)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.claim_sign_in_try("zhang", "10.0.0.1", 1000).await.unwrap() })
+            })
+            .collect();
+        let mut counted = Vec::new();
+        for claim in tries {
+            match claim.await.unwrap() {
+                TryClaim::Counted(n) => counted.push(n),
+                TryClaim::Wait { until } => assert_eq!(until, 1000 + delay_after(5), "{backend}"),
+            }
+        }
+        counted.sort();
+        assert_eq!(counted, [1, 2, 3, 4, 5], "{backend}");
+        for n in 6..=12 {
+            let at = 1000 + (5..n).map(delay_after).sum::<i64>();
+            assert_eq!(store.claim_sign_in_try("zhang", "10.0.0.1", at).await.unwrap(), TryClaim::Counted(n));
+            let early = store.claim_sign_in_try("zhang", "10.0.0.1", at + delay_after(n) - 1).await.unwrap();
+            assert_eq!(
+                early,
+                TryClaim::Wait { until: at + delay_after(n) },
+                "the SQL follows delay_after: {backend}"
+            );
+        }
+        let other_client = store.claim_sign_in_try("zhang", "10.0.0.2", 1000).await.unwrap();
+        assert_eq!(other_client, TryClaim::Counted(1), "another client is not held up: {backend}");
     }
 }
 
@@ -802,7 +855,46 @@ async fn published_history(store: &dyn Store, count: usize) {
             referrals: Vec::new(),
             audit: AuditEvent::now("staff:1", "case.publish_notice", &reference, "submitted -> in_notice"),
         };
+        // Every fourth case had help given first, half of those answered by the county since.
+        let help = (i % 4 == 0).then(|| help_given_first(&case, from));
+        if let Some(help) = &help {
+            assert!(store.grant_emergency(help).await.unwrap());
+        }
         assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap());
+        if let Some(mut help) = help.filter(|_| i % 8 == 0) {
+            help.grant.answer = Some(app::domain::emergency::CountyAnswer::Confirmed);
+            help.grant.answered_on = Some(today);
+            assert!(store.answer_emergency(&help).await.unwrap());
+        }
+    }
+}
+
+/// 1000 元 given first on `case` on `day`, its file due two weeks later.
+fn help_given_first(
+    case: &app::store::ApplicationRecord,
+    day: app::domain::calendar::Date,
+) -> app::store::EmergencyChange {
+    use app::domain::workflow::Status;
+    app::store::EmergencyChange {
+        grant: app::store::EmergencyGrant {
+            application_id: case.id,
+            county_code: case.county_code.clone(),
+            township_code: case.township_code.clone(),
+            amount: 1000,
+            granted_on: day,
+            file_due: day.add_days(14),
+            answer: None,
+            answered_on: None,
+        },
+        event: app::store::CaseEvent {
+            at: 1,
+            actor: "t".into(),
+            action: "emergency_granted".into(),
+            status: Status::Submitted,
+            note: String::new(),
+        },
+        notify: None,
+        audit: AuditEvent::now("staff:1", "case.emergency_granted", &case.reference, "1000 yuan"),
     }
 }
 

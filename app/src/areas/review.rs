@@ -65,11 +65,17 @@ impl SignInRedirect {
     }
 }
 
+/// "请 3 分钟后再试": after too many wrong passwords from this device.
+fn wait_message(minutes: &str) -> String {
+    let minutes = minutes.parse::<u32>().unwrap_or(1).clamp(1, 15);
+    format!("密码输错次数过多，请{minutes}分钟后再试。忘记密码请联系系统管理员重置。")
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let message = match query("error").as_str() {
-        "invalid" => Some("用户名或密码不正确。连续输错5次，账号将锁定15分钟。"),
-        "locked" => Some("密码输错次数过多，账号已锁定15分钟，请稍后再试或联系管理员。"),
+        "invalid" => Some("用户名或密码不正确。连续输错5次后，每次重试需要等待一段时间。".to_string()),
+        "wait" => Some(wait_message(&query("minutes"))),
         _ => None,
     };
     let signed_out = query("signed_out") == "1";
@@ -147,6 +153,7 @@ pub fn PasswordPage() -> impl IntoView {
         "mismatch" => Some("两次输入的新密码不一致。"),
         "unchanged" => Some("新密码不能与原密码相同。"),
         "wrong_current" => Some("原密码不正确。"),
+        "wait" => Some("原密码输错次数过多，请稍后再试。"),
         _ => None,
     };
     let redirect = SignInRedirect::capture();

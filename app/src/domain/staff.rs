@@ -130,20 +130,31 @@ impl fmt::Display for StaffIdentity {
     }
 }
 
-/// Failed sign-ins in a row before the account is locked, and for how long.
-pub const MAX_FAILED_LOGINS: u32 = 5;
-pub const LOCKOUT_SECONDS: i64 = 15 * 60;
 /// Staff passwords: long rather than complicated.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// The account's lock state after one more failed sign-in at `now` (unix seconds).
-pub fn after_failed_login(failed_before: u32, now: i64) -> (u32, Option<i64>) {
-    let failed = failed_before + 1;
-    if failed >= MAX_FAILED_LOGINS {
-        (0, Some(now + LOCKOUT_SECONDS))
-    } else {
-        (failed, None)
+/// Password tries from one client for one username, counted before the password is compared: the first
+/// `FREE_TRIES` come at once, then each waits twice as long as the one before, from `FIRST_DELAY_SECONDS`
+/// up to `LONGEST_DELAY_SECONDS`. Nobody is locked out: a stranger's failures delay only the stranger's
+/// own address, and the account's owner waits at most a quarter of an hour. The store computes the same
+/// schedule in one SQL statement (`server/src/store/staff.rs`), so that simultaneous tries are counted
+/// one by one.
+pub const FREE_TRIES: i32 = 5;
+pub const FIRST_DELAY_SECONDS: i64 = 30;
+pub const LONGEST_DELAY_SECONDS: i64 = 15 * 60;
+
+/// How long the next try must wait after `tries` in a row without success.
+pub fn delay_after(tries: i32) -> i64 {
+    match tries {
+        t if t < FREE_TRIES => 0,
+        t if t >= FREE_TRIES + 5 => LONGEST_DELAY_SECONDS,
+        t => (FIRST_DELAY_SECONDS << (t - FREE_TRIES)).min(LONGEST_DELAY_SECONDS),
     }
+}
+
+/// "1分钟", "15分钟": the wait as the sign-in page says it, rounded up to whole minutes.
+pub fn wait_in_minutes(seconds: i64) -> i64 {
+    (seconds.max(1) + 59) / 60
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -219,14 +230,11 @@ mod tests {
     }
 
     #[test]
-    fn the_fifth_failure_in_a_row_locks_the_account_for_15_minutes() {
-        let mut failed = 0;
-        for _ in 0..4 {
-            let (next, locked) = after_failed_login(failed, 1000);
-            assert_eq!(locked, None);
-            failed = next;
-        }
-        assert_eq!(after_failed_login(failed, 1000), (0, Some(1000 + 900)));
+    fn tries_wait_longer_and_longer_after_the_fifth_but_never_more_than_a_quarter_of_an_hour() {
+        let delays: Vec<i64> = (1..=12).map(delay_after).collect();
+        assert_eq!(delays, [0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900]);
+        assert_eq!(delay_after(i32::MAX), 900);
+        assert_eq!((wait_in_minutes(30), wait_in_minutes(60), wait_in_minutes(61)), (1, 1, 2));
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub enum Action {
     ForwardToCounty,
     /// 县级抽查入户复核 for a case drawn for it.
     RecordRecheck,
-    /// 县级审核确认 (or, for an emergency, the township's 先行救助).
+    /// 县级审核确认 (or, for an urgent case, the township approving it itself up to its limit).
     Approve,
     Refuse,
     Withdraw,

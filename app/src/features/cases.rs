@@ -5,6 +5,7 @@
 
 use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
+use crate::domain::register::GrantKind;
 use crate::domain::staff::StaffIdentity;
 use crate::domain::workflow::{self, Action, ActionInput, Status};
 use crate::store::{
@@ -181,6 +182,9 @@ pub async fn act(
         .map_err(|no| refused("action", no.to_string()))?;
     let grant = crate::domain::register::principal_category(&case.types).grant();
     let input = checked_input(action, &command, grant)?;
+    if action == Action::Approve && actor == workflow::Actor::Township && grant == GrantKind::OneOff {
+        within_township_limit(desk, &case, input.amount).await?;
+    }
     let draft: Draft =
         desk.services.sealer.open(&case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
     let step = Step { staff, case: &case, draft: &draft, action, next, now, amount: input.amount };
@@ -205,12 +209,25 @@ pub async fn act(
     }
 }
 
+/// A township approving an urgent case itself (直接审批) gives at most its 先行救助 limit as a one-off sum;
+/// more goes through the county like any case.
+async fn within_township_limit(
+    desk: &CaseDesk<'_>,
+    case: &ApplicationRecord,
+    amount: Option<u32>,
+) -> Result<(), ActError> {
+    let standards = desk.services.store.local_standards(&case.county_code).await?;
+    let limit = desk.services.emergency_rules.limit(standards.map_or(0, |s| s.dibao_urban_monthly));
+    match amount {
+        Some(amount) if amount > limit => {
+            Err(refused("amount", format!("乡镇直接审批最多 {limit} 元；超过的请提出审核意见报县级审批")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The note and amount the action asks for, and photos only with the steps that take them.
-fn checked_input(
-    action: Action,
-    command: &Command,
-    grant: crate::domain::register::GrantKind,
-) -> Result<ActionInput, ActError> {
+fn checked_input(action: Action, command: &Command, grant: GrantKind) -> Result<ActionInput, ActError> {
     let checked = workflow::check_action_input(action, &command.note, &command.amount, grant);
     let photo_problem = match &command.refused_photo {
         Some(problem) => Some(problem.clone()),
@@ -402,7 +419,7 @@ mod tests {
     #[test]
     fn photos_go_only_with_the_visit_records() {
         let visit = command(Action::RecordVisit, "入户核实，家中无劳动力", 2, None);
-        let monthly = crate::domain::register::GrantKind::Monthly;
+        let monthly = GrantKind::Monthly;
         assert_eq!(
             checked_input(Action::RecordVisit, &visit, monthly).unwrap().note,
             "入户核实，家中无劳动力"
@@ -414,7 +431,7 @@ mod tests {
     #[test]
     fn a_refused_photo_and_a_short_note_are_both_said() {
         let visit = command(Action::RecordVisit, "好", 0, Some("文件太大"));
-        let monthly = crate::domain::register::GrantKind::Monthly;
+        let monthly = GrantKind::Monthly;
         assert_eq!(fields(checked_input(Action::RecordVisit, &visit, monthly)), vec!["note", "photos"]);
     }
 

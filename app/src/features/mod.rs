@@ -6,4 +6,5 @@ pub mod cases;
 pub mod declaration;
 pub mod emergency;
 pub mod register;
+pub mod sign_in;
 pub mod statistics;

@@ -8,6 +8,8 @@ mod emergency;
 #[macro_use]
 mod referrals;
 #[macro_use]
+mod staff;
+#[macro_use]
 mod reports;
 #[macro_use]
 mod register;
@@ -100,30 +102,18 @@ fn guide_from_row((slug, title, summary, body_markdown, sort_order): GuideRow) -
     GuidePage { slug, title, summary, body_markdown, sort_order }
 }
 
-const STAFF_COLUMNS: &str = "SELECT id, username, display_name, role, scope, password_hash, failed_logins,
-            locked_until, session_version FROM staff_accounts";
+const STAFF_COLUMNS: &str =
+    "SELECT id, username, display_name, role, scope, password_hash, session_version FROM staff_accounts";
 
-type StaffRow = (i64, String, String, String, String, String, i32, Option<i64>, i64);
+type StaffRow = (i64, String, String, String, String, String, i64);
 
 fn staff_from_row(row: StaffRow) -> Result<StaffAccount, StoreError> {
-    let (
-        id,
-        username,
-        display_name,
-        role,
-        scope,
-        password_hash,
-        failed_logins,
-        locked_until,
-        session_version,
-    ) = row;
+    let (id, username, display_name, role, scope, password_hash, session_version) = row;
     let role =
         Role::from_key(&role).ok_or_else(|| StoreError::InvalidData(format!("unknown staff role {role}")))?;
     Ok(StaffAccount {
         identity: StaffIdentity { id, username, display_name, role, scope },
         password_hash,
-        failed_logins: u32::try_from(failed_logins).unwrap_or(0),
-        locked_until,
         session_version,
     })
 }

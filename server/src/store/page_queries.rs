@@ -137,11 +137,16 @@ pub const TOWNSHIP_REVIEW_COUNT: &str =
 pub const COUNTY_REVIEW_COUNT: &str =
     concat!("SELECT COUNT(*) FROM assistance_records r", review_queue_where!("county_code"));
 
+/// The case's reference, village and state are read per grant by its primary key: a join lets
+/// PostgreSQL hash the whole applications table when a county has a few dozen grants open.
 macro_rules! emergency_columns {
     () => {
         "SELECT e.application_id, e.county_code, e.township_code, e.amount, e.granted_on, e.file_due,
-         e.county_answer, e.answered_on, a.reference, a.village, a.status
-         FROM emergency_grants e JOIN applications a ON a.id = e.application_id"
+         e.county_answer, e.answered_on,
+         (SELECT a.reference FROM applications a WHERE a.id = e.application_id) AS reference,
+         (SELECT a.village FROM applications a WHERE a.id = e.application_id) AS village,
+         (SELECT a.status FROM applications a WHERE a.id = e.application_id) AS status
+         FROM emergency_grants e"
     };
 }
 

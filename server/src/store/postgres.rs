@@ -6,6 +6,7 @@ use super::referrals;
 use super::register;
 use super::reports;
 use super::shared;
+use super::staff;
 use super::{
     audit_from_row, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
     AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
@@ -252,35 +253,6 @@ impl Store for PostgresStore {
         row.map(staff_from_row).transpose()
     }
 
-    async fn set_login_state(
-        &self,
-        id: i64,
-        failed_logins: u32,
-        locked_until: Option<i64>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE staff_accounts SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-            .bind(failed_logins as i32)
-            .bind(locked_until)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error)?;
-        Ok(())
-    }
-
-    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError> {
-        let (version,): (i64,) = sqlx::query_as(
-            "UPDATE staff_accounts SET password_hash = $1, session_version = session_version + 1
-             WHERE id = $2 RETURNING session_version",
-        )
-        .bind(password_hash)
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(query_error)?;
-        Ok(version)
-    }
-
     async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> =
             sqlx::query_as("SELECT created_at FROM otp_codes WHERE phone_key = $1 AND created_at >= $2")
@@ -443,3 +415,4 @@ report_queries!(PostgresStore);
 referral_queries!(PostgresStore);
 register_queries!(PostgresStore);
 emergency_queries!(PostgresStore);
+sign_in_queries!(PostgresStore);

@@ -6,6 +6,7 @@ use super::referrals;
 use super::register;
 use super::reports;
 use super::shared;
+use super::staff;
 use super::{
     audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
     unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
@@ -266,35 +267,6 @@ impl Store for SqliteStore {
         row.map(staff_from_row).transpose()
     }
 
-    async fn set_login_state(
-        &self,
-        id: i64,
-        failed_logins: u32,
-        locked_until: Option<i64>,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE staff_accounts SET failed_logins = ?, locked_until = ? WHERE id = ?")
-            .bind(failed_logins as i32)
-            .bind(locked_until)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error)?;
-        Ok(())
-    }
-
-    async fn set_password(&self, id: i64, password_hash: &str) -> Result<i64, StoreError> {
-        let (version,): (i64,) = sqlx::query_as(
-            "UPDATE staff_accounts SET password_hash = ?, session_version = session_version + 1
-             WHERE id = ? RETURNING session_version",
-        )
-        .bind(password_hash)
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(query_error)?;
-        Ok(version)
-    }
-
     async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> =
             sqlx::query_as("SELECT created_at FROM otp_codes WHERE phone_key = ? AND created_at >= ?")
@@ -456,3 +428,4 @@ report_queries!(SqliteStore);
 referral_queries!(SqliteStore);
 register_queries!(SqliteStore);
 emergency_queries!(SqliteStore);
+sign_in_queries!(SqliteStore);

@@ -115,3 +115,35 @@ fn layer(burst: u32, refill_ms: u64) -> PerIpLayer {
         }
     })
 }
+
+/// The client as budgets that live in the database count it: an IPv4 address, or an IPv6 client's /64
+/// (one household or phone gets a whole /64, so single IPv6 addresses would give one attacker billions of
+/// budgets).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod client_tests {
+    use super::client_key;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        let a = client_key("2408:8456:1234:5678::1".parse().unwrap());
+        let b = client_key("2408:8456:1234:5678:abcd:ef01:2345:6789".parse().unwrap());
+        assert_eq!(a, "2408:8456:1234:5678::/64");
+        assert_eq!(a, b);
+        assert_ne!(a, client_key("2408:8456:1234:5679::1".parse().unwrap()));
+        assert_eq!(client_key("::ffff:10.1.2.3".parse().unwrap()), "10.1.2.3");
+        assert_eq!(client_key("10.1.2.3".parse().unwrap()), "10.1.2.3");
+    }
+}

@@ -15,7 +15,7 @@ use crate::startup::AppState;
 use crate::uploads::{file_response, read_form, PostedForm};
 use app::audit::AuditEvent;
 use app::auth::{
-    cookie, hash_password, issue_report_token, report_from_token, verify_password, ReportClaims,
+    cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
     REPORT_COOKIE, REPORT_SESSION_SECONDS,
 };
 use app::domain::calendar::Date;
@@ -183,13 +183,9 @@ fn new_receipt() -> String {
     receipt_code(random)
 }
 
-/// Argon2 takes a noticeable moment: off the request threads.
+/// Argon2 takes a noticeable moment: through the hashing gate, off the request threads.
 async fn hash_slowly(code: String) -> Result<String, Response> {
-    match tokio::task::spawn_blocking(move || hash_password(&code)).await {
-        Ok(Ok(hash)) => Ok(hash),
-        Ok(Err(e)) => Err(failure("hashing a receipt failed", e)),
-        Err(e) => Err(failure("hashing a receipt failed", e)),
-    }
+    hash_password_gated(code).await.map_err(|e| failure("hashing a receipt failed", e))
 }
 
 /// The report this receipt code proves, if any. Unknown codes and wrong codes look the same.
@@ -202,7 +198,7 @@ async fn report_for_receipt(state: &AppState, typed: &str) -> Result<Option<Repo
         Err(e) => return Err(failure("reading a report failed", e)),
     };
     let hash = record.receipt_hash.clone();
-    let proved = tokio::task::spawn_blocking(move || verify_password(&code, &hash)).await.unwrap_or(false);
+    let proved = password_matches(code, hash).await;
     Ok(proved.then_some(record))
 }
 

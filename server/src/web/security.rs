@@ -4,7 +4,7 @@
 use super::static_pages::cross_site_refused;
 use app::shell::content_security_policy;
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{header, HeaderMap, HeaderName, HeaderValue, Method},
     middleware::Next,
     response::Response,
@@ -54,6 +54,55 @@ fn cache_rule(path: &str) -> &'static str {
     } else {
         "private, no-cache"
     }
+}
+
+/// The `__Host-` cookie prefix in production, added here at the edge rather than in every handler: the
+/// browser then accepts our cookies only from this exact host over HTTPS with `Path=/` and no `Domain`,
+/// so a sibling subdomain cannot plant a session. Outgoing `Set-Cookie` names get the prefix; incoming
+/// cookies count only with it (it is taken off for the handlers), unprefixed ones are dropped.
+pub async fn host_prefixed_cookies(State(tls): State<bool>, mut request: Request, next: Next) -> Response {
+    if !tls {
+        return next.run(request).await;
+    }
+    let kept: Vec<String> = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix(HOST_PREFIX).map(str::to_owned))
+        .collect();
+    request.headers_mut().remove(header::COOKIE);
+    if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {
+        if !kept.is_empty() {
+            request.headers_mut().insert(header::COOKIE, value);
+        }
+    }
+    let mut response = next.run(request).await;
+    let set: Vec<HeaderValue> = response
+        .headers_mut()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| HeaderValue::from_str(&format!("{HOST_PREFIX}{}", value.to_str().ok()?)).ok())
+        .collect();
+    response.headers_mut().remove(header::SET_COOKIE);
+    for value in set {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+const HOST_PREFIX: &str = "__Host-";
+
+/// HSTS when the portal is served over TLS (Secure cookies are the sign of it): browsers then refuse
+/// plain HTTP to it for a year, so a network attacker cannot strip the TLS from a resident's next visit.
+pub async fn strict_transport(State(tls): State<bool>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if tls {
+        let year = HeaderValue::from_static("max-age=31536000");
+        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, year);
+    }
+    response
 }
 
 /// Refuses state-changing requests sent by another site's page (cross-site request forgery). Browsers

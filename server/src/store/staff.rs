@@ -1,0 +1,176 @@
+//! `SignInStore` for both back ends, written once (`$1`-style parameters work in both); see `shared.rs`.
+
+/// Counts a try unless the client must still wait; the delay grows as `domain::staff::delay_after` says,
+/// computed here from its constants (`$4` free tries, `$5` first delay, `$6` longest) so that the count
+/// and the next allowed time change in the same statement: simultaneous tries are counted one by one.
+/// No row comes back while the client must wait.
+pub(super) const CLAIM_TRY: &str = "INSERT INTO sign_in_tries (username, client, tries, next_try_at)
+     VALUES ($1, $2, 1, $3)
+     ON CONFLICT (username, client) DO UPDATE SET
+        tries = sign_in_tries.tries + 1,
+        next_try_at = $3 + CASE
+            WHEN sign_in_tries.tries + 1 < $4 THEN 0
+            WHEN sign_in_tries.tries + 1 >= $4 + 5 THEN $6
+            ELSE $5 << CAST(sign_in_tries.tries + 1 - $4 AS INTEGER) END
+     WHERE sign_in_tries.next_try_at <= $3
+     RETURNING tries";
+
+pub(super) const STAFF_BY_SESSION: &str = "SELECT a.id, a.username, a.display_name, a.role, a.scope,
+        a.password_hash, a.session_version
+     FROM staff_sessions s JOIN staff_accounts a ON a.id = s.account_id
+     WHERE s.id = $1 AND s.ended_at IS NULL AND s.expires_at > $2";
+
+/// `impl SignInStore` for a store type with a `pool` field and a `begin_write` method; expanded after
+/// `shared_queries!`, whose audit helper it uses.
+macro_rules! sign_in_queries {
+    ($store:ty) => {
+        impl $store {
+            /// Forgets the client's tries and starts the session, inside the caller's transaction.
+            async fn open_session(
+                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                start: &app::store::StaffSessionStart,
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sign_in_tries WHERE username = $1 AND client = $2")
+                    .bind(&start.username)
+                    .bind(&start.client)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+                // Sessions and tries nobody will use again go here, a few at each sign-in, by index.
+                sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
+                    .bind(start.now)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+                sqlx::query("DELETE FROM sign_in_tries WHERE next_try_at < $1")
+                    .bind(start.now - 86_400)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+                sqlx::query("INSERT INTO staff_sessions (id, account_id, expires_at) VALUES ($1, $2, $3)")
+                    .bind(&start.session)
+                    .bind(start.account_id)
+                    .bind(start.expires_at)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl app::store::SignInStore for $store {
+            async fn claim_sign_in_try(
+                &self,
+                username: &str,
+                client: &str,
+                now: i64,
+            ) -> Result<app::store::TryClaim, StoreError> {
+                use app::domain::staff::{FIRST_DELAY_SECONDS, FREE_TRIES, LONGEST_DELAY_SECONDS};
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let counted: Option<(i32,)> = sqlx::query_as(staff::CLAIM_TRY)
+                    .bind(username)
+                    .bind(client)
+                    .bind(now)
+                    .bind(FREE_TRIES)
+                    .bind(FIRST_DELAY_SECONDS)
+                    .bind(LONGEST_DELAY_SECONDS)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                let claim = match counted {
+                    Some((tries,)) => app::store::TryClaim::Counted(tries),
+                    None => {
+                        // Only picks the message: the statement above is what refused the try.
+                        let (until,): (i64,) = sqlx::query_as(
+                            "SELECT next_try_at FROM sign_in_tries WHERE username = $1 AND client = $2",
+                        )
+                        .bind(username)
+                        .bind(client)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(query_error)?;
+                        app::store::TryClaim::Wait { until }
+                    }
+                };
+                tx.commit().await.map_err(query_error)?;
+                Ok(claim)
+            }
+
+            async fn start_staff_session(
+                &self,
+                start: &app::store::StaffSessionStart,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                Self::open_session(&mut tx, start).await?;
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)
+            }
+
+            async fn end_staff_session(
+                &self,
+                session: &str,
+                now: i64,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let ended =
+                    sqlx::query("UPDATE staff_sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
+                        .bind(now)
+                        .bind(session)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error)?;
+                if ended.rows_affected() == 1 {
+                    shared_append_audit(&mut tx, audit).await?;
+                }
+                tx.commit().await.map_err(query_error)
+            }
+
+            async fn staff_by_session(
+                &self,
+                session: &str,
+                now: i64,
+            ) -> Result<Option<app::store::StaffAccount>, StoreError> {
+                let row: Option<StaffRow> = sqlx::query_as(staff::STAFF_BY_SESSION)
+                    .bind(session)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                row.map(staff_from_row).transpose()
+            }
+
+            async fn change_password(
+                &self,
+                password_hash: &str,
+                start: &app::store::StaffSessionStart,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<i64, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let (version,): (i64,) = sqlx::query_as(
+                    "UPDATE staff_accounts SET password_hash = $1, session_version = session_version + 1
+                     WHERE id = $2 RETURNING session_version",
+                )
+                .bind(password_hash)
+                .bind(start.account_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                sqlx::query(
+                    "UPDATE staff_sessions SET ended_at = $1 WHERE account_id = $2 AND ended_at IS NULL",
+                )
+                .bind(start.now)
+                .bind(start.account_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                Self::open_session(&mut tx, start).await?;
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(version)
+            }
+        }
+    };
+}
