@@ -139,7 +139,10 @@ fn router(state: AppState) -> Router {
             "/apply/identity/code",
             post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
         )
-        .route("/apply/identity/verify", post(identity::verify))
+        .route(
+            "/apply/identity/verify",
+            post(identity::verify).layer(rate_limit::sms_per_ip_layer(&state.config)),
+        )
         .route(
             "/apply/helper/code",
             post(identity::send_helper_code).layer(rate_limit::sms_per_ip_layer(&state.config)),

@@ -181,9 +181,13 @@ async fn simultaneous_verifications(app: &TestApp, pending: &str, code: &str) ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_tries_at_one_code_get_five_chances_at_most() {
-    // The per-address request budget would answer most of these posts with 429; it is not under test.
+    // The per-address budgets would answer most of these posts with 429; they are not under test.
     let database = common::sqlite_database();
-    let config = server::config::Config { rate_limit_burst: 10_000, ..test_config(&database.url) };
+    let config = server::config::Config {
+        rate_limit_burst: 10_000,
+        sms_ip_burst: 10_000,
+        ..test_config(&database.url)
+    };
     let app = spawn_with(config, Some(database)).await;
     let response = request_code(&app, PHONE).await;
     let pending =
@@ -234,6 +238,46 @@ async fn requests_for_codes_are_limited_per_ip_address() {
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(third.text().await.unwrap().contains("操作太频繁"));
     assert!(app.outbox.messages_to("13800000003").is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_code_works_only_for_what_it_was_sent_for() {
+    let mut app = spawn_app().await;
+    // The resident starts their own application; the code step waits for an own-application code.
+    request_code(&app, PHONE).await;
+    // Meanwhile someone asks, in another browser, to apply for the resident: a consent code arrives.
+    let own_browser = std::mem::replace(&mut app.client, TestApp::new_client());
+    app.pass_resend_cooldown().await;
+    let helper = [
+        ("helper_name", "张明"),
+        ("helper_phone", "13900000001"),
+        ("helper_role", "village_assistant"),
+        ("phone", PHONE),
+    ];
+    assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
+    let consent = app.outbox.last_code_to(PHONE).unwrap();
+    // Typed into the own-application step, the consent code is refused: a 代办 is never filed as the
+    // resident's own.
+    app.client = own_browser;
+    let response = verify(&app, &consent, "张三丰", &valid_id()).await;
+    let (_, html) = app.page(&location(&response)).await;
+    assert!(html.contains("验证码不正确"), "{html}");
+    assert!(!location(&response).ends_with("/apply/identity/done"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tries_at_codes_are_limited_per_ip_address() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { sms_ip_burst: 2, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    request_code(&app, PHONE).await;
+    for _ in 0..2 {
+        assert_eq!(verify(&app, "000000", "张三丰", &valid_id()).await.status(), StatusCode::SEE_OTHER);
+    }
+    let third = verify(&app, "000000", "张三丰", &valid_id()).await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "the code check has its own per-client budget");
     app.stop().await;
 }
 

@@ -28,6 +28,29 @@ impl Default for OtpPolicy {
     }
 }
 
+/// What a code was sent for. It is part of what the stored hash covers, so a code works only for the
+/// purpose it was sent for: a 代办 consent code never verifies the resident's own application, and a
+/// status code opens only the application it was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodePurpose<'a> {
+    /// The resident's own identity check before applying.
+    Apply,
+    /// The resident's consent to a 代办 application by a helper.
+    ProxyConsent,
+    /// Looking up the status of this application.
+    StatusOf(&'a str),
+}
+
+impl CodePurpose<'_> {
+    pub fn tag(&self) -> String {
+        match self {
+            Self::Apply => "apply".to_string(),
+            Self::ProxyConsent => "proxy".to_string(),
+            Self::StatusOf(reference) => format!("status:{reference}"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SendRefused {
     #[error("验证码已发送，请等{0}秒后再重新获取")]

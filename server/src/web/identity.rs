@@ -17,6 +17,7 @@ use app::domain::application::Applicant;
 use app::domain::helper::{check_helper, Helper};
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::masking::mask_name;
+use app::domain::otp::CodePurpose;
 use app::domain::person_name::check_name;
 use app::domain::phone::MobileNumber;
 use app::sms::SmsMessage;
@@ -114,7 +115,8 @@ async fn send_and_wait(
         Some(helper) => SmsMessage::ProxyConsent { code, helper: helper.describe() },
         None => SmsMessage::VerificationCode { code },
     };
-    match sms_codes::send(state, Some(phone), &key, message).await {
+    let purpose = if helper.is_some() { CodePurpose::ProxyConsent } else { CodePurpose::Apply };
+    match sms_codes::send(state, Some(phone), &key, purpose, message).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
             return back_with(state, page, typed, &[("phone", message)]).await
@@ -181,7 +183,8 @@ pub async fn verify(
     }
     let (Some(name), Some(id)) = (name, id) else { return internal_error() };
 
-    match sms_codes::check(&state, &key, code).await {
+    let purpose = if pending.helper.is_some() { CodePurpose::ProxyConsent } else { CodePurpose::Apply };
+    match sms_codes::check(&state, &key, purpose, code).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
             return back_with(&state, CODE_STEP, &typed, &[("code", message)]).await

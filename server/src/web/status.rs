@@ -13,6 +13,7 @@ use app::auth::{
     STATUS_SESSION_SECONDS,
 };
 use app::domain::application::{parse_reference, Draft};
+use app::domain::otp::CodePurpose;
 use app::domain::phone::MobileNumber;
 use app::domain::workflow::{transition, Action, Actor, Facts};
 use app::sms::SmsMessage;
@@ -64,7 +65,10 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
         Ok(found) => found,
         Err(response) => return response,
     };
-    match sms_codes::send(&state, phone.as_ref(), &key, |code| SmsMessage::VerificationCode { code }).await {
+    let purpose = CodePurpose::StatusOf(&reference);
+    match sms_codes::send(&state, phone.as_ref(), &key, purpose, |code| SmsMessage::VerificationCode { code })
+        .await
+    {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
             return back_with(&state, START, &typed, &[("reference", message)]).await
@@ -106,7 +110,7 @@ pub async fn verify(
         Ok(found) => found,
         Err(response) => return response,
     };
-    match sms_codes::check(&state, &key, &form.code).await {
+    match sms_codes::check(&state, &key, CodePurpose::StatusOf(&claims.reference), &form.code).await {
         Ok(()) if phone.is_some() => {}
         Ok(()) => {
             return back_with(&state, CODE_STEP, NOTHING_TYPED, &[("code", "验证码不正确".to_string())]).await
