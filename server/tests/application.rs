@@ -232,12 +232,7 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     assert!(html.contains("姓名最多30个字"));
     assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
 
-    let helper = [
-        ("helper_name", "张明"),
-        ("helper_phone", "13900000001"),
-        ("helper_role", "village_assistant"),
-        ("phone", PHONE),
-    ];
+    let helper = common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
     let sms = app.outbox.messages_to(PHONE).pop().expect("the code goes to the resident").text();
     assert!(sms.contains("村（社区）协理员张明申请为您代办"), "{sms}");

@@ -6,8 +6,8 @@ mod common;
 
 use app::domain::staff::Role;
 use common::{
-    check_status, execute_sql, fill_in_everything, id_number, location, post, postgres_database, spawn_app,
-    spawn_with, test_config, wait_for_sms, Reviewer, TestApp,
+    check_status, execute_sql, fill_in_everything, id_number, location, post, spawn_app, spawn_on_postgres,
+    wait_for_sms, Reviewer, TestApp,
 };
 use reqwest::StatusCode;
 
@@ -126,8 +126,7 @@ async fn help_is_given_first_and_confirmed_afterwards_on_sqlite() {
 
 #[tokio::test]
 async fn help_is_given_first_and_confirmed_afterwards_on_postgres() {
-    let Some(database) = postgres_database().await else { return };
-    let app = spawn_with(test_config(&database.url), Some(database)).await;
+    let Some(app) = spawn_on_postgres().await else { return };
     help_is_given_first_and_confirmed_afterwards(app).await;
 }
 
@@ -138,8 +137,8 @@ async fn simultaneous_grants_on_one_case_give_help_once_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_grants_on_one_case_give_help_once_on_postgres() {
-    let Some(database) = postgres_database().await else { return };
-    simultaneous_grants_give_help_once(spawn_with(test_config(&database.url), Some(database)).await).await;
+    let Some(app) = spawn_on_postgres().await else { return };
+    simultaneous_grants_give_help_once(app).await;
 }
 
 async fn simultaneous_grants_give_help_once(app: TestApp) {

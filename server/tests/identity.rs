@@ -228,7 +228,7 @@ async fn verifying_without_asking_for_a_code_starts_over() {
 }
 
 #[tokio::test]
-async fn requests_for_codes_are_limited_per_ip_address() {
+async fn requests_for_codes_and_tries_at_them_are_limited_per_ip_address() {
     let database = common::sqlite_database();
     let config = server::config::Config { sms_ip_burst: 2, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
@@ -238,6 +238,12 @@ async fn requests_for_codes_are_limited_per_ip_address() {
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(third.text().await.unwrap().contains("操作太频繁"));
     assert!(app.outbox.messages_to("13800000003").is_empty());
+    // Tries at the code have a budget of their own.
+    for _ in 0..2 {
+        assert_eq!(verify(&app, "000000", "张三丰", &valid_id()).await.status(), StatusCode::SEE_OTHER);
+    }
+    let third = verify(&app, "000000", "张三丰", &valid_id()).await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "the code check has its own per-client budget");
     app.stop().await;
 }
 
@@ -249,12 +255,7 @@ async fn a_code_works_only_for_what_it_was_sent_for() {
     // Meanwhile someone asks, in another browser, to apply for the resident: a consent code arrives.
     let own_browser = std::mem::replace(&mut app.client, TestApp::new_client());
     app.pass_resend_cooldown().await;
-    let helper = [
-        ("helper_name", "张明"),
-        ("helper_phone", "13900000001"),
-        ("helper_role", "village_assistant"),
-        ("phone", PHONE),
-    ];
+    let helper = common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
     let consent = app.outbox.last_code_to(PHONE).unwrap();
     // Typed into the own-application step, the consent code is refused: a 代办 is never filed as the
@@ -264,20 +265,6 @@ async fn a_code_works_only_for_what_it_was_sent_for() {
     let (_, html) = app.page(&location(&response)).await;
     assert!(html.contains("验证码不正确"), "{html}");
     assert!(!location(&response).ends_with("/apply/identity/done"));
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn tries_at_codes_are_limited_per_ip_address() {
-    let database = common::sqlite_database();
-    let config = server::config::Config { sms_ip_burst: 2, ..test_config(&database.url) };
-    let app = spawn_with(config, Some(database)).await;
-    request_code(&app, PHONE).await;
-    for _ in 0..2 {
-        assert_eq!(verify(&app, "000000", "张三丰", &valid_id()).await.status(), StatusCode::SEE_OTHER);
-    }
-    let third = verify(&app, "000000", "张三丰", &valid_id()).await;
-    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS, "the code check has its own per-client budget");
     app.stop().await;
 }
 

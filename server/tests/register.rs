@@ -7,8 +7,8 @@ mod common;
 
 use app::domain::staff::Role;
 use common::{
-    check_status, execute_sql, location, multipart_form, post, postgres_database, spawn_app, spawn_with,
-    submit_application, test_config, wait_for_sms, Reviewer, TestApp,
+    check_status, execute_sql, location, multipart_form, post, spawn_app, spawn_on_postgres,
+    submit_application, wait_for_sms, Reviewer, TestApp,
 };
 use reqwest::StatusCode;
 
@@ -73,8 +73,8 @@ async fn a_record_falls_due_a_year_later_and_a_phase_out_takes_the_household_off
 
 #[tokio::test]
 async fn a_record_falls_due_a_year_later_and_a_phase_out_ends_on_postgres() {
-    let Some(database) = postgres_database().await else { return };
-    record_falls_due_and_phases_out(spawn_with(test_config(&database.url), Some(database)).await).await;
+    let Some(app) = spawn_on_postgres().await else { return };
+    record_falls_due_and_phases_out(app).await;
 }
 
 async fn record_falls_due_and_phases_out(app: TestApp) {

@@ -1,9 +1,7 @@
 //! Reviewers' posts on 先行救助, translated to `app::features::emergency`, which checks who may do what:
 //! the township gives help first, the county answers once the file is complete.
 
-use super::register::{answer, desk};
-use super::respond::{back_with, redirect, shape_problems};
-use super::review::signed_in;
+use super::register::{answer, desk, plain_case_post};
 use crate::startup::AppState;
 use app::domain::emergency::GrantForm;
 use app::features::emergency::{self, Answer};
@@ -31,16 +29,14 @@ pub async fn grant(
     headers: HeaderMap,
     Form(post): Form<GrantPost>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
-    let page = format!("/review/case/{reference}");
     let typed = [
         ("emergency_amount", post.emergency_amount.clone()),
         ("emergency_reason", post.emergency_reason.clone()),
     ];
-    let too_long = shape_problems(&post);
-    if !too_long.is_empty() {
-        return back_with(&state, &page, &typed, &too_long).await;
-    }
+    let (account, page) = match plain_case_post(&state, &headers, &reference, &typed, &post).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
+    };
     let form = GrantForm { amount: post.emergency_amount, reason: post.emergency_reason };
     let result = emergency::grant(&desk(&state), &account.identity, &reference, form).await;
     answer(&state, &page, &typed, result).await
@@ -62,13 +58,11 @@ pub async fn county_answer(
     headers: HeaderMap,
     Form(post): Form<AnswerPost>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
-    let page = format!("/review/case/{reference}");
     let typed = [("emergency_note", post.emergency_note.clone())];
-    let too_long = shape_problems(&post);
-    if !too_long.is_empty() {
-        return back_with(&state, &page, &typed, &too_long).await;
-    }
+    let (account, page) = match plain_case_post(&state, &headers, &reference, &typed, &post).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
+    };
     let reply = Answer { confirm: post.decision == "confirm", note: post.emergency_note };
     let result = emergency::answer(&desk(&state), &account.identity, &reference, reply).await;
     answer(&state, &page, &typed, result).await

@@ -84,6 +84,24 @@ pub struct ConfirmForm {
     confirm_note: String,
 }
 
+/// The signed-in reviewer and the case page of a plain (no files) post on a case, or the answer at once:
+/// the sign-in page without a session, the case page with the messages when a field is too long.
+pub(super) async fn plain_case_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    reference: &str,
+    typed: &[(&str, String)],
+    form: &impl validator::Validate,
+) -> Result<(app::store::StaffAccount, String), Response> {
+    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let page = format!("/review/case/{reference}");
+    let too_long = shape_problems(form);
+    if !too_long.is_empty() {
+        return Err(back_with(state, &page, typed, &too_long).await);
+    }
+    Ok((account, page))
+}
+
 /// POST /review/case/{reference}/confirm: the county confirms or returns a township's adjustment or ending.
 pub async fn confirm(
     State(state): State<AppState>,
@@ -91,13 +109,11 @@ pub async fn confirm(
     headers: HeaderMap,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
-    let page = format!("/review/case/{reference}");
     let typed = [("confirm_note", form.confirm_note.clone())];
-    let too_long = shape_problems(&form);
-    if !too_long.is_empty() {
-        return back_with(&state, &page, &typed, &too_long).await;
-    }
+    let (account, page) = match plain_case_post(&state, &headers, &reference, &typed, &form).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
+    };
     let confirmation = Confirmation { confirm: form.decision == "confirm", note: form.confirm_note.clone() };
     let result = register::confirm(&desk(&state), &account.identity, &reference, confirmation).await;
     answer(&state, &page, &typed, result).await

@@ -182,6 +182,22 @@ fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder().output_name("portal").site_root(site_root.display().to_string()).build()
 }
 
+/// Starts the real server on a fresh PostgreSQL database; `None` when no PostgreSQL server was given.
+pub async fn spawn_on_postgres() -> Option<TestApp> {
+    let database = postgres_database().await?;
+    Some(spawn_with(test_config(&database.url), Some(database)).await)
+}
+
+/// The form of a village assistant (张明) asking to apply for the resident with `phone` (代办).
+pub fn village_assistant_for(phone: &str) -> [(&'static str, &str); 4] {
+    [
+        ("helper_name", "张明"),
+        ("helper_phone", "13900000001"),
+        ("helper_role", "village_assistant"),
+        ("phone", phone),
+    ]
+}
+
 /// Starts the real server on a random port with a fresh SQLite database.
 pub async fn spawn_app() -> TestApp {
     let database = sqlite_database();
