@@ -373,8 +373,8 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         super::emergency::EmergencyView::default()
     } else {
         let grant = store.emergency_grant(case.id).await.map_err(failed)?;
-        let standards = store.local_standards(&case.county_code).await.map_err(failed)?;
-        let limit = (&services.emergency_rules, standards.map_or(0, |s| s.dibao_urban_monthly));
+        let limit =
+            crate::features::emergency::township_limit(&services, &case.county_code).await.map_err(failed)?;
         super::emergency::build::emergency_view(&case, grant.as_ref(), staff.role, limit, today, &calendar)
     };
     let actions = match crate::domain::workflow::reviewer_actor(staff.role) {

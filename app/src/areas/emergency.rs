@@ -32,26 +32,23 @@ impl EmergencyView {
 pub mod build {
     use super::EmergencyView;
     use crate::domain::calendar::{Calendar, Date};
-    use crate::domain::emergency::{may_grant, EmergencyRules, Stage};
+    use crate::domain::emergency::{may_grant, Stage};
     use crate::domain::staff::Role;
     use crate::store::{ApplicationRecord, EmergencyGrant};
 
-    /// What `role` sees of the case's help given first on `today`.
+    /// What `role` sees of the case's help given first on `today` (`township_limit`: the most a township gives).
     pub fn emergency_view(
         case: &ApplicationRecord,
         grant: Option<&EmergencyGrant>,
         role: Role,
-        (rules, urban_standard): (&EmergencyRules, u32),
+        township_limit: u32,
         today: Date,
         calendar: &Calendar,
     ) -> EmergencyView {
         let Some(grant) = grant else {
             let allowed =
                 role == Role::TownshipReviewer && may_grant(case.status, case.emergency, &case.types);
-            return EmergencyView {
-                grant_limit: allowed.then(|| rules.limit(urban_standard)),
-                ..Default::default()
-            };
+            return EmergencyView { grant_limit: allowed.then_some(township_limit), ..Default::default() };
         };
         let stage = Stage::of(grant.answer, case.status, grant.file_due, calendar.overdue_through(today));
         EmergencyView {

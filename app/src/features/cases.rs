@@ -216,8 +216,7 @@ async fn within_township_limit(
     case: &ApplicationRecord,
     amount: Option<u32>,
 ) -> Result<(), ActError> {
-    let standards = desk.services.store.local_standards(&case.county_code).await?;
-    let limit = desk.services.emergency_rules.limit(standards.map_or(0, |s| s.dibao_urban_monthly));
+    let limit = super::emergency::township_limit(desk.services, &case.county_code).await?;
     match amount {
         Some(amount) if amount > limit => {
             Err(refused("amount", format!("乡镇直接审批最多 {limit} 元；超过的请提出审核意见报县级审批")))

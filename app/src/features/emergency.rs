@@ -8,10 +8,19 @@ use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
 use crate::domain::emergency::{self, CountyAnswer, GrantForm};
 use crate::domain::staff::{Role, StaffIdentity};
-use crate::store::{ApplicationRecord, CaseEvent, EmergencyChange, EmergencyGrant};
+use crate::store::{ApplicationRecord, CaseEvent, EmergencyChange, EmergencyGrant, StoreError};
 
 fn refused(field: &'static str, message: impl Into<String>) -> ActError {
     ActError::Refused(vec![(field, message.into())])
+}
+
+/// The largest sum a township of `county_code` gives on its own (先行救助, or approving an urgent case itself).
+pub async fn township_limit(
+    services: &crate::services::Services,
+    county_code: &str,
+) -> Result<u32, StoreError> {
+    let standards = services.store.local_standards(county_code).await?;
+    Ok(services.emergency_rules.limit(standards.map_or(0, |s| s.dibao_urban_monthly)))
 }
 
 /// The township gives help first: checked against its limit, stored once per case with the deadline
@@ -33,10 +42,9 @@ pub async fn grant(
     if store.emergency_grant(case.id).await?.is_some() {
         return Err(refused("emergency_amount", "此案已给予先行救助"));
     }
-    let standards = store.local_standards(&case.county_code).await?;
-    let urban_standard = standards.map(|s| s.dibao_urban_monthly).unwrap_or(0);
+    let limit = township_limit(desk.services, &case.county_code).await?;
+    let checked = emergency::check_grant(&form, limit).map_err(ActError::Refused)?;
     let rules = &desk.services.emergency_rules;
-    let checked = emergency::check_grant(&form, rules.limit(urban_standard)).map_err(ActError::Refused)?;
     let now = crate::services::unix_now();
     let today = Date::today_in_china(now);
     let calendar = crate::store::working_calendar(store).await?;
