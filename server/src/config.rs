@@ -65,6 +65,10 @@ pub struct Config {
     /// Per-IP request budget: a burst, refilled at one request per `rate_limit_refill_ms`.
     pub rate_limit_burst: u32,
     pub rate_limit_refill_ms: u64,
+    /// The TLS proxies in front of the server, comma separated (addresses or networks such as
+    /// `10.0.0.0/8`): only connections from these may name the client in `Forwarded` or
+    /// `X-Forwarded-For`. Empty: every connection is the client itself.
+    pub trusted_proxies: String,
     /// Set `Secure` on cookies (on by default outside development).
     pub secure_cookies: bool,
     /// Share of cases (percent) the county draws for a re-check home visit.
@@ -118,6 +122,7 @@ impl Default for Config {
             sms_ip_refill_seconds: 60,
             rate_limit_burst: 120,
             rate_limit_refill_ms: 100,
+            trusted_proxies: String::new(),
             secure_cookies: false,
             draft_retention_days: 30,
             sms_worker_interval_ms: 2000,
@@ -155,6 +160,12 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The proxies allowed to name the client (checked when the configuration was loaded).
+    pub fn trusted_proxies(&self) -> crate::web::client::TrustedProxies {
+        let networks = crate::web::client::parse_networks(&self.trusted_proxies).unwrap_or_default();
+        crate::web::client::TrustedProxies::new(networks)
+    }
+
     /// Loads from the process environment.
     pub fn load() -> Result<Self, ConfigError> {
         Self::from_sources(|name| std::env::var(name).ok())
@@ -184,6 +195,7 @@ impl Config {
             ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),
             ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
             ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
+            ("PORTAL_TRUSTED_PROXIES", "trusted_proxies", false),
             ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
             ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
             ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
@@ -255,6 +267,8 @@ impl Config {
                 "the emergency limit and the working days to complete the file must be positive".into(),
             ));
         }
+        crate::web::client::parse_networks(&self.trusted_proxies)
+            .map_err(|e| ConfigError::Invalid(format!("trusted_proxies: {e}")))?;
         if self.recheck_share_percent > 100 {
             return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));
         }

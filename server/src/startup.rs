@@ -5,7 +5,7 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, declaration, emergency, health, identity, notices, page_cache,
+        admin, application, cases, client, declaration, emergency, health, identity, notices, page_cache,
         preferences, rate_limit, register, reports, review, security, static_pages, stats, status,
     },
 };
@@ -234,6 +234,7 @@ fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(middleware::from_fn_with_state(state.config.trusted_proxies(), client::identify))
         .with_state(state)
 }
 

@@ -164,6 +164,72 @@ async fn too_many_requests_get_a_friendly_chinese_page() {
     app.stop().await;
 }
 
+/// Requests of the budget test: a tight budget of three per client, with the given proxies trusted.
+async fn app_with_three_requests_per_client(trusted_proxies: &str) -> common::TestApp {
+    let database = common::sqlite_database();
+    let config = server::config::Config {
+        rate_limit_burst: 3,
+        rate_limit_refill_ms: 600_000,
+        trusted_proxies: trusted_proxies.into(),
+        ..test_config(&database.url)
+    };
+    spawn_with(config, Some(database)).await
+}
+
+/// Simultaneous requests, each with its own forwarding header; the number answered 200.
+async fn parallel_successes(app: &common::TestApp, headers: Vec<(&'static str, String)>) -> usize {
+    let requests: Vec<_> = headers
+        .into_iter()
+        .map(|(name, value)| {
+            let request = app.client.get(app.url("/contact")).header(name, value);
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    let mut successes = 0;
+    for request in requests {
+        successes += usize::from(request.await.unwrap() == StatusCode::OK);
+    }
+    successes
+}
+
+#[tokio::test]
+async fn behind_a_configured_proxy_each_forwarded_client_has_its_own_budget() {
+    let app = app_with_three_requests_per_client("127.0.0.1").await;
+    let clients = ["198.51.100.1", "198.51.100.2", "2408:8456:1234:5678::1"];
+    let mut headers = Vec::new();
+    for client in clients {
+        for _ in 0..5 {
+            headers.push(("x-forwarded-for", format!("6.6.6.6, {client}")));
+        }
+    }
+    // Five parallel requests per client: three each get through, whatever the client wrote further left.
+    assert_eq!(parallel_successes(&app, headers).await, 9);
+    // The same /64 is the same client; the standard header names the client as well.
+    let same_prefix = vec![("forwarded", "for=\"[2408:8456:1234:5678::99]\"".to_string())];
+    assert_eq!(parallel_successes(&app, same_prefix).await, 0);
+    let other_prefix = vec![("forwarded", "for=\"[2408:8456:1234:5679::1]\"".to_string()); 4];
+    assert_eq!(parallel_successes(&app, other_prefix).await, 3);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_an_untrusted_connection_buy_no_extra_budget() {
+    for trusted in ["", "10.0.0.1"] {
+        let app = app_with_three_requests_per_client(trusted).await;
+        let spoofed = (0..12)
+            .map(|i| {
+                if i % 2 == 0 {
+                    ("x-forwarded-for", format!("203.0.113.{i}"))
+                } else {
+                    ("forwarded", format!("for=203.0.113.{i}"))
+                }
+            })
+            .collect();
+        assert_eq!(parallel_successes(&app, spoofed).await, 3, "trusted proxies: {trusted:?}");
+        app.stop().await;
+    }
+}
+
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = spawn_app().await;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod application;
 pub mod cases;
+pub mod client;
 pub mod declaration;
 pub mod emergency;
 pub mod health;

@@ -1,27 +1,25 @@
 //! The global per-IP request budget (tower_governor). Routes that need tighter limits (SMS codes, receipt
 //! checks) add their own on top.
 
+use super::client::{ClientAddr, ClientKeyExtractor};
 use super::static_pages::{internal_error, too_many_requests};
 use crate::config::Config;
 use axum::{
     body::Body,
-    extract::{ConnectInfo, Request, State},
+    extract::{Request, State},
     middleware::Next,
     response::Response,
 };
 use governor::clock::Clock;
 use governor::{clock::QuantaInstant, middleware::NoOpMiddleware};
-use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::{sync::Arc, time::Duration};
-use tower_governor::{
-    governor::GovernorConfigBuilder, key_extractor::PeerIpKeyExtractor, GovernorError, GovernorLayer,
-};
+use tower_governor::{governor::GovernorConfigBuilder, GovernorError, GovernorLayer};
 
-pub type PerIpLayer = GovernorLayer<PeerIpKeyExtractor, NoOpMiddleware<QuantaInstant>, Body>;
+pub type PerIpLayer = GovernorLayer<ClientKeyExtractor, NoOpMiddleware<QuantaInstant>, Body>;
 
 /// Builds the limiter once at start-up and starts the task that forgets idle addresses, so that memory
-/// does not grow with every visitor. Needs `into_make_service_with_connect_info::<SocketAddr>()`.
+/// does not grow with every visitor. Needs `client::identify` in front.
 pub fn per_ip_layer(config: &Config) -> PerIpLayer {
     layer(config.rate_limit_burst, config.rate_limit_refill_ms)
 }
@@ -35,7 +33,7 @@ pub fn sms_per_ip_layer(config: &Config) -> PerIpLayer {
 /// A budget of requests per client address, kept in memory only (the report flow must not store
 /// addresses). Idle addresses are forgotten every minute so memory does not grow with every visitor.
 #[derive(Clone)]
-pub struct IpBudget(Arc<governor::DefaultKeyedRateLimiter<IpAddr>>);
+pub struct IpBudget(Arc<governor::DefaultKeyedRateLimiter<ClientAddr>>);
 
 impl IpBudget {
     /// `burst` requests at once, refilled at one per `period / burst`.
@@ -57,8 +55,8 @@ impl IpBudget {
     }
 
     /// Spends one request; `Err(seconds to wait)` when the budget is used up.
-    pub fn spend(&self, ip: IpAddr) -> Result<(), u64> {
-        self.0.check_key(&ip).map_err(|not_until| {
+    pub fn spend(&self, client: ClientAddr) -> Result<(), u64> {
+        self.0.check_key(&client).map_err(|not_until| {
             not_until.wait_time_from(governor::clock::DefaultClock::default().now()).as_secs().max(1)
         })
     }
@@ -80,12 +78,12 @@ impl ListLimiter {
 
 pub async fn limit_lists(
     State(limiter): State<ListLimiter>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     request: Request,
     next: Next,
 ) -> Response {
     if LIST_PATHS.contains(&request.uri().path()) {
-        if let Err(wait) = limiter.0.spend(peer.ip()) {
+        if let Err(wait) = limiter.0.spend(client) {
             return too_many_requests(wait);
         }
     }
@@ -94,6 +92,7 @@ pub async fn limit_lists(
 
 fn layer(burst: u32, refill_ms: u64) -> PerIpLayer {
     let governor = GovernorConfigBuilder::default()
+        .key_extractor(ClientKeyExtractor)
         .per_millisecond(refill_ms)
         .burst_size(burst)
         .finish()
@@ -114,36 +113,4 @@ fn layer(burst: u32, refill_ms: u64) -> PerIpLayer {
             internal_error()
         }
     })
-}
-
-/// The client as budgets that live in the database count it: an IPv4 address, or an IPv6 client's /64
-/// (one household or phone gets a whole /64, so single IPv6 addresses would give one attacker billions of
-/// budgets).
-pub fn client_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
-}
-
-#[cfg(test)]
-mod client_tests {
-    use super::client_key;
-
-    #[test]
-    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
-        let a = client_key("2408:8456:1234:5678::1".parse().unwrap());
-        let b = client_key("2408:8456:1234:5678:abcd:ef01:2345:6789".parse().unwrap());
-        assert_eq!(a, "2408:8456:1234:5678::/64");
-        assert_eq!(a, b);
-        assert_ne!(a, client_key("2408:8456:1234:5679::1".parse().unwrap()));
-        assert_eq!(client_key("::ffff:10.1.2.3".parse().unwrap()), "10.1.2.3");
-        assert_eq!(client_key("10.1.2.3".parse().unwrap()), "10.1.2.3");
-    }
 }

@@ -6,6 +6,7 @@
 //! only as a keyed hash of its first characters and a slow hash of the whole code, and photos lose
 //! their metadata before they are written.
 
+use super::client::ClientAddr;
 use super::rate_limit::IpBudget;
 use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use super::review::signed_in;
@@ -26,13 +27,12 @@ use app::domain::report::{
 use app::domain::staff::StaffIdentity;
 use app::store::{NewReport, NewReportMessage, ReportRecord, StoreError};
 use axum::{
-    extract::{ConnectInfo, Multipart, Path, State},
+    extract::{Multipart, Path, State},
     http::{HeaderMap, StatusCode},
     response::Response,
     Form,
 };
 use rand::RngCore;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The in-memory per-IP budgets of the report routes.
@@ -65,11 +65,7 @@ fn kept(form: &PostedForm) -> Vec<(&'static str, String)> {
 }
 
 /// POST /report
-pub async fn file(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    multipart: Multipart,
-) -> Response {
+pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: Multipart) -> Response {
     let form = match read_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
@@ -78,7 +74,7 @@ pub async fn file(
     };
     let entry = form.value("entry").parse::<i64>().ok();
     let page = entry.map(|id| format!("{FORM}?entry={id}")).unwrap_or_else(|| FORM.to_string());
-    if state.reports.filing.spend(peer.ip()).is_err() {
+    if state.reports.filing.spend(client).is_err() {
         let message = "提交太频繁，请一小时后再试，或直接拨打上方的举报电话".to_string();
         return back_with(&state, &page, &kept(&form), &[("description", message)]).await;
     }
@@ -223,7 +219,7 @@ pub struct ReceiptForm {
 /// POST /report/confirm: the reporter types the code back once, which proves they copied it.
 pub async fn confirm(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Form(form): Form<ReceiptForm>,
 ) -> Response {
     let shown = [("receipt", form.shown.as_str())];
@@ -233,7 +229,7 @@ pub async fn confirm(
         let message = "和上面的回执码不一致，请核对后重新输入".to_string();
         return back_with(&state, RECEIPT, &shown, &[("typed", message)]).await;
     }
-    if let Err(wait) = state.reports.receipts.spend(peer.ip()) {
+    if let Err(wait) = state.reports.receipts.spend(client) {
         return back_with(&state, RECEIPT, &shown, &[("typed", too_many_tries(wait))]).await;
     }
     match report_for_receipt(&state, &form.receipt).await {
@@ -250,10 +246,10 @@ fn too_many_tries(wait_seconds: u64) -> String {
 /// POST /report/check
 pub async fn check(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Form(form): Form<ReceiptForm>,
 ) -> Response {
-    if let Err(wait) = state.reports.receipts.spend(peer.ip()) {
+    if let Err(wait) = state.reports.receipts.spend(client) {
         return back_with(&state, CHECK, NOTHING_TYPED, &[("receipt", too_many_tries(wait))]).await;
     }
     if normalize_receipt(&form.receipt).is_none() {

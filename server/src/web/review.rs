@@ -2,19 +2,18 @@
 //! on success to the next page, on failure back to the form with a short error code that the page
 //! explains (and the username, so it need not be typed again).
 
-use super::rate_limit::client_key;
+use super::client::ClientAddr;
 use super::respond::{failure, redirect};
 use crate::startup::AppState;
 use app::auth::{session_cookie, staff_for_token, token_from_cookie_header};
 use app::domain::staff::PasswordError;
 use app::features::sign_in::{self, PasswordChange, SignInError};
 use axum::{
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{header, HeaderMap},
     response::Response,
     Form,
 };
-use std::net::SocketAddr;
 
 #[derive(serde::Deserialize)]
 pub struct LoginForm {
@@ -24,7 +23,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let username = form.username.trim().to_string();
@@ -32,7 +31,7 @@ pub async fn login(
         let user: String = url::form_urlencoded::byte_serialize(username.as_bytes()).collect();
         redirect(&format!("/review/login?{query}&user={user}"), &[])
     };
-    match sign_in::sign_in(&state.services, &username, form.password, &client_key(peer.ip())).await {
+    match sign_in::sign_in(&state.services, &username, form.password, &client.key()).await {
         Ok(token) => redirect("/review", &[session_cookie(&token, state.config.secure_cookies)]),
         Err(SignInError::Invalid) => retry("error=invalid"),
         Err(SignInError::Wait(minutes)) => retry(&format!("error=wait&minutes={minutes}")),
@@ -75,7 +74,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
@@ -83,8 +82,7 @@ pub async fn change_password(
         return redirect("/review/login", &[]);
     };
     let change = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
-    let code = match sign_in::change_password(&state.services, &account, change, &client_key(peer.ip())).await
-    {
+    let code = match sign_in::change_password(&state.services, &account, change, &client.key()).await {
         Ok(token) => {
             return redirect(
                 "/review?password_changed=1",
