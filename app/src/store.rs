@@ -191,6 +191,11 @@ pub struct QueuedSms {
     pub attempts: u32,
 }
 
+/// The audit entry of a change whose subject or detail the store only learns inside the change's
+/// transaction (the new row's id, how many rows were new): made from that value there, and written in the
+/// same transaction as the change.
+pub type AuditOf<'a, T> = &'a (dyn Fn(T) -> AuditEvent + Send + Sync);
+
 /// What submitting stores; `submission_key` makes a repeated submission a no-op.
 #[derive(Clone, Debug)]
 pub struct NewApplication {
@@ -201,6 +206,8 @@ pub struct NewApplication {
     /// Documents uploaded with the draft (already on disk): (source such as `document:hukou`,
     /// (SHA-256, content type, size)); stored as case files in the same transaction.
     pub files: Vec<(String, (String, String, u64))>,
+    /// Written with the application, not when the submission was a repeat.
+    pub audit: AuditEvent,
 }
 
 /// One step in a case's history: who did what, when and why.
@@ -324,6 +331,7 @@ pub struct NewReportMessage {
     pub body_sealed: String,
     pub at: i64,
     pub files: Vec<(String, String, u64)>,
+    pub audit: AuditEvent,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -376,8 +384,13 @@ pub trait Store:
 
     async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError>;
 
-    /// Creates a staff account; a taken username is a `Conflict`.
-    async fn create_staff(&self, new: &NewStaff, now: i64) -> Result<i64, StoreError>;
+    /// Creates a staff account; a taken username is a `Conflict`. `audit` gets the new account's id.
+    async fn create_staff(
+        &self,
+        new: &NewStaff,
+        now: i64,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<i64, StoreError>;
 
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
 
@@ -407,25 +420,31 @@ pub trait Store:
     /// The whole audit log in order, for verification.
     async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
 
-    /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`).
+    /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`). `audit` gets the
+    /// new hotline's id.
     async fn add_hotline(
         &self,
         county_code: Option<&str>,
         label: &str,
         number: &str,
+        audit: AuditOf<'_, i64>,
     ) -> Result<i64, StoreError>;
 
-    /// Removes a hotline; false if there was none with that id.
-    async fn remove_hotline(&self, id: i64) -> Result<bool, StoreError>;
+    /// Removes a hotline; false (and no audit entry) if there was none with that id.
+    async fn remove_hotline(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
 
     /// Every county's standards, in county order.
     async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError>;
 
-    /// Replaces a county's figures and marks them confirmed; false for an unknown county.
-    async fn confirm_standards(&self, standards: &LocalStandards) -> Result<bool, StoreError>;
+    /// Replaces a county's figures and marks them confirmed; false (no audit entry) for an unknown county.
+    async fn confirm_standards(
+        &self,
+        standards: &LocalStandards,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
 
-    /// Replaces a guide page's text; false for an unknown slug.
-    async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError>;
+    /// Replaces a guide page's text; false (no audit entry) for an unknown slug.
+    async fn update_guide_page(&self, page: &GuidePage, audit: &AuditEvent) -> Result<bool, StoreError>;
 }
 
 /// Drafts, applications and their cases (notices, objections, files, messages), the calendar,
@@ -576,23 +595,36 @@ pub trait CaseStore: Send + Sync {
         id: i64,
     ) -> Result<Option<crate::domain::announcement::Announcement>, StoreError>;
 
-    /// Publishes an announcement (its `id` is ignored); returns the new id.
+    /// Publishes an announcement (its `id` is ignored); returns the new id, which `audit` gets too.
     async fn add_announcement(
         &self,
         announcement: &crate::domain::announcement::Announcement,
+        audit: AuditOf<'_, i64>,
     ) -> Result<i64, StoreError>;
 
-    /// Takes an announcement down; false when there was none.
-    async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError>;
+    /// Takes an announcement down; false (no audit entry) when there was none.
+    async fn remove_announcement(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
 
     /// Sets a day of the holiday calendar (a holiday or a worked weekend day), replacing what was there.
-    async fn set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError>;
+    async fn set_calendar_day(
+        &self,
+        day: Date,
+        kind: DayKind,
+        note: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
 
-    /// Makes a day ordinary again; false when it was not in the calendar.
-    async fn remove_calendar_day(&self, day: Date) -> Result<bool, StoreError>;
+    /// Makes a day ordinary again; false (no audit entry) when it was not in the calendar.
+    async fn remove_calendar_day(&self, day: Date, audit: &AuditEvent) -> Result<bool, StoreError>;
 
-    /// Registers ID-number hashes of staff and their close relatives; returns how many were new.
-    async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError>;
+    /// Registers ID-number hashes of staff and their close relatives; returns how many were new, which
+    /// `audit` gets too.
+    async fn add_staff_relatives(
+        &self,
+        id_hashes: &[String],
+        now: i64,
+        audit: AuditOf<'_, u64>,
+    ) -> Result<u64, StoreError>;
 
     /// Whether any of these ID-number hashes is registered as staff or a close relative.
     async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError>;
@@ -617,9 +649,13 @@ pub trait CaseStore: Send + Sync {
 /// The reports of suspected fraud (`areas::report`), a part of `Store` kept apart for readability.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    /// Stores a report and its file records; returns (id, group id). A report joins the group of an
-    /// earlier report with the same grouping key filed since `group_since`.
-    async fn file_report(&self, report: &NewReport) -> Result<(i64, i64), StoreError>;
+    /// Stores a report and its file records; returns (id, group id), which `audit` gets too. A report
+    /// joins the group of an earlier report with the same grouping key filed since `group_since`.
+    async fn file_report(
+        &self,
+        report: &NewReport,
+        audit: AuditOf<'_, (i64, i64)>,
+    ) -> Result<(i64, i64), StoreError>;
 
     /// The report whose receipt lookup hash is `lookup`.
     async fn report_by_lookup(&self, lookup: &str) -> Result<Option<ReportRecord>, StoreError>;
@@ -649,6 +685,7 @@ pub trait ReportStore: Send + Sync {
         outcome: &str,
         linked_application_id: Option<i64>,
         now: i64,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 
     /// How many reports are linked to a case (shown to county staff only).

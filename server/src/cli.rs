@@ -86,12 +86,10 @@ pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::
         scope: command.scope,
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-    match store.create_staff(&new, now).await {
+    let detail = format!("role {} scope {}", new.role.key(), new.scope);
+    let audit = |id| AuditEvent::now("operator", "staff.created", format!("staff:{id}"), detail.clone());
+    match store.create_staff(&new, now, &audit).await {
         Ok(id) => {
-            let detail = format!("role {} scope {}", new.role.key(), new.scope);
-            store
-                .append_audit(&AuditEvent::now("operator", "staff.created", format!("staff:{id}"), detail))
-                .await?;
             println!("created {} account {} (id {id})", new.role.key(), command.username);
         }
         Err(StoreError::Conflict(name)) => anyhow::bail!("the username {name} is taken"),

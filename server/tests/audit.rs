@@ -18,20 +18,94 @@ async fn staff_actions_are_chained_and_a_tampered_row_is_detected() {
     let store = server::store::open(&app.database_url).await.unwrap();
     let records = store.audit_records().await.unwrap();
     let actions: Vec<_> = records.iter().map(|r| r.event.action.as_str()).collect();
-    assert_eq!(actions, ["staff.sign_in_failed", "staff.sign_in", "staff.sign_out"]);
-    assert_eq!(server::cli::verify_audit(&app.database_url).await.unwrap(), 3);
+    assert_eq!(actions, ["staff.created", "staff.sign_in_failed", "staff.sign_in", "staff.sign_out"]);
+    assert_eq!(server::cli::verify_audit(&app.database_url).await.unwrap(), 4);
 
     let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
     let refused =
-        sqlx::query("UPDATE audit_log SET detail = 'nothing happened' WHERE id = 2").execute(&mut db).await;
+        sqlx::query("UPDATE audit_log SET detail = 'nothing happened' WHERE id = 3").execute(&mut db).await;
     assert!(refused.unwrap_err().to_string().contains("append-only"), "the table refuses changes");
-    let refused = sqlx::query("DELETE FROM audit_log WHERE id = 2").execute(&mut db).await;
+    let refused = sqlx::query("DELETE FROM audit_log WHERE id = 3").execute(&mut db).await;
     assert!(refused.is_err());
 
     // Someone with direct access to the file goes around the trigger: the chain still tells.
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut db).await.unwrap();
-    sqlx::query("UPDATE audit_log SET actor = 'staff:999' WHERE id = 2").execute(&mut db).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'staff:999' WHERE id = 3").execute(&mut db).await.unwrap();
     let err = server::cli::verify_audit(&app.database_url).await.unwrap_err();
-    assert_eq!(err.to_string(), "audit entry 2 was changed after it was written");
+    assert_eq!(err.to_string(), "audit entry 3 was changed after it was written");
+    app.stop().await;
+}
+
+/// Rows of `table` in the test's SQLite database.
+async fn count(db: &mut sqlx::SqliteConnection, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
+    let app = spawn_app().await;
+    app.create_staff("admin", Role::Administrator, "city", "a long staff passphrase").await;
+    app.post_form("/review/login", &[("username", "admin"), ("password", "a long staff passphrase")]).await;
+    app.verify_resident("13800001234", "王芳", &common::id_number("62070219700101202")).await;
+    common::fill_in_everything(&app, "620702001").await;
+    let (_, check) = app.page("/apply/form/check").await;
+    let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let submit = [("submission_key", key), ("consent", "yes")];
+    let hotline = [("county", "620702"), ("label", "甘州区救助热线"), ("number", "0936-8212345")];
+    let report = || {
+        common::multipart_form(&[
+            ("township", "620702001"),
+            ("subject", "西街村 李某"),
+            ("suspicion", "hidden_assets"),
+            ("description", "家里有两套房和一辆小轿车，却一直领着低保，村里人都知道。"),
+        ])
+    };
+
+    // The audit log refuses every new entry (a full disk, a broken trigger): each change fails whole.
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    let entries = count(&mut db, "audit_log").await;
+    sqlx::query(
+        "CREATE TRIGGER audit_log_unavailable BEFORE INSERT ON audit_log
+         BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(app.post_form("/apply/submit", &submit).await.status(), 500);
+    assert_eq!(app.post_form("/admin/hotlines", &hotline).await.status(), 500);
+    assert_eq!(app.post_multipart("/report", report()).await.status(), 500);
+    assert_eq!(count(&mut db, "applications").await, 0, "no application without its audit entry");
+    assert_eq!(count(&mut db, "reports").await, 0, "no report without its audit entry");
+    let hotlines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hotlines WHERE label = '甘州区救助热线'")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(hotlines, 0, "no hotline without its audit entry");
+    assert_eq!(count(&mut db, "audit_log").await, entries);
+
+    // Once the log takes entries again, the same posts go through, each with its entry.
+    sqlx::query("DROP TRIGGER audit_log_unavailable").execute(&mut db).await.unwrap();
+    assert!(common::location(&app.post_form("/apply/submit", &submit).await).starts_with("/apply/submitted/"));
+    assert_eq!(
+        common::location(&app.post_form("/admin/hotlines", &hotline).await),
+        "/admin?saved=hotline#hotlines"
+    );
+    assert_eq!(app.post_multipart("/report", report()).await.status(), 303);
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let actions: Vec<_> = store
+        .audit_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .skip(entries as usize)
+        .map(|r| r.event.action)
+        .collect();
+    assert_eq!(actions, ["application.submitted", "admin.hotline_added", "report.filed"]);
+
+    // A change that changes nothing writes no entry.
+    let removed = app.post_form("/admin/hotlines/remove", &[("id", "999999")]).await;
+    assert_eq!(common::location(&removed), "/admin#hotlines");
+    assert_eq!(count(&mut db, "audit_log").await, entries + 3);
+    assert_eq!(server::cli::verify_audit(&app.database_url).await.unwrap(), entries as usize + 3);
     app.stop().await;
 }

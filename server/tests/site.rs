@@ -292,7 +292,7 @@ async fn public_pages_are_served_from_the_page_cache_until_a_change() {
         county_code: None,
         published_at: app::services::unix_now(),
     };
-    store.add_announcement(&notice).await.unwrap();
+    store.add_announcement(&notice, &|_| common::by_test()).await.unwrap();
     store.close().await;
     let (_, html) = app.page("/announcements").await;
     assert!(!html.contains("停水通知"), "served from the cache: the database was changed behind its back");

@@ -4,7 +4,7 @@ mod common;
 
 use app::audit::AuditEvent;
 use app::store::{QueueScope, Store};
-use common::new_application;
+use common::{by_test, new_application};
 use std::sync::Arc;
 
 async fn backends() -> Vec<(&'static str, Arc<dyn Store>, common::TestDatabase)> {
@@ -109,8 +109,11 @@ async fn staff_accounts_are_unique_by_username_and_their_sessions_end_on_sign_ou
             role: Role::TownshipReviewer,
             scope: "620702001".into(),
         };
-        let id = store.create_staff(&new, 1).await.unwrap();
-        assert!(matches!(store.create_staff(&new, 2).await, Err(StoreError::Conflict(_))), "{backend}");
+        let id = store.create_staff(&new, 1, &|_| by_test()).await.unwrap();
+        assert!(
+            matches!(store.create_staff(&new, 2, &|_| by_test()).await, Err(StoreError::Conflict(_))),
+            "{backend}"
+        );
         let account = store.staff_by_username("zhang").await.unwrap().unwrap();
         assert_eq!(account.identity.role, Role::TownshipReviewer, "{backend}");
         let start = |session: &str, now| app::store::StaffSessionStart {
@@ -243,10 +246,10 @@ async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
     for (backend, store, _db) in backends().await {
         let mut page = store.guide_page("tekun").await.unwrap().unwrap();
         page.title = "特困供养（修订）".into();
-        assert!(store.update_guide_page(&page).await.unwrap(), "{backend}");
+        assert!(store.update_guide_page(&page, &by_test()).await.unwrap(), "{backend}");
         assert_eq!(store.guide_page("tekun").await.unwrap().unwrap().title, "特困供养（修订）", "{backend}");
         page.slug = "no-such-page".into();
-        assert!(!store.update_guide_page(&page).await.unwrap(), "{backend}");
+        assert!(!store.update_guide_page(&page, &by_test()).await.unwrap(), "{backend}");
     }
 }
 
@@ -553,14 +556,14 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
             group_since: at - 100,
             files: vec![("ab".repeat(32), "image/jpeg".into(), 1234)],
         };
-        let (first, group) = store.file_report(&report("same", "L1", 1000)).await.unwrap();
+        let (first, group) = store.file_report(&report("same", "L1", 1000), &|_| by_test()).await.unwrap();
         assert_eq!(first, group, "{backend}: a first report starts its group");
-        let (second, group) = store.file_report(&report("same", "L2", 1050)).await.unwrap();
+        let (second, group) = store.file_report(&report("same", "L2", 1050), &|_| by_test()).await.unwrap();
         assert_eq!(group, first, "{backend}: same household within the period");
-        let (late, group) = store.file_report(&report("same", "L3", 5000)).await.unwrap();
+        let (late, group) = store.file_report(&report("same", "L3", 5000), &|_| by_test()).await.unwrap();
         assert_eq!(group, late, "{backend}: after the period a new group starts");
         assert!(
-            store.file_report(&report("other", "L1", 1000)).await.is_err(),
+            store.file_report(&report("other", "L1", 1000), &|_| by_test()).await.is_err(),
             "{backend}: lookups are unique"
         );
         assert_ne!(second, late);
@@ -579,6 +582,7 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
             body_sealed: "q".into(),
             at: 2000,
             files: vec![],
+            audit: by_test(),
         };
         store.add_report_message(&question).await.unwrap();
         let answer = NewReportMessage {
@@ -587,6 +591,7 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
             body_sealed: "a".into(),
             at: 2100,
             files: vec![("cd".repeat(32), "application/pdf".into(), 99)],
+            audit: by_test(),
         };
         store.add_report_message(&answer).await.unwrap();
         let messages = store.report_messages(second).await.unwrap();
@@ -602,7 +607,10 @@ async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
             "{backend}"
         );
 
-        store.update_report(second, ReportStatus::Concluded, "属实", Some(case.id), 3000).await.unwrap();
+        store
+            .update_report(second, ReportStatus::Concluded, "属实", Some(case.id), 3000, &by_test())
+            .await
+            .unwrap();
         let concluded = store.report(second).await.unwrap().unwrap();
         assert_eq!(
             (concluded.status, concluded.outcome.as_str()),
@@ -667,15 +675,15 @@ async fn announcements_are_listed_per_county_with_the_city_wide_ones() {
             published_at: 20,
             ..city.clone()
         };
-        let first = store.add_announcement(&city).await.unwrap();
-        let second = store.add_announcement(&county).await.unwrap();
+        let first = store.add_announcement(&city, &|_| by_test()).await.unwrap();
+        let second = store.add_announcement(&county, &|_| by_test()).await.unwrap();
         let titles = |list: Vec<Announcement>| list.into_iter().map(|a| a.title).collect::<Vec<_>>();
         assert_eq!(titles(store.announcements(Some("620702")).await.unwrap()), ["甘州", "全市"], "{backend}");
         assert_eq!(titles(store.announcements(Some("620721")).await.unwrap()), ["全市"], "{backend}");
         assert_eq!(titles(store.announcements(None).await.unwrap()).len(), 2, "{backend}");
         assert_eq!(store.announcement(second).await.unwrap().unwrap().county_code.as_deref(), Some("620702"));
-        assert!(store.remove_announcement(first).await.unwrap(), "{backend}");
-        assert!(!store.remove_announcement(first).await.unwrap(), "{backend}");
+        assert!(store.remove_announcement(first, &by_test()).await.unwrap(), "{backend}");
+        assert!(!store.remove_announcement(first, &by_test()).await.unwrap(), "{backend}");
         assert!(store.announcement(first).await.unwrap().is_none(), "{backend}");
     }
 }
@@ -684,8 +692,12 @@ async fn announcements_are_listed_per_county_with_the_city_wide_ones() {
 async fn the_staff_register_keeps_each_hash_once_on_every_backend() {
     for (backend, store, _db) in backends().await {
         let hashes = ["a".repeat(64), "b".repeat(64)];
-        assert_eq!(store.add_staff_relatives(&hashes, 1).await.unwrap(), 2, "{backend}");
-        assert_eq!(store.add_staff_relatives(&hashes[..1], 2).await.unwrap(), 0, "{backend}: once");
+        assert_eq!(store.add_staff_relatives(&hashes, 1, &|_| by_test()).await.unwrap(), 2, "{backend}");
+        assert_eq!(
+            store.add_staff_relatives(&hashes[..1], 2, &|_| by_test()).await.unwrap(),
+            0,
+            "{backend}: once"
+        );
         assert_eq!(store.staff_relative_count().await.unwrap(), 2, "{backend}");
         assert!(store.any_staff_relative(&["c".repeat(64), "b".repeat(64)]).await.unwrap(), "{backend}");
         assert!(!store.any_staff_relative(&["c".repeat(64)]).await.unwrap(), "{backend}");

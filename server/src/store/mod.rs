@@ -4,6 +4,8 @@
 #[macro_use]
 mod shared;
 #[macro_use]
+mod admin;
+#[macro_use]
 mod emergency;
 #[macro_use]
 mod referrals;

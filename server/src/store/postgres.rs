@@ -18,7 +18,8 @@ use app::domain::guide::GuidePage;
 use app::domain::otp::IssuedCode;
 use app::domain::region::{County, Hotline, Township};
 use app::store::{
-    ApplicationRecord, CaseEvent, NewApplication, NewStaff, StaffAccount, Store, StoreError, Submitted,
+    ApplicationRecord, AuditOf, CaseEvent, NewApplication, NewStaff, StaffAccount, Store, StoreError,
+    Submitted,
 };
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -218,21 +219,13 @@ impl Store for PostgresStore {
         Ok(row.map(guide_from_row))
     }
 
-    async fn create_staff(&self, new: &NewStaff, now: i64) -> Result<i64, StoreError> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO staff_accounts (username, display_name, password_hash, role, scope, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(&new.username)
-        .bind(&new.display_name)
-        .bind(&new.password_hash)
-        .bind(new.role.key())
-        .bind(&new.scope)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| unique_violation(e, &new.username))?;
-        Ok(id)
+    async fn create_staff(
+        &self,
+        new: &NewStaff,
+        now: i64,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<i64, StoreError> {
+        admin_create_staff(self, new, now, audit).await
     }
 
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
@@ -335,27 +328,13 @@ impl Store for PostgresStore {
         county_code: Option<&str>,
         label: &str,
         number: &str,
+        audit: AuditOf<'_, i64>,
     ) -> Result<i64, StoreError> {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO hotlines (county_code, label, number, sort_order)
-             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM hotlines)) RETURNING id",
-        )
-        .bind(county_code)
-        .bind(label)
-        .bind(number)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(query_error)?;
-        Ok(id)
+        admin_add_hotline(self, county_code, label, number, audit).await
     }
 
-    async fn remove_hotline(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM hotlines WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error)?;
-        Ok(done.rows_affected() == 1)
+    async fn remove_hotline(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError> {
+        admin_remove_hotline(self, id, audit).await
     }
 
     async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError> {
@@ -372,37 +351,12 @@ impl Store for PostgresStore {
         Ok(rows.into_iter().map(standards_from_row).collect())
     }
 
-    async fn confirm_standards(&self, s: &LocalStandards) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE local_standards SET dibao_urban_monthly = $1, dibao_rural_monthly = $2,
-                 disposable_income_urban_yearly = $3, disposable_income_rural_yearly = $4,
-                 rigid_spending_share_percent = $5, confirmed = TRUE
-             WHERE county_code = $6",
-        )
-        .bind(s.dibao_urban_monthly as i32)
-        .bind(s.dibao_rural_monthly as i32)
-        .bind(s.disposable_income_urban_yearly as i32)
-        .bind(s.disposable_income_rural_yearly as i32)
-        .bind(s.rigid_spending_share_percent as i32)
-        .bind(&s.county_code)
-        .execute(&self.pool)
-        .await
-        .map_err(query_error)?;
-        Ok(done.rows_affected() == 1)
+    async fn confirm_standards(&self, s: &LocalStandards, audit: &AuditEvent) -> Result<bool, StoreError> {
+        admin_confirm_standards(self, s, audit).await
     }
 
-    async fn update_guide_page(&self, page: &GuidePage) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE guide_pages SET title = $1, summary = $2, body_markdown = $3 WHERE slug = $4",
-        )
-        .bind(&page.title)
-        .bind(&page.summary)
-        .bind(&page.body_markdown)
-        .bind(&page.slug)
-        .execute(&self.pool)
-        .await
-        .map_err(query_error)?;
-        Ok(done.rows_affected() == 1)
+    async fn update_guide_page(&self, page: &GuidePage, audit: &AuditEvent) -> Result<bool, StoreError> {
+        admin_update_guide_page(self, page, audit).await
     }
 }
 
@@ -410,6 +364,7 @@ impl shared::HasDatabase for PostgresStore {
     type Db = sqlx::Postgres;
 }
 
+admin_queries!(PostgresStore);
 shared_queries!(PostgresStore);
 report_queries!(PostgresStore);
 referral_queries!(PostgresStore);

@@ -78,7 +78,11 @@ macro_rules! report_queries {
 
         #[async_trait::async_trait]
         impl app::store::ReportStore for $store {
-            async fn file_report(&self, r: &app::store::NewReport) -> Result<(i64, i64), StoreError> {
+            async fn file_report(
+                &self,
+                r: &app::store::NewReport,
+                audit: app::store::AuditOf<'_, (i64, i64)>,
+            ) -> Result<(i64, i64), StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let earlier: Option<(i64, Option<i64>)> = sqlx::query_as(
                     "SELECT id, group_id FROM reports WHERE grouping_key = $1 AND created_at >= $2
@@ -120,6 +124,7 @@ macro_rules! report_queries {
                     }
                 };
                 insert_report_files(&mut tx, id, None, &r.files).await?;
+                shared_append_audit(&mut tx, &audit((id, group))).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok((id, group))
             }
@@ -239,6 +244,7 @@ macro_rules! report_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                shared_append_audit(&mut tx, &m.audit).await?;
                 tx.commit().await.map_err(query_error)
             }
 
@@ -249,8 +255,10 @@ macro_rules! report_queries {
                 outcome: &str,
                 linked_application_id: Option<i64>,
                 now: i64,
+                audit: &app::audit::AuditEvent,
             ) -> Result<(), StoreError> {
-                sqlx::query(
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let done = sqlx::query(
                     "UPDATE reports SET status = $1, outcome = $2, linked_application_id = $3, updated_at = $4
                      WHERE id = $5",
                 )
@@ -259,10 +267,10 @@ macro_rules! report_queries {
                 .bind(linked_application_id)
                 .bind(now)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                Ok(())
+                commit_if_changed(tx, done.rows_affected() == 1, audit).await.map(|_| ())
             }
 
             async fn reports_linked_to(&self, application_id: i64) -> Result<u64, StoreError> {

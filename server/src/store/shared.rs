@@ -412,6 +412,7 @@ macro_rules! shared_queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
+                shared_append_audit(&mut tx, &new.audit).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok(Submitted { reference: r.reference.clone(), created: true })
             }
@@ -832,7 +833,9 @@ macro_rules! shared_queries {
             async fn add_announcement(
                 &self,
                 a: &app::domain::announcement::Announcement,
+                audit: app::store::AuditOf<'_, i64>,
             ) -> Result<i64, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO announcements (title, body, county_code, published_at) VALUES ($1, $2, $3, $4)
                      RETURNING id",
@@ -841,22 +844,32 @@ macro_rules! shared_queries {
                 .bind(&a.body)
                 .bind(&a.county_code)
                 .bind(a.published_at)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                shared_append_audit(&mut tx, &audit(id)).await?;
+                tx.commit().await.map_err(query_error)?;
                 Ok(id)
             }
 
-            async fn remove_announcement(&self, id: i64) -> Result<bool, StoreError> {
+            async fn remove_announcement(&self, id: i64, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
-                Ok(done.rows_affected() == 1)
+                commit_if_changed(tx, done.rows_affected() == 1, audit).await
             }
 
-            async fn set_calendar_day(&self, day: Date, kind: DayKind, note: &str) -> Result<(), StoreError> {
+            async fn set_calendar_day(
+                &self,
+                day: Date,
+                kind: DayKind,
+                note: &str,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(
                     "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3)
                      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
@@ -864,22 +877,28 @@ macro_rules! shared_queries {
                 .bind(day.to_string())
                 .bind(kind.key())
                 .bind(note)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                Ok(())
+                commit_if_changed(tx, true, audit).await.map(|_| ())
             }
 
-            async fn remove_calendar_day(&self, day: Date) -> Result<bool, StoreError> {
+            async fn remove_calendar_day(&self, day: Date, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
                     .bind(day.to_string())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
-                Ok(done.rows_affected() == 1)
+                commit_if_changed(tx, done.rows_affected() == 1, audit).await
             }
 
-            async fn add_staff_relatives(&self, id_hashes: &[String], now: i64) -> Result<u64, StoreError> {
+            async fn add_staff_relatives(
+                &self,
+                id_hashes: &[String],
+                now: i64,
+                audit: app::store::AuditOf<'_, u64>,
+            ) -> Result<u64, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let mut added = 0;
                 for hash in id_hashes {
@@ -893,6 +912,7 @@ macro_rules! shared_queries {
                     .map_err(query_error)?
                     .rows_affected();
                 }
+                shared_append_audit(&mut tx, &audit(added)).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok(added)
             }

@@ -34,21 +34,9 @@ async fn back_with(
     respond::back_with(state, &format!("/admin#{anchor}"), &values, &errors).await
 }
 
-async fn audit(
-    state: &AppState,
-    admin: &StaffAccount,
-    action: &str,
-    subject: String,
-    detail: String,
-) -> Result<(), Response> {
-    let event = AuditEvent::now(format!("staff:{}", admin.identity.id), action, subject, detail);
-    state
-        .services
-        .store
-        .append_audit(&event)
-        .await
-        .map(|_| ())
-        .map_err(|e| failure("an administrator's change failed", e))
+/// The audit entry of an administrator's change; the store writes it in the change's transaction.
+fn audit(admin: &StaffAccount, action: &str, subject: String, detail: String) -> AuditEvent {
+    AuditEvent::now(format!("staff:{}", admin.identity.id), action, subject, detail)
 }
 
 #[derive(serde::Deserialize)]
@@ -89,15 +77,10 @@ pub async fn add_hotline(
         return back_with(&state, "hotlines", values, errors).await;
     }
     let (label, number) = (form.label.trim(), form.number.trim());
-    let id = match state.services.store.add_hotline(county, label, number).await {
-        Ok(id) => id,
-        Err(e) => return failure("an administrator's change failed", e),
-    };
-    if let Err(response) =
-        audit(&state, &admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"))
-            .await
-    {
-        return response;
+    let audit =
+        |id| audit(&admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"));
+    if let Err(e) = state.services.store.add_hotline(county, label, number, &audit).await {
+        return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=hotline#hotlines", &[])
 }
@@ -116,15 +99,11 @@ pub async fn remove_hotline(
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    match state.services.store.remove_hotline(form.id).await {
+    let audit = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
+    match state.services.store.remove_hotline(form.id, &audit).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#hotlines", &[]),
         Err(e) => return failure("an administrator's change failed", e),
-    }
-    if let Err(response) =
-        audit(&state, &admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new()).await
-    {
-        return response;
     }
     redirect("/admin?saved=hotline_removed#hotlines", &[])
 }
@@ -169,11 +148,6 @@ pub async fn confirm_standards(
     if !errors.is_empty() {
         return back_with(&state, "standards", vec![("standards_county", form.county)], errors).await;
     }
-    match state.services.store.confirm_standards(&standards).await {
-        Ok(true) => {}
-        Ok(false) => return redirect("/admin#standards", &[]),
-        Err(e) => return failure("an administrator's change failed", e),
-    }
     let detail = format!(
         "urban {} rural {} income {}/{} share {}%",
         standards.dibao_urban_monthly,
@@ -182,16 +156,12 @@ pub async fn confirm_standards(
         standards.disposable_income_rural_yearly,
         standards.rigid_spending_share_percent
     );
-    if let Err(response) = audit(
-        &state,
-        &admin,
-        "admin.standards_confirmed",
-        format!("county:{}", standards.county_code),
-        detail,
-    )
-    .await
-    {
-        return response;
+    let audit =
+        audit(&admin, "admin.standards_confirmed", format!("county:{}", standards.county_code), detail);
+    match state.services.store.confirm_standards(&standards, &audit).await {
+        Ok(true) => {}
+        Ok(false) => return redirect("/admin#standards", &[]),
+        Err(e) => return failure("an administrator's change failed", e),
     }
     redirect("/admin?saved=standards#standards", &[])
 }
@@ -229,15 +199,11 @@ pub async fn update_guide(
         body_markdown: form.body.trim().to_string(),
         sort_order: 0,
     };
-    match state.services.store.update_guide_page(&page).await {
+    let audit = audit(&admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title.clone());
+    match state.services.store.update_guide_page(&page, &audit).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#guide", &[]),
         Err(e) => return failure("an administrator's change failed", e),
-    }
-    if let Err(response) =
-        audit(&state, &admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title).await
-    {
-        return response;
     }
     redirect("/admin?saved=guide#guide", &[])
 }
@@ -293,13 +259,10 @@ pub async fn publish_announcement(
         county_code: county,
         published_at: app::services::unix_now(),
     };
-    let id = match state.services.store.add_announcement(&announcement).await {
-        Ok(id) => id,
-        Err(e) => return failure("an administrator's change failed", e),
-    };
-    let subject = format!("announcement:{id}");
-    if let Err(response) = audit(&state, &admin, "admin.announcement_published", subject, title).await {
-        return response;
+    let audit =
+        |id| audit(&admin, "admin.announcement_published", format!("announcement:{id}"), title.clone());
+    if let Err(e) = state.services.store.add_announcement(&announcement, &audit).await {
+        return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=announcement#announcements", &[])
 }
@@ -319,14 +282,12 @@ pub async fn remove_announcement(
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    match state.services.store.remove_announcement(form.id).await {
+    let subject = format!("announcement:{}", form.id);
+    let audit = audit(&admin, "admin.announcement_removed", subject, String::new());
+    match state.services.store.remove_announcement(form.id, &audit).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#announcements", &[]),
         Err(e) => return failure("an administrator's change failed", e),
-    }
-    let subject = format!("announcement:{}", form.id);
-    if let Err(response) = audit(&state, &admin, "admin.announcement_removed", subject, String::new()).await {
-        return response;
     }
     redirect("/admin?saved=announcement_removed#announcements", &[])
 }
@@ -367,15 +328,13 @@ pub async fn add_staff_relatives(
         return back_with(&state, "staff-relatives", Vec::new(), vec![("id_numbers", problems.join("；"))])
             .await;
     }
-    let added = match state.services.store.add_staff_relatives(&hashes, app::services::unix_now()).await {
-        Ok(added) => added,
-        Err(e) => return failure("an administrator's change failed", e),
+    let audit = |added| {
+        let detail = format!("{} registered, {added} new", hashes.len());
+        audit(&admin, "admin.staff_relatives_added", "staff-register".into(), detail)
     };
-    let detail = format!("{} registered, {added} new", hashes.len());
-    if let Err(response) =
-        audit(&state, &admin, "admin.staff_relatives_added", "staff-register".into(), detail).await
+    if let Err(e) = state.services.store.add_staff_relatives(&hashes, app::services::unix_now(), &audit).await
     {
-        return response;
+        return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=staff_relatives#staff-relatives", &[])
 }
@@ -421,13 +380,10 @@ pub async fn set_calendar_day(
         ];
         return back_with(&state, "calendar", values, errors).await;
     };
-    if let Err(e) = state.services.store.set_calendar_day(day, kind, note).await {
+    let audit =
+        audit(&admin, "admin.calendar_day_set", format!("day:{day}"), format!("{} {note}", kind.key()));
+    if let Err(e) = state.services.store.set_calendar_day(day, kind, note, &audit).await {
         return failure("an administrator's change failed", e);
-    }
-    let detail = format!("{} {note}", kind.key());
-    if let Err(response) = audit(&state, &admin, "admin.calendar_day_set", format!("day:{day}"), detail).await
-    {
-        return response;
     }
     redirect("/admin?saved=calendar#calendar", &[])
 }
@@ -449,15 +405,11 @@ pub async fn remove_calendar_day(
         Err(response) => return response,
     };
     let Some(day) = Date::parse(&form.day) else { return redirect("/admin#calendar", &[]) };
-    match state.services.store.remove_calendar_day(day).await {
+    let audit = audit(&admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
+    match state.services.store.remove_calendar_day(day, &audit).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#calendar", &[]),
         Err(e) => return failure("an administrator's change failed", e),
-    }
-    if let Err(response) =
-        audit(&state, &admin, "admin.calendar_day_removed", format!("day:{day}"), String::new()).await
-    {
-        return response;
     }
     redirect("/admin?saved=calendar#calendar", &[])
 }

@@ -307,25 +307,21 @@ pub async fn submit(
         let mut random = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut random);
         record.reference = reference_number(today, random);
+        let audit = app::audit::AuditEvent::now(
+            format!("resident:{}", &resident.sub[..12]),
+            "application.submitted",
+            record.reference.clone(),
+            "consent to the household economic check recorded",
+        );
         let new = NewApplication {
             record: record.clone(),
             submission_key: draft.submission_key.clone(),
             event: event.clone(),
             files: files.clone(),
+            audit,
         };
         match store.submit_application(&new).await {
             Ok(submitted) => {
-                if submitted.created {
-                    let audit = app::audit::AuditEvent::now(
-                        format!("resident:{}", &resident.sub[..12]),
-                        "application.submitted",
-                        submitted.reference.clone(),
-                        "consent to the household economic check recorded",
-                    );
-                    if let Err(e) = store.append_audit(&audit).await {
-                        return failure("audit append failed", e);
-                    }
-                }
                 return redirect(&format!("/apply/submitted/{}", submitted.reference), &[]);
             }
             Err(StoreError::Conflict(_)) => continue,

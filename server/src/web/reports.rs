@@ -153,17 +153,11 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
             group_since: created_at - GROUPING_DAYS * 86_400,
             files: files.clone(),
         };
-        match store.file_report(&report).await {
-            Ok((id, group)) => {
-                let audit = AuditEvent::now(
-                    "public",
-                    "report.filed",
-                    format!("report:{id}"),
-                    format!("group {group}"),
-                );
-                if let Err(e) = store.append_audit(&audit).await {
-                    return failure("audit append failed", e);
-                }
+        let audit = |(id, group)| {
+            AuditEvent::now("public", "report.filed", format!("report:{id}"), format!("group {group}"))
+        };
+        match store.file_report(&report, &audit).await {
+            Ok(_) => {
                 return back_with(&state, RECEIPT, &[("receipt", code.as_str())], &[]).await;
             }
             Err(StoreError::Conflict(_)) => continue,
@@ -301,14 +295,10 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
         body_sealed: state.services.sealer.seal(&body),
         at: now(),
         files,
+        audit: AuditEvent::now("public", "report.reply", format!("report:{report_id}"), "reporter wrote"),
     };
-    let store = &state.services.store;
-    if let Err(e) = store.add_report_message(&message).await {
+    if let Err(e) = state.services.store.add_report_message(&message).await {
         return failure("storing a reply failed", e);
-    }
-    let audit = AuditEvent::now("public", "report.reply", format!("report:{report_id}"), "reporter wrote");
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
     }
     redirect(&format!("{VIEW}?sent=1"), &[])
 }
@@ -368,19 +358,15 @@ pub async fn ask(
         body_sealed: state.services.sealer.seal(&body),
         at: now(),
         files: Vec::new(),
+        audit: AuditEvent::now(
+            format!("staff:{}", staff.id),
+            "report.question",
+            format!("report:{id}"),
+            "asked the reporter",
+        ),
     };
-    let store = &state.services.store;
-    if let Err(e) = store.add_report_message(&message).await {
+    if let Err(e) = state.services.store.add_report_message(&message).await {
         return failure("storing a question failed", e);
-    }
-    let audit = AuditEvent::now(
-        format!("staff:{}", staff.id),
-        "report.question",
-        format!("report:{id}"),
-        "asked the reporter",
-    );
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
     }
     redirect(&page, &[])
 }
@@ -441,9 +427,6 @@ pub async fn update(
     let Some(status) = status.filter(|_| problems.is_empty()) else {
         return back_with(&state, &page, &typed, &problems).await;
     };
-    if let Err(e) = store.update_report(id, status, outcome, linked, now()).await {
-        return failure("updating a report failed", e);
-    }
     let detail = format!(
         "status {}, linked case {}",
         status.key(),
@@ -451,8 +434,8 @@ pub async fn update(
     );
     let audit =
         AuditEvent::now(format!("staff:{}", staff.id), "report.updated", format!("report:{id}"), detail);
-    if let Err(e) = store.append_audit(&audit).await {
-        return failure("audit append failed", e);
+    if let Err(e) = store.update_report(id, status, outcome, linked, now(), &audit).await {
+        return failure("updating a report failed", e);
     }
     redirect(&page, &[])
 }

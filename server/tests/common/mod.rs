@@ -131,7 +131,8 @@ impl TestApp {
             role,
             scope: scope.into(),
         };
-        store.create_staff(&new, 0).await.expect("account created");
+        let audit = |id| app::audit::AuditEvent::now("operator", "staff.created", format!("staff:{id}"), "");
+        store.create_staff(&new, 0, &audit).await.expect("account created");
         store.close().await;
     }
 
@@ -439,7 +440,18 @@ pub fn new_application(reference: &str, key: &str, township: &str, due: &str) ->
         status: Status::Submitted,
         note: String::new(),
     };
-    app::store::NewApplication { record, submission_key: key.into(), event, files: Vec::new() }
+    app::store::NewApplication {
+        record,
+        submission_key: key.into(),
+        event,
+        files: Vec::new(),
+        audit: by_test(),
+    }
+}
+
+/// The audit entry of a change a test makes in the store directly.
+pub fn by_test() -> app::audit::AuditEvent {
+    app::audit::AuditEvent::now("operator", "test.change", "", "")
 }
 
 /// The text fields of a multipart form.
