@@ -67,8 +67,61 @@ pub fn chain_hash(prev_hash: &str, event: &AuditEvent) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A copy of the chain's head kept apart from the log (`audit_anchors`), signed with a key of its own
+/// that the database does not hold: whoever deletes the newest entries cannot move the anchor back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditAnchor {
+    pub at: i64,
+    /// The newest entry when the anchor was written, and its hash.
+    pub entry_id: i64,
+    pub entry_hash: String,
+    /// HMAC-SHA256 of the entry id and hash with the anchor key, hex.
+    pub signature: String,
+}
+
+impl AuditAnchor {
+    /// The anchor of the entry `entry_id` with hash `entry_hash`, signed with `key`.
+    pub fn signed(key: &str, at: i64, entry_id: i64, entry_hash: &str) -> Self {
+        let signature = anchor_signature(key, entry_id, entry_hash);
+        Self { at, entry_id, entry_hash: entry_hash.to_string(), signature }
+    }
+}
+
+fn anchor_signature(key: &str, entry_id: i64, entry_hash: &str) -> String {
+    crate::keyed_hash::KeyedHasher::new(key).digest("audit anchor", &format!("{entry_id}:{entry_hash}"))
+}
+
+/// Checks the anchors against a chain that `verify_chain` accepted: each anchor is signed with `key` and
+/// names an entry that is still there with the same hash. Returns the number of anchors.
+pub fn verify_anchors(
+    records: &[AuditRecord],
+    anchors: &[AuditAnchor],
+    key: &str,
+) -> Result<usize, ChainError> {
+    for anchor in anchors {
+        let hasher = crate::keyed_hash::KeyedHasher::new(key);
+        let signed = format!("{}:{}", anchor.entry_id, anchor.entry_hash);
+        if !hasher.matches("audit anchor", &signed, &anchor.signature) {
+            return Err(ChainError::ForgedAnchor { entry_id: anchor.entry_id });
+        }
+        let newest = records.last().map_or(0, |r| r.id);
+        match records.iter().find(|r| r.id == anchor.entry_id) {
+            Some(record) if record.hash == anchor.entry_hash => {}
+            Some(_) => return Err(ChainError::Altered { id: anchor.entry_id }),
+            None => return Err(ChainError::Truncated { anchored: anchor.entry_id, newest }),
+        }
+    }
+    Ok(anchors.len())
+}
+
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
+    #[error(
+        "the audit log ends at entry {newest} but entry {anchored} was anchored: the newest entries were removed"
+    )]
+    Truncated { anchored: i64, newest: i64 },
+    #[error("the audit anchor of entry {entry_id} is not signed with this anchor key")]
+    ForgedAnchor { entry_id: i64 },
     #[error("audit entry {id} does not link to the entry before it (an entry was removed or reordered)")]
     BrokenLink { id: i64 },
     #[error("audit entry {id} was changed after it was written")]
@@ -115,6 +168,30 @@ mod tests {
                 record
             })
             .collect()
+    }
+
+    #[test]
+    fn anchors_find_removed_newest_entries_and_refuse_forged_anchors() {
+        let records = chain(5);
+        let anchor = AuditAnchor::signed("anchor key", 9, 4, &records[3].hash);
+        assert_eq!(verify_anchors(&records, std::slice::from_ref(&anchor), "anchor key"), Ok(1));
+        assert_eq!(
+            verify_anchors(&records[..3], std::slice::from_ref(&anchor), "anchor key"),
+            Err(ChainError::Truncated { anchored: 4, newest: 3 })
+        );
+        assert_eq!(
+            verify_anchors(&records, std::slice::from_ref(&anchor), "another key"),
+            Err(ChainError::ForgedAnchor { entry_id: 4 })
+        );
+        // A chain rebuilt after the removal has other hashes at the anchored id.
+        let rebuilt: Vec<_> = chain(6)
+            .into_iter()
+            .map(|mut r| {
+                r.hash = format!("{}x", r.hash);
+                r
+            })
+            .collect();
+        assert_eq!(verify_anchors(&rebuilt, &[anchor], "anchor key"), Err(ChainError::Altered { id: 4 }));
     }
 
     #[test]

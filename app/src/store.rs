@@ -420,6 +420,13 @@ pub trait Store:
     /// The whole audit log in order, for verification.
     async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
 
+    /// Writes an anchor of the chain's head signed with `anchor_key` when the head is newer than the
+    /// last anchor; returns the anchored id, `None` when nothing was new.
+    async fn anchor_audit_head(&self, anchor_key: &str, now: i64) -> Result<Option<i64>, StoreError>;
+
+    /// Every anchor in the order written.
+    async fn audit_anchors(&self) -> Result<Vec<crate::audit::AuditAnchor>, StoreError>;
+
     /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`). `audit` gets the
     /// new hotline's id.
     async fn add_hotline(

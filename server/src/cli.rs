@@ -1,6 +1,6 @@
 //! Command-line subcommands for operators: creating staff accounts (the first administrator included).
 
-use app::audit::{verify_chain, AuditEvent};
+use app::audit::{verify_anchors, verify_chain, AuditEvent};
 use app::auth::hash_password;
 use app::domain::staff::{check_scope, Role, MIN_PASSWORD_CHARS};
 use app::store::{NewStaff, StoreError};
@@ -99,13 +99,17 @@ pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::
     Ok(())
 }
 
-/// Checks the audit log's hash chain. Ok with the number of entries, or an error naming the first
-/// entry that was changed or whose predecessor is missing.
-pub async fn verify_audit(database_url: &str) -> anyhow::Result<usize> {
+/// Checks the audit log's hash chain and its anchors (signed with `anchor_key`). Ok with the number of
+/// entries, or an error naming the first entry that was changed or whose predecessor is missing, or the
+/// anchored entry that is gone.
+pub async fn verify_audit(database_url: &str, anchor_key: &str) -> anyhow::Result<usize> {
     let store = crate::store::open(database_url).await?;
     let records = store.audit_records().await?;
+    let anchors = store.audit_anchors().await?;
     store.close().await;
-    Ok(verify_chain(&records)?)
+    let entries = verify_chain(&records)?;
+    verify_anchors(&records, &anchors, anchor_key)?;
+    Ok(entries)
 }
 
 #[cfg(test)]

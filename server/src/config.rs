@@ -8,6 +8,7 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 /// Development-only secret values; production refuses to start with them.
 const DEV_SESSION_SECRET: &str = "development-only-session-secret-not-for-production";
 const DEV_DATA_KEY: &str = "development-only-data-key-not-for-production";
+const DEV_AUDIT_ANCHOR_KEY: &str = "development-only-audit-anchor-key-not-for-production";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +50,11 @@ pub struct Config {
     pub session_secret: Secret,
     /// Keys the hashes of personal identifiers (phone numbers) and of SMS codes.
     pub data_key: Secret,
+    /// Signs the audit anchors (copies of the audit chain's head); kept apart from the database and from
+    /// the other keys, so that whoever can write the database cannot forge an anchor.
+    pub audit_anchor_key: Secret,
+    /// How often each instance anchors the audit chain's head (when it moved).
+    pub audit_anchor_seconds: u64,
     /// The SMS gateway: HTTP POST of JSON to this URL. Unset in development: codes go to the log.
     pub sms_gateway_url: Option<String>,
     pub sms_gateway_token: Option<Secret>,
@@ -113,6 +119,8 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             session_secret: Secret::new(DEV_SESSION_SECRET),
             data_key: Secret::new(DEV_DATA_KEY),
+            audit_anchor_key: Secret::new(DEV_AUDIT_ANCHOR_KEY),
+            audit_anchor_seconds: 3600,
             sms_gateway_url: None,
             sms_gateway_token: None,
             sms_dev_outbox_file: None,
@@ -186,6 +194,8 @@ impl Config {
             ("PORTAL_DATA_DIR", "data_dir", false),
             ("PORTAL_SESSION_SECRET", "session_secret", false),
             ("PORTAL_DATA_KEY", "data_key", false),
+            ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
+            ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
             ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
             ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
             ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
@@ -242,6 +252,7 @@ impl Config {
             || self.max_concurrent_requests == 0
             || self.request_timeout_seconds == 0
             || self.sms_worker_interval_ms == 0
+            || self.audit_anchor_seconds == 0
             || self.list_pages_per_minute == 0
             || self.reports_per_hour == 0
             || self.receipt_checks_per_quarter_hour == 0
@@ -286,6 +297,14 @@ impl Config {
             if key == DEV_DATA_KEY || key.len() < 32 {
                 return Err(ConfigError::UnsafeForProduction(
                     "PORTAL_DATA_KEY must be set to a random value of at least 32 characters".into(),
+                ));
+            }
+            let anchor = self.audit_anchor_key.expose();
+            if anchor == DEV_AUDIT_ANCHOR_KEY || anchor.len() < 32 || anchor == key || anchor == secret {
+                return Err(ConfigError::UnsafeForProduction(
+                    "PORTAL_AUDIT_ANCHOR_KEY must be set to a random value of at least 32 characters, different \
+                     from the other secrets"
+                        .into(),
                 ));
             }
             if self.sms_dev_outbox_file.is_some() {
@@ -380,16 +399,25 @@ mod tests {
     fn production_refuses_development_secrets() {
         let err = load(&[("PORTAL_MODE", "production")]).unwrap_err();
         assert!(matches!(err, ConfigError::UnsafeForProduction(_)));
+        let no_anchor_key = load(&[
+            ("PORTAL_MODE", "production"),
+            ("PORTAL_SESSION_SECRET", &"k".repeat(40)),
+            ("PORTAL_DATA_KEY", &"d".repeat(40)),
+            ("PORTAL_AUDIT_ANCHOR_KEY", &"d".repeat(40)),
+        ]);
+        assert!(matches!(no_anchor_key, Err(ConfigError::UnsafeForProduction(m)) if m.contains("ANCHOR")));
         let no_gateway = load(&[
             ("PORTAL_MODE", "production"),
             ("PORTAL_SESSION_SECRET", &"k".repeat(40)),
             ("PORTAL_DATA_KEY", &"d".repeat(40)),
+            ("PORTAL_AUDIT_ANCHOR_KEY", &"a".repeat(40)),
         ]);
         assert!(matches!(no_gateway, Err(ConfigError::UnsafeForProduction(m)) if m.contains("SMS")));
         let ok = load(&[
             ("PORTAL_MODE", "production"),
             ("PORTAL_SESSION_SECRET", &"k".repeat(40)),
             ("PORTAL_DATA_KEY", &"d".repeat(40)),
+            ("PORTAL_AUDIT_ANCHOR_KEY", &"a".repeat(40)),
             ("PORTAL_SMS_GATEWAY_URL", "https://sms.example.gov.cn/send"),
         ])
         .unwrap();

@@ -1,5 +1,6 @@
 //! The portal's server: configuration, start-up, HTTP plumbing and the storage back ends.
 
+pub mod audit_anchor;
 pub mod backup;
 pub mod cli;
 pub mod config;

@@ -16,16 +16,18 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
             cli::create_staff(&config.database_url, staff).await
         }
-        Some("verify-audit") => match cli::verify_audit(&config.database_url).await {
-            Ok(entries) => {
-                println!("audit log intact: {entries} entries");
-                Ok(())
+        Some("verify-audit") => {
+            match cli::verify_audit(&config.database_url, config.audit_anchor_key.expose()).await {
+                Ok(entries) => {
+                    println!("audit log intact: {entries} entries");
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("AUDIT LOG BROKEN: {e}");
+                    std::process::exit(1);
+                }
             }
-            Err(e) => {
-                eprintln!("AUDIT LOG BROKEN: {e}");
-                std::process::exit(1);
-            }
-        },
+        }
         Some("backup") => {
             let to =
                 cli::flag_value(&args[1..], "--to").map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
@@ -37,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
             let from = cli::flag_value(&args[1..], "--from")
                 .map_err(|e| anyhow::anyhow!("{e}\n\n{}", cli::USAGE))?;
             let manifest = backup::restore(&config.database_url, &config.data_dir, from.as_ref())?;
-            let entries = cli::verify_audit(&config.database_url).await?;
+            let entries = cli::verify_audit(&config.database_url, config.audit_anchor_key.expose()).await?;
             println!(
                 "restored {} files from {from}; audit log intact: {entries} entries",
                 manifest.files.len()

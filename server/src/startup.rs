@@ -89,6 +89,11 @@ impl Application {
             services.sms.clone(),
             Duration::from_millis(config.sms_worker_interval_ms),
         )];
+        background.push(crate::audit_anchor::spawn(
+            store.clone(),
+            config.audit_anchor_key.clone(),
+            Duration::from_secs(config.audit_anchor_seconds),
+        ));
         if config.statistics_refresh_seconds > 0 {
             let every = Duration::from_secs(config.statistics_refresh_seconds);
             background.push(crate::statistics::spawn(services.clone(), every));

@@ -19,7 +19,7 @@ async fn staff_actions_are_chained_and_a_tampered_row_is_detected() {
     let records = store.audit_records().await.unwrap();
     let actions: Vec<_> = records.iter().map(|r| r.event.action.as_str()).collect();
     assert_eq!(actions, ["staff.created", "staff.sign_in_failed", "staff.sign_in", "staff.sign_out"]);
-    assert_eq!(server::cli::verify_audit(&app.database_url).await.unwrap(), 4);
+    assert_eq!(server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(), 4);
 
     let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
     let refused =
@@ -31,7 +31,7 @@ async fn staff_actions_are_chained_and_a_tampered_row_is_detected() {
     // Someone with direct access to the file goes around the trigger: the chain still tells.
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut db).await.unwrap();
     sqlx::query("UPDATE audit_log SET actor = 'staff:999' WHERE id = 3").execute(&mut db).await.unwrap();
-    let err = server::cli::verify_audit(&app.database_url).await.unwrap_err();
+    let err = server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap_err();
     assert_eq!(err.to_string(), "audit entry 3 was changed after it was written");
     app.stop().await;
 }
@@ -106,6 +106,45 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
     let removed = app.post_form("/admin/hotlines/remove", &[("id", "999999")]).await;
     assert_eq!(common::location(&removed), "/admin#hotlines");
     assert_eq!(count(&mut db, "audit_log").await, entries + 3);
-    assert_eq!(server::cli::verify_audit(&app.database_url).await.unwrap(), entries as usize + 3);
+    assert_eq!(
+        server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(),
+        entries as usize + 3
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn removing_the_newest_entries_is_found_through_the_signed_anchor() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { audit_anchor_seconds: 1, ..common::test_config(&database.url) };
+    let app = common::spawn_with(config, Some(database)).await;
+    app.create_staff("auditor", Role::CountyReviewer, "620702", "a long staff passphrase").await;
+    app.post_form("/review/login", &[("username", "auditor"), ("password", "a long staff passphrase")]).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let head = store.audit_records().await.unwrap().last().unwrap().id;
+    // The instance anchors the head within a second.
+    for _ in 0..50 {
+        if store.audit_anchors().await.unwrap().iter().any(|a| a.entry_id == head) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(), 2);
+    let forged =
+        server::cli::verify_audit(&app.database_url, "a key the attacker made up").await.unwrap_err();
+    assert!(forged.to_string().contains("not signed with this anchor key"), "{forged}");
+
+    // Someone with the database file removes the newest entry: the chain alone still links.
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&mut db).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(head).execute(&mut db).await.unwrap();
+    assert_eq!(app::audit::verify_chain(&store.audit_records().await.unwrap()), Ok(1));
+    let err = server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the audit log ends at entry 1 but entry {head} was anchored: the newest entries were removed"
+        )
+    );
     app.stop().await;
 }

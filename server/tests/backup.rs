@@ -69,12 +69,17 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     let fresh = tempfile::tempdir().unwrap();
     let restored_url = sqlite_in(fresh.path());
     restore(&restored_url, fresh.path(), &backup_dir).expect("the backup restores");
-    assert_eq!(server::cli::verify_audit(&restored_url).await.expect("the audit chain verifies"), {
-        let store = server::store::open(&restored_url).await.unwrap();
-        let entries = store.audit_records().await.unwrap().len();
-        store.close().await;
-        entries
-    });
+    assert_eq!(
+        server::cli::verify_audit(&restored_url, &common::anchor_key())
+            .await
+            .expect("the audit chain verifies"),
+        {
+            let store = server::store::open(&restored_url).await.unwrap();
+            let entries = store.audit_records().await.unwrap().len();
+            store.close().await;
+            entries
+        }
+    );
     let err = restore(&restored_url, fresh.path(), &backup_dir).unwrap_err().to_string();
     assert!(err.contains("already holds a portal"), "{err}");
 

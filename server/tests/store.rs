@@ -238,6 +238,15 @@ async fn the_audit_log_is_chained_and_append_only() {
         assert_eq!(records[0].prev_hash, GENESIS, "{backend}");
         assert_eq!(records[1].prev_hash, records[0].hash, "{backend}");
         assert_eq!(verify_chain(&records), Ok(3), "{backend}");
+        // The head is anchored once; a second anchoring finds nothing new.
+        assert_eq!(
+            store.anchor_audit_head("anchor key", 10).await.unwrap(),
+            Some(records[2].id),
+            "{backend}"
+        );
+        assert_eq!(store.anchor_audit_head("anchor key", 11).await.unwrap(), None, "{backend}");
+        let anchors = store.audit_anchors().await.unwrap();
+        assert_eq!(app::audit::verify_anchors(&records, &anchors, "anchor key"), Ok(1), "{backend}");
     }
 }
 

@@ -6,6 +6,8 @@ mod shared;
 #[macro_use]
 mod admin;
 #[macro_use]
+mod audit;
+#[macro_use]
 mod emergency;
 #[macro_use]
 mod referrals;

@@ -323,6 +323,14 @@ impl Store for PostgresStore {
         Ok(rows.into_iter().map(audit_from_row).collect())
     }
 
+    async fn anchor_audit_head(&self, anchor_key: &str, now: i64) -> Result<Option<i64>, StoreError> {
+        audit_anchor_head(self, anchor_key, now).await
+    }
+
+    async fn audit_anchors(&self) -> Result<Vec<app::audit::AuditAnchor>, StoreError> {
+        audit_all_anchors(self).await
+    }
+
     async fn add_hotline(
         &self,
         county_code: Option<&str>,
@@ -365,6 +373,7 @@ impl shared::HasDatabase for PostgresStore {
 }
 
 admin_queries!(PostgresStore);
+audit_queries!(PostgresStore);
 shared_queries!(PostgresStore);
 report_queries!(PostgresStore);
 referral_queries!(PostgresStore);

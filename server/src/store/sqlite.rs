@@ -337,6 +337,14 @@ impl Store for SqliteStore {
         Ok(rows.into_iter().map(audit_from_row).collect())
     }
 
+    async fn anchor_audit_head(&self, anchor_key: &str, now: i64) -> Result<Option<i64>, StoreError> {
+        audit_anchor_head(self, anchor_key, now).await
+    }
+
+    async fn audit_anchors(&self) -> Result<Vec<app::audit::AuditAnchor>, StoreError> {
+        audit_all_anchors(self).await
+    }
+
     async fn add_hotline(
         &self,
         county_code: Option<&str>,
@@ -379,6 +387,7 @@ impl shared::HasDatabase for SqliteStore {
 }
 
 admin_queries!(SqliteStore);
+audit_queries!(SqliteStore);
 shared_queries!(SqliteStore);
 report_queries!(SqliteStore);
 referral_queries!(SqliteStore);

@@ -156,6 +156,11 @@ impl TestApp {
     }
 }
 
+/// The audit anchor key of the test configuration (the development default).
+pub fn anchor_key() -> String {
+    Config::default().audit_anchor_key.expose().to_string()
+}
+
 pub fn test_config(database_url: &str) -> Config {
     // Uploaded evidence goes beside the SQLite file, in the test's temporary folder.
     let data_dir = database_url
