@@ -77,9 +77,9 @@ pub async fn add_hotline(
         return back_with(&state, "hotlines", values, errors).await;
     }
     let (label, number) = (form.label.trim(), form.number.trim());
-    let audit =
+    let entry =
         |id| audit(&admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"));
-    if let Err(e) = state.services.store.add_hotline(county, label, number, &audit).await {
+    if let Err(e) = state.services.store.add_hotline(county, label, number, &entry).await {
         return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=hotline#hotlines", &[])
@@ -99,8 +99,8 @@ pub async fn remove_hotline(
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    let audit = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
-    match state.services.store.remove_hotline(form.id, &audit).await {
+    let entry = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
+    match state.services.store.remove_hotline(form.id, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#hotlines", &[]),
         Err(e) => return failure("an administrator's change failed", e),
@@ -156,9 +156,9 @@ pub async fn confirm_standards(
         standards.disposable_income_rural_yearly,
         standards.rigid_spending_share_percent
     );
-    let audit =
+    let entry =
         audit(&admin, "admin.standards_confirmed", format!("county:{}", standards.county_code), detail);
-    match state.services.store.confirm_standards(&standards, &audit).await {
+    match state.services.store.confirm_standards(&standards, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#standards", &[]),
         Err(e) => return failure("an administrator's change failed", e),
@@ -199,8 +199,8 @@ pub async fn update_guide(
         body_markdown: form.body.trim().to_string(),
         sort_order: 0,
     };
-    let audit = audit(&admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title.clone());
-    match state.services.store.update_guide_page(&page, &audit).await {
+    let entry = audit(&admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title.clone());
+    match state.services.store.update_guide_page(&page, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#guide", &[]),
         Err(e) => return failure("an administrator's change failed", e),
@@ -259,9 +259,9 @@ pub async fn publish_announcement(
         county_code: county,
         published_at: app::services::unix_now(),
     };
-    let audit =
+    let entry =
         |id| audit(&admin, "admin.announcement_published", format!("announcement:{id}"), title.clone());
-    if let Err(e) = state.services.store.add_announcement(&announcement, &audit).await {
+    if let Err(e) = state.services.store.add_announcement(&announcement, &entry).await {
         return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=announcement#announcements", &[])
@@ -283,8 +283,8 @@ pub async fn remove_announcement(
         Err(response) => return response,
     };
     let subject = format!("announcement:{}", form.id);
-    let audit = audit(&admin, "admin.announcement_removed", subject, String::new());
-    match state.services.store.remove_announcement(form.id, &audit).await {
+    let entry = audit(&admin, "admin.announcement_removed", subject, String::new());
+    match state.services.store.remove_announcement(form.id, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#announcements", &[]),
         Err(e) => return failure("an administrator's change failed", e),
@@ -328,11 +328,11 @@ pub async fn add_staff_relatives(
         return back_with(&state, "staff-relatives", Vec::new(), vec![("id_numbers", problems.join("；"))])
             .await;
     }
-    let audit = |added| {
+    let entry = |added| {
         let detail = format!("{} registered, {added} new", hashes.len());
         audit(&admin, "admin.staff_relatives_added", "staff-register".into(), detail)
     };
-    if let Err(e) = state.services.store.add_staff_relatives(&hashes, app::services::unix_now(), &audit).await
+    if let Err(e) = state.services.store.add_staff_relatives(&hashes, app::services::unix_now(), &entry).await
     {
         return failure("an administrator's change failed", e);
     }
@@ -380,9 +380,9 @@ pub async fn set_calendar_day(
         ];
         return back_with(&state, "calendar", values, errors).await;
     };
-    let audit =
+    let entry =
         audit(&admin, "admin.calendar_day_set", format!("day:{day}"), format!("{} {note}", kind.key()));
-    if let Err(e) = state.services.store.set_calendar_day(day, kind, note, &audit).await {
+    if let Err(e) = state.services.store.set_calendar_day(day, kind, note, &entry).await {
         return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=calendar#calendar", &[])
@@ -405,8 +405,8 @@ pub async fn remove_calendar_day(
         Err(response) => return response,
     };
     let Some(day) = Date::parse(&form.day) else { return redirect("/admin#calendar", &[]) };
-    let audit = audit(&admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
-    match state.services.store.remove_calendar_day(day, &audit).await {
+    let entry = audit(&admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
+    match state.services.store.remove_calendar_day(day, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#calendar", &[]),
         Err(e) => return failure("an administrator's change failed", e),
