@@ -1,7 +1,8 @@
 //! What a failed form post must show on the next page: the values as typed and the error per field.
 //! Kept in the database for a few minutes, sealed, under a random token that the redirect carries
 //! (`?flash=…`): typed personal data never goes into an address, a cookie or a log, and the page that
-//! reads it back may be served by another instance of the server.
+//! reads it back may be served by another instance of the server. Reading an entry removes it.
+//! Bounded everywhere: fields, characters per field and per entry, entries, bytes in all.
 
 use crate::sealing::Sealer;
 use crate::store::{Store, StoreError};
@@ -14,8 +15,12 @@ use std::sync::Arc;
 pub const LIFETIME_SECONDS: i64 = 10 * 60;
 /// Bounds the table if someone posts failing forms in a loop; the oldest entries go first.
 pub const MAX_ENTRIES: i64 = 20_000;
-/// Bounds one entry: no form of the portal has a longer field (the guide editor's body is the longest).
+/// Bounds the table in bytes (sealed), whatever the entries hold; the oldest entries go first.
+pub const MAX_TOTAL_BYTES: i64 = 64 * 1024 * 1024;
+/// Bounds one entry: no form of the portal has a longer field (the guide editor's body is the longest)
+/// or more text in all (the guide editor: title, summary and body).
 const MAX_VALUE_CHARS: usize = 20_000;
+const MAX_ENTRY_CHARS: usize = 24_000;
 const MAX_FIELDS: usize = 256;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,10 +45,13 @@ impl Flash {
         if self.values.len() > MAX_FIELDS {
             self.values = self.values.into_iter().take(MAX_FIELDS).collect();
         }
+        let mut room = MAX_ENTRY_CHARS;
         for value in self.values.values_mut() {
-            if value.chars().count() > MAX_VALUE_CHARS {
-                *value = value.chars().take(MAX_VALUE_CHARS).collect();
+            let kept = value.chars().count().min(MAX_VALUE_CHARS).min(room);
+            if kept < value.chars().count() {
+                *value = value.chars().take(kept).collect();
             }
+            room -= kept;
         }
         self.errors.truncate(MAX_FIELDS);
         self
@@ -64,17 +72,23 @@ impl FlashStore {
     pub async fn put(&self, flash: Flash, now: i64) -> Result<String, StoreError> {
         let token = new_token();
         let sealed = self.sealer.seal(&flash.bounded());
-        self.store.put_flash(&token, &sealed, now, now - LIFETIME_SECONDS, MAX_ENTRIES).await?;
+        let bounds = crate::store::FlashBounds {
+            expire_before: now - LIFETIME_SECONDS,
+            keep_last: MAX_ENTRIES,
+            total_bytes: MAX_TOTAL_BYTES,
+        };
+        self.store.put_flash(&token, &sealed, now, bounds).await?;
         Ok(token)
     }
 
-    /// The flash for a token, if it is still fresh. It is not removed: a reload shows the same page.
-    /// A flash that cannot be read (database trouble, a key changed) shows the empty form, logged.
+    /// The flash for a token, if it is still fresh; reading it removes it, so that nothing typed stays
+    /// on the server longer than the page that shows it. A flash that cannot be read (database trouble,
+    /// a key changed) shows the empty form, logged.
     pub async fn get(&self, token: &str, now: i64) -> Option<Flash> {
         if token.is_empty() {
             return None;
         }
-        let sealed = match self.store.flash(token, now - LIFETIME_SECONDS).await {
+        let sealed = match self.store.take_flash(token, now - LIFETIME_SECONDS).await {
             Ok(sealed) => sealed?,
             Err(e) => {
                 tracing::error!(error = %e, "flash store");

@@ -196,6 +196,34 @@ pub struct QueuedSms {
 /// same transaction as the change.
 pub type AuditOf<'a, T> = &'a (dyn Fn(T) -> AuditEvent + Send + Sync);
 
+/// What the failed-form table keeps: nothing made before `expire_before`, at most the newest
+/// `keep_last` entries, and at most `total_bytes` of sealed text.
+#[derive(Clone, Copy, Debug)]
+pub struct FlashBounds {
+    pub expire_before: i64,
+    pub keep_last: i64,
+    pub total_bytes: i64,
+}
+
+/// At most `max` objections to one entry since `since` (unix seconds), from everyone together.
+#[derive(Clone, Copy, Debug)]
+pub struct ObjectionLimit {
+    pub since: i64,
+    pub max: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectionOutcome {
+    /// The case's first objection: the investigation is open again.
+    Reopened,
+    /// Added to the earlier objections for the township, which decides whether to reinvestigate.
+    Grouped,
+    /// The entry is no longer in notice.
+    NoticeOver,
+    /// The entry has had its objections for now.
+    EntryLimitReached,
+}
+
 /// What submitting stores; `submission_key` makes a repeated submission a no-op.
 #[derive(Clone, Debug)]
 pub struct NewApplication {
@@ -481,19 +509,18 @@ pub trait CaseStore: Send + Sync {
     /// The sealed draft of a phone, if one is kept.
     async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError>;
 
-    /// Keeps the sealed state of a failed form under `token`; in the same transaction drops entries
-    /// made before `expire_before` and all but the newest `keep_last`.
+    /// Keeps the sealed state of a failed form under `token`; in the same transaction drops the entries
+    /// beyond `bounds`, oldest first.
     async fn put_flash(
         &self,
         token: &str,
         sealed: &str,
         now: i64,
-        expire_before: i64,
-        keep_last: i64,
+        bounds: FlashBounds,
     ) -> Result<(), StoreError>;
 
-    /// The sealed state kept under `token`, unless it was made before `not_before`.
-    async fn flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError>;
+    /// Removes and returns the sealed state kept under `token`, unless it was made before `not_before`.
+    async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError>;
 
     /// Stores an application, its first event and removes the draft, in one transaction. A second
     /// submission with the same key changes nothing and returns the first reference. A reference number
@@ -543,14 +570,17 @@ pub trait CaseStore: Send + Sync {
         today: Date,
     ) -> Result<Option<NoticeEntry>, StoreError>;
 
-    /// Stores an objection and, in the same transaction, the transition it causes (reopening the
-    /// investigation) if the case is still in `from`; false when it was not (nothing is stored).
+    /// Files an objection to an entry still in notice, in one transaction that the case's row
+    /// serialises: refused when the entry has had `limit.max` objections since `limit.since`; the case's
+    /// first objection reopens it with `reopen`, later ones are added to it with `grouped` (the status
+    /// stays). Nothing is stored unless the outcome is `Reopened` or `Grouped`.
     async fn file_objection(
         &self,
         objection: &NewObjection,
-        from: Status,
-        change: &CaseChange,
-    ) -> Result<bool, StoreError>;
+        reopen: &CaseChange,
+        grouped: &CaseChange,
+        limit: ObjectionLimit,
+    ) -> Result<ObjectionOutcome, StoreError>;
 
     /// The objections to a case, oldest first.
     async fn objections(&self, application_id: i64) -> Result<Vec<Objection>, StoreError>;

@@ -83,6 +83,12 @@ pub struct Config {
     pub list_pages_per_minute: u32,
     /// Fraud reports one IP address may file per hour (counted in memory only).
     pub reports_per_hour: u32,
+    /// Uploads are refused while less than this much disk space (MiB) would stay free.
+    pub min_free_disk_mb: u64,
+    /// Objections one client may file per hour (counted in memory only, like reports).
+    pub objections_per_hour: u32,
+    /// Objections one notice entry takes in 24 hours from everyone together; more are refused.
+    pub objections_per_entry_per_day: u32,
     /// Receipt codes one IP address may try per 15 minutes (reports and their receipts).
     pub receipt_checks_per_quarter_hour: u32,
     /// How often queued status messages are sent.
@@ -136,6 +142,9 @@ impl Default for Config {
             sms_worker_interval_ms: 2000,
             list_pages_per_minute: 20,
             reports_per_hour: 5,
+            objections_per_hour: 5,
+            min_free_disk_mb: 1024,
+            objections_per_entry_per_day: 10,
             receipt_checks_per_quarter_hour: 10,
             recheck_share_percent: 10,
             sms_status_template: "SMS_STATUS_UPDATE".into(),
@@ -211,6 +220,9 @@ impl Config {
             ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
             ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
             ("PORTAL_REPORTS_PER_HOUR", "reports_per_hour", true),
+            ("PORTAL_OBJECTIONS_PER_HOUR", "objections_per_hour", true),
+            ("PORTAL_MIN_FREE_DISK_MB", "min_free_disk_mb", true),
+            ("PORTAL_OBJECTIONS_PER_ENTRY_PER_DAY", "objections_per_entry_per_day", true),
             ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
             ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
             ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
@@ -255,6 +267,8 @@ impl Config {
             || self.audit_anchor_seconds == 0
             || self.list_pages_per_minute == 0
             || self.reports_per_hour == 0
+            || self.objections_per_hour == 0
+            || self.objections_per_entry_per_day == 0
             || self.receipt_checks_per_quarter_hour == 0
             || self.time_limits.acceptance == 0
             || self.time_limits.notice_days == 0

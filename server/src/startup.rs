@@ -39,6 +39,8 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
     pub reports: reports::ReportDesk,
+    /// Objections one client may file per hour (in memory, like the report budgets).
+    pub objections: rate_limit::IpBudget,
     /// Evidence files on disk (reports, objections).
     pub evidence: EvidenceFiles,
 }
@@ -99,8 +101,11 @@ impl Application {
             background.push(crate::statistics::spawn(services.clone(), every));
         }
         let reports = reports::ReportDesk::new(&config);
-        let evidence = EvidenceFiles::new(config.data_dir.join("evidence"), services.sealer.clone());
-        let state = AppState { leptos_options, services, config: Arc::new(config), reports, evidence };
+        let reserve = config.min_free_disk_mb.saturating_mul(1024 * 1024);
+        let evidence = EvidenceFiles::new(config.data_dir.join("evidence"), services.sealer.clone(), reserve);
+        let objections = rate_limit::IpBudget::new(config.objections_per_hour, Duration::from_secs(3600));
+        let state =
+            AppState { leptos_options, services, config: Arc::new(config), reports, objections, evidence };
         Ok(Self { listener, router: router(state), store, background })
     }
 

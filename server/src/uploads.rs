@@ -3,8 +3,10 @@
 //! proves the file was not changed. The bytes are sealed (AES-256-GCM, like personal data in the database):
 //! ID cards, bills and certificates carry ID numbers and health information. A file is written to a
 //! temporary name, flushed to disk and then renamed, so a crash never leaves half a file under a real name.
+//! A file is refused (`ErrorKind::StorageFull`, `is_disk_full`) while the disk has less than the
+//! configured reserve free, so the database and the logs never meet a full disk.
 
-use app::domain::upload::{accept, UploadError, MAX_FILES};
+use app::domain::upload::{accept, accept_anonymous, FileKind, UploadError, MAX_FILES};
 use app::features::cases::FileVault;
 use app::sealing::Sealer;
 use axum::{
@@ -23,14 +25,16 @@ use tokio::io::AsyncWriteExt;
 pub struct EvidenceFiles {
     dir: PathBuf,
     sealer: Arc<Sealer>,
+    /// Bytes that must stay free on the disk after a file is written.
+    reserve_bytes: u64,
 }
 
 /// A file accepted and written: (SHA-256, content type, size), as `app::store` records it.
 pub type SavedFile = (String, String, u64);
 
 impl EvidenceFiles {
-    pub fn new(dir: impl Into<PathBuf>, sealer: Arc<Sealer>) -> Self {
-        Self { dir: dir.into(), sealer }
+    pub fn new(dir: impl Into<PathBuf>, sealer: Arc<Sealer>, reserve_bytes: u64) -> Self {
+        Self { dir: dir.into(), sealer, reserve_bytes }
     }
 
     fn path_of(&self, sha256: &str) -> PathBuf {
@@ -46,6 +50,12 @@ impl EvidenceFiles {
         }
         let folder = path.parent().unwrap_or(Path::new("."));
         tokio::fs::create_dir_all(folder).await?;
+        // Sealing adds a third (base64) and a few bytes.
+        let needed = self.reserve_bytes.saturating_add(bytes.len() as u64 * 4 / 3 + 1024);
+        if free_bytes(folder)? < needed {
+            tracing::error!(reserve = self.reserve_bytes, "an upload was refused: the disk is nearly full");
+            return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk nearly full"));
+        }
         // Unique per write: two simultaneous uploads of the same photo must not share a temporary file.
         let temporary = folder.join(format!("{sha256}.{:016x}.part", rand::random::<u64>()));
         let mut file = tokio::fs::File::create(&temporary).await?;
@@ -89,6 +99,18 @@ impl FileVault for EvidenceFiles {
         }
         Ok(saved)
     }
+}
+
+/// Bytes free on the disk of `dir` for an unprivileged writer.
+fn free_bytes(dir: &Path) -> std::io::Result<u64> {
+    let stats = rustix::fs::statvfs(dir)?;
+    Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
+/// Whether saving failed only because the disk is nearly full: the sender gets
+/// `upload::DISK_FULL_MESSAGE` next to the file field, not an error page.
+pub fn is_disk_full(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::StorageFull
 }
 
 /// A multipart form: its text fields, the accepted (cleaned) files, and why a file was refused, if one was
@@ -135,7 +157,23 @@ pub struct Incomplete;
 
 /// Reads a multipart form. Empty file inputs (nothing chosen) are skipped; each file of `file_field` is
 /// checked by its content and cleaned of metadata.
-pub async fn read_form(mut multipart: Multipart, file_field: &str) -> Result<PostedForm, Incomplete> {
+pub async fn read_form(multipart: Multipart, file_field: &str) -> Result<PostedForm, Incomplete> {
+    read_form_checked(multipart, file_field, accept).await
+}
+
+/// `read_form` for senders who stay anonymous (reports, objections): PDFs that may name their author
+/// are refused as well.
+pub async fn read_anonymous_form(multipart: Multipart, file_field: &str) -> Result<PostedForm, Incomplete> {
+    read_form_checked(multipart, file_field, accept_anonymous).await
+}
+
+type FileCheck = fn(&[u8]) -> Result<(FileKind, Vec<u8>), UploadError>;
+
+async fn read_form_checked(
+    mut multipart: Multipart,
+    file_field: &str,
+    accept: FileCheck,
+) -> Result<PostedForm, Incomplete> {
     let mut form = PostedForm::default();
     while let Some(field) = multipart.next_field().await.map_err(|_| Incomplete)? {
         let name = field.name().unwrap_or("").to_string();
@@ -182,18 +220,45 @@ mod tests {
     #[tokio::test]
     async fn files_are_stored_by_content_and_checked_when_read() {
         let dir = std::env::temp_dir().join(format!("evidence-test-{}", std::process::id()));
-        let files = EvidenceFiles::new(&dir, Arc::new(Sealer::new("test data key")));
+        let files = EvidenceFiles::new(&dir, Arc::new(Sealer::new("test data key")), 0);
         let (sha, kind, size) = files.save("application/pdf", b"%PDF-1.4 test").await.unwrap();
         assert_eq!((kind.as_str(), size), ("application/pdf", 13));
         assert_eq!(files.save("application/pdf", b"%PDF-1.4 test").await.unwrap().0, sha, "stored once");
         assert_eq!(files.read(&sha).await.unwrap(), b"%PDF-1.4 test");
         let on_disk = std::fs::read(dir.join(&sha[..2]).join(&sha)).unwrap();
         assert!(!on_disk.windows(8).any(|w| w == b"PDF-1.4 "), "sealed on disk");
-        let other_key = EvidenceFiles::new(&dir, Arc::new(Sealer::new("another key")));
+        let other_key = EvidenceFiles::new(&dir, Arc::new(Sealer::new("another key")), 0);
         assert!(other_key.read(&sha).await.is_err(), "only the portal's key opens it");
         std::fs::write(dir.join(&sha[..2]).join(&sha), b"changed").unwrap();
         assert!(files.read(&sha).await.is_err(), "a changed file is refused");
         assert!(files.read("../../etc/passwd").await.is_err());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn nothing_is_written_when_the_disk_would_be_left_without_its_reserve() {
+        let dir = std::env::temp_dir().join(format!("evidence-full-{}", std::process::id()));
+        let files = EvidenceFiles::new(&dir, Arc::new(Sealer::new("test data key")), u64::MAX / 2);
+        let refused = files.save("application/pdf", b"%PDF-1.4 test").await.unwrap_err();
+        assert!(is_disk_full(&refused));
+        let written = walk_files(&dir);
+        assert!(written.is_empty(), "{written:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn walk_files(dir: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|entry| {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk_files(&path)
+                } else {
+                    vec![path]
+                }
+            })
+            .collect()
     }
 }

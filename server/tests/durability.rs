@@ -166,7 +166,7 @@ async fn check_nothing_lost(site: &Site, seen: &Acknowledged) {
     use sqlx::Connection;
     let store = server::store::open(&site.database_url()).await.unwrap();
     let sealer = Arc::new(app::sealing::Sealer::new(server::config::Config::default().data_key.expose()));
-    let files = server::uploads::EvidenceFiles::new(site.dir.join("evidence"), sealer);
+    let files = server::uploads::EvidenceFiles::new(site.dir.join("evidence"), sealer, 0);
     for reference in &seen.references {
         let case = store.application_by_reference(reference).await.unwrap();
         let case = case.unwrap_or_else(|| panic!("{reference} was shown to a resident and is gone"));

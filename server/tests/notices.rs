@@ -193,3 +193,126 @@ async fn approved_households_are_listed_masked_by_township_and_the_list_resists_
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "five list pages in a minute is too many");
     app.stop().await;
 }
+
+/// One objection to entry `id` from a client at `address` behind the trusted proxy; where it was sent.
+fn object_from(app: &TestApp, id: i64, address: &str, reason: &str) -> tokio::task::JoinHandle<String> {
+    let request = TestApp::new_client()
+        .post(app.url(&format!("/notices/{id}/objection")))
+        .header("origin", format!("http://{}", app.addr))
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", address)
+        .multipart(multipart_form(&[
+            ("reason", reason),
+            ("contact_name", "李四"),
+            ("contact_phone", "13812345678"),
+        ]));
+    tokio::spawn(async move { location(&request.send().await.unwrap()) })
+}
+
+const REASON: &str = "他家在县城有一套商品房，收入没有申报";
+
+#[tokio::test]
+async fn later_objections_are_grouped_for_the_township_and_an_entry_takes_a_few_a_day() {
+    let database = common::sqlite_database();
+    let config = server::config::Config {
+        trusted_proxies: "127.0.0.1".into(),
+        objections_per_entry_per_day: 4,
+        ..common::test_config(&database.url)
+    };
+    let mut app = common::spawn_with(config, Some(database)).await;
+    let (reference, id) = published(&mut app).await;
+    // The first objection reopens the case; the township investigates again and publishes anew.
+    let first = object_from(&app, id, "198.51.100.1", REASON).await.unwrap();
+    assert!(first.starts_with("/notices/objection/done?flash="), "{first}");
+    let path = format!("/review/case/{reference}");
+    post(&app, &path, &[("action", "record_visit"), ("note", "再次入户，商品房登记在其兄名下")]).await;
+    post(&app, &path, &[("action", "record_check"), ("note", "核对无异常")]).await;
+    post(&app, &path, &[("action", "recommend"), ("amount", "640")]).await;
+    post(&app, &path, &[("action", "publish_notice")]).await;
+
+    // Ten clients object at once: three more fit the entry's four a day, added to the first one.
+    let tries: Vec<_> = (2..12).map(|i| object_from(&app, id, &format!("198.51.100.{i}"), REASON)).collect();
+    let mut pages = Vec::new();
+    for attempt in tries {
+        pages.push(attempt.await.unwrap());
+    }
+    let filed = pages.iter().filter(|p| p.starts_with("/notices/objection/done?flash=")).count();
+    assert_eq!(filed, 3, "{pages:?}");
+    let refused = pages.iter().find(|p| !p.starts_with("/notices/objection/done")).unwrap();
+    let html = TestApp::new_client().get(app.url(refused)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("近一天已收到较多异议") && !html.contains("李四"), "nothing typed is kept");
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert_eq!(store.application_by_id(id).await.unwrap().unwrap().status, Status::InNotice, "not reopened");
+    assert_eq!(store.objections(id).await.unwrap().len(), 4);
+    let events = store.case_events(id).await.unwrap();
+    let count = |key: &str| events.iter().filter(|e| e.action == key).count();
+    assert_eq!((count("object"), count("objection_grouped")), (1, 3));
+    store.close().await;
+    let (_, notices) = app.page("/notices").await;
+    assert!(notices.contains("王*兰"), "the entry stays in notice");
+
+    // The township sees every objection and decides to investigate again itself, with a reason.
+    let (_, case_page) = app.page(&path).await;
+    assert_eq!(case_page.matches(REASON).count(), 4, "every objection is listed");
+    assert!(case_page.contains("公示期又收到异议（并入此前的异议，由乡镇决定是否重新调查）"));
+    let without_reason = location(&app.post_form(&path, &[("action", "reinvestigate")]).await);
+    assert!(app.page(&without_reason).await.1.contains("请写明重新调查的理由"));
+    post(&app, &path, &[("action", "reinvestigate"), ("note", "异议反映其子开出租车")]).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert_eq!(store.application_by_id(id).await.unwrap().unwrap().status, Status::Investigating);
+    store.close().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_client_files_a_few_objections_an_hour_however_fast_it_posts() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { objections_per_hour: 2, ..common::test_config(&database.url) };
+    let mut app = common::spawn_with(config, Some(database)).await;
+    let (_, id) = published(&mut app).await;
+    // Eight posts at once from one address, too short to be filed: two are read and answered, the rest
+    // are refused before anything is read.
+    let tries: Vec<_> = (0..8).map(|_| object_from(&app, id, "198.51.100.1", "太短了")).collect();
+    let mut answers = Vec::new();
+    for attempt in tries {
+        let page = attempt.await.unwrap();
+        answers.push(TestApp::new_client().get(app.url(&page)).send().await.unwrap().text().await.unwrap());
+    }
+    let read = answers.iter().filter(|html| html.contains("请写明异议的具体情况")).count();
+    let refused = answers.iter().filter(|html| html.contains("提交太频繁")).count();
+    assert_eq!((read, refused), (2, 6));
+    for html in &answers {
+        // A post that was read comes back as typed; a refused one keeps nothing.
+        assert_eq!(html.contains("李四"), html.contains("请写明异议的具体情况"));
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_upload_when_the_disk_is_nearly_full_is_refused_with_a_message_and_the_text_kept() {
+    let database = common::sqlite_database();
+    // A reserve no disk has: every file is refused.
+    let config = server::config::Config {
+        min_free_disk_mb: u64::MAX / (4 << 20),
+        ..common::test_config(&database.url)
+    };
+    let mut app = common::spawn_with(config, Some(database)).await;
+    let (_, id) = published(&mut app).await;
+    let citizen = TestApp::new_client();
+    let form = multipart_form(&[("reason", REASON)]).part("evidence", photo_part(GPS_PHOTO));
+    let request = citizen
+        .post(app.url(&format!("/notices/{id}/objection")))
+        .header("origin", format!("http://{}", app.addr))
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form);
+    let back = location(&request.send().await.unwrap());
+    assert!(back.starts_with(&format!("/notices/{id}/objection?flash=")), "{back}");
+    let html = citizen.get(app.url(&back)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("服务器存储空间不足") && html.contains(r#"id="evidence-error""#), "{html}");
+    assert!(html.contains(REASON), "what was typed comes back");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert!(store.objections(id).await.unwrap().is_empty());
+    store.close().await;
+    app.stop().await;
+}

@@ -359,3 +359,47 @@ async fn only_the_county_handles_reports_and_only_the_county_sees_the_flag_on_a_
     assert!(case.contains(&reference) && !case.contains("举报线索"), "the township does not learn of it");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_address_files_a_few_reports_an_hour_and_a_refused_post_keeps_nothing() {
+    let database = sqlite_database();
+    let config = server::config::Config { reports_per_hour: 2, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    let client = TestApp::new_client();
+    let tries: Vec<_> = (0..6)
+        .map(|i| {
+            let (app_url, client) = (app.url("/report"), client.clone());
+            let form = report_form(&format!("西街村 李某{i}"));
+            let origin = app.url("");
+            tokio::spawn(async move {
+                let request =
+                    client.post(app_url).header("origin", origin).header("sec-fetch-site", "same-origin");
+                location(&request.multipart(form).send().await.unwrap())
+            })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for attempt in tries {
+        pages.push(page_of(&app, &client, &attempt.await.unwrap()).await);
+    }
+    let filed = pages.iter().filter(|html| html.contains(r#"class="receipt-code""#)).count();
+    let refused: Vec<_> = pages.iter().filter(|html| html.contains("提交太频繁")).collect();
+    assert_eq!((filed, refused.len()), (2, 4));
+    assert!(refused.iter().all(|html| !html.contains("李某") && !html.contains(DESCRIPTION)), "nothing kept");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_pdf_that_may_name_the_reporter_is_refused_and_what_was_typed_kept() {
+    let app = spawn_app().await;
+    let reporter = TestApp::new_client();
+    let pdf =
+        b"%PDF-1.7\n1 0 obj<</Author(Li Si)/Producer(WPS Office)>>endobj\ntrailer<</Info 1 0 R>>".to_vec();
+    let part = multipart::Part::bytes(pdf).file_name("证据.pdf").mime_str("application/pdf").unwrap();
+    let form = report_form("西街村 李某").part("evidence", part);
+    let back = location(&post_multipart(&app, &reporter, "/report", form).await);
+    let html = page_of(&app, &reporter, &back).await;
+    assert!(html.contains("可能暴露您的身份") && html.contains(r#"id="evidence-error""#), "{html}");
+    assert!(html.contains(DESCRIPTION), "what was typed comes back");
+    app.stop().await;
+}

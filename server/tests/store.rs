@@ -453,7 +453,9 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             referrals: Vec::new(),
             audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
         };
-        assert!(store.file_objection(&objection, Status::InNotice, &reopen).await.unwrap(), "{backend}");
+        let limit = app::store::ObjectionLimit { since: 0, max: 10 };
+        let outcome = store.file_objection(&objection, &reopen, &reopen, limit).await.unwrap();
+        assert_eq!(outcome, app::store::ObjectionOutcome::Reopened, "{backend}");
         let objected = |records: Vec<app::audit::AuditRecord>| {
             records.iter().filter(|r| r.event.action == "notice.objection").count()
         };
@@ -465,7 +467,8 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
         let again = NewObjection { receipt_hash: "h2".into(), ..objection };
-        assert!(!store.file_objection(&again, Status::InNotice, &reopen).await.unwrap(), "{backend}");
+        let outcome = store.file_objection(&again, &reopen, &reopen, limit).await.unwrap();
+        assert_eq!(outcome, app::store::ObjectionOutcome::NoticeOver, "{backend}");
         assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
         assert_eq!(objected(store.audit_records().await.unwrap()), 1, "{backend}: nor audited");
         let files = store.case_files(case.id).await.unwrap();
@@ -797,22 +800,41 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
 }
 
 #[tokio::test]
-async fn failed_forms_are_kept_briefly_and_the_table_stays_bounded() {
+async fn failed_forms_are_kept_briefly_read_once_and_the_table_stays_bounded() {
+    use app::store::FlashBounds;
+    let bounds = |expire_before, total_bytes| FlashBounds { expire_before, keep_last: 3, total_bytes };
     for (backend, store, _db) in backends().await {
-        store.put_flash("a", "v1:a", 100, 0, 3).await.unwrap();
-        assert_eq!(store.flash("a", 100).await.unwrap().as_deref(), Some("v1:a"), "{backend}");
-        assert_eq!(store.flash("a", 101).await.unwrap(), None, "{backend}: too old to show");
-        assert_eq!(store.flash("b", 0).await.unwrap(), None, "{backend}: unknown token");
-        for token in ["b", "c", "d"] {
-            store.put_flash(token, "v1:x", 200, 0, 3).await.unwrap();
+        store.put_flash("a", "v1:a", 100, bounds(0, 1000)).await.unwrap();
+        assert_eq!(store.take_flash("a", 101).await.unwrap(), None, "{backend}: too old to show");
+        store.put_flash("a", "v1:a", 100, bounds(0, 1000)).await.unwrap();
+        assert_eq!(store.take_flash("a", 100).await.unwrap().as_deref(), Some("v1:a"), "{backend}");
+        assert_eq!(store.take_flash("a", 100).await.unwrap(), None, "{backend}: read once");
+        assert_eq!(store.take_flash("b", 0).await.unwrap(), None, "{backend}: unknown token");
+        for token in ["a", "b", "c", "d"] {
+            store.put_flash(token, "v1:x", 200, bounds(0, 1000)).await.unwrap();
         }
-        assert_eq!(store.flash("a", 0).await.unwrap(), None, "{backend}: the oldest goes past the bound");
-        assert!(store.flash("b", 0).await.unwrap().is_some(), "{backend}: the newest three stay");
-        store.put_flash("e", "v1:e", 1000, 900, 3).await.unwrap();
-        for token in ["b", "c", "d"] {
-            assert_eq!(store.flash(token, 0).await.unwrap(), None, "{backend}: expired entries are dropped");
+        assert_eq!(
+            store.take_flash("a", 0).await.unwrap(),
+            None,
+            "{backend}: the oldest goes past the bound"
+        );
+        assert!(store.take_flash("b", 0).await.unwrap().is_some(), "{backend}: the newest three stay");
+        store.put_flash("e", "v1:e", 1000, bounds(900, 1000)).await.unwrap();
+        for token in ["c", "d"] {
+            assert_eq!(
+                store.take_flash(token, 0).await.unwrap(),
+                None,
+                "{backend}: expired entries are dropped"
+            );
         }
-        assert!(store.flash("e", 0).await.unwrap().is_some(), "{backend}");
+        assert!(store.take_flash("e", 0).await.unwrap().is_some(), "{backend}");
+        // The byte budget: 25 bytes hold two entries of ten; the third pushes the oldest out.
+        for token in ["f", "g", "h"] {
+            store.put_flash(token, &"v".repeat(10), 2000, bounds(0, 25)).await.unwrap();
+        }
+        assert_eq!(store.take_flash("f", 0).await.unwrap(), None, "{backend}: over the byte budget");
+        assert!(store.take_flash("g", 0).await.unwrap().is_some(), "{backend}");
+        assert!(store.take_flash("h", 0).await.unwrap().is_some(), "{backend}");
     }
 }
 

@@ -313,6 +313,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
                 None if e.action == HELP_EVENT => "部门专项救助",
                 None => crate::domain::register::event_label(&e.action)
                     .or_else(|| crate::domain::emergency::event_label(&e.action))
+                    .or_else(|| crate::domain::notice::event_label(&e.action))
                     .unwrap_or("提交申请"),
             };
             (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)

@@ -12,6 +12,14 @@ pub fn days_left(until: Date, today: Date) -> i64 {
     (until.days_since_epoch() - today.days_since_epoch() + 1).max(0)
 }
 
+/// The case history's key for an objection added to earlier ones: a case reopens on its first
+/// objection only; later ones wait for the township, which may reopen it (`Action::Reinvestigate`).
+pub const GROUPED_OBJECTION_EVENT: &str = "objection_grouped";
+
+pub fn event_label(key: &str) -> Option<&'static str> {
+    (key == GROUPED_OBJECTION_EVENT).then_some("公示期又收到异议（并入此前的异议，由乡镇决定是否重新调查）")
+}
+
 /// An objection as filed: the reason, and contact details only if the objector chose to give them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectionInput {

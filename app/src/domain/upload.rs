@@ -97,7 +97,13 @@ pub enum UploadError {
     Damaged,
     #[error("最多上传{MAX_FILES}个文件")]
     TooMany,
+    #[error("这个 PDF 文件带有作者、制作软件或时间等信息，可能暴露您的身份。请把内容截图或拍照后上传")]
+    IdentifyingPdf,
 }
+
+/// What a sender is told when the server's disk is too full to keep another file.
+pub const DISK_FULL_MESSAGE: &str =
+    "服务器存储空间不足，暂时不能保存上传的文件。请稍后再试，或先不带文件提交";
 
 /// The kind of file these bytes are, by their signature.
 pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
@@ -127,11 +133,41 @@ pub fn accept(bytes: &[u8]) -> Result<(FileKind, Vec<u8>), UploadError> {
     Ok((kind, cleaned))
 }
 
+/// Checks a file sent where the sender stays anonymous (reports, objections): as `accept`, and a PDF
+/// that may name who made it is refused, since its metadata cannot be removed reliably (it may sit
+/// compressed inside object streams).
+pub fn accept_anonymous(bytes: &[u8]) -> Result<(FileKind, Vec<u8>), UploadError> {
+    let accepted = accept(bytes)?;
+    if accepted.0 == FileKind::Pdf && pdf_may_identify(bytes) {
+        return Err(UploadError::IdentifyingPdf);
+    }
+    Ok(accepted)
+}
+
+/// PDF keys that can name who made a file, with what and when: the document information dictionary
+/// (`/Info` and its entries), the XMP stream (`/Metadata`), and object streams (`/ObjStm`), inside
+/// which either may be hidden compressed.
+const PDF_IDENTIFYING_KEYS: [&[u8]; 8] = [
+    b"/Info",
+    b"/Author",
+    b"/Creator",
+    b"/Producer",
+    b"/CreationDate",
+    b"/ModDate",
+    b"/Metadata",
+    b"/ObjStm",
+];
+
+pub fn pdf_may_identify(bytes: &[u8]) -> bool {
+    PDF_IDENTIFYING_KEYS.iter().any(|key| bytes.windows(key.len()).any(|w| w == *key))
+}
+
 /// A JPEG without its metadata segments. APP0 (JFIF), ICC colour profiles (APP2) and Adobe colour
 /// information (APP14) stay because decoders need them; EXIF and XMP (APP1), IPTC (APP13), the other
 /// application segments and comments go. Of the EXIF data only the camera's rotation is kept, in a
-/// new EXIF segment of its own, so a photo taken upright is still shown upright. Everything from the
-/// start of the image data on is copied.
+/// new EXIF segment of its own, so a photo taken upright is still shown upright. The image data is
+/// copied up to its end marker; what a phone appends after it (the video of a "motion photo", a second
+/// image) goes.
 pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..2]);
@@ -163,8 +199,11 @@ pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
             out.extend_from_slice(&orientation_only_exif(orientation));
         }
         if marker == 0xDA {
-            // Start of scan: the compressed image follows up to the end.
-            out.extend_from_slice(&bytes[end..]);
+            // Start of scan: the compressed image follows up to the end marker (FF D9), which cannot
+            // occur inside the data (an FF there is followed by 00 or a restart marker).
+            let data = &bytes[end..];
+            let image_end = data.windows(2).position(|w| w == [0xFF, 0xD9]).map_or(data.len(), |at| at + 2);
+            out.extend_from_slice(&data[..image_end]);
             return Ok(out);
         }
         at = end;
@@ -360,6 +399,29 @@ mod tests {
         photo.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
         photo.extend_from_slice(&[0xFF, 0xD9]);
         assert!(!strip_jpeg(&photo).unwrap().windows(4).any(|w| w == b"Exif"));
+    }
+
+    #[test]
+    fn what_a_phone_appends_after_the_image_goes() {
+        let mut motion_photo = jpeg_with_gps();
+        // A "motion photo": the video follows the image's end marker, with the place it was taken.
+        motion_photo.extend_from_slice(b"\0\0\0\x18ftypmp42 GPS 38.9N 100.4E");
+        let (_, cleaned) = accept(&motion_photo).unwrap();
+        assert!(cleaned.ends_with(&[0x12, 0x34, 0xFF, 0x00, 0x56, 0xFF, 0xD9]));
+        assert!(!cleaned.windows(4).any(|w| w == b"ftyp"));
+    }
+
+    #[test]
+    fn anonymous_senders_cannot_send_a_pdf_that_may_name_them() {
+        let signed =
+            b"%PDF-1.7\n1 0 obj<</Author(Li Si)/Producer(WPS)>>endobj\ntrailer<</Info 1 0 R>>".to_vec();
+        let compressed = b"%PDF-1.7\n1 0 obj<</Type/ObjStm/N 3>>stream\nx\x9c..endstream".to_vec();
+        let plain = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>".to_vec();
+        assert_eq!(accept_anonymous(&signed).unwrap_err(), UploadError::IdentifyingPdf);
+        assert_eq!(accept_anonymous(&compressed).unwrap_err(), UploadError::IdentifyingPdf);
+        assert_eq!(accept_anonymous(&plain).unwrap().0, FileKind::Pdf);
+        assert_eq!(accept(&signed).unwrap().0, FileKind::Pdf, "applicants' own documents are kept as sent");
+        assert_eq!(accept_anonymous(&jpeg_with_gps()).unwrap().0, FileKind::Jpeg);
     }
 
     #[test]

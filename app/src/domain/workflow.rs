@@ -117,8 +117,11 @@ pub enum Action {
     /// 乡镇审核 with a proposed monthly amount.
     Recommend,
     PublishNotice,
-    /// An objection during the notice period reopens the investigation.
+    /// The first objection during a notice reopens the investigation.
     Object,
+    /// The township reopens the investigation during a notice itself, for instance on an objection that
+    /// was grouped with an earlier one (`notice::GROUPED_OBJECTION_EVENT`).
+    Reinvestigate,
     ForwardToCounty,
     /// 县级抽查入户复核 for a case drawn for it.
     RecordRecheck,
@@ -140,6 +143,7 @@ impl Action {
             Self::Recommend => "recommend",
             Self::PublishNotice => "publish_notice",
             Self::Object => "object",
+            Self::Reinvestigate => "reinvestigate",
             Self::ForwardToCounty => "forward_to_county",
             Self::Approve => "approve",
             Self::Refuse => "refuse",
@@ -158,6 +162,7 @@ impl Action {
             Self::Recommend,
             Self::PublishNotice,
             Self::Object,
+            Self::Reinvestigate,
             Self::ForwardToCounty,
             Self::Approve,
             Self::Refuse,
@@ -183,6 +188,7 @@ impl Action {
             Self::Recommend => "乡镇审核通过",
             Self::PublishNotice => "发布公示",
             Self::Object => "公示期收到异议，重新调查",
+            Self::Reinvestigate => "乡镇根据异议重新调查",
             Self::ForwardToCounty => "报送县级审核确认",
             Self::Approve => "批准",
             Self::Refuse => "不予批准",
@@ -214,6 +220,7 @@ pub fn available_actions(status: Status, actor: Actor, facts: Facts) -> Vec<Acti
         Action::RecordCheck,
         Action::Recommend,
         Action::PublishNotice,
+        Action::Reinvestigate,
         Action::ForwardToCounty,
         Action::RecordRecheck,
         Action::Approve,
@@ -243,10 +250,11 @@ pub struct CaseState<'a> {
     pub history: &'a [String],
 }
 
-/// The facts of a stored case on `today`. An objection reopens the investigation: the visit and the
-/// check must be recorded again after it.
+/// The facts of a stored case on `today`. A reopened investigation (an objection, or the township
+/// reopening it) needs the visit and the check recorded again after it.
 pub fn case_facts(case: &CaseState, today: super::calendar::Date) -> Facts {
-    let since = case.history.iter().rposition(|a| a == Action::Object.key()).unwrap_or(0);
+    let reopened = [Action::Object.key(), Action::Reinvestigate.key()];
+    let since = case.history.iter().rposition(|a| reopened.contains(&a.as_str())).unwrap_or(0);
     let recorded = |action: Action| case.history[since..].iter().any(|a| a == action.key());
     Facts {
         emergency: case.emergency,
@@ -297,6 +305,9 @@ pub fn check_action_input(
     match action {
         Action::Refuse if note.chars().count() < 4 => {
             problems.push(("note", "不予批准必须写明理由（至少4个字），理由会告知申请人".to_string()))
+        }
+        Action::Reinvestigate if note.chars().count() < 4 => {
+            problems.push(("note", "请写明重新调查的理由（至少4个字），例如异议反映的新情况".to_string()))
         }
         Action::RequestMaterial if note.chars().count() < 2 => {
             problems.push(("note", "请一次性列出需要补充的全部材料".to_string()))
@@ -358,6 +369,7 @@ pub fn transition(
         | A::RecordCheck
         | A::Recommend
         | A::PublishNotice
+        | A::Reinvestigate
         | A::ForwardToCounty => actor == Actor::Township,
         A::RecordRecheck => actor == Actor::County,
         A::ProvideMaterial | A::Withdraw => actor == Actor::Applicant,
@@ -381,7 +393,7 @@ pub fn transition(
         }
         (S::Recommended, A::PublishNotice, _) if facts.needs_notice => S::InNotice,
         (S::Recommended, A::ForwardToCounty, _) if !facts.needs_notice => S::AtCounty,
-        (S::InNotice, A::Object, _) => S::Investigating,
+        (S::InNotice, A::Object | A::Reinvestigate, _) => S::Investigating,
         (S::InNotice, A::ForwardToCounty, _) if facts.notice_over => S::AtCounty,
         (S::InNotice, A::ForwardToCounty, _) => return Err(WorkflowError::NoticeRunning),
         (S::AtCounty, A::Approve, Actor::County) => S::Approved,

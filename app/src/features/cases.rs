@@ -136,6 +136,16 @@ impl From<StoreError> for ActError {
     }
 }
 
+/// Photos that could not be written: a message next to the field when the disk is nearly full, an
+/// error page (cause logged) otherwise.
+pub(super) fn photos_not_kept(e: std::io::Error) -> ActError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        refused("photos", crate::domain::upload::DISK_FULL_MESSAGE)
+    } else {
+        ActError::Failed(e.to_string())
+    }
+}
+
 fn refused(field: &'static str, message: impl Into<String>) -> ActError {
     ActError::Refused(vec![(field, message.into())])
 }
@@ -201,7 +211,7 @@ pub async fn act(
         let record = super::register::record_at_approval(&case, input.amount, today, rules, &calendar);
         change.register = Some(record);
     }
-    change.files = desk.files.keep(&command.photos).await.map_err(|e| ActError::Failed(e.to_string()))?;
+    change.files = desk.files.keep(&command.photos).await.map_err(photos_not_kept)?;
     if store.record_transition(case.id, case.status, &change).await? {
         Ok(())
     } else {

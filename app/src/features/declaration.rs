@@ -111,7 +111,13 @@ pub async fn submit(
     let (Some(kind), Some(occurred_on)) = (current.kind, current.occurred_on) else {
         return Err(DeclarationError::Refused(vec![("submit", "请先回答前面的问题".to_string())]));
     };
-    let kept = files.keep(evidence).await.map_err(|e| DeclarationError::Failed(e.to_string()))?;
+    let kept = files.keep(evidence).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::StorageFull => DeclarationError::Refused(vec![(
+            "evidence",
+            crate::domain::upload::DISK_FULL_MESSAGE.to_string(),
+        )]),
+        _ => DeclarationError::Failed(e.to_string()),
+    })?;
     let now = crate::services::unix_now();
     let today = Date::today_in_china(now);
     let calendar = crate::store::working_calendar(services.store.as_ref()).await?;

@@ -121,7 +121,7 @@ pub async fn review(
         let until = record.ends_on.map(|d| d.chinese()).unwrap_or_default();
         ("救助进入渐退期".to_string(), format!("救助金继续发放至{until}，之后停止；收入再次下降可以重新申请"))
     });
-    let files = desk.files.keep(&command.photos).await.map_err(|e| ActError::Failed(e.to_string()))?;
+    let files = desk.files.keep(&command.photos).await.map_err(super::cases::photos_not_kept)?;
     let action = if outcome.needs_county() { "review_proposed" } else { "review" };
     let step = RecordStep { desk, staff, case: &case, action, note, message, now };
     store_change(step, record, files).await

@@ -335,16 +335,27 @@ macro_rules! shared_queries {
                 token: &str,
                 sealed: &str,
                 now: i64,
-                expire_before: i64,
-                keep_last: i64,
+                bounds: app::store::FlashBounds,
             ) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query("DELETE FROM form_flash WHERE created_at < $1 OR id <= (SELECT MAX(id) FROM form_flash) - $2")
-                    .bind(expire_before)
-                    .bind(keep_last - 1)
+                    .bind(bounds.expire_before)
+                    .bind(bounds.keep_last - 1)
                     .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
+                // Room for the new entry in the byte budget: the newest entries are kept up to it.
+                let room = bounds.total_bytes - i64::try_from(sealed.len()).unwrap_or(i64::MAX);
+                sqlx::query(
+                    "DELETE FROM form_flash WHERE id IN (
+                        SELECT id FROM (
+                            SELECT id, SUM(LENGTH(sealed)) OVER (ORDER BY id DESC) AS newer_bytes FROM form_flash
+                        ) AS sized WHERE newer_bytes > $1)",
+                )
+                .bind(room)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
                 sqlx::query("INSERT INTO form_flash (token, sealed, created_at) VALUES ($1, $2, $3)")
                     .bind(token)
                     .bind(sealed)
@@ -355,15 +366,14 @@ macro_rules! shared_queries {
                 tx.commit().await.map_err(query_error)
             }
 
-            async fn flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT sealed FROM form_flash WHERE token = $1 AND created_at >= $2")
+            async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
+                let row: Option<(String, i64)> =
+                    sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
                         .bind(token)
-                        .bind(not_before)
                         .fetch_optional(&self.pool)
                         .await
                         .map_err(query_error)?;
-                Ok(row.map(|(sealed,)| sealed))
+                Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
             }
 
             async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
@@ -610,25 +620,48 @@ macro_rules! shared_queries {
             async fn file_objection(
                 &self,
                 objection: &app::store::NewObjection,
-                from: app::domain::workflow::Status,
-                change: &app::store::CaseChange,
-            ) -> Result<bool, StoreError> {
+                reopen: &app::store::CaseChange,
+                grouped: &app::store::CaseChange,
+                limit: app::store::ObjectionLimit,
+            ) -> Result<app::store::ObjectionOutcome, StoreError> {
+                use app::store::ObjectionOutcome as Outcome;
+                let id = objection.application_id;
                 let mut tx = self.begin_write().await.map_err(query_error)?;
-                let updated = sqlx::query("UPDATE applications SET status = $1 WHERE id = $2 AND status = $3")
-                    .bind(change.event.status.key())
-                    .bind(objection.application_id)
-                    .bind(from.key())
+                // A no-op update that locks the case's row (PostgreSQL; SQLite has one writer anyway),
+                // so that simultaneous objections to one entry are counted one after the other.
+                let in_notice = sqlx::query("UPDATE applications SET status = status WHERE id = $1 AND status = $2")
+                    .bind(id)
+                    .bind(app::domain::workflow::Status::InNotice.key())
                     .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
-                if updated.rows_affected() != 1 {
-                    return Ok(false);
+                if in_notice.rows_affected() != 1 {
+                    return Ok(Outcome::NoticeOver);
                 }
+                let (recent, earlier): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT COUNT(*) FROM objections WHERE application_id = $1 AND created_at >= $2),
+                            (SELECT COUNT(*) FROM objections WHERE application_id = $1)",
+                )
+                .bind(id)
+                .bind(limit.since)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                if recent >= i64::from(limit.max) {
+                    return Ok(Outcome::EntryLimitReached);
+                }
+                let (change, outcome) = if earlier == 0 { (reopen, Outcome::Reopened) } else { (grouped, Outcome::Grouped) };
+                sqlx::query("UPDATE applications SET status = $1 WHERE id = $2")
+                    .bind(change.event.status.key())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
                 sqlx::query(
                     "INSERT INTO objections (application_id, reason, contact_sealed, receipt_hash, created_at)
                      VALUES ($1, $2, $3, $4, $5)",
                 )
-                .bind(objection.application_id)
+                .bind(id)
                 .bind(&objection.reason)
                 .bind(&objection.contact_sealed)
                 .bind(&objection.receipt_hash)
@@ -636,16 +669,15 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                let (id, at) = (objection.application_id, objection.created_at);
-                shared_insert_case_files(&mut tx, id, "objection", &objection.files, at).await?;
+                shared_insert_case_files(&mut tx, id, "objection", &objection.files, objection.created_at).await?;
                 let e = &change.event;
-                shared_insert_event(&mut tx, objection.application_id, e).await?;
+                shared_insert_event(&mut tx, id, e).await?;
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
                 shared_append_audit(&mut tx, &change.audit).await?;
                 tx.commit().await.map_err(query_error)?;
-                Ok(true)
+                Ok(outcome)
             }
 
             async fn objections(&self, application_id: i64) -> Result<Vec<app::store::Objection>, StoreError> {

@@ -2,8 +2,9 @@
 //! answered with a redirect to the next page (or back with the errors and what was typed). The final
 //! post submits: checked again, stored in one transaction, idempotent.
 
-use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use crate::startup::AppState;
+use crate::uploads::is_disk_full;
 use crate::uploads::read_form;
 use app::auth::{resident_from_token, ResidentClaims, RESIDENT_COOKIE};
 use app::domain::application::{
@@ -175,6 +176,9 @@ pub async fn upload_document(
     };
     let saved = match state.evidence.save_all(&form).await {
         Ok(saved) => saved,
+        Err(e) if is_disk_full(&e) => {
+            return back_with(&state, &page, &typed, &[disk_full("document")]).await
+        }
         Err(e) => return failure("saving a document failed", e),
     };
     for (sha256, content_type, size) in saved {

@@ -1,17 +1,21 @@
 //! Objections to a public notice entry. Anyone may object, anonymously by default; the objection is
-//! stored for the township's staff and reopens the investigation (`domain::workflow`). The objector
-//! gets a receipt code, stored only as a keyed hash.
+//! stored for the township's staff. A case's first objection reopens the investigation
+//! (`domain::workflow`); later ones are grouped with it for the township, so that objecting in a loop
+//! cannot hold a case up. Each client has a budget per hour and each entry a limit per day. The
+//! objector gets a receipt code, stored only as a keyed hash.
 
-use super::respond::{back_with, failure, now, NOTHING_TYPED};
+use super::client::ClientAddr;
+use super::respond::{back_with, disk_full, failure, now, NOTHING_TYPED};
 use super::static_pages::html_response;
 use crate::startup::AppState;
-use crate::uploads::read_form;
+use crate::uploads::is_disk_full;
+use crate::uploads::read_anonymous_form;
 use app::audit::AuditEvent;
 use app::domain::application::Draft;
 use app::domain::calendar::Date;
-use app::domain::notice::{check_objection, receipt_code};
-use app::domain::workflow::{next_step, transition, Action, Actor, Facts};
-use app::store::{CaseChange, CaseEvent, NewObjection};
+use app::domain::notice::{check_objection, receipt_code, GROUPED_OBJECTION_EVENT, REASON_MAX_CHARS};
+use app::domain::workflow::{next_step, transition, Action, Actor, Facts, Status};
+use app::store::{CaseChange, CaseEvent, NewObjection, ObjectionLimit, ObjectionOutcome};
 use axum::{
     extract::{Multipart, Path, State},
     http::StatusCode,
@@ -24,9 +28,19 @@ fn gone() -> Response {
 }
 
 /// POST /notices/{id}/objection
-pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipart: Multipart) -> Response {
+pub async fn object(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    client: ClientAddr,
+    multipart: Multipart,
+) -> Response {
     let page = format!("/notices/{id}/objection");
-    let form = match read_form(multipart, "evidence").await {
+    // Refused by the budget before anything is read: nothing of the post is kept.
+    if state.objections.spend(client).is_err() {
+        let message = "提交太频繁，请一小时后再试，或拨打下方的监督电话反映".to_string();
+        return back_with(&state, &page, NOTHING_TYPED, &[("reason", message)]).await;
+    }
+    let form = match read_anonymous_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
             return back_with(&state, &page, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
@@ -41,7 +55,13 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
     }
     let (reason, contact_name, contact_phone) =
         (form.value("reason"), form.value("contact_name"), form.value("contact_phone"));
-    let typed = [("reason", reason), ("contact_name", contact_name), ("contact_phone", contact_phone)];
+    // What comes back after a failed post is cut to what the inputs take.
+    let cut = |value: &str, max: usize| value.chars().take(max).collect::<String>();
+    let typed = [
+        ("reason", cut(reason, REASON_MAX_CHARS)),
+        ("contact_name", cut(contact_name, 20)),
+        ("contact_phone", cut(contact_phone, 20)),
+    ];
     let checked = check_objection(reason, contact_name, contact_phone);
     let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
     problems.extend(form.file_problem().map(|message| ("evidence", message)));
@@ -51,6 +71,9 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
+        Err(e) if is_disk_full(&e) => {
+            return back_with(&state, &page, &typed, &[disk_full("evidence")]).await
+        }
         Err(e) => return failure("saving evidence failed", e),
     };
     let case = match store.application_by_id(id).await {
@@ -72,8 +95,35 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         created_at: now,
         files,
     };
-    // The history names the objection, never the objector.
-    let change = CaseChange {
+    let notify = match state.services.sealer.open::<Draft>(&case.sealed) {
+        Ok(draft) => app::sms::seal_status(
+            &state.services.sealer,
+            &draft.applicant.phone,
+            next.label(),
+            next_step(next),
+        ),
+        Err(e) => return failure("a case does not open", e),
+    };
+    let reopen = reopening(&case.reference, next, now, notify);
+    let grouped = grouping(&case.reference, case.status, now);
+    let limit = ObjectionLimit { since: now - 86_400, max: state.config.objections_per_entry_per_day };
+    match store.file_objection(&objection, &reopen, &grouped, limit).await {
+        Ok(ObjectionOutcome::Reopened | ObjectionOutcome::Grouped) => {}
+        Ok(ObjectionOutcome::NoticeOver) => return gone(),
+        Ok(ObjectionOutcome::EntryLimitReached) => {
+            let message =
+                "这条公示近一天已收到较多异议，乡镇正在逐条核实；如有新的情况，请拨打下方的监督电话反映";
+            return back_with(&state, &page, NOTHING_TYPED, &[("reason", message.to_string())]).await;
+        }
+        Err(e) => return failure("storing an objection failed", e),
+    }
+    back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[]).await
+}
+
+/// The change of a case's first objection: the investigation opens again and the applicant is told.
+/// The history names the objection, never the objector.
+fn reopening(reference: &str, next: Status, now: i64, notify: String) -> CaseChange {
+    CaseChange {
         register: None,
         event: CaseEvent {
             at: now,
@@ -84,24 +134,31 @@ pub async fn object(State(state): State<AppState>, Path(id): Path<i64>, multipar
         },
         monthly_amount: None,
         notice: None,
-        notify: match state.services.sealer.open::<Draft>(&case.sealed) {
-            Ok(draft) => Some(app::sms::seal_status(
-                &state.services.sealer,
-                &draft.applicant.phone,
-                next.label(),
-                next_step(next),
-            )),
-            Err(e) => return failure("a case does not open", e),
-        },
+        notify: Some(notify),
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
-        audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
-    };
-    match store.file_objection(&objection, case.status, &change).await {
-        Ok(true) => {}
-        Ok(false) => return gone(),
-        Err(e) => return failure("storing an objection failed", e),
+        audit: AuditEvent::now("public", "notice.objection", reference, "investigation reopened"),
     }
-    back_with(&state, "/notices/objection/done", &[("receipt", receipt.as_str())], &[]).await
+}
+
+/// The change of a later objection: added for the township, the case stays in notice.
+fn grouping(reference: &str, status: Status, now: i64) -> CaseChange {
+    CaseChange {
+        event: CaseEvent {
+            at: now,
+            actor: "公众".into(),
+            action: GROUPED_OBJECTION_EVENT.into(),
+            status,
+            note: "公示期又收到异议，请乡镇核实是否需要重新调查".into(),
+        },
+        notify: None,
+        audit: AuditEvent::now(
+            "public",
+            "notice.objection_grouped",
+            reference,
+            "added to earlier objections",
+        ),
+        ..reopening(reference, status, now, String::new())
+    }
 }

@@ -8,12 +8,13 @@
 
 use super::client::ClientAddr;
 use super::rate_limit::IpBudget;
-use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::config::Config;
 use crate::startup::AppState;
-use crate::uploads::{file_response, read_form, PostedForm};
+use crate::uploads::is_disk_full;
+use crate::uploads::{file_response, read_anonymous_form, PostedForm};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
@@ -22,7 +23,8 @@ use app::auth::{
 use app::domain::calendar::Date;
 use app::domain::report::{
     check_message, check_report, grouping_key, normalize_receipt, receipt_code, receipt_lookup,
-    ReportContent, ReportForm, ReportStatus, GROUPING_DAYS, OUTCOME_MAX_CHARS, RECEIPT_CHARS,
+    ReportContent, ReportForm, ReportStatus, DESCRIPTION_MAX_CHARS, GROUPING_DAYS, OUTCOME_MAX_CHARS,
+    RECEIPT_CHARS, SUBJECT_MAX_CHARS,
 };
 use app::domain::staff::StaffIdentity;
 use app::store::{NewReport, NewReportMessage, ReportRecord, StoreError};
@@ -56,17 +58,29 @@ const RECEIPT: &str = "/report/receipt";
 const CHECK: &str = "/report/check";
 const VIEW: &str = "/report/view";
 
-/// The typed fields that come back after a failed post (never the trap field, never files).
-const KEPT_FIELDS: [&str; 6] =
-    ["township", "subject", "suspicion", "description", "contact_name", "contact_phone"];
+/// The typed fields that come back after a failed post (never the trap field, never files), each
+/// cut to the most its input takes: nothing longer than the form allows is kept.
+const KEPT_FIELDS: [(&str, usize); 6] = [
+    ("township", 9),
+    ("subject", SUBJECT_MAX_CHARS),
+    ("suspicion", 32),
+    ("description", DESCRIPTION_MAX_CHARS),
+    ("contact_name", 20),
+    ("contact_phone", 20),
+];
 
 fn kept(form: &PostedForm) -> Vec<(&'static str, String)> {
-    KEPT_FIELDS.iter().map(|f| (*f, form.value(f).to_string())).collect()
+    KEPT_FIELDS.iter().map(|(f, max)| (*f, form.value(f).chars().take(*max).collect())).collect()
 }
 
 /// POST /report
 pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: Multipart) -> Response {
-    let form = match read_form(multipart, "evidence").await {
+    // Refused by the budget before anything is read: nothing of the post is kept.
+    if state.reports.filing.spend(client).is_err() {
+        let message = "提交太频繁，请一小时后再试，或直接拨打上方的举报电话".to_string();
+        return back_with(&state, FORM, NOTHING_TYPED, &[("description", message)]).await;
+    }
+    let form = match read_anonymous_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
             return back_with(&state, FORM, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
@@ -74,10 +88,6 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
     };
     let entry = form.value("entry").parse::<i64>().ok();
     let page = entry.map(|id| format!("{FORM}?entry={id}")).unwrap_or_else(|| FORM.to_string());
-    if state.reports.filing.spend(client).is_err() {
-        let message = "提交太频繁，请一小时后再试，或直接拨打上方的举报电话".to_string();
-        return back_with(&state, &page, &kept(&form), &[("description", message)]).await;
-    }
     let store = &state.services.store;
     let today = Date::today_in_china(now());
     // A picked public entry decides the township; its masked name is the subject.
@@ -122,6 +132,9 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
+        Err(e) if is_disk_full(&e) => {
+            return back_with(&state, &page, &kept(&form), &[disk_full("evidence")]).await
+        }
         Err(e) => return failure("saving evidence failed", e),
     };
     let content = ReportContent {
@@ -268,7 +281,7 @@ fn proved_report(state: &AppState, headers: &HeaderMap) -> Option<i64> {
 /// POST /report/reply: the reporter answers the officer or adds evidence.
 pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
     let Some(report_id) = proved_report(&state, &headers) else { return redirect(CHECK, &[]) };
-    let form = match read_form(multipart, "evidence").await {
+    let form = match read_anonymous_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {
             return back_with(&state, VIEW, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
@@ -287,6 +300,7 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
     }
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
+        Err(e) if is_disk_full(&e) => return back_with(&state, VIEW, &typed, &[disk_full("evidence")]).await,
         Err(e) => return failure("saving evidence failed", e),
     };
     let message = NewReportMessage {

@@ -71,6 +71,11 @@ pub fn shape_problems(form: &impl validator::Validate) -> Vec<(&'static str, Str
 }
 
 /// Logs what went wrong and answers with the plain error page.
+/// The error next to a file field when the disk is too full to keep the file (`uploads::is_disk_full`).
+pub fn disk_full(field: &'static str) -> (&'static str, String) {
+    (field, app::domain::upload::DISK_FULL_MESSAGE.to_string())
+}
+
 pub fn failure(context: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "{context}");
     internal_error()

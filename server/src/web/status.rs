@@ -3,9 +3,10 @@
 //! if it does), so references cannot be enumerated; per-IP limits guard both posts and the per-phone
 //! code limits guard each application.
 
-use super::respond::{back_with, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
+use crate::uploads::is_disk_full;
 use crate::uploads::read_form;
 use app::audit::AuditEvent;
 use app::auth::{
@@ -216,6 +217,7 @@ pub async fn provide_material(
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
+        Err(e) if is_disk_full(&e) => return back_with(&state, VIEW, &typed, &[disk_full("material")]).await,
         Err(e) => return failure("saving material failed", e),
     };
     let described = if note.is_empty() { String::new() } else { format!("：{note}") };
