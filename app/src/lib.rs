@@ -22,6 +22,8 @@ pub mod flash;
 pub mod keyed_hash;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(all(test, feature = "ssr"))]
+mod properties;
 #[cfg(feature = "ssr")]
 pub mod sealing;
 #[cfg(feature = "ssr")]

@@ -63,6 +63,11 @@ impl IdNumber {
         if count != 18 {
             return Err(IdNumberError::WrongLength(count));
         }
+        // Splitting by bytes needs one byte per character (found by `properties.rs`: 17 digits and a
+        // Chinese character panicked here).
+        if !normalised.is_ascii() {
+            return Err(IdNumberError::BadCharacter);
+        }
         let (body, last) = normalised.split_at(17);
         if !body.bytes().all(|b| b.is_ascii_digit()) || !matches!(last.as_bytes(), [b'0'..=b'9' | b'X']) {
             return Err(IdNumberError::BadCharacter);
@@ -173,6 +178,7 @@ mod tests {
             ("62070219800101101234", IdNumberError::WrongLength(20)),
             ("62070219800101A012", IdNumberError::BadCharacter),
             ("6207021980010110X2", IdNumberError::BadCharacter),
+            ("62070219800101101张", IdNumberError::BadCharacter),
             (&valid("99070219800101101"), IdNumberError::UnknownRegion),
             (&valid("62000019800101101"), IdNumberError::UnknownRegion),
             (&valid("62070219810229101"), IdNumberError::InvalidBirthDate),
