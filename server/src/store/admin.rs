@@ -66,18 +66,24 @@ macro_rules! admin_queries {
             Ok(id)
         }
 
+        /// Runs `delete` (one `$1` parameter, the row's id) with its audit entry; false when no row went.
+        async fn delete_audited(
+            store: &$store,
+            delete: &'static str,
+            id: i64,
+            audit: &app::audit::AuditEvent,
+        ) -> Result<bool, StoreError> {
+            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let done = sqlx::query(delete).bind(id).execute(&mut *tx).await.map_err(query_error)?;
+            commit_if_changed(tx, done.rows_affected() == 1, audit).await
+        }
+
         async fn admin_remove_hotline(
             store: &$store,
             id: i64,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
-            let done = sqlx::query("DELETE FROM hotlines WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
-            commit_if_changed(tx, done.rows_affected() == 1, audit).await
+            delete_audited(store, "DELETE FROM hotlines WHERE id = $1", id, audit).await
         }
 
         async fn admin_confirm_standards(

@@ -885,13 +885,7 @@ macro_rules! shared_queries {
             }
 
             async fn remove_announcement(&self, id: i64, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                commit_if_changed(tx, done.rows_affected() == 1, audit).await
+                delete_audited(self, "DELETE FROM announcements WHERE id = $1", id, audit).await
             }
 
             async fn set_calendar_day(
