@@ -376,7 +376,16 @@ pub enum StoreError {
 
 #[async_trait]
 pub trait Store:
-    CaseStore + ReportStore + ReferralStore + RegisterStore + EmergencyStore + SignInStore + Send + Sync + 'static
+    CaseStore
+    + ReportStore
+    + ReferralStore
+    + RegisterStore
+    + EmergencyStore
+    + SignInStore
+    + FileStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Waits for running queries and closes the connections (SQLite checkpoints its journal).
     async fn close(&self);
@@ -1060,6 +1069,37 @@ pub trait SignInStore: Send + Sync {
         start: &StaffSessionStart,
         audit: &AuditEvent,
     ) -> Result<i64, StoreError>;
+}
+
+/// What the uploaded files on disk are counted against, and what still refers to them
+/// (`server/src/uploads.rs` writes and sweeps the files themselves).
+#[async_trait]
+pub trait FileStore: Send + Sync {
+    /// Counts `files` more uploads for `subject` on `day` (`crate::domain::upload::allowance_day`),
+    /// atomically, unless the day's count would pass `limit`; returns whether they were counted (no files
+    /// always are).
+    async fn spend_upload_allowance(
+        &self,
+        subject: &str,
+        day: i64,
+        files: u32,
+        limit: u32,
+    ) -> Result<bool, StoreError>;
+
+    /// Those of `hashes` that a case or a report refers to.
+    async fn files_in_use(&self, hashes: &[String]) -> Result<Vec<String>, StoreError>;
+
+    /// Deletes application drafts last saved before `drafts_before` and upload counts of days before
+    /// `allowances_before_day`.
+    async fn purge_upload_leftovers(
+        &self,
+        drafts_before: i64,
+        allowances_before_day: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Up to `limit` sealed application drafts whose key follows `after`, in key order, with their keys.
+    async fn sealed_drafts_after(&self, after: &str, limit: u32)
+        -> Result<Vec<(String, String)>, StoreError>;
 }
 
 /// A session being started after a good password.

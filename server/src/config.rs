@@ -55,6 +55,8 @@ pub struct Config {
     pub audit_anchor_key: Secret,
     /// How often each instance anchors the audit chain's head (when it moved).
     pub audit_anchor_seconds: u64,
+    /// How often each instance deletes uploaded files nothing refers to (`uploads::sweep`).
+    pub file_sweep_seconds: u64,
     /// The SMS gateway: HTTP POST of JSON to this URL. Unset in development: codes go to the log.
     pub sms_gateway_url: Option<String>,
     pub sms_gateway_token: Option<Secret>,
@@ -127,6 +129,7 @@ impl Default for Config {
             data_key: Secret::new(DEV_DATA_KEY),
             audit_anchor_key: Secret::new(DEV_AUDIT_ANCHOR_KEY),
             audit_anchor_seconds: 3600,
+            file_sweep_seconds: 3600,
             sms_gateway_url: None,
             sms_gateway_token: None,
             sms_dev_outbox_file: None,
@@ -205,6 +208,7 @@ impl Config {
             ("PORTAL_DATA_KEY", "data_key", false),
             ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
             ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
+            ("PORTAL_FILE_SWEEP_SECONDS", "file_sweep_seconds", true),
             ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
             ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
             ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
@@ -265,6 +269,7 @@ impl Config {
             || self.request_timeout_seconds == 0
             || self.sms_worker_interval_ms == 0
             || self.audit_anchor_seconds == 0
+            || self.file_sweep_seconds == 0
             || self.list_pages_per_minute == 0
             || self.reports_per_hour == 0
             || self.objections_per_hour == 0

@@ -103,6 +103,12 @@ impl Application {
         let reports = reports::ReportDesk::new(&config);
         let reserve = config.min_free_disk_mb.saturating_mul(1024 * 1024);
         let evidence = EvidenceFiles::new(config.data_dir.join("evidence"), services.sealer.clone(), reserve);
+        background.push(crate::uploads::sweep::spawn(
+            evidence.clone(),
+            store.clone(),
+            config.draft_retention_days,
+            Duration::from_secs(config.file_sweep_seconds),
+        ));
         let objections = rate_limit::IpBudget::new(config.objections_per_hour, Duration::from_secs(3600));
         let state =
             AppState { leptos_options, services, config: Arc::new(config), reports, objections, evidence };

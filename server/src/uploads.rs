@@ -4,7 +4,10 @@
 //! ID cards, bills and certificates carry ID numbers and health information. A file is written to a
 //! temporary name, flushed to disk and then renamed, so a crash never leaves half a file under a real name.
 //! A file is refused (`ErrorKind::StorageFull`, `is_disk_full`) while the disk has less than the
-//! configured reserve free, so the database and the logs never meet a full disk.
+//! configured reserve free, so the database and the logs never meet a full disk. Files nothing refers to
+//! any more (removed from a draft, drafts purged, uploads whose post failed) are deleted by `sweep`.
+
+pub mod sweep;
 
 use app::domain::upload::{accept, accept_anonymous, FileKind, UploadError, MAX_FILES};
 use app::features::cases::FileVault;
@@ -27,6 +30,9 @@ pub struct EvidenceFiles {
     sealer: Arc<Sealer>,
     /// Bytes that must stay free on the disk after a file is written.
     reserve_bytes: u64,
+    /// Held to write or re-send a file, taken alone to delete one: a file the sweep found unreferenced
+    /// cannot be deleted between an upload of the same content finding it and the upload's row.
+    writing: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// A file accepted and written: (SHA-256, content type, size), as `app::store` records it.
@@ -34,7 +40,7 @@ pub type SavedFile = (String, String, u64);
 
 impl EvidenceFiles {
     pub fn new(dir: impl Into<PathBuf>, sealer: Arc<Sealer>, reserve_bytes: u64) -> Self {
-        Self { dir: dir.into(), sealer, reserve_bytes }
+        Self { dir: dir.into(), sealer, reserve_bytes, writing: Arc::default() }
     }
 
     fn path_of(&self, sha256: &str) -> PathBuf {
@@ -45,7 +51,11 @@ impl EvidenceFiles {
     pub async fn save(&self, content_type: &str, bytes: &[u8]) -> std::io::Result<SavedFile> {
         let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
         let path = self.path_of(&sha256);
+        let _writing = self.writing.read().await;
         if tokio::fs::try_exists(&path).await? {
+            // Sent again: the sweep's grace period starts over, as for a new file.
+            let file = tokio::fs::OpenOptions::new().append(true).open(&path).await?.into_std().await;
+            file.set_modified(std::time::SystemTime::now())?;
             return Ok((sha256, content_type.to_string(), bytes.len() as u64));
         }
         let folder = path.parent().unwrap_or(Path::new("."));

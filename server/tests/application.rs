@@ -266,3 +266,101 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     assert!(page.contains("申请人以短信验证码确认同意代办"));
     app.stop().await;
 }
+
+/// A document as a small PDF, different for each `n`.
+fn pdf(n: u32) -> Vec<u8> {
+    format!("%PDF-1.4\n% {n}\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
+}
+
+fn pdf_part(n: u32) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(pdf(n)).file_name("材料.pdf").mime_str("application/pdf").unwrap()
+}
+
+/// The name the document is stored under.
+fn pdf_hash(n: u32) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(pdf(n)).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Posts document `n` as `kind` to `client`'s draft.
+async fn upload_pdf(client: &TestApp, kind: &str, n: u32) {
+    let form = common::multipart_form(&[("kind", kind)]).part("document", pdf_part(n));
+    assert_eq!(
+        location(&client.post_multipart("/apply/documents", form).await),
+        "/apply/form/check#documents"
+    );
+}
+
+/// The files under the evidence folder, by name.
+fn files_on_disk(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
+        .map(|file| file.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn files_nothing_refers_to_are_swept_from_disk_and_the_others_stay_readable() {
+    use std::time::{Duration, SystemTime};
+    let database = common::sqlite_database();
+    let config = common::test_config(&database.url);
+    let evidence = config.data_dir.join("evidence");
+    let sealer = std::sync::Arc::new(app::sealing::Sealer::new(config.data_key.expose()));
+    let files = server::uploads::EvidenceFiles::new(&evidence, sealer, 0);
+    let app = common::spawn_with(config, Some(database)).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let sweep_at = |days: u64| {
+        let now = SystemTime::now() + Duration::from_secs(days * 86_400);
+        server::uploads::sweep::sweep(&files, store.as_ref(), now, 30)
+    };
+    app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
+    common::fill_in_everything(&app, TOWNSHIP).await;
+    upload_pdf(&app, "hukou", 1).await;
+    upload_pdf(&app, "id_card", 2).await;
+    upload_pdf(&app, "id_card", 1).await; // the same file twice is stored once
+    app.post_form("/apply/documents/remove", &[("index", "1")]).await;
+    let (kept, removed) = (pdf_hash(1), pdf_hash(2));
+    assert_eq!(files_on_disk(&evidence), {
+        let mut both = vec![kept.clone(), removed.clone()];
+        both.sort();
+        both
+    });
+    // A temporary file a crash left, and a file the portal did not write.
+    std::fs::write(evidence.join(&kept[..2]).join(format!("{kept}.00000000deadbeef.part")), "half").unwrap();
+    std::fs::write(evidence.join(&kept[..2]).join("operator-notes.txt"), "not ours").unwrap();
+
+    // Within a day nothing goes; after it the removed document and the crash's leftover do.
+    assert_eq!(sweep_at(0).await.unwrap().deleted, 0);
+    let swept = sweep_at(2).await.unwrap();
+    assert_eq!((swept.deleted, swept.kept), (2, 1), "{swept:?}");
+    let left = files_on_disk(&evidence);
+    assert!(left.contains(&kept) && !left.contains(&removed), "{left:?}");
+    assert!(left.contains(&"operator-notes.txt".to_string()), "foreign files are left alone");
+
+    // Sent again, the removed document is written again and filed with the application.
+    upload_pdf(&app, "id_card", 2).await;
+    let (_, html) = app.page("/apply/form/check").await;
+    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+
+    // Another resident's draft is given up: purged after 30 days with its document.
+    let mut other = common::attach(app.addr, &app.database_url);
+    other.outbox = app.outbox.clone();
+    other.verify_resident("13812345670", "李四", &id_number("62070219800101201")).await;
+    upload_pdf(&other, "hukou", 3).await;
+    assert_eq!(files_on_disk(&evidence).len(), 4, "two of the case, one of the draft, the foreign file");
+    let swept = sweep_at(31).await.unwrap();
+    assert_eq!(swept.deleted, 1, "{swept:?}");
+    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    for file in store.case_files(case.id).await.unwrap() {
+        let bytes = files.read(&file.sha256).await.unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.4"), "the case's {} is readable", file.source);
+    }
+    assert_eq!(files_on_disk(&evidence).len(), 3);
+    store.close().await;
+    app.stop().await;
+}

@@ -403,3 +403,43 @@ async fn a_pdf_that_may_name_the_reporter_is_refused_and_what_was_typed_kept() {
     assert!(html.contains(DESCRIPTION), "what was typed comes back");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reports_replies_take_a_few_files_a_day_however_fast_they_come() {
+    let app = spawn_app().await;
+    let reporter = TestApp::new_client();
+    let receipt = file_report(&app, &reporter, report_form("东街村三组 张某某")).await;
+    let confirm = [("shown", receipt.as_str()), ("receipt", receipt.as_str())];
+    assert_eq!(location(&post(&app, &reporter, "/report/confirm", &confirm).await), "/report/view");
+    // Eight replies of three photos at once against twelve files a day: four pass, whatever the order.
+    let replies: Vec<_> = (0..8)
+        .map(|i| {
+            let form = (0..3)
+                .fold(multipart::Form::new().text("body", format!("第{i}次补充")), |form, _| {
+                    with_photo(form, GPS_PHOTO)
+                });
+            let request = reporter
+                .post(app.url("/report/reply"))
+                .header("origin", app.url(""))
+                .header("sec-fetch-site", "same-origin")
+                .multipart(form);
+            tokio::spawn(async move { location(&request.send().await.unwrap()) })
+        })
+        .collect();
+    let mut refused = Vec::new();
+    for reply in replies {
+        let to = reply.await.unwrap();
+        if to != "/report/view?sent=1" {
+            refused.push(to);
+        }
+    }
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    let html = page_of(&app, &reporter, &refused[0]).await;
+    assert!(html.contains("今天已上传12个文件，达到每天的上限"), "the reason is shown next to the file");
+    assert!(html.contains("次补充</textarea>"), "what was typed is kept");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let files = store.report_files(1).await.unwrap();
+    assert_eq!(files.len(), 12, "only the four accepted replies' files are stored");
+    store.close().await;
+    app.stop().await;
+}

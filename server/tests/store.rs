@@ -199,6 +199,34 @@ async fn simultaneous_tries_at_a_code_never_pass_the_limit() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_uploads_never_pass_a_subjects_daily_allowance() {
+    for (backend, store, _db) in backends().await {
+        let spends: Vec<_> = (0..20)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(
+                    async move { store.spend_upload_allowance("report:7", 100, 3, 12).await.unwrap() },
+                )
+            })
+            .collect();
+        let mut counted = 0;
+        for spend in spends {
+            counted += usize::from(spend.await.unwrap());
+        }
+        assert_eq!(counted, 4, "{backend}: four posts of three files fit twelve");
+        assert!(!store.spend_upload_allowance("report:7", 100, 1, 12).await.unwrap(), "{backend}: spent");
+        assert!(store.spend_upload_allowance("report:7", 101, 3, 12).await.unwrap(), "{backend}: next day");
+        assert!(store.spend_upload_allowance("report:8", 100, 3, 12).await.unwrap(), "{backend}: other");
+        assert!(!store.spend_upload_allowance("report:9", 100, 13, 12).await.unwrap(), "{backend}: too many");
+        assert!(store.spend_upload_allowance("report:7", 100, 0, 12).await.unwrap(), "{backend}: no file");
+        // Yesterday's counts are purged with the drafts; today's stay.
+        store.purge_upload_leftovers(0, 101).await.unwrap();
+        assert!(store.spend_upload_allowance("report:7", 100, 12, 12).await.unwrap(), "{backend}: purged");
+        assert!(!store.spend_upload_allowance("report:7", 101, 12, 12).await.unwrap(), "{backend}: kept");
+    }
+}
+
 #[tokio::test]
 async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
     for (backend, store, _db) in backends().await {

@@ -9,6 +9,25 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Most files accepted with one submission.
 pub const MAX_FILES: usize = 3;
 
+/// Files one application draft may take in a day: four times what it holds at once
+/// (`documents::MAX_DOCUMENTS`), so a resident can replace every document and more, while a script
+/// filling the disk through one draft stops after 48 files (240 MB at most).
+pub const DRAFT_UPLOADS_PER_DAY: u32 = 48;
+/// Files the reporter of one report may add in a day: four replies of three files.
+pub const REPORT_FILES_PER_DAY: u32 = 12;
+/// Files one household may send with its declarations of changes in a day.
+pub const DECLARATION_FILES_PER_DAY: u32 = 12;
+
+/// The day (in China time, counted from 1970) an upload at `unix_seconds` is counted against.
+pub fn allowance_day(unix_seconds: i64) -> i64 {
+    (unix_seconds + 8 * 3600).div_euclid(86_400)
+}
+
+/// What a sender is told once the day's files for this subject are spent.
+pub fn allowance_spent(limit: u32) -> String {
+    format!("今天已上传{limit}个文件，达到每天的上限，请明天再上传")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
     Jpeg,
@@ -278,6 +297,14 @@ pub fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, UploadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_allowance_day_turns_at_midnight_in_china() {
+        // 2026-12-02 15:59:59 UTC is 23:59:59 in China; a second later it is the 3rd there.
+        let before_midnight = 1_796_227_199;
+        assert_eq!(allowance_day(before_midnight) + 1, allowance_day(before_midnight + 1));
+        assert_eq!(allowance_day(before_midnight + 1), allowance_day(before_midnight + 86_400));
+    }
 
     #[test]
     fn only_large_photos_are_scaled_down_before_upload() {

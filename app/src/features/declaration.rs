@@ -8,6 +8,7 @@ use crate::audit::AuditEvent;
 use crate::domain::calendar::Date;
 use crate::domain::declaration::{check_details, ChangeKind, DeclarationDraft};
 use crate::domain::register::{state_on, RecordState};
+use crate::domain::upload;
 use crate::domain::workflow::Status;
 use crate::services::Services;
 use crate::store::{ApplicationRecord, CaseEvent, NewDeclaration, StoreError};
@@ -111,11 +112,16 @@ pub async fn submit(
     let (Some(kind), Some(occurred_on)) = (current.kind, current.occurred_on) else {
         return Err(DeclarationError::Refused(vec![("submit", "请先回答前面的问题".to_string())]));
     };
+    let subject = format!("declarations:{}", case.id);
+    let day = upload::allowance_day(crate::services::unix_now());
+    let limit = upload::DECLARATION_FILES_PER_DAY;
+    if !services.store.spend_upload_allowance(&subject, day, evidence.len() as u32, limit).await? {
+        return Err(DeclarationError::Refused(vec![("evidence", upload::allowance_spent(limit))]));
+    }
     let kept = files.keep(evidence).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::StorageFull => DeclarationError::Refused(vec![(
-            "evidence",
-            crate::domain::upload::DISK_FULL_MESSAGE.to_string(),
-        )]),
+        std::io::ErrorKind::StorageFull => {
+            DeclarationError::Refused(vec![("evidence", upload::DISK_FULL_MESSAGE.to_string())])
+        }
         _ => DeclarationError::Failed(e.to_string()),
     })?;
     let now = crate::services::unix_now();

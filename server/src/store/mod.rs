@@ -10,6 +10,8 @@ mod audit;
 #[macro_use]
 mod emergency;
 #[macro_use]
+mod files;
+#[macro_use]
 mod referrals;
 #[macro_use]
 mod staff;

@@ -2,6 +2,7 @@
 //! dialect ($n placeholders).
 
 use super::emergency;
+use super::files;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -379,4 +380,5 @@ report_queries!(PostgresStore);
 referral_queries!(PostgresStore);
 register_queries!(PostgresStore);
 emergency_queries!(PostgresStore);
+file_queries!(PostgresStore);
 sign_in_queries!(PostgresStore);

@@ -2,6 +2,7 @@
 //! acknowledged write survives a crash or power cut.
 
 use super::emergency;
+use super::files;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -393,4 +394,5 @@ report_queries!(SqliteStore);
 referral_queries!(SqliteStore);
 register_queries!(SqliteStore);
 emergency_queries!(SqliteStore);
+file_queries!(SqliteStore);
 sign_in_queries!(SqliteStore);

@@ -16,6 +16,7 @@ use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
 use app::domain::helper::Helper;
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
+use app::domain::upload::{allowance_day, allowance_spent, DRAFT_UPLOADS_PER_DAY};
 use app::domain::workflow::Status;
 use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
 use axum::{
@@ -174,6 +175,21 @@ pub async fn upload_document(
         Ok(kind) => kind,
         Err(problem) => return back_with(&state, &page, &typed, &[problem]).await,
     };
+    let subject = format!("draft:{}", resident.sub);
+    let counted = (form.files.len() as u32, DRAFT_UPLOADS_PER_DAY);
+    match state
+        .services
+        .store
+        .spend_upload_allowance(&subject, allowance_day(now()), counted.0, counted.1)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            let message = allowance_spent(DRAFT_UPLOADS_PER_DAY) + "，其余材料可以交给乡镇（街道）工作人员";
+            return back_with(&state, &page, &typed, &[("document", message)]).await;
+        }
+        Err(e) => return failure("counting uploads failed", e),
+    }
     let saved = match state.evidence.save_all(&form).await {
         Ok(saved) => saved,
         Err(e) if is_disk_full(&e) => {
