@@ -39,10 +39,28 @@ pub struct AppState {
     pub services: Services,
     pub config: Arc<Config>,
     pub reports: reports::ReportDesk,
-    /// Objections one client may file per hour (in memory, like the report budgets).
-    pub objections: rate_limit::IpBudget,
+    /// Objections one client may post and file per hour (in memory, like the report budgets).
+    pub objections: ObjectionBudgets,
     /// Evidence files on disk (reports, objections).
     pub evidence: EvidenceFiles,
+}
+
+/// A client's objections per hour: `filed` counts objections stored, so that a resident correcting a
+/// refused form does not spend it; `posts` (four times as many) bounds the forms read at all.
+#[derive(Clone)]
+pub struct ObjectionBudgets {
+    pub posts: rate_limit::IpBudget,
+    pub filed: rate_limit::IpBudget,
+}
+
+impl ObjectionBudgets {
+    fn new(per_hour: u32) -> Self {
+        let hour = Duration::from_secs(3600);
+        Self {
+            posts: rate_limit::IpBudget::new(per_hour.saturating_mul(4), hour),
+            filed: rate_limit::IpBudget::new(per_hour, hour),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -109,7 +127,7 @@ impl Application {
             config.draft_retention_days,
             Duration::from_secs(config.file_sweep_seconds),
         ));
-        let objections = rate_limit::IpBudget::new(config.objections_per_hour, Duration::from_secs(3600));
+        let objections = ObjectionBudgets::new(config.objections_per_hour);
         let state =
             AppState { leptos_options, services, config: Arc::new(config), reports, objections, evidence };
         Ok(Self { listener, router: router(state), store, background })

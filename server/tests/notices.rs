@@ -268,24 +268,49 @@ async fn later_objections_are_grouped_for_the_township_and_an_entry_takes_a_few_
 #[tokio::test]
 async fn one_client_files_a_few_objections_an_hour_however_fast_it_posts() {
     let database = common::sqlite_database();
-    let config = server::config::Config { objections_per_hour: 2, ..common::test_config(&database.url) };
+    let config = server::config::Config {
+        trusted_proxies: "127.0.0.1".into(),
+        objections_per_hour: 2,
+        ..common::test_config(&database.url)
+    };
     let mut app = common::spawn_with(config, Some(database)).await;
-    let (_, id) = published(&mut app).await;
-    // Eight posts at once from one address, too short to be filed: two are read and answered, the rest
-    // are refused before anything is read.
-    let tries: Vec<_> = (0..8).map(|_| object_from(&app, id, "198.51.100.1", "太短了")).collect();
-    let mut answers = Vec::new();
-    for attempt in tries {
-        let page = attempt.await.unwrap();
-        answers.push(TestApp::new_client().get(app.url(&page)).send().await.unwrap().text().await.unwrap());
+    let (reference, id) = published(&mut app).await;
+    let answers = |tries: Vec<tokio::task::JoinHandle<String>>| async {
+        let mut pages = Vec::new();
+        for attempt in tries {
+            let page = attempt.await.unwrap();
+            pages.push(TestApp::new_client().get(app.url(&page)).send().await.unwrap().text().await.unwrap());
+        }
+        pages
+    };
+    let count = |pages: &[String], text: &str| pages.iter().filter(|html| html.contains(text)).count();
+    // Ten posts at once from one address, too short to be filed: eight (four times the budget) are
+    // read and come back as typed, the rest are refused before anything is read and keep nothing.
+    let pages = answers((0..10).map(|_| object_from(&app, id, "198.51.100.1", "太短了")).collect()).await;
+    assert_eq!((count(&pages, "请写明异议的具体情况"), count(&pages, "提交太频繁")), (8, 2));
+    for html in &pages {
+        assert_eq!(html.contains("李四"), html.contains("请写明异议的具体情况"), "typed kept only if read");
     }
-    let read = answers.iter().filter(|html| html.contains("请写明异议的具体情况")).count();
-    let refused = answers.iter().filter(|html| html.contains("提交太频繁")).count();
-    assert_eq!((read, refused), (2, 6));
-    for html in &answers {
-        // A post that was read comes back as typed; a refused one keeps nothing.
-        assert_eq!(html.contains("李四"), html.contains("请写明异议的具体情况"));
-    }
+    // The first objection reopens the case; published again, the entry takes more (grouped).
+    assert!(object_from(&app, id, "198.51.100.9", REASON)
+        .await
+        .unwrap()
+        .starts_with("/notices/objection/done"));
+    let path = format!("/review/case/{reference}");
+    post(&app, &path, &[("action", "record_visit"), ("note", "再次入户核实")]).await;
+    post(&app, &path, &[("action", "record_check"), ("note", "核对无异常")]).await;
+    post(&app, &path, &[("action", "recommend"), ("amount", "640")]).await;
+    post(&app, &path, &[("action", "publish_notice")]).await;
+    // Corrections do not spend what may be filed: after three refused forms, four good ones at once
+    // file exactly two, and the refused ones keep nothing.
+    let pages = answers((0..3).map(|_| object_from(&app, id, "198.51.100.2", "太短了")).collect()).await;
+    assert_eq!(count(&pages, "请写明异议的具体情况"), 3);
+    let pages = answers((0..4).map(|_| object_from(&app, id, "198.51.100.2", REASON)).collect()).await;
+    assert_eq!((count(&pages, "请记下回执码"), count(&pages, "提交太频繁")), (2, 2));
+    assert_eq!(count(&pages, "李四"), 0);
+    let store = server::store::open(&app.database_url).await.unwrap();
+    assert_eq!(store.objections(id).await.unwrap().len(), 3, "the first and the two filed");
+    store.close().await;
     app.stop().await;
 }
 

@@ -34,10 +34,13 @@ pub async fn object(
     multipart: Multipart,
 ) -> Response {
     let page = format!("/notices/{id}/objection");
-    // Refused by the budget before anything is read: nothing of the post is kept.
-    if state.objections.spend(client).is_err() {
+    // Refused by a budget: nothing of the post is kept (the posts' budget refuses before reading it).
+    let too_often = || async {
         let message = "提交太频繁，请一小时后再试，或拨打下方的监督电话反映".to_string();
-        return back_with(&state, &page, NOTHING_TYPED, &[("reason", message)]).await;
+        back_with(&state, &page, NOTHING_TYPED, &[("reason", message)]).await
+    };
+    if state.objections.posts.spend(client).is_err() {
+        return too_often().await;
     }
     let form = match read_anonymous_form(multipart, "evidence").await {
         Ok(form) => form,
@@ -68,6 +71,9 @@ pub async fn object(
         Ok(input) if problems.is_empty() => input,
         _ => return back_with(&state, &page, &typed, &problems).await,
     };
+    if state.objections.filed.spend(client).is_err() {
+        return too_often().await;
+    }
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
         Err(e) if is_disk_full(&e) => {
