@@ -247,6 +247,32 @@ async fn requests_for_codes_and_tries_at_them_are_limited_per_ip_address() {
     app.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_tries_from_one_client_stay_within_each_code_routes_budget() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { sms_ip_burst: 3, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    for path in ["/apply/identity/verify", "/status/verify"] {
+        let posts: Vec<_> = (0..12)
+            .map(|_| {
+                let request = TestApp::new_client()
+                    .post(app.url(path))
+                    .header("sec-fetch-site", "same-origin")
+                    .form(&[("code", "000000"), ("name", "张三丰"), ("id_number", valid_id().as_str())]);
+                tokio::spawn(async move { request.send().await.unwrap().status() })
+            })
+            .collect();
+        let mut answered = Vec::new();
+        for post in posts {
+            answered.push(post.await.unwrap());
+        }
+        let limited = answered.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+        let read = answered.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
+        assert_eq!((read, limited), (3, 9), "{path}: {answered:?}");
+    }
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_code_works_only_for_what_it_was_sent_for() {
     let mut app = spawn_app().await;

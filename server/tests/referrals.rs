@@ -170,3 +170,39 @@ async fn the_county_sees_its_overdue_cases_by_township() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn photos_and_documents_are_refused_with_a_message_when_the_disk_is_nearly_full() {
+    let database = common::sqlite_database();
+    // A reserve no disk has: every file is refused.
+    let config = server::config::Config {
+        min_free_disk_mb: u64::MAX / (4 << 20),
+        ..common::test_config(&database.url)
+    };
+    let app = common::spawn_with(config, Some(database)).await;
+    let reference = submit_application(&app, "13912340103", "张桂花", TOWNSHIP).await;
+    let case_page = format!("/review/case/{reference}");
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    township.act(&reference, "accept", "", "").await;
+    let typed = [("action", "record_visit"), ("note", "入户查看，家中无大件家电")];
+    let visit =
+        township.post_multipart(&case_page, multipart_form(&typed).part("photos", photo_part(GPS_PHOTO)));
+    let (_, html) = township.page(&location(&visit.await)).await;
+    assert!(html.contains("服务器存储空间不足") && html.contains(r#"id="photos-error""#), "{html}");
+    assert!(html.contains("入户查看，家中无大件家电"), "the note typed is kept");
+
+    // A resident's document on the check page.
+    app.verify_resident("13912340104", "王秀兰", &common::id_number("62070219700101202")).await;
+    common::fill_in_everything(&app, TOWNSHIP).await;
+    let form = multipart_form(&[("kind", "hukou")]).part("document", photo_part(GPS_PHOTO));
+    let (_, html) = app.page(&location(&app.post_multipart("/apply/documents", form).await)).await;
+    assert!(html.contains("服务器存储空间不足") && html.contains(r#"id="document-error""#), "{html}");
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    assert!(store.case_files(case.id).await.unwrap().is_empty(), "nothing stored");
+    let events = store.case_events(case.id).await.unwrap();
+    assert!(!events.iter().any(|e| e.action == "record_visit"), "the visit waits for its photos");
+    store.close().await;
+    app.stop().await;
+}
