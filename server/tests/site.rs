@@ -368,3 +368,106 @@ async fn a_flood_of_oversized_failed_posts_keeps_memory_and_the_failed_form_tabl
     assert!(largest < 16 * 1024, "largest kept form: {largest} bytes");
     app.stop().await;
 }
+
+/// Forms as a browser, a script or an attacker might post them: known and unknown field names with
+/// printable, numeric or arbitrary text, repeated or missing.
+fn generated_forms(count: usize) -> Vec<Vec<(String, String)>> {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    let names = vec![
+        "phone",
+        "code",
+        "name",
+        "id_number",
+        "types",
+        "township",
+        "village",
+        "reason",
+        "receipt",
+        "shown",
+        "reference",
+        "username",
+        "password",
+        "kind",
+        "index",
+        "submission_key",
+        "consent",
+        "body",
+        "amount",
+        "members",
+        "relation",
+        "income",
+        "contact_name",
+        "contact_phone",
+        "subject",
+        "suspicion",
+        "",
+    ];
+    let name = prop_oneof![proptest::sample::select(names).prop_map(String::from), "\\PC{0,12}"];
+    let value = prop_oneof!["\\PC{0,60}", "[0-9Xx -]{0,20}", ".{0,4}", "\\PC{2000,3000}"];
+    let form = proptest::collection::vec((name, value), 0..10);
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    (0..count).map(|_| form.new_tree(&mut runner).unwrap().current()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_form_posts_are_answered_without_a_server_error() {
+    let database = common::sqlite_database();
+    let config = server::config::Config {
+        rate_limit_burst: 1_000_000,
+        sms_ip_burst: 1_000_000,
+        reports_per_hour: 1_000_000,
+        objections_per_hour: 1_000_000,
+        receipt_checks_per_quarter_hour: 1_000_000,
+        ..test_config(&database.url)
+    };
+    let app = spawn_with(config, Some(database)).await;
+    // A verified resident, so that the form's steps read what is posted instead of starting over.
+    app.verify_resident("13912345678", "王秀兰", &common::id_number("62070219700101202")).await;
+    // The resident's own steps first: the identity routes below start the session over.
+    let routes = [
+        ("/apply/form/types", false),
+        ("/apply/form/household", false),
+        ("/apply/form/income", false),
+        ("/apply/documents", true),
+        ("/apply/documents/remove", false),
+        ("/apply/submit", false),
+        ("/apply/identity/code", false),
+        ("/apply/identity/verify", false),
+        ("/apply/helper/code", false),
+        ("/status/code", false),
+        ("/status/verify", false),
+        ("/status/withdraw", false),
+        ("/status/material", true),
+        ("/report", true),
+        ("/report/check", false),
+        ("/report/confirm", false),
+        ("/report/reply", true),
+        ("/notices/1/objection", true),
+        ("/review/login", false),
+        ("/preferences/elder-mode", false),
+    ];
+    let forms = generated_forms(24);
+    let send = |path: &str, form: &[(String, String)], as_multipart: bool| {
+        let request = app
+            .client
+            .post(app.url(path))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin");
+        let request = match as_multipart {
+            false => request.form(form),
+            true => request.multipart(
+                form.iter().fold(reqwest::multipart::Form::new(), |f, (n, v)| f.text(n.clone(), v.clone())),
+            ),
+        };
+        async move { request.send().await.unwrap().status() }
+    };
+    for (path, as_multipart) in routes {
+        for form in &forms {
+            let status = send(path, form, as_multipart).await;
+            assert!(status.as_u16() < 500, "{path} answered {status} to {form:?}");
+        }
+    }
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.stop().await;
+}

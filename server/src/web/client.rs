@@ -162,6 +162,49 @@ mod tests {
         text.parse().unwrap()
     }
 
+    /// Addresses the generated headers are built from, some of them the trusted proxies.
+    const POOL: [&str; 6] = ["10.0.0.1", "10.0.0.2", "203.0.113.7", "198.51.100.9", "2001:db8:1:2::5", "::1"];
+
+    fn header_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let address = proptest::sample::select(POOL.to_vec()).prop_map(|ip| match ip.contains(':') {
+            true => format!("\"[{ip}]:443\""),
+            false => ip.to_string(),
+        });
+        let garbage = r#"[a-zA-Z=;" _\\]{0,8}"#;
+        let token = prop_oneof![
+            address.clone(),
+            address.prop_map(|a| format!("for={a}")),
+            garbage.prop_map(String::from)
+        ];
+        let separator = proptest::sample::select(vec![",", ";", " , ", ";proto=https,", "  "]);
+        proptest::collection::vec((token, separator), 0..6)
+            .prop_map(|parts| parts.into_iter().map(|(t, s)| format!("{t}{s}")).collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_forwarding_headers_name_the_peer_or_an_address_they_carry(
+            forwarded in proptest::collection::vec(header_value(), 0..3),
+            x_forwarded_for in proptest::collection::vec(header_value(), 0..3),
+            peer in proptest::sample::select(POOL.to_vec()),
+            trusted in proptest::sample::select(vec!["", "10.0.0.0/8", "10.0.0.1, ::1/128", "0.0.0.0/0"]),
+        ) {
+            let mut map = HeaderMap::new();
+            for (name, values) in [("forwarded", &forwarded), ("x-forwarded-for", &x_forwarded_for)] {
+                for value in values.iter().filter_map(|v| v.parse().ok()) {
+                    map.append(name, value);
+                }
+            }
+            let proxies = proxies(trusted);
+            let client = proxies.client_of(ip(peer), &map);
+            if !proxies.trusts(ip(peer)) {
+                proptest::prop_assert_eq!(client, ClientAddr::new(ip(peer)));
+            }
+            proptest::prop_assert!(POOL.iter().any(|a| ClientAddr::new(ip(a)) == client), "{client:?}");
+        }
+    }
+
     #[test]
     fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
         let a = ClientAddr::new(ip("2408:8456:1234:5678::1"));
