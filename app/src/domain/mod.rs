@@ -12,6 +12,7 @@ pub mod guide;
 pub mod helper;
 pub mod id_number;
 pub mod masking;
+pub mod monitoring;
 pub mod notice;
 pub mod otp;
 pub mod person_name;

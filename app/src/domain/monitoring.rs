@@ -1,0 +1,339 @@
+//! 低收入人口动态监测: the risk signals that say a household may need help (an event a department sends, or
+//! what a village worker saw), the warnings (预警) they raise with a level and a visit deadline, and how a
+//! warning is closed after the visit. The measures name the risks (重病, 残疾, 就学, 失业, 灾害) and ask for
+//! levels and visit deadlines without fixing them: every threshold and deadline here is configuration,
+//! with placeholder defaults taken from other cities (`shared/docs/MONITORING.md`).
+
+use super::assistance::AssistanceType;
+use super::calendar::{Calendar, Date};
+use super::register::Category;
+use serde::{Deserialize, Serialize};
+
+/// What was observed about a household.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Signal {
+    /// 重病: out-of-pocket medical spending in the last twelve months, in 元 (医保).
+    MedicalSpending { out_of_pocket_yuan: u32 },
+    /// 残疾: a disability certificate issued, grade 1 (most severe) to 4 (残联).
+    Disability { grade: u8 },
+    /// 就学: a member enrolled in senior school, vocational school or university (教育).
+    SchoolEnrolment,
+    /// 失业: a member registered as unemployed (人社).
+    Unemployment,
+    /// 灾害: the household was hit by a disaster; `home_damaged` when its house was damaged (应急管理).
+    Disaster { home_damaged: bool },
+    /// A household whose assistance ended reports or is found with its income fallen again.
+    IncomeFellAfterExit,
+}
+
+/// The kind of a signal: a household has at most one open warning of each kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SignalKind {
+    Medical,
+    Disability,
+    School,
+    Unemployment,
+    Disaster,
+    IncomeFall,
+}
+
+impl SignalKind {
+    pub const ALL: [Self; 6] =
+        [Self::Medical, Self::Disability, Self::School, Self::Unemployment, Self::Disaster, Self::IncomeFall];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Medical => "medical",
+            Self::Disability => "disability",
+            Self::School => "school",
+            Self::Unemployment => "unemployment",
+            Self::Disaster => "disaster",
+            Self::IncomeFall => "income_fall",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Medical => "大额医疗支出",
+            Self::Disability => "新办残疾人证",
+            Self::School => "子女就学",
+            Self::Unemployment => "登记失业",
+            Self::Disaster => "遭受灾害",
+            Self::IncomeFall => "退出救助后收入下降",
+        }
+    }
+}
+
+impl Signal {
+    pub fn kind(&self) -> SignalKind {
+        match self {
+            Self::MedicalSpending { .. } => SignalKind::Medical,
+            Self::Disability { .. } => SignalKind::Disability,
+            Self::SchoolEnrolment => SignalKind::School,
+            Self::Unemployment => SignalKind::Unemployment,
+            Self::Disaster { .. } => SignalKind::Disaster,
+            Self::IncomeFellAfterExit => SignalKind::IncomeFall,
+        }
+    }
+}
+
+/// How urgent a warning is: the level decides the visit deadline. Ordered from the least urgent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Level {
+    /// 三级（黄色）
+    Yellow,
+    /// 二级（橙色）
+    Orange,
+    /// 一级（红色）
+    Red,
+}
+
+impl Level {
+    pub const ALL: [Self; 3] = [Self::Yellow, Self::Orange, Self::Red];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Yellow => "yellow",
+            Self::Orange => "orange",
+            Self::Red => "red",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Yellow => "三级（黄色）预警",
+            Self::Orange => "二级（橙色）预警",
+            Self::Red => "一级（红色）预警",
+        }
+    }
+}
+
+/// Thresholds and deadlines, from configuration. Every default is a placeholder: the medical thresholds
+/// are 铜陵's tiers, the deadlines are shorter than the 15 days a Gansu county gives to identify a
+/// 防返贫 case from its first lead. Each county sets its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WarningRules {
+    /// Yearly out-of-pocket medical spending (元) that raises a warning, for 特困 members.
+    pub medical_yuan_tekun: u32,
+    /// The same for 低保 members.
+    pub medical_yuan_dibao: u32,
+    /// The same for 低保边缘, 刚性支出困难 and 防止返贫监测 households.
+    pub medical_yuan_watched: u32,
+    /// The same for everyone else (households not yet in a category).
+    pub medical_yuan_other: u32,
+    /// Spending of this many times the threshold makes the warning red.
+    pub medical_red_multiple: u32,
+    /// Working days from the warning to the visit, by level.
+    pub visit_days_red: u32,
+    pub visit_days_orange: u32,
+    pub visit_days_yellow: u32,
+}
+
+impl Default for WarningRules {
+    fn default() -> Self {
+        Self {
+            medical_yuan_tekun: 1_000,
+            medical_yuan_dibao: 5_000,
+            medical_yuan_watched: 10_000,
+            medical_yuan_other: 15_000,
+            medical_red_multiple: 3,
+            visit_days_red: 3,
+            visit_days_orange: 7,
+            visit_days_yellow: 15,
+        }
+    }
+}
+
+impl WarningRules {
+    /// The medical threshold for a household of `category` (`None`: not in a category yet).
+    pub fn medical_threshold(&self, category: Option<Category>) -> u32 {
+        use AssistanceType as T;
+        match category {
+            Some(Category::Assistance(T::Tekun)) => self.medical_yuan_tekun,
+            Some(Category::Assistance(T::Dibao)) => self.medical_yuan_dibao,
+            Some(Category::Assistance(T::DibaoEdge | T::RigidSpending) | Category::PovertyRelapseWatch) => {
+                self.medical_yuan_watched
+            }
+            _ => self.medical_yuan_other,
+        }
+    }
+
+    /// The warning a signal raises for a household of `category`, if any.
+    pub fn assess(&self, signal: &Signal, category: Option<Category>) -> Option<Level> {
+        match *signal {
+            Signal::MedicalSpending { out_of_pocket_yuan } => {
+                let threshold = self.medical_threshold(category);
+                let red = threshold.saturating_mul(self.medical_red_multiple.max(1));
+                match out_of_pocket_yuan {
+                    spent if spent >= red => Some(Level::Red),
+                    spent if spent >= threshold => Some(Level::Orange),
+                    _ => None,
+                }
+            }
+            Signal::Disability { grade: 1 | 2 } => Some(Level::Red),
+            Signal::Disability { .. } => Some(Level::Orange),
+            Signal::SchoolEnrolment => Some(Level::Yellow),
+            Signal::Unemployment | Signal::IncomeFellAfterExit => Some(Level::Orange),
+            Signal::Disaster { home_damaged: true } => Some(Level::Red),
+            Signal::Disaster { home_damaged: false } => Some(Level::Orange),
+        }
+    }
+
+    /// The last day for the visit of a warning of `level` raised on `raised_on`.
+    pub fn visit_due(&self, level: Level, raised_on: Date, calendar: &Calendar) -> Date {
+        let days = match level {
+            Level::Red => self.visit_days_red,
+            Level::Orange => self.visit_days_orange,
+            Level::Yellow => self.visit_days_yellow,
+        };
+        calendar.add_working_days(raised_on, days)
+    }
+}
+
+/// An open warning: its level and visit deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenWarning {
+    pub level: Level,
+    pub visit_due: Date,
+}
+
+impl OpenWarning {
+    /// A new signal of the same kind for a household with this warning open: no second warning, the
+    /// open one takes the higher level and the earlier deadline (never a later one).
+    pub fn merged_with(self, new: OpenWarning) -> OpenWarning {
+        OpenWarning { level: self.level.max(new.level), visit_due: self.visit_due.min(new.visit_due) }
+    }
+
+    /// 超期: still open after its deadline.
+    pub fn is_overdue(self, today: Date) -> bool {
+        today > self.visit_due
+    }
+}
+
+/// How a warning ends after the visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WarningOutcome {
+    /// 帮助申请: the household was helped to apply (the application's reference).
+    HelpedToApply { reference: String },
+    /// 分类推送: referred to the department that can help (a key of `staff::DEPARTMENTS`).
+    Referred { department: String },
+    /// 无需救助: nothing to do, with the reason found at the visit.
+    NoAction { reason: String },
+}
+
+/// Shortest reason accepted for closing a warning without action.
+pub const NO_ACTION_REASON_MIN_CHARS: usize = 4;
+
+impl WarningOutcome {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::HelpedToApply { .. } => "helped_to_apply",
+            Self::Referred { .. } => "referred",
+            Self::NoAction { .. } => "no_action",
+        }
+    }
+
+    /// Checks what the township typed: `Err((field, message))` to show next to the field.
+    pub fn check(self) -> Result<Self, (&'static str, String)> {
+        match self {
+            Self::NoAction { reason } if reason.trim().chars().count() < NO_ACTION_REASON_MIN_CHARS => {
+                Err(("reason", format!("请写明不需要救助的原因（至少{NO_ACTION_REASON_MIN_CHARS}个字）")))
+            }
+            Self::Referred { department }
+                if !super::staff::DEPARTMENTS.iter().any(|(key, _)| *key == department) =>
+            {
+                Err(("department", "请选择推送的部门".to_string()))
+            }
+            Self::HelpedToApply { reference } if reference.trim().is_empty() => {
+                Err(("reference", "请填写帮助提交的申请编号".to_string()))
+            }
+            Self::NoAction { reason } => Ok(Self::NoAction { reason: reason.trim().to_string() }),
+            other => Ok(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(year: i32, month: u32, day: u32) -> Date {
+        Date::new(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn medical_spending_is_weighed_against_the_households_category() {
+        let rules = WarningRules::default();
+        let spent = |yuan| Signal::MedicalSpending { out_of_pocket_yuan: yuan };
+        let tekun = Some(Category::Assistance(AssistanceType::Tekun));
+        let watched = Some(Category::PovertyRelapseWatch);
+        assert_eq!(rules.assess(&spent(999), tekun), None);
+        assert_eq!(rules.assess(&spent(1_000), tekun), Some(Level::Orange));
+        assert_eq!(rules.assess(&spent(3_000), tekun), Some(Level::Red));
+        assert_eq!(rules.assess(&spent(9_999), watched), None);
+        assert_eq!(rules.assess(&spent(10_000), watched), Some(Level::Orange));
+        assert_eq!(rules.assess(&spent(14_999), None), None, "a household in no category: 15,000");
+        assert_eq!(rules.assess(&spent(45_000), None), Some(Level::Red));
+    }
+
+    #[test]
+    fn every_other_signal_raises_a_warning_of_its_level() {
+        let rules = WarningRules::default();
+        assert_eq!(rules.assess(&Signal::Disability { grade: 1 }, None), Some(Level::Red));
+        assert_eq!(rules.assess(&Signal::Disability { grade: 4 }, None), Some(Level::Orange));
+        assert_eq!(rules.assess(&Signal::SchoolEnrolment, None), Some(Level::Yellow));
+        assert_eq!(rules.assess(&Signal::Unemployment, None), Some(Level::Orange));
+        assert_eq!(rules.assess(&Signal::Disaster { home_damaged: true }, None), Some(Level::Red));
+        assert_eq!(rules.assess(&Signal::IncomeFellAfterExit, None), Some(Level::Orange));
+    }
+
+    #[test]
+    fn the_visit_is_due_in_working_days_by_level() {
+        let rules = WarningRules::default();
+        let calendar = Calendar::default();
+        // Friday 2026-12-04: a red warning's three working days end on Wednesday.
+        assert_eq!(rules.visit_due(Level::Red, date(2026, 12, 4), &calendar), date(2026, 12, 9));
+        assert_eq!(rules.visit_due(Level::Yellow, date(2026, 12, 4), &calendar), date(2026, 12, 25));
+    }
+
+    #[test]
+    fn a_second_signal_of_a_kind_escalates_the_open_warning_and_never_delays_it() {
+        let open = OpenWarning { level: Level::Orange, visit_due: date(2026, 12, 15) };
+        let later_red = OpenWarning { level: Level::Red, visit_due: date(2026, 12, 18) };
+        let merged = open.merged_with(later_red);
+        assert_eq!(merged, OpenWarning { level: Level::Red, visit_due: date(2026, 12, 15) });
+        let sooner_yellow = OpenWarning { level: Level::Yellow, visit_due: date(2026, 12, 10) };
+        assert_eq!(open.merged_with(sooner_yellow).visit_due, date(2026, 12, 10));
+        assert!(open.is_overdue(date(2026, 12, 16)) && !open.is_overdue(date(2026, 12, 15)));
+    }
+
+    #[test]
+    fn a_warning_closes_only_with_an_outcome_that_says_enough() {
+        let no_action = |reason: &str| WarningOutcome::NoAction { reason: reason.into() }.check();
+        assert_eq!(no_action(" 收入 ").unwrap_err().0, "reason");
+        assert_eq!(no_action(" 已有稳定工作 ").unwrap(), WarningOutcome::NoAction { reason: "已有稳定工作".into() });
+        let referred = |department: &str| WarningOutcome::Referred { department: department.into() }.check();
+        assert_eq!(referred("nowhere").unwrap_err().0, "department");
+        assert!(referred("medical-insurance").is_ok());
+        assert!(WarningOutcome::HelpedToApply { reference: " ".into() }.check().is_err());
+    }
+
+    #[test]
+    fn kinds_and_levels_round_trip_through_their_keys() {
+        for kind in SignalKind::ALL {
+            assert_eq!(SignalKind::from_key(kind.key()), Some(kind));
+        }
+        for level in Level::ALL {
+            assert_eq!(Level::from_key(level.key()), Some(level));
+        }
+    }
+}
