@@ -383,6 +383,7 @@ pub trait Store:
     + EmergencyStore
     + SignInStore
     + FileStore
+    + MonitoringStore
     + Send
     + Sync
     + 'static
@@ -1100,6 +1101,108 @@ pub trait FileStore: Send + Sync {
     /// Up to `limit` sealed application drafts whose key follows `after`, in key order, with their keys.
     async fn sealed_drafts_after(&self, after: &str, limit: u32)
         -> Result<Vec<(String, String)>, StoreError>;
+}
+
+/// A household heard of for the monitoring register (低收入人口数据库).
+#[derive(Clone, Debug)]
+pub struct HouseholdLead {
+    pub county_code: String,
+    pub township_code: String,
+    pub village: String,
+    pub category: Option<crate::domain::register::Category>,
+    /// `application`, `visit`, `import` or `department:<key>`.
+    pub source: String,
+    /// Keyed hashes of the members' ID numbers; at least one.
+    pub member_hashes: Vec<String>,
+    /// The members' names and ID numbers, sealed.
+    pub sealed: String,
+    pub now: i64,
+}
+
+/// A household of the monitoring register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonitoredHousehold {
+    pub id: i64,
+    pub county_code: String,
+    pub township_code: String,
+    pub village: String,
+    pub category: Option<crate::domain::register::Category>,
+    pub source: String,
+    pub sealed: String,
+}
+
+/// A risk signal as received, with the warning it raises (already weighed by the use case).
+#[derive(Clone, Debug)]
+pub struct NewSignal {
+    /// Who sent it (`department:<key>`, `visit:<staff>`) and its reference there: a signal is stored once.
+    pub sender: String,
+    pub reference_id: String,
+    pub household_id: i64,
+    pub kind: crate::domain::monitoring::SignalKind,
+    /// What was observed, sealed.
+    pub sealed: String,
+    pub received_at: i64,
+    pub warning: Option<crate::domain::monitoring::OpenWarning>,
+}
+
+/// What storing a signal did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalRecorded {
+    /// The same sender and reference had been stored before: nothing changed.
+    Duplicate,
+    /// Stored; it raises no warning.
+    NoWarning,
+    /// Stored; warning `id` opened.
+    Raised(i64),
+    /// Stored; merged into the open warning `id` of its kind.
+    Merged(i64),
+}
+
+/// An open warning in a township's queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarningRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub township_code: String,
+    pub village: String,
+    pub kind: crate::domain::monitoring::SignalKind,
+    pub warning: crate::domain::monitoring::OpenWarning,
+    pub raised_at: i64,
+}
+
+/// The monitoring register, its signals and warnings.
+#[async_trait]
+pub trait MonitoringStore: Send + Sync {
+    /// The household one of the lead's members already belongs to (members not yet known are added to
+    /// it), or a new household from the lead; `true` when it was created. One household per member,
+    /// whatever runs at once. The audit entry (made from the household's id) is written when the register
+    /// changed.
+    async fn register_household(
+        &self,
+        lead: &HouseholdLead,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<(MonitoredHousehold, bool), StoreError>;
+
+    /// Stores the signal once (by sender and reference) and opens its warning, or merges it into the open
+    /// warning of its kind, with the audit entry, in one transaction.
+    async fn record_signal(
+        &self,
+        signal: &NewSignal,
+        audit: &AuditEvent,
+    ) -> Result<SignalRecorded, StoreError>;
+
+    /// Up to `limit` open warnings of a township, earliest deadline first.
+    async fn open_warnings(&self, township_code: &str, limit: u32) -> Result<Vec<WarningRow>, StoreError>;
+
+    /// Closes an open warning with its sealed outcome and the audit entry; `false` when it was not open.
+    async fn close_warning(
+        &self,
+        id: i64,
+        outcome_sealed: &str,
+        closed_by: &str,
+        now: i64,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
 }
 
 /// A session being started after a good password.

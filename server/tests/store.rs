@@ -227,6 +227,117 @@ async fn simultaneous_uploads_never_pass_a_subjects_daily_allowance() {
     }
 }
 
+fn lead(members: &[&str]) -> app::store::HouseholdLead {
+    app::store::HouseholdLead {
+        county_code: "620702".into(),
+        township_code: "620702001".into(),
+        village: "城关村".into(),
+        category: None,
+        source: "department:medical-insurance".into(),
+        member_hashes: members.iter().map(|m| m.to_string()).collect(),
+        sealed: "sealed members".into(),
+        now: 1_000,
+    }
+}
+
+fn signal(household_id: i64, reference: &str, warning: Option<(Level, &str)>) -> app::store::NewSignal {
+    app::store::NewSignal {
+        sender: "department:medical-insurance".into(),
+        reference_id: reference.into(),
+        household_id,
+        kind: SignalKind::Medical,
+        sealed: "sealed details".into(),
+        received_at: 2_000,
+        warning: warning.map(|(level, due)| OpenWarning { level, visit_due: Date::parse(due).unwrap() }),
+    }
+}
+
+use app::domain::calendar::Date;
+use app::domain::monitoring::{Level, OpenWarning, SignalKind};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives_at_once() {
+    for (backend, store, _db) in backends().await {
+        let audit = |id: i64| {
+            AuditEvent::now("department:medical-insurance", "monitoring.household", id.to_string(), "")
+        };
+        // Eight simultaneous leads naming the same person (with different relatives): one household.
+        let leads: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let relative = format!("relative-{i}");
+                    let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+                    store.register_household(&lead(&["person-a", &relative]), &audit).await.unwrap()
+                })
+            })
+            .collect();
+        let mut households = Vec::new();
+        for registered in leads {
+            households.push(registered.await.unwrap());
+        }
+        let id = households[0].0.id;
+        assert!(households.iter().all(|(h, _)| h.id == id), "{backend}: {households:?}");
+        assert_eq!(households.iter().filter(|(_, created)| *created).count(), 1, "{backend}");
+        let (same, created) = store.register_household(&lead(&["relative-5"]), &audit).await.unwrap();
+        assert_eq!((same.id, created), (id, false), "{backend}: a relative added by one lead matches");
+        let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
+        assert!(created && other.id != id, "{backend}");
+
+        // Eight signals at once for one household: each stored once, one open warning, escalated.
+        let signals: Vec<_> = (0..8)
+            .map(|i| {
+                let store = store.clone();
+                let level = if i == 3 { Level::Red } else { Level::Orange };
+                let due = if i == 5 { "2026-12-09" } else { "2026-12-15" };
+                tokio::spawn(async move {
+                    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+                    store
+                        .record_signal(&signal(id, &format!("bill-{i}"), Some((level, due))), &entry)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut recorded = Vec::new();
+        for outcome in signals {
+            recorded.push(outcome.await.unwrap());
+        }
+        let raised = recorded.iter().filter(|r| matches!(r, app::store::SignalRecorded::Raised(_))).count();
+        assert_eq!(raised, 1, "{backend}: {recorded:?}");
+        let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+        let again = signal(id, "bill-2", Some((Level::Red, "2026-12-05")));
+        assert_eq!(
+            store.record_signal(&again, &entry).await.unwrap(),
+            app::store::SignalRecorded::Duplicate,
+            "{backend}: sent twice"
+        );
+        let queue = store.open_warnings("620702001", 10).await.unwrap();
+        assert_eq!(queue.len(), 1, "{backend}");
+        let expected = OpenWarning { level: Level::Red, visit_due: Date::parse("2026-12-09").unwrap() };
+        assert_eq!((queue[0].warning, queue[0].village.as_str()), (expected, "城关村"), "{backend}");
+        assert!(store.open_warnings("620702002", 10).await.unwrap().is_empty(), "{backend}: other township");
+
+        // Closed once; a new signal afterwards opens a new warning.
+        let warning = queue[0].id;
+        let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
+        assert!(store.close_warning(warning, "sealed outcome", "dongjie", 3_000, &closing).await.unwrap());
+        assert!(!store.close_warning(warning, "sealed outcome", "dongjie", 3_001, &closing).await.unwrap());
+        assert!(store.open_warnings("620702001", 10).await.unwrap().is_empty(), "{backend}");
+        let later = signal(id, "bill-9", Some((Level::Orange, "2026-12-20")));
+        assert!(
+            matches!(store.record_signal(&later, &entry).await.unwrap(), app::store::SignalRecorded::Raised(new) if new != warning)
+        );
+        let quiet = store.record_signal(&signal(id, "bill-10", None), &entry).await.unwrap();
+        assert_eq!(quiet, app::store::SignalRecorded::NoWarning, "{backend}");
+        let actions: Vec<String> =
+            store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+        let count = |action: &str| actions.iter().filter(|a| *a == action).count();
+        assert_eq!(count("monitoring.signal"), 10, "{backend}: eight and the later two, not the duplicate");
+        assert_eq!(count("monitoring.warning_closed"), 1, "{backend}: not the second close");
+    }
+}
+
 #[tokio::test]
 async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
     for (backend, store, _db) in backends().await {

@@ -320,7 +320,10 @@ mod tests {
     fn a_warning_closes_only_with_an_outcome_that_says_enough() {
         let no_action = |reason: &str| WarningOutcome::NoAction { reason: reason.into() }.check();
         assert_eq!(no_action(" 收入 ").unwrap_err().0, "reason");
-        assert_eq!(no_action(" 已有稳定工作 ").unwrap(), WarningOutcome::NoAction { reason: "已有稳定工作".into() });
+        assert_eq!(
+            no_action(" 已有稳定工作 ").unwrap(),
+            WarningOutcome::NoAction { reason: "已有稳定工作".into() }
+        );
         let referred = |department: &str| WarningOutcome::Referred { department: department.into() }.check();
         assert_eq!(referred("nowhere").unwrap_err().0, "department");
         assert!(referred("medical-insurance").is_ok());

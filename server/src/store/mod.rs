@@ -12,6 +12,8 @@ mod emergency;
 #[macro_use]
 mod files;
 #[macro_use]
+mod monitoring;
+#[macro_use]
 mod referrals;
 #[macro_use]
 mod staff;

@@ -3,6 +3,7 @@
 
 use super::emergency;
 use super::files;
+use super::monitoring;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -381,4 +382,5 @@ referral_queries!(PostgresStore);
 register_queries!(PostgresStore);
 emergency_queries!(PostgresStore);
 file_queries!(PostgresStore);
+monitoring_queries!(PostgresStore);
 sign_in_queries!(PostgresStore);

@@ -3,6 +3,7 @@
 
 use super::emergency;
 use super::files;
+use super::monitoring;
 use super::referrals;
 use super::register;
 use super::reports;
@@ -395,4 +396,5 @@ referral_queries!(SqliteStore);
 register_queries!(SqliteStore);
 emergency_queries!(SqliteStore);
 file_queries!(SqliteStore);
+monitoring_queries!(SqliteStore);
 sign_in_queries!(SqliteStore);

@@ -1,0 +1,285 @@
+//! `MonitoringStore` for both back ends, written once (`$1`-style parameters work in both); see `shared.rs`.
+
+use app::domain::calendar::Date;
+use app::domain::monitoring::{Level, OpenWarning, SignalKind};
+use app::domain::register::Category;
+use app::store::{MonitoredHousehold, StoreError, WarningRow};
+
+pub(super) const HOUSEHOLD_COLUMNS: &str =
+    "SELECT id, county_code, township_code, village, category, source, sealed FROM monitored_households";
+
+pub(super) type HouseholdRow = (i64, String, String, String, Option<String>, String, String);
+
+fn invalid(what: &str, value: &str) -> StoreError {
+    StoreError::InvalidData(format!("unknown {what} {value}"))
+}
+
+pub(super) fn household_from_row(row: HouseholdRow) -> Result<MonitoredHousehold, StoreError> {
+    let (id, county_code, township_code, village, category, source, sealed) = row;
+    let category = match category {
+        Some(key) => Some(Category::from_key(&key).ok_or_else(|| invalid("category", &key))?),
+        None => None,
+    };
+    Ok(MonitoredHousehold { id, county_code, township_code, village, category, source, sealed })
+}
+
+pub(super) fn open_warning(level: &str, visit_due: &str) -> Result<OpenWarning, StoreError> {
+    Ok(OpenWarning {
+        level: Level::from_key(level).ok_or_else(|| invalid("warning level", level))?,
+        visit_due: Date::parse(visit_due).ok_or_else(|| invalid("date", visit_due))?,
+    })
+}
+
+pub(super) type WarningQueueRow = (i64, i64, String, String, String, String, String, i64);
+
+pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, StoreError> {
+    let (id, household_id, township_code, village, kind, level, visit_due, raised_at) = row;
+    Ok(WarningRow {
+        id,
+        household_id,
+        township_code,
+        village,
+        kind: SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?,
+        warning: open_warning(&level, &visit_due)?,
+        raised_at,
+    })
+}
+
+/// `impl MonitoringStore` for a store type with a `pool` field and a `begin_write` method; expanded after
+/// `shared_queries!`, whose audit helper it uses.
+macro_rules! monitoring_queries {
+    ($store:ty) => {
+        impl $store {
+            /// One try at registering a lead inside `tx`; `None` when a member was registered by another
+            /// transaction meanwhile (PostgreSQL), so that the caller tries again and finds it.
+            async fn monitoring_register_once(
+                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                lead: &app::store::HouseholdLead,
+                audit: app::store::AuditOf<'_, i64>,
+            ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
+                let list = files::placeholders(lead.member_hashes.len());
+                let sql = format!(
+                    "SELECT household_id FROM monitored_members WHERE id_hash IN ({list})
+                     ORDER BY household_id LIMIT 1"
+                );
+                let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+                for hash in &lead.member_hashes {
+                    query = query.bind(hash);
+                }
+                let known = query.fetch_optional(&mut **tx).await.map_err(query_error)?.map(|(id,)| id);
+                let created = known.is_none();
+                let id = match known {
+                    Some(id) => id,
+                    None => {
+                        let (id,): (i64,) = sqlx::query_as(
+                            "INSERT INTO monitored_households (county_code, township_code, village, category,
+                                 source, sealed, created_at, updated_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                        )
+                        .bind(&lead.county_code)
+                        .bind(&lead.township_code)
+                        .bind(&lead.village)
+                        .bind(lead.category.map(|c| c.key()))
+                        .bind(&lead.source)
+                        .bind(&lead.sealed)
+                        .bind(lead.now)
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(query_error)?;
+                        id
+                    }
+                };
+                let mut added = 0;
+                for hash in &lead.member_hashes {
+                    let inserted = sqlx::query(
+                        "INSERT INTO monitored_members (id_hash, household_id) VALUES ($1, $2)
+                         ON CONFLICT (id_hash) DO NOTHING",
+                    )
+                    .bind(hash)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                    if created && inserted == 0 {
+                        return Ok(None);
+                    }
+                    added += inserted;
+                }
+                if added > 0 {
+                    shared_append_audit(tx, &audit(id)).await?;
+                }
+                let row: monitoring::HouseholdRow =
+                    sqlx::query_as(&format!("{} WHERE id = $1", monitoring::HOUSEHOLD_COLUMNS))
+                        .bind(id)
+                        .fetch_one(&mut **tx)
+                        .await
+                        .map_err(query_error)?;
+                Ok(Some((monitoring::household_from_row(row)?, created)))
+            }
+        }
+
+        #[async_trait]
+        impl app::store::MonitoringStore for $store {
+            async fn register_household(
+                &self,
+                lead: &app::store::HouseholdLead,
+                audit: app::store::AuditOf<'_, i64>,
+            ) -> Result<(app::store::MonitoredHousehold, bool), StoreError> {
+                if lead.member_hashes.is_empty() {
+                    return Err(StoreError::InvalidData("a household lead without members".into()));
+                }
+                for _ in 0..3 {
+                    let mut tx = self.begin_write().await.map_err(query_error)?;
+                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, audit).await? {
+                        tx.commit().await.map_err(query_error)?;
+                        return Ok(registered);
+                    }
+                    tx.rollback().await.map_err(query_error)?;
+                }
+                Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
+            }
+
+            async fn record_signal(
+                &self,
+                signal: &app::store::NewSignal,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<app::store::SignalRecorded, StoreError> {
+                use app::store::SignalRecorded;
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                // Takes the household's row: signals for one household are stored one at a time.
+                let found = sqlx::query("UPDATE monitored_households SET updated_at = $1 WHERE id = $2")
+                    .bind(signal.received_at)
+                    .bind(signal.household_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                if found == 0 {
+                    return Err(StoreError::InvalidData(format!("no household {}", signal.household_id)));
+                }
+                let stored = sqlx::query(
+                    "INSERT INTO monitoring_signals (sender, reference_id, household_id, kind, sealed, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sender, reference_id) DO NOTHING",
+                )
+                .bind(&signal.sender)
+                .bind(&signal.reference_id)
+                .bind(signal.household_id)
+                .bind(signal.kind.key())
+                .bind(&signal.sealed)
+                .bind(signal.received_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?
+                .rows_affected();
+                if stored == 0 {
+                    tx.rollback().await.map_err(query_error)?;
+                    return Ok(SignalRecorded::Duplicate);
+                }
+                let recorded = match signal.warning {
+                    None => SignalRecorded::NoWarning,
+                    Some(new) => Self::monitoring_open_or_merge(&mut tx, signal, new).await?,
+                };
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(recorded)
+            }
+
+            async fn open_warnings(
+                &self,
+                township_code: &str,
+                limit: u32,
+            ) -> Result<Vec<app::store::WarningRow>, StoreError> {
+                let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(
+                    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due,
+                         w.raised_at
+                     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id
+                     WHERE w.township_code = $1 AND w.closed_at IS NULL
+                     ORDER BY w.visit_due, w.id LIMIT $2",
+                )
+                .bind(township_code)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(monitoring::warning_from_row).collect()
+            }
+
+            async fn close_warning(
+                &self,
+                id: i64,
+                outcome_sealed: &str,
+                closed_by: &str,
+                now: i64,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let closed = sqlx::query(
+                    "UPDATE monitoring_warnings SET closed_at = $1, closed_by = $2, outcome = $3
+                     WHERE id = $4 AND closed_at IS NULL",
+                )
+                .bind(now)
+                .bind(closed_by)
+                .bind(outcome_sealed)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?
+                .rows_affected();
+                if closed == 0 {
+                    tx.rollback().await.map_err(query_error)?;
+                    return Ok(false);
+                }
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(true)
+            }
+        }
+
+        impl $store {
+            /// Opens the signal's warning, or merges it into the open one of its kind (higher level,
+            /// earlier deadline), inside the signal's transaction.
+            async fn monitoring_open_or_merge(
+                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                signal: &app::store::NewSignal,
+                new: app::domain::monitoring::OpenWarning,
+            ) -> Result<app::store::SignalRecorded, StoreError> {
+                let open: Option<(i64, String, String)> = sqlx::query_as(
+                    "SELECT id, level, visit_due FROM monitoring_warnings
+                     WHERE household_id = $1 AND kind = $2 AND closed_at IS NULL",
+                )
+                .bind(signal.household_id)
+                .bind(signal.kind.key())
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(query_error)?;
+                if let Some((id, level, visit_due)) = open {
+                    let merged = monitoring::open_warning(&level, &visit_due)?.merged_with(new);
+                    sqlx::query("UPDATE monitoring_warnings SET level = $1, visit_due = $2 WHERE id = $3")
+                        .bind(merged.level.key())
+                        .bind(merged.visit_due.to_string())
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(query_error)?;
+                    return Ok(app::store::SignalRecorded::Merged(id));
+                }
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO monitoring_warnings (household_id, county_code, township_code, kind, level,
+                         raised_at, visit_due)
+                     SELECT id, county_code, township_code, $1, $2, $3, $4 FROM monitored_households
+                     WHERE id = $5 RETURNING id",
+                )
+                .bind(signal.kind.key())
+                .bind(new.level.key())
+                .bind(signal.received_at)
+                .bind(new.visit_due.to_string())
+                .bind(signal.household_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(query_error)?;
+                Ok(app::store::SignalRecorded::Raised(id))
+            }
+        }
+    };
+}
