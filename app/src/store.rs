@@ -1103,6 +1103,21 @@ pub trait FileStore: Send + Sync {
         -> Result<Vec<(String, String)>, StoreError>;
 }
 
+/// Counts `files` uploads at `now` against `subject`'s allowance of `limit` a day: the message to show
+/// next to the file field when the day's allowance is spent, `None` when they were counted.
+pub async fn uploads_refused(
+    store: &dyn FileStore,
+    subject: &str,
+    files: usize,
+    limit: u32,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    use crate::domain::upload::{allowance_day, allowance_spent};
+    let files = u32::try_from(files).unwrap_or(u32::MAX);
+    let counted = store.spend_upload_allowance(subject, allowance_day(now), files, limit).await?;
+    Ok((!counted).then(|| allowance_spent(limit)))
+}
+
 /// A household heard of for the monitoring register (低收入人口数据库).
 #[derive(Clone, Debug)]
 pub struct HouseholdLead {

@@ -113,10 +113,11 @@ pub async fn submit(
         return Err(DeclarationError::Refused(vec![("submit", "请先回答前面的问题".to_string())]));
     };
     let subject = format!("declarations:{}", case.id);
-    let day = upload::allowance_day(crate::services::unix_now());
     let limit = upload::DECLARATION_FILES_PER_DAY;
-    if !services.store.spend_upload_allowance(&subject, day, evidence.len() as u32, limit).await? {
-        return Err(DeclarationError::Refused(vec![("evidence", upload::allowance_spent(limit))]));
+    let now = crate::services::unix_now();
+    let store = services.store.as_ref();
+    if let Some(message) = crate::store::uploads_refused(store, &subject, evidence.len(), limit, now).await? {
+        return Err(DeclarationError::Refused(vec![("evidence", message)]));
     }
     let kept = files.keep(evidence).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::StorageFull => {

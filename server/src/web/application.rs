@@ -16,9 +16,11 @@ use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
 use app::domain::helper::Helper;
 use app::domain::id_number::BirthDate;
 use app::domain::region::Township;
-use app::domain::upload::{allowance_day, allowance_spent, DRAFT_UPLOADS_PER_DAY};
+use app::domain::upload::DRAFT_UPLOADS_PER_DAY;
 use app::domain::workflow::Status;
-use app::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
+use app::store::{
+    uploads_refused, working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile,
+};
 use axum::{
     extract::{Multipart, Path, State},
     http::HeaderMap,
@@ -176,16 +178,11 @@ pub async fn upload_document(
         Err(problem) => return back_with(&state, &page, &typed, &[problem]).await,
     };
     let subject = format!("draft:{}", resident.sub);
-    let counted = (form.files.len() as u32, DRAFT_UPLOADS_PER_DAY);
-    match state
-        .services
-        .store
-        .spend_upload_allowance(&subject, allowance_day(now()), counted.0, counted.1)
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => {
-            let message = allowance_spent(DRAFT_UPLOADS_PER_DAY) + "，其余材料可以交给乡镇（街道）工作人员";
+    let store = state.services.store.as_ref();
+    match uploads_refused(store, &subject, form.files.len(), DRAFT_UPLOADS_PER_DAY, now()).await {
+        Ok(None) => {}
+        Ok(Some(message)) => {
+            let message = message + "，其余材料可以交给乡镇（街道）工作人员";
             return back_with(&state, &page, &typed, &[("document", message)]).await;
         }
         Err(e) => return failure("counting uploads failed", e),

@@ -27,8 +27,8 @@ use app::domain::report::{
     RECEIPT_CHARS, SUBJECT_MAX_CHARS,
 };
 use app::domain::staff::StaffIdentity;
-use app::domain::upload::{allowance_day, allowance_spent, REPORT_FILES_PER_DAY};
-use app::store::{NewReport, NewReportMessage, ReportRecord, StoreError};
+use app::domain::upload::REPORT_FILES_PER_DAY;
+use app::store::{uploads_refused, NewReport, NewReportMessage, ReportRecord, StoreError};
 use axum::{
     extract::{Multipart, Path, State},
     http::{HeaderMap, StatusCode},
@@ -300,18 +300,10 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
         return back_with(&state, VIEW, &typed, &[("evidence", message)]).await;
     }
     let subject = format!("report:{report_id}");
-    let files = form.files.len() as u32;
-    match state
-        .services
-        .store
-        .spend_upload_allowance(&subject, allowance_day(now()), files, REPORT_FILES_PER_DAY)
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => {
-            let message = allowance_spent(REPORT_FILES_PER_DAY);
-            return back_with(&state, VIEW, &typed, &[("evidence", message)]).await;
-        }
+    let store = state.services.store.as_ref();
+    match uploads_refused(store, &subject, form.files.len(), REPORT_FILES_PER_DAY, now()).await {
+        Ok(None) => {}
+        Ok(Some(message)) => return back_with(&state, VIEW, &typed, &[("evidence", message)]).await,
         Err(e) => return failure("counting uploads failed", e),
     }
     let files = match state.evidence.save_all(&form).await {
