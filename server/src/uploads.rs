@@ -245,6 +245,29 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn simultaneous_uploads_of_the_same_photo_all_succeed_and_the_file_stays_readable() {
+        let dir = std::env::temp_dir().join(format!("evidence-same-{}", std::process::id()));
+        let files = EvidenceFiles::new(&dir, Arc::new(Sealer::new("test data key")), 0);
+        let photo = vec![0xA5u8; 256 * 1024];
+        let saves: Vec<_> = (0..8)
+            .map(|_| {
+                let (files, photo) = (files.clone(), photo.clone());
+                tokio::spawn(async move { files.save("image/jpeg", &photo).await })
+            })
+            .collect();
+        let mut hashes = Vec::new();
+        for save in saves {
+            hashes.push(save.await.unwrap().unwrap().0);
+        }
+        hashes.dedup();
+        assert_eq!(hashes.len(), 1);
+        assert_eq!(files.read(&hashes[0]).await.unwrap(), photo);
+        let written = walk_files(&dir);
+        assert_eq!(written.len(), 1, "no temporary file left: {written:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[tokio::test]
     async fn nothing_is_written_when_the_disk_would_be_left_without_its_reserve() {
         let dir = std::env::temp_dir().join(format!("evidence-full-{}", std::process::id()));
