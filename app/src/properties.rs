@@ -2,14 +2,29 @@
 //! through keeps its promise. Each property runs `PROPTEST_CASES` inputs (256 by default, in the test
 //! command); the long run (README, Security) sets it to 1,000,000.
 
-use crate::domain::application::parse_reference;
+use crate::domain::announcement::check_announcement;
+use crate::domain::application::{
+    check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
+    check_types, parse_reference, Applicant, Draft, Posted,
+};
+use crate::domain::assistance::AssistanceType;
 use crate::domain::calendar::Date;
-use crate::domain::id_number::{BirthDate, IdNumber};
+use crate::domain::declaration::{check_details, ChangeKind};
+use crate::domain::emergency::{check_grant, GrantForm};
+use crate::domain::guide::check_guide_edit;
+use crate::domain::helper::check_helper;
+use crate::domain::id_number::{check_character, BirthDate, IdNumber};
 use crate::domain::notice::check_objection;
 use crate::domain::person_name::check_name;
 use crate::domain::phone::MobileNumber;
+use crate::domain::referral::check_answer;
+use crate::domain::region::{check_hotline, Township};
+use crate::domain::register::{check_review, Category, GrantKind, ReviewContext, ReviewForm, ReviewRules};
 use crate::domain::report::normalize_receipt;
+use crate::domain::report::{check_message, check_report, ReportForm};
+use crate::domain::staff::check_new_password;
 use crate::domain::upload::{accept, accept_anonymous, exif_orientation, sniff, FileKind};
+use crate::domain::workflow::{check_action_input, Action};
 use proptest::prelude::*;
 
 /// Text as people and programs type it: mostly digits, letters, Chinese and spaces, sometimes anything.
@@ -19,6 +34,49 @@ fn typed() -> impl Strategy<Value = String> {
         "\0",
     ]);
     prop_oneof![prop::collection::vec(pieces, 0..24).prop_map(|parts| parts.concat()), any::<String>(),]
+}
+
+/// A form as posted: known field names (and a few unknown ones) in any order, repeated or missing,
+/// with typed values.
+fn posted() -> impl Strategy<Value = Posted> {
+    let names = prop::sample::select(vec![
+        "types",
+        "account",
+        "address",
+        "consent",
+        "disabled",
+        "emergency",
+        "in_school",
+        "member_id_number",
+        "member_name",
+        "relationship",
+        "seriously_ill",
+        "township",
+        "village",
+        "working",
+        "wages",
+        "business",
+        "transfers",
+        "other",
+        "savings",
+        "vehicle",
+        "housing",
+        "medical",
+        "education",
+        "amount",
+        "reason",
+        "note",
+        "outcome",
+        "until",
+        "income",
+        "employed",
+        "household_size",
+        "residence",
+        "unknown",
+        "",
+    ]);
+    prop::collection::vec((names, typed()), 0..24)
+        .prop_map(|pairs| Posted(pairs.into_iter().map(|(n, v)| (n.to_string(), v)).collect()))
 }
 
 /// A file as uploaded: a real kind's first bytes followed by anything, or anything at all.
@@ -81,5 +139,83 @@ proptest! {
     fn markdown_never_panics_and_never_lets_a_script_through(source in any::<String>()) {
         let html = crate::markdown::render_markdown(&format!("{source}<script>x</script>"));
         prop_assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn every_form_check_answers_whatever_is_posted(posted in posted()) {
+        application_steps(&posted);
+        staff_and_resident_forms(&posted);
+    }
+}
+
+/// The application's steps, each fed the same post, as a resident's browser (or a program) may send.
+fn application_steps(posted: &Posted) {
+    let today = BirthDate::today_in_china(1_796_000_000);
+    let township =
+        Township { code: "620702001".into(), name: "东街街道".into(), county_code: "620702".into() };
+    let _ = check_types(posted);
+    let _ = check_place(posted, &[township]);
+    let _ = check_member(posted, &[], today);
+    let _ = check_income(posted);
+    let _ = check_assets(posted);
+    let _ = check_spending(posted);
+    let _ = check_account(posted);
+    let first_17 = "62070219700101202";
+    let id_number =
+        IdNumber::parse(&format!("{first_17}{}", check_character(first_17)), today).expect("valid");
+    let applicant = Applicant { name: "王秀兰".into(), id_number, phone: "13912345678".into() };
+    let _ = check_submission(&Draft::new("key".into(), applicant), posted);
+}
+
+/// The other posted forms' checks, their fields taken from the same post.
+fn staff_and_resident_forms(posted: &Posted) {
+    let field = |name| posted.get(name);
+    let today = Date::new(2026, 12, 3).expect("a real date");
+    for kind in ChangeKind::ALL {
+        let _ = check_details(kind, field("until"), field("note"), field("income"), today);
+    }
+    let _ = check_helper(field("member_name"), field("account"), field("relationship"), None);
+    let _ = check_answer(field("outcome"), field("note"));
+    let _ = check_hotline(field("reason"), field("account"));
+    let _ = check_message(field("note"));
+    let _ = check_announcement(field("reason"), field("note"));
+    let _ = check_guide_edit(field("reason"), field("note"), field("income"));
+    let _ = check_new_password(field("note"), field("reason"), field("amount"));
+    let grants = [GrantKind::Monthly, GrantKind::OneOff, GrantKind::Recognition, GrantKind::Department];
+    for (action, grant) in
+        [Action::Recommend, Action::Approve, Action::Refuse, Action::RecordVisit].into_iter().zip(grants)
+    {
+        let _ = check_action_input(action, field("note"), field("amount"), grant);
+    }
+    let _ = check_grant(&GrantForm { amount: field("amount").into(), reason: field("reason").into() }, 5000);
+    let report = ReportForm {
+        township: field("township"),
+        subject: field("member_name"),
+        picked: false,
+        suspicion: field("outcome"),
+        description: field("note"),
+        contact_name: field("member_name"),
+        contact_phone: field("account"),
+        trap: field("unknown"),
+    };
+    let _ = check_report(&report);
+    let review = ReviewForm {
+        outcome: field("outcome").into(),
+        note: field("note").into(),
+        amount: field("amount").into(),
+        until: field("until").into(),
+        reason: field("reason").into(),
+        income: field("income").into(),
+        employed: field("employed").into(),
+        household_size: field("household_size").into(),
+        residence: field("residence").into(),
+    };
+    let rules = ReviewRules::default();
+    for (grant, category) in [
+        (GrantKind::Monthly, Category::Assistance(AssistanceType::Dibao)),
+        (GrantKind::Recognition, Category::Assistance(AssistanceType::DibaoEdge)),
+    ] {
+        let context = ReviewContext { grant, category, today, rules: &rules, standards: (780, 560) };
+        let _ = check_review(&review, &context);
     }
 }

@@ -6,6 +6,8 @@ pub mod cases;
 pub mod client;
 pub mod declaration;
 pub mod emergency;
+#[cfg(test)]
+mod form_properties;
 pub mod health;
 pub mod identity;
 pub mod notices;
