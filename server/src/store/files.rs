@@ -3,6 +3,9 @@
 /// Hashes asked about in one query by the sweep of unreferenced files.
 pub(super) const HASHES_PER_QUERY: usize = 500;
 
+/// Drafts not touched since `$1` go: on every save (`save_draft`) and with the sweep's leftovers.
+pub(super) const PURGE_OLD_DRAFTS: &str = "DELETE FROM application_drafts WHERE updated_at < $1";
+
 /// `$1, $2, …, $n`: the placeholders of an `IN` list.
 pub(super) fn placeholders(n: usize) -> String {
     (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -63,7 +66,7 @@ macro_rules! file_queries {
                 drafts_before: i64,
                 allowances_before_day: i64,
             ) -> Result<(), StoreError> {
-                sqlx::query("DELETE FROM application_drafts WHERE updated_at < $1")
+                sqlx::query(files::PURGE_OLD_DRAFTS)
                     .bind(drafts_before)
                     .execute(&self.pool)
                     .await

@@ -5,8 +5,9 @@ use app::domain::monitoring::{Level, OpenWarning, SignalKind};
 use app::domain::register::Category;
 use app::store::{MonitoredHousehold, StoreError, WarningRow};
 
+/// The columns of a `HouseholdRow`.
 pub(super) const HOUSEHOLD_COLUMNS: &str =
-    "SELECT id, county_code, township_code, village, category, source, sealed FROM monitored_households";
+    "id, county_code, township_code, village, category, source, sealed";
 
 pub(super) type HouseholdRow = (i64, String, String, String, Option<String>, String, String);
 
@@ -59,36 +60,36 @@ macro_rules! monitoring_queries {
             ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
                 let list = files::placeholders(lead.member_hashes.len());
                 let sql = format!(
-                    "SELECT household_id FROM monitored_members WHERE id_hash IN ({list})
-                     ORDER BY household_id LIMIT 1"
+                    "SELECT {} FROM monitored_households WHERE id = (SELECT household_id FROM monitored_members
+                         WHERE id_hash IN ({list}) ORDER BY household_id LIMIT 1)",
+                    monitoring::HOUSEHOLD_COLUMNS
                 );
-                let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+                let mut query = sqlx::query_as::<_, monitoring::HouseholdRow>(&sql);
                 for hash in &lead.member_hashes {
                     query = query.bind(hash);
                 }
-                let known = query.fetch_optional(&mut **tx).await.map_err(query_error)?.map(|(id,)| id);
+                let known = query.fetch_optional(&mut **tx).await.map_err(query_error)?;
                 let created = known.is_none();
-                let id = match known {
-                    Some(id) => id,
-                    None => {
-                        let (id,): (i64,) = sqlx::query_as(
-                            "INSERT INTO monitored_households (county_code, township_code, village, category,
-                                 source, sealed, created_at, updated_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-                        )
-                        .bind(&lead.county_code)
-                        .bind(&lead.township_code)
-                        .bind(&lead.village)
-                        .bind(lead.category.map(|c| c.key()))
-                        .bind(&lead.source)
-                        .bind(&lead.sealed)
-                        .bind(lead.now)
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(query_error)?;
-                        id
-                    }
+                let row = match known {
+                    Some(row) => row,
+                    None => sqlx::query_as(&format!(
+                        "INSERT INTO monitored_households (county_code, township_code, village, category, source,
+                             sealed, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {}",
+                        monitoring::HOUSEHOLD_COLUMNS
+                    ))
+                    .bind(&lead.county_code)
+                    .bind(&lead.township_code)
+                    .bind(&lead.village)
+                    .bind(lead.category.map(|c| c.key()))
+                    .bind(&lead.source)
+                    .bind(&lead.sealed)
+                    .bind(lead.now)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(query_error)?,
                 };
+                let id = row.0;
                 let mut added = 0;
                 for hash in &lead.member_hashes {
                     let inserted = sqlx::query(
@@ -109,12 +110,6 @@ macro_rules! monitoring_queries {
                 if added > 0 {
                     shared_append_audit(tx, &audit(id)).await?;
                 }
-                let row: monitoring::HouseholdRow =
-                    sqlx::query_as(&format!("{} WHERE id = $1", monitoring::HOUSEHOLD_COLUMNS))
-                        .bind(id)
-                        .fetch_one(&mut **tx)
-                        .await
-                        .map_err(query_error)?;
                 Ok(Some((monitoring::household_from_row(row)?, created)))
             }
         }

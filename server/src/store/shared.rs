@@ -302,7 +302,7 @@ macro_rules! shared_queries {
                 purge_before: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
-                sqlx::query("DELETE FROM application_drafts WHERE updated_at < $1")
+                sqlx::query(files::PURGE_OLD_DRAFTS)
                     .bind(purge_before)
                     .execute(&mut *tx)
                     .await

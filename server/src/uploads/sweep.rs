@@ -136,7 +136,9 @@ fn is_sha256(name: &str) -> bool {
     name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-/// Sweeps every `every` while the server runs; each instance sweeps (a file deleted twice is harmless).
+/// Sweeps every `every` while the server runs, the first time one period after start (so that starting
+/// several instances, or restarting one, does not walk the whole folder at once); each instance sweeps (a
+/// file deleted twice is harmless).
 pub fn spawn(
     files: EvidenceFiles,
     store: std::sync::Arc<dyn Store>,
@@ -144,7 +146,7 @@ pub fn spawn(
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
             match sweep(&files, store.as_ref(), SystemTime::now(), draft_retention_days).await {
