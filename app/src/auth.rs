@@ -72,13 +72,14 @@ struct StaffClaims {
     exp: i64,
 }
 
-fn sign<T: Serialize>(secret: &str, claims: &T) -> String {
+/// Signs claims with HS256 (staff sessions here, API tokens in `features::exchange`).
+pub(crate) fn sign_claims<T: Serialize>(secret: &str, claims: &T) -> String {
     encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(secret.as_bytes()))
         .expect("HS256 signing cannot fail")
 }
 
 /// The claims of a genuine, unexpired token.
-fn verify<T: DeserializeOwned>(secret: &str, token: &str) -> Option<T> {
+pub(crate) fn verify_claims<T: DeserializeOwned>(secret: &str, token: &str) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     decode::<T>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok().map(|data| data.claims)
@@ -99,12 +100,12 @@ pub fn issue_token(secret: &str, account_id: i64, session_version: i64, session:
         sid: session.to_string(),
         exp: now + STAFF_SESSION_SECONDS,
     };
-    sign(secret, &claims)
+    sign_claims(secret, &claims)
 }
 
 /// The server-side session a genuine, unexpired token names (to end it when signing out).
 pub fn session_of_token(secret: &str, token: &str) -> Option<String> {
-    verify::<StaffClaims>(secret, token).map(|claims| claims.sid)
+    verify_claims::<StaffClaims>(secret, token).map(|claims| claims.sid)
 }
 
 /// The account behind a session token, if the token is genuine and unexpired, its session has not ended
@@ -114,7 +115,7 @@ pub async fn staff_for_token(
     secret: &str,
     token: &str,
 ) -> Result<Option<StaffAccount>, AuthError> {
-    let Some(claims) = verify::<StaffClaims>(secret, token) else {
+    let Some(claims) = verify_claims::<StaffClaims>(secret, token) else {
         return Ok(None);
     };
     let account = store.staff_by_session(&claims.sid, crate::services::unix_now()).await?;
@@ -167,11 +168,11 @@ pub struct ResidentClaims {
 }
 
 pub fn issue_resident_token(secret: &str, claims: &ResidentClaims) -> String {
-    sign(secret, claims)
+    sign_claims(secret, claims)
 }
 
 pub fn resident_from_token(secret: &str, token: &str) -> Option<ResidentClaims> {
-    verify(secret, token)
+    verify_claims(secret, token)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -195,11 +196,11 @@ pub fn issue_pending_phone(secret: &str, phone: &MobileNumber, helper: Option<&H
         helper: helper.cloned(),
         exp: now + PENDING_PHONE_SECONDS,
     };
-    sign(secret, &claims)
+    sign_claims(secret, &claims)
 }
 
 pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<PendingCode> {
-    let claims = verify::<PendingPhoneClaims>(secret, token)?;
+    let claims = verify_claims::<PendingPhoneClaims>(secret, token)?;
     Some(PendingCode { phone: MobileNumber::parse(&claims.phone).ok()?, helper: claims.helper })
 }
 
@@ -217,11 +218,11 @@ pub struct StatusClaims {
 }
 
 pub fn issue_status_token(secret: &str, claims: &StatusClaims) -> String {
-    sign(secret, claims)
+    sign_claims(secret, claims)
 }
 
 pub fn status_from_token(secret: &str, token: &str) -> Option<StatusClaims> {
-    verify(secret, token)
+    verify_claims(secret, token)
 }
 
 /// The verified status lookup of the current request, if any.
@@ -241,11 +242,11 @@ pub struct ReportClaims {
 }
 
 pub fn issue_report_token(secret: &str, claims: &ReportClaims) -> String {
-    sign(secret, claims)
+    sign_claims(secret, claims)
 }
 
 pub fn report_from_token(secret: &str, token: &str) -> Option<ReportClaims> {
-    verify(secret, token)
+    verify_claims(secret, token)
 }
 
 /// The report whose receipt the current request proved, if any.

@@ -29,6 +29,8 @@ pub struct Services {
     pub review_rules: crate::domain::register::ReviewRules,
     /// The township's limit for 先行救助 and the working days it has to complete the file.
     pub emergency_rules: crate::domain::emergency::EmergencyRules,
+    /// Thresholds and visit deadlines of the monitoring's warnings.
+    pub warning_rules: crate::domain::monitoring::WarningRules,
     pub draft_retention_days: u32,
     /// How often the published statistics are recomputed; 0: on every request.
     pub statistics_refresh_seconds: u64,

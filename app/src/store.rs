@@ -1185,9 +1185,41 @@ pub struct WarningRow {
     pub raised_at: i64,
 }
 
-/// The monitoring register, its signals and warnings.
+/// A department's credential for the API (`/api/v1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiCredential {
+    pub id: i64,
+    /// A key of `domain::staff::DEPARTMENTS`.
+    pub department: String,
+    pub label: String,
+    pub scopes: Vec<crate::domain::monitoring::ApiScope>,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// The monitoring register, its signals and warnings, and the departments' credentials.
 #[async_trait]
 pub trait MonitoringStore: Send + Sync {
+    /// The household whose member has this keyed ID-number hash.
+    async fn member_household(&self, id_hash: &str) -> Result<Option<MonitoredHousehold>, StoreError>;
+
+    /// Stores a new credential (`id` and `revoked_at` of `credential` are ignored) with the audit entry
+    /// made from its id; returns the id.
+    async fn create_api_credential(
+        &self,
+        credential: &ApiCredential,
+        created_by: &str,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<i64, StoreError>;
+
+    async fn api_credential(&self, id: i64) -> Result<Option<ApiCredential>, StoreError>;
+
+    /// Every credential, newest first (a county has a handful).
+    async fn api_credentials(&self) -> Result<Vec<ApiCredential>, StoreError>;
+
+    /// Revokes a credential with the audit entry; `false` when it was unknown or already revoked.
+    async fn revoke_api_credential(&self, id: i64, now: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
+
     /// The household one of the lead's members already belongs to (members not yet known are added to
     /// it), or a new household from the lead; `true` when it was created. One household per member,
     /// whatever runs at once. The audit entry (made from the household's id) is written when the register

@@ -107,6 +107,11 @@ pub struct Config {
     /// 先行救助: the township's limit and the working days to complete the file (`[emergency]`;
     /// placeholders like the review periods).
     pub emergency: app::domain::emergency::EmergencyRules,
+    /// Thresholds and visit deadlines of the monitoring's warnings (`[warning_rules]`; placeholders).
+    pub warning_rules: app::domain::monitoring::WarningRules,
+    /// Calls a department's credential may make per minute (per instance: a department's system is one
+    /// client, and several instances only multiply an already small budget).
+    pub api_calls_per_minute: u32,
     /// How often the published statistics are recomputed; 0 computes them on every request (tests,
     /// small development databases).
     pub statistics_refresh_seconds: u64,
@@ -154,6 +159,8 @@ impl Default for Config {
             time_limits: TimeLimits::default(),
             review_rules: app::domain::register::ReviewRules::default(),
             emergency: app::domain::emergency::EmergencyRules::default(),
+            warning_rules: app::domain::monitoring::WarningRules::default(),
+            api_calls_per_minute: 120,
             statistics_refresh_seconds: 300,
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
@@ -234,6 +241,7 @@ impl Config {
             ("PORTAL_MAX_CONCURRENT_REQUESTS", "max_concurrent_requests", true),
             ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
             ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
+            ("PORTAL_API_CALLS_PER_MINUTE", "api_calls_per_minute", true),
         ];
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {
@@ -275,6 +283,7 @@ impl Config {
             || self.objections_per_hour == 0
             || self.objections_per_entry_per_day == 0
             || self.receipt_checks_per_quarter_hour == 0
+            || self.api_calls_per_minute == 0
             || self.time_limits.acceptance == 0
             || self.time_limits.notice_days == 0
         {

@@ -5,8 +5,9 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, application, cases, client, declaration, emergency, health, identity, notices, page_cache,
-        preferences, rate_limit, register, reports, review, security, static_pages, stats, status,
+        admin, api, application, cases, client, declaration, emergency, health, identity, notices,
+        page_cache, preferences, rate_limit, register, reports, review, security, static_pages, stats,
+        status,
     },
 };
 use app::{
@@ -43,6 +44,8 @@ pub struct AppState {
     pub objections: ObjectionBudgets,
     /// Evidence files on disk (reports, objections).
     pub evidence: EvidenceFiles,
+    /// Departments' API calls per credential and minute (in memory, per instance).
+    pub api_calls: api::ApiBudget,
 }
 
 /// A client's objections per hour: `filed` counts objections stored, so that a resident correcting a
@@ -98,6 +101,7 @@ impl Application {
             sealer,
             time_limits: config.time_limits.clone(),
             review_rules: config.review_rules.clone(),
+            warning_rules: config.warning_rules.clone(),
             emergency_rules: config.emergency.clone(),
             draft_retention_days: config.draft_retention_days,
             statistics_refresh_seconds: config.statistics_refresh_seconds,
@@ -128,8 +132,9 @@ impl Application {
             Duration::from_secs(config.file_sweep_seconds),
         ));
         let objections = ObjectionBudgets::new(config.objections_per_hour);
-        let state =
-            AppState { leptos_options, services, config: Arc::new(config), reports, objections, evidence };
+        let api_calls = api::budget(config.api_calls_per_minute);
+        let config = Arc::new(config);
+        let state = AppState { leptos_options, services, config, reports, objections, evidence, api_calls };
         Ok(Self { listener, router: router(state), store, background })
     }
 
@@ -197,6 +202,8 @@ fn router(state: AppState) -> Router {
         .route("/admin/calendar", post(admin::set_calendar_day))
         .route("/admin/calendar/remove", post(admin::remove_calendar_day))
         .route("/admin/announcements/remove", post(admin::remove_announcement))
+        .route("/admin/api-credentials", post(admin::issue_api_credential))
+        .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))
@@ -232,6 +239,12 @@ fn router(state: AppState) -> Router {
         .route("/review/reports/{id}/message", post(reports::ask))
         .route("/review/reports/{id}/update", post(reports::update))
         .route("/review/reports/file/{id}", get(reports::evidence))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/events", post(api::post_event).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)))
+        .route(
+            "/api/v1/recognition",
+            post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
+        )
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

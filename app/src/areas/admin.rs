@@ -25,9 +25,22 @@ pub struct AdminData {
     pub staff_relatives: u64,
     /// The holiday calendar: (day, holiday or worked weekend day, note), in date order.
     pub calendar: Vec<(String, bool, String)>,
+    /// Departments' API credentials, newest first.
+    pub api_credentials: Vec<CredentialRow>,
     /// What a failed post typed, and its errors (from the flash store).
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
+}
+
+/// A department's API credential as the administrator sees it (never its token).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CredentialRow {
+    pub id: i64,
+    pub department: String,
+    pub label: String,
+    pub scopes: String,
+    pub created_on: String,
+    pub revoked_on: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -56,9 +69,10 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             store.announcements(None).await?,
             store.staff_relative_count().await?,
             store.calendar().await?,
+            store.api_credentials().await?,
         ))
     };
-    let (counties, hotlines, standards, pages, announcements, staff_relatives, calendar) =
+    let (counties, hotlines, standards, pages, announcements, staff_relatives, calendar, credentials) =
         read.await.map_err(|e| ServerFnError::new(e.to_string()))?;
     let announcements = announcements
         .into_iter()
@@ -79,9 +93,25 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
                 (day.to_string(), kind == crate::domain::calendar::DayKind::Holiday, note)
             })
             .collect(),
+        api_credentials: credentials.into_iter().map(credential_row).collect(),
         values: flash.values,
         errors: flash.errors,
     })))
+}
+
+#[cfg(feature = "ssr")]
+fn credential_row(credential: crate::store::ApiCredential) -> CredentialRow {
+    use crate::domain::calendar::Date;
+    use crate::domain::monitoring::ApiScope;
+    let department = crate::domain::staff::DEPARTMENTS.iter().find(|(key, _)| *key == credential.department);
+    CredentialRow {
+        id: credential.id,
+        department: department.map(|(_, name)| name.to_string()).unwrap_or(credential.department),
+        label: credential.label,
+        scopes: credential.scopes.iter().map(|s| ApiScope::label(*s)).collect::<Vec<_>>().join("、"),
+        created_on: Date::today_in_china(credential.created_at).chinese(),
+        revoked_on: credential.revoked_at.map(|at| Date::today_in_china(at).chinese()),
+    }
 }
 
 #[component]
@@ -125,6 +155,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         Some("guide") => Some("政策指南已保存，立即对公众显示。"),
         Some("announcement") => Some("公告已发布。"),
         Some("announcement_removed") => Some("公告已撤下。"),
+        Some("api_revoked") => Some("凭据已吊销，使用它的令牌立即失效。"),
         Some("calendar") => Some("节假日安排已保存，办理期限立即按新安排计算。"),
         Some("staff_relatives") => Some("备案已保存。这些家庭的申请报到县级时都会抽中复核。"),
         _ => None,
@@ -204,6 +235,13 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                 <button type="submit" class="primary">"添加"</button>
             </form>
         </section>
+        <ApiCredentialsSection
+            credentials=data.api_credentials.clone()
+            label=typed("api_label")
+            label_error=error_for("api_label")
+            department_error=error_for("api_department")
+            scopes_error=error_for("api_scopes")
+        />
         <AnnouncementsSection
             announcements=data.announcements.clone()
             counties=data.counties.clone()
@@ -270,6 +308,73 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                     view! { <StandardsForm standards=s errors/> }
                 })
                 .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn ApiCredentialsSection(
+    credentials: Vec<CredentialRow>,
+    label: String,
+    label_error: Option<String>,
+    department_error: Option<String>,
+    scopes_error: Option<String>,
+) -> impl IntoView {
+    use crate::domain::monitoring::ApiScope;
+    view! {
+        <section id="api">
+            <h2>"部门数据接口"</h2>
+            <p>"医保、残联、教育、人社、应急管理等部门的系统通过接口推送预警事件、查询对象互认。接口说明见 "
+                <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"。"</p>
+            <ul class="admin-list">
+                {credentials
+                    .into_iter()
+                    .map(|c| view! {
+                        <li>
+                            {format!("{}：{}（{}；{}创建）", c.department, c.label, c.scopes, c.created_on)}
+                            {match c.revoked_on {
+                                Some(day) => view! { <span>{format!(" 已于{day}吊销")}</span> }.into_any(),
+                                None => view! {
+                                    <form method="post" action="/admin/api-credentials/revoke">
+                                        <input type="hidden" name="id" value=c.id.to_string()/>
+                                        <button type="submit" class="secondary">"吊销"</button>
+                                    </form>
+                                }.into_any(),
+                            }}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+            <h3>"新建凭据"</h3>
+            <form method="post" action="/admin/api-credentials" class="question-form" novalidate>
+                <Field name="api_department" label="部门" error=department_error>
+                    <select id="api_department" name="api_department">
+                        {crate::domain::staff::DEPARTMENTS
+                            .iter()
+                            .map(|(key, name)| view! { <option value=*key>{*name}</option> })
+                            .collect_view()}
+                    </select>
+                </Field>
+                <TextField name="api_label" label="系统名称" value=label error=label_error/>
+                <fieldset class="field checks" class:has-error=scopes_error.is_some()>
+                    <legend>"权限"</legend>
+                    {scopes_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}
+                    {ApiScope::ALL
+                        .into_iter()
+                        .map(|scope| {
+                            let id = format!("api_scope_{}", scope.key());
+                            let label_for = id.clone();
+                            view! {
+                                <label class="choice" for=label_for>
+                                    <input type="checkbox" id=id name="api_scopes" value=scope.key() checked=true/>
+                                    {scope.label()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <button type="submit" class="primary">"创建并显示令牌"</button>
+            </form>
         </section>
     }
 }

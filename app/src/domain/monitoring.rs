@@ -68,6 +68,61 @@ impl SignalKind {
     }
 }
 
+impl SignalKind {
+    /// The department whose system sends signals of this kind (a key of `staff::DEPARTMENTS`); `None`
+    /// for what only the register and workers' visits find.
+    pub fn sent_by(self) -> Option<&'static str> {
+        match self {
+            Self::Medical => Some("medical-insurance"),
+            Self::Disability => Some("disabled-persons"),
+            Self::School => Some("education"),
+            Self::Unemployment => Some("human-resources"),
+            Self::Disaster => Some("emergency"),
+            Self::IncomeFall => None,
+        }
+    }
+}
+
+/// What a department's credential lets its system do through the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApiScope {
+    /// Send events of the kinds its department sends (`SignalKind::sent_by`).
+    SendEvents,
+    /// Ask 对象互认: is this person a recognised low-income household member, and of which category.
+    AskRecognition,
+}
+
+impl ApiScope {
+    pub const ALL: [Self; 2] = [Self::SendEvents, Self::AskRecognition];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::SendEvents => "events",
+            Self::AskRecognition => "recognition",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SendEvents => "推送预警事件",
+            Self::AskRecognition => "对象互认查询",
+        }
+    }
+
+    /// The scopes of a stored comma-separated list; unknown keys are dropped.
+    pub fn parse_list(list: &str) -> Vec<Self> {
+        list.split(',').filter_map(|key| Self::from_key(key.trim())).collect()
+    }
+
+    pub fn join(scopes: &[Self]) -> String {
+        scopes.iter().map(|s| s.key()).collect::<Vec<_>>().join(",")
+    }
+}
+
 impl Signal {
     pub fn kind(&self) -> SignalKind {
         match self {
@@ -268,6 +323,20 @@ mod tests {
 
     fn date(year: i32, month: u32, day: u32) -> Date {
         Date::new(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn each_department_sends_its_own_kinds_and_scopes_survive_storage() {
+        let medical: Vec<_> =
+            SignalKind::ALL.into_iter().filter(|k| k.sent_by() == Some("medical-insurance")).collect();
+        assert_eq!(medical, [SignalKind::Medical]);
+        assert_eq!(SignalKind::IncomeFall.sent_by(), None);
+        for kind in SignalKind::ALL.into_iter().filter_map(SignalKind::sent_by) {
+            assert!(super::super::staff::DEPARTMENTS.iter().any(|(key, _)| *key == kind), "{kind}");
+        }
+        let scopes = [ApiScope::SendEvents, ApiScope::AskRecognition];
+        assert_eq!(ApiScope::parse_list(&ApiScope::join(&scopes)), scopes);
+        assert_eq!(ApiScope::parse_list("recognition, nonsense"), [ApiScope::AskRecognition]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod cases;
 pub mod declaration;
 pub mod emergency;
+pub mod exchange;
 pub mod objections;
 pub mod register;
 pub mod sign_in;

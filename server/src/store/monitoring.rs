@@ -46,6 +46,16 @@ pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, Store
     })
 }
 
+pub(super) const CREDENTIAL_COLUMNS: &str = "id, department, label, scopes, created_at, revoked_at";
+
+pub(super) type CredentialRow = (i64, String, String, String, i64, Option<i64>);
+
+pub(super) fn credential_from_row(row: CredentialRow) -> app::store::ApiCredential {
+    let (id, department, label, scopes, created_at, revoked_at) = row;
+    let scopes = app::domain::monitoring::ApiScope::parse_list(&scopes);
+    app::store::ApiCredential { id, department, label, scopes, created_at, revoked_at }
+}
+
 /// `impl MonitoringStore` for a store type with a `pool` field and a `begin_write` method; expanded after
 /// `shared_queries!`, whose audit helper it uses.
 macro_rules! monitoring_queries {
@@ -116,6 +126,82 @@ macro_rules! monitoring_queries {
 
         #[async_trait]
         impl app::store::MonitoringStore for $store {
+            async fn member_household(
+                &self,
+                id_hash: &str,
+            ) -> Result<Option<app::store::MonitoredHousehold>, StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM monitored_households
+                     WHERE id = (SELECT household_id FROM monitored_members WHERE id_hash = $1)",
+                    monitoring::HOUSEHOLD_COLUMNS
+                );
+                let row: Option<monitoring::HouseholdRow> =
+                    sqlx::query_as(&sql).bind(id_hash).fetch_optional(&self.pool).await.map_err(query_error)?;
+                row.map(monitoring::household_from_row).transpose()
+            }
+
+            async fn create_api_credential(
+                &self,
+                credential: &app::store::ApiCredential,
+                created_by: &str,
+                audit: app::store::AuditOf<'_, i64>,
+            ) -> Result<i64, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO api_credentials (department, label, scopes, created_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(&credential.department)
+                .bind(&credential.label)
+                .bind(app::domain::monitoring::ApiScope::join(&credential.scopes))
+                .bind(created_by)
+                .bind(credential.created_at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                shared_append_audit(&mut tx, &audit(id)).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(id)
+            }
+
+            async fn api_credential(&self, id: i64) -> Result<Option<app::store::ApiCredential>, StoreError> {
+                let sql = format!("SELECT {} FROM api_credentials WHERE id = $1", monitoring::CREDENTIAL_COLUMNS);
+                let row: Option<monitoring::CredentialRow> =
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await.map_err(query_error)?;
+                Ok(row.map(monitoring::credential_from_row))
+            }
+
+            async fn api_credentials(&self) -> Result<Vec<app::store::ApiCredential>, StoreError> {
+                let sql = format!("SELECT {} FROM api_credentials ORDER BY id DESC", monitoring::CREDENTIAL_COLUMNS);
+                let rows: Vec<monitoring::CredentialRow> =
+                    sqlx::query_as(&sql).fetch_all(&self.pool).await.map_err(query_error)?;
+                Ok(rows.into_iter().map(monitoring::credential_from_row).collect())
+            }
+
+            async fn revoke_api_credential(
+                &self,
+                id: i64,
+                now: i64,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let revoked =
+                    sqlx::query("UPDATE api_credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(query_error)?
+                        .rows_affected();
+                if revoked == 0 {
+                    tx.rollback().await.map_err(query_error)?;
+                    return Ok(false);
+                }
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(true)
+            }
+
             async fn register_household(
                 &self,
                 lead: &app::store::HouseholdLead,

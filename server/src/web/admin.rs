@@ -11,8 +11,10 @@ use app::domain::calendar::{Date, DayKind};
 use app::domain::eligibility::{check_standards, whole_number, LocalStandards};
 use app::domain::guide::{check_guide_edit, GuidePage};
 use app::domain::id_number::{BirthDate, IdNumber};
+use app::domain::monitoring::ApiScope;
 use app::domain::region::check_hotline;
 use app::features::cases::staff_relative_hash;
+use app::features::exchange::{self, ExchangeError};
 use app::store::StaffAccount;
 use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
 
@@ -412,4 +414,60 @@ pub async fn remove_calendar_day(
         Err(e) => return failure("an administrator's change failed", e),
     }
     redirect("/admin?saved=calendar#calendar", &[])
+}
+
+/// POST /admin/api-credentials: creates a department's credential and shows its token once (only the
+/// credential's id is stored; a lost token is revoked and a new one issued).
+pub async fn issue_api_credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let posted = app::domain::application::Posted(pairs);
+    let (department, label) = (posted.get("api_department"), posted.get("api_label"));
+    let scopes = posted.all("api_scopes").filter_map(ApiScope::from_key).collect();
+    let now = app::services::unix_now();
+    match exchange::issue_credential(&state.services, &admin.identity, department, label, scopes, now).await {
+        Ok((id, token)) => html_response(
+            StatusCode::OK,
+            "凭据已创建",
+            &format!(
+                "第{id}号凭据已创建。请立即复制下面的令牌，通过安全渠道交给部门；离开本页后无法再次查看：\
+                 </p><p><code class=\"token\">{token}</code></p><p><a href=\"/admin#api\">返回系统管理</a>"
+            ),
+        ),
+        Err(ExchangeError::Invalid { field, message }) => {
+            let field = format!("api_{field}");
+            let values = vec![("api_label", label.to_string())];
+            respond::back_with(&state, "/admin#api", &values, &[(field.as_str(), message)]).await
+        }
+        Err(e) => failure("creating an API credential failed", e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RevokeCredentialForm {
+    id: i64,
+}
+
+/// POST /admin/api-credentials/revoke
+pub async fn revoke_api_credential(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RevokeCredentialForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let now = app::services::unix_now();
+    match exchange::revoke_credential(&state.services, &admin.identity, form.id, now).await {
+        Ok(()) => redirect("/admin?saved=api_revoked#api", &[]),
+        Err(ExchangeError::UnknownCredential) => redirect("/admin#api", &[]),
+        Err(e) => failure("revoking an API credential failed", e),
+    }
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing around the Leptos pages: middleware, small handlers and the plain error pages.
 
 pub mod admin;
+pub mod api;
 pub mod application;
 pub mod cases;
 pub mod client;

@@ -32,10 +32,15 @@ pub fn sms_per_ip_layer(config: &Config) -> PerIpLayer {
 
 /// A budget of requests per client address, kept in memory only (the report flow must not store
 /// addresses). Idle addresses are forgotten every minute so memory does not grow with every visitor.
-#[derive(Clone)]
-pub struct IpBudget(Arc<governor::DefaultKeyedRateLimiter<ClientAddr>>);
+pub type IpBudget = Budget<ClientAddr>;
 
-impl IpBudget {
+/// A budget of requests per key (a client address, an API credential), in memory, per instance.
+#[derive(Clone)]
+pub struct Budget<K: std::hash::Hash + Eq + Clone + Send + Sync + 'static>(
+    Arc<governor::DefaultKeyedRateLimiter<K>>,
+);
+
+impl<K: std::hash::Hash + Eq + Clone + Send + Sync + 'static> Budget<K> {
     /// `burst` requests at once, refilled at one per `period / burst`.
     pub fn new(burst: u32, period: Duration) -> Self {
         let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
@@ -55,8 +60,8 @@ impl IpBudget {
     }
 
     /// Spends one request; `Err(seconds to wait)` when the budget is used up.
-    pub fn spend(&self, client: ClientAddr) -> Result<(), u64> {
-        self.0.check_key(&client).map_err(|not_until| {
+    pub fn spend(&self, key: K) -> Result<(), u64> {
+        self.0.check_key(&key).map_err(|not_until| {
             not_until.wait_time_from(governor::clock::DefaultClock::default().now()).as_secs().max(1)
         })
     }

@@ -1,0 +1,308 @@
+//! Data exchange with departments (`/api/v1`): the administrator's credentials, the token a
+//! department's system sends, the events it sends (matched to the monitoring register, raising warnings)
+//! and the 对象互认 question it asks. Every call that names a valid credential is audited, whatever its
+//! answer; a department learns nothing but whether its event was matched and, when it asks, whether a
+//! person is recognised and in which category.
+
+use crate::audit::AuditEvent;
+use crate::auth::{sign_claims, verify_claims};
+use crate::domain::calendar::Date;
+use crate::domain::id_number::{BirthDate, IdNumber};
+use crate::domain::monitoring::{ApiScope, OpenWarning, Signal};
+use crate::domain::register::Category;
+use crate::domain::staff::{StaffIdentity, DEPARTMENTS};
+use crate::keyed_hash::KeyedHasher;
+use crate::services::Services;
+use crate::store::{
+    working_calendar, ApiCredential, MonitoredHousehold, NewSignal, SignalRecorded, StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+/// A token is good for a year unless revoked; the administrator issues a new one before then.
+pub const TOKEN_DAYS: i64 = 365;
+/// An event's id in the sending system: printable ASCII, at most this long.
+pub const REFERENCE_MAX_CHARS: usize = 64;
+const LABEL_MAX_CHARS: usize = 60;
+
+/// The purpose of the keyed hash of a register member's ID number (`KeyedHasher::digest`).
+pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
+    hasher.digest("register member", id_number.as_str())
+}
+
+/// What a call answers when it fails; `status` and `code` are what the API sends.
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    #[error("令牌无效、已过期或已被吊销")]
+    Unauthenticated,
+    #[error("此凭据无权进行该操作：{0}")]
+    NotPermitted(&'static str),
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("低收入人口数据库中没有此人")]
+    UnknownPerson,
+    #[error("凭据不存在")]
+    UnknownCredential,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ExchangeError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::NotPermitted(_) => 403,
+            Self::Invalid { .. } => 422,
+            Self::UnknownPerson | Self::UnknownCredential => 404,
+            Self::Store(_) => 500,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::NotPermitted(_) => "not_permitted",
+            Self::Invalid { .. } => "invalid",
+            Self::UnknownPerson => "unknown_person",
+            Self::UnknownCredential => "unknown_credential",
+            Self::Store(_) => "server_error",
+        }
+    }
+
+    fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid { field, message: message.into() }
+    }
+}
+
+/// The claims of an API token: the credential's id; `typ` keeps staff session tokens (signed with the
+/// same secret) from being taken for API tokens.
+#[derive(Debug, Serialize, Deserialize)]
+struct ApiClaims {
+    sub: i64,
+    dep: String,
+    typ: String,
+    iat: i64,
+    exp: i64,
+}
+
+const TOKEN_TYPE: &str = "portal-api";
+
+/// A department's system, authenticated: its credential as stored now.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub credential: ApiCredential,
+}
+
+impl Caller {
+    fn actor(&self) -> String {
+        format!("api:{}", self.credential.id)
+    }
+
+    fn require(&self, scope: ApiScope) -> Result<(), ExchangeError> {
+        match self.credential.scopes.contains(&scope) {
+            true => Ok(()),
+            false => Err(ExchangeError::NotPermitted(scope.label())),
+        }
+    }
+
+    fn audit(&self, now: i64, action: &str, subject: String, detail: String) -> AuditEvent {
+        AuditEvent { at: now, actor: self.actor(), action: action.into(), subject, detail }
+    }
+}
+
+/// The administrator creates a credential and receives its token (shown once; only the id is stored).
+pub async fn issue_credential(
+    services: &Services,
+    admin: &StaffIdentity,
+    department: &str,
+    label: &str,
+    scopes: Vec<ApiScope>,
+    now: i64,
+) -> Result<(i64, String), ExchangeError> {
+    if !admin.is_administrator() {
+        return Err(ExchangeError::UnknownCredential);
+    }
+    if !DEPARTMENTS.iter().any(|(key, _)| *key == department) {
+        return Err(ExchangeError::invalid("department", "请选择部门"));
+    }
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS {
+        return Err(ExchangeError::invalid("label", format!("请填写系统名称（最多{LABEL_MAX_CHARS}个字）")));
+    }
+    if scopes.is_empty() {
+        return Err(ExchangeError::invalid("scopes", "请至少选择一项权限"));
+    }
+    let credential = ApiCredential {
+        id: 0,
+        department: department.to_string(),
+        label: label.to_string(),
+        scopes: scopes.clone(),
+        created_at: now,
+        revoked_at: None,
+    };
+    let actor = format!("staff:{}", admin.id);
+    let detail = format!("{department} {}", ApiScope::join(&scopes));
+    let audit = |id: i64| AuditEvent {
+        at: now,
+        actor: actor.clone(),
+        action: "api.credential_created".into(),
+        subject: format!("api_credential:{id}"),
+        detail: detail.clone(),
+    };
+    let id = services.store.create_api_credential(&credential, &actor, &audit).await?;
+    let claims = ApiClaims {
+        sub: id,
+        dep: department.to_string(),
+        typ: TOKEN_TYPE.into(),
+        iat: now,
+        exp: now + TOKEN_DAYS * 86_400,
+    };
+    Ok((id, sign_claims(&services.session_secret, &claims)))
+}
+
+/// The administrator revokes a credential: every token of it stops at once.
+pub async fn revoke_credential(
+    services: &Services,
+    admin: &StaffIdentity,
+    id: i64,
+    now: i64,
+) -> Result<(), ExchangeError> {
+    if !admin.is_administrator() {
+        return Err(ExchangeError::UnknownCredential);
+    }
+    let audit = AuditEvent {
+        at: now,
+        actor: format!("staff:{}", admin.id),
+        action: "api.credential_revoked".into(),
+        subject: format!("api_credential:{id}"),
+        detail: String::new(),
+    };
+    match services.store.revoke_api_credential(id, now, &audit).await? {
+        true => Ok(()),
+        false => Err(ExchangeError::UnknownCredential),
+    }
+}
+
+/// The caller behind a bearer token: genuine, unexpired, of a credential that exists, is not revoked and
+/// still names the token's department.
+pub async fn authenticate(services: &Services, token: &str) -> Result<Caller, ExchangeError> {
+    let claims = verify_claims::<ApiClaims>(&services.session_secret, token)
+        .filter(|claims| claims.typ == TOKEN_TYPE)
+        .ok_or(ExchangeError::Unauthenticated)?;
+    let credential = services.store.api_credential(claims.sub).await?;
+    match credential {
+        Some(credential) if credential.revoked_at.is_none() && credential.department == claims.dep => {
+            Ok(Caller { credential })
+        }
+        _ => Err(ExchangeError::Unauthenticated),
+    }
+}
+
+/// An event a department sends about a person.
+#[derive(Clone, Debug)]
+pub struct DepartmentEvent {
+    pub reference_id: String,
+    pub id_number: String,
+    pub signal: Signal,
+}
+
+/// What became of an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventReceipt {
+    /// Matched; a warning was opened or the open one of its kind escalated.
+    Warned,
+    /// Matched; below every threshold, kept as information.
+    Recorded,
+    /// The same reference had been received before: nothing changed.
+    Duplicate,
+}
+
+/// Matches the event to a register household, weighs it and stores it once (with its warning).
+pub async fn receive_event(
+    services: &Services,
+    caller: &Caller,
+    event: DepartmentEvent,
+    now: i64,
+) -> Result<EventReceipt, ExchangeError> {
+    caller.require(ApiScope::SendEvents)?;
+    let kind = event.signal.kind();
+    if kind.sent_by() != Some(caller.credential.department.as_str()) {
+        return Err(ExchangeError::NotPermitted("推送本部门以外的事件类型"));
+    }
+    let reference = event.reference_id.trim();
+    if reference.is_empty()
+        || reference.len() > REFERENCE_MAX_CHARS
+        || !reference.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(ExchangeError::invalid("reference_id", "事件编号须为1至64个可见ASCII字符"));
+    }
+    let household = matched_household(services, caller, &event.id_number, now, "api.event_unmatched")
+        .await?
+        .ok_or(ExchangeError::UnknownPerson)?;
+    let today = Date::today_in_china(now);
+    let calendar = working_calendar(services.store.as_ref()).await?;
+    let rules = &services.warning_rules;
+    let warning = rules
+        .assess(&event.signal, household.category)
+        .map(|level| OpenWarning { level, visit_due: rules.visit_due(level, today, &calendar) });
+    let signal = NewSignal {
+        sender: format!("department:{}", caller.credential.department),
+        reference_id: reference.to_string(),
+        household_id: household.id,
+        kind,
+        sealed: services.sealer.seal(&event.signal),
+        received_at: now,
+        warning,
+    };
+    let subject = format!("household:{}", household.id);
+    let level = warning.map(|w| w.level.key()).unwrap_or("none");
+    let audit = caller.audit(now, "api.event_received", subject.clone(), format!("{} {level}", kind.key()));
+    match services.store.record_signal(&signal, &audit).await? {
+        SignalRecorded::Duplicate => {
+            let detail = format!("{} {reference}", kind.key());
+            services.store.append_audit(&caller.audit(now, "api.event_duplicate", subject, detail)).await?;
+            Ok(EventReceipt::Duplicate)
+        }
+        SignalRecorded::NoWarning => Ok(EventReceipt::Recorded),
+        SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => Ok(EventReceipt::Warned),
+    }
+}
+
+/// 对象互认: the category of the register household the person belongs to; `None` (not recognised)
+/// when the person is not on the register or the household is in no category.
+pub async fn recognise(
+    services: &Services,
+    caller: &Caller,
+    id_number: &str,
+    now: i64,
+) -> Result<Option<Category>, ExchangeError> {
+    caller.require(ApiScope::AskRecognition)?;
+    let Some(household) =
+        matched_household(services, caller, id_number, now, "api.recognition_unknown").await?
+    else {
+        return Ok(None);
+    };
+    let subject = format!("household:{}", household.id);
+    let answer = household.category.map(|c| c.key()).unwrap_or("none");
+    services.store.append_audit(&caller.audit(now, "api.recognition", subject, answer.into())).await?;
+    Ok(household.category)
+}
+
+/// The register household of the person with this ID number; asking about an unknown person is audited
+/// too.
+async fn matched_household(
+    services: &Services,
+    caller: &Caller,
+    id_number: &str,
+    now: i64,
+    unmatched_action: &str,
+) -> Result<Option<MonitoredHousehold>, ExchangeError> {
+    let id_number = IdNumber::parse(id_number, BirthDate::today_in_china(now))
+        .map_err(|e| ExchangeError::invalid("id_number", e.to_string()))?;
+    let hash = member_hash(&services.hasher, &id_number);
+    let household = services.store.member_household(&hash).await?;
+    if household.is_none() {
+        let subject = format!("person:{}", &hash[..12]);
+        services.store.append_audit(&caller.audit(now, unmatched_action, subject, String::new())).await?;
+    }
+    Ok(household)
+}

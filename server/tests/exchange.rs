@@ -1,0 +1,325 @@
+//! The departments' API (`/api/v1`) over HTTP: credentials the administrator issues and revokes, events
+//! matched to the monitoring register that raise one warning however often they arrive, 对象互认, and
+//! every refusal (no token, wrong department, revoked, malformed, oversized, unknown person, over budget).
+
+mod common;
+
+use app::domain::id_number::{BirthDate, IdNumber};
+use app::domain::monitoring::{Level, SignalKind};
+use app::domain::register::Category;
+use app::domain::staff::Role;
+use app::features::exchange::member_hash;
+use app::keyed_hash::KeyedHasher;
+use common::{spawn_with, test_config, TestApp};
+use reqwest::{header, StatusCode};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "a long staff passphrase";
+const TOWNSHIP: &str = "620702001";
+
+async fn sign_in_admin(app: &TestApp) {
+    app.create_staff("admin", Role::Administrator, "city", PASSWORD).await;
+    let response = app.post_form("/review/login", &[("username", "admin"), ("password", PASSWORD)]).await;
+    assert_eq!(response.headers()[header::LOCATION], "/review");
+}
+
+/// The token the administrator's page shows once for a new credential.
+async fn issue(app: &TestApp, department: &str, scopes: &[&str]) -> String {
+    let mut form = vec![("api_department", department), ("api_label", "测试系统")];
+    form.extend(scopes.iter().map(|scope| ("api_scopes", *scope)));
+    let response = app.post_form("/admin/api-credentials", &form).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    let start = html.find("<code class=\"token\">").expect("the token is shown") + 20;
+    let end = start + html[start..].find("</code>").unwrap();
+    html[start..end].to_string()
+}
+
+fn valid_id(first_17: &str) -> String {
+    common::id_number(first_17)
+}
+
+/// A household on the register (as an import of 乡村振兴's roll puts it there) with this member.
+async fn on_register(app: &TestApp, id_number: &str, category: Option<Category>) -> i64 {
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
+    let id = IdNumber::parse(id_number, BirthDate::today_in_china(app::services::unix_now())).unwrap();
+    let lead = app::store::HouseholdLead {
+        county_code: "620702".into(),
+        township_code: TOWNSHIP.into(),
+        village: "城关村".into(),
+        category,
+        source: "import".into(),
+        member_hashes: vec![member_hash(&hasher, &id)],
+        sealed: "sealed".into(),
+        now: app::services::unix_now(),
+    };
+    let audit = |id: i64| app::audit::AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+    let (household, _) = store.register_household(&lead, &audit).await.unwrap();
+    store.close().await;
+    household.id
+}
+
+async fn call(app: &TestApp, path: &str, token: &str, body: &Value) -> (StatusCode, Value) {
+    let response =
+        app.client.post(app.url(path)).bearer_auth(token).json(body).send().await.expect("answered");
+    let status = response.status();
+    (status, response.json().await.expect("every answer is JSON"))
+}
+
+fn hospital_bill(reference: &str, id_number: &str, yuan: u32) -> Value {
+    json!({"reference_id": reference, "id_number": id_number, "kind": "hospital_bill", "out_of_pocket_yuan": yuan})
+}
+
+async fn open_warnings(app: &TestApp) -> Vec<app::store::WarningRow> {
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let warnings = store.open_warnings(TOWNSHIP, 50).await.unwrap();
+    store.close().await;
+    warnings
+}
+
+async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    use sqlx::Connection;
+    let sql = "SELECT COUNT(*) FROM audit_log WHERE action = $1";
+    if app.database_url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_scalar(sql).bind(action).fetch_one(&mut db).await.unwrap()
+    } else {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+        sqlx::query_scalar(sql).bind(action).fetch_one(&mut db).await.unwrap()
+    }
+}
+
+async fn hospital_bill_raises_one_warning(app: TestApp, backend: &str) {
+    sign_in_admin(&app).await;
+    let token = issue(&app, "medical-insurance", &["events"]).await;
+    let member = valid_id("62070219800101123");
+    let household = on_register(&app, &member, None).await;
+
+    let event = hospital_bill("YB-2026-0001", &member, 23_000);
+    let (status, answer) = call(&app, "/api/v1/events", &token, &event).await;
+    assert_eq!((status, &answer), (StatusCode::ACCEPTED, &json!({"result": "warned"})), "{backend}");
+    let (status, answer) = call(&app, "/api/v1/events", &token, &event).await;
+    assert_eq!((status, &answer), (StatusCode::ACCEPTED, &json!({"result": "duplicate"})), "{backend}");
+
+    let warnings = open_warnings(&app).await;
+    assert_eq!(warnings.len(), 1, "{backend}: one warning for the event sent twice");
+    let warning = &warnings[0];
+    assert_eq!((warning.household_id, warning.kind), (household, SignalKind::Medical), "{backend}");
+    // 23,000 元 for a household in no category: above 15,000, below three times it.
+    assert_eq!(warning.warning.level, Level::Orange, "{backend}");
+    let raised_on = app::domain::calendar::Date::today_in_china(warning.raised_at);
+    assert!(warning.warning.visit_due > raised_on, "{backend}: a deadline in working days");
+
+    let (status, answer) = call(&app, "/api/v1/events", &token, &hospital_bill("YB-2", &member, 800)).await;
+    assert_eq!((status, &answer), (StatusCode::ACCEPTED, &json!({"result": "recorded"})), "{backend}");
+    assert_eq!(audit_count(&app, "api.event_received").await, 2, "{backend}");
+    assert_eq!(audit_count(&app, "api.event_duplicate").await, 1, "{backend}");
+    assert_eq!(audit_count(&app, "api.credential_created").await, 1, "{backend}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_hospital_bill_for_a_household_that_never_applied_raises_one_warning_with_a_deadline() {
+    let database = common::sqlite_database();
+    let app = spawn_with(test_config(&database.url), Some(database)).await;
+    hospital_bill_raises_one_warning(app, "SQLite").await;
+    if let Some(app) = common::spawn_on_postgres().await {
+        hospital_bill_raises_one_warning(app, "PostgreSQL").await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let medical = issue(&app, "medical-insurance", &["events", "recognition"]).await;
+    let education = issue(&app, "education", &["events"]).await;
+    let ask_only = issue(&app, "medical-insurance", &["recognition"]).await;
+    let member = valid_id("62070219800101123");
+    on_register(&app, &member, None).await;
+    let bill = hospital_bill("YB-1", &member, 20_000);
+    let code = |answer: &Value| answer["error"].as_str().unwrap_or_default().to_string();
+
+    let response = app.client.post(app.url("/api/v1/events")).json(&bill).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no token");
+    let (status, answer) = call(&app, "/api/v1/events", "not.a.token", &bill).await;
+    assert_eq!((status, code(&answer)), (StatusCode::UNAUTHORIZED, "unauthenticated".into()));
+    let tampered = format!("{}x", &medical[..medical.len() - 1]);
+    assert_eq!(call(&app, "/api/v1/events", &tampered, &bill).await.0, StatusCode::UNAUTHORIZED);
+
+    let (status, answer) = call(&app, "/api/v1/events", &education, &bill).await;
+    assert_eq!((status, code(&answer)), (StatusCode::FORBIDDEN, "not_permitted".into()), "wrong department");
+    let (status, answer) = call(&app, "/api/v1/events", &ask_only, &bill).await;
+    assert_eq!((status, code(&answer)), (StatusCode::FORBIDDEN, "not_permitted".into()), "no event scope");
+    let (status, _) = call(&app, "/api/v1/recognition", &education, &json!({"id_number": member})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no recognition scope");
+
+    let malformed = app
+        .client
+        .post(app.url("/api/v1/events"))
+        .bearer_auth(&medical)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{\"reference_id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(code(&malformed.json().await.unwrap()), "malformed_json");
+    let oversized = json!({"reference_id": "x".repeat(20_000), "id_number": member, "kind": "disaster"});
+    let (status, answer) = call(&app, "/api/v1/events", &medical, &oversized).await;
+    assert_eq!((status, code(&answer)), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large".into()));
+
+    let stranger = hospital_bill("YB-9", &valid_id("62070219900101123"), 50_000);
+    let (status, answer) = call(&app, "/api/v1/events", &medical, &stranger).await;
+    assert_eq!((status, code(&answer)), (StatusCode::NOT_FOUND, "unknown_person".into()));
+    let (status, answer) =
+        call(&app, "/api/v1/events", &medical, &hospital_bill("YB-8", "62070219800101", 1)).await;
+    assert_eq!((status, answer["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id_number")));
+    let missing = json!({"reference_id": "YB-7", "id_number": member, "kind": "hospital_bill"});
+    let (status, answer) = call(&app, "/api/v1/events", &medical, &missing).await;
+    assert_eq!(
+        (status, answer["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_pocket_yuan"))
+    );
+    assert!(open_warnings(&app).await.is_empty(), "no refused call raised a warning");
+
+    // Revoked: the same token stops at once.
+    assert_eq!(call(&app, "/api/v1/events", &medical, &bill).await.0, StatusCode::ACCEPTED);
+    let credentials: Vec<(i64, String)> = {
+        let store = server::store::open(&app.database_url).await.unwrap();
+        let all = store.api_credentials().await.unwrap();
+        store.close().await;
+        all.into_iter().map(|c| (c.id, c.department)).collect()
+    };
+    let medical_id = credentials.iter().map(|(id, _)| *id).min().unwrap();
+    let revoked = app.post_form("/admin/api-credentials/revoke", &[("id", &medical_id.to_string())]).await;
+    assert_eq!(revoked.headers()[header::LOCATION], "/admin?saved=api_revoked#api");
+    let (status, answer) =
+        call(&app, "/api/v1/events", &medical, &hospital_bill("YB-3", &member, 30_000)).await;
+    assert_eq!((status, code(&answer)), (StatusCode::UNAUTHORIZED, "unauthenticated".into()), "revoked");
+    assert_eq!(audit_count(&app, "api.credential_revoked").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn recognition_answers_yes_with_the_category_or_no_and_nothing_else() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let token = issue(&app, "rural-revitalisation", &["recognition"]).await;
+    let watched = valid_id("62070219800101123");
+    on_register(&app, &watched, Some(Category::PovertyRelapseWatch)).await;
+    let uncategorised = valid_id("62070219810101123");
+    on_register(&app, &uncategorised, None).await;
+
+    let (status, answer) = call(&app, "/api/v1/recognition", &token, &json!({"id_number": watched})).await;
+    let expected = json!({"recognised": true, "category": "poverty_relapse_watch", "category_label": "防止返贫监测对象"});
+    assert_eq!((status, answer), (StatusCode::OK, expected));
+    let no = json!({"recognised": false, "category": null, "category_label": null});
+    let (status, answer) =
+        call(&app, "/api/v1/recognition", &token, &json!({"id_number": uncategorised})).await;
+    assert_eq!((status, &answer), (StatusCode::OK, &no), "on the register in no category");
+    let stranger = valid_id("62070219900101123");
+    let (status, answer) = call(&app, "/api/v1/recognition", &token, &json!({"id_number": stranger})).await;
+    assert_eq!((status, &answer), (StatusCode::OK, &no), "not on the register");
+    assert_eq!(audit_count(&app, "api.recognition").await, 2);
+    assert_eq!(audit_count(&app, "api.recognition_unknown").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_credential_gets_its_calls_per_minute_even_when_they_arrive_at_once() {
+    let database = common::sqlite_database();
+    let config = server::config::Config { api_calls_per_minute: 5, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    sign_in_admin(&app).await;
+    let token = issue(&app, "medical-insurance", &["recognition"]).await;
+    let other = issue(&app, "education", &["recognition"]).await;
+    let body = json!({"id_number": valid_id("62070219800101123")});
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let request = app.client.post(app.url("/api/v1/recognition")).bearer_auth(&token).json(&body);
+            tokio::spawn(async move { request.send().await.unwrap() })
+        })
+        .collect();
+    let mut answered = Vec::new();
+    for call in calls {
+        let response = call.await.unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key(header::RETRY_AFTER));
+        }
+        answered.push(response.status());
+    }
+    assert_eq!(answered.iter().filter(|s| **s == StatusCode::OK).count(), 5, "{answered:?}");
+    assert_eq!(answered.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 15);
+    assert_eq!(call(&app, "/api/v1/recognition", &other, &body).await.0, StatusCode::OK, "per credential");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_a_client_reading_it_calls_them() {
+    let app = common::spawn_app().await;
+    let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let paths = document["paths"].as_object().expect("paths");
+    let mut described: Vec<_> = paths.keys().cloned().collect();
+    described.sort();
+    assert_eq!(described, ["/api/v1/events", "/api/v1/recognition"]);
+    let kinds = document["components"]["schemas"]["EventKind"]["enum"].as_array().expect("the kinds");
+    assert!(kinds.contains(&json!("hospital_bill")) && kinds.contains(&json!("school_enrolment")));
+
+    sign_in_admin(&app).await;
+    let token = issue(&app, "education", &["events", "recognition"]).await;
+    let member = valid_id("62070219800101123");
+    on_register(&app, &member, None).await;
+    for (path, operations) in paths {
+        let post = &operations["post"];
+        let schema_name = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .expect("a request schema");
+        let schema = &document["components"]["schemas"][schema_name];
+        // A body made from the document: every required field, with a value of its declared type.
+        let mut body = serde_json::Map::new();
+        for field in schema["required"].as_array().unwrap() {
+            let field = field.as_str().unwrap();
+            let value = match field {
+                "id_number" => json!(member),
+                // 教育's own kind, one of those the schema lists.
+                "kind" => json!("school_enrolment"),
+                _ => json!("R-1"),
+            };
+            body.insert(field.into(), value);
+        }
+        let (status, _) = call(&app, path, &token, &Value::Object(body)).await;
+        let declared: Vec<u16> =
+            post["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
+        assert!(declared.contains(&status.as_u16()), "{path} answered {status}, not in {declared:?}");
+        assert!(status.is_success(), "{path} answered {status}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn only_administrators_issue_credentials_and_a_refused_one_keeps_what_was_typed() {
+    let app = common::spawn_app().await;
+    app.create_staff("township", Role::TownshipReviewer, TOWNSHIP, PASSWORD).await;
+    app.post_form("/review/login", &[("username", "township"), ("password", PASSWORD)]).await;
+    let refused = app.post_form("/admin/api-credentials", &[("api_department", "education")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    app.post_form("/review/logout", &[]).await;
+
+    sign_in_admin(&app).await;
+    let no_scope = app
+        .post_form("/admin/api-credentials", &[("api_department", "education"), ("api_label", "学籍系统")])
+        .await;
+    let back = common::location(&no_scope);
+    assert!(back.starts_with("/admin?flash="), "{back}");
+    let (_, page) = app.page(&back).await;
+    assert!(page.contains("请至少选择一项权限"), "the message is beside the field");
+    assert!(page.contains("value=\"学籍系统\""), "the label typed is kept");
+    issue(&app, "education", &["events"]).await;
+    let (_, page) = app.page("/admin").await;
+    assert!(page.contains("教育局：测试系统（推送预警事件；"), "the new credential is listed");
+    app.stop().await;
+}
