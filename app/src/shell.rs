@@ -1,7 +1,7 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, announcements, application, apply, cases, contact, declaration, guide, home, identity,
+    admin, announcements, application, apply, cases, contact, declaration, guide, home, identity, monitoring,
     not_found::NotFound, notices, register, report, report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
@@ -132,6 +132,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/records") view=register::ReviewRecordsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/warnings") view=monitoring::WarningsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/warnings/:id") view=monitoring::WarningPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>

@@ -1241,6 +1241,16 @@ pub trait MonitoringStore: Send + Sync {
     /// Up to `limit` open warnings of a township, earliest deadline first.
     async fn open_warnings(&self, township_code: &str, limit: u32) -> Result<Vec<WarningRow>, StoreError>;
 
+    /// One open warning.
+    async fn open_warning(&self, id: i64) -> Result<Option<WarningRow>, StoreError>;
+
+    /// A county's open warnings per township: (township code, open, overdue: due before `today`).
+    async fn warning_counts(
+        &self,
+        county_code: &str,
+        today: Date,
+    ) -> Result<Vec<(String, u64, u64)>, StoreError>;
+
     /// Closes an open warning with its sealed outcome and the audit entry; `false` when it was not open.
     async fn close_warning(
         &self,

@@ -5,9 +5,9 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, api, application, cases, client, declaration, emergency, health, identity, notices,
-        page_cache, preferences, rate_limit, register, reports, review, security, static_pages, stats,
-        status,
+        admin, api, application, cases, client, declaration, emergency, health, identity, monitoring,
+        notices, page_cache, preferences, rate_limit, register, reports, review, security, static_pages,
+        stats, status,
     },
 };
 use app::{
@@ -231,6 +231,7 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/emergency", post(emergency::grant))
         .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
+        .route("/review/warnings/{id}/close", post(monitoring::close))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))
         .route("/report/check", post(reports::check))

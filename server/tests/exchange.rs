@@ -10,7 +10,7 @@ use app::domain::register::Category;
 use app::domain::staff::Role;
 use app::features::exchange::member_hash;
 use app::keyed_hash::KeyedHasher;
-use common::{spawn_with, test_config, TestApp};
+use common::{spawn_with, test_config, Reviewer, TestApp};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
@@ -321,5 +321,70 @@ async fn only_administrators_issue_credentials_and_a_refused_one_keeps_what_was_
     issue(&app, "education", &["events"]).await;
     let (_, page) = app.page("/admin").await;
     assert!(page.contains("教育局：测试系统（推送预警事件；"), "the new credential is listed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let token = issue(&app, "medical-insurance", &["events"]).await;
+    let member = valid_id("62070219800101123");
+    on_register(&app, &member, None).await;
+    let (status, _) = call(&app, "/api/v1/events", &token, &hospital_bill("YB-1", &member, 20_000)).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = open_warnings(&app).await[0].id;
+    let warning_page = format!("/review/warnings/{id}");
+    let close = format!("/review/warnings/{id}/close");
+
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let neighbour = Reviewer::sign_in(&app, "neighbour", Role::TownshipReviewer, "620702002").await;
+    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
+    let (status, queue) = township.page("/review/warnings").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        queue.contains(&format!("href=\"{warning_page}\"")) && queue.contains("二级（橙色）预警"),
+        "{queue}"
+    );
+    let (_, other_queue) = neighbour.page("/review/warnings").await;
+    assert!(!other_queue.contains(&warning_page), "another township does not see it");
+    assert_eq!(neighbour.page(&warning_page).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        neighbour.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        county.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, county_page) = county.page("/review/warnings").await;
+    assert!(
+        county_page.contains("<td>1</td><td>0</td>"),
+        "the county sees one open, none overdue: {county_page}"
+    );
+
+    let (status, page) = township.page(&warning_page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("大额医疗支出") && page.contains("办结预警"));
+    let refused = township.post(&close, &[("outcome", "no_action"), ("reason", "收入")]).await;
+    let (_, page) = township.page(&common::location(&refused)).await;
+    assert!(
+        page.contains("请写明不需要救助的原因") && page.contains(">收入</textarea>"),
+        "message and what was typed"
+    );
+    let elsewhere = common::submit_application(&app, "13912345678", "王秀兰", "620702002").await;
+    let refused = township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &elsewhere)]).await;
+    let (_, page) = township.page(&common::location(&refused)).await;
+    assert!(page.contains("本乡镇（街道）没有这个申请编号"));
+    assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 0, "refused closes write no entry");
+
+    let reference = common::submit_application(&app, "13812345678", "李建国", TOWNSHIP).await;
+    let closed = township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &reference)]).await;
+    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert!(open_warnings(&app).await.is_empty());
+    assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
+    assert!(audit_count(&app, "monitoring.warning_viewed").await >= 1, "the warning's page is audited");
+    let again = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND, "closed once");
     app.stop().await;
 }

@@ -11,6 +11,7 @@ pub mod emergency;
 pub mod guide;
 pub mod home;
 pub mod identity;
+pub mod monitoring;
 pub mod not_found;
 pub mod notices;
 pub mod referrals;

@@ -131,7 +131,10 @@ pub fn ReviewHomePage() -> impl IntoView {
                     <super::emergency::OpenEmergencies/>
                     <CaseQueue/>
                     {matches!(staff.role, crate::domain::staff::Role::TownshipReviewer | crate::domain::staff::Role::CountyReviewer)
-                        .then(|| view! { <p><a href="/review/records">"复核队列（已批准的救助对象）"</a></p> })}
+                        .then(|| view! {
+                            <p><a href="/review/records">"复核队列（已批准的救助对象）"</a></p>
+                            <p><a href="/review/warnings">"预警处置（低收入人口动态监测）"</a></p>
+                        })}
                     <ReferralQueue/>
                     {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}

@@ -286,6 +286,38 @@ macro_rules! monitoring_queries {
                 rows.into_iter().map(monitoring::warning_from_row).collect()
             }
 
+            async fn open_warning(&self, id: i64) -> Result<Option<app::store::WarningRow>, StoreError> {
+                let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(
+                    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due,
+                         w.raised_at
+                     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id
+                     WHERE w.id = $1 AND w.closed_at IS NULL",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error)?;
+                row.map(monitoring::warning_from_row).transpose()
+            }
+
+            async fn warning_counts(
+                &self,
+                county_code: &str,
+                today: app::domain::calendar::Date,
+            ) -> Result<Vec<(String, u64, u64)>, StoreError> {
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT township_code, COUNT(*), COALESCE(SUM(CASE WHEN visit_due < $2 THEN 1 ELSE 0 END), 0)
+                     FROM monitoring_warnings WHERE county_code = $1 AND closed_at IS NULL
+                     GROUP BY township_code ORDER BY township_code",
+                )
+                .bind(county_code)
+                .bind(today.to_string())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(|(code, open, overdue)| (code, open as u64, overdue as u64)).collect())
+            }
+
             async fn close_warning(
                 &self,
                 id: i64,

@@ -11,6 +11,7 @@ pub mod emergency;
 mod form_properties;
 pub mod health;
 pub mod identity;
+pub mod monitoring;
 pub mod notices;
 pub mod page_cache;
 pub mod preferences;

@@ -1,0 +1,228 @@
+//! 预警处置: the township's open warnings by visit deadline, one page per warning with the form that
+//! closes it after the visit (`server/src/web/monitoring.rs`), and the county's counts per township.
+
+use crate::forms::{query, Choice, ErrorSummary, Field, TextField};
+use crate::suspense::deferred;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// One open warning as a reviewer sees it: where, what, how urgent, by when.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WarningLine {
+    pub id: i64,
+    pub place: String,
+    pub kind: String,
+    pub level: String,
+    pub raised_on: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum WarningsView {
+    Township(Vec<WarningLine>),
+    /// (township, open, overdue)
+    County(Vec<(String, u64, u64)>),
+}
+
+#[cfg(feature = "ssr")]
+fn line(
+    services: &crate::services::Services,
+    w: crate::store::WarningRow,
+    today: crate::domain::calendar::Date,
+) -> WarningLine {
+    use crate::domain::calendar::Date;
+    WarningLine {
+        id: w.id,
+        place: format!("{} {}", crate::store::place_name(&services.divisions, &w.township_code), w.village),
+        kind: w.kind.label().to_string(),
+        level: w.warning.level.label().to_string(),
+        raised_on: Date::today_in_china(w.raised_at).chinese(),
+        due: w.warning.visit_due.chinese(),
+        overdue: w.warning.is_overdue(today),
+    }
+}
+
+#[server]
+pub async fn load_warnings() -> Result<WarningsView, ServerFnError> {
+    use crate::domain::calendar::Date;
+    use crate::features::monitoring::{warning_desk, WarningDesk};
+    let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let services = crate::services::services()?;
+    let today = Date::today_in_china(crate::services::unix_now());
+    let desk = warning_desk(&services, &staff, today).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(match desk {
+        WarningDesk::Township(rows) => {
+            WarningsView::Township(rows.into_iter().map(|w| line(&services, w, today)).collect())
+        }
+        WarningDesk::County(counts) => WarningsView::County(
+            counts
+                .into_iter()
+                .map(|(code, open, overdue)| {
+                    (crate::store::place_name(&services.divisions, &code), open, overdue)
+                })
+                .collect(),
+        ),
+    })
+}
+
+#[component]
+pub fn WarningsPage() -> impl IntoView {
+    let closed = query("closed") == "1";
+    let redirect = super::review::SignInRedirect::capture();
+    view! {
+        <Title text="预警处置"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/review">"返回审核队列"</a></p>
+        <h1>"预警处置"</h1>
+        <p>"部门推送和走访发现的风险预警，须在期限内入户核实并办结。"</p>
+        {closed.then(|| view! { <p class="notice" role="status">"预警已办结。"</p> })}
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                match load_warnings().await {
+                    Ok(WarningsView::Township(lines)) => view! { <TownshipWarnings lines/> }.into_any(),
+                    Ok(WarningsView::County(counts)) => view! { <CountyWarnings counts/> }.into_any(),
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TownshipWarnings(lines: Vec<WarningLine>) -> impl IntoView {
+    view! {
+        <p>{format!("待处置 {} 条，按核实期限排列", lines.len())}</p>
+        <div class="table-scroll"><table class="queue">
+            <thead><tr><th>"村（社区）"</th><th>"预警"</th><th>"等级"</th><th>"核实期限"</th></tr></thead>
+            <tbody>
+                {lines.into_iter().map(|w| view! {
+                    <tr class:overdue=w.overdue>
+                        <td>{w.place}</td>
+                        <td><a href=format!("/review/warnings/{}", w.id)>{w.kind}</a></td>
+                        <td>{w.level}</td>
+                        <td>{w.due}{w.overdue.then(|| view! { <span class="tag">"超期"</span> })}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+#[component]
+fn CountyWarnings(counts: Vec<(String, u64, u64)>) -> impl IntoView {
+    view! {
+        <h2>"各乡镇（街道）未办结预警"</h2>
+        <div class="table-scroll"><table class="queue">
+            <thead><tr><th>"乡镇（街道）"</th><th>"未办结"</th><th>"其中超期"</th></tr></thead>
+            <tbody>
+                {counts.into_iter().map(|(township, open, overdue)| {
+                    let late = overdue > 0;
+                    view! { <tr class:overdue=late><td>{township}</td><td>{open}</td><td>{overdue}</td></tr> }
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WarningForm {
+    pub warning: WarningLine,
+    pub values: HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+#[server]
+pub async fn load_warning(id: i64, flash: String) -> Result<Option<WarningForm>, ServerFnError> {
+    use crate::domain::calendar::Date;
+    use crate::features::monitoring::{open_warning, WarningError};
+    let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let services = crate::services::services()?;
+    let now = crate::services::unix_now();
+    let warning = match open_warning(&services, &staff, id, now).await {
+        Ok(warning) => warning,
+        Err(WarningError::NotFound) => return Ok(None),
+        Err(e) => return Err(ServerFnError::new(e.to_string())),
+    };
+    let flash = services.flash.get(&flash, now).await.unwrap_or_default();
+    let warning = line(&services, warning, Date::today_in_china(now));
+    Ok(Some(WarningForm { warning, values: flash.values, errors: flash.errors }))
+}
+
+#[component]
+pub fn WarningPage() -> impl IntoView {
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let flash = query("flash");
+    let redirect = super::review::SignInRedirect::capture();
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    view! {
+        <Title text="预警处置"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/review/warnings">"返回预警处置"</a></p>
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                match load_warning(id, flash).await {
+                    Ok(Some(form)) => view! { <CloseWarning form/> }.into_any(),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = response {
+                            response.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        view! { <h1>"没有找到这条预警"</h1><p>"预警可能已办结，或不属于您负责的乡镇（街道）。"</p> }.into_any()
+                    }
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CloseWarning(form: WarningForm) -> impl IntoView {
+    let error_for = |field: &str| form.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let values = form.values;
+    let typed = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let w = form.warning;
+    let departments: Vec<(&'static str, &'static str)> = crate::domain::staff::DEPARTMENTS.to_vec();
+    let chosen_department = typed("department");
+    let reason_error = error_for("reason");
+    let reason_invalid = reason_error.as_ref().map(|_| "true");
+    view! {
+        <h1>{format!("{}：{}", w.kind, w.place)}</h1>
+        <dl class="account">
+            <dt>"等级"</dt><dd>{w.level}</dd>
+            <dt>"预警日期"</dt><dd>{w.raised_on}</dd>
+            <dt>"核实期限"</dt><dd>{w.due}{w.overdue.then(|| view! { <span class="tag">"超期"</span> })}</dd>
+        </dl>
+        <ErrorSummary errors=form.errors.clone()/>
+        <form method="post" action=format!("/review/warnings/{}/close", w.id) class="question-form" novalidate>
+            <Choice
+                name="outcome"
+                legend="入户核实后的处置结果"
+                value=typed("outcome")
+                options=vec![
+                    ("helped_to_apply", "帮助申请救助（已代为提交申请）"),
+                    ("referred", "推送有关部门"),
+                    ("no_action", "无需救助"),
+                ]
+                error=error_for("outcome")
+            />
+            <TextField name="reference" label="帮助提交的申请编号" hint="选择“帮助申请救助”时填写" value=typed("reference") error=error_for("reference")/>
+            <Field name="department" label="推送的部门" hint="选择“推送有关部门”时填写" error=error_for("department")>
+                <select id="department" name="department">
+                    <option value="">"请选择"</option>
+                    {departments.into_iter().map(|(key, name)| view! { <option value=key selected=chosen_department == key>{name}</option> }).collect_view()}
+                </select>
+            </Field>
+            <Field name="reason" label="不需要救助的原因" hint="选择“无需救助”时填写，至少4个字" error=reason_error>
+                <textarea id="reason" name="reason" rows="3" aria-invalid=reason_invalid>{typed("reason")}</textarea>
+            </Field>
+            <button type="submit" class="primary">"办结预警"</button>
+        </form>
+    }
+}
