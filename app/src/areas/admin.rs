@@ -355,7 +355,7 @@ fn ApiCredentialsSection(
                             .collect_view()}
                     </select>
                 </Field>
-                <TextField name="api_label" label="系统名称" value=label error=label_error/>
+                <TextField name="api_label" label="对接系统" value=label error=label_error/>
                 <fieldset class="field checks" class:has-error=scopes_error.is_some()>
                     <legend>"权限"</legend>
                     {scopes_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}
