@@ -126,7 +126,10 @@ pub async fn issue_credential(
     }
     let label = label.trim();
     if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS {
-        return Err(ExchangeError::invalid("label", format!("请填写对接系统的名称（最多{LABEL_MAX_CHARS}个字）")));
+        return Err(ExchangeError::invalid(
+            "label",
+            format!("请填写对接系统的名称（最多{LABEL_MAX_CHARS}个字）"),
+        ));
     }
     if scopes.is_empty() {
         return Err(ExchangeError::invalid("scopes", "请至少选择一项权限"));

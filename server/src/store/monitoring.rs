@@ -31,6 +31,12 @@ pub(super) fn open_warning(level: &str, visit_due: &str) -> Result<OpenWarning, 
     })
 }
 
+/// A `WarningQueueRow`'s select, to be followed by a `WHERE` on `w` (the warning).
+pub(super) const WARNING_QUEUE_SELECT: &str =
+    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind,
+     w.level, w.visit_due, w.raised_at
+     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id";
+
 pub(super) type WarningQueueRow = (i64, i64, String, String, String, String, String, i64);
 
 pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, StoreError> {
@@ -271,13 +277,10 @@ macro_rules! monitoring_queries {
                 township_code: &str,
                 limit: u32,
             ) -> Result<Vec<app::store::WarningRow>, StoreError> {
-                let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(
-                    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due,
-                         w.raised_at
-                     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id
-                     WHERE w.township_code = $1 AND w.closed_at IS NULL
-                     ORDER BY w.visit_due, w.id LIMIT $2",
-                )
+                let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(&format!(
+                    "{} WHERE w.township_code = $1 AND w.closed_at IS NULL ORDER BY w.visit_due, w.id LIMIT $2",
+                    monitoring::WARNING_QUEUE_SELECT
+                ))
                 .bind(township_code)
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
@@ -287,12 +290,10 @@ macro_rules! monitoring_queries {
             }
 
             async fn open_warning(&self, id: i64) -> Result<Option<app::store::WarningRow>, StoreError> {
-                let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(
-                    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due,
-                         w.raised_at
-                     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id
-                     WHERE w.id = $1 AND w.closed_at IS NULL",
-                )
+                let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(&format!(
+                    "{} WHERE w.id = $1 AND w.closed_at IS NULL",
+                    monitoring::WARNING_QUEUE_SELECT
+                ))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await

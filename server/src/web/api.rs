@@ -221,6 +221,17 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Respons
     Ok(caller)
 }
 
+/// The caller and the body of a call, or the answer that refuses it (token first, then the body).
+async fn authorised<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Json<T>, JsonRejection>,
+) -> Result<(Caller, T), Response> {
+    let caller = caller(state, headers).await?;
+    let Json(body) = body.map_err(json_rejection)?;
+    Ok((caller, body))
+}
+
 /// POST /api/v1/events
 #[utoipa::path(
     post,
@@ -243,13 +254,9 @@ pub async fn post_event(
     headers: HeaderMap,
     body: Result<Json<EventPost>, JsonRejection>,
 ) -> Response {
-    let caller = match caller(&state, &headers).await {
-        Ok(caller) => caller,
+    let (caller, post) = match authorised(&state, &headers, body).await {
+        Ok(authorised) => authorised,
         Err(response) => return response,
-    };
-    let post = match body {
-        Ok(Json(post)) => post,
-        Err(rejection) => return json_rejection(rejection),
     };
     let event = match post.into_event() {
         Ok(event) => event,
@@ -289,13 +296,9 @@ pub async fn post_recognition(
     headers: HeaderMap,
     body: Result<Json<RecognitionPost>, JsonRejection>,
 ) -> Response {
-    let caller = match caller(&state, &headers).await {
-        Ok(caller) => caller,
+    let (caller, post) = match authorised(&state, &headers, body).await {
+        Ok(authorised) => authorised,
         Err(response) => return response,
-    };
-    let Json(post) = match body {
-        Ok(post) => post,
-        Err(rejection) => return json_rejection(rejection),
     };
     match exchange::recognise(&state.services, &caller, &post.id_number, unix_now()).await {
         Ok(category) => Json(RecognitionAnswer {
