@@ -31,12 +31,6 @@ pub(super) fn open_warning(level: &str, visit_due: &str) -> Result<OpenWarning, 
     })
 }
 
-/// A `WarningQueueRow`'s select, to be followed by a `WHERE` on `w` (the warning).
-pub(super) const WARNING_QUEUE_SELECT: &str =
-    "SELECT w.id, w.household_id, w.township_code, h.village, w.kind,
-     w.level, w.visit_due, w.raised_at
-     FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id";
-
 pub(super) type WarningQueueRow = (i64, i64, String, String, String, String, String, i64);
 
 pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, StoreError> {
@@ -277,10 +271,7 @@ macro_rules! monitoring_queries {
                 township_code: &str,
                 limit: u32,
             ) -> Result<Vec<app::store::WarningRow>, StoreError> {
-                let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(&format!(
-                    "{} WHERE w.township_code = $1 AND w.closed_at IS NULL ORDER BY w.visit_due, w.id LIMIT $2",
-                    monitoring::WARNING_QUEUE_SELECT
-                ))
+                let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(crate::store::page_queries::TOWNSHIP_OPEN_WARNINGS)
                 .bind(township_code)
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
@@ -290,10 +281,7 @@ macro_rules! monitoring_queries {
             }
 
             async fn open_warning(&self, id: i64) -> Result<Option<app::store::WarningRow>, StoreError> {
-                let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(&format!(
-                    "{} WHERE w.id = $1 AND w.closed_at IS NULL",
-                    monitoring::WARNING_QUEUE_SELECT
-                ))
+                let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(crate::store::page_queries::OPEN_WARNING)
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await
@@ -306,11 +294,7 @@ macro_rules! monitoring_queries {
                 county_code: &str,
                 today: app::domain::calendar::Date,
             ) -> Result<Vec<(String, u64, u64)>, StoreError> {
-                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT township_code, COUNT(*), COALESCE(SUM(CASE WHEN visit_due < $2 THEN 1 ELSE 0 END), 0)
-                     FROM monitoring_warnings WHERE county_code = $1 AND closed_at IS NULL
-                     GROUP BY township_code ORDER BY township_code",
-                )
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(crate::store::page_queries::COUNTY_WARNING_COUNTS)
                 .bind(county_code)
                 .bind(today.to_string())
                 .fetch_all(&self.pool)

@@ -167,6 +167,29 @@ pub const COUNTY_OPEN_EMERGENCY_COUNT: &str =
 
 pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_snapshot WHERE id = 1";
 
+/// A monitoring warning with its household's village, to be followed by a `WHERE` on `w`.
+macro_rules! warning_queue_select {
+    () => {
+        "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due, w.raised_at
+         FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id"
+    };
+}
+
+/// A township's open warnings (`$1`), earliest visit deadline first, at most `$2`.
+pub const TOWNSHIP_OPEN_WARNINGS: &str = concat!(
+    warning_queue_select!(),
+    " WHERE w.township_code = $1 AND w.closed_at IS NULL ORDER BY w.visit_due, w.id LIMIT $2"
+);
+/// One open warning. `COALESCE` rather than `IS NULL`: SQLite would otherwise walk the partial index of
+/// open warnings instead of looking the id up.
+pub const OPEN_WARNING: &str =
+    concat!(warning_queue_select!(), " WHERE w.id = $1 AND COALESCE(w.closed_at, 0) = 0");
+/// A county's (`$1`) open warnings per township, and how many are past their deadline (before `$2`).
+pub const COUNTY_WARNING_COUNTS: &str =
+    "SELECT township_code, COUNT(*), COALESCE(SUM(CASE WHEN visit_due < $2 THEN 1 ELSE 0 END), 0)
+     FROM monitoring_warnings WHERE county_code = $1 AND closed_at IS NULL
+     GROUP BY township_code ORDER BY township_code";
+
 /// A value bound to a query while it is explained.
 #[derive(Clone, Copy, Debug)]
 pub enum Example {
@@ -212,6 +235,17 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
         example: &[Text("620702"), Text("2026-12-01")],
     },
     PageQuery { name: "case timeline", sql: CASE_EVENTS, example: &[Number(1)] },
+    PageQuery {
+        name: "a township's warnings",
+        sql: TOWNSHIP_OPEN_WARNINGS,
+        example: &[Text("620702001"), Number(200)],
+    },
+    PageQuery { name: "one warning", sql: OPEN_WARNING, example: &[Number(1)] },
+    PageQuery {
+        name: "a county's warnings per township",
+        sql: COUNTY_WARNING_COUNTS,
+        example: &[Text("620702"), Text("2026-12-01")],
+    },
     PageQuery { name: "one notice", sql: CURRENT_NOTICE, example: &[Text("2026-12-01"), Number(1)] },
     PageQuery {
         name: "city-wide notices",
