@@ -165,6 +165,9 @@ pub struct CaseChange {
     pub audit: crate::audit::AuditEvent,
     /// The household's record in the register, created by an approval in the same transaction.
     pub register: Option<AssistanceRecord>,
+    /// The household entering the monitoring register (低收入人口数据库) with an approval, in the same
+    /// transaction; its audit entry is `monitoring.household_registered`.
+    pub household: Option<HouseholdLead>,
 }
 
 /// A case referred to a department for special assistance, with what the department's queue shows of it.

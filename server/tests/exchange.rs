@@ -8,7 +8,7 @@ use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::monitoring::{Level, SignalKind};
 use app::domain::register::Category;
 use app::domain::staff::Role;
-use app::features::exchange::member_hash;
+use app::features::monitoring::member_hash;
 use app::keyed_hash::KeyedHasher;
 use common::{spawn_with, test_config, Reviewer, TestApp};
 use reqwest::{header, StatusCode};

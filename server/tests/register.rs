@@ -33,6 +33,19 @@ async fn approve(app: &TestApp, reference: &str, amount: &str) {
     assert!(html.contains("救助对象记录"), "the approval creates the household's record");
 }
 
+/// The monitoring register's household of the applicant `submit_application` verifies.
+async fn monitored_household(app: &TestApp) -> Option<app::store::MonitoredHousehold> {
+    use app::domain::id_number::{BirthDate, IdNumber};
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let hasher = app::keyed_hash::KeyedHasher::new(server::config::Config::default().data_key.expose());
+    let today = BirthDate::today_in_china(app::services::unix_now());
+    let applicant = IdNumber::parse(&common::id_number("62070219700101202"), today).unwrap();
+    let household =
+        store.member_household(&app::features::monitoring::member_hash(&hasher, &applicant)).await;
+    store.close().await;
+    household.unwrap()
+}
+
 /// The recipient list of the township as the public sees it.
 async fn recipients(app: &TestApp) -> String {
     let client = TestApp::new_client();
@@ -81,6 +94,10 @@ async fn record_falls_due_and_phases_out(app: TestApp) {
     let phone = "13912340101";
     let reference = submit_application(&app, phone, "王秀兰", TOWNSHIP).await;
     approve(&app, &reference, "640").await;
+    let household = monitored_household(&app).await.expect("the approval puts the household on the register");
+    let dibao = app::domain::register::Category::Assistance(app::domain::assistance::AssistanceType::Dibao);
+    assert_eq!((household.category, household.source.as_str()), (Some(dibao), "application"));
+    assert_eq!(household.township_code, TOWNSHIP);
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let case_page = format!("/review/case/{reference}");
     let (_, html) = township.page(&case_page).await;
@@ -215,6 +232,10 @@ async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient()
     let reference = submit_application(&app, phone, "赵建国", TOWNSHIP).await;
     execute_sql(&app, "UPDATE applications SET types = 'temporary'").await;
     approve(&app, &reference, "2000").await;
+    assert!(
+        monitored_household(&app).await.is_none(),
+        "a one-off grant does not make a household low-income"
+    );
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
     assert!(html.contains("一次性 2000 元") && !html.contains("每月 2000 元"), "{html}");

@@ -528,6 +528,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         };
         let publish = CaseChange {
             register: None,
+            household: None,
             event: event(Status::InNotice),
             monthly_amount: Some(640),
             notice: Some(notice),
@@ -583,6 +584,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
         };
         let reopen = CaseChange {
             register: None,
+            household: None,
             event: event(Status::Investigating),
             monthly_amount: None,
             notice: None,
@@ -644,6 +646,7 @@ async fn simultaneous_workers_claim_each_queued_message_once() {
             let case = store.application_by_reference(&reference).await.unwrap().unwrap();
             let accept = CaseChange {
                 register: None,
+                household: None,
                 event: CaseEvent {
                     at: 1,
                     actor: "t".into(),
@@ -869,6 +872,7 @@ async fn referrals_are_made_once_per_department_and_answered_once_on_every_backe
         let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
         let step = |from_status, referrals: &[&str]| CaseChange {
             register: None,
+            household: None,
             event: CaseEvent {
                 at: 10,
                 actor: "t".into(),
@@ -1028,6 +1032,7 @@ async fn published_history(store: &dyn Store, count: usize) {
         let record = app::features::register::record_at_approval(&case, Some(640), from, &rules, &calendar);
         let publish = CaseChange {
             register: (status == Status::Approved).then_some(record),
+            household: None,
             event,
             monthly_amount: Some(640),
             notice: Some(notice),

@@ -210,6 +210,7 @@ pub async fn act(
         let rules = &desk.services.review_rules;
         let record = super::register::record_at_approval(&case, input.amount, today, rules, &calendar);
         change.register = Some(record);
+        change.household = super::monitoring::approved_household(desk.services, &case, &draft, now);
     }
     change.files = desk.files.keep(&command.photos).await.map_err(photos_not_kept)?;
     if store.record_transition(case.id, case.status, &change).await? {
@@ -302,6 +303,7 @@ impl Step<'_> {
             files: Vec::new(),
             referrals: Vec::new(),
             register: None,
+            household: None,
             audit: AuditEvent::now(
                 format!("staff:{}", self.staff.id),
                 &format!("case.{}", self.action.key()),

@@ -4,6 +4,7 @@
 //! answer; a department learns nothing but whether its event was matched and, when it asks, whether a
 //! person is recognised and in which category.
 
+use super::monitoring::member_hash;
 use crate::audit::AuditEvent;
 use crate::auth::{sign_claims, verify_claims};
 use crate::domain::calendar::Date;
@@ -11,7 +12,6 @@ use crate::domain::id_number::{BirthDate, IdNumber};
 use crate::domain::monitoring::{ApiScope, OpenWarning, Signal};
 use crate::domain::register::Category;
 use crate::domain::staff::{StaffIdentity, DEPARTMENTS};
-use crate::keyed_hash::KeyedHasher;
 use crate::services::Services;
 use crate::store::{
     working_calendar, ApiCredential, MonitoredHousehold, NewSignal, SignalRecorded, StoreError,
@@ -23,11 +23,6 @@ pub const TOKEN_DAYS: i64 = 365;
 /// An event's id in the sending system: printable ASCII, at most this long.
 pub const REFERENCE_MAX_CHARS: usize = 64;
 const LABEL_MAX_CHARS: usize = 60;
-
-/// The purpose of the keyed hash of a register member's ID number (`KeyedHasher::digest`).
-pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
-    hasher.digest("register member", id_number.as_str())
-}
 
 /// What a call answers when it fails; `status` and `code` are what the API sends.
 #[derive(Debug, thiserror::Error)]

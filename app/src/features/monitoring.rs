@@ -3,11 +3,48 @@
 //! the warning's township closes it; anyone else gets 404, as for cases.
 
 use crate::audit::AuditEvent;
+use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
+use crate::domain::id_number::IdNumber;
 use crate::domain::monitoring::WarningOutcome;
+use crate::domain::register::principal_category;
 use crate::domain::staff::{Role, StaffIdentity};
+use crate::keyed_hash::KeyedHasher;
 use crate::services::Services;
-use crate::store::{StoreError, WarningRow};
+use crate::store::{ApplicationRecord, HouseholdLead, StoreError, WarningRow};
+
+/// The keyed hash a register member is matched on (imports, departments' events, cases, visits).
+pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
+    hasher.digest("register member", id_number.as_str())
+}
+
+/// The household an approval puts on the monitoring register: only the low-income categories the
+/// measures monitor (低保, 特困, 低保边缘, 刚性支出困难); a one-off or a department's special assistance
+/// does not make a household low-income.
+pub fn approved_household(
+    services: &Services,
+    case: &ApplicationRecord,
+    draft: &Draft,
+    now: i64,
+) -> Option<HouseholdLead> {
+    use crate::domain::register::GrantKind;
+    let category = principal_category(&case.types);
+    if !matches!(category.grant(), GrantKind::Monthly | GrantKind::Recognition) || draft.members.is_empty() {
+        return None;
+    }
+    let members: Vec<(&str, &str)> =
+        draft.members.iter().map(|m| (m.name.as_str(), m.id_number.as_str())).collect();
+    Some(HouseholdLead {
+        county_code: case.county_code.clone(),
+        township_code: case.township_code.clone(),
+        village: case.village.clone(),
+        category: Some(category),
+        source: "application".into(),
+        member_hashes: draft.members.iter().map(|m| member_hash(&services.hasher, &m.id_number)).collect(),
+        sealed: services.sealer.seal(&members),
+        now,
+    })
+}
 
 /// A township's queue is bounded: a township with more open warnings than this has a bigger problem
 /// than paging, and the county sees the count.

@@ -100,6 +100,7 @@ pub async fn file(
 fn reopening(reference: &str, next: Status, now: i64, notify: String) -> CaseChange {
     CaseChange {
         register: None,
+        household: None,
         event: CaseEvent {
             at: now,
             actor: "公众".into(),

@@ -540,6 +540,16 @@ macro_rules! shared_queries {
                 if let Some(record) = &change.register {
                     insert_record(&mut tx, record).await?;
                 }
+                if let Some(lead) = &change.household {
+                    let audit = |household: i64| app::audit::AuditEvent {
+                        subject: format!("household:{household}"),
+                        action: "monitoring.household_registered".into(),
+                        ..change.audit.clone()
+                    };
+                    if Self::monitoring_register_once(&mut tx, lead, &audit).await?.is_none() {
+                        return Err(StoreError::Query("a member was registered at the same moment".into()));
+                    }
+                }
                 if let Some(payload) = &change.notify {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }

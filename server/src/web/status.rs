@@ -151,6 +151,7 @@ pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     let change = CaseChange {
         register: None,
+        household: None,
         event: CaseEvent {
             at: now(),
             actor: "申请人".into(),
@@ -223,6 +224,7 @@ pub async fn provide_material(
     let described = if note.is_empty() { String::new() } else { format!("：{note}") };
     let change = CaseChange {
         register: None,
+        household: None,
         event: CaseEvent {
             at: now(),
             actor: "申请人".into(),
