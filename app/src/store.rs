@@ -1225,8 +1225,9 @@ pub trait MonitoringStore: Send + Sync {
 
     /// The household one of the lead's members already belongs to (members not yet known are added to
     /// it), or a new household from the lead; `true` when it was created. One household per member,
-    /// whatever runs at once. The audit entry (made from the household's id) is written when the register
-    /// changed.
+    /// whatever runs at once. A known household takes the lead's category when it is stronger
+    /// (`monitoring::raised_category`). The audit entry (made from the household's id) is written when the
+    /// register changed.
     async fn register_household(
         &self,
         lead: &HouseholdLead,

@@ -281,6 +281,14 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         assert_eq!(households.iter().filter(|(_, created)| *created).count(), 1, "{backend}");
         let (same, created) = store.register_household(&lead(&["relative-5"]), &audit).await.unwrap();
         assert_eq!((same.id, created), (id, false), "{backend}: a relative added by one lead matches");
+        let watched = app::store::HouseholdLead {
+            category: Some(app::domain::register::Category::PovertyRelapseWatch),
+            ..lead(&["relative-5"])
+        };
+        let (raised, _) = store.register_household(&watched, &audit).await.unwrap();
+        assert_eq!(raised.category, watched.category, "{backend}: a category comes with a later lead");
+        let (kept, _) = store.register_household(&lead(&["person-a"]), &audit).await.unwrap();
+        assert_eq!(kept.category, watched.category, "{backend}: a lead without one keeps it");
         let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
         assert!(created && other.id != id, "{backend}");
 
@@ -1131,10 +1139,28 @@ async fn plan(backend: &str, url: &str, query: &server::store::page_queries::Pag
     rows.iter().map(|r| r.get::<String, _>(0)).collect()
 }
 
+/// `count` register households in two townships, each with a warning, three in four of them closed.
+async fn warning_history(store: &dyn Store, count: usize) {
+    use app::store::SignalRecorded;
+    let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+    for i in 0..count {
+        let township = if i % 3 == 0 { "620702001" } else { "620702002" };
+        let member = format!("plan-{i}");
+        let lead = app::store::HouseholdLead { township_code: township.into(), ..lead(&[&member]) };
+        let (household, _) = store.register_household(&lead, &audit).await.unwrap();
+        let warning = signal(household.id, &member, Some((Level::Orange, "2026-12-15")));
+        let recorded = store.record_signal(&warning, &by_test()).await.unwrap();
+        if let (SignalRecorded::Raised(id), true) = (recorded, i % 4 != 0) {
+            assert!(store.close_warning(id, "sealed", "staff:1", 3_000, &by_test()).await.unwrap());
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_page_query_reads_an_index_on_every_backend() {
     for (backend, store, db) in backends().await {
         published_history(store.as_ref(), 400).await;
+        warning_history(store.as_ref(), 300).await;
         analyze(backend, &db.url).await;
         for query in server::store::page_queries::PAGE_QUERIES {
             let steps = plan(backend, &db.url, query).await;

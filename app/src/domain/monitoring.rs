@@ -83,6 +83,27 @@ impl SignalKind {
     }
 }
 
+/// The category a register household keeps when a new lead names one: the stronger support (特困 over
+/// 低保 over 低保边缘 over 刚性支出困难 over 防止返贫监测对象 over 其他困难人员), so that an import of a roll
+/// never demotes a household a county approved. `None` when the household keeps what it has.
+pub fn raised_category(current: Option<Category>, new: Option<Category>) -> Option<Category> {
+    use AssistanceType as T;
+    let rank = |category: Category| match category {
+        Category::Assistance(T::Tekun) => 6,
+        Category::Assistance(T::Dibao) => 5,
+        Category::Assistance(T::DibaoEdge) => 4,
+        Category::Assistance(T::RigidSpending) => 3,
+        Category::PovertyRelapseWatch => 2,
+        Category::OtherHardship => 1,
+        Category::Assistance(_) => 0,
+    };
+    match (current, new) {
+        (_, None) => None,
+        (None, Some(new)) => Some(new),
+        (Some(current), Some(new)) => (rank(new) > rank(current)).then_some(new),
+    }
+}
+
 /// What a department's credential lets its system do through the API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApiScope {
@@ -323,6 +344,16 @@ mod tests {
 
     fn date(year: i32, month: u32, day: u32) -> Date {
         Date::new(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn a_household_keeps_its_strongest_category() {
+        let dibao = Some(Category::Assistance(AssistanceType::Dibao));
+        let watch = Some(Category::PovertyRelapseWatch);
+        assert_eq!(raised_category(None, watch), watch);
+        assert_eq!(raised_category(watch, dibao), dibao, "an approval raises an imported household");
+        assert_eq!(raised_category(dibao, watch), None, "an import never demotes an approved one");
+        assert_eq!(raised_category(dibao, None), None);
     }
 
     #[test]

@@ -100,6 +100,17 @@ macro_rules! monitoring_queries {
                     .map_err(query_error)?,
                 };
                 let id = row.0;
+                let stored = monitoring::household_from_row(row)?;
+                let raised = app::domain::monitoring::raised_category(stored.category, lead.category)
+                    .filter(|_| !created);
+                if let Some(category) = raised {
+                    sqlx::query("UPDATE monitored_households SET category = $1 WHERE id = $2")
+                        .bind(category.key())
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(query_error)?;
+                }
                 let mut added = 0;
                 for hash in &lead.member_hashes {
                     let inserted = sqlx::query(
@@ -117,10 +128,11 @@ macro_rules! monitoring_queries {
                     }
                     added += inserted;
                 }
-                if added > 0 {
+                if added > 0 || raised.is_some() {
                     shared_append_audit(tx, &audit(id)).await?;
                 }
-                Ok(Some((monitoring::household_from_row(row)?, created)))
+                let category = raised.or(stored.category);
+                Ok(Some((app::store::MonitoredHousehold { category, ..stored }, created)))
             }
         }
 

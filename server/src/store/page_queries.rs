@@ -167,11 +167,15 @@ pub const COUNTY_OPEN_EMERGENCY_COUNT: &str =
 
 pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_snapshot WHERE id = 1";
 
-/// A monitoring warning with its household's village, to be followed by a `WHERE` on `w`.
+/// A monitoring warning with its household's village, to be followed by a `WHERE` on `w`. The village
+/// is a subquery rather than a join so that each row looks its household up by key, whatever the planner
+/// thinks of small tables.
 macro_rules! warning_queue_select {
     () => {
-        "SELECT w.id, w.household_id, w.township_code, h.village, w.kind, w.level, w.visit_due, w.raised_at
-         FROM monitoring_warnings w JOIN monitored_households h ON h.id = w.household_id"
+        "SELECT w.id, w.household_id, w.township_code,
+             (SELECT h.village FROM monitored_households h WHERE h.id = w.household_id),
+             w.kind, w.level, w.visit_due, w.raised_at
+         FROM monitoring_warnings w"
     };
 }
 
