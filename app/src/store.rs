@@ -1137,6 +1137,15 @@ pub struct HouseholdLead {
     pub now: i64,
 }
 
+/// A visit (走访) being stored: who went, when, and what they saw (a sealed `monitoring::VisitRecord`).
+#[derive(Clone, Debug)]
+pub struct NewVisit {
+    /// `staff:<id>`.
+    pub visited_by: String,
+    pub at: i64,
+    pub sealed: String,
+}
+
 /// A household of the monitoring register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MonitoredHousehold {
@@ -1242,8 +1251,23 @@ pub trait MonitoringStore: Send + Sync {
         audit: &AuditEvent,
     ) -> Result<SignalRecorded, StoreError>;
 
-    /// Up to `limit` open warnings of a township, earliest deadline first.
-    async fn open_warnings(&self, township_code: &str, limit: u32) -> Result<Vec<WarningRow>, StoreError>;
+    /// Registers a household a worker found at the door (matched like any lead) with the visit, and the
+    /// audit entry, in one transaction.
+    async fn register_visited_household(
+        &self,
+        lead: &HouseholdLead,
+        visit: &NewVisit,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<(MonitoredHousehold, bool), StoreError>;
+
+    /// Up to `limit` open warnings of a township, earliest deadline first; of one village (as trimmed)
+    /// when `village` is not empty.
+    async fn open_warnings(
+        &self,
+        township_code: &str,
+        village: &str,
+        limit: u32,
+    ) -> Result<Vec<WarningRow>, StoreError>;
 
     /// One open warning.
     async fn open_warning(&self, id: i64) -> Result<Option<WarningRow>, StoreError>;
@@ -1255,13 +1279,13 @@ pub trait MonitoringStore: Send + Sync {
         today: Date,
     ) -> Result<Vec<(String, u64, u64)>, StoreError>;
 
-    /// Closes an open warning with its sealed outcome and the audit entry; `false` when it was not open.
+    /// Closes an open warning with the visit that found its outcome (sealed) and the audit entry, in one
+    /// transaction; `false` when it was not open.
     async fn close_warning(
         &self,
-        id: i64,
+        warning: &WarningRow,
+        visit: &NewVisit,
         outcome_sealed: &str,
-        closed_by: &str,
-        now: i64,
         audit: &AuditEvent,
     ) -> Result<bool, StoreError>;
 }

@@ -62,6 +62,12 @@ export async function applyFor(page: Page, phone: string, name: string, idNumber
   await page.getByLabel("姓名").fill(name);
   await page.getByLabel("身份证号码").fill(idNumber);
   await page.getByRole("button", { name: "下一步" }).click();
+  return fillApplication(page, specialTypes);
+}
+
+/** From the identity's "done" page to the receipt: the shortest complete 低保 application in 东街街道
+ * 城关村; returns the reference. */
+export async function fillApplication(page: Page, specialTypes: string[] = []): Promise<string> {
   await page.getByRole("link", { name: "填写申请表" }).click();
   await page.getByLabel("最低生活保障（低保）").check();
   for (const key of specialTypes) await page.locator(`#types-${key}`).check();

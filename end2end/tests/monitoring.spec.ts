@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { e2eDatabaseUrl } from "../playwright.config";
-import { createStaff, signIn } from "./helpers";
+import { createStaff, fillApplication, lastCodeTo, signIn } from "./helpers";
 
 const ADMIN_PASSWORD = "e2e admin passphrase";
 /** The e2e server runs in development mode, with the development data key. */
@@ -53,7 +53,7 @@ async function medicalInsuranceToken(page: Page, project: string): Promise<strin
   return token.trim();
 }
 
-test("a department's hospital bill becomes a warning the township closes after the visit, on a phone", async ({ page }, testInfo) => {
+test("a department's hospital bill becomes a warning; the village worker visits, helps the resident apply and closes it, on a phone", async ({ page }, testInfo) => {
   const project = testInfo.project.name;
   const member = idNumber(project === "phone-js-on" ? "62070219750101302" : "62070219760101302");
   onRegister(member, "620702001");
@@ -77,16 +77,64 @@ test("a department's hospital bill becomes a warning the township closes after t
   await row.getByRole("link", { name: "大额医疗支出" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("大额医疗支出");
 
+  await page.context().clearCookies();
+
+  // The village worker of 城关村 visits from a phone, helps the resident apply, and closes the warning.
+  const worker = `mon-village-${project}`;
+  createStaff(worker, "village", "620702001/城关村");
+  await signIn(page, worker);
+  await page.getByRole("link", { name: "预警处置（低收入人口动态监测）" }).click();
+  await fitsThePhone(page);
+  await page.locator("tr", { hasText: "一级（红色）预警" }).first().getByRole("link", { name: "大额医疗支出" }).click();
+  const warningPage = page.url();
   await page.getByLabel("无需救助").check();
   await page.getByLabel("不需要救助的原因").fill("收入");
-  await page.getByRole("button", { name: "办结预警" }).click();
-  await expect(page.locator(".field-error").first()).toContainText("请写明不需要救助的原因");
+  await page.getByRole("button", { name: "记录走访并办结预警" }).click();
+  await expect(page.locator(".field-error").first()).toContainText("请写明走访看到的情况");
   await expect(page.getByLabel("不需要救助的原因")).toHaveValue("收入");
   await fitsThePhone(page);
 
-  await page.getByLabel("无需救助").check();
-  await page.getByLabel("不需要救助的原因").fill("已入户核实，医疗费用已由大病保险报销");
-  await page.getByRole("button", { name: "办结预警" }).click();
+  const resident = project === "phone-js-on" ? "13900000161" : "13900000162";
+  await page.getByRole("link", { name: "代办申请" }).click();
+  await expect(page.getByLabel("村（社区）协理员")).toBeChecked();
+  await page.getByLabel("代办人姓名").fill("赵协理");
+  await page.getByLabel("代办人手机号码").fill(project === "phone-js-on" ? "13900000163" : "13900000164");
+  await page.getByLabel("申请人本人的手机号码").fill(resident);
+  await page.getByRole("button", { name: "给申请人发送验证码" }).click();
+  await page.getByLabel("短信验证码").fill(lastCodeTo(resident));
+  await page.getByLabel("申请人姓名").fill("马秀英");
+  await page.getByLabel("申请人身份证号码").fill(member);
+  await page.getByRole("button", { name: "下一步" }).click();
+  const reference = await fillApplication(page);
+
+  await page.goto(warningPage);
+  await page.getByLabel("走访情况").fill("户主住院，家中无其他劳动力，已协助申请低保");
+  await page.getByLabel("大额医疗支出").check();
+  await page.getByLabel("帮助申请救助（已代为提交申请）").check();
+  await page.getByLabel("帮助提交的申请编号").fill(reference);
+  await page.getByRole("button", { name: "记录走访并办结预警" }).click();
   await expect(page.getByRole("status")).toHaveText("预警已办结。");
   await expect(page.locator("tr", { hasText: "一级（红色）预警" })).toHaveCount(0);
+  await fitsThePhone(page);
+});
+
+test("a village worker registers a household found at the door, on a phone", async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const worker = `found-village-${project}`;
+  createStaff(worker, "village", "620702001/红沙窝村");
+  await signIn(page, worker);
+  await page.getByRole("link", { name: "登记走访发现的困难家庭" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("登记走访发现的困难家庭");
+  await fitsThePhone(page);
+  await page.getByLabel("走访情况").fill("独居老人，房屋漏雨");
+  await page.getByRole("button", { name: "登记走访" }).click();
+  await expect(page.locator(".field-error").first()).toContainText("请至少填写一位家庭成员");
+  await expect(page.getByLabel("走访情况")).toHaveValue("独居老人，房屋漏雨");
+  await page.getByLabel("成员1姓名").fill("王桂花");
+  await page.getByLabel("成员1身份证号码").fill(idNumber(project === "phone-js-on" ? "62070219450101302" : "62070219460101302"));
+  await page.getByLabel("遭受灾害").check();
+  await page.getByRole("button", { name: "登记走访" }).click();
+  await expect(page.getByRole("status")).toContainText("已纳入低收入人口监测");
+  await expect(page.getByRole("link", { name: "代办申请" })).toBeVisible();
+  await fitsThePhone(page);
 });

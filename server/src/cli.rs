@@ -2,7 +2,7 @@
 
 use app::audit::{verify_anchors, verify_chain, AuditEvent};
 use app::auth::hash_password;
-use app::domain::staff::{check_scope, Role, MIN_PASSWORD_CHARS};
+use app::domain::staff::{check_scope, village_scope, Role, MIN_PASSWORD_CHARS};
 use app::store::{NewStaff, StoreError};
 use std::io::BufRead;
 
@@ -10,7 +10,8 @@ pub const USAGE: &str = "\
 usage:
   server                      serve the portal (configuration from PORTAL_* variables)
   server create-admin  --username NAME --name DISPLAY_NAME
-  server create-staff  --username NAME --name DISPLAY_NAME --role township|county|department|admin --scope CODE
+  server create-staff  --username NAME --name DISPLAY_NAME --role township|county|department|village|admin --scope CODE
+                              (village: TOWNSHIP_CODE or TOWNSHIP_CODE/VILLAGE_NAME)
   server verify-audit         check the audit log's hash chain; exit status 1 at the first broken entry
   server backup --to DIR      consistent copy of the database (SQLite) and the uploaded files, while serving
   server restore --from DIR   check a backup against its manifest and restore it into an empty data folder
@@ -65,17 +66,20 @@ fn read_password() -> anyhow::Result<String> {
 
 pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::Result<()> {
     let store = crate::store::open(database_url).await?;
-    if matches!(command.role, Role::TownshipReviewer | Role::CountyReviewer) {
-        let county = &command.scope[..6];
-        let known = match command.role {
-            Role::TownshipReviewer => {
-                store.townships_in(county).await?.iter().any(|t| t.code == command.scope)
-            }
-            _ => store.counties().await?.iter().any(|c| c.code == command.scope),
-        };
-        if !known {
-            anyhow::bail!("{} is not a Zhangye township or county code", command.scope);
-        }
+    // A village worker's scope starts with the township code; the village name cannot be checked (the
+    // register has no village codes).
+    let township = match command.role {
+        Role::VillageWorker => village_scope(&command.scope).map(|(township, _)| township),
+        Role::TownshipReviewer => Some(command.scope.as_str()),
+        _ => None,
+    };
+    let known = match (township, command.role) {
+        (Some(township), _) => store.townships_in(&township[..6]).await?.iter().any(|t| t.code == township),
+        (None, Role::CountyReviewer) => store.counties().await?.iter().any(|c| c.code == command.scope),
+        (None, _) => true,
+    };
+    if !known {
+        anyhow::bail!("{} is not a Zhangye township or county code", command.scope);
     }
     let password_hash = hash_password(&read_password()?)?;
     let new = NewStaff {

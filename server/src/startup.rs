@@ -232,6 +232,7 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/review/warnings/{id}/close", post(monitoring::close))
+        .route("/review/visits", post(monitoring::record_found))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))
         .route("/report/check", post(reports::check))

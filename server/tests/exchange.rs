@@ -73,7 +73,7 @@ fn hospital_bill(reference: &str, id_number: &str, yuan: u32) -> Value {
 
 async fn open_warnings(app: &TestApp) -> Vec<app::store::WarningRow> {
     let store = server::store::open(&app.database_url).await.unwrap();
-    let warnings = store.open_warnings(TOWNSHIP, 50).await.unwrap();
+    let warnings = store.open_warnings(TOWNSHIP, "", 50).await.unwrap();
     store.close().await;
     warnings
 }
@@ -365,26 +365,132 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
 
     let (status, page) = township.page(&warning_page).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("大额医疗支出") && page.contains("办结预警"));
-    let refused = township.post(&close, &[("outcome", "no_action"), ("reason", "收入")]).await;
+    assert!(page.contains("大额医疗支出") && page.contains("记录走访并办结预警"));
+    let seen = ("observations", "户主住院，家中无劳动力");
+    let refused = township
+        .post(&close, &[("outcome", "no_action"), ("reason", "收入"), seen, ("indicators", "medical")])
+        .await;
     let (_, page) = township.page(&common::location(&refused)).await;
     assert!(
         page.contains("请写明不需要救助的原因") && page.contains(">收入</textarea>"),
         "message and what was typed"
     );
+    assert!(page.contains(">户主住院，家中无劳动力</textarea>"), "the visit's words are kept");
+    assert!(
+        page.contains("value=\"medical\" checked") && !page.contains("value=\"school\" checked"),
+        "the ticked risk is kept, no other"
+    );
+    let unwritten = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await;
+    let (_, page) = township.page(&common::location(&unwritten)).await;
+    assert!(page.contains("请写明走访看到的情况"), "a close needs the visit written up");
     let elsewhere = common::submit_application(&app, "13912345678", "王秀兰", "620702002").await;
-    let refused = township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &elsewhere)]).await;
+    let refused =
+        township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &elsewhere), seen]).await;
     let (_, page) = township.page(&common::location(&refused)).await;
     assert!(page.contains("本乡镇（街道）没有这个申请编号"));
     assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 0, "refused closes write no entry");
 
     let reference = common::submit_application(&app, "13812345678", "李建国", TOWNSHIP).await;
-    let closed = township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &reference)]).await;
+    let closed =
+        township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &reference), seen]).await;
     assert_eq!(common::location(&closed), "/review/warnings?closed=1");
     assert!(open_warnings(&app).await.is_empty());
     assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
     assert!(audit_count(&app, "monitoring.warning_viewed").await >= 1, "the warning's page is audited");
-    let again = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await;
+    let again = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难"), seen]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND, "closed once");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_village_worker_sees_only_their_village_and_closes_its_warnings_with_a_visit() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let token = issue(&app, "medical-insurance", &["events"]).await;
+    let member = valid_id("62070219800101123");
+    on_register(&app, &member, None).await;
+    let (status, _) = call(&app, "/api/v1/events", &token, &hospital_bill("YB-7", &member, 20_000)).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = open_warnings(&app).await[0].id;
+    let warning_page = format!("/review/warnings/{id}");
+    let close = format!("/review/warnings/{id}/close");
+    let seen = ("observations", "户主住院，家中无劳动力");
+    let no_action = [("outcome", "no_action"), ("reason", "已核实无困难"), seen];
+
+    let worker =
+        Reviewer::sign_in(&app, "chengguan", Role::VillageWorker, &format!("{TOWNSHIP}/城关村")).await;
+    let all_villages = Reviewer::sign_in(&app, "villages", Role::VillageWorker, TOWNSHIP).await;
+    let other_village =
+        Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
+    for (who, sees) in [(&worker, true), (&all_villages, true), (&other_village, false)] {
+        let (status, queue) = who.page("/review/warnings").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(queue.contains(&format!("href=\"{warning_page}\"")), sees, "{queue}");
+    }
+    assert_eq!(other_village.page(&warning_page).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(other_village.post(&close, &no_action).await.status(), StatusCode::NOT_FOUND);
+    let (status, records) = worker.page("/review/records").await;
+    assert_eq!(status, StatusCode::FOUND, "a village worker has no case files to review: {records}");
+
+    let (status, page) = worker.page(&warning_page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("href=\"/apply/helper?as=village_assistant\""), "the 代办 route is offered");
+    let closed = worker.post(&close, &no_action).await;
+    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert!(open_warnings(&app).await.is_empty());
+    assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
+    app.stop().await;
+}
+
+async fn post(who: &Reviewer<'_>, fields: Vec<(&str, String)>) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    who.post("/review/visits", &pairs).await
+}
+
+#[tokio::test]
+async fn a_household_found_at_the_door_joins_the_register_once() {
+    let app = common::spawn_app().await;
+    let worker =
+        Reviewer::sign_in(&app, "chengguan", Role::VillageWorker, &format!("{TOWNSHIP}/城关村")).await;
+    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
+    let head = valid_id("62070219800101123");
+    let child = valid_id("62070220150101123");
+    let form = |village: &'static str, id: &str| {
+        vec![
+            ("village", village.to_string()),
+            ("member_name_0", "李建国".to_string()),
+            ("member_id_0", head.clone()),
+            ("member_name_1", "李小红".to_string()),
+            ("member_id_1", id.to_string()),
+            ("observations", "房屋漏雨，孩子上学缺学费".to_string()),
+            ("indicators", "school".to_string()),
+        ]
+    };
+    assert_eq!(post(&county, form("城关村", &child)).await.status(), StatusCode::NOT_FOUND);
+    let elsewhere = post(&worker, form("东街村", &child)).await;
+    let (_, page) = worker.page(&common::location(&elsewhere)).await;
+    assert!(page.contains("请填写您负责的村（社区）"), "only the worker's own village");
+    let mistyped = format!("{}{}", &child[..17], if child.ends_with('0') { '1' } else { '0' });
+    let bad = post(&worker, form("城关村", &mistyped)).await;
+    let (_, page) = worker.page(&common::location(&bad)).await;
+    assert!(page.contains("李小红："), "the message names the member: {page}");
+    assert!(page.contains(">房屋漏雨，孩子上学缺学费</textarea>"), "what was typed is kept");
+    assert!(page.contains("value=\"school\" checked"), "and what was ticked");
+    assert_eq!(audit_count(&app, "monitoring.household_visited").await, 0);
+
+    let first = post(&worker, form("城关村", &child)).await;
+    assert_eq!(common::location(&first), "/review/visits/new?recorded=new");
+    let again = post(&worker, form("城关村", &child)).await;
+    assert_eq!(common::location(&again), "/review/visits/new?recorded=known", "matched on ID numbers");
+    let (_, page) = worker.page("/review/visits/new?recorded=known").await;
+    assert!(page.contains("原已在监测范围内"));
+    assert_eq!(audit_count(&app, "monitoring.household_visited").await, 2);
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
+    let today = BirthDate::today_in_china(app::services::unix_now());
+    let child_hash = member_hash(&hasher, &IdNumber::parse(&child, today).unwrap());
+    let household = store.member_household(&child_hash).await.unwrap().expect("the child is on the register");
+    assert_eq!((household.village.as_str(), household.source.as_str()), ("城关村", "visit"));
+    store.close().await;
     app.stop().await;
 }

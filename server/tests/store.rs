@@ -291,6 +291,19 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         assert_eq!(kept.category, watched.category, "{backend}: a lead without one keeps it");
         let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
         assert!(created && other.id != id, "{backend}");
+        // A worker's visit to someone already on the register joins that household, never a new one.
+        let visit = app::store::NewVisit { visited_by: "staff:7".into(), at: 2_500, sealed: "seen".into() };
+        let visited =
+            |id: i64| AuditEvent::now("staff:7", "monitoring.household_visited", id.to_string(), "");
+        let found = app::store::HouseholdLead { source: "visit".into(), ..lead(&["person-b", "child-b"]) };
+        let (same, created) = store.register_visited_household(&found, &visit, &visited).await.unwrap();
+        assert_eq!((same.id, created), (other.id, false), "{backend}");
+        let (new, created) =
+            store.register_visited_household(&lead(&["person-c"]), &visit, &visited).await.unwrap();
+        assert!(created && new.id != other.id, "{backend}");
+        let entries = store.audit_records().await.unwrap();
+        let visits = entries.iter().filter(|r| r.event.action == "monitoring.household_visited").count();
+        assert_eq!(visits, 2, "{backend}: each visit audited, whether or not the household was new");
 
         // Eight signals at once for one household: each stored once, one open warning, escalated.
         let signals: Vec<_> = (0..8)
@@ -320,18 +333,32 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
             app::store::SignalRecorded::Duplicate,
             "{backend}: sent twice"
         );
-        let queue = store.open_warnings("620702001", 10).await.unwrap();
+        let queue = store.open_warnings("620702001", "", 10).await.unwrap();
         assert_eq!(queue.len(), 1, "{backend}");
         let expected = OpenWarning { level: Level::Red, visit_due: Date::parse("2026-12-09").unwrap() };
         assert_eq!((queue[0].warning, queue[0].village.as_str()), (expected, "城关村"), "{backend}");
-        assert!(store.open_warnings("620702002", 10).await.unwrap().is_empty(), "{backend}: other township");
+        assert!(
+            store.open_warnings("620702002", "", 10).await.unwrap().is_empty(),
+            "{backend}: other township"
+        );
+        assert_eq!(
+            store.open_warnings("620702001", "城关村", 10).await.unwrap().len(),
+            1,
+            "{backend}: its village"
+        );
+        assert!(
+            store.open_warnings("620702001", "东街村", 10).await.unwrap().is_empty(),
+            "{backend}: other village"
+        );
 
         // Closed once; a new signal afterwards opens a new warning.
         let warning = queue[0].id;
         let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
-        assert!(store.close_warning(warning, "sealed outcome", "dongjie", 3_000, &closing).await.unwrap());
-        assert!(!store.close_warning(warning, "sealed outcome", "dongjie", 3_001, &closing).await.unwrap());
-        assert!(store.open_warnings("620702001", 10).await.unwrap().is_empty(), "{backend}");
+        let visit =
+            app::store::NewVisit { visited_by: "staff:7".into(), at: 3_000, sealed: "sealed visit".into() };
+        assert!(store.close_warning(&queue[0], &visit, "sealed outcome", &closing).await.unwrap());
+        assert!(!store.close_warning(&queue[0], &visit, "sealed outcome", &closing).await.unwrap());
+        assert!(store.open_warnings("620702001", "", 10).await.unwrap().is_empty(), "{backend}");
         let later = signal(id, "bill-9", Some((Level::Orange, "2026-12-20")));
         assert!(
             matches!(store.record_signal(&later, &entry).await.unwrap(), app::store::SignalRecorded::Raised(new) if new != warning)
@@ -1151,7 +1178,10 @@ async fn warning_history(store: &dyn Store, count: usize) {
         let warning = signal(household.id, &member, Some((Level::Orange, "2026-12-15")));
         let recorded = store.record_signal(&warning, &by_test()).await.unwrap();
         if let (SignalRecorded::Raised(id), true) = (recorded, i % 4 != 0) {
-            assert!(store.close_warning(id, "sealed", "staff:1", 3_000, &by_test()).await.unwrap());
+            let open = store.open_warning(id).await.unwrap().unwrap();
+            let visit =
+                app::store::NewVisit { visited_by: "staff:1".into(), at: 3_000, sealed: "seen".into() };
+            assert!(store.close_warning(&open, &visit, "sealed", &by_test()).await.unwrap());
         }
     }
 }

@@ -38,7 +38,7 @@ mod access {
         match staff.role {
             Role::TownshipReviewer => Some(QueueScope::Township(staff.scope.clone())),
             Role::CountyReviewer => Some(QueueScope::County(staff.scope.clone())),
-            Role::DepartmentOfficer | Role::Administrator => None,
+            Role::DepartmentOfficer | Role::Administrator | Role::VillageWorker => None,
         }
     }
 

@@ -171,7 +171,7 @@ pub async fn load_open_emergencies() -> Result<(Vec<OpenEmergencyRow>, u64), Ser
     let scope = match staff.role {
         Role::TownshipReviewer => QueueScope::Township(staff.scope.clone()),
         Role::CountyReviewer => QueueScope::County(staff.scope.clone()),
-        Role::DepartmentOfficer | Role::Administrator => return Ok((Vec::new(), 0)),
+        Role::DepartmentOfficer | Role::Administrator | Role::VillageWorker => return Ok((Vec::new(), 0)),
     };
     let county = matches!(scope, QueueScope::County(_));
     let services = crate::services::services()?;

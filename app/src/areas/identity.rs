@@ -113,6 +113,7 @@ pub fn HelperPage() -> impl IntoView {
     use crate::domain::helper::HelperRole;
     use crate::forms::Choice;
     let flash = crate::forms::query("flash");
+    let acting_as = crate::forms::query("as");
     view! {
         <Title text="代办申请"/>
         <Meta name="robots" content="noindex"/>
@@ -123,8 +124,12 @@ pub fn HelperPage() -> impl IntoView {
                 let state = load_identity_step(flash).await.unwrap_or_default();
                 let [name_error, phone_error, role_error, resident_phone_error] =
                     ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| error(&state, f));
-                let [name, phone, role, resident_phone] =
+                let [name, phone, mut role, resident_phone] =
                     ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| value(&state, f));
+                // A village worker comes from a visit page with their relation chosen already.
+                if role.is_empty() && HelperRole::from_key(&acting_as).is_some() {
+                    role = acting_as;
+                }
                 let roles = HelperRole::ALL.into_iter().map(|r| (r.key(), r.label())).collect::<Vec<_>>();
                 view! {
                     <p>"村（社区）协理员、亲属等可以替申请人填写申请。验证码会发到申请人本人的手机，短信里写明您的姓名；申请人把验证码告诉您，就表示同意由您代办。申请会记录代办人。"</p>

@@ -1,5 +1,6 @@
-//! 预警处置: the township's open warnings by visit deadline, one page per warning with the form that
-//! closes it after the visit (`server/src/web/monitoring.rs`), and the county's counts per township.
+//! 预警处置 and 走访: the open warnings of a township (or of a village worker's villages) by visit deadline,
+//! one page per warning with the visit form that closes it (`server/src/web/monitoring.rs`), the county's
+//! counts per township, and the form that registers a household a worker found at the door.
 
 use crate::forms::{query, Choice, ErrorSummary, Field, TextField};
 use crate::suspense::deferred;
@@ -79,6 +80,7 @@ pub fn WarningsPage() -> impl IntoView {
         <p class="breadcrumb"><a href="/review">"返回审核队列"</a></p>
         <h1>"预警处置"</h1>
         <p>"部门推送和走访发现的风险预警，须在期限内入户核实并办结。"</p>
+        <p><a href="/review/visits/new">"登记走访发现的困难家庭"</a></p>
         {closed.then(|| view! { <p class="notice" role="status">"预警已办结。"</p> })}
         <Suspense fallback=|| ()>
             {deferred(async move {
@@ -201,6 +203,7 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
         </dl>
         <ErrorSummary errors=form.errors.clone()/>
         <form method="post" action=format!("/review/warnings/{}/close", w.id) class="question-form" novalidate>
+            <VisitFields observations=typed("observations") indicators=typed("indicators") errors=form.errors.clone()/>
             <Choice
                 name="outcome"
                 legend="入户核实后的处置结果"
@@ -212,6 +215,7 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
                 ]
                 error=error_for("outcome")
             />
+            <p class="hint">"需要代为申请的，先请居民同意并"<a href="/apply/helper?as=village_assistant">"代办申请"</a>"（验证码发到居民本人手机），提交后把申请编号填在下面。"</p>
             <TextField name="reference" label="帮助提交的申请编号" hint="选择“帮助申请救助”时填写" value=typed("reference") error=error_for("reference")/>
             <Field name="department" label="推送的部门" hint="选择“推送有关部门”时填写" error=error_for("department")>
                 <select id="department" name="department">
@@ -222,7 +226,154 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
             <Field name="reason" label="不需要救助的原因" hint="选择“无需救助”时填写，至少4个字" error=reason_error>
                 <textarea id="reason" name="reason" rows="3" aria-invalid=reason_invalid>{typed("reason")}</textarea>
             </Field>
-            <button type="submit" class="primary">"办结预警"</button>
+            <button type="submit" class="primary">"记录走访并办结预警"</button>
+        </form>
+    }
+}
+
+/// What the worker saw and the risks they found: part of every visit form. `indicators` holds the
+/// ticked keys joined by commas (how a failed post keeps them).
+#[component]
+fn VisitFields(observations: String, indicators: String, errors: Vec<(String, String)>) -> impl IntoView {
+    use crate::domain::monitoring::SignalKind;
+    let error_for = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let observations_error = error_for("observations");
+    let observations_invalid = observations_error.as_ref().map(|_| "true");
+    let indicators_error = error_for("indicators");
+    let indicators_invalid = indicators_error.is_some();
+    let ticked: Vec<String> = indicators.split(',').map(str::to_string).collect();
+    view! {
+        <Field name="observations" label="走访情况" hint="入户看到的家庭状况，至少4个字" error=observations_error>
+            <textarea id="observations" name="observations" rows="4" aria-invalid=observations_invalid>{observations}</textarea>
+        </Field>
+        <fieldset class="field checks" class:has-error=indicators_invalid>
+            <legend>"发现的风险情况（可多选）"</legend>
+            {indicators_error.map(|e| view! { <p class="field-error">{e}</p> })}
+            {SignalKind::ALL.into_iter().map(|kind| {
+                let id = format!("indicator_{}", kind.key());
+                let label_for = id.clone();
+                let checked = ticked.iter().any(|t| t == kind.key());
+                view! {
+                    <label class="choice" for=label_for>
+                        <input type="checkbox" id=id name="indicators" value=kind.key() checked=checked/>
+                        {kind.label()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// The visit form for a household found at the door: the worker's village (fixed when they have one),
+/// what they typed, and the errors of a failed post.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FoundForm {
+    pub place: String,
+    pub fixed_village: Option<String>,
+    pub values: HashMap<String, String>,
+    pub errors: Vec<(String, String)>,
+}
+
+/// How many member rows the form offers; a household with more members adds them on its application.
+pub const FOUND_MEMBER_ROWS: usize = 4;
+
+#[server]
+pub async fn load_found_form(flash: String) -> Result<Option<FoundForm>, ServerFnError> {
+    use crate::domain::staff::{village_scope, Role};
+    let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let services = crate::services::services()?;
+    let (township, fixed_village) = match staff.role {
+        Role::TownshipReviewer => (staff.scope.as_str(), None),
+        Role::VillageWorker => match village_scope(&staff.scope) {
+            Some((township, village)) => (township, village.map(str::to_string)),
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let place = crate::store::place_name(&services.divisions, township);
+    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    Ok(Some(FoundForm { place, fixed_village, values: flash.values, errors: flash.errors }))
+}
+
+#[component]
+pub fn FoundHouseholdPage() -> impl IntoView {
+    let flash = query("flash");
+    let recorded = query("recorded");
+    let redirect = super::review::SignInRedirect::capture();
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    view! {
+        <Title text="登记走访发现的困难家庭"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/review">"返回工作台"</a></p>
+        <h1>"登记走访发现的困难家庭"</h1>
+        {match recorded.as_str() {
+            "new" => Some("已登记走访，这户家庭已纳入低收入人口监测。"),
+            "known" => Some("已登记走访。这户家庭原已在监测范围内，走访记录已加入其档案。"),
+            _ => None,
+        }.map(|text| view! {
+            <div class="notice" role="status">
+                <p>{text}</p>
+                <p>"如需代为申请救助，请居民同意后"<a href="/apply/helper?as=village_assistant">"代办申请"</a>"。"</p>
+            </div>
+        })}
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                match load_found_form(flash).await {
+                    Ok(Some(form)) => view! { <FoundHouseholdForm form/> }.into_any(),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = response {
+                            response.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        view! { <p>"只有乡镇（街道）审核人员和村（社区）协理员登记走访。"</p> }.into_any()
+                    }
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
+    let error_for = |field: &str| form.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let values = form.values;
+    let typed = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let members_error = error_for("members");
+    let members_invalid = members_error.is_some();
+    let village = match form.fixed_village {
+        Some(village) => view! {
+            <p>{format!("{} {village}", form.place)}</p>
+            <input type="hidden" name="village" value=village/>
+        }
+        .into_any(),
+        None => view! {
+            <p>{form.place}</p>
+            <TextField name="village" label="村（社区）" hint="写全称，如“红沙窝村”" value=typed("village") error=error_for("village")/>
+        }
+        .into_any(),
+    };
+    view! {
+        <p>"日常走访中发现的困难家庭，登记后纳入低收入人口动态监测。身份证号码加密保存，只用于与已有监测对象比对。"</p>
+        <ErrorSummary errors=form.errors.clone()/>
+        <form method="post" action="/review/visits" class="question-form" novalidate>
+            {village}
+            <fieldset class="field" class:has-error=members_invalid>
+                <legend id="members">"家庭成员（至少一位）"</legend>
+                {members_error.map(|e| view! { <p class="field-error">{e}</p> })}
+                {(0..FOUND_MEMBER_ROWS).map(|i| {
+                    let (name, id_number) = (format!("member_name_{i}"), format!("member_id_{i}"));
+                    view! {
+                        <label for=name.clone()>{format!("成员{}姓名", i + 1)}</label>
+                        <input type="text" id=name.clone() name=name.clone() value=typed(&name) autocomplete="off"/>
+                        <label for=id_number.clone()>{format!("成员{}身份证号码", i + 1)}</label>
+                        <input type="text" id=id_number.clone() name=id_number.clone() value=typed(&id_number) autocomplete="off"/>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <VisitFields observations=typed("observations") indicators=typed("indicators") errors=form.errors.clone()/>
+            <button type="submit" class="primary">"登记走访"</button>
         </form>
     }
 }

@@ -38,7 +38,7 @@ pub async fn load_report_queue() -> Result<Option<Vec<ReportGroup>>, ServerFnErr
     let scope = match staff.role {
         Role::CountyReviewer => Some(staff.scope.as_str()),
         Role::Administrator => None,
-        Role::TownshipReviewer | Role::DepartmentOfficer => return Ok(None),
+        Role::TownshipReviewer | Role::DepartmentOfficer | Role::VillageWorker => return Ok(None),
     };
     let services = crate::services::services()?;
     let (store, divisions) = (services.store, services.divisions);

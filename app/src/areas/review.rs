@@ -4,7 +4,7 @@
 
 use super::cases::CaseQueue;
 use super::referrals::ReferralQueue;
-use crate::domain::staff::StaffIdentity;
+use crate::domain::staff::{Role, StaffIdentity};
 use crate::forms::query;
 use crate::suspense::deferred;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ pub async fn signed_in_staff() -> Result<Option<StaffIdentity>, ServerFnError> {
 /// What the account may work on, in words, for the landing page.
 #[server]
 pub async fn describe_scope() -> Result<String, ServerFnError> {
-    use crate::domain::staff::{Role, DEPARTMENTS};
+    use crate::domain::staff::DEPARTMENTS;
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
@@ -36,6 +36,15 @@ pub async fn describe_scope() -> Result<String, ServerFnError> {
             .map(|(_, name)| (*name).to_string())
             .unwrap_or(staff.scope),
         Role::Administrator => "全市".to_string(),
+        Role::VillageWorker => match crate::domain::staff::village_scope(&staff.scope) {
+            Some((township, Some(village))) => {
+                format!("{} {village}", crate::store::place_name(&divisions, township))
+            }
+            Some((township, None)) => {
+                format!("{} 各村（社区）", crate::store::place_name(&divisions, township))
+            }
+            None => staff.scope,
+        },
     })
 }
 
@@ -130,10 +139,17 @@ pub fn ReviewHomePage() -> impl IntoView {
                     </dl>
                     <super::emergency::OpenEmergencies/>
                     <CaseQueue/>
-                    {matches!(staff.role, crate::domain::staff::Role::TownshipReviewer | crate::domain::staff::Role::CountyReviewer)
+                    {matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer)
                         .then(|| view! {
                             <p><a href="/review/records">"复核队列（已批准的救助对象）"</a></p>
+                        })}
+                    {matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer | Role::VillageWorker)
+                        .then(|| view! {
                             <p><a href="/review/warnings">"预警处置（低收入人口动态监测）"</a></p>
+                        })}
+                    {matches!(staff.role, Role::TownshipReviewer | Role::VillageWorker)
+                        .then(|| view! {
+                            <p><a href="/review/visits/new">"登记走访发现的困难家庭"</a></p>
                         })}
                     <ReferralQueue/>
                     {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}

@@ -338,6 +338,43 @@ impl WarningOutcome {
     }
 }
 
+/// What a worker saw at a visit (走访): their own words and the risks they found at the door.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRecord {
+    pub observations: String,
+    pub indicators: Vec<SignalKind>,
+}
+
+/// A visit is written up in a sentence at least, and a page at most.
+pub const OBSERVATIONS_MIN_CHARS: usize = 4;
+pub const OBSERVATIONS_MAX_CHARS: usize = 1000;
+
+impl VisitRecord {
+    /// Checks what the worker typed and ticked: `Err((field, message))` to show next to the field.
+    pub fn check(observations: &str, indicator_keys: &[&str]) -> Result<Self, (&'static str, String)> {
+        let observations = observations.trim();
+        let chars = observations.chars().count();
+        if chars < OBSERVATIONS_MIN_CHARS {
+            return Err((
+                "observations",
+                format!("请写明走访看到的情况（至少{OBSERVATIONS_MIN_CHARS}个字）"),
+            ));
+        }
+        if chars > OBSERVATIONS_MAX_CHARS {
+            return Err(("observations", format!("走访情况最多{OBSERVATIONS_MAX_CHARS}个字")));
+        }
+        let mut indicators = Vec::new();
+        for key in indicator_keys {
+            let kind =
+                SignalKind::from_key(key).ok_or(("indicators", "请从列表中选择风险情况".to_string()))?;
+            if !indicators.contains(&kind) {
+                indicators.push(kind);
+            }
+        }
+        Ok(Self { observations: observations.to_string(), indicators })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +465,16 @@ mod tests {
         assert_eq!(referred("nowhere").unwrap_err().0, "department");
         assert!(referred("medical-insurance").is_ok());
         assert!(WarningOutcome::HelpedToApply { reference: " ".into() }.check().is_err());
+    }
+
+    #[test]
+    fn a_visit_is_written_up_and_ticks_only_known_risks() {
+        assert_eq!(VisitRecord::check(" 很好 ", &[]).unwrap_err().0, "observations");
+        assert_eq!(VisitRecord::check(&"走".repeat(1001), &[]).unwrap_err().0, "observations");
+        assert_eq!(VisitRecord::check("家中老人卧床", &["flood"]).unwrap_err().0, "indicators");
+        let visit = VisitRecord::check(" 家中老人卧床 ", &["medical", "disability", "medical"]).unwrap();
+        assert_eq!(visit.observations, "家中老人卧床");
+        assert_eq!(visit.indicators, [SignalKind::Medical, SignalKind::Disability]);
     }
 
     #[test]

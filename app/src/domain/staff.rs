@@ -14,11 +14,19 @@ pub enum Role {
     DepartmentOfficer,
     /// Accounts, content and settings; no access to households' case files.
     Administrator,
+    /// 村（社区）协理员 / 网格员: visits households of one village, or of every village of one township;
+    /// no access to case files.
+    VillageWorker,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] =
-        [Self::TownshipReviewer, Self::CountyReviewer, Self::DepartmentOfficer, Self::Administrator];
+    pub const ALL: [Role; 5] = [
+        Self::TownshipReviewer,
+        Self::CountyReviewer,
+        Self::DepartmentOfficer,
+        Self::Administrator,
+        Self::VillageWorker,
+    ];
 
     /// The word stored in the database and typed on the command line.
     pub fn key(self) -> &'static str {
@@ -27,6 +35,7 @@ impl Role {
             Self::CountyReviewer => "county",
             Self::DepartmentOfficer => "department",
             Self::Administrator => "admin",
+            Self::VillageWorker => "village",
         }
     }
 
@@ -40,6 +49,7 @@ impl Role {
             Self::CountyReviewer => "县区民政局审核",
             Self::DepartmentOfficer => "部门专项救助",
             Self::Administrator => "系统管理员",
+            Self::VillageWorker => "村（社区）协理员",
         }
     }
 }
@@ -65,7 +75,12 @@ pub enum ScopeError {
     NotADepartment,
     #[error("administrators have the scope \"city\"")]
     NotCity,
+    #[error("village workers need a 9-digit township code, optionally followed by / and one village's name")]
+    NotAVillage,
 }
+
+/// Longest village name a scope may carry (the application form allows as many characters).
+pub const VILLAGE_MAX_CHARS: usize = 30;
 
 /// Checks that a scope fits the role: the shape of the code only (whether the township exists is for
 /// the store to say).
@@ -80,7 +95,24 @@ pub fn check_scope(role: Role, scope: &str) -> Result<(), ScopeError> {
         Role::DepartmentOfficer => Err(ScopeError::NotADepartment),
         Role::Administrator if scope == "city" => Ok(()),
         Role::Administrator => Err(ScopeError::NotCity),
+        Role::VillageWorker => match village_scope(scope) {
+            Some(_) => Ok(()),
+            None => Err(ScopeError::NotAVillage),
+        },
     }
+}
+
+/// A village worker's scope, "620702001" (every village of the township) or "620702001/红沙窝村" (one
+/// village), as (township code, village). Village names are compared as typed on applications, after
+/// trimming: the register has no village codes.
+pub fn village_scope(scope: &str) -> Option<(&str, Option<&str>)> {
+    let (township, village) = match scope.split_once('/') {
+        Some((township, village)) => (township, Some(village.trim())),
+        None => (scope, None),
+    };
+    let township_ok = township.len() == 9 && township.bytes().all(|b| b.is_ascii_digit());
+    let village_ok = village.is_none_or(|v| !v.is_empty() && v.chars().count() <= VILLAGE_MAX_CHARS);
+    (township_ok && village_ok).then_some((township, village))
 }
 
 /// A signed-in staff member, as every access check sees them.
@@ -100,7 +132,19 @@ impl StaffIdentity {
         match self.role {
             Role::TownshipReviewer => township_code == self.scope,
             Role::CountyReviewer => township_code.len() == 9 && township_code.starts_with(&self.scope),
-            Role::DepartmentOfficer | Role::Administrator => false,
+            Role::DepartmentOfficer | Role::Administrator | Role::VillageWorker => false,
+        }
+    }
+
+    /// Whether this person visits households of `village` in `township_code` and handles their
+    /// warnings: a village worker their villages, a township reviewer every village of the township.
+    pub fn may_visit(&self, township_code: &str, village: &str) -> bool {
+        match self.role {
+            Role::TownshipReviewer => township_code == self.scope,
+            Role::VillageWorker => village_scope(&self.scope).is_some_and(|(township, only)| {
+                township == township_code && only.is_none_or(|only| only == village.trim())
+            }),
+            _ => false,
         }
     }
 
@@ -110,7 +154,7 @@ impl StaffIdentity {
         match self.role {
             Role::CountyReviewer => county_code == self.scope,
             Role::Administrator => true,
-            Role::TownshipReviewer | Role::DepartmentOfficer => false,
+            Role::TownshipReviewer | Role::DepartmentOfficer | Role::VillageWorker => false,
         }
     }
 
@@ -217,6 +261,22 @@ mod tests {
     }
 
     #[test]
+    fn village_workers_visit_only_their_villages_and_read_no_case_file() {
+        let one_village = staff(Role::VillageWorker, "620702001/红沙窝村");
+        assert!(one_village.may_visit("620702001", "红沙窝村"));
+        assert!(one_village.may_visit("620702001", " 红沙窝村 "), "names are compared trimmed");
+        assert!(!one_village.may_visit("620702001", "东街村"), "another village of the township");
+        assert!(!one_village.may_visit("620702002", "红沙窝村"), "a namesake in another township");
+        assert!(!one_village.may_handle_township("620702001"), "no case files");
+        let township_villages = staff(Role::VillageWorker, "620702001");
+        assert!(township_villages.may_visit("620702001", "东街村"));
+        assert!(!township_villages.may_visit("620702002", "东街村"));
+        let township = staff(Role::TownshipReviewer, "620702001");
+        assert!(township.may_visit("620702001", "东街村") && !township.may_visit("620702002", "东街村"));
+        assert!(!staff(Role::CountyReviewer, "620702").may_visit("620702001", "东街村"));
+    }
+
+    #[test]
     fn scopes_must_fit_roles() {
         assert_eq!(check_scope(Role::TownshipReviewer, "620702001"), Ok(()));
         assert_eq!(check_scope(Role::TownshipReviewer, "620702"), Err(ScopeError::NotATownship));
@@ -225,6 +285,10 @@ mod tests {
         assert_eq!(check_scope(Role::DepartmentOfficer, "education"), Ok(()));
         assert_eq!(check_scope(Role::DepartmentOfficer, "police"), Err(ScopeError::NotADepartment));
         assert_eq!(check_scope(Role::Administrator, "city"), Ok(()));
+        assert_eq!(check_scope(Role::VillageWorker, "620702001"), Ok(()));
+        assert_eq!(check_scope(Role::VillageWorker, "620702001/红沙窝村"), Ok(()));
+        assert_eq!(check_scope(Role::VillageWorker, "620702001/ "), Err(ScopeError::NotAVillage));
+        assert_eq!(check_scope(Role::VillageWorker, "620702/红沙窝村"), Err(ScopeError::NotAVillage));
         assert_eq!(Role::from_key("county"), Some(Role::CountyReviewer));
         assert_eq!(Role::from_key("root"), None);
     }

@@ -1,17 +1,19 @@
-//! 预警处置: a township's queue of open warnings (earliest visit deadline first, 超期 flagged), the county's
-//! open and overdue warnings per township, and closing a warning after the visit with its outcome. Only
-//! the warning's township closes it; anyone else gets 404, as for cases.
+//! 预警处置 and 走访: a township's queue of open warnings (earliest visit deadline first, 超期 flagged), a
+//! village worker's queue of their villages' warnings, the county's open and overdue warnings per
+//! township, closing a warning with the visit that found its outcome, and registering a household a
+//! worker found at the door. Only the warning's township or village worker closes it; anyone else gets
+//! 404, as for cases.
 
 use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
-use crate::domain::id_number::IdNumber;
-use crate::domain::monitoring::WarningOutcome;
+use crate::domain::id_number::{BirthDate, IdNumber};
+use crate::domain::monitoring::{VisitRecord, WarningOutcome};
 use crate::domain::register::principal_category;
-use crate::domain::staff::{Role, StaffIdentity};
+use crate::domain::staff::{village_scope, Role, StaffIdentity};
 use crate::keyed_hash::KeyedHasher;
 use crate::services::Services;
-use crate::store::{ApplicationRecord, HouseholdLead, StoreError, WarningRow};
+use crate::store::{ApplicationRecord, HouseholdLead, NewVisit, StoreError, WarningRow};
 
 /// The keyed hash a register member is matched on (imports, departments' events, cases, visits).
 pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
@@ -77,7 +79,12 @@ pub async fn warning_desk(
     let store = services.store.as_ref();
     match staff.role {
         Role::TownshipReviewer => {
-            Ok(WarningDesk::Township(store.open_warnings(&staff.scope, QUEUE_LIMIT).await?))
+            Ok(WarningDesk::Township(store.open_warnings(&staff.scope, "", QUEUE_LIMIT).await?))
+        }
+        Role::VillageWorker => {
+            let (township, village) = village_scope(&staff.scope).ok_or(WarningError::NotFound)?;
+            let rows = store.open_warnings(township, village.unwrap_or(""), QUEUE_LIMIT).await?;
+            Ok(WarningDesk::Township(rows))
         }
         Role::CountyReviewer => Ok(WarningDesk::County(store.warning_counts(&staff.scope, today).await?)),
         _ => Err(WarningError::NotFound),
@@ -110,24 +117,27 @@ async fn township_warning(
     id: i64,
 ) -> Result<WarningRow, WarningError> {
     let warning = services.store.open_warning(id).await?.ok_or(WarningError::NotFound)?;
-    match staff.role == Role::TownshipReviewer && staff.may_handle_township(&warning.township_code) {
+    match staff.may_visit(&warning.township_code, &warning.village) {
         true => Ok(warning),
         false => Err(WarningError::NotFound),
     }
 }
 
-/// Closes an open warning of the reviewer's township with the visit's outcome, audited in the same
-/// transaction. Helping to apply names an application of the same township.
+/// Closes an open warning of the visitor's township or villages with the visit and its outcome, audited
+/// in the same transaction. Helping to apply names an application of the same township.
 pub async fn close_warning(
     services: &Services,
     staff: &StaffIdentity,
     id: i64,
+    visit: Result<VisitRecord, (&'static str, String)>,
     outcome: WarningOutcome,
     now: i64,
 ) -> Result<(), WarningError> {
     let store = services.store.as_ref();
     let warning = township_warning(services, staff, id).await?;
-    let outcome = outcome.check().map_err(|(field, message)| WarningError::Invalid(field, message))?;
+    let invalid = |(field, message)| WarningError::Invalid(field, message);
+    let visit = visit.map_err(invalid)?;
+    let outcome = outcome.check().map_err(invalid)?;
     if let WarningOutcome::HelpedToApply { reference } = &outcome {
         let case = store.application_by_reference(reference.trim()).await?;
         if case.is_none_or(|case| case.township_code != warning.township_code) {
@@ -141,9 +151,87 @@ pub async fn close_warning(
         subject: format!("warning:{id}"),
         detail: format!("household:{} {}", warning.household_id, outcome.key()),
     };
+    let visit =
+        NewVisit { visited_by: format!("staff:{}", staff.id), at: now, sealed: services.sealer.seal(&visit) };
     let sealed = services.sealer.seal(&outcome);
-    match store.close_warning(id, &sealed, &format!("staff:{}", staff.id), now, &audit).await? {
+    match store.close_warning(&warning, &visit, &sealed, &audit).await? {
         true => Ok(()),
         false => Err(WarningError::NotFound),
+    }
+}
+
+/// A household a worker found at the door (主动发现), as typed on the visit form.
+pub struct FoundHousehold {
+    pub village: String,
+    /// (name, ID number) as typed, the person met first.
+    pub members: Vec<(String, String)>,
+    pub visit: Result<VisitRecord, (&'static str, String)>,
+}
+
+/// Registers a household a village worker (or township reviewer) found, with the visit, in one
+/// transaction: matched on members' ID numbers like every lead, so a household already on the register
+/// gets the visit instead of a duplicate. Returns the household's id and whether it is new.
+pub async fn register_found_household(
+    services: &Services,
+    staff: &StaffIdentity,
+    found: FoundHousehold,
+    now: i64,
+) -> Result<(i64, bool), WarningError> {
+    let invalid = |(field, message)| WarningError::Invalid(field, message);
+    let township = match staff.role {
+        Role::TownshipReviewer => staff.scope.as_str(),
+        Role::VillageWorker => village_scope(&staff.scope).ok_or(WarningError::NotFound)?.0,
+        _ => return Err(WarningError::NotFound),
+    };
+    let village = found.village.trim();
+    if village.is_empty() || !staff.may_visit(township, village) {
+        return Err(WarningError::Invalid("village", "请填写您负责的村（社区）".into()));
+    }
+    let members = found_members(&found.members, BirthDate::today_in_china(now)).map_err(invalid)?;
+    let visit = found.visit.map_err(invalid)?;
+    let member_hashes = members.iter().map(|(_, id)| member_hash(&services.hasher, id)).collect();
+    let sealed_members: Vec<(&str, &str)> = members.iter().map(|(n, id)| (n.as_str(), id.as_str())).collect();
+    let lead = HouseholdLead {
+        county_code: township[..6].to_string(),
+        township_code: township.to_string(),
+        village: village.to_string(),
+        category: None,
+        source: "visit".into(),
+        member_hashes,
+        sealed: services.sealer.seal(&sealed_members),
+        now,
+    };
+    let visited_by = format!("staff:{}", staff.id);
+    let audit = |household: i64| AuditEvent {
+        at: now,
+        actor: visited_by.clone(),
+        action: "monitoring.household_visited".into(),
+        subject: format!("household:{household}"),
+        detail: visit.indicators.iter().map(|k| k.key()).collect::<Vec<_>>().join(","),
+    };
+    let new_visit =
+        NewVisit { visited_by: visited_by.clone(), at: now, sealed: services.sealer.seal(&visit) };
+    let (household, created) = services.store.register_visited_household(&lead, &new_visit, &audit).await?;
+    Ok((household.id, created))
+}
+
+/// The members typed on a visit: rows left blank are skipped; at least one; each with a name and a valid
+/// ID number, none twice.
+fn found_members(
+    typed: &[(String, String)],
+    today: BirthDate,
+) -> Result<Vec<(String, IdNumber)>, (&'static str, String)> {
+    let mut members: Vec<(String, IdNumber)> = Vec::new();
+    for (name, id_number) in typed.iter().filter(|(n, id)| !(n.trim().is_empty() && id.trim().is_empty())) {
+        let name = crate::domain::person_name::check_name(name).map_err(|e| ("members", e.to_string()))?;
+        let id_number = IdNumber::parse(id_number, today).map_err(|e| ("members", format!("{name}：{e}")))?;
+        if members.iter().any(|(_, known)| *known == id_number) {
+            return Err(("members", "同一个身份证号码填写了两次".into()));
+        }
+        members.push((name, id_number));
+    }
+    match members.is_empty() {
+        true => Err(("members", "请至少填写一位家庭成员的姓名和身份证号码".into())),
+        false => Ok(members),
     }
 }

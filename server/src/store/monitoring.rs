@@ -66,7 +66,7 @@ macro_rules! monitoring_queries {
             async fn monitoring_register_once(
                 tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
                 lead: &app::store::HouseholdLead,
-                audit: app::store::AuditOf<'_, i64>,
+                audit: Option<app::store::AuditOf<'_, i64>>,
             ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
                 let list = files::placeholders(lead.member_hashes.len());
                 let sql = format!(
@@ -128,7 +128,7 @@ macro_rules! monitoring_queries {
                     }
                     added += inserted;
                 }
-                if added > 0 || raised.is_some() {
+                if let Some(audit) = audit.filter(|_| added > 0 || raised.is_some()) {
                     shared_append_audit(tx, &audit(id)).await?;
                 }
                 let category = raised.or(stored.category);
@@ -205,13 +205,7 @@ macro_rules! monitoring_queries {
                         .await
                         .map_err(query_error)?
                         .rows_affected();
-                if revoked == 0 {
-                    tx.rollback().await.map_err(query_error)?;
-                    return Ok(false);
-                }
-                shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
-                Ok(true)
+                commit_if_changed(tx, revoked == 1, audit).await
             }
 
             async fn register_household(
@@ -224,7 +218,30 @@ macro_rules! monitoring_queries {
                 }
                 for _ in 0..3 {
                     let mut tx = self.begin_write().await.map_err(query_error)?;
-                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, audit).await? {
+                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, Some(audit)).await? {
+                        tx.commit().await.map_err(query_error)?;
+                        return Ok(registered);
+                    }
+                    tx.rollback().await.map_err(query_error)?;
+                }
+                Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
+            }
+
+            async fn register_visited_household(
+                &self,
+                lead: &app::store::HouseholdLead,
+                visit: &app::store::NewVisit,
+                audit: app::store::AuditOf<'_, i64>,
+            ) -> Result<(app::store::MonitoredHousehold, bool), StoreError> {
+                if lead.member_hashes.is_empty() {
+                    return Err(StoreError::InvalidData("a household lead without members".into()));
+                }
+                for _ in 0..3 {
+                    let mut tx = self.begin_write().await.map_err(query_error)?;
+                    // The register's own entry is not written: the visit's entry says the same and more.
+                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, None).await? {
+                        Self::monitoring_insert_visit(&mut tx, registered.0.id, None, visit).await?;
+                        shared_append_audit(&mut tx, &audit(registered.0.id)).await?;
                         tx.commit().await.map_err(query_error)?;
                         return Ok(registered);
                     }
@@ -281,11 +298,13 @@ macro_rules! monitoring_queries {
             async fn open_warnings(
                 &self,
                 township_code: &str,
+                village: &str,
                 limit: u32,
             ) -> Result<Vec<app::store::WarningRow>, StoreError> {
                 let rows: Vec<monitoring::WarningQueueRow> = sqlx::query_as(crate::store::page_queries::TOWNSHIP_OPEN_WARNINGS)
                 .bind(township_code)
                 .bind(i64::from(limit))
+                .bind(village.trim())
                 .fetch_all(&self.pool)
                 .await
                 .map_err(query_error)?;
@@ -317,36 +336,55 @@ macro_rules! monitoring_queries {
 
             async fn close_warning(
                 &self,
-                id: i64,
+                warning: &app::store::WarningRow,
+                visit: &app::store::NewVisit,
                 outcome_sealed: &str,
-                closed_by: &str,
-                now: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let closed = sqlx::query(
                     "UPDATE monitoring_warnings SET closed_at = $1, closed_by = $2, outcome = $3
-                     WHERE id = $4 AND closed_at IS NULL",
+                     WHERE id = $4 AND household_id = $5 AND closed_at IS NULL",
                 )
-                .bind(now)
-                .bind(closed_by)
+                .bind(visit.at)
+                .bind(&visit.visited_by)
                 .bind(outcome_sealed)
-                .bind(id)
+                .bind(warning.id)
+                .bind(warning.household_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?
                 .rows_affected();
-                if closed == 0 {
-                    tx.rollback().await.map_err(query_error)?;
-                    return Ok(false);
+                if closed == 1 {
+                    Self::monitoring_insert_visit(&mut tx, warning.household_id, Some(warning.id), visit).await?;
                 }
-                shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
-                Ok(true)
+                commit_if_changed(tx, closed == 1, audit).await
             }
         }
 
         impl $store {
+            /// Stores a visit inside the transaction of what it did.
+            async fn monitoring_insert_visit(
+                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                household_id: i64,
+                warning_id: Option<i64>,
+                visit: &app::store::NewVisit,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO monitoring_visits (household_id, warning_id, visited_by, visited_at, sealed)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(household_id)
+                .bind(warning_id)
+                .bind(&visit.visited_by)
+                .bind(visit.at)
+                .bind(&visit.sealed)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error)?;
+                Ok(())
+            }
+
             /// Opens the signal's warning, or merges it into the open one of its kind (higher level,
             /// earlier deadline), inside the signal's transaction.
             async fn monitoring_open_or_merge(

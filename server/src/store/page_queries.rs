@@ -179,10 +179,13 @@ macro_rules! warning_queue_select {
     };
 }
 
-/// A township's open warnings (`$1`), earliest visit deadline first, at most `$2`.
+/// A township's open warnings (`$1`), earliest visit deadline first, at most `$2`; of one village when
+/// `$3` is not empty (a village worker's queue: the township's open warnings are few enough to filter).
 pub const TOWNSHIP_OPEN_WARNINGS: &str = concat!(
     warning_queue_select!(),
-    " WHERE w.township_code = $1 AND w.closed_at IS NULL ORDER BY w.visit_due, w.id LIMIT $2"
+    " WHERE w.township_code = $1 AND w.closed_at IS NULL
+       AND ($3 = '' OR (SELECT TRIM(h.village) FROM monitored_households h WHERE h.id = w.household_id) = $3)
+     ORDER BY w.visit_due, w.id LIMIT $2"
 );
 /// One open warning. `COALESCE` rather than `IS NULL`: SQLite would otherwise walk the partial index of
 /// open warnings instead of looking the id up.
@@ -242,7 +245,12 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
     PageQuery {
         name: "a township's warnings",
         sql: TOWNSHIP_OPEN_WARNINGS,
-        example: &[Text("620702001"), Number(200)],
+        example: &[Text("620702001"), Number(200), Text("")],
+    },
+    PageQuery {
+        name: "a village's open warnings",
+        sql: TOWNSHIP_OPEN_WARNINGS,
+        example: &[Text("620702001"), Number(200), Text("红沙窝村")],
     },
     PageQuery { name: "one warning", sql: OPEN_WARNING, example: &[Number(1)] },
     PageQuery {

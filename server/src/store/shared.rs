@@ -546,7 +546,7 @@ macro_rules! shared_queries {
                         action: "monitoring.household_registered".into(),
                         ..change.audit.clone()
                     };
-                    if Self::monitoring_register_once(&mut tx, lead, &audit).await?.is_none() {
+                    if Self::monitoring_register_once(&mut tx, lead, Some(&audit)).await?.is_none() {
                         return Err(StoreError::Query("a member was registered at the same moment".into()));
                     }
                 }
