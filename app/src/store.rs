@@ -1260,6 +1260,15 @@ pub trait MonitoringStore: Send + Sync {
         audit: AuditOf<'_, i64>,
     ) -> Result<(MonitoredHousehold, bool), StoreError>;
 
+    /// Stores each signal as `record_signal` does, all in one transaction with one audit entry (an
+    /// upload of a department's file: nothing of it is stored if anything fails). The answers are in the
+    /// order of `signals`.
+    async fn record_signals(
+        &self,
+        signals: &[NewSignal],
+        audit: &AuditEvent,
+    ) -> Result<Vec<SignalRecorded>, StoreError>;
+
     /// Up to `limit` open warnings of a township, earliest deadline first; of one village (as trimmed)
     /// when `village` is not empty.
     async fn open_warnings(

@@ -5,9 +5,9 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, api, application, cases, client, declaration, emergency, health, identity, monitoring,
-        notices, page_cache, preferences, rate_limit, register, reports, review, security, static_pages,
-        stats, status,
+        admin, api, application, cases, client, declaration, emergency, event_import, health, identity,
+        monitoring, notices, page_cache, preferences, rate_limit, register, reports, review, security,
+        static_pages, stats, status,
     },
 };
 use app::{
@@ -204,6 +204,7 @@ fn router(state: AppState) -> Router {
         .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/admin/api-credentials", post(admin::issue_api_credential))
         .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
+        .route("/admin/events-import", post(event_import::import))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))

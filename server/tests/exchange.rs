@@ -494,3 +494,73 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     store.close().await;
     app.stop().await;
 }
+
+async fn upload(app: &TestApp, department: &str, csv: &str) -> reqwest::Response {
+    let file = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("events.csv");
+    let form = reqwest::multipart::Form::new()
+        .text("import_department", department.to_string())
+        .part("import_file", file);
+    app.post_multipart("/admin/events-import", form).await
+}
+
+#[tokio::test]
+async fn an_uploaded_file_imports_its_good_rows_and_says_why_each_other_row_was_refused() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let (on, also_on, unknown) =
+        (valid_id("62070219800101123"), valid_id("62070219810101123"), valid_id("62070219820101123"));
+    on_register(&app, &on, None).await;
+    on_register(&app, &also_on, None).await;
+    let csv = format!(
+        "reference_id,id_number,kind,out_of_pocket_yuan\n\
+         YB-1,{on},hospital_bill,60000\n\
+         YB-2,{also_on},hospital_bill,100\n\
+         YB-3,{unknown},hospital_bill,60000\n\
+         YB-4,{on},hospital_bill,lots\n\
+         YB-1,{also_on},hospital_bill,60000\n\
+         YB-5,{on},school_enrolment,\n\
+         YB-6,{on},hospital_bill\n"
+    );
+    let response = upload(&app, "medical-insurance", &csv).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report = response.text().await.unwrap();
+    let row = |line: usize, reference: &str, result: &str| {
+        format!("<tr><td>{line}</td><td>{reference}</td><td>{result}</td></tr>")
+    };
+    for expected in [
+        row(2, "YB-1", "已导入，产生预警"),
+        row(3, "YB-2", "已导入，未达预警标准"),
+        row(4, "YB-3", "未导入：低收入人口数据库中没有此人"),
+        row(5, "YB-4", "未导入：“out_of_pocket_yuan”一栏的内容不对"),
+        row(6, "YB-1", "未导入：与第2行的事件编号重复"),
+        row(7, "YB-5", "未导入：此凭据无权进行该操作：推送本部门以外的事件类型"),
+        row(8, "YB-6", "未导入：此类事件须填写 out_of_pocket_yuan"),
+    ] {
+        assert!(report.contains(&expected), "{expected} in {report}");
+    }
+    assert!(report.contains("共7 行，导入 2 行，未导入 5 行"), "{report}");
+    assert_eq!(open_warnings(&app).await.len(), 1);
+    assert_eq!(audit_count(&app, "api.events_imported").await, 1, "one entry for the upload");
+
+    let again = upload(&app, "medical-insurance", &csv).await.text().await.unwrap();
+    assert!(again.contains(&row(2, "YB-1", "此前已收到，未重复导入")), "{again}");
+    assert_eq!(open_warnings(&app).await.len(), 1, "the same file twice gives one warning");
+
+    let wrong_header = upload(&app, "medical-insurance", "reference,id_number,kind\nYB-9,x,disaster\n").await;
+    let (_, page) = app.page(&common::location(&wrong_header)).await;
+    assert!(page.contains("第1行有不认识的列名“reference”"), "the file is refused whole");
+    let empty = upload(&app, "medical-insurance", "reference_id,id_number,kind\n").await;
+    let (_, page) = app.page(&common::location(&empty)).await;
+    assert!(page.contains("文件中没有事件"));
+    assert_eq!(audit_count(&app, "api.events_imported").await, 2, "refused files are not imported");
+
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let file = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("events.csv");
+    let form = reqwest::multipart::Form::new()
+        .text("import_department", "medical-insurance")
+        .part("import_file", file);
+    let refused =
+        township.client.post(app.url("/admin/events-import")).header("origin", app.url("")).multipart(form);
+    assert_eq!(refused.send().await.unwrap().status(), StatusCode::FORBIDDEN, "administrators only");
+    app.stop().await;
+}

@@ -242,6 +242,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
             department_error=error_for("api_department")
             scopes_error=error_for("api_scopes")
         />
+        <EventImportSection department_error=error_for("import_department") file_error=error_for("import_file")/>
         <AnnouncementsSection
             announcements=data.announcements.clone()
             counties=data.counties.clone()
@@ -374,6 +375,34 @@ fn ApiCredentialsSection(
                         .collect_view()}
                 </fieldset>
                 <button type="submit" class="primary">"创建并显示令牌"</button>
+            </form>
+        </section>
+    }
+}
+
+/// 部门数据导入: the events of a department without a system, uploaded as a CSV file with the API's fields
+/// as columns (`server/src/web/event_import.rs`).
+#[component]
+fn EventImportSection(department_error: Option<String>, file_error: Option<String>) -> impl IntoView {
+    view! {
+        <section id="events">
+            <h2>"部门数据导入"</h2>
+            <p>"没有对接系统的部门，可把预警事件整理成CSV文件由管理员导入。第一行为列名："
+                <code>"reference_id,id_number,kind,out_of_pocket_yuan,disability_grade,home_damaged"</code>
+                "；kind 为 hospital_bill、disability_certificate、school_enrolment、unemployment_registration 或 disaster，与接口相同。有问题的行不导入，并逐行说明原因。"</p>
+            <form method="post" action="/admin/events-import" enctype="multipart/form-data" class="question-form" novalidate>
+                <Field name="import_department" label="数据来源部门" error=department_error>
+                    <select id="import_department" name="import_department">
+                        {crate::domain::staff::DEPARTMENTS
+                            .iter()
+                            .map(|(key, name)| view! { <option value=*key>{*name}</option> })
+                            .collect_view()}
+                    </select>
+                </Field>
+                <Field name="import_file" label="CSV文件" error=file_error>
+                    <input type="file" id="import_file" name="import_file" accept=".csv,text/csv"/>
+                </Field>
+                <button type="submit" class="primary">"导入"</button>
             </form>
         </section>
     }

@@ -7,9 +7,10 @@
 use super::monitoring::member_hash;
 use crate::audit::AuditEvent;
 use crate::auth::{sign_claims, verify_claims};
+use crate::domain::calendar::Calendar;
 use crate::domain::calendar::Date;
 use crate::domain::id_number::{BirthDate, IdNumber};
-use crate::domain::monitoring::{ApiScope, OpenWarning, Signal};
+use crate::domain::monitoring::{ApiScope, Level, OpenWarning, Signal};
 use crate::domain::register::Category;
 use crate::domain::staff::{StaffIdentity, DEPARTMENTS};
 use crate::services::Services;
@@ -222,8 +223,47 @@ pub async fn receive_event(
     now: i64,
 ) -> Result<EventReceipt, ExchangeError> {
     caller.require(ApiScope::SendEvents)?;
+    let department = caller.credential.department.as_str();
+    let unmatched = Some((caller.actor(), "api.event_unmatched"));
+    let (signal, level) = weigh_event(services, department, &event, now, unmatched).await?;
+    let warning = match level {
+        Some(level) => {
+            Some(open_warning(services, level, now, &working_calendar(services.store.as_ref()).await?))
+        }
+        None => None,
+    };
+    let signal = NewSignal { warning, ..signal };
+    let (kind, subject) = (signal.kind.key(), format!("household:{}", signal.household_id));
+    let level = level.map(|l| l.key()).unwrap_or("none");
+    let audit = caller.audit(now, "api.event_received", subject.clone(), format!("{kind} {level}"));
+    match services.store.record_signal(&signal, &audit).await? {
+        SignalRecorded::Duplicate => {
+            let detail = format!("{kind} {}", signal.reference_id);
+            services.store.append_audit(&caller.audit(now, "api.event_duplicate", subject, detail)).await?;
+            Ok(EventReceipt::Duplicate)
+        }
+        SignalRecorded::NoWarning => Ok(EventReceipt::Recorded),
+        SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => Ok(EventReceipt::Warned),
+    }
+}
+
+fn open_warning(services: &Services, level: Level, now: i64, calendar: &Calendar) -> OpenWarning {
+    let visit_due = services.warning_rules.visit_due(level, Date::today_in_china(now), calendar);
+    OpenWarning { level, visit_due }
+}
+
+/// Checks an event `department` sends (its own kinds only, a usable reference), matches it to a register
+/// household and weighs it: the signal to store (without its warning) and the level of warning it raises.
+/// A person not on the register is `UnknownPerson`, audited as `unmatched` = (actor, action) when given.
+async fn weigh_event(
+    services: &Services,
+    department: &str,
+    event: &DepartmentEvent,
+    now: i64,
+    unmatched: Option<(String, &str)>,
+) -> Result<(NewSignal, Option<Level>), ExchangeError> {
     let kind = event.signal.kind();
-    if kind.sent_by() != Some(caller.credential.department.as_str()) {
+    if kind.sent_by() != Some(department) {
         return Err(ExchangeError::NotPermitted("推送本部门以外的事件类型"));
     }
     let reference = event.reference_id.trim();
@@ -233,36 +273,118 @@ pub async fn receive_event(
     {
         return Err(ExchangeError::invalid("reference_id", "事件编号须为1至64个可见ASCII字符"));
     }
-    let household = matched_household(services, caller, &event.id_number, now, "api.event_unmatched")
+    let household = matched_household(services, &event.id_number, now, unmatched)
         .await?
         .ok_or(ExchangeError::UnknownPerson)?;
-    let today = Date::today_in_china(now);
-    let calendar = working_calendar(services.store.as_ref()).await?;
-    let rules = &services.warning_rules;
-    let warning = rules
-        .assess(&event.signal, household.category)
-        .map(|level| OpenWarning { level, visit_due: rules.visit_due(level, today, &calendar) });
+    let level = services.warning_rules.assess(&event.signal, household.category);
     let signal = NewSignal {
-        sender: format!("department:{}", caller.credential.department),
+        sender: format!("department:{department}"),
         reference_id: reference.to_string(),
         household_id: household.id,
         kind,
         sealed: services.sealer.seal(&event.signal),
         received_at: now,
-        warning,
+        warning: None,
     };
-    let subject = format!("household:{}", household.id);
-    let level = warning.map(|w| w.level.key()).unwrap_or("none");
-    let audit = caller.audit(now, "api.event_received", subject.clone(), format!("{} {level}", kind.key()));
-    match services.store.record_signal(&signal, &audit).await? {
-        SignalRecorded::Duplicate => {
-            let detail = format!("{} {reference}", kind.key());
-            services.store.append_audit(&caller.audit(now, "api.event_duplicate", subject, detail)).await?;
-            Ok(EventReceipt::Duplicate)
-        }
-        SignalRecorded::NoWarning => Ok(EventReceipt::Recorded),
-        SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => Ok(EventReceipt::Warned),
+    Ok((signal, level))
+}
+
+/// A row of a department's file as read: its line number, its reference as written, and the event or
+/// why it could not be read.
+pub struct ImportRow {
+    pub line: usize,
+    pub reference: String,
+    pub event: Result<DepartmentEvent, String>,
+}
+
+/// What became of one row of an uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowOutcome {
+    Warned,
+    Recorded,
+    /// Received before (through the API or an earlier file).
+    Duplicate,
+    Refused(String),
+}
+
+/// A file holds at most this many events; a department with more sends them through the API.
+pub const IMPORT_MAX_ROWS: usize = 5000;
+
+/// 部门数据导入: an administrator uploads the events of a department without a system. Each row is checked
+/// and matched as an API call would be; the accepted rows are stored together in one transaction with
+/// one audit entry, the refused ones not at all, and every row gets its outcome: (line, reference,
+/// outcome).
+pub async fn import_events(
+    services: &Services,
+    admin: &StaffIdentity,
+    department: &str,
+    rows: Vec<ImportRow>,
+    now: i64,
+) -> Result<Vec<(usize, String, RowOutcome)>, ExchangeError> {
+    if !admin.is_administrator() {
+        return Err(ExchangeError::NotPermitted("导入部门数据"));
     }
+    if !DEPARTMENTS.iter().any(|(key, _)| *key == department) {
+        return Err(ExchangeError::invalid("department", "请选择部门"));
+    }
+    match rows.len() {
+        0 => return Err(ExchangeError::invalid("file", "文件中没有事件，请检查是否选错了文件")),
+        n if n > IMPORT_MAX_ROWS => {
+            return Err(ExchangeError::invalid(
+                "file",
+                format!("一个文件最多{IMPORT_MAX_ROWS}行事件，请分成几个文件"),
+            ))
+        }
+        _ => {}
+    }
+    let mut report = Vec::with_capacity(rows.len());
+    let mut accepted = Vec::new();
+    let mut calendar = None;
+    for row in rows {
+        let reference = row.reference.trim().to_string();
+        let earlier =
+            report.iter().find(|(_, r, _): &&(usize, String, RowOutcome)| !r.is_empty() && *r == reference);
+        let outcome = match (row.event, earlier) {
+            (Err(reason), _) => Err(reason),
+            (Ok(_), Some((line, _, _))) => Err(format!("与第{line}行的事件编号重复")),
+            (Ok(event), None) => match weigh_event(services, department, &event, now, None).await {
+                Err(ExchangeError::Store(e)) => return Err(e.into()),
+                weighed => weighed.map_err(|e| e.to_string()),
+            },
+        };
+        match outcome {
+            Ok((signal, level)) => {
+                if level.is_some() && calendar.is_none() {
+                    calendar = Some(working_calendar(services.store.as_ref()).await?);
+                }
+                let warning =
+                    level.zip(calendar.as_ref()).map(|(level, c)| open_warning(services, level, now, c));
+                accepted.push((report.len(), NewSignal { warning, ..signal }));
+                report.push((row.line, reference, RowOutcome::Recorded));
+            }
+            Err(reason) => report.push((row.line, reference, RowOutcome::Refused(reason))),
+        }
+    }
+    let signals: Vec<NewSignal> = accepted.iter().map(|(_, signal)| signal.clone()).collect();
+    let refused = report.len() - signals.len();
+    let audit = AuditEvent {
+        at: now,
+        actor: format!("staff:{}", admin.id),
+        action: "api.events_imported".into(),
+        subject: format!("department:{department}"),
+        detail: format!("{} accepted, {refused} refused", signals.len()),
+    };
+    if !signals.is_empty() {
+        let recorded = services.store.record_signals(&signals, &audit).await?;
+        for ((index, _), recorded) in accepted.iter().zip(recorded) {
+            report[*index].2 = match recorded {
+                SignalRecorded::Duplicate => RowOutcome::Duplicate,
+                SignalRecorded::NoWarning => RowOutcome::Recorded,
+                SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => RowOutcome::Warned,
+            };
+        }
+    }
+    Ok(report)
 }
 
 /// 对象互认: the category of the register household the person belongs to; `None` (not recognised)
@@ -275,7 +397,8 @@ pub async fn recognise(
 ) -> Result<Option<Category>, ExchangeError> {
     caller.require(ApiScope::AskRecognition)?;
     let Some(household) =
-        matched_household(services, caller, id_number, now, "api.recognition_unknown").await?
+        matched_household(services, id_number, now, Some((caller.actor(), "api.recognition_unknown")))
+            .await?
     else {
         return Ok(None);
     };
@@ -286,21 +409,20 @@ pub async fn recognise(
 }
 
 /// The register household of the person with this ID number; asking about an unknown person is audited
-/// too.
+/// as `unmatched` = (actor, action) when given.
 async fn matched_household(
     services: &Services,
-    caller: &Caller,
     id_number: &str,
     now: i64,
-    unmatched_action: &str,
+    unmatched: Option<(String, &str)>,
 ) -> Result<Option<MonitoredHousehold>, ExchangeError> {
     let id_number = IdNumber::parse(id_number, BirthDate::today_in_china(now))
         .map_err(|e| ExchangeError::invalid("id_number", e.to_string()))?;
     let hash = member_hash(&services.hasher, &id_number);
     let household = services.store.member_household(&hash).await?;
-    if household.is_none() {
+    if let (None, Some((actor, action))) = (&household, unmatched) {
         let subject = format!("person:{}", &hash[..12]);
-        services.store.append_audit(&caller.audit(now, unmatched_action, subject, String::new())).await?;
+        services.store.append_audit(&AuditEvent::now(actor, action, subject, String::new())).await?;
     }
     Ok(household)
 }

@@ -255,41 +255,26 @@ macro_rules! monitoring_queries {
                 signal: &app::store::NewSignal,
                 audit: &app::audit::AuditEvent,
             ) -> Result<app::store::SignalRecorded, StoreError> {
-                use app::store::SignalRecorded;
                 let mut tx = self.begin_write().await.map_err(query_error)?;
-                // Takes the household's row: signals for one household are stored one at a time.
-                let found = sqlx::query("UPDATE monitored_households SET updated_at = $1 WHERE id = $2")
-                    .bind(signal.received_at)
-                    .bind(signal.household_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
-                    .rows_affected();
-                if found == 0 {
-                    return Err(StoreError::InvalidData(format!("no household {}", signal.household_id)));
+                let recorded = Self::monitoring_store_signal(&mut tx, signal).await?;
+                let changed = recorded != app::store::SignalRecorded::Duplicate;
+                commit_if_changed(tx, changed, audit).await?;
+                Ok(recorded)
+            }
+
+            async fn record_signals(
+                &self,
+                signals: &[app::store::NewSignal],
+                audit: &app::audit::AuditEvent,
+            ) -> Result<Vec<app::store::SignalRecorded>, StoreError> {
+                // Households are taken in id order, so that two imports never wait on each other in a circle.
+                let mut order: Vec<usize> = (0..signals.len()).collect();
+                order.sort_by_key(|&i| signals[i].household_id);
+                let mut recorded = vec![app::store::SignalRecorded::Duplicate; signals.len()];
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                for i in order {
+                    recorded[i] = Self::monitoring_store_signal(&mut tx, &signals[i]).await?;
                 }
-                let stored = sqlx::query(
-                    "INSERT INTO monitoring_signals (sender, reference_id, household_id, kind, sealed, received_at)
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sender, reference_id) DO NOTHING",
-                )
-                .bind(&signal.sender)
-                .bind(&signal.reference_id)
-                .bind(signal.household_id)
-                .bind(signal.kind.key())
-                .bind(&signal.sealed)
-                .bind(signal.received_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?
-                .rows_affected();
-                if stored == 0 {
-                    tx.rollback().await.map_err(query_error)?;
-                    return Ok(SignalRecorded::Duplicate);
-                }
-                let recorded = match signal.warning {
-                    None => SignalRecorded::NoWarning,
-                    Some(new) => Self::monitoring_open_or_merge(&mut tx, signal, new).await?,
-                };
                 shared_append_audit(&mut tx, audit).await?;
                 tx.commit().await.map_err(query_error)?;
                 Ok(recorded)
@@ -383,6 +368,43 @@ macro_rules! monitoring_queries {
                 .await
                 .map_err(query_error)?;
                 Ok(())
+            }
+
+            /// Stores a signal once (by sender and reference) inside `tx`, with its warning.
+            async fn monitoring_store_signal(
+                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                signal: &app::store::NewSignal,
+            ) -> Result<app::store::SignalRecorded, StoreError> {
+                // Takes the household's row: signals for one household are stored one at a time.
+                let found = sqlx::query("UPDATE monitored_households SET updated_at = $1 WHERE id = $2")
+                    .bind(signal.received_at)
+                    .bind(signal.household_id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                if found == 0 {
+                    return Err(StoreError::InvalidData(format!("no household {}", signal.household_id)));
+                }
+                let stored = sqlx::query(
+                    "INSERT INTO monitoring_signals (sender, reference_id, household_id, kind, sealed, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sender, reference_id) DO NOTHING",
+                )
+                .bind(&signal.sender)
+                .bind(&signal.reference_id)
+                .bind(signal.household_id)
+                .bind(signal.kind.key())
+                .bind(&signal.sealed)
+                .bind(signal.received_at)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error)?
+                .rows_affected();
+                match (stored, signal.warning) {
+                    (0, _) => Ok(app::store::SignalRecorded::Duplicate),
+                    (_, None) => Ok(app::store::SignalRecorded::NoWarning),
+                    (_, Some(new)) => Self::monitoring_open_or_merge(tx, signal, new).await,
+                }
             }
 
             /// Opens the signal's warning, or merges it into the open one of its kind (higher level,

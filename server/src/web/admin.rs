@@ -19,7 +19,7 @@ use app::store::StaffAccount;
 use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
 
 /// The signed-in administrator, or the response for everyone else: sign in first, or 403.
-async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAccount, Response> {
+pub(super) async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAccount, Response> {
     match signed_in(state, headers).await {
         None => Err(redirect("/review/login", &[])),
         Some(account) if account.identity.is_administrator() => Ok(account),

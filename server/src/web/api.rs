@@ -94,7 +94,7 @@ pub struct EventPost {
 }
 
 impl EventPost {
-    fn into_event(self) -> Result<DepartmentEvent, ExchangeError> {
+    pub(super) fn into_event(self) -> Result<DepartmentEvent, ExchangeError> {
         let missing = |field: &'static str| ExchangeError::Invalid {
             field,
             message: format!("此类事件须填写 {field}"),

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod client;
 pub mod declaration;
 pub mod emergency;
+pub mod event_import;
 #[cfg(test)]
 mod form_properties;
 pub mod health;
