@@ -1251,6 +1251,14 @@ pub trait MonitoringStore: Send + Sync {
         audit: &AuditEvent,
     ) -> Result<SignalRecorded, StoreError>;
 
+    /// Registers the households of an imported roll as `register_household` does, all in one transaction
+    /// with one audit entry; answers whether each was new, in the order of `leads`.
+    async fn register_households(
+        &self,
+        leads: &[HouseholdLead],
+        audit: &AuditEvent,
+    ) -> Result<Vec<bool>, StoreError>;
+
     /// Registers a household a worker found at the door (matched like any lead) with the visit, and the
     /// audit entry, in one transaction.
     async fn register_visited_household(

@@ -5,7 +5,7 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, api, application, cases, client, declaration, emergency, event_import, health, identity,
+        admin, api, application, cases, client, declaration, emergency, health, identity, imports,
         monitoring, notices, page_cache, preferences, rate_limit, register, reports, review, security,
         static_pages, stats, status,
     },
@@ -204,7 +204,8 @@ fn router(state: AppState) -> Router {
         .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/admin/api-credentials", post(admin::issue_api_credential))
         .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
-        .route("/admin/events-import", post(event_import::import))
+        .route("/admin/events-import", post(imports::import_events_file))
+        .route("/admin/roll-import", post(imports::import_roll_file))
         .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
         .route("/status/withdraw", post(status::withdraw))

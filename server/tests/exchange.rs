@@ -564,3 +564,82 @@ async fn an_uploaded_file_imports_its_good_rows_and_says_why_each_other_row_was_
     assert_eq!(refused.send().await.unwrap().status(), StatusCode::FORBIDDEN, "administrators only");
     app.stop().await;
 }
+
+async fn upload_roll(app: &TestApp, csv: &str) -> reqwest::Response {
+    let file = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("roll.csv");
+    app.post_multipart("/admin/roll-import", reqwest::multipart::Form::new().part("roll_file", file)).await
+}
+
+#[tokio::test]
+async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let applied = valid_id("62070219800101123");
+    on_register(&app, &applied, Some(Category::OtherHardship)).await;
+    let [a1, a2, b1, c1, c2] = [
+        "62070219810101123",
+        "62070220100101123",
+        "62070219820101123",
+        "62070219830101123",
+        "62070219840101123",
+    ]
+    .map(valid_id);
+    let csv = format!(
+        "household_no,township_code,village,category,name,id_number\n\
+         H1,{TOWNSHIP},城关村,防止返贫监测对象,李建国,{a1}\n\
+         H1,{TOWNSHIP},城关村,防止返贫监测对象,李小红,{a2}\n\
+         H2,{TOWNSHIP},城关村,防止返贫监测对象,王秀兰,{applied}\n\
+         H2,{TOWNSHIP},城关村,防止返贫监测对象,王小明,{b1}\n\
+         H3,{TOWNSHIP},东街村,防止返贫监测对象,张三丰,{c1}\n\
+         H3,{TOWNSHIP},东街村,防止返贫监测对象,Zhang,{c2}\n\
+         H4,999999999,城关村,防止返贫监测对象,赵六,{c2}\n"
+    );
+    let response = upload_roll(&app, &csv).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report = response.text().await.unwrap();
+    let row = |line: usize, number: &str, result: &str| {
+        format!("<tr><td>{line}</td><td>{number}</td><td>{result}</td></tr>")
+    };
+    for expected in [
+        row(2, "H1", "新纳入监测"),
+        row(4, "H2", "已在监测范围内，已补充成员和类别"),
+        row(6, "H3", "未导入：第7行：请按身份证填写姓名，只能是汉字（少数民族姓名可含“·”）"),
+        row(8, "H4", "未导入：第8行：“999999999”不是张掖市的乡镇（街道）代码"),
+    ] {
+        assert!(report.contains(&expected), "{expected} in {report}");
+    }
+    assert!(report.contains("共4 户：新纳入 1 户，已在监测范围内 1 户，未导入 2 户"), "{report}");
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
+    let today = BirthDate::today_in_china(app::services::unix_now());
+    let household_of = |id: &str| member_hash(&hasher, &IdNumber::parse(id, today).unwrap());
+    let joined =
+        store.member_household(&household_of(&b1)).await.unwrap().expect("H2's new member is registered");
+    let first = store.member_household(&household_of(&applied)).await.unwrap().unwrap();
+    assert_eq!(joined.id, first.id, "one household, never a duplicate");
+    assert_eq!(
+        joined.category,
+        Some(Category::PovertyRelapseWatch),
+        "the roll's category raises 其他困难人员"
+    );
+    assert!(
+        store.member_household(&household_of(&c1)).await.unwrap().is_none(),
+        "a bad household is refused whole"
+    );
+    store.close().await;
+    assert_eq!(audit_count(&app, "monitoring.roll_imported").await, 1);
+
+    let again = upload_roll(&app, &csv).await.text().await.unwrap();
+    assert!(
+        again.contains(&row(2, "H1", "已在监测范围内，已补充成员和类别")),
+        "the same roll twice adds nothing: {again}"
+    );
+    let twice = format!("household_no,township_code,village,category,name,id_number\nH1,{TOWNSHIP},城关村,低保边缘家庭,李建国,{a1}\nH9,{TOWNSHIP},城关村,低保边缘家庭,李建国,{a1}\n");
+    let report = upload_roll(&app, &twice).await.text().await.unwrap();
+    assert!(report.contains("未导入：第3行：身份证号码已出现在户编号H1中"), "{report}");
+    let no_header = upload_roll(&app, "H1,620702001,城关村,低保边缘家庭,李建国,1\n").await;
+    let (_, page) = app.page(&common::location(&no_header)).await;
+    assert!(page.contains("第1行有不认识的列名"), "{page}");
+    app.stop().await;
+}

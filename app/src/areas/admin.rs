@@ -243,6 +243,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
             scopes_error=error_for("api_scopes")
         />
         <EventImportSection department_error=error_for("import_department") file_error=error_for("import_file")/>
+        <RollImportSection file_error=error_for("roll_file")/>
         <AnnouncementsSection
             announcements=data.announcements.clone()
             counties=data.counties.clone()
@@ -403,6 +404,25 @@ fn EventImportSection(department_error: Option<String>, file_error: Option<Strin
                     <input type="file" id="import_file" name="import_file" accept=".csv,text/csv"/>
                 </Field>
                 <button type="submit" class="primary">"导入"</button>
+            </form>
+        </section>
+    }
+}
+
+/// 名单导入: an existing roll (e.g. 乡村振兴's 防止返贫监测对象) into the monitoring register.
+#[component]
+fn RollImportSection(file_error: Option<String>) -> impl IntoView {
+    view! {
+        <section id="rolls">
+            <h2>"低收入人口名单导入"</h2>
+            <p>"把已有名单（如乡村振兴部门的防止返贫监测对象）导入低收入人口数据库。每行一位家庭成员，同一户的成员户编号相同。第一行为列名："
+                <code>"household_no,township_code,village,category,name,id_number"</code>
+                "；category 写类别名称（如“防止返贫监测对象”“低保边缘家庭”“其他困难人员”）。已在库中的家庭按身份证号码比对，只补充成员和类别，不会重复建档；有问题的户整户不导入，并说明原因。"</p>
+            <form method="post" action="/admin/roll-import" enctype="multipart/form-data" class="question-form" novalidate>
+                <Field name="roll_file" label="名单CSV文件" error=file_error>
+                    <input type="file" id="roll_file" name="roll_file" accept=".csv,text/csv"/>
+                </Field>
+                <button type="submit" class="primary">"导入名单"</button>
             </form>
         </section>
     }

@@ -227,6 +227,33 @@ macro_rules! monitoring_queries {
                 Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
             }
 
+            async fn register_households(
+                &self,
+                leads: &[app::store::HouseholdLead],
+                audit: &app::audit::AuditEvent,
+            ) -> Result<Vec<bool>, StoreError> {
+                if leads.iter().any(|lead| lead.member_hashes.is_empty()) {
+                    return Err(StoreError::InvalidData("a household lead without members".into()));
+                }
+                'attempt: for _ in 0..3 {
+                    let mut tx = self.begin_write().await.map_err(query_error)?;
+                    let mut created = Vec::with_capacity(leads.len());
+                    for lead in leads {
+                        match Self::monitoring_register_once(&mut tx, lead, None).await? {
+                            Some((_, new)) => created.push(new),
+                            None => {
+                                tx.rollback().await.map_err(query_error)?;
+                                continue 'attempt;
+                            }
+                        }
+                    }
+                    shared_append_audit(&mut tx, audit).await?;
+                    tx.commit().await.map_err(query_error)?;
+                    return Ok(created);
+                }
+                Err(StoreError::Query("registering a roll kept meeting simultaneous leads".into()))
+            }
+
             async fn register_visited_household(
                 &self,
                 lead: &app::store::HouseholdLead,

@@ -7,11 +7,11 @@ pub mod cases;
 pub mod client;
 pub mod declaration;
 pub mod emergency;
-pub mod event_import;
 #[cfg(test)]
 mod form_properties;
 pub mod health;
 pub mod identity;
+pub mod imports;
 pub mod monitoring;
 pub mod notices;
 pub mod page_cache;

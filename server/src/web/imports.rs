@@ -1,6 +1,7 @@
-//! 部门数据导入: an administrator uploads the events of a department without a system as a CSV file whose
-//! columns are the API's fields (`EventPost`); `features::exchange::import_events` checks, matches and
-//! stores them, and the answer is a report of every row.
+//! The administrator's CSV uploads, each answered with a report of every row (or household):
+//! 部门数据导入, the events of a department without a system, whose columns are the API's fields
+//! (`EventPost`, checked by `features::exchange::import_events`); and 名单导入, an existing roll of
+//! low-income households (`features::monitoring::import_roll`).
 
 use super::admin::require_admin;
 use super::api::EventPost;
@@ -8,11 +9,13 @@ use super::respond::{back_with, failure};
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::features::exchange::{import_events, ExchangeError, ImportRow, RowOutcome};
+use app::features::monitoring::{import_roll, RollOutcome, RollRow, WarningError};
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 const PAGE: &str = "/admin#events";
+const ROLL_PAGE: &str = "/admin#rolls";
 /// The columns a file may have; `reference_id`, `id_number` and `kind` are required.
 const COLUMNS: [&str; 6] =
     ["reference_id", "id_number", "kind", "out_of_pocket_yuan", "disability_grade", "home_damaged"];
@@ -20,12 +23,16 @@ const COLUMNS: [&str; 6] =
 const FILE_MAX_BYTES: usize = 1024 * 1024;
 
 /// POST /admin/events-import
-pub async fn import(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+pub async fn import_events_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
     let admin = match require_admin(&state, &headers).await {
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    let (department, file) = match read_upload(multipart).await {
+    let (department, file) = match read_upload(multipart, "import_file").await {
         Ok(upload) => upload,
         Err(message) => {
             return back_with(&state, PAGE, &[] as &[(&str, &str)], &[("import_file", message)]).await
@@ -48,14 +55,14 @@ pub async fn import(State(state): State<AppState>, headers: HeaderMap, multipart
     }
 }
 
-/// The department chosen and the file's bytes.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), String> {
+/// The department chosen (if the form has one) and the bytes of the file in `file_field`.
+async fn read_upload(mut multipart: Multipart, file_field: &str) -> Result<(String, Vec<u8>), String> {
     let unreadable = || "上传没有完成，请重新选择文件".to_string();
     let (mut department, mut file) = (String::new(), None);
     while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
             Some("import_department") => department = field.text().await.map_err(|_| unreadable())?,
-            Some("import_file") => {
+            Some(name) if name == file_field => {
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {
                     if bytes.len() + chunk.len() > FILE_MAX_BYTES {
@@ -74,18 +81,28 @@ async fn read_upload(mut multipart: Multipart) -> Result<(String, Vec<u8>), Stri
     }
 }
 
+/// A CSV reader past its header, which must name only `columns` and the first `required` of them.
+/// Flexible: a row with a column too few is read, and says which field it lacks.
+fn csv_reader<'a>(
+    file: &'a [u8],
+    columns: &[&str],
+    required: usize,
+) -> Result<(csv::Reader<&'a [u8]>, csv::StringRecord), String> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(file);
+    let headers = reader.headers().map_err(|_| "文件不是UTF-8编码的CSV文件".to_string())?.clone();
+    if let Some(unknown) = headers.iter().find(|h| !columns.contains(h)) {
+        return Err(format!("第1行有不认识的列名“{unknown}”，可用的列名：{}", columns.join(",")));
+    }
+    if let Some(missing) = columns[..required].iter().find(|c| !headers.iter().any(|h| h == **c)) {
+        return Err(format!("第1行缺少列名“{missing}”"));
+    }
+    Ok((reader, headers))
+}
+
 /// The rows of the file, each read into an event or the reason it could not be; a file whose header
 /// is wrong is refused whole.
 fn read_rows(file: &[u8]) -> Result<Vec<ImportRow>, String> {
-    // Flexible: a row with a column too few is read, and says which field it lacks.
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(file);
-    let headers = reader.headers().map_err(|_| "文件不是UTF-8编码的CSV文件".to_string())?.clone();
-    if let Some(unknown) = headers.iter().find(|h| !COLUMNS.contains(h)) {
-        return Err(format!("第1行有不认识的列名“{unknown}”，可用的列名：{}", COLUMNS.join(",")));
-    }
-    if let Some(missing) = COLUMNS[..3].iter().find(|c| !headers.iter().any(|h| h == **c)) {
-        return Err(format!("第1行缺少列名“{missing}”"));
-    }
+    let (mut reader, headers) = csv_reader(file, &COLUMNS, 3)?;
     let reference_column = headers.iter().position(|h| h == "reference_id");
     let rows = reader.records().enumerate().map(|(index, record)| {
         let (reference, event) = match record {
@@ -143,6 +160,82 @@ fn report_page(department: &str, report: &[(usize, String, RowOutcome)]) -> Resp
              <div class=\"table-scroll\"><table class=\"queue\"><thead><tr><th>行</th><th>事件编号</th><th>结果</th></tr></thead>\
              <tbody>{rows}</tbody></table></div><p><a href=\"{PAGE}\">返回系统管理</a>",
             report.len()
+        ),
+    )
+}
+
+/// The columns of a roll, all required: one member per row.
+const ROLL_COLUMNS: [&str; 6] = ["household_no", "township_code", "village", "category", "name", "id_number"];
+
+/// POST /admin/roll-import
+pub async fn import_roll_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let refuse = |message: String| async {
+        back_with(&state, ROLL_PAGE, &[] as &[(&str, &str)], &[("roll_file", message)]).await
+    };
+    let rows = match read_upload(multipart, "roll_file").await.and_then(|(_, file)| read_roll(&file)) {
+        Ok(rows) => rows,
+        Err(message) => return refuse(message).await,
+    };
+    match import_roll(&state.services, &admin.identity, rows, app::services::unix_now()).await {
+        Ok(report) => roll_report_page(&report),
+        Err(WarningError::Invalid(_, message)) => refuse(message).await,
+        Err(e) => failure("importing a roll failed", e),
+    }
+}
+
+fn read_roll(file: &[u8]) -> Result<Vec<RollRow>, String> {
+    let (mut reader, headers) = csv_reader(file, &ROLL_COLUMNS, ROLL_COLUMNS.len())?;
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let [household, township, village, category, name, id_number] = ROLL_COLUMNS.map(column);
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("第{}行：{}", index + 2, unreadable_row(&e, &headers)))?;
+        let field = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_string();
+        rows.push(RollRow {
+            line: index + 2,
+            household_no: field(household),
+            township_code: field(township),
+            village: field(village),
+            category: field(category),
+            name: field(name),
+            id_number: field(id_number),
+        });
+    }
+    Ok(rows)
+}
+
+fn roll_report_page(report: &[(usize, String, RollOutcome)]) -> Response {
+    let count = |wanted: fn(&RollOutcome) -> bool| report.iter().filter(|(_, _, o)| wanted(o)).count();
+    let (added, matched) = (count(|o| *o == RollOutcome::Added), count(|o| *o == RollOutcome::Matched));
+    let rows: String = report
+        .iter()
+        .map(|(line, number, outcome)| {
+            let result = match outcome {
+                RollOutcome::Added => "新纳入监测".to_string(),
+                RollOutcome::Matched => "已在监测范围内，已补充成员和类别".to_string(),
+                RollOutcome::Refused(reason) => format!("未导入：{reason}"),
+            };
+            let (number, result) = (html_escape::encode_text(number), html_escape::encode_text(&result));
+            format!("<tr><td>{line}</td><td>{number}</td><td>{result}</td></tr>")
+        })
+        .collect();
+    html_response(
+        StatusCode::OK,
+        "名单导入结果",
+        &format!(
+            "共{} 户：新纳入 {added} 户，已在监测范围内 {matched} 户，未导入 {} 户。未导入的户改正后可以再次导入（已导入的不会重复）。</p>\
+             <div class=\"table-scroll\"><table class=\"queue\"><thead><tr><th>首行</th><th>户编号</th><th>结果</th></tr></thead>\
+             <tbody>{rows}</tbody></table></div><p><a href=\"{ROLL_PAGE}\">返回系统管理</a>",
+            report.len(),
+            report.len() - added - matched
         ),
     )
 }
