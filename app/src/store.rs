@@ -1268,6 +1268,10 @@ pub trait MonitoringStore: Send + Sync {
         audit: AuditOf<'_, i64>,
     ) -> Result<(MonitoredHousehold, bool), StoreError>;
 
+    /// The register's households per category key (`None`: not settled), for the public statistics
+    /// (computed in the background, never while a page waits).
+    async fn monitored_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError>;
+
     /// Stores each signal as `record_signal` does, all in one transaction with one audit entry (an
     /// upload of a department's file: nothing of it is stored if anything fails). The answers are in the
     /// order of `signals`.

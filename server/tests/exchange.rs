@@ -629,6 +629,12 @@ async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole(
     );
     store.close().await;
     assert_eq!(audit_count(&app, "monitoring.roll_imported").await, 1);
+    let (_, stats) = app.page("/stats").await;
+    assert!(
+        stats.contains("<tr><td>防止返贫监测对象</td><td>&lt;5</td></tr>")
+            && !stats.contains("<td>其他困难人员</td>"),
+        "the public count by category, small counts hidden, none for a category left empty: {stats}"
+    );
 
     let again = upload_roll(&app, &csv).await.text().await.unwrap();
     assert!(

@@ -88,6 +88,7 @@ fn StatisticsView(stats: Statistics) -> impl IntoView {
             <div class="table-scroll"><table class="queue"><StatsHead/><tbody><LineRow line=city/></tbody></table></div>
         })}
         <RegisterView register=stats.register/>
+        <MonitoredView monitored=stats.monitored/>
         <h2>"各县区和乡镇（街道）"</h2>
         {counties}
     }
@@ -112,6 +113,22 @@ fn RegisterView(register: crate::domain::stats::RegisterSummary) -> impl IntoVie
             <tbody>
                 {register.ended.into_iter().map(|(reason, n)| view! {
                     <tr><td>{reason}</td><td>{n.text()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table></div>
+    }
+}
+
+/// The monitoring register city-wide, by category.
+#[component]
+fn MonitoredView(monitored: Vec<(String, crate::domain::stats::Cell)>) -> impl IntoView {
+    view! {
+        <h2>"低收入人口动态监测（全市在库家庭，按类别）"</h2>
+        <div class="table-scroll"><table class="queue monitored">
+            <thead><tr><th>"类别"</th><th>"户数"</th></tr></thead>
+            <tbody>
+                {monitored.into_iter().map(|(category, n)| view! {
+                    <tr><td>{category}</td><td>{n.text()}</td></tr>
                 }).collect_view()}
             </tbody>
         </table></div>

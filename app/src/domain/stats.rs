@@ -96,6 +96,26 @@ pub struct Statistics {
     /// The register of assisted households, city-wide (snapshots older than the register have none).
     #[serde(default)]
     pub register: RegisterSummary,
+    /// The monitoring register (低收入人口数据库) city-wide: (category label, households), small counts
+    /// hidden; households whose category is not settled yet (found on a visit) last.
+    #[serde(default)]
+    pub monitored: Vec<(String, Cell)>,
+}
+
+/// The monitoring register's households per category key (`None`: not settled), as the store counts them,
+/// in the order of `Category::all()`; categories without households are left out.
+pub fn monitored_summary(counts: &[(Option<String>, u64)]) -> Vec<(String, Cell)> {
+    use super::register::Category;
+    let count = |key: Option<&str>| {
+        let n: u64 = counts.iter().filter(|(k, _)| k.as_deref() == key).map(|(_, n)| n).sum();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
+    let categories = Category::all().map(|c| (c.label(), count(Some(c.key()))));
+    categories
+        .chain([("尚未确定类别", count(None))])
+        .filter(|(_, n)| *n > 0)
+        .map(|(label, n)| (label.to_string(), Cell::primary(n)))
+        .collect()
 }
 
 /// The register city-wide on the day the statistics were computed: records by state and category, and
@@ -287,6 +307,7 @@ impl Tallies {
             city: Some(city.line("620700", "张掖市")),
             counties,
             register: RegisterSummary::default(),
+            monitored: Vec::new(),
         }
     }
 }
@@ -463,5 +484,23 @@ mod tests {
         assert!(lines[0].starts_with("\u{feff}级别,代码,名称,收到申请"));
         assert_eq!(lines.len(), 1 + 1 + 1 + 3);
         assert!(lines[3].starts_with("乡镇,620702001,第1镇,<5,<5,0,"), "{}", lines[3]);
+    }
+
+    #[test]
+    fn the_monitoring_register_is_counted_by_category_with_small_counts_hidden() {
+        let counts = [
+            (Some("poverty_relapse_watch".to_string()), 12),
+            (Some("dibao".to_string()), 3),
+            (None, 7),
+            (Some("nonsense".to_string()), 9),
+        ];
+        let summary = monitored_summary(&counts);
+        let expected = [
+            ("最低生活保障（低保）", Cell::Suppressed),
+            ("防止返贫监测对象", Cell::Count(12)),
+            ("尚未确定类别", Cell::Count(7)),
+        ];
+        let labels: Vec<(&str, Cell)> = summary.iter().map(|(l, c)| (l.as_str(), *c)).collect();
+        assert_eq!(labels, expected);
     }
 }

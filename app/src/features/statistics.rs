@@ -37,6 +37,7 @@ pub async fn compute(services: &Services) -> Result<Statistics, StoreError> {
     }
     let mut statistics = tallies.statistics(&services.divisions);
     statistics.register = crate::domain::stats::register_summary(&register);
+    statistics.monitored = crate::domain::stats::monitored_summary(&services.store.monitored_counts().await?);
     Ok(statistics)
 }
 

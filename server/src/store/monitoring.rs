@@ -227,6 +227,15 @@ macro_rules! monitoring_queries {
                 Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
             }
 
+            async fn monitored_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError> {
+                let rows: Vec<(Option<String>, i64)> =
+                    sqlx::query_as("SELECT category, COUNT(*) FROM monitored_households GROUP BY category")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(rows.into_iter().map(|(category, n)| (category, n as u64)).collect())
+            }
+
             async fn register_households(
                 &self,
                 leads: &[app::store::HouseholdLead],
