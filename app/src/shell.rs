@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/warnings") view=monitoring::WarningsPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/warnings/:id") view=monitoring::WarningPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/visits/new") view=monitoring::FoundHouseholdPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/household-referrals/:id") view=monitoring::HouseholdReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>

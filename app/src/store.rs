@@ -1197,6 +1197,18 @@ pub struct WarningRow {
     pub raised_at: i64,
 }
 
+/// A household referred to a department after a warning's visit (分类推送).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdReferral {
+    pub id: i64,
+    pub department: String,
+    pub township_code: String,
+    pub village: String,
+    pub kind: crate::domain::monitoring::SignalKind,
+    pub referred_at: i64,
+    pub answered_at: Option<i64>,
+}
+
 /// A department's credential for the API (`/api/v1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiCredential {
@@ -1300,13 +1312,41 @@ pub trait MonitoringStore: Send + Sync {
         today: Date,
     ) -> Result<Vec<(String, u64, u64)>, StoreError>;
 
-    /// Closes an open warning with the visit that found its outcome (sealed) and the audit entry, in one
-    /// transaction; `false` when it was not open.
+    /// Closes an open warning with the visit that found its outcome (sealed), the referral to
+    /// `referred_to` (a department key) when the outcome is one, and the audit entry, in one transaction;
+    /// `false` when it was not open.
     async fn close_warning(
         &self,
         warning: &WarningRow,
         visit: &NewVisit,
         outcome_sealed: &str,
+        referred_to: Option<&str>,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
+
+    /// A department's referred households waiting for its answer, oldest first, at most `limit`.
+    async fn open_household_referrals(
+        &self,
+        department: &str,
+        limit: u32,
+    ) -> Result<Vec<HouseholdReferral>, StoreError>;
+
+    /// One referred household with what the department needs to help: the household's sealed members and
+    /// the sealed visit that closed the warning.
+    async fn household_referral(
+        &self,
+        id: i64,
+    ) -> Result<Option<(HouseholdReferral, String, String)>, StoreError>;
+
+    /// Records the department's sealed answer with the audit entry, in one transaction; `false` when the
+    /// referral is not the department's or was answered already.
+    async fn answer_household_referral(
+        &self,
+        id: i64,
+        department: &str,
+        answer_sealed: &str,
+        answered_by: &str,
+        now: i64,
         audit: &AuditEvent,
     ) -> Result<bool, StoreError>;
 }

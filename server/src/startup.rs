@@ -235,6 +235,7 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/review/warnings/{id}/close", post(monitoring::close))
         .route("/review/visits", post(monitoring::record_found))
+        .route("/review/household-referrals/{id}/answer", post(monitoring::answer_referral))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))
         .route("/report/check", post(reports::check))

@@ -649,3 +649,59 @@ async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole(
     assert!(page.contains("第1行有不认识的列名"), "{page}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_warning_referred_to_a_department_reaches_that_department_only_and_is_answered_once() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let member = valid_id("62070219800101123");
+    let roll = format!(
+        "household_no,township_code,village,category,name,id_number\nH1,{TOWNSHIP},城关村,防止返贫监测对象,李建国,{member}\n"
+    );
+    assert_eq!(upload_roll(&app, &roll).await.status(), StatusCode::OK);
+    let token = issue(&app, "disabled-persons", &["events"]).await;
+    let certificate = json!({"reference_id": "CL-1", "id_number": member, "kind": "disability_certificate", "disability_grade": 1});
+    assert_eq!(call(&app, "/api/v1/events", &token, &certificate).await.0, StatusCode::ACCEPTED);
+    let id = open_warnings(&app).await[0].id;
+
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let seen = ("observations", "户主新办一级残疾证，需要护理");
+    let close = format!("/review/warnings/{id}/close");
+    let closed =
+        township.post(&close, &[("outcome", "referred"), ("department", "disabled-persons"), seen]).await;
+    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+
+    let officer = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
+    let other = Reviewer::sign_in(&app, "jiaoyu", Role::DepartmentOfficer, "education").await;
+    let (_, landing) = officer.page("/review").await;
+    let link = landing.find("/review/household-referrals/").map(|at| {
+        let rest = &landing[at..];
+        rest[..rest.find('"').unwrap()].to_string()
+    });
+    let page = link.expect("the department's landing page lists the referred household");
+    let (_, other_landing) = other.page("/review").await;
+    assert!(!other_landing.contains("/review/household-referrals/"), "another department sees nothing");
+    assert_eq!(other.page(&page).await.0, StatusCode::NOT_FOUND);
+    let answer = format!("{page}/answer");
+    assert_eq!(other.post(&answer, &[("answer", "已上门评估")]).await.status(), StatusCode::NOT_FOUND);
+
+    let (status, details) = officer.page(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(details.contains(&format!("李建国 {member}")), "the department can reach the household");
+    assert!(details.contains("户主新办一级残疾证，需要护理"), "and reads what the visit found");
+    assert_eq!(audit_count(&app, "monitoring.referral_viewed").await, 1);
+    let short = officer.post(&answer, &[("answer", "好")]).await;
+    let (_, refused) = officer.page(&common::location(&short)).await;
+    assert!(
+        refused.contains("请写明办理情况") && refused.contains(">好</textarea>"),
+        "message and what was typed"
+    );
+    let done = officer.post(&answer, &[("answer", "已上门评估，纳入重度残疾人护理补贴")]).await;
+    assert_eq!(common::location(&done), page);
+    let (_, after) = officer.page(&page).await;
+    assert!(after.contains("本部门已办理") && !after.contains("提交办理情况"));
+    let again = officer.post(&answer, &[("answer", "再次提交的办理情况")]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND, "answered once");
+    assert_eq!(audit_count(&app, "monitoring.referral_answered").await, 1);
+    app.stop().await;
+}

@@ -356,8 +356,32 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
         let visit =
             app::store::NewVisit { visited_by: "staff:7".into(), at: 3_000, sealed: "sealed visit".into() };
-        assert!(store.close_warning(&queue[0], &visit, "sealed outcome", &closing).await.unwrap());
-        assert!(!store.close_warning(&queue[0], &visit, "sealed outcome", &closing).await.unwrap());
+        let referred = Some("disabled-persons");
+        assert!(store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
+        assert!(!store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
+        let waiting = store.open_household_referrals("disabled-persons", 10).await.unwrap();
+        assert_eq!(waiting.len(), 1, "{backend}: referred once");
+        let (referral, members, seen) = store.household_referral(waiting[0].id).await.unwrap().unwrap();
+        assert_eq!((referral.village.as_str(), seen.as_str()), ("城关村", "sealed visit"), "{backend}");
+        assert!(!members.is_empty());
+        let answer = |department: &'static str| {
+            let store = store.clone();
+            let id = waiting[0].id;
+            async move {
+                let entry = AuditEvent::now("staff:9", "monitoring.referral_answered", id.to_string(), "");
+                store
+                    .answer_household_referral(id, department, "sealed answer", "staff:9", 3_100, &entry)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(!answer("education").await, "{backend}: another department's referral");
+        let (first, second) = tokio::join!(answer("disabled-persons"), answer("disabled-persons"));
+        assert!(first ^ second, "{backend}: answered once, whatever arrives at once");
+        assert!(
+            store.open_household_referrals("disabled-persons", 10).await.unwrap().is_empty(),
+            "{backend}"
+        );
         assert!(store.open_warnings("620702001", "", 10).await.unwrap().is_empty(), "{backend}");
         let later = signal(id, "bill-9", Some((Level::Orange, "2026-12-20")));
         assert!(
@@ -1181,7 +1205,8 @@ async fn warning_history(store: &dyn Store, count: usize) {
             let open = store.open_warning(id).await.unwrap().unwrap();
             let visit =
                 app::store::NewVisit { visited_by: "staff:1".into(), at: 3_000, sealed: "seen".into() };
-            assert!(store.close_warning(&open, &visit, "sealed", &by_test()).await.unwrap());
+            let referred = (i % 8 == 1).then_some("disabled-persons");
+            assert!(store.close_warning(&open, &visit, "sealed", referred, &by_test()).await.unwrap());
         }
     }
 }

@@ -377,3 +377,161 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
         </form>
     }
 }
+
+/// A household referred to the officer's department after a warning's visit (分类推送), in its queue.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HouseholdReferralLine {
+    pub id: i64,
+    pub place: String,
+    pub kind: String,
+    pub referred_on: String,
+}
+
+#[cfg(feature = "ssr")]
+fn referral_line(
+    services: &crate::services::Services,
+    r: &crate::store::HouseholdReferral,
+) -> HouseholdReferralLine {
+    HouseholdReferralLine {
+        id: r.id,
+        place: format!("{} {}", crate::store::place_name(&services.divisions, &r.township_code), r.village),
+        kind: r.kind.label().to_string(),
+        referred_on: crate::domain::calendar::Date::today_in_china(r.referred_at).chinese(),
+    }
+}
+
+#[server(endpoint = "household-referral-queue")]
+pub async fn load_household_referrals() -> Result<Option<Vec<HouseholdReferralLine>>, ServerFnError> {
+    use crate::features::monitoring::household_referral_queue;
+    let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let services = crate::services::services()?;
+    let queue =
+        household_referral_queue(&services, &staff).await.map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(queue.map(|rows| rows.iter().map(|r| referral_line(&services, r)).collect()))
+}
+
+/// The department's referred households waiting for its answer, on the reviewer's landing page.
+#[component]
+pub fn HouseholdReferralQueue() -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                let Ok(Some(lines)) = load_household_referrals().await else { return ().into_any() };
+                view! {
+                    <h2>"预警转介（低收入人口监测）"</h2>
+                    <p>{format!("待办理 {} 户", lines.len())}</p>
+                    <div class="table-scroll"><table class="queue">
+                        <thead><tr><th>"村（社区）"</th><th>"预警"</th><th>"推送日期"</th></tr></thead>
+                        <tbody>
+                            {lines.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.place}</td>
+                                    <td><a href=format!("/review/household-referrals/{}", r.id)>{r.kind}</a></td>
+                                    <td>{r.referred_on}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// A referred household's page: who they are, what the visit found, and the answer form.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReferralForm {
+    pub line: HouseholdReferralLine,
+    pub members: Vec<(String, String)>,
+    pub observations: String,
+    pub indicators: String,
+    pub answered: bool,
+    pub answer: String,
+    pub error: Option<String>,
+}
+
+#[server]
+pub async fn load_household_referral(id: i64, flash: String) -> Result<Option<ReferralForm>, ServerFnError> {
+    use crate::features::monitoring::{open_household_referral, WarningError};
+    let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
+    let services = crate::services::services()?;
+    let now = crate::services::unix_now();
+    let found = match open_household_referral(&services, &staff, id, now).await {
+        Ok(found) => found,
+        Err(WarningError::NotFound) => return Ok(None),
+        Err(e) => return Err(ServerFnError::new(e.to_string())),
+    };
+    let flash = services.flash.get(&flash, now).await.unwrap_or_default();
+    let indicators = found.visit.indicators.iter().map(|k| k.label()).collect::<Vec<_>>().join("、");
+    Ok(Some(ReferralForm {
+        line: referral_line(&services, &found.referral),
+        members: found.members,
+        observations: found.visit.observations,
+        indicators,
+        answered: found.referral.answered_at.is_some(),
+        answer: flash.values.get("answer").cloned().unwrap_or_default(),
+        error: flash.errors.into_iter().find(|(f, _)| f == "answer").map(|(_, m)| m),
+    }))
+}
+
+#[component]
+pub fn HouseholdReferralPage() -> impl IntoView {
+    let id =
+        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let flash = query("flash");
+    let redirect = super::review::SignInRedirect::capture();
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    view! {
+        <Title text="预警转介"/>
+        <Meta name="robots" content="noindex"/>
+        <p class="breadcrumb"><a href="/review">"返回工作台"</a></p>
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                match load_household_referral(id, flash).await {
+                    Ok(Some(form)) => view! { <ReferralDetails form/> }.into_any(),
+                    Ok(None) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = response {
+                            response.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        view! { <h1>"没有找到这条转介"</h1><p>"转介可能不属于您所在的部门。"</p> }.into_any()
+                    }
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReferralDetails(form: ReferralForm) -> impl IntoView {
+    let line = form.line;
+    let invalid = form.error.as_ref().map(|_| "true");
+    let errors: Vec<(String, String)> =
+        form.error.clone().map(|e| ("answer".to_string(), e)).into_iter().collect();
+    view! {
+        <h1>{format!("{}：{}", line.kind, line.place)}</h1>
+        <dl class="account">
+            <dt>"推送日期"</dt><dd>{line.referred_on}</dd>
+            <dt>"家庭成员"</dt>
+            <dd>{form.members.into_iter().map(|(name, id)| view! { <p>{format!("{name} {id}")}</p> }).collect_view()}</dd>
+            <dt>"走访情况"</dt><dd>{form.observations}</dd>
+            <dt>"发现的风险"</dt><dd>{form.indicators}</dd>
+        </dl>
+        {if form.answered {
+            view! { <p class="notice" role="status">"本部门已办理。"</p> }.into_any()
+        } else {
+            view! {
+                <ErrorSummary errors/>
+                <form method="post" action=format!("/review/household-referrals/{}/answer", line.id) class="question-form" novalidate>
+                    <Field name="answer" label="本部门办理情况" hint="已给予的帮助，或不能帮助的原因" error=form.error>
+                        <textarea id="answer" name="answer" rows="4" aria-invalid=invalid>{form.answer}</textarea>
+                    </Field>
+                    <button type="submit" class="primary">"提交办理情况"</button>
+                </form>
+            }.into_any()
+        }}
+    }
+}

@@ -152,6 +152,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                             <p><a href="/review/visits/new">"登记走访发现的困难家庭"</a></p>
                         })}
                     <ReferralQueue/>
+                    <super::monitoring::HouseholdReferralQueue/>
                     {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
                     <p><a href="/review/password">"修改密码"</a></p>

@@ -8,12 +8,12 @@ use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
 use crate::domain::id_number::{BirthDate, IdNumber};
-use crate::domain::monitoring::{VisitRecord, WarningOutcome};
+use crate::domain::monitoring::{VisitRecord, WarningOutcome, OBSERVATIONS_MAX_CHARS};
 use crate::domain::register::principal_category;
 use crate::domain::staff::{village_scope, Role, StaffIdentity};
 use crate::keyed_hash::KeyedHasher;
 use crate::services::Services;
-use crate::store::{ApplicationRecord, HouseholdLead, NewVisit, StoreError, WarningRow};
+use crate::store::{ApplicationRecord, HouseholdLead, HouseholdReferral, NewVisit, StoreError, WarningRow};
 
 /// The keyed hash a register member is matched on (imports, departments' events, cases, visits).
 pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
@@ -154,7 +154,99 @@ pub async fn close_warning(
     let visit =
         NewVisit { visited_by: format!("staff:{}", staff.id), at: now, sealed: services.sealer.seal(&visit) };
     let sealed = services.sealer.seal(&outcome);
-    match store.close_warning(&warning, &visit, &sealed, &audit).await? {
+    let referred_to = match &outcome {
+        WarningOutcome::Referred { department } => Some(department.as_str()),
+        _ => None,
+    };
+    match store.close_warning(&warning, &visit, &sealed, referred_to, &audit).await? {
+        true => Ok(()),
+        false => Err(WarningError::NotFound),
+    }
+}
+
+/// A department sees at most this many referred households waiting at once.
+pub const REFERRAL_QUEUE_LIMIT: u32 = 200;
+
+/// The department officer's referred households waiting for an answer; `None` for other accounts.
+pub async fn household_referral_queue(
+    services: &Services,
+    staff: &StaffIdentity,
+) -> Result<Option<Vec<HouseholdReferral>>, WarningError> {
+    if staff.role != Role::DepartmentOfficer {
+        return Ok(None);
+    }
+    Ok(Some(services.store.open_household_referrals(&staff.scope, REFERRAL_QUEUE_LIMIT).await?))
+}
+
+/// What the department reads of a referred household: its members (names and ID numbers: it has to
+/// reach them) and the visit that led to the referral.
+pub struct ReferredHousehold {
+    pub referral: HouseholdReferral,
+    pub members: Vec<(String, String)>,
+    pub visit: VisitRecord,
+}
+
+/// One referral of the officer's department, for its page; the view is audited (it shows members).
+pub async fn open_household_referral(
+    services: &Services,
+    staff: &StaffIdentity,
+    id: i64,
+    now: i64,
+) -> Result<ReferredHousehold, WarningError> {
+    let found = services.store.household_referral(id).await?;
+    let Some((referral, members, visit)) = found.filter(|(r, _, _)| staff.may_handle_referral(&r.department))
+    else {
+        return Err(WarningError::NotFound);
+    };
+    let unreadable = |e| WarningError::Store(StoreError::InvalidData(format!("referred household: {e}")));
+    let members = services.sealer.open(&members).map_err(unreadable)?;
+    let visit = services.sealer.open(&visit).map_err(unreadable)?;
+    let audit = AuditEvent {
+        at: now,
+        actor: format!("staff:{}", staff.id),
+        action: "monitoring.referral_viewed".into(),
+        subject: format!("household_referral:{id}"),
+        detail: String::new(),
+    };
+    services.store.append_audit(&audit).await?;
+    Ok(ReferredHousehold { referral, members, visit })
+}
+
+/// Shortest answer a department gives: what it did, or why it could not help.
+pub const REFERRAL_ANSWER_MIN_CHARS: usize = 4;
+
+/// The department's answer to a referral of its own, once, audited in the same transaction.
+pub async fn answer_household_referral(
+    services: &Services,
+    staff: &StaffIdentity,
+    id: i64,
+    answer: &str,
+    now: i64,
+) -> Result<(), WarningError> {
+    if staff.role != Role::DepartmentOfficer {
+        return Err(WarningError::NotFound);
+    }
+    let answer = answer.trim();
+    match answer.chars().count() {
+        n if n < REFERRAL_ANSWER_MIN_CHARS => {
+            let message = format!("请写明办理情况（至少{REFERRAL_ANSWER_MIN_CHARS}个字）");
+            return Err(WarningError::Invalid("answer", message));
+        }
+        n if n > OBSERVATIONS_MAX_CHARS => {
+            return Err(WarningError::Invalid("answer", format!("办理情况最多{OBSERVATIONS_MAX_CHARS}个字")));
+        }
+        _ => {}
+    }
+    let audit = AuditEvent {
+        at: now,
+        actor: format!("staff:{}", staff.id),
+        action: "monitoring.referral_answered".into(),
+        subject: format!("household_referral:{id}"),
+        detail: staff.scope.clone(),
+    };
+    let sealed = services.sealer.seal(&answer);
+    let by = format!("staff:{}", staff.id);
+    match services.store.answer_household_referral(id, &staff.scope, &sealed, &by, now, &audit).await? {
         true => Ok(()),
         false => Err(WarningError::NotFound),
     }

@@ -9,3 +9,4 @@ CREATE TABLE monitoring_visits (
     sealed       TEXT NOT NULL
 );
 CREATE INDEX monitoring_visits_by_household ON monitoring_visits (household_id);
+CREATE INDEX monitoring_visits_by_warning ON monitoring_visits (warning_id);

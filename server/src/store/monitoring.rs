@@ -46,6 +46,24 @@ pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, Store
     })
 }
 
+pub(super) type HouseholdReferralRow = (i64, String, String, String, String, i64, Option<i64>);
+
+pub(super) fn household_referral_from_row(
+    row: HouseholdReferralRow,
+) -> Result<app::store::HouseholdReferral, StoreError> {
+    let (id, department, township_code, village, kind, referred_at, answered_at) = row;
+    let kind = SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?;
+    Ok(app::store::HouseholdReferral {
+        id,
+        department,
+        township_code,
+        village,
+        kind,
+        referred_at,
+        answered_at,
+    })
+}
+
 pub(super) const CREDENTIAL_COLUMNS: &str = "id, department, label, scopes, created_at, revoked_at";
 
 pub(super) type CredentialRow = (i64, String, String, String, i64, Option<i64>);
@@ -360,6 +378,7 @@ macro_rules! monitoring_queries {
                 warning: &app::store::WarningRow,
                 visit: &app::store::NewVisit,
                 outcome_sealed: &str,
+                referred_to: Option<&str>,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
@@ -376,10 +395,89 @@ macro_rules! monitoring_queries {
                 .await
                 .map_err(query_error)?
                 .rows_affected();
-                if closed == 1 {
-                    Self::monitoring_insert_visit(&mut tx, warning.household_id, Some(warning.id), visit).await?;
+                if closed == 0 {
+                    return Ok(false);
                 }
-                commit_if_changed(tx, closed == 1, audit).await
+                Self::monitoring_insert_visit(&mut tx, warning.household_id, Some(warning.id), visit).await?;
+                if let Some(department) = referred_to {
+                    sqlx::query(
+                        "INSERT INTO monitoring_referrals (warning_id, household_id, department, referred_at)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(warning.id)
+                    .bind(warning.household_id)
+                    .bind(department)
+                    .bind(visit.at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                }
+                commit_if_changed(tx, true, audit).await
+            }
+
+            async fn open_household_referrals(
+                &self,
+                department: &str,
+                limit: u32,
+            ) -> Result<Vec<app::store::HouseholdReferral>, StoreError> {
+                let rows: Vec<monitoring::HouseholdReferralRow> =
+                    sqlx::query_as(crate::store::page_queries::DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS)
+                        .bind(department)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                rows.into_iter().map(monitoring::household_referral_from_row).collect()
+            }
+
+            async fn household_referral(
+                &self,
+                id: i64,
+            ) -> Result<Option<(app::store::HouseholdReferral, String, String)>, StoreError> {
+                let row: Option<monitoring::HouseholdReferralRow> =
+                    sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                let Some(row) = row else { return Ok(None) };
+                let (members, visit): (String, String) = sqlx::query_as(
+                    "SELECT h.sealed, v.sealed FROM monitoring_referrals r
+                     JOIN monitored_households h ON h.id = r.household_id
+                     JOIN monitoring_visits v ON v.warning_id = r.warning_id
+                     WHERE r.id = $1",
+                )
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(query_error)?;
+                Ok(Some((monitoring::household_referral_from_row(row)?, members, visit)))
+            }
+
+            async fn answer_household_referral(
+                &self,
+                id: i64,
+                department: &str,
+                answer_sealed: &str,
+                answered_by: &str,
+                now: i64,
+                audit: &app::audit::AuditEvent,
+            ) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let answered = sqlx::query(
+                    "UPDATE monitoring_referrals SET answered_at = $1, answered_by = $2, answer = $3
+                     WHERE id = $4 AND department = $5 AND answered_at IS NULL",
+                )
+                .bind(now)
+                .bind(answered_by)
+                .bind(answer_sealed)
+                .bind(id)
+                .bind(department)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?
+                .rows_affected();
+                commit_if_changed(tx, answered == 1, audit).await
             }
         }
 

@@ -197,6 +197,28 @@ pub const COUNTY_WARNING_COUNTS: &str =
      FROM monitoring_warnings WHERE county_code = $1 AND closed_at IS NULL
      GROUP BY township_code ORDER BY township_code";
 
+/// A household referral with its warning's kind and its household's place, to be followed by a `WHERE`
+/// on `r`. Subqueries by key rather than joins, as for warnings: PostgreSQL would otherwise merge-join
+/// along the warnings' key and walk every referral.
+macro_rules! household_referral_select {
+    () => {
+        "SELECT r.id, r.department,
+             (SELECT w.township_code FROM monitoring_warnings w WHERE w.id = r.warning_id),
+             (SELECT h.village FROM monitored_households h WHERE h.id = r.household_id),
+             (SELECT w.kind FROM monitoring_warnings w WHERE w.id = r.warning_id),
+             r.referred_at, r.answered_at
+         FROM monitoring_referrals r"
+    };
+}
+
+/// A department's (`$1`) referred households waiting for its answer, oldest first, at most `$2`.
+pub const DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS: &str = concat!(
+    household_referral_select!(),
+    " WHERE r.department = $1 AND r.answered_at IS NULL ORDER BY r.referred_at, r.id LIMIT $2"
+);
+/// One referred household by id.
+pub const HOUSEHOLD_REFERRAL: &str = concat!(household_referral_select!(), " WHERE r.id = $1");
+
 /// A value bound to a query while it is explained.
 #[derive(Clone, Copy, Debug)]
 pub enum Example {
@@ -253,6 +275,12 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
         example: &[Text("620702001"), Number(200), Text("红沙窝村")],
     },
     PageQuery { name: "one warning", sql: OPEN_WARNING, example: &[Number(1)] },
+    PageQuery {
+        name: "a department's referred households",
+        sql: DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS,
+        example: &[Text("disabled-persons"), Number(200)],
+    },
+    PageQuery { name: "one referred household", sql: HOUSEHOLD_REFERRAL, example: &[Number(1)] },
     PageQuery {
         name: "a county's warnings per township",
         sql: COUNTY_WARNING_COUNTS,

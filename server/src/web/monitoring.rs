@@ -7,7 +7,9 @@ use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::domain::application::Posted;
 use app::domain::monitoring::{VisitRecord, WarningOutcome};
-use app::features::monitoring::{close_warning, register_found_household, FoundHousehold, WarningError};
+use app::features::monitoring::{
+    answer_household_referral, close_warning, register_found_household, FoundHousehold, WarningError,
+};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -104,5 +106,30 @@ pub async fn record_found(
             back_with(&state, "/review/visits/new", &typed_again(&posted), &[(field, message)]).await
         }
         Err(e) => failure("recording a visit failed", e),
+    }
+}
+
+/// POST /review/household-referrals/{id}/answer: the department's answer to a referred household.
+pub async fn answer_referral(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else {
+        return redirect("/review/login", &[]);
+    };
+    let posted = Posted(pairs);
+    let now = app::services::unix_now();
+    match answer_household_referral(&state.services, &account.identity, id, posted.get("answer"), now).await {
+        Ok(()) => redirect(&format!("/review/household-referrals/{id}"), &[]),
+        Err(WarningError::NotFound) => {
+            html_response(StatusCode::NOT_FOUND, "没有找到这条转介", "转介可能已办理，或不属于您所在的部门。")
+        }
+        Err(WarningError::Invalid(field, message)) => {
+            let page = format!("/review/household-referrals/{id}");
+            back_with(&state, &page, &[("answer", posted.get("answer"))], &[(field, message)]).await
+        }
+        Err(e) => failure("answering a referred household failed", e),
     }
 }
