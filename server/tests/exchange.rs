@@ -183,6 +183,11 @@ async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_pocket_yuan"))
     );
     assert!(open_warnings(&app).await.is_empty(), "no refused call raised a warning");
+    assert_eq!(
+        audit_count(&app, "api.call_refused").await,
+        7,
+        "every refusal of a known caller is audited (3 scopes, malformed, oversized, 2 fields); unknown tokens are not callers"
+    );
 
     // Revoked: the same token stops at once.
     assert_eq!(call(&app, "/api/v1/events", &medical, &bill).await.0, StatusCode::ACCEPTED);

@@ -387,6 +387,20 @@ pub async fn import_events(
     Ok(report)
 }
 
+/// A call refused after its token was accepted (a body that does not read, a field, a scope) is audited
+/// too, so that every call of a credential is in the log: `call` names the endpoint, `why` the error code
+/// and field.
+pub async fn record_refusal(
+    services: &Services,
+    caller: &Caller,
+    call: &str,
+    why: String,
+    now: i64,
+) -> Result<(), StoreError> {
+    services.store.append_audit(&caller.audit(now, "api.call_refused", format!("call:{call}"), why)).await?;
+    Ok(())
+}
+
 /// 对象互认: the category of the register household the person belongs to; `None` (not recognised)
 /// when the person is not on the register or the household is in no category.
 pub async fn recognise(

@@ -5,7 +5,7 @@ use app::domain::monitoring::{Level, OpenWarning, SignalKind};
 use app::domain::register::Category;
 use app::store::{MonitoredHousehold, StoreError, WarningRow};
 
-/// The columns of a `HouseholdRow`.
+/// The columns of a `HouseholdRow` (`page_queries::MEMBER_HOUSEHOLD` names them too).
 pub(super) const HOUSEHOLD_COLUMNS: &str =
     "id, county_code, township_code, village, category, source, sealed";
 
@@ -160,13 +160,12 @@ macro_rules! monitoring_queries {
                 &self,
                 id_hash: &str,
             ) -> Result<Option<app::store::MonitoredHousehold>, StoreError> {
-                let sql = format!(
-                    "SELECT {} FROM monitored_households
-                     WHERE id = (SELECT household_id FROM monitored_members WHERE id_hash = $1)",
-                    monitoring::HOUSEHOLD_COLUMNS
-                );
                 let row: Option<monitoring::HouseholdRow> =
-                    sqlx::query_as(&sql).bind(id_hash).fetch_optional(&self.pool).await.map_err(query_error)?;
+                    sqlx::query_as(crate::store::page_queries::MEMBER_HOUSEHOLD)
+                        .bind(id_hash)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
                 row.map(monitoring::household_from_row).transpose()
             }
 

@@ -197,6 +197,11 @@ pub const COUNTY_WARNING_COUNTS: &str =
      FROM monitoring_warnings WHERE county_code = $1 AND closed_at IS NULL
      GROUP BY township_code ORDER BY township_code";
 
+/// The register household of a member's keyed hash (`$1`): every event, 对象互认 question and import row
+/// asks it.
+pub const MEMBER_HOUSEHOLD: &str = "SELECT id, county_code, township_code, village, category, source, sealed
+     FROM monitored_households WHERE id = (SELECT household_id FROM monitored_members WHERE id_hash = $1)";
+
 /// A household referral with its warning's kind and its household's place, to be followed by a `WHERE`
 /// on `r`. Subqueries by key rather than joins, as for warnings: PostgreSQL would otherwise merge-join
 /// along the warnings' key and walk every referral.
@@ -275,6 +280,7 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
         example: &[Text("620702001"), Number(200), Text("红沙窝村")],
     },
     PageQuery { name: "one warning", sql: OPEN_WARNING, example: &[Number(1)] },
+    PageQuery { name: "a member's household", sql: MEMBER_HOUSEHOLD, example: &[Text("plan-7")] },
     PageQuery {
         name: "a department's referred households",
         sql: DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS,

@@ -221,15 +221,39 @@ async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Respons
     Ok(caller)
 }
 
-/// The caller and the body of a call, or the answer that refuses it (token first, then the body).
+/// The caller and the body of a call, or the answer that refuses it (token first, then the body; a body
+/// refused from a known caller is audited).
 async fn authorised<T>(
     state: &AppState,
     headers: &HeaderMap,
+    call: &str,
     body: Result<Json<T>, JsonRejection>,
 ) -> Result<(Caller, T), Response> {
     let caller = caller(state, headers).await?;
-    let Json(body) = body.map_err(json_rejection)?;
-    Ok((caller, body))
+    match body {
+        Ok(Json(body)) => Ok((caller, body)),
+        Err(rejection) => {
+            let why = format!("body {}", rejection.status().as_u16());
+            Err(audited(state, &caller, call, why, json_rejection(rejection)).await)
+        }
+    }
+}
+
+/// Answers a known caller's call with `e`; a refusal (403, 422) is audited first.
+async fn refuse(state: &AppState, caller: &Caller, call: &str, e: ExchangeError) -> Response {
+    let why = match &e {
+        ExchangeError::NotPermitted(_) => e.code().to_string(),
+        ExchangeError::Invalid { field, .. } => format!("{} {field}", e.code()),
+        _ => return exchange_error(e),
+    };
+    audited(state, caller, call, why, exchange_error(e)).await
+}
+
+async fn audited(state: &AppState, caller: &Caller, call: &str, why: String, answer: Response) -> Response {
+    match exchange::record_refusal(&state.services, caller, call, why, unix_now()).await {
+        Ok(()) => answer,
+        Err(e) => exchange_error(ExchangeError::Store(e)),
+    }
 }
 
 /// POST /api/v1/events
@@ -254,13 +278,13 @@ pub async fn post_event(
     headers: HeaderMap,
     body: Result<Json<EventPost>, JsonRejection>,
 ) -> Response {
-    let (caller, post) = match authorised(&state, &headers, body).await {
+    let (caller, post) = match authorised(&state, &headers, "events", body).await {
         Ok(authorised) => authorised,
         Err(response) => return response,
     };
     let event = match post.into_event() {
         Ok(event) => event,
-        Err(e) => return exchange_error(e),
+        Err(e) => return refuse(&state, &caller, "events", e).await,
     };
     match exchange::receive_event(&state.services, &caller, event, unix_now()).await {
         Ok(receipt) => {
@@ -271,7 +295,7 @@ pub async fn post_event(
             };
             (StatusCode::ACCEPTED, Json(EventAnswer { result })).into_response()
         }
-        Err(e) => exchange_error(e),
+        Err(e) => refuse(&state, &caller, "events", e).await,
     }
 }
 
@@ -296,7 +320,7 @@ pub async fn post_recognition(
     headers: HeaderMap,
     body: Result<Json<RecognitionPost>, JsonRejection>,
 ) -> Response {
-    let (caller, post) = match authorised(&state, &headers, body).await {
+    let (caller, post) = match authorised(&state, &headers, "recognition", body).await {
         Ok(authorised) => authorised,
         Err(response) => return response,
     };
@@ -307,6 +331,6 @@ pub async fn post_recognition(
             category_label: category.map(|c| c.label().to_string()),
         })
         .into_response(),
-        Err(e) => exchange_error(e),
+        Err(e) => refuse(&state, &caller, "recognition", e).await,
     }
 }
