@@ -130,3 +130,64 @@ test("a village worker registers a household found at the door, on a phone", asy
   await expect(page.getByRole("link", { name: "代办申请" })).toBeVisible();
   await fitsThePhone(page);
 });
+
+test("a warning referred to 残联 reaches the department, which answers from a phone", async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  const member = idNumber(project === "phone-js-on" ? "62070219550101302" : "62070219560101302");
+  const admin = `ref-admin-${project}`;
+  execFileSync("../target/release/server", ["create-admin", "--username", admin, "--name", "管理员"], {
+    env: { ...process.env, PORTAL_DATABASE_URL: e2eDatabaseUrl, PORTAL_NEW_STAFF_PASSWORD: ADMIN_PASSWORD, RUST_LOG: "warn" },
+  });
+  await page.goto("/review/login");
+  await page.getByLabel("用户名").fill(admin);
+  await page.getByLabel("密码").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.goto("/admin#events");
+  await page.getByLabel("数据来源部门").selectOption({ label: "残疾人联合会" });
+  // The household is not on the register yet: the report says so for that row, and imports nothing.
+  const events = `reference_id,id_number,kind,disability_grade\nCL-${project},${member},disability_certificate,1\n`;
+  await page.getByLabel("CSV文件", { exact: true }).setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: Buffer.from(events) });
+  await page.getByRole("button", { name: "导入", exact: true }).click();
+  await expect(page.locator("tbody tr").first()).toContainText("未导入：低收入人口数据库中没有此人");
+  await fitsThePhone(page);
+  await page.goto("/admin#rolls");
+  const roll = `household_no,township_code,village,category,name,id_number\nREF-${project},620702001,城关村,低保边缘家庭,马红梅,${member}\n`;
+  await page.getByLabel("名单CSV文件").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(roll) });
+  await page.getByRole("button", { name: "导入名单" }).click();
+  await page.goto("/admin#events");
+  await page.getByLabel("数据来源部门").selectOption({ label: "残疾人联合会" });
+  await page.getByLabel("CSV文件", { exact: true }).setInputFiles({ name: "events.csv", mimeType: "text/csv", buffer: Buffer.from(events) });
+  await page.getByRole("button", { name: "导入", exact: true }).click();
+  await expect(page.locator("tbody tr").first()).toContainText("已导入，产生预警");
+  await page.context().clearCookies();
+
+  const township = `ref-township-${project}`;
+  createStaff(township, "township", "620702001");
+  await signIn(page, township);
+  await page.goto("/review/warnings");
+  await page.locator("tr", { hasText: "新办残疾人证" }).first().getByRole("link", { name: "新办残疾人证" }).click();
+  await page.getByLabel("走访情况").fill("户主新办一级残疾证，卧床需要护理");
+  await page.getByLabel("新办残疾人证").check();
+  await page.getByLabel("推送有关部门").check();
+  await page.getByLabel("推送的部门").selectOption({ label: "残疾人联合会" });
+  await page.getByRole("button", { name: "记录走访并办结预警" }).click();
+  await expect(page.getByRole("status")).toHaveText("预警已办结。");
+  await page.context().clearCookies();
+
+  const officer = `ref-canlian-${project}`;
+  createStaff(officer, "department", "disabled-persons");
+  await signIn(page, officer);
+  await expect(page.getByRole("heading", { name: "预警转介（低收入人口监测）" })).toBeVisible();
+  await fitsThePhone(page);
+  await page.locator("tr", { hasText: "新办残疾人证" }).last().getByRole("link", { name: "新办残疾人证" }).click();
+  await expect(page.locator("main")).toContainText(`马红梅 ${member}`);
+  await expect(page.locator("main")).toContainText("户主新办一级残疾证，卧床需要护理");
+  await page.getByLabel("本部门办理情况").fill("好");
+  await page.getByRole("button", { name: "提交办理情况" }).click();
+  await expect(page.locator(".field-error").first()).toContainText("请写明办理情况");
+  await expect(page.getByLabel("本部门办理情况")).toHaveValue("好");
+  await page.getByLabel("本部门办理情况").fill("已上门评估，纳入重度残疾人护理补贴");
+  await page.getByRole("button", { name: "提交办理情况" }).click();
+  await expect(page.getByRole("status")).toHaveText("本部门已办理。");
+  await fitsThePhone(page);
+});

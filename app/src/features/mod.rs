@@ -9,5 +9,6 @@ pub mod exchange;
 pub mod monitoring;
 pub mod objections;
 pub mod register;
+pub mod rolls;
 pub mod sign_in;
 pub mod statistics;

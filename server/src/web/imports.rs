@@ -1,7 +1,7 @@
 //! The administrator's CSV uploads, each answered with a report of every row (or household):
 //! 部门数据导入, the events of a department without a system, whose columns are the API's fields
 //! (`EventPost`, checked by `features::exchange::import_events`); and 名单导入, an existing roll of
-//! low-income households (`features::monitoring::import_roll`).
+//! low-income households (`features::rolls::import_roll`).
 
 use super::admin::require_admin;
 use super::api::EventPost;
@@ -9,7 +9,8 @@ use super::respond::{back_with, failure};
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::features::exchange::{import_events, ExchangeError, ImportRow, RowOutcome};
-use app::features::monitoring::{import_roll, RollOutcome, RollRow, WarningError};
+use app::features::monitoring::WarningError;
+use app::features::rolls::{import_roll, RollOutcome, RollRow};
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
