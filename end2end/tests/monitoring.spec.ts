@@ -12,14 +12,8 @@ function idNumber(first17: string): string {
   return first17 + "10X98765432"[sum % 11];
 }
 
-async function fitsThePhone(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-}
-
-/** The administrator imports 乡村振兴's roll with the member's household (东街街道城关村), then creates
- * 医保's credential on the administration page and copies the token shown. */
-async function rollAndToken(page: Page, project: string, member: string): Promise<string> {
-  const admin = `mon-admin-${project}`;
+/** Creates an administrator with the server's command line, as an operator would, and signs in. */
+async function signInAsNewAdmin(page: Page, admin: string) {
   execFileSync("../target/release/server", ["create-admin", "--username", admin, "--name", "管理员"], {
     env: { ...process.env, PORTAL_DATABASE_URL: e2eDatabaseUrl, PORTAL_NEW_STAFF_PASSWORD: ADMIN_PASSWORD, RUST_LOG: "warn" },
   });
@@ -27,6 +21,16 @@ async function rollAndToken(page: Page, project: string, member: string): Promis
   await page.getByLabel("用户名").fill(admin);
   await page.getByLabel("密码").fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "登录" }).click();
+}
+
+async function fitsThePhone(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+}
+
+/** The administrator imports 乡村振兴's roll with the member's household (东街街道城关村), then creates
+ * 医保's credential on the administration page and copies the token shown. */
+async function rollAndToken(page: Page, project: string, member: string): Promise<string> {
+  await signInAsNewAdmin(page, `mon-admin-${project}`);
   await page.goto("/admin#rolls");
   await fitsThePhone(page);
   const roll = `household_no,township_code,village,category,name,id_number\nE2E-${project},620702001,城关村,防止返贫监测对象,马秀英,${member}\n`;
@@ -134,14 +138,7 @@ test("a village worker registers a household found at the door, on a phone", asy
 test("a warning referred to 残联 reaches the department, which answers from a phone", async ({ page }, testInfo) => {
   const project = testInfo.project.name;
   const member = idNumber(project === "phone-js-on" ? "62070219550101302" : "62070219560101302");
-  const admin = `ref-admin-${project}`;
-  execFileSync("../target/release/server", ["create-admin", "--username", admin, "--name", "管理员"], {
-    env: { ...process.env, PORTAL_DATABASE_URL: e2eDatabaseUrl, PORTAL_NEW_STAFF_PASSWORD: ADMIN_PASSWORD, RUST_LOG: "warn" },
-  });
-  await page.goto("/review/login");
-  await page.getByLabel("用户名").fill(admin);
-  await page.getByLabel("密码").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "登录" }).click();
+  await signInAsNewAdmin(page, `ref-admin-${project}`);
   await page.goto("/admin#events");
   await page.getByLabel("数据来源部门").selectOption({ label: "残疾人联合会" });
   // The household is not on the register yet: the report says so for that row, and imports nothing.

@@ -160,8 +160,7 @@ pub fn WarningPage() -> impl IntoView {
         use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let flash = query("flash");
     let redirect = super::review::SignInRedirect::capture();
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
+    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="预警处置"/>
         <Meta name="robots" content="noindex"/>
@@ -171,10 +170,7 @@ pub fn WarningPage() -> impl IntoView {
                 match load_warning(id, flash).await {
                     Ok(Some(form)) => view! { <CloseWarning form/> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = response {
-                            response.set_status(http::StatusCode::NOT_FOUND);
-                        }
+                        status.not_found();
                         view! { <h1>"没有找到这条预警"</h1><p>"预警可能已办结，或不属于您负责的乡镇（街道）。"</p> }.into_any()
                     }
                     Err(_) => redirect.send(),
@@ -300,8 +296,7 @@ pub fn FoundHouseholdPage() -> impl IntoView {
     let flash = query("flash");
     let recorded = query("recorded");
     let redirect = super::review::SignInRedirect::capture();
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
+    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="登记走访发现的困难家庭"/>
         <Meta name="robots" content="noindex"/>
@@ -322,10 +317,7 @@ pub fn FoundHouseholdPage() -> impl IntoView {
                 match load_found_form(flash).await {
                     Ok(Some(form)) => view! { <FoundHouseholdForm form/> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = response {
-                            response.set_status(http::StatusCode::NOT_FOUND);
-                        }
+                        status.not_found();
                         view! { <p>"只有乡镇（街道）审核人员和村（社区）协理员登记走访。"</p> }.into_any()
                     }
                     Err(_) => redirect.send(),
@@ -481,8 +473,7 @@ pub fn HouseholdReferralPage() -> impl IntoView {
         use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let flash = query("flash");
     let redirect = super::review::SignInRedirect::capture();
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
+    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="预警转介"/>
         <Meta name="robots" content="noindex"/>
@@ -492,10 +483,7 @@ pub fn HouseholdReferralPage() -> impl IntoView {
                 match load_household_referral(id, flash).await {
                     Ok(Some(form)) => view! { <ReferralDetails form/> }.into_any(),
                     Ok(None) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = response {
-                            response.set_status(http::StatusCode::NOT_FOUND);
-                        }
+                        status.not_found();
                         view! { <h1>"没有找到这条转介"</h1><p>"转介可能不属于您所在的部门。"</p> }.into_any()
                     }
                     Err(_) => redirect.send(),

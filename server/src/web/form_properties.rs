@@ -169,6 +169,24 @@ proptest! {
         if let Ok(multipart) = multipart {
             let _ = RUNTIME.block_on(read_anonymous_form(multipart, "photo"));
         }
+        let multipart = RUNTIME.block_on(Multipart::from_request(request(content_type, &body), &()));
+        if let Ok(multipart) = multipart {
+            if let Ok((_, file)) = RUNTIME.block_on(super::imports::read_upload(multipart, "note")) {
+                prop_assert!(!file.is_empty(), "an empty upload is refused");
+            }
+        }
+    }
+
+    /// The administrator's uploads: whatever bytes a file holds, every row gets an answer or the file a
+    /// reason, and nothing panics.
+    #[test]
+    fn uploaded_files_are_read_whatever_they_hold(file in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = super::imports::read_rows(&file);
+        let _ = super::imports::read_roll(&file);
+        let with_header = [b"reference_id,id_number,kind\n".as_slice(), &file].concat();
+        if let Ok(rows) = super::imports::read_rows(&with_header) {
+            prop_assert!(rows.iter().enumerate().all(|(i, row)| row.line == i + 2));
+        }
     }
 }
 

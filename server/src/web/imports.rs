@@ -57,7 +57,10 @@ pub async fn import_events_file(
 }
 
 /// The department chosen (if the form has one) and the bytes of the file in `file_field`.
-async fn read_upload(mut multipart: Multipart, file_field: &str) -> Result<(String, Vec<u8>), String> {
+pub(super) async fn read_upload(
+    mut multipart: Multipart,
+    file_field: &str,
+) -> Result<(String, Vec<u8>), String> {
     let unreadable = || "上传没有完成，请重新选择文件".to_string();
     let (mut department, mut file) = (String::new(), None);
     while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
@@ -102,7 +105,7 @@ fn csv_reader<'a>(
 
 /// The rows of the file, each read into an event or the reason it could not be; a file whose header
 /// is wrong is refused whole.
-fn read_rows(file: &[u8]) -> Result<Vec<ImportRow>, String> {
+pub(super) fn read_rows(file: &[u8]) -> Result<Vec<ImportRow>, String> {
     let (mut reader, headers) = csv_reader(file, &COLUMNS, 3)?;
     let reference_column = headers.iter().position(|h| h == "reference_id");
     let rows = reader.records().enumerate().map(|(index, record)| {
@@ -192,7 +195,7 @@ pub async fn import_roll_file(
     }
 }
 
-fn read_roll(file: &[u8]) -> Result<Vec<RollRow>, String> {
+pub(super) fn read_roll(file: &[u8]) -> Result<Vec<RollRow>, String> {
     let (mut reader, headers) = csv_reader(file, &ROLL_COLUMNS, ROLL_COLUMNS.len())?;
     let column = |name: &str| headers.iter().position(|h| h == name);
     let [household, township, village, category, name, id_number] = ROLL_COLUMNS.map(column);
