@@ -340,13 +340,17 @@ pub async fn import_events(
     let mut report = Vec::with_capacity(rows.len());
     let mut accepted = Vec::new();
     let mut calendar = None;
+    // The line each reference first appears on, so that a repeat is found in one lookup.
+    let mut first_lines: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for row in rows {
         let reference = row.reference.trim().to_string();
-        let earlier =
-            report.iter().find(|(_, r, _): &&(usize, String, RowOutcome)| !r.is_empty() && *r == reference);
+        let earlier = first_lines.get(&reference).copied();
+        if !reference.is_empty() && earlier.is_none() {
+            first_lines.insert(reference.clone(), row.line);
+        }
         let outcome = match (row.event, earlier) {
             (Err(reason), _) => Err(reason),
-            (Ok(_), Some((line, _, _))) => Err(format!("与第{line}行的事件编号重复")),
+            (Ok(_), Some(line)) => Err(format!("与第{line}行的事件编号重复")),
             (Ok(event), None) => match weigh_event(services, department, &event, now, None).await {
                 Err(ExchangeError::Store(e)) => return Err(e.into()),
                 weighed => weighed.map_err(|e| e.to_string()),

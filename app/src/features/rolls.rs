@@ -8,6 +8,7 @@ use crate::domain::id_number::{BirthDate, IdNumber};
 use crate::domain::staff::StaffIdentity;
 use crate::services::Services;
 use crate::store::HouseholdLead;
+use std::collections::HashMap;
 
 /// A row of an existing roll (e.g. 乡村振兴's 防止返贫监测对象), as read from the file: one member per row,
 /// members of one household sharing the roll's household number.
@@ -69,7 +70,7 @@ pub async fn import_roll(
     let today = BirthDate::today_in_china(now);
     let mut report = Vec::new();
     let mut leads = Vec::new();
-    let mut seen_ids: Vec<(String, String)> = Vec::new();
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
     for household in group_by_household(rows) {
         let (line, number) = (household[0].line, household[0].household_no.clone());
         match roll_lead(services, &household, &mut seen_ids, today, now) {
@@ -98,12 +99,17 @@ pub async fn import_roll(
 }
 
 /// The rows of each household number, households in the order they first appear.
+/// Looked up by number, so that a roll of many households is grouped in one pass.
 fn group_by_household(rows: Vec<RollRow>) -> Vec<Vec<RollRow>> {
     let mut households: Vec<Vec<RollRow>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for row in rows {
-        match households.iter_mut().find(|h| h[0].household_no.trim() == row.household_no.trim()) {
-            Some(household) => household.push(row),
-            None => households.push(vec![row]),
+        match index.get(row.household_no.trim()) {
+            Some(&i) => households[i].push(row),
+            None => {
+                index.insert(row.household_no.trim().to_string(), households.len());
+                households.push(vec![row]);
+            }
         }
     }
     households
@@ -113,7 +119,7 @@ fn group_by_household(rows: Vec<RollRow>) -> Vec<Vec<RollRow>> {
 fn roll_lead(
     services: &Services,
     rows: &[RollRow],
-    seen_ids: &mut Vec<(String, String)>,
+    seen_ids: &mut HashMap<String, String>,
     today: BirthDate,
     now: i64,
 ) -> Result<HouseholdLead, String> {
@@ -142,7 +148,7 @@ fn roll_lead(
         }
         let name = crate::domain::person_name::check_name(&row.name).map_err(|e| at(row, e.to_string()))?;
         let id = IdNumber::parse(&row.id_number, today).map_err(|e| at(row, e.to_string()))?;
-        if let Some((_, other)) = seen_ids.iter().find(|(known, _)| known == id.as_str()) {
+        if let Some(other) = seen_ids.get(id.as_str()) {
             return Err(at(row, format!("身份证号码已出现在户编号{other}中")));
         }
         members.push((name, id));
