@@ -1,8 +1,8 @@
 //! The HTML document around every page and the route table.
 
 use crate::areas::{
-    admin, announcements, application, apply, cases, contact, declaration, guide, home, identity, monitoring,
-    not_found::NotFound, notices, register, report, report_handling, review, stats, status,
+    admin, announcements, application, apply, cases, contact, declaration, guide, home, households, identity,
+    monitoring, not_found::NotFound, notices, register, report, report_handling, review, stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -135,6 +135,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/review/warnings") view=monitoring::WarningsPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/warnings/:id") view=monitoring::WarningPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/visits/new") view=monitoring::FoundHouseholdPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/households") view=households::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/review/households/:id") view=households::HouseholdPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/household-referrals/:id") view=monitoring::HouseholdReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>

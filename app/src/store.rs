@@ -1144,6 +1144,8 @@ pub struct NewVisit {
     pub visited_by: String,
     pub at: i64,
     pub sealed: String,
+    /// Photos taken on the visit, kept already.
+    pub photos: Vec<crate::features::cases::StoredFileRef>,
 }
 
 /// A household of the monitoring register.
@@ -1207,6 +1209,53 @@ pub struct HouseholdReferral {
     pub kind: crate::domain::monitoring::SignalKind,
     pub referred_at: i64,
     pub answered_at: Option<i64>,
+}
+
+/// A signal as the household's file lists it: what, from whom, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignalLine {
+    pub kind: crate::domain::monitoring::SignalKind,
+    /// `department:<key>` or `visit:<staff>`.
+    pub sender: String,
+    pub received_at: i64,
+}
+
+/// A warning of the household, open or closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarningHistory {
+    pub id: i64,
+    pub kind: crate::domain::monitoring::SignalKind,
+    pub warning: crate::domain::monitoring::OpenWarning,
+    pub raised_at: i64,
+    pub closed_at: Option<i64>,
+    /// The sealed `monitoring::WarningOutcome` of a closed warning.
+    pub outcome_sealed: Option<String>,
+}
+
+/// A visit to the household with who made it and its photos.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitLine {
+    pub id: i64,
+    /// The warning it closed; `None` for a household found at the door.
+    pub warning_id: Option<i64>,
+    pub at: i64,
+    /// The visitor's display name (their `staff:<id>` if the account is gone).
+    pub visitor: String,
+    /// The sealed `monitoring::VisitRecord`.
+    pub sealed: String,
+    pub photos: Vec<StoredFile>,
+}
+
+/// 户档案: a register household and what happened to it, newest first, each list at most the limit
+/// asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdFile {
+    pub household: MonitoredHousehold,
+    pub registered_at: i64,
+    pub signals: Vec<SignalLine>,
+    pub warnings: Vec<WarningHistory>,
+    pub visits: Vec<VisitLine>,
+    pub referrals: Vec<HouseholdReferral>,
 }
 
 /// A department's credential for the API (`/api/v1`).
@@ -1323,6 +1372,22 @@ pub trait MonitoringStore: Send + Sync {
         referred_to: Option<&str>,
         audit: &AuditEvent,
     ) -> Result<bool, StoreError>;
+
+    /// A household's file with at most `limit` lines of each kind.
+    async fn household_file(&self, id: i64, limit: u32) -> Result<Option<HouseholdFile>, StoreError>;
+
+    /// Up to `limit` households of a township (of one village when `village` is not empty) with an id
+    /// below `before`, newest first: the register's pages.
+    async fn register_page(
+        &self,
+        township_code: &str,
+        village: &str,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<MonitoredHousehold>, StoreError>;
+
+    /// A visit photo and the household it belongs to.
+    async fn visit_photo(&self, id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
 
     /// A department's referred households waiting for its answer, oldest first, at most `limit`.
     async fn open_household_referrals(

@@ -233,8 +233,15 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/emergency", post(emergency::grant))
         .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
-        .route("/review/warnings/{id}/close", post(monitoring::close))
-        .route("/review/visits", post(monitoring::record_found))
+        .route(
+            "/review/warnings/{id}/close",
+            post(monitoring::close).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/review/visits",
+            post(monitoring::record_found).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/review/households/{id}/photo/{photo}", get(monitoring::photo))
         .route("/review/household-referrals/{id}/answer", post(monitoring::answer_referral))
         .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
         .route("/report/confirm", post(reports::confirm))

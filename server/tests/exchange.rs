@@ -51,7 +51,8 @@ async fn on_register(app: &TestApp, id_number: &str, category: Option<Category>)
         category,
         source: "import".into(),
         member_hashes: vec![member_hash(&hasher, &id)],
-        sealed: "sealed".into(),
+        sealed: app::sealing::Sealer::new(server::config::Config::default().data_key.expose())
+            .seal(&vec![("王秀兰", id_number)]),
         now: app::services::unix_now(),
     };
     let audit = |id: i64| app::audit::AuditEvent::now("test", "monitoring.household", id.to_string(), "");
@@ -483,10 +484,14 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     assert!(page.contains("value=\"school\" checked"), "and what was ticked");
     assert_eq!(audit_count(&app, "monitoring.household_visited").await, 0);
 
-    let first = post(&worker, form("城关村", &child)).await;
-    assert_eq!(common::location(&first), "/review/visits/new?recorded=new");
-    let again = post(&worker, form("城关村", &child)).await;
-    assert_eq!(common::location(&again), "/review/visits/new?recorded=known", "matched on ID numbers");
+    let first = common::location(&post(&worker, form("城关村", &child)).await);
+    let household = first.strip_prefix("/review/visits/new?recorded=new&household=").expect(&first);
+    let again = common::location(&post(&worker, form("城关村", &child)).await);
+    assert_eq!(
+        again,
+        format!("/review/visits/new?recorded=known&household={household}"),
+        "matched on ID numbers"
+    );
     let (_, page) = worker.page("/review/visits/new?recorded=known").await;
     assert!(page.contains("原已在监测范围内"));
     assert_eq!(audit_count(&app, "monitoring.household_visited").await, 2);
@@ -708,5 +713,86 @@ async fn a_warning_referred_to_a_department_reaches_that_department_only_and_is_
     let again = officer.post(&answer, &[("answer", "再次提交的办理情况")]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND, "answered once");
     assert_eq!(audit_count(&app, "monitoring.referral_answered").await, 1);
+    app.stop().await;
+}
+
+/// Whether a page's HTML holds this text between two tags (a whole line of a list or table cell).
+fn shows(page: &str, text: &str) -> bool {
+    page.contains(&format!(">{text}<"))
+}
+
+#[tokio::test]
+async fn a_household_file_opens_to_its_village_township_and_county_only_with_its_history_and_photos() {
+    let app = common::spawn_app().await;
+    sign_in_admin(&app).await;
+    let token = issue(&app, "medical-insurance", &["events"]).await;
+    let member = valid_id("62070219800101123");
+    let household = on_register(&app, &member, Some(Category::PovertyRelapseWatch)).await;
+    let (status, _) = call(&app, "/api/v1/events", &token, &hospital_bill("YB-9", &member, 20_000)).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let warning = open_warnings(&app).await[0].id;
+    let worker =
+        Reviewer::sign_in(&app, "chengguan", Role::VillageWorker, &format!("{TOWNSHIP}/城关村")).await;
+    let photo = common::photo_part(common::GPS_PHOTO);
+    let form = common::multipart_form(&[
+        ("observations", "户主住院，家中无劳动力"),
+        ("indicators", "medical"),
+        ("outcome", "referred"),
+        ("department", "disabled-persons"),
+    ])
+    .part("photos", photo);
+    let closed = worker.post_multipart(&format!("/review/warnings/{warning}/close"), form).await;
+    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+
+    let file = format!("/review/households/{household}");
+    let (status, page) = worker.page(&file).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("王秀兰 620702********"), "members named, ID numbers masked: {page}");
+    assert!(!page.contains(&member), "the full ID number stays sealed");
+    assert!(shows(&page, "户主住院，家中无劳动力"), "the visit: {page}");
+    assert!(page.contains("办结：推送残疾人联合会"), "the warning's outcome");
+    assert!(page.contains("医疗保障局：大额医疗支出"), "what the department sent");
+    assert!(page.contains("推送残疾人联合会，待办理"), "the referral");
+    let photo_link = format!("href=\"/review/households/{household}/photo/");
+    let start = page.find(&photo_link).expect("the visit's photo is linked") + 6;
+    let photo_path = &page[start..start + page[start..].find('"').unwrap()];
+    let photo = worker.page(photo_path).await;
+    assert_eq!(photo.0, StatusCode::OK);
+
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
+    let other_village =
+        Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
+    let other_township = Reviewer::sign_in(&app, "xindun", Role::TownshipReviewer, "620702002").await;
+    let other_county = Reviewer::sign_in(&app, "minle", Role::CountyReviewer, "620722").await;
+    let department = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
+    for (name, who, opens) in [
+        ("township", &township, true),
+        ("county", &county, true),
+        ("another village", &other_village, false),
+        ("another township", &other_township, false),
+        ("another county", &other_county, false),
+        ("a department", &department, false),
+    ] {
+        let expected = if opens { StatusCode::OK } else { StatusCode::NOT_FOUND };
+        assert_eq!(who.page(&file).await.0, expected, "{name}");
+        assert_eq!(who.page(photo_path).await.0, expected, "the photo too, {name}");
+    }
+    let wrong_household = photo_path.replace(&format!("/households/{household}/"), "/households/999/");
+    assert_eq!(township.page(&wrong_household).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(audit_count(&app, "monitoring.household_viewed").await, 3, "every view of the file");
+    assert_eq!(audit_count(&app, "monitoring.photo_viewed").await, 3);
+
+    let (_, register) = township.page("/review/households").await;
+    assert!(register.contains(&format!("href=\"{file}\">王秀兰<")), "the register lists it: {register}");
+    assert!(shows(&register, "防止返贫监测对象"));
+    let (status, choose) = county.page("/review/households").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(choose.contains(&format!("href=\"/review/households?township={TOWNSHIP}\"")));
+    assert_eq!(county.page("/review/households?township=620721100").await.0, StatusCode::NOT_FOUND);
+    let (_, elsewhere) = other_village.page("/review/households").await;
+    assert!(!elsewhere.contains(&file), "another village's register does not list it");
+    assert_eq!(department.page("/review/households").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(audit_count(&app, "monitoring.register_viewed").await, 2, "the lists shown");
     app.stop().await;
 }

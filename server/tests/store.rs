@@ -292,7 +292,13 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
         assert!(created && other.id != id, "{backend}");
         // A worker's visit to someone already on the register joins that household, never a new one.
-        let visit = app::store::NewVisit { visited_by: "staff:7".into(), at: 2_500, sealed: "seen".into() };
+        let photo = ("ab".repeat(32), "image/jpeg".to_string(), 1_234u64);
+        let visit = app::store::NewVisit {
+            visited_by: "staff:7".into(),
+            at: 2_500,
+            sealed: "seen".into(),
+            photos: vec![photo.clone()],
+        };
         let visited =
             |id: i64| AuditEvent::now("staff:7", "monitoring.household_visited", id.to_string(), "");
         let found = app::store::HouseholdLead { source: "visit".into(), ..lead(&["person-b", "child-b"]) };
@@ -304,6 +310,21 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         let entries = store.audit_records().await.unwrap();
         let visits = entries.iter().filter(|r| r.event.action == "monitoring.household_visited").count();
         assert_eq!(visits, 2, "{backend}: each visit audited, whether or not the household was new");
+        let file = store.household_file(other.id, 10).await.unwrap().expect("on the register");
+        assert_eq!(file.visits.len(), 1, "{backend}");
+        let kept = &file.visits[0].photos;
+        assert_eq!((kept.len(), kept[0].sha256.as_str()), (1, photo.0.as_str()), "{backend}: with its photo");
+        let (owner, _) = store.visit_photo(kept[0].id).await.unwrap().expect("the photo");
+        assert_eq!(owner, other.id, "{backend}");
+        assert_eq!(
+            store.files_in_use(&[photo.0.clone()]).await.unwrap(),
+            vec![photo.0],
+            "{backend}: kept by the sweep"
+        );
+        let page = store.register_page(&other.township_code, "", i64::MAX, 1).await.unwrap();
+        assert_eq!(page.iter().map(|h| h.id).collect::<Vec<_>>(), vec![new.id], "{backend}: newest first");
+        let next = store.register_page(&other.township_code, "", new.id, 10).await.unwrap();
+        assert!(next.iter().all(|h| h.id < new.id) && next.iter().any(|h| h.id == other.id), "{backend}");
 
         // Eight signals at once for one household: each stored once, one open warning, escalated.
         let signals: Vec<_> = (0..8)
@@ -354,8 +375,12 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         // Closed once; a new signal afterwards opens a new warning.
         let warning = queue[0].id;
         let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
-        let visit =
-            app::store::NewVisit { visited_by: "staff:7".into(), at: 3_000, sealed: "sealed visit".into() };
+        let visit = app::store::NewVisit {
+            visited_by: "staff:7".into(),
+            at: 3_000,
+            sealed: "sealed visit".into(),
+            photos: vec![],
+        };
         let referred = Some("disabled-persons");
         assert!(store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
         assert!(!store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
@@ -1203,8 +1228,12 @@ async fn warning_history(store: &dyn Store, count: usize) {
         let recorded = store.record_signal(&warning, &by_test()).await.unwrap();
         if let (SignalRecorded::Raised(id), true) = (recorded, i % 4 != 0) {
             let open = store.open_warning(id).await.unwrap().unwrap();
-            let visit =
-                app::store::NewVisit { visited_by: "staff:1".into(), at: 3_000, sealed: "seen".into() };
+            let visit = app::store::NewVisit {
+                visited_by: "staff:1".into(),
+                at: 3_000,
+                sealed: "seen".into(),
+                photos: vec![],
+            };
             let referred = (i % 8 == 1).then_some("disabled-persons");
             assert!(store.close_warning(&open, &visit, "sealed", referred, &by_test()).await.unwrap());
         }

@@ -10,6 +10,7 @@ pub mod declaration;
 pub mod emergency;
 pub mod guide;
 pub mod home;
+pub mod households;
 pub mod identity;
 pub mod monitoring;
 pub mod not_found;

@@ -2,7 +2,7 @@
 //! one page per warning with the visit form that closes it (`server/src/web/monitoring.rs`), the county's
 //! counts per township, and the form that registers a household a worker found at the door.
 
-use crate::forms::{query, Choice, ErrorSummary, Field, TextField};
+use crate::forms::{query, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField};
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -14,6 +14,7 @@ use std::collections::HashMap;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WarningLine {
     pub id: i64,
+    pub household_id: i64,
     pub place: String,
     pub kind: String,
     pub level: String,
@@ -38,6 +39,7 @@ fn line(
     use crate::domain::calendar::Date;
     WarningLine {
         id: w.id,
+        household_id: w.household_id,
         place: format!("{} {}", crate::store::place_name(&services.divisions, &w.township_code), w.village),
         kind: w.kind.label().to_string(),
         level: w.warning.level.label().to_string(),
@@ -198,7 +200,8 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
             <dt>"核实期限"</dt><dd>{w.due}{w.overdue.then(|| view! { <span class="tag">"超期"</span> })}</dd>
         </dl>
         <ErrorSummary errors=form.errors.clone()/>
-        <form method="post" action=format!("/review/warnings/{}/close", w.id) class="question-form" novalidate>
+        <p><a href=format!("/review/households/{}", w.household_id)>"查看这户的档案（以往预警、走访和部门数据）"</a></p>
+        <form method="post" action=format!("/review/warnings/{}/close", w.id) enctype="multipart/form-data" class="question-form" novalidate>
             <VisitFields observations=typed("observations") indicators=typed("indicators") errors=form.errors.clone()/>
             <Choice
                 name="outcome"
@@ -257,6 +260,8 @@ fn VisitFields(observations: String, indicators: String, errors: Vec<(String, St
                 }
             }).collect_view()}
         </fieldset>
+        <FileField name="photos" label="走访照片（可选）" hint="最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=error_for("photos")/>
+        <IslandScripts/>
     }
 }
 
@@ -295,6 +300,7 @@ pub async fn load_found_form(flash: String) -> Result<Option<FoundForm>, ServerF
 pub fn FoundHouseholdPage() -> impl IntoView {
     let flash = query("flash");
     let recorded = query("recorded");
+    let household = query("household");
     let redirect = super::review::SignInRedirect::capture();
     let status = crate::forms::ResponseStatus::capture();
     view! {
@@ -309,6 +315,7 @@ pub fn FoundHouseholdPage() -> impl IntoView {
         }.map(|text| view! {
             <div class="notice" role="status">
                 <p>{text}</p>
+                <p><a href=format!("/review/households/{household}")>"查看这户的档案"</a></p>
                 <p>"如需代为申请救助，请居民同意后"<a href="/apply/helper?as=village_assistant">"代办申请"</a>"。"</p>
             </div>
         })}
@@ -349,7 +356,7 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
     view! {
         <p>"日常走访中发现的困难家庭，登记后纳入低收入人口动态监测。身份证号码加密保存，只用于与已有监测对象比对。"</p>
         <ErrorSummary errors=form.errors.clone()/>
-        <form method="post" action="/review/visits" class="question-form" novalidate>
+        <form method="post" action="/review/visits" enctype="multipart/form-data" class="question-form" novalidate>
             {village}
             <fieldset class="field" class:has-error=members_invalid>
                 <legend id="members">"家庭成员（至少一位）"</legend>

@@ -146,6 +146,7 @@ pub fn ReviewHomePage() -> impl IntoView {
                     {matches!(staff.role, Role::TownshipReviewer | Role::CountyReviewer | Role::VillageWorker)
                         .then(|| view! {
                             <p><a href="/review/warnings">"预警处置（低收入人口动态监测）"</a></p>
+                            <p><a href="/review/households">"监测对象名册"</a></p>
                         })}
                     {matches!(staff.role, Role::TownshipReviewer | Role::VillageWorker)
                         .then(|| view! {

@@ -23,9 +23,27 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}****{tail}")
 }
 
+/// An ID number on staff screens that identify a person by name already: the region (first six) and
+/// the last four, 620702********1234.
+pub fn mask_id_number(id_number: &str) -> String {
+    let chars: Vec<char> = id_number.trim().chars().collect();
+    if chars.len() < 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_numbers_keep_the_region_and_the_last_four() {
+        assert_eq!(mask_id_number("62070219800101123X"), "620702********123X");
+        assert_eq!(mask_id_number("123"), "***");
+    }
 
     #[test]
     fn names_keep_only_what_a_neighbour_needs_to_recognise_the_household() {

@@ -318,6 +318,18 @@ impl WarningOutcome {
         }
     }
 
+    /// The outcome in a household's history.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::HelpedToApply { reference } => format!("帮助申请救助（申请编号 {reference}）"),
+            Self::Referred { department } => {
+                let name = super::staff::DEPARTMENTS.iter().find(|(key, _)| key == department);
+                format!("推送{}", name.map(|(_, label)| *label).unwrap_or(department.as_str()))
+            }
+            Self::NoAction { reason } => format!("无需救助：{reason}"),
+        }
+    }
+
     /// Checks what the township typed: `Err((field, message))` to show next to the field.
     pub fn check(self) -> Result<Self, (&'static str, String)> {
         match self {

@@ -148,6 +148,15 @@ impl StaffIdentity {
         }
     }
 
+    /// Whether this person may open a register household's file (户档案): its visitors, its township's
+    /// reviewers and its county's reviewers. Departments see only what they sent or were referred.
+    pub fn may_open_household(&self, county_code: &str, township_code: &str, village: &str) -> bool {
+        match self.role {
+            Role::CountyReviewer => county_code == self.scope,
+            _ => self.may_visit(township_code, village),
+        }
+    }
+
     /// Whether this person handles reports of suspected fraud about households in `county_code`:
     /// the county's reviewers and administrators.
     pub fn may_handle_reports_in(&self, county_code: &str) -> bool {
@@ -274,6 +283,19 @@ mod tests {
         let township = staff(Role::TownshipReviewer, "620702001");
         assert!(township.may_visit("620702001", "东街村") && !township.may_visit("620702002", "东街村"));
         assert!(!staff(Role::CountyReviewer, "620702").may_visit("620702001", "东街村"));
+    }
+
+    #[test]
+    fn a_household_file_opens_to_its_village_township_and_county_only() {
+        let open = |role, scope| staff(role, scope).may_open_household("620702", "620702001", "红沙窝村");
+        assert!(open(Role::VillageWorker, "620702001/红沙窝村"));
+        assert!(!open(Role::VillageWorker, "620702001/东街村"));
+        assert!(open(Role::TownshipReviewer, "620702001"));
+        assert!(!open(Role::TownshipReviewer, "620702002"));
+        assert!(open(Role::CountyReviewer, "620702"));
+        assert!(!open(Role::CountyReviewer, "620721"));
+        assert!(!open(Role::DepartmentOfficer, "disabled-persons"));
+        assert!(!open(Role::Administrator, "city"));
     }
 
     #[test]

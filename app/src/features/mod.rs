@@ -6,6 +6,7 @@ pub mod cases;
 pub mod declaration;
 pub mod emergency;
 pub mod exchange;
+pub mod households;
 pub mod monitoring;
 pub mod objections;
 pub mod register;

@@ -4,6 +4,7 @@
 //! worker found at the door. Only the warning's township or village worker closes it; anyone else gets
 //! 404, as for cases.
 
+use super::cases::FileVault;
 use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
@@ -62,6 +63,9 @@ pub enum WarningError {
     Invalid(&'static str, String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The photos could not be kept (500, cause logged).
+    #[error("keeping visit photos failed: {0}")]
+    Files(String),
 }
 
 /// What a reviewer sees: a township its open warnings, a county its townships' counts.
@@ -123,20 +127,63 @@ async fn township_warning(
     }
 }
 
+/// A visit as posted: what was seen (checked already) and the photos taken.
+pub struct PostedVisit {
+    pub record: Result<VisitRecord, (&'static str, String)>,
+    /// (content type, cleaned bytes)
+    pub photos: Vec<(&'static str, Vec<u8>)>,
+    /// Why a photo was refused, said next to the photo field.
+    pub refused_photo: Option<String>,
+}
+
+impl PostedVisit {
+    /// The visit's record, or the first problem to show next to its field.
+    fn checked(&self) -> Result<VisitRecord, WarningError> {
+        if let Some(problem) = &self.refused_photo {
+            return Err(WarningError::Invalid("photos", problem.clone()));
+        }
+        self.record.clone().map_err(|(field, message)| WarningError::Invalid(field, message))
+    }
+
+    /// The visit to store, its photos kept once everything else was accepted.
+    async fn stored(
+        &self,
+        services: &Services,
+        files: &dyn FileVault,
+        record: &VisitRecord,
+        staff: &StaffIdentity,
+        now: i64,
+    ) -> Result<NewVisit, WarningError> {
+        let photos = files.keep(&self.photos).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::StorageFull => {
+                WarningError::Invalid("photos", crate::domain::upload::DISK_FULL_MESSAGE.to_string())
+            }
+            _ => WarningError::Files(e.to_string()),
+        })?;
+        Ok(NewVisit {
+            visited_by: format!("staff:{}", staff.id),
+            at: now,
+            sealed: services.sealer.seal(record),
+            photos,
+        })
+    }
+}
+
 /// Closes an open warning of the visitor's township or villages with the visit and its outcome, audited
 /// in the same transaction. Helping to apply names an application of the same township.
 pub async fn close_warning(
     services: &Services,
+    files: &dyn FileVault,
     staff: &StaffIdentity,
     id: i64,
-    visit: Result<VisitRecord, (&'static str, String)>,
+    visit: PostedVisit,
     outcome: WarningOutcome,
     now: i64,
 ) -> Result<(), WarningError> {
     let store = services.store.as_ref();
     let warning = township_warning(services, staff, id).await?;
     let invalid = |(field, message)| WarningError::Invalid(field, message);
-    let visit = visit.map_err(invalid)?;
+    let record = visit.checked()?;
     let outcome = outcome.check().map_err(invalid)?;
     if let WarningOutcome::HelpedToApply { reference } = &outcome {
         let case = store.application_by_reference(reference.trim()).await?;
@@ -151,8 +198,7 @@ pub async fn close_warning(
         subject: format!("warning:{id}"),
         detail: format!("household:{} {}", warning.household_id, outcome.key()),
     };
-    let visit =
-        NewVisit { visited_by: format!("staff:{}", staff.id), at: now, sealed: services.sealer.seal(&visit) };
+    let visit = visit.stored(services, files, &record, staff, now).await?;
     let sealed = services.sealer.seal(&outcome);
     let referred_to = match &outcome {
         WarningOutcome::Referred { department } => Some(department.as_str()),
@@ -257,7 +303,7 @@ pub struct FoundHousehold {
     pub village: String,
     /// (name, ID number) as typed, the person met first.
     pub members: Vec<(String, String)>,
-    pub visit: Result<VisitRecord, (&'static str, String)>,
+    pub visit: PostedVisit,
 }
 
 /// Registers a household a village worker (or township reviewer) found, with the visit, in one
@@ -265,6 +311,7 @@ pub struct FoundHousehold {
 /// gets the visit instead of a duplicate. Returns the household's id and whether it is new.
 pub async fn register_found_household(
     services: &Services,
+    files: &dyn FileVault,
     staff: &StaffIdentity,
     found: FoundHousehold,
     now: i64,
@@ -280,7 +327,7 @@ pub async fn register_found_household(
         return Err(WarningError::Invalid("village", "请填写您负责的村（社区）".into()));
     }
     let members = found_members(&found.members, BirthDate::today_in_china(now)).map_err(invalid)?;
-    let visit = found.visit.map_err(invalid)?;
+    let visit = found.visit.checked()?;
     let member_hashes = members.iter().map(|(_, id)| member_hash(&services.hasher, id)).collect();
     let sealed_members: Vec<(&str, &str)> = members.iter().map(|(n, id)| (n.as_str(), id.as_str())).collect();
     let lead = HouseholdLead {
@@ -301,8 +348,7 @@ pub async fn register_found_household(
         subject: format!("household:{household}"),
         detail: visit.indicators.iter().map(|k| k.key()).collect::<Vec<_>>().join(","),
     };
-    let new_visit =
-        NewVisit { visited_by: visited_by.clone(), at: now, sealed: services.sealer.seal(&visit) };
+    let new_visit = found.visit.stored(services, files, &visit, staff, now).await?;
     let (household, created) = services.store.register_visited_household(&lead, &new_visit, &audit).await?;
     Ok((household.id, created))
 }

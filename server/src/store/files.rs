@@ -49,7 +49,8 @@ macro_rules! file_queries {
                     let list = files::placeholders(batch.len());
                     let sql = format!(
                         "SELECT sha256 FROM case_files WHERE sha256 IN ({list})
-                         UNION SELECT sha256 FROM report_files WHERE sha256 IN ({list})"
+                         UNION SELECT sha256 FROM report_files WHERE sha256 IN ({list})
+                         UNION SELECT sha256 FROM monitoring_visit_files WHERE sha256 IN ({list})"
                     );
                     let mut query = sqlx::query_as::<_, (String,)>(&sql);
                     for hash in batch {

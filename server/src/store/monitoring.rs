@@ -64,6 +64,56 @@ pub(super) fn household_referral_from_row(
     })
 }
 
+pub(super) type HouseholdFileRow = (i64, String, String, String, Option<String>, String, String, i64);
+
+pub(super) fn signal_from_row(
+    (kind, sender, received_at): (String, String, i64),
+) -> Result<app::store::SignalLine, StoreError> {
+    let kind = SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?;
+    Ok(app::store::SignalLine { kind, sender, received_at })
+}
+
+pub(super) type WarningHistoryRow = (i64, String, String, String, i64, Option<i64>, Option<String>);
+
+pub(super) fn warning_history_from_row(
+    row: WarningHistoryRow,
+) -> Result<app::store::WarningHistory, StoreError> {
+    let (id, kind, level, visit_due, raised_at, closed_at, outcome_sealed) = row;
+    Ok(app::store::WarningHistory {
+        id,
+        kind: SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?,
+        warning: open_warning(&level, &visit_due)?,
+        raised_at,
+        closed_at,
+        outcome_sealed,
+    })
+}
+
+/// Visits (id, warning, at, visitor, sealed) with their photos (id, visit id, SHA-256, type, size).
+pub(super) fn visits_with_photos(
+    visits: Vec<(i64, Option<i64>, i64, String, String)>,
+    photos: Vec<(i64, i64, String, String, i64)>,
+) -> Vec<app::store::VisitLine> {
+    let mut lines: Vec<app::store::VisitLine> = visits
+        .into_iter()
+        .map(|(id, warning_id, at, visitor, sealed)| app::store::VisitLine {
+            id,
+            warning_id,
+            at,
+            visitor,
+            sealed,
+            photos: Vec::new(),
+        })
+        .collect();
+    for (id, visit_id, sha256, content_type, size) in photos {
+        if let Some(line) = lines.iter_mut().find(|line| line.id == visit_id) {
+            let photo = super::shared::case_file_from_row((id, "visit".into(), sha256, content_type, size));
+            line.photos.push(photo);
+        }
+    }
+    lines
+}
+
 pub(super) const CREDENTIAL_COLUMNS: &str = "id, department, label, scopes, created_at, revoked_at";
 
 pub(super) type CredentialRow = (i64, String, String, String, i64, Option<i64>);
@@ -414,6 +464,73 @@ macro_rules! monitoring_queries {
                 commit_if_changed(tx, true, audit).await
             }
 
+            async fn household_file(
+                &self,
+                id: i64,
+                limit: u32,
+            ) -> Result<Option<app::store::HouseholdFile>, StoreError> {
+                use crate::store::page_queries as q;
+                let row: Option<monitoring::HouseholdFileRow> =
+                    sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&self.pool).await.map_err(query_error)?;
+                let Some((id, county, township, village, category, source, sealed, registered_at)) = row else {
+                    return Ok(None);
+                };
+                let household =
+                    monitoring::household_from_row((id, county, township, village, category, source, sealed))?;
+                let limit = i64::from(limit);
+                let signals: Vec<(String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_SIGNALS)
+                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                let warnings: Vec<monitoring::WarningHistoryRow> = sqlx::query_as(q::HOUSEHOLD_WARNINGS)
+                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                let visits: Vec<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(q::HOUSEHOLD_VISITS)
+                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                let photos: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_VISIT_PHOTOS)
+                    .bind(id).bind(limit * 4).fetch_all(&self.pool).await.map_err(query_error)?;
+                let referrals: Vec<monitoring::HouseholdReferralRow> = sqlx::query_as(q::HOUSEHOLD_REFERRALS)
+                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                Ok(Some(app::store::HouseholdFile {
+                    household,
+                    registered_at,
+                    signals: signals.into_iter().map(monitoring::signal_from_row).collect::<Result<_, _>>()?,
+                    warnings: warnings.into_iter().map(monitoring::warning_history_from_row).collect::<Result<_, _>>()?,
+                    visits: monitoring::visits_with_photos(visits, photos),
+                    referrals: referrals.into_iter().map(monitoring::household_referral_from_row).collect::<Result<_, _>>()?,
+                }))
+            }
+
+            async fn register_page(
+                &self,
+                township_code: &str,
+                village: &str,
+                before: i64,
+                limit: u32,
+            ) -> Result<Vec<app::store::MonitoredHousehold>, StoreError> {
+                use crate::store::page_queries as q;
+                let village = village.trim();
+                let sql = if village.is_empty() { q::TOWNSHIP_REGISTER } else { q::VILLAGE_REGISTER };
+                let mut query = sqlx::query_as::<_, monitoring::HouseholdRow>(sql)
+                    .bind(township_code)
+                    .bind(before)
+                    .bind(i64::from(limit));
+                if !village.is_empty() {
+                    query = query.bind(village);
+                }
+                let rows = query.fetch_all(&self.pool).await.map_err(query_error)?;
+                rows.into_iter().map(monitoring::household_from_row).collect()
+            }
+
+            async fn visit_photo(&self, id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
+                let row: Option<(i64, i64, String, String, i64)> =
+                    sqlx::query_as(crate::store::page_queries::VISIT_PHOTO)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(household, id, sha256, content_type, size)| {
+                    (household, shared::case_file_from_row((id, "visit".into(), sha256, content_type, size)))
+                }))
+            }
+
             async fn open_household_referrals(
                 &self,
                 department: &str,
@@ -488,18 +605,34 @@ macro_rules! monitoring_queries {
                 warning_id: Option<i64>,
                 visit: &app::store::NewVisit,
             ) -> Result<(), StoreError> {
-                sqlx::query(
+                let (visit_id,): (i64,) = sqlx::query_as(
                     "INSERT INTO monitoring_visits (household_id, warning_id, visited_by, visited_at, sealed)
-                     VALUES ($1, $2, $3, $4, $5)",
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
                 .bind(household_id)
                 .bind(warning_id)
                 .bind(&visit.visited_by)
                 .bind(visit.at)
                 .bind(&visit.sealed)
-                .execute(&mut **tx)
+                .fetch_one(&mut **tx)
                 .await
                 .map_err(query_error)?;
+                for (sha256, content_type, size) in &visit.photos {
+                    sqlx::query(
+                        "INSERT INTO monitoring_visit_files
+                             (visit_id, household_id, sha256, content_type, size, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(visit_id)
+                    .bind(household_id)
+                    .bind(sha256)
+                    .bind(content_type)
+                    .bind(i64::try_from(*size).unwrap_or(i64::MAX))
+                    .bind(visit.at)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(query_error)?;
+                }
                 Ok(())
             }
 

@@ -224,6 +224,37 @@ pub const DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS: &str = concat!(
 /// One referred household by id.
 pub const HOUSEHOLD_REFERRAL: &str = concat!(household_referral_select!(), " WHERE r.id = $1");
 
+/// 户档案 (`$1`: the household; `$2`: at most this many lines of each list), newest first.
+pub const HOUSEHOLD_BY_ID: &str =
+    "SELECT id, county_code, township_code, village, category, source, sealed, created_at
+     FROM monitored_households WHERE id = $1";
+pub const HOUSEHOLD_SIGNALS: &str = "SELECT kind, sender, received_at FROM monitoring_signals
+     WHERE household_id = $1 ORDER BY id DESC LIMIT $2";
+pub const HOUSEHOLD_WARNINGS: &str =
+    "SELECT id, kind, level, visit_due, raised_at, closed_at, outcome FROM monitoring_warnings
+     WHERE household_id = $1 ORDER BY id DESC LIMIT $2";
+/// The visitor's name from the `staff:<id>` they were recorded as.
+pub const HOUSEHOLD_VISITS: &str = "SELECT v.id, v.warning_id, v.visited_at,
+         COALESCE((SELECT s.display_name FROM staff_accounts s
+                   WHERE s.id = CAST(SUBSTR(v.visited_by, 7) AS BIGINT)), v.visited_by),
+         v.sealed
+     FROM monitoring_visits v WHERE v.household_id = $1 ORDER BY v.id DESC LIMIT $2";
+pub const HOUSEHOLD_VISIT_PHOTOS: &str = "SELECT id, visit_id, sha256, content_type, size
+     FROM monitoring_visit_files WHERE household_id = $1 ORDER BY id LIMIT $2";
+pub const HOUSEHOLD_REFERRALS: &str =
+    concat!(household_referral_select!(), " WHERE r.household_id = $1 ORDER BY r.id DESC LIMIT $2");
+/// The register of a township (`$1`), households below id `$2`, newest first, at most `$3`.
+pub const TOWNSHIP_REGISTER: &str =
+    "SELECT id, county_code, township_code, village, category, source, sealed FROM monitored_households
+     WHERE township_code = $1 AND id < $2 ORDER BY id DESC LIMIT $3";
+/// The same for one village (`$4`).
+pub const VILLAGE_REGISTER: &str =
+    "SELECT id, county_code, township_code, village, category, source, sealed FROM monitored_households
+     WHERE township_code = $1 AND village = $4 AND id < $2 ORDER BY id DESC LIMIT $3";
+/// One visit photo with its household.
+pub const VISIT_PHOTO: &str =
+    "SELECT household_id, id, sha256, content_type, size FROM monitoring_visit_files WHERE id = $1";
+
 /// A value bound to a query while it is explained.
 #[derive(Clone, Copy, Debug)]
 pub enum Example {
@@ -292,6 +323,31 @@ pub const PAGE_QUERIES: &[PageQuery] = &[
         sql: COUNTY_WARNING_COUNTS,
         example: &[Text("620702"), Text("2026-12-01")],
     },
+    PageQuery { name: "a household's file", sql: HOUSEHOLD_BY_ID, example: &[Number(1)] },
+    PageQuery { name: "a household's signals", sql: HOUSEHOLD_SIGNALS, example: &[Number(1), Number(100)] },
+    PageQuery { name: "a household's warnings", sql: HOUSEHOLD_WARNINGS, example: &[Number(1), Number(100)] },
+    PageQuery { name: "a household's visits", sql: HOUSEHOLD_VISITS, example: &[Number(1), Number(100)] },
+    PageQuery {
+        name: "a household's photos",
+        sql: HOUSEHOLD_VISIT_PHOTOS,
+        example: &[Number(1), Number(100)],
+    },
+    PageQuery {
+        name: "a household's referrals",
+        sql: HOUSEHOLD_REFERRALS,
+        example: &[Number(1), Number(100)],
+    },
+    PageQuery {
+        name: "a township's register",
+        sql: TOWNSHIP_REGISTER,
+        example: &[Text("620702001"), Number(i64::MAX), Number(50)],
+    },
+    PageQuery {
+        name: "a village's register",
+        sql: VILLAGE_REGISTER,
+        example: &[Text("620702001"), Number(i64::MAX), Number(50), Text("红沙窝村")],
+    },
+    PageQuery { name: "one visit photo", sql: VISIT_PHOTO, example: &[Number(1)] },
     PageQuery { name: "one notice", sql: CURRENT_NOTICE, example: &[Text("2026-12-01"), Number(1)] },
     PageQuery {
         name: "city-wide notices",

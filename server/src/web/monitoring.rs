@@ -5,12 +5,15 @@ use super::respond::{back_with, failure, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
+use crate::uploads::{file_response, read_form_with_optional_files, PostedForm};
 use app::domain::application::Posted;
 use app::domain::monitoring::{VisitRecord, WarningOutcome};
 use app::features::monitoring::{
-    answer_household_referral, close_warning, register_found_household, FoundHousehold, WarningError,
+    answer_household_referral, close_warning, register_found_household, FoundHousehold, PostedVisit,
+    WarningError,
 };
-use axum::extract::{Path, State};
+use app::store::StaffAccount;
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
@@ -26,8 +29,29 @@ fn outcome(posted: &Posted) -> Result<WarningOutcome, WarningError> {
     }
 }
 
-fn visit(posted: &Posted) -> Result<VisitRecord, (&'static str, String)> {
-    VisitRecord::check(posted.get("observations"), &posted.all("indicators").collect::<Vec<_>>())
+fn visit(posted: &Posted, form: PostedForm) -> PostedVisit {
+    PostedVisit {
+        record: VisitRecord::check(posted.get("observations"), &posted.all("indicators").collect::<Vec<_>>()),
+        refused_photo: form.file_problem(),
+        photos: form.files,
+    }
+}
+
+/// The signed-in staff member and the visit form with its photos; a form that did not arrive whole goes
+/// back to `page` with the message next to the photo field.
+async fn visit_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    page: &str,
+    request: Request,
+) -> Result<(StaffAccount, Posted, PostedForm), Response> {
+    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    match read_form_with_optional_files(request, "photos").await {
+        Ok(mut form) => Ok((account, Posted(std::mem::take(&mut form.fields)), form)),
+        Err(incomplete) => {
+            Err(back_with(state, page, &[] as &[(&str, &str)], &[("photos", incomplete.to_string())]).await)
+        }
+    }
 }
 
 /// What a failed post keeps: the ticked risks joined into one value (the flash store keeps one per name).
@@ -46,21 +70,23 @@ fn not_found() -> Response {
     )
 }
 
-/// POST /review/warnings/{id}/close
+/// POST /review/warnings/{id}/close, with the visit's photos.
 pub async fn close(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    request: Request,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else {
-        return redirect("/review/login", &[]);
+    let page = format!("/review/warnings/{id}");
+    let (account, posted, form) = match visit_form(&state, &headers, &page, request).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
-    let posted = Posted(pairs);
     let now = app::services::unix_now();
+    let visit = visit(&posted, form);
     let closed = match outcome(&posted) {
         Ok(outcome) => {
-            close_warning(&state.services, &account.identity, id, visit(&posted), outcome, now).await
+            close_warning(&state.services, &state.evidence, &account.identity, id, visit, outcome, now).await
         }
         Err(e) => Err(e),
     };
@@ -68,34 +94,31 @@ pub async fn close(
         Ok(()) => redirect("/review/warnings?closed=1", &[]),
         Err(WarningError::NotFound) => not_found(),
         Err(WarningError::Invalid(field, message)) => {
-            back_with(&state, &format!("/review/warnings/{id}"), &typed_again(&posted), &[(field, message)])
-                .await
+            back_with(&state, &page, &typed_again(&posted), &[(field, message)]).await
         }
         Err(e) => failure("closing a warning failed", e),
     }
 }
 
-/// POST /review/visits: a household found at the door.
-pub async fn record_found(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else {
-        return redirect("/review/login", &[]);
+/// POST /review/visits: a household found at the door, with the visit's photos.
+pub async fn record_found(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    let (account, posted, form) = match visit_form(&state, &headers, "/review/visits/new", request).await {
+        Ok(posted) => posted,
+        Err(answer) => return answer,
     };
-    let posted = Posted(pairs);
     let members = (0..app::areas::monitoring::FOUND_MEMBER_ROWS)
         .map(|i| {
             let field = |name: String| posted.get(&name).to_string();
             (field(format!("member_name_{i}")), field(format!("member_id_{i}")))
         })
         .collect();
-    let found = FoundHousehold { village: posted.get("village").to_string(), members, visit: visit(&posted) };
+    let found =
+        FoundHousehold { village: posted.get("village").to_string(), members, visit: visit(&posted, form) };
     let now = app::services::unix_now();
-    match register_found_household(&state.services, &account.identity, found, now).await {
-        Ok((_, created)) => {
-            redirect(&format!("/review/visits/new?recorded={}", if created { "new" } else { "known" }), &[])
+    match register_found_household(&state.services, &state.evidence, &account.identity, found, now).await {
+        Ok((household, created)) => {
+            let recorded = if created { "new" } else { "known" };
+            redirect(&format!("/review/visits/new?recorded={recorded}&household={household}"), &[])
         }
         Err(WarningError::NotFound) => html_response(
             StatusCode::NOT_FOUND,
@@ -131,5 +154,39 @@ pub async fn answer_referral(
             back_with(&state, &page, &[("answer", posted.get("answer"))], &[(field, message)]).await
         }
         Err(e) => failure("answering a referred household failed", e),
+    }
+}
+
+/// GET /review/households/{id}/photo/{photo}: a visit photo, for those who may open the household
+/// (audited by the use case).
+pub async fn photo(
+    State(state): State<AppState>,
+    Path((household, photo)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let now = app::services::unix_now();
+    let file = match app::features::households::visit_photo(
+        &state.services,
+        &account.identity,
+        household,
+        photo,
+        now,
+    )
+    .await
+    {
+        Ok(file) => file,
+        Err(WarningError::NotFound) => {
+            return html_response(
+                StatusCode::NOT_FOUND,
+                "没有找到这张照片",
+                "照片不存在，或不属于您负责的范围。",
+            )
+        }
+        Err(e) => return failure("opening a visit photo failed", e),
+    };
+    match state.evidence.read(&file.sha256).await {
+        Ok(bytes) => file_response(bytes, &file.content_type),
+        Err(e) => failure("reading a visit photo failed", e),
     }
 }
