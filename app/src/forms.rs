@@ -34,6 +34,14 @@ impl ResponseStatus {
             response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
+
+    /// Answers 403: a signed-in member of staff whose role does not open this page (administration).
+    pub fn forbidden(&self) {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = &self.response {
+            response.set_status(http::StatusCode::FORBIDDEN);
+        }
+    }
 }
 
 /// The GOV.UK-style list of problems at the top of a form, each linking to its field.

@@ -2,7 +2,8 @@
 
 use crate::areas::{
     admin, announcements, application, apply, cases, contact, declaration, guide, home, households, identity,
-    monitoring, not_found::NotFound, notices, register, report, report_handling, review, stats, status,
+    monitoring, not_found::NotFound, notices, register, report, report_handling, review, staff_accounts,
+    stats, status,
 };
 use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
@@ -129,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/guide/:slug") view=admin::GuideEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/staff") view=staff_accounts::StaffAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/review/records") view=register::ReviewRecordsPage ssr=SsrMode::Async/>

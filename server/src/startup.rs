@@ -203,6 +203,7 @@ fn router(state: AppState) -> Router {
         .route("/admin/calendar/remove", post(admin::remove_calendar_day))
         .route("/admin/announcements/remove", post(admin::remove_announcement))
         .route("/admin/api-credentials", post(admin::issue_api_credential))
+        .route("/admin/staff", post(admin::create_staff_account))
         .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
         .route("/admin/events-import", post(imports::import_events_file))
         .route("/admin/roll-import", post(imports::import_roll_file))

@@ -220,3 +220,87 @@ async fn an_administrator_maintains_the_holiday_calendar_that_deadlines_count_wi
     store.close().await;
     app.stop().await;
 }
+
+/// The first password the page shows once, in `<code class="token">`.
+fn shown_password(html: &str) -> String {
+    let start = html.find("<code class=\"token\">").expect("the first password is shown") + 20;
+    html[start..start + html[start..].find("</code>").unwrap()].to_string()
+}
+
+async fn count_audited(app: &TestApp, action: &str, actor: &str) -> i64 {
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let records = store.audit_records().await.unwrap();
+    store.close().await;
+    records.iter().filter(|r| r.event.action == action && r.event.actor == actor).count() as i64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_administrator_creates_a_village_workers_account_that_signs_in_with_the_password_shown_once() {
+    let app = spawn_app().await;
+    let worker = [
+        ("username", "cg.worker"),
+        ("display_name", "张协理"),
+        ("role", "village"),
+        ("township", "620702001"),
+        ("village", "城关村"),
+    ];
+    signed_in_as(&app, "admin", Role::Administrator, "city").await;
+    let (status, form) = app.page("/admin/staff").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"role\" value=\"village\"") && !form.contains("value=\"admin\""), "{form}");
+    let refused = app
+        .post_form("/admin/staff", &[("username", "张三"), ("display_name", "张协理"), ("role", "admin")])
+        .await;
+    let (_, page) = app.page(&common::location(&refused)).await;
+    assert!(page.contains("登录名为3到32位小写字母"), "{page}");
+    assert!(page.contains("请选择账号类型"), "an administrator is not made from the web");
+    assert!(page.contains("value=\"张协理\""), "what was typed is kept");
+    let no_township = app
+        .post_form("/admin/staff", &[("username", "x.y"), ("display_name", "某"), ("role", "village")])
+        .await;
+    let (_, page) = app.page(&common::location(&no_township)).await;
+    assert!(page.contains("请选择所在乡镇（街道）"));
+
+    // The same account posted six times at once: one is created, the others are told the name is taken.
+    let posts: Vec<_> = (0..6)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url("/admin/staff");
+            tokio::spawn(async move { client.post(url).form(&worker).send().await.unwrap() })
+        })
+        .collect();
+    let mut passwords = Vec::new();
+    let mut taken = 0;
+    for post in posts {
+        let response = post.await.unwrap();
+        match response.status() {
+            StatusCode::OK => passwords.push(shown_password(&response.text().await.unwrap())),
+            StatusCode::SEE_OTHER | StatusCode::FOUND => {
+                let (_, page) = app.page(&common::location(&response)).await;
+                assert!(page.contains("这个登录名已被使用"), "{page}");
+                taken += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((passwords.len(), taken), (1, 5));
+    assert_eq!(
+        count_audited(&app, "staff.created", "staff:1").await,
+        1,
+        "audited as the administrator's act"
+    );
+
+    let colleague = TestApp::new_client();
+    let login = [("username", "cg.worker"), ("password", passwords[0].as_str())];
+    let signed = colleague.post(app.url("/review/login")).form(&login).send().await.unwrap();
+    assert_eq!(signed.headers()[header::LOCATION], "/review");
+    let warnings = colleague.get(app.url("/review/warnings")).send().await.unwrap();
+    assert_eq!(warnings.status(), StatusCode::OK, "a village worker of 城关村");
+    let records = colleague.get(app.url("/review/records")).send().await.unwrap();
+    assert_eq!(records.status(), StatusCode::FOUND, "with no case files");
+    let form = colleague.get(app.url("/admin/staff")).send().await.unwrap();
+    assert_eq!(form.status(), StatusCode::FORBIDDEN, "only administrators create accounts");
+    let post = colleague.post(app.url("/admin/staff")).form(&worker).send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}

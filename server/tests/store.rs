@@ -317,7 +317,7 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
         let (owner, _) = store.visit_photo(kept[0].id).await.unwrap().expect("the photo");
         assert_eq!(owner, other.id, "{backend}");
         assert_eq!(
-            store.files_in_use(&[photo.0.clone()]).await.unwrap(),
+            store.files_in_use(std::slice::from_ref(&photo.0)).await.unwrap(),
             vec![photo.0],
             "{backend}: kept by the sweep"
         );

@@ -119,8 +119,7 @@ pub fn AdminPage() -> impl IntoView {
     let (flash, saved) =
         use_query_map().with_untracked(|q| (q.get("flash").unwrap_or_default(), q.get("saved")));
     let redirect = SignInRedirect::capture();
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
+    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="系统管理"/>
         <Meta name="robots" content="noindex"/>
@@ -129,10 +128,7 @@ pub fn AdminPage() -> impl IntoView {
                 match load_admin(flash).await {
                     Ok(AdminAccess::Allowed(data)) => view! { <AdminSections data=*data saved/> }.into_any(),
                     Ok(AdminAccess::Forbidden) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(response) = response {
-                            response.set_status(http::StatusCode::FORBIDDEN);
-                        }
+                        status.forbidden();
                         view! {
                             <h1>"无权访问"</h1>
                             <p>"系统管理只对管理员开放。"<a href="/review">"返回工作台"</a></p>
@@ -200,6 +196,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
     view! {
         <h1>"系统管理"</h1>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        <p><a href="/admin/staff">"创建工作人员账号"</a>"（乡镇、县区审核人员，部门人员，村（社区）协理员）"</p>
         <section id="hotlines">
             <h2>"咨询与监督电话"</h2>
             <ul class="hotlines admin-list">

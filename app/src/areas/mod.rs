@@ -20,5 +20,6 @@ pub mod register;
 pub mod report;
 pub mod report_handling;
 pub mod review;
+pub mod staff_accounts;
 pub mod stats;
 pub mod status;

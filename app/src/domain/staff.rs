@@ -54,6 +54,10 @@ impl Role {
     }
 }
 
+/// The roles an administrator creates from the admin pages (administrators come from the command line).
+pub const CREATED_ROLES: [Role; 4] =
+    [Role::TownshipReviewer, Role::CountyReviewer, Role::DepartmentOfficer, Role::VillageWorker];
+
 /// Departments that receive referred cases for special assistance (分类推送).
 pub const DEPARTMENTS: [(&str, &str); 7] = [
     ("medical-insurance", "医疗保障局"),

@@ -12,4 +12,5 @@ pub mod objections;
 pub mod register;
 pub mod rolls;
 pub mod sign_in;
+pub mod staff_accounts;
 pub mod statistics;

@@ -15,6 +15,7 @@ use app::domain::monitoring::ApiScope;
 use app::domain::region::check_hotline;
 use app::features::cases::staff_relative_hash;
 use app::features::exchange::{self, ExchangeError};
+use app::features::staff_accounts::{create_account, AccountError, AccountForm};
 use app::store::StaffAccount;
 use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
 
@@ -469,5 +470,69 @@ pub async fn revoke_api_credential(
         Ok(()) => redirect("/admin?saved=api_revoked#api", &[]),
         Err(ExchangeError::UnknownCredential) => redirect("/admin#api", &[]),
         Err(e) => failure("revoking an API credential failed", e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StaffAccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    township: String,
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    village: String,
+}
+
+/// POST /admin/staff: creates a colleague's account and shows its first password once.
+pub async fn create_staff_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<StaffAccountForm>,
+) -> Response {
+    let admin = match require_admin(&state, &headers).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    let typed = vec![
+        ("username", form.username.clone()),
+        ("display_name", form.display_name.clone()),
+        ("role", form.role.clone()),
+        ("township", form.township.clone()),
+        ("county", form.county.clone()),
+        ("department", form.department.clone()),
+        ("village", form.village.clone()),
+    ];
+    let account = AccountForm {
+        username: form.username,
+        display_name: form.display_name,
+        role: form.role,
+        township: form.township,
+        county: form.county,
+        department: form.department,
+        village: form.village,
+    };
+    let now = app::services::unix_now();
+    match create_account(&state.services, &admin.identity, account, now).await {
+        Ok((id, password)) => html_response(
+            StatusCode::OK,
+            "账号已创建",
+            &format!(
+                "第{id}号账号已创建。初始密码只显示这一次，请当面或通过安全渠道交给本人，并请其登录后立即修改：\
+                 </p><p><code class=\"token\">{password}</code></p><p><a href=\"/admin/staff\">继续创建账号</a>"
+            ),
+        ),
+        Err(AccountError::Refused(problems)) => respond::back_with(&state, "/admin/staff", &typed, &problems).await,
+        Err(AccountError::NotFound) => {
+            html_response(StatusCode::FORBIDDEN, "无权操作", "系统管理只对管理员开放。")
+        }
+        Err(e) => failure("creating a staff account failed", e),
     }
 }
