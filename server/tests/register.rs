@@ -321,3 +321,61 @@ async fn a_household_declares_a_new_job_and_the_township_sees_it_in_its_queue() 
     store.close().await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_household_whose_phase_out_ended_declares_that_its_income_fell_and_the_township_is_warned() {
+    let mut app = spawn_app().await;
+    let phone = "13912340105";
+    let reference = submit_application(&app, phone, "张玉梅", TOWNSHIP).await;
+    approve(&app, &reference, "600").await;
+    let ended = format!(
+        "UPDATE assistance_records SET state = 'phasing_out', ends_on = '{}', review_due = NULL, review_deadline = NULL",
+        day(-30)
+    );
+    execute_sql(&app, &ended).await;
+    check_status(&mut app, &reference, phone).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains(">收入又下降了？在线告诉我们<"), "offered after the end: {html}");
+    let (_, html) = app.page("/status/change").await;
+    assert!(
+        html.contains("value=\"income\"") && !html.contains("value=\"members\""),
+        "only a fall of income"
+    );
+    let back = app.post_form("/status/change/kind", &[("kind", "members")]).await;
+    let (_, html) = app.page(&location(&back)).await;
+    assert!(html.contains("在网上只能申报收入下降"), "{html}");
+    assert_eq!(post(&app, "/status/change/kind", &[("kind", "income")]).await, "/status/change/details");
+    let occurred = day(-3);
+    let details =
+        [("occurred_on", occurred.as_str()), ("details", "打工的工地停工，没有收入了"), ("income", "300")];
+    assert_eq!(post(&app, "/status/change/details", &details).await, "/status/change/check");
+    let (_, html) = app.page("/status/change/check").await;
+    assert!(html.contains("300 元") && !html.contains("name=\"evidence\""), "{html}");
+    let response = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let done = location(&response);
+    assert!(done.starts_with(&format!("/status/change/done?number={reference}-Y")), "{done}");
+    let (_, html) = app.page(&done).await;
+    assert!(html.contains("入户了解您家的情况"), "{html}");
+    let again = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let (_, html) = app.page(&location(&again)).await;
+    assert!(html.contains("这份申报已经提交过了"), "one signal for one change: {html}");
+
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, warnings) = township.page("/review/warnings").await;
+    assert!(warnings.contains(">退出救助后收入下降<") && warnings.contains("待处置 1 条"), "{warnings}");
+    let household = monitored_household(&app).await.expect("registered at approval");
+    let (_, file) = township.page(&format!("/review/households/{}", household.id)).await;
+    assert!(file.contains("居民申报：退出救助后收入下降"), "{file}");
+    let (_, queue) = township.page("/review/records").await;
+    assert!(queue.contains("共 0 户"), "no record review: the record has ended");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    let declared = audit.iter().filter(|r| r.event.action == "monitoring.income_fall_declared").count();
+    assert_eq!(declared, 1);
+    store.close().await;
+
+    execute_sql(&app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-400))).await;
+    let (_, html) = app.page("/status/view").await;
+    assert!(!html.contains("href=\"/status/change\""), "past the window, the township is called instead");
+    app.stop().await;
+}

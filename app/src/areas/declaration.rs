@@ -18,6 +18,8 @@ pub struct DeclarationView {
     pub details: String,
     pub income: String,
     pub complete: bool,
+    /// The household's assistance ended: it may only say that its income fell again.
+    pub after_exit: bool,
     pub values: HashMap<String, String>,
     pub errors: Vec<(String, String)>,
 }
@@ -44,8 +46,8 @@ pub async fn load_declaration(flash: String) -> Result<Option<DeclarationView>, 
         leptos::logging::error!("declaration: {e}");
         ServerFnError::new("暂时无法读取，请稍后再试")
     };
-    let case = match household(&services, &lookup.reference).await {
-        Ok(case) => case,
+    let (case, declaring) = match household(&services, &lookup.reference).await {
+        Ok(found) => found,
         Err(DeclarationError::NotOpen) => return Ok(None),
         Err(e) => return Err(failed(e)),
     };
@@ -55,6 +57,7 @@ pub async fn load_declaration(flash: String) -> Result<Option<DeclarationView>, 
         kind: current.kind,
         occurred_on: current.occurred_on.map(|d| d.to_string()).unwrap_or_default(),
         complete: current.is_complete(),
+        after_exit: declaring == crate::domain::declaration::Declaring::AfterExit,
         details: current.details,
         income: current.income.map(|n| n.to_string()).unwrap_or_default(),
         values: flash.values,
@@ -73,7 +76,7 @@ fn with_declaration<V: IntoView + 'static>(
                 match load_declaration(flash).await {
                     Ok(Some(declaration)) => page(declaration).into_any(),
                     Ok(None) => view! {
-                        <p>"请先在“进度查询”中输入申请编号并验证手机号。只有正在享受救助（含渐退期）的家庭可以在网上申报变化；其他情况请直接联系乡镇（街道）。"</p>
+                        <p>"请先在“进度查询”中输入申请编号并验证手机号。正在享受救助（含渐退期）的家庭可以在网上申报变化，救助终止一年内的家庭可以申报收入下降；其他情况请直接联系乡镇（街道）。"</p>
                         <p><a href="/status">"进度查询"</a></p>
                     }.into_any(),
                     Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
@@ -92,9 +95,15 @@ pub fn DeclareKindPage() -> impl IntoView {
         <h1>"申报家庭情况变化"</h1>
         <p>"享受救助的家庭，收入、人口、财产等情况发生变化的，应当及时告知乡镇（街道）。申报后工作人员会入户核实，重新核定救助。"</p>
         {with_declaration(|d| {
-            let options: Vec<(&'static str, &'static str)> = ChangeKind::ALL.iter().map(|k| (k.key(), k.label())).collect();
+            let options: Vec<(&'static str, &'static str)> = match d.after_exit {
+                true => vec![(ChangeKind::IncomeOrJob.key(), "收入下降（失业、减少工作、收入减少）")],
+                false => ChangeKind::ALL.iter().map(|k| (k.key(), k.label())).collect(),
+            };
             let value = d.value("kind", d.kind.map(|k| k.key()).unwrap_or(""));
             view! {
+                {d.after_exit.then(|| view! {
+                    <p class="notice">"您家的救助已经终止。如果收入又下降、生活出现困难，请在这里告诉我们，乡镇（街道）会在期限内入户了解，符合条件的帮助您重新申请。"</p>
+                })}
                 <ErrorSummary errors=d.errors.clone()/>
                 <form method="post" action="/status/change/kind" class="question-form" novalidate>
                     <Choice name="kind" legend="发生了哪种变化？（有几种变化的，请一种一种申报）" value options error=d.error("kind")/>
@@ -160,8 +169,10 @@ pub fn DeclareCheckPage() -> impl IntoView {
                     {(!d.income.is_empty()).then(|| view! { <dt>"家庭现在每月总收入"</dt><dd>{format!("{} 元", d.income)}</dd> })}
                 </dl>
                 <form method="post" action="/status/change/submit" enctype="multipart/form-data" class="question-form" novalidate>
-                    <FileField name="evidence" label="证明材料（可选）" hint="如劳动合同、工资条、诊断证明、出生证明的照片或PDF，最多3个，每个不超过5MB；照片里的位置等信息会被去除" error=d.error("evidence")/>
-                    <IslandScripts/>
+                    {(!d.after_exit).then(|| view! {
+                        <FileField name="evidence" label="证明材料（可选）" hint="如劳动合同、工资条、诊断证明、出生证明的照片或PDF，最多3个，每个不超过5MB；照片里的位置等信息会被去除" error=d.error("evidence")/>
+                        <IslandScripts/>
+                    })}
                     <p>"提交即表示以上情况属实。"</p>
                     <button type="submit" class="primary">"提交申报"</button>
                 </form>
@@ -174,13 +185,19 @@ pub fn DeclareCheckPage() -> impl IntoView {
 pub fn DeclareDonePage() -> impl IntoView {
     let number: String =
         query("number").chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    // A receipt naming a monitoring warning (after the assistance ended) rather than a declaration.
+    let after_exit = number.rsplit('-').next().is_some_and(|last| last.starts_with('Y'));
+    let next = match after_exit {
+        true => "乡镇（街道）工作人员会在期限内入户了解您家的情况，符合条件的会帮助您重新申请救助。",
+        false => "乡镇（街道）工作人员会入户核实，重新核定您家的救助。需要补充材料的，会打电话或上门告诉您。",
+    };
     view! {
         <Title text="申报已提交"/>
         <Meta name="robots" content="noindex"/>
         <div class="panel" role="status">
             <h1>"申报已提交"</h1>
             <p>"申报编号："<strong class="declaration-number">{number}</strong></p>
-            <p>"乡镇（街道）工作人员会入户核实，重新核定您家的救助。需要补充材料的，会打电话或上门告诉您。"</p>
+            <p>{next}</p>
             <p>"请记下申报编号，打电话询问时告诉工作人员。"</p>
         </div>
         <p><a href="/status/view">"返回进度查询"</a></p>

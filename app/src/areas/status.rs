@@ -109,8 +109,9 @@ pub struct ResidentRecord {
     /// "在保", "渐退中，渐退至2028年5月31日，之后停止发放", "已终止，终止于…（原因）".
     pub state: String,
     pub next: String,
-    /// Whether the household may declare a change online (in force, recognised or phasing out).
-    pub may_declare: bool,
+    /// What the household may declare online: any change (in force, recognised or phasing out), or
+    /// after the end only a fall of income.
+    pub declaring: Option<crate::domain::declaration::Declaring>,
 }
 
 /// What the household is told about its record on `today`.
@@ -118,6 +119,7 @@ pub struct ResidentRecord {
 fn resident_record(
     record: &crate::store::AssistanceRecord,
     today: crate::domain::calendar::Date,
+    income_fall_months: u32,
 ) -> ResidentRecord {
     use crate::domain::register::{state_on, EndReason, GrantKind, RecordState};
     let (state, reason) = state_on(record.state, record.ends_on, today);
@@ -147,8 +149,8 @@ fn resident_record(
             None => "家庭收入、人口、住房等情况有变化，请及时告知乡镇（街道）".to_string(),
         },
     };
-    let may_declare = state.is_reviewed() || state == RecordState::PhasingOut;
-    ResidentRecord { granted: record.grant.describe(record.amount), state: described, next, may_declare }
+    let declaring = crate::domain::declaration::declaring(state, record.ends_on, today, income_fall_months);
+    ResidentRecord { granted: record.grant.describe(record.amount), state: described, next, declaring }
 }
 
 #[server]
@@ -186,7 +188,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
     let today = Date::today_in_china(crate::services::unix_now());
     let record = services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?;
-    let assistance = record.map(|r| resident_record(&r, today));
+    let assistance = record.map(|r| resident_record(&r, today, services.warning_rules.income_fall_months));
     let emergency = services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?.map(|grant| {
         use crate::domain::emergency::CountyAnswer;
         let given = format!("{}已先行给予临时救助 {} 元", grant.granted_on.chinese(), grant.amount);
@@ -287,7 +289,13 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
                     <dt>"批准的救助"</dt><dd>{a.granted}</dd>
                     <dt>"目前状态"</dt><dd>{a.state}</dd>
                 </dl>
-                {a.may_declare.then(|| view! { <p><a href="/status/change" class="button secondary">"家庭情况有变化？在线申报"</a></p> })}
+                {a.declaring.map(|declaring| {
+                    let text = match declaring {
+                        crate::domain::declaration::Declaring::Record => "家庭情况有变化？在线申报",
+                        crate::domain::declaration::Declaring::AfterExit => "收入又下降了？在线告诉我们",
+                    };
+                    view! { <p><a href="/status/change" class="button secondary">{text}</a></p> }
+                })}
             </div>
         })}
         <h2>"下一步"</h2>

@@ -3,6 +3,7 @@
 
 use super::calendar::Date;
 use super::eligibility::whole_number;
+use super::register::RecordState;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -76,6 +77,35 @@ impl DeclarationDraft {
     }
 }
 
+/// What a household may declare online, from the state of its record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Declaring {
+    /// Any change, while the record is in force, recognised or phasing out: it brings the record up
+    /// for review.
+    Record,
+    /// After its assistance ended, within the monitoring window: only that its income fell
+    /// again, which raises a monitoring warning (the household is still on the register).
+    AfterExit,
+}
+
+/// What a household whose record is in `state` (as of today, `register::state_on`) and ended on
+/// `ends_on` may declare on `today`, with `window_months` of monitoring after the end.
+pub fn declaring(
+    state: RecordState,
+    ends_on: Option<Date>,
+    today: Date,
+    window_months: u32,
+) -> Option<Declaring> {
+    match state {
+        RecordState::PhasingOut => Some(Declaring::Record),
+        s if s.is_reviewed() => Some(Declaring::Record),
+        RecordState::Ended => {
+            ends_on.filter(|end| end.add_months(window_months) >= today).map(|_| Declaring::AfterExit)
+        }
+        _ => None,
+    }
+}
+
 pub const DETAILS_MIN_CHARS: usize = 4;
 pub const DETAILS_MAX_CHARS: usize = 1000;
 /// How far back a change may be dated (a late report is still welcome; a typo of the year is not).
@@ -128,6 +158,23 @@ pub fn check_details(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_the_end_only_a_fall_of_income_is_declared_and_only_within_the_window() {
+        let day = |s| Date::parse(s).unwrap();
+        let today = day("2026-12-04");
+        let ended = |on| declaring(RecordState::Ended, Some(day(on)), today, 12);
+        assert_eq!(declaring(RecordState::InForce, None, today, 12), Some(Declaring::Record));
+        assert_eq!(
+            declaring(RecordState::PhasingOut, Some(day("2027-03-31")), today, 12),
+            Some(Declaring::Record)
+        );
+        assert_eq!(ended("2026-01-04"), Some(Declaring::AfterExit), "twelve months to the day");
+        assert_eq!(ended("2025-12-03"), None, "past the window");
+        let expired = declaring(RecordState::Expired, Some(day("2026-06-30")), today, 12);
+        assert_eq!(expired, Some(Declaring::Record), "an expired recognition is still reviewed");
+        assert_eq!(declaring(RecordState::OneOffGranted, None, today, 12), None);
+    }
 
     fn today() -> Date {
         Date::parse("2026-12-02").unwrap()

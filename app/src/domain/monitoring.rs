@@ -212,6 +212,9 @@ pub struct WarningRules {
     pub visit_days_red: u32,
     pub visit_days_orange: u32,
     pub visit_days_yellow: u32,
+    /// Months after a household's assistance ended in which it may tell the portal that its
+    /// income fell again (a warning for the township).
+    pub income_fall_months: u32,
 }
 
 impl Default for WarningRules {
@@ -225,6 +228,7 @@ impl Default for WarningRules {
             visit_days_red: 3,
             visit_days_orange: 7,
             visit_days_yellow: 15,
+            income_fall_months: 12,
         }
     }
 }

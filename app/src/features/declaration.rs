@@ -1,13 +1,16 @@
 //! 家庭情况变化申报 as a use case: a household that passed the status page's SMS check declares a change
-//! of its situation, one question per page, and submits it with evidence. Only a household whose record
-//! is in force, recognised or phasing out may declare; the declaration lands in the township's queue, the
-//! case history and the audit log, and brings the record up for review, all in one transaction.
+//! of its situation, one question per page, and submits it with evidence. A household whose record is in
+//! force, recognised or phasing out declares any change; the declaration lands in the township's queue,
+//! the case history and the audit log, and brings the record up for review, all in one transaction. A
+//! household whose assistance ended within the monitoring window (`WarningRules::income_fall_months`)
+//! may declare only that its income fell again: that is a signal on the monitoring register, and raises
+//! the township's warning with a visit deadline.
 
 use super::cases::FileVault;
 use crate::audit::AuditEvent;
 use crate::domain::calendar::Date;
-use crate::domain::declaration::{check_details, ChangeKind, DeclarationDraft};
-use crate::domain::register::{state_on, RecordState};
+use crate::domain::declaration::{check_details, declaring, ChangeKind, DeclarationDraft, Declaring};
+use crate::domain::register::state_on;
 use crate::domain::upload;
 use crate::domain::workflow::Status;
 use crate::services::Services;
@@ -32,19 +35,23 @@ impl From<StoreError> for DeclarationError {
     }
 }
 
-/// The household's case, when its record takes declarations today.
-pub async fn household(services: &Services, reference: &str) -> Result<ApplicationRecord, DeclarationError> {
+/// The household's case and what it may declare today.
+pub async fn household(
+    services: &Services,
+    reference: &str,
+) -> Result<(ApplicationRecord, Declaring), DeclarationError> {
     let store = services.store.as_ref();
     let case = store.application_by_reference(reference).await?.ok_or(DeclarationError::NotOpen)?;
     let record = store.assistance_record(case.id).await?.ok_or(DeclarationError::NotOpen)?;
     let today = Date::today_in_china(crate::services::unix_now());
     let (state, _) = state_on(record.state, record.ends_on, today);
-    if state.is_reviewed() || state == RecordState::PhasingOut {
-        Ok(case)
-    } else {
-        Err(DeclarationError::NotOpen)
-    }
+    let window = services.warning_rules.income_fall_months;
+    let declaring = declaring(state, record.ends_on, today, window).ok_or(DeclarationError::NotOpen)?;
+    Ok((case, declaring))
 }
+
+/// Why a household after its assistance ended cannot choose another change.
+const ONLY_INCOME_AFTER_EXIT: &str = "救助已经终止的家庭，在网上只能申报收入下降；其他变化请联系乡镇（街道）";
 
 /// The declaration in progress (empty when none).
 pub async fn draft(
@@ -68,9 +75,12 @@ async fn save(
 
 /// Question 1: what changed. A different kind starts the details again.
 pub async fn choose_kind(services: &Services, reference: &str, key: &str) -> Result<(), DeclarationError> {
-    let case = household(services, reference).await?;
+    let (case, declaring) = household(services, reference).await?;
     let kind = ChangeKind::from_key(key)
         .ok_or_else(|| DeclarationError::Refused(vec![("kind", "请选择发生了哪种变化".to_string())]))?;
+    if declaring == Declaring::AfterExit && kind != ChangeKind::IncomeOrJob {
+        return Err(DeclarationError::Refused(vec![("kind", ONLY_INCOME_AFTER_EXIT.to_string())]));
+    }
     let current = draft(services, &case).await?;
     let next = if current.kind == Some(kind) {
         current
@@ -88,7 +98,7 @@ pub async fn give_details(
     details: &str,
     income: &str,
 ) -> Result<(), DeclarationError> {
-    let case = household(services, reference).await?;
+    let (case, _) = household(services, reference).await?;
     let mut current = draft(services, &case).await?;
     let kind = current.kind.ok_or(DeclarationError::NotOpen)?;
     let today = Date::today_in_china(crate::services::unix_now());
@@ -107,11 +117,14 @@ pub async fn submit(
     reference: &str,
     evidence: &[(&'static str, Vec<u8>)],
 ) -> Result<String, DeclarationError> {
-    let case = household(services, reference).await?;
+    let (case, declaring) = household(services, reference).await?;
     let current = draft(services, &case).await?;
     let (Some(kind), Some(occurred_on)) = (current.kind, current.occurred_on) else {
         return Err(DeclarationError::Refused(vec![("submit", "请先回答前面的问题".to_string())]));
     };
+    if declaring == Declaring::AfterExit {
+        return income_fell_after_exit(services, &case, &current, occurred_on).await;
+    }
     let subject = format!("declarations:{}", case.id);
     let limit = upload::DECLARATION_FILES_PER_DAY;
     let now = crate::services::unix_now();
@@ -156,6 +169,79 @@ pub async fn submit(
         Some(id) => Ok(receipt_number(&case.reference, id)),
         None => Err(DeclarationError::Refused(vec![("submit", "这份申报已经提交过了".to_string())])),
     }
+}
+
+/// A household whose assistance ended says its income fell again: a signal on the monitoring register
+/// (the household as registered at approval, or registered now from the application's members) that
+/// raises the township's warning. The same change declared twice is one signal. Returns the receipt
+/// number, which names the warning.
+async fn income_fell_after_exit(
+    services: &Services,
+    case: &ApplicationRecord,
+    declared: &DeclarationDraft,
+    occurred_on: Date,
+) -> Result<String, DeclarationError> {
+    use crate::domain::monitoring::{OpenWarning, Signal};
+    use crate::store::{NewSignal, SignalRecorded};
+    if declared.kind != Some(ChangeKind::IncomeOrJob) {
+        return Err(DeclarationError::Refused(vec![("submit", ONLY_INCOME_AFTER_EXIT.to_string())]));
+    }
+    let now = crate::services::unix_now();
+    let household = register_household_of(services, case, now).await?;
+    let signal = Signal::IncomeFellAfterExit;
+    let rules = &services.warning_rules;
+    let level = rules.assess(&signal, household.category).unwrap_or(crate::domain::monitoring::Level::Orange);
+    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let visit_due = rules.visit_due(level, Date::today_in_china(now), &calendar);
+    let new = NewSignal {
+        sender: "resident".into(),
+        reference_id: format!("{}:{occurred_on}", case.reference),
+        household_id: household.id,
+        kind: signal.kind(),
+        sealed: services.sealer.seal(declared),
+        received_at: now,
+        warning: Some(OpenWarning { level, visit_due }),
+    };
+    let subject = format!("household:{}", household.id);
+    let audit = AuditEvent::now(resident(case), "monitoring.income_fall_declared", &subject, &case.reference);
+    match services.store.record_signal(&new, &audit).await? {
+        SignalRecorded::Raised(warning) | SignalRecorded::Merged(warning) => {
+            Ok(format!("{}-Y{warning}", case.reference))
+        }
+        SignalRecorded::Duplicate | SignalRecorded::NoWarning => {
+            Err(DeclarationError::Refused(vec![("submit", "这份申报已经提交过了".to_string())]))
+        }
+    }
+}
+
+/// The register household of an approved case: found by its members, or registered from them (a case
+/// approved before the register existed).
+async fn register_household_of(
+    services: &Services,
+    case: &ApplicationRecord,
+    now: i64,
+) -> Result<crate::store::MonitoredHousehold, DeclarationError> {
+    let draft: crate::domain::application::Draft =
+        services.sealer.open(&case.sealed).map_err(|e| DeclarationError::Failed(e.to_string()))?;
+    for member in &draft.members {
+        let hash = super::monitoring::member_hash(&services.hasher, &member.id_number);
+        if let Some(household) = services.store.member_household(&hash).await? {
+            return Ok(household);
+        }
+    }
+    let lead = super::monitoring::approved_household(services, case, &draft, now)
+        .ok_or(DeclarationError::NotOpen)?;
+    // Its assistance ended: on the register, but in no category until the township settles one.
+    let lead = crate::store::HouseholdLead { category: None, ..lead };
+    let audit = |id: i64| {
+        AuditEvent::now(
+            resident(case),
+            "monitoring.household_registered",
+            format!("household:{id}"),
+            &case.reference,
+        )
+    };
+    Ok(services.store.register_household(&lead, &audit).await?.0)
 }
 
 /// The audit actor of a resident: the start of their phone key, never the number.

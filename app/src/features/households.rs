@@ -180,6 +180,7 @@ pub fn sender_label(sender: &str) -> String {
     match sender.split_once(':') {
         Some(("department", key)) => department_name(key).to_string(),
         Some(("visit", _)) => "走访".into(),
+        _ if sender == "resident" => "居民申报".into(),
         _ => sender.into(),
     }
 }
@@ -219,5 +220,6 @@ mod tests {
         assert_eq!(source_label("visit"), "走访发现");
         assert_eq!(sender_label("department:medical-insurance"), "医疗保障局");
         assert_eq!(sender_label("visit:staff:3"), "走访");
+        assert_eq!(sender_label("resident"), "居民申报");
     }
 }
