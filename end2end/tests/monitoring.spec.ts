@@ -108,10 +108,62 @@ test("a department's hospital bill becomes a warning; the village worker visits,
   await page.getByLabel("大额医疗支出").check();
   await page.getByLabel("帮助申请救助（已代为提交申请）").check();
   await page.getByLabel("帮助提交的申请编号").fill(reference);
+  await page.getByLabel("走访照片（可选）").setInputFiles("../server/tests/fixtures/gps-photo.jpg");
   await page.getByRole("button", { name: "记录走访并办结预警" }).click();
   await expect(page.getByRole("status")).toHaveText("预警已办结。");
   await expect(page.locator("tr", { hasText: "一级（红色）预警" })).toHaveCount(0);
   await fitsThePhone(page);
+
+  // The household's file: the visit, its photo and the warning's outcome, from the worker's register.
+  await page.goto("/review");
+  await page.getByRole("link", { name: "监测对象名册" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("监测对象名册");
+  await fitsThePhone(page);
+  await page.getByRole("link", { name: "马秀英", exact: true }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("户档案：甘州区东街街道 城关村");
+  await expect(page.locator("main")).toContainText("户主住院，家中无其他劳动力，已协助申请低保");
+  await expect(page.locator("main")).toContainText(`帮助申请救助（申请编号 ${reference}）`);
+  await expect(page.locator("main")).toContainText("医疗保障局：大额医疗支出");
+  await expect(page.locator("main")).not.toContainText(member);
+  await fitsThePhone(page);
+  const photo = await page.request.get((await page.getByRole("link", { name: "走访照片1" }).getAttribute("href")) ?? "");
+  expect(photo.status()).toBe(200);
+  expect(photo.headers()["content-type"]).toBe("image/jpeg");
+});
+
+test("an administrator creates a village worker's account, who signs in with the password shown once, on a phone", async ({ page }, testInfo) => {
+  const project = testInfo.project.name;
+  await signInAsNewAdmin(page, `acct-admin-${project}`);
+  await page.getByRole("link", { name: "系统管理" }).click();
+  await page.getByRole("link", { name: "创建工作人员账号" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("创建工作人员账号");
+  await fitsThePhone(page);
+  const username = `acct-village-${project}`;
+  await page.getByLabel("登录名").fill("王 协理");
+  await page.getByLabel("姓名").fill("王协理");
+  await page.getByLabel("村（社区）协理员").check();
+  await page.getByRole("button", { name: "创建账号并显示初始密码" }).click();
+  await expect(page.locator(".field-error").first()).toContainText("登录名为3到32位小写字母");
+  await expect(page.locator("#township").locator("..").locator(".field-error")).toContainText("请选择所在乡镇（街道）");
+  await expect(page.getByLabel("姓名")).toHaveValue("王协理");
+  await expect(page.getByLabel("村（社区）协理员")).toBeChecked();
+  await fitsThePhone(page);
+  await page.getByLabel("登录名").fill(username);
+  await page.getByLabel("所在乡镇（街道）").selectOption("620702001");
+  await page.getByLabel("负责的村（社区）").fill("红沙窝村");
+  await page.getByRole("button", { name: "创建账号并显示初始密码" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("账号已创建");
+  await fitsThePhone(page);
+  const password = ((await page.locator("code.token").textContent()) ?? "").trim();
+  expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+
+  await page.context().clearCookies();
+  await page.goto("/review/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("link", { name: "登记走访发现的困难家庭" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "系统管理" })).toHaveCount(0);
 });
 
 test("a village worker registers a household found at the door, on a phone", async ({ page }, testInfo) => {
