@@ -129,6 +129,37 @@ pub(super) fn credential_from_row(row: CredentialRow) -> app::store::ApiCredenti
 macro_rules! monitoring_queries {
     ($store:ty) => {
         impl $store {
+            /// Registers every lead inside one write transaction, trying again (three times at most) when a
+            /// simultaneous lead registered one of their members meanwhile; answers the transaction, still
+            /// open for what goes with the registrations, and each household with whether it is new.
+            async fn monitoring_register_all(
+                &self,
+                leads: &[app::store::HouseholdLead],
+                audit: Option<app::store::AuditOf<'_, i64>>,
+            ) -> Result<
+                (sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>, Vec<(app::store::MonitoredHousehold, bool)>),
+                StoreError,
+            > {
+                if leads.iter().any(|lead| lead.member_hashes.is_empty()) {
+                    return Err(StoreError::InvalidData("a household lead without members".into()));
+                }
+                'attempt: for _ in 0..3 {
+                    let mut tx = self.begin_write().await.map_err(query_error)?;
+                    let mut registered = Vec::with_capacity(leads.len());
+                    for lead in leads {
+                        match Self::monitoring_register_once(&mut tx, lead, audit).await? {
+                            Some(household) => registered.push(household),
+                            None => {
+                                tx.rollback().await.map_err(query_error)?;
+                                continue 'attempt;
+                            }
+                        }
+                    }
+                    return Ok((tx, registered));
+                }
+                Err(StoreError::Query("registering households kept meeting simultaneous leads".into()))
+            }
+
             /// One try at registering a lead inside `tx`; `None` when a member was registered by another
             /// transaction meanwhile (PostgreSQL), so that the caller tries again and finds it.
             async fn monitoring_register_once(
@@ -280,18 +311,9 @@ macro_rules! monitoring_queries {
                 lead: &app::store::HouseholdLead,
                 audit: app::store::AuditOf<'_, i64>,
             ) -> Result<(app::store::MonitoredHousehold, bool), StoreError> {
-                if lead.member_hashes.is_empty() {
-                    return Err(StoreError::InvalidData("a household lead without members".into()));
-                }
-                for _ in 0..3 {
-                    let mut tx = self.begin_write().await.map_err(query_error)?;
-                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, Some(audit)).await? {
-                        tx.commit().await.map_err(query_error)?;
-                        return Ok(registered);
-                    }
-                    tx.rollback().await.map_err(query_error)?;
-                }
-                Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
+                let (tx, mut registered) = self.monitoring_register_all(std::slice::from_ref(lead), Some(audit)).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(registered.remove(0))
             }
 
             async fn monitored_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError> {
@@ -308,26 +330,10 @@ macro_rules! monitoring_queries {
                 leads: &[app::store::HouseholdLead],
                 audit: &app::audit::AuditEvent,
             ) -> Result<Vec<bool>, StoreError> {
-                if leads.iter().any(|lead| lead.member_hashes.is_empty()) {
-                    return Err(StoreError::InvalidData("a household lead without members".into()));
-                }
-                'attempt: for _ in 0..3 {
-                    let mut tx = self.begin_write().await.map_err(query_error)?;
-                    let mut created = Vec::with_capacity(leads.len());
-                    for lead in leads {
-                        match Self::monitoring_register_once(&mut tx, lead, None).await? {
-                            Some((_, new)) => created.push(new),
-                            None => {
-                                tx.rollback().await.map_err(query_error)?;
-                                continue 'attempt;
-                            }
-                        }
-                    }
-                    shared_append_audit(&mut tx, audit).await?;
-                    tx.commit().await.map_err(query_error)?;
-                    return Ok(created);
-                }
-                Err(StoreError::Query("registering a roll kept meeting simultaneous leads".into()))
+                let (mut tx, registered) = self.monitoring_register_all(leads, None).await?;
+                shared_append_audit(&mut tx, audit).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(registered.into_iter().map(|(_, created)| created).collect())
             }
 
             async fn register_visited_household(
@@ -336,21 +342,13 @@ macro_rules! monitoring_queries {
                 visit: &app::store::NewVisit,
                 audit: app::store::AuditOf<'_, i64>,
             ) -> Result<(app::store::MonitoredHousehold, bool), StoreError> {
-                if lead.member_hashes.is_empty() {
-                    return Err(StoreError::InvalidData("a household lead without members".into()));
-                }
-                for _ in 0..3 {
-                    let mut tx = self.begin_write().await.map_err(query_error)?;
-                    // The register's own entry is not written: the visit's entry says the same and more.
-                    if let Some(registered) = Self::monitoring_register_once(&mut tx, lead, None).await? {
-                        Self::monitoring_insert_visit(&mut tx, registered.0.id, None, visit).await?;
-                        shared_append_audit(&mut tx, &audit(registered.0.id)).await?;
-                        tx.commit().await.map_err(query_error)?;
-                        return Ok(registered);
-                    }
-                    tx.rollback().await.map_err(query_error)?;
-                }
-                Err(StoreError::Query("registering a household kept meeting simultaneous leads".into()))
+                // The register's own entry is not written: the visit's entry says the same and more.
+                let (mut tx, mut registered) = self.monitoring_register_all(std::slice::from_ref(lead), None).await?;
+                let registered = registered.remove(0);
+                Self::monitoring_insert_visit(&mut tx, registered.0.id, None, visit).await?;
+                shared_append_audit(&mut tx, &audit(registered.0.id)).await?;
+                tx.commit().await.map_err(query_error)?;
+                Ok(registered)
             }
 
             async fn record_signal(
@@ -550,24 +548,18 @@ macro_rules! monitoring_queries {
                 &self,
                 id: i64,
             ) -> Result<Option<(app::store::HouseholdReferral, String, String)>, StoreError> {
-                let row: Option<monitoring::HouseholdReferralRow> =
-                    sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(query_error)?;
-                let Some(row) = row else { return Ok(None) };
-                let (members, visit): (String, String) = sqlx::query_as(
-                    "SELECT h.sealed, v.sealed FROM monitoring_referrals r
-                     JOIN monitored_households h ON h.id = r.household_id
-                     JOIN monitoring_visits v ON v.warning_id = r.warning_id
-                     WHERE r.id = $1",
-                )
-                .bind(id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(query_error)?;
-                Ok(Some((monitoring::household_referral_from_row(row)?, members, visit)))
+                type WithSealed = (i64, String, String, String, String, i64, Option<i64>, String, String);
+                let row: Option<WithSealed> = sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(query_error)?;
+                let Some((id, department, township, village, kind, at, answered, members, visit)) = row else {
+                    return Ok(None);
+                };
+                let referral =
+                    monitoring::household_referral_from_row((id, department, township, village, kind, at, answered))?;
+                Ok(Some((referral, members, visit)))
             }
 
             async fn answer_household_referral(

@@ -205,14 +205,18 @@ pub const MEMBER_HOUSEHOLD: &str = "SELECT id, county_code, township_code, villa
 /// A household referral with its warning's kind and its household's place, to be followed by a `WHERE`
 /// on `r`. Subqueries by key rather than joins, as for warnings: PostgreSQL would otherwise merge-join
 /// along the warnings' key and walk every referral.
-macro_rules! household_referral_select {
+macro_rules! household_referral_columns {
     () => {
         "SELECT r.id, r.department,
              (SELECT w.township_code FROM monitoring_warnings w WHERE w.id = r.warning_id),
              (SELECT h.village FROM monitored_households h WHERE h.id = r.household_id),
              (SELECT w.kind FROM monitoring_warnings w WHERE w.id = r.warning_id),
-             r.referred_at, r.answered_at
-         FROM monitoring_referrals r"
+             r.referred_at, r.answered_at"
+    };
+}
+macro_rules! household_referral_select {
+    () => {
+        concat!(household_referral_columns!(), " FROM monitoring_referrals r")
     };
 }
 
@@ -221,8 +225,13 @@ pub const DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS: &str = concat!(
     household_referral_select!(),
     " WHERE r.department = $1 AND r.answered_at IS NULL ORDER BY r.referred_at, r.id LIMIT $2"
 );
-/// One referred household by id.
-pub const HOUSEHOLD_REFERRAL: &str = concat!(household_referral_select!(), " WHERE r.id = $1");
+/// One referred household by id, with its sealed members and the sealed visit that referred it.
+pub const HOUSEHOLD_REFERRAL: &str = concat!(
+    household_referral_columns!(),
+    ", (SELECT h.sealed FROM monitored_households h WHERE h.id = r.household_id),
+       (SELECT v.sealed FROM monitoring_visits v WHERE v.warning_id = r.warning_id ORDER BY v.id LIMIT 1)
+     FROM monitoring_referrals r WHERE r.id = $1"
+);
 
 /// 户档案 (`$1`: the household; `$2`: at most this many lines of each list), newest first.
 pub const HOUSEHOLD_BY_ID: &str =

@@ -33,25 +33,19 @@ pub async fn import_events_file(
         Ok(admin) => admin,
         Err(response) => return response,
     };
-    let (department, file) = match read_upload(multipart, "import_file").await {
-        Ok(upload) => upload,
-        Err(message) => {
-            return back_with(&state, PAGE, &[] as &[(&str, &str)], &[("import_file", message)]).await
-        }
+    let state = &state;
+    let refuse = |field: String, message: String| async move {
+        back_with(state, PAGE, &[] as &[(&str, &str)], &[(field.as_str(), message)]).await
     };
-    let rows = match read_rows(&file) {
-        Ok(rows) => rows,
-        Err(message) => {
-            return back_with(&state, PAGE, &[] as &[(&str, &str)], &[("import_file", message)]).await
-        }
+    let upload = read_upload(multipart, "import_file").await;
+    let (department, rows) = match upload.and_then(|(department, file)| Ok((department, read_rows(&file)?))) {
+        Ok(read) => read,
+        Err(message) => return refuse("import_file".into(), message).await,
     };
     let now = app::services::unix_now();
     match import_events(&state.services, &admin.identity, &department, rows, now).await {
         Ok(report) => report_page(&department, &report),
-        Err(ExchangeError::Invalid { field, message }) => {
-            let field = format!("import_{field}");
-            back_with(&state, PAGE, &[] as &[(&str, &str)], &[(field.as_str(), message)]).await
-        }
+        Err(ExchangeError::Invalid { field, message }) => refuse(format!("import_{field}"), message).await,
         Err(e) => failure("importing a department's events failed", e),
     }
 }
