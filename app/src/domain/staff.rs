@@ -236,15 +236,17 @@ pub fn check_new_password(current: &str, new: &str, confirm: &str) -> Result<(),
     }
 }
 
+/// A member of staff of `role` and `scope`, for unit tests of access rules.
+#[cfg(test)]
+pub fn staff_for_tests(role: Role, scope: &str) -> StaffIdentity {
+    StaffIdentity { id: 1, username: "u".into(), display_name: "某人".into(), role, scope: scope.into() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn staff(role: Role, scope: &str) -> StaffIdentity {
-        StaffIdentity {
-            id: 1, username: "u".into(), display_name: "某人".into(), role, scope: scope.into()
-        }
-    }
+    use staff_for_tests as staff;
 
     #[test]
     fn each_role_sees_only_its_own_part_of_the_city() {

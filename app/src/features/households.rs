@@ -192,12 +192,7 @@ fn department_name(key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn staff(role: Role, scope: &str) -> StaffIdentity {
-        StaffIdentity {
-            id: 1, username: "u".into(), display_name: "某人".into(), role, scope: scope.into()
-        }
-    }
+    use crate::domain::staff::staff_for_tests as staff;
 
     #[test]
     fn each_role_lists_its_own_register_only() {
