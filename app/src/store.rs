@@ -387,6 +387,7 @@ pub trait Store:
     + SignInStore
     + FileStore
     + MonitoringStore
+    + SealedStore
     + Send
     + Sync
     + 'static
@@ -1427,4 +1428,99 @@ pub struct StaffSessionStart {
     pub client: String,
     pub now: i64,
     pub expires_at: i64,
+}
+
+/// Every column that holds sealed values (`crate::sealing`), for sealing them again under a new key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealedColumn {
+    ApplicationDrafts,
+    Applications,
+    Objections,
+    SmsQueue,
+    Reports,
+    ReportMessages,
+    FormFlash,
+    DeclarationDrafts,
+    Declarations,
+    MonitoredHouseholds,
+    MonitoringSignals,
+    MonitoringVisits,
+}
+
+impl SealedColumn {
+    pub const ALL: [SealedColumn; 12] = [
+        Self::ApplicationDrafts,
+        Self::Applications,
+        Self::Objections,
+        Self::SmsQueue,
+        Self::Reports,
+        Self::ReportMessages,
+        Self::FormFlash,
+        Self::DeclarationDrafts,
+        Self::Declarations,
+        Self::MonitoredHouseholds,
+        Self::MonitoringSignals,
+        Self::MonitoringVisits,
+    ];
+
+    /// (table, key column, sealed column): fixed names, never from input.
+    pub fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::ApplicationDrafts => ("application_drafts", "phone_key", "sealed"),
+            Self::Applications => ("applications", "id", "sealed"),
+            Self::Objections => ("objections", "id", "contact_sealed"),
+            Self::SmsQueue => ("sms_queue", "id", "payload_sealed"),
+            Self::Reports => ("reports", "id", "sealed"),
+            Self::ReportMessages => ("report_messages", "id", "body_sealed"),
+            Self::FormFlash => ("form_flash", "id", "sealed"),
+            Self::DeclarationDrafts => ("declaration_drafts", "application_id", "sealed"),
+            Self::Declarations => ("declarations", "id", "sealed"),
+            Self::MonitoredHouseholds => ("monitored_households", "id", "sealed"),
+            Self::MonitoringSignals => ("monitoring_signals", "id", "sealed"),
+            Self::MonitoringVisits => ("monitoring_visits", "id", "sealed"),
+        }
+    }
+
+    /// The key before every other, to start a walk in key order.
+    pub fn first_key(self) -> SealedKey {
+        match self {
+            Self::ApplicationDrafts => SealedKey::Text(String::new()),
+            _ => SealedKey::Id(i64::MIN),
+        }
+    }
+}
+
+/// The row of a sealed value: most tables are keyed by a number, drafts by the phone number's hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SealedKey {
+    Id(i64),
+    Text(String),
+}
+
+/// A sealed value to replace, unless it changed since it was read.
+pub struct Resealed {
+    pub key: SealedKey,
+    pub old: String,
+    pub new: String,
+}
+
+#[async_trait]
+pub trait SealedStore: Send + Sync {
+    /// Up to `limit` (key, sealed value) pairs of `column` after `after`, in key order (empty values
+    /// left out: an objection may have no contact).
+    async fn sealed_values(
+        &self,
+        column: SealedColumn,
+        after: &SealedKey,
+        limit: u32,
+    ) -> Result<Vec<(SealedKey, String)>, StoreError>;
+
+    /// Replaces each value still equal to its `old` (a value written meanwhile is newer and left alone),
+    /// with `audit` in the same transaction; returns how many were replaced.
+    async fn replace_sealed(
+        &self,
+        column: SealedColumn,
+        values: &[Resealed],
+        audit: &AuditEvent,
+    ) -> Result<u64, StoreError>;
 }

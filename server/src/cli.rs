@@ -15,6 +15,8 @@ usage:
   server verify-audit         check the audit log's hash chain; exit status 1 at the first broken entry
   server backup --to DIR      consistent copy of the database (SQLite) and the uploaded files, while serving
   server restore --from DIR   check a backup against its manifest and restore it into an empty data folder
+  server rotate-data-key      seal every value and file again under PORTAL_DATA_KEY, opening them with it or
+                              PORTAL_PREVIOUS_DATA_KEY (set PORTAL_LOOKUP_KEY too; README, Key rotation)
 
 The password is read from PORTAL_NEW_STAFF_PASSWORD or, if unset, from the first line of standard input.";
 

@@ -48,8 +48,15 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Signs session tokens.
     pub session_secret: Secret,
-    /// Keys the hashes of personal identifiers (phone numbers) and of SMS codes.
+    /// Seals personal data and uploaded files; also keys the lookup hashes unless `lookup_key` is set.
     pub data_key: Secret,
+    /// During a key rotation (`server rotate-data-key`): the key being replaced, still accepted for
+    /// opening what it sealed.
+    pub previous_data_key: Option<Secret>,
+    /// Keys the hashes of personal identifiers (phone numbers, ID numbers) and of SMS codes. Those hashes
+    /// cannot be recomputed (the values are not kept in the clear), so this key never rotates: once the
+    /// data key changes it must be set to the key the lookups were made with, the first data key.
+    pub lookup_key: Option<Secret>,
     /// Signs the audit anchors (copies of the audit chain's head); kept apart from the database and from
     /// the other keys, so that whoever can write the database cannot forge an anchor.
     pub audit_anchor_key: Secret,
@@ -132,6 +139,8 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             session_secret: Secret::new(DEV_SESSION_SECRET),
             data_key: Secret::new(DEV_DATA_KEY),
+            previous_data_key: None,
+            lookup_key: None,
             audit_anchor_key: Secret::new(DEV_AUDIT_ANCHOR_KEY),
             audit_anchor_seconds: 3600,
             file_sweep_seconds: 3600,
@@ -187,6 +196,17 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The key of the lookup hashes: the data key until a rotation sets it apart.
+    pub fn lookup_key(&self) -> &str {
+        self.lookup_key.as_ref().unwrap_or(&self.data_key).expose()
+    }
+
+    /// Seals with the data key, opens with it or the previous one.
+    pub fn sealer(&self) -> app::sealing::Sealer {
+        let previous: Vec<&str> = self.previous_data_key.iter().map(Secret::expose).collect();
+        app::sealing::Sealer::with_previous(self.data_key.expose(), &previous)
+    }
+
     /// The proxies allowed to name the client (checked when the configuration was loaded).
     pub fn trusted_proxies(&self) -> crate::web::client::TrustedProxies {
         let networks = crate::web::client::parse_networks(&self.trusted_proxies).unwrap_or_default();
@@ -213,6 +233,8 @@ impl Config {
             ("PORTAL_DATA_DIR", "data_dir", false),
             ("PORTAL_SESSION_SECRET", "session_secret", false),
             ("PORTAL_DATA_KEY", "data_key", false),
+            ("PORTAL_PREVIOUS_DATA_KEY", "previous_data_key", false),
+            ("PORTAL_LOOKUP_KEY", "lookup_key", false),
             ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
             ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
             ("PORTAL_FILE_SWEEP_SECONDS", "file_sweep_seconds", true),
@@ -310,6 +332,13 @@ impl Config {
             .map_err(|e| ConfigError::Invalid(format!("trusted_proxies: {e}")))?;
         if self.recheck_share_percent > 100 {
             return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));
+        }
+        if self.previous_data_key.is_some() && self.lookup_key.is_none() {
+            return Err(ConfigError::Invalid(
+                "PORTAL_PREVIOUS_DATA_KEY is set: set PORTAL_LOOKUP_KEY to the key the lookups were made with \
+                 (the first data key), or phone and ID numbers stop being found"
+                    .into(),
+            ));
         }
         if self.mode == Mode::Development && !self.listen_addr.ip().is_loopback() {
             return Err(ConfigError::DevelopmentBeyondLoopback(self.listen_addr));
@@ -450,6 +479,21 @@ mod tests {
         ])
         .unwrap();
         assert!(ok.secure_cookies, "production turns Secure cookies on by default");
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_lookup_key_apart_from_the_new_data_key() {
+        let previous = ("PORTAL_PREVIOUS_DATA_KEY", "the first key");
+        let err = load(&[("PORTAL_DATA_KEY", "the second key"), previous]).unwrap_err();
+        assert!(err.to_string().contains("PORTAL_LOOKUP_KEY"), "{err}");
+        let config =
+            load(&[("PORTAL_DATA_KEY", "the second key"), previous, ("PORTAL_LOOKUP_KEY", "the first key")]);
+        assert_eq!(config.unwrap().lookup_key(), "the first key");
+        assert_eq!(
+            load(&[("PORTAL_DATA_KEY", "one key")]).unwrap().lookup_key(),
+            "one key",
+            "one key for both"
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Some("rotate-data-key") => rotate_data_key(config).await,
         Some(_) => {
             eprintln!("{}", cli::USAGE);
             std::process::exit(2);
@@ -65,6 +66,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// Exit status 1 while anything opens with none of the keys: the previous key cannot be dropped yet.
+async fn rotate_data_key(config: Config) -> anyhow::Result<()> {
+    let store = server::store::open(&config.database_url).await?;
+    let evidence = config.data_dir.join("evidence");
+    let rotation = server::key_rotation::rotate(store.as_ref(), &config.sealer(), &evidence).await?;
+    store.close().await;
+    println!("sealed again under the current key: {} values, {} files", rotation.values, rotation.files);
+    if rotation.unreadable.is_empty() {
+        println!("everything is under the current key: PORTAL_PREVIOUS_DATA_KEY can be removed");
+        return Ok(());
+    }
+    for what in &rotation.unreadable {
+        eprintln!("opens with no configured key: {what}");
+    }
+    std::process::exit(1);
 }
 
 /// The URL may carry a password: log only which engine it names.

@@ -13,7 +13,6 @@ use crate::{
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
-    sealing::Sealer,
     services::Services,
     shell::{shell, App},
     sms::SmsSender,
@@ -90,14 +89,14 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let sealer = Arc::new(Sealer::new(config.data_key.expose()));
+        let sealer = Arc::new(config.sealer());
         let services = Services {
             divisions: app::store::divisions(store.as_ref()).await?.into(),
             store: store.clone(),
             session_secret: config.session_secret.expose().into(),
             secure_cookies: config.secure_cookies,
             flash: Arc::new(FlashStore::new(store.clone(), sealer.clone())),
-            hasher: Arc::new(KeyedHasher::new(config.data_key.expose())),
+            hasher: Arc::new(KeyedHasher::new(config.lookup_key())),
             sealer,
             time_limits: config.time_limits.clone(),
             review_rules: config.review_rules.clone(),

@@ -1,12 +1,15 @@
 //! `server backup` and `server restore`: a backup taken while residents submit restores into a fresh
 //! folder, the restored portal serves the same case with its document, the audit chain verifies, and a
-//! damaged backup or a folder already in use is refused.
+//! damaged backup or a folder already in use is refused. `server rotate-data-key`: after it, the portal
+//! serves the same case, document and status lookup with the new key alone.
 
 mod common;
 
 use app::domain::staff::Role;
 use common::{id_number, location, multipart_form, photo_part, spawn_with, test_config, Reviewer, TestApp};
 use server::backup::{backup, restore};
+use server::config::Secret;
+use server::key_rotation::rotate;
 
 const TOWNSHIP: &str = "620702001";
 
@@ -84,19 +87,7 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     assert!(err.contains("already holds a portal"), "{err}");
 
     let restored = spawn_with(test_config(&restored_url), None).await;
-    let township = Reviewer::sign_in(&restored, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    let (_, page) = township.page(&format!("/review/case/{reference}")).await;
-    assert!(
-        page.contains(&reference) && page.contains("申请材料·户口簿：照片"),
-        "the same case and document"
-    );
-    let store = server::store::open(&restored_url).await.unwrap();
-    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
-    let file_id = store.case_files(case.id).await.unwrap()[0].id;
-    store.close().await;
-    let file =
-        township.client.get(restored.url(&format!("/review/case/{reference}/file/{file_id}"))).send().await;
-    assert!(file.unwrap().bytes().await.unwrap().starts_with(&[0xFF, 0xD8]), "the photo reads back");
+    assert!(document_of(&restored, &reference).await.starts_with(&[0xFF, 0xD8]), "the photo reads back");
     restored.stop().await;
 
     // One changed byte in the backup: refused before anything is written.
@@ -109,4 +100,67 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     let err = restore(&sqlite_in(empty.path()), empty.path(), &backup_dir).unwrap_err().to_string();
     assert!(err.contains("does not match the manifest"), "{err}");
     assert!(!empty.path().join("portal.db").exists(), "nothing restored from a damaged backup");
+}
+
+/// The document of the case `reference` as the township reviewer downloads it.
+async fn document_of(app: &TestApp, reference: &str) -> Vec<u8> {
+    let township = Reviewer::sign_in(app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    let (_, page) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(page.contains(reference) && page.contains("申请材料·户口簿：照片"), "the case and its document");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let case = store.application_by_reference(reference).await.unwrap().unwrap();
+    let file_id = store.case_files(case.id).await.unwrap()[0].id;
+    let path = format!("/review/case/{reference}/file/{file_id}");
+    township.client.get(app.url(&path)).send().await.unwrap().bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_a_key_rotation_the_portal_serves_everything_with_the_new_key_alone() {
+    let live = tempfile::tempdir().unwrap();
+    let url = sqlite_in(live.path());
+    let first_key = test_config(&url).data_key.expose().to_string();
+    let new_key = "the second data key of this portal, long enough";
+    let app = spawn_with(test_config(&url), None).await;
+    let phone = "13912340201";
+    let reference = apply_with_document(&app, phone, "62070219700101203").await;
+    app.stop().await;
+
+    // Instances restarted with both keys keep serving while the command runs.
+    let rotating = server::config::Config {
+        data_key: Secret::new(new_key),
+        previous_data_key: Some(Secret::new(first_key.clone())),
+        lookup_key: Some(Secret::new(first_key.clone())),
+        ..test_config(&url)
+    };
+    let serving = spawn_with(rotating.clone(), None).await;
+    let store = server::store::open(&url).await.unwrap();
+    let evidence = live.path().join("evidence");
+    let rotation = rotate(store.as_ref(), &rotating.sealer(), &evidence).await.unwrap();
+    assert!(rotation.unreadable.is_empty(), "{:?}", rotation.unreadable);
+    assert!(rotation.values >= 1 && rotation.files == 1, "the application and its photo: {rotation:?}");
+    let again = rotate(store.as_ref(), &rotating.sealer(), &evidence).await.unwrap();
+    assert_eq!((again.values, again.files), (0, 0), "a second run finds nothing left to do");
+    let sealed = store.application_by_reference(&reference).await.unwrap().unwrap().sealed;
+    assert!(app::sealing::Sealer::new(new_key).is_current(&sealed));
+    let actions: Vec<String> =
+        store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    assert!(
+        actions.iter().any(|a| a == "data.resealed") && actions.iter().any(|a| a == "data.files_resealed")
+    );
+    store.close().await;
+    serving.stop().await;
+
+    let after = server::config::Config {
+        data_key: Secret::new(new_key),
+        lookup_key: Some(Secret::new(first_key)),
+        ..test_config(&url)
+    };
+    let mut portal = spawn_with(after, None).await;
+    assert!(document_of(&portal, &reference).await.starts_with(&[0xFF, 0xD8]), "the photo reads back");
+    common::check_status(&mut portal, &reference, phone).await;
+    let (_, status) = portal.page("/status/view").await;
+    assert!(status.contains(&reference), "the resident finds the case by phone: the lookup key stayed");
+    portal.stop().await;
+    let entries = server::cli::verify_audit(&url, &common::anchor_key()).await.expect("the chain verifies");
+    assert!(entries > 0);
 }

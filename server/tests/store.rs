@@ -1447,3 +1447,43 @@ async fn simultaneous_reviews_and_submits_of_one_household_succeed_once_on_every
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn sealed_values_are_walked_in_key_order_and_replaced_only_if_unchanged() {
+    use app::store::{Resealed, SealedColumn, SealedKey};
+    for (backend, store, _db) in backends().await {
+        for (phone_key, sealed) in [("b", "v1:b"), ("a", "v1:a"), ("c", "v1:c")] {
+            store.save_draft(phone_key, sealed, 100, 0).await.unwrap();
+        }
+        let column = SealedColumn::ApplicationDrafts;
+        let first = store.sealed_values(column, &column.first_key(), 2).await.unwrap();
+        let keys = |page: &[(SealedKey, String)]| page.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        let text = |key: &str| SealedKey::Text(key.into());
+        assert_eq!(keys(&first), [text("a"), text("b")], "{backend}");
+        let rest = store.sealed_values(column, &first[1].0, 2).await.unwrap();
+        assert_eq!(rest, [(text("c"), "v1:c".to_string())], "{backend}");
+
+        let reseal =
+            |key: &str, old: &str| Resealed { key: text(key), old: old.into(), new: format!("v2:{key}") };
+        let audits = store.audit_records().await.unwrap().len();
+        // "b" changed since it was read: left as the newer value.
+        let batch = [reseal("a", "v1:a"), reseal("b", "v1:old")];
+        assert_eq!(store.replace_sealed(column, &batch, &by_test()).await.unwrap(), 1, "{backend}");
+        assert_eq!(store.draft("a").await.unwrap().as_deref(), Some("v2:a"), "{backend}");
+        assert_eq!(store.draft("b").await.unwrap().as_deref(), Some("v1:b"), "{backend}");
+        assert_eq!(
+            store.audit_records().await.unwrap().len(),
+            audits + 1,
+            "{backend}: audited with the change"
+        );
+        let nothing = store.replace_sealed(column, &[reseal("b", "v1:old")], &by_test()).await.unwrap();
+        assert_eq!(nothing, 0, "{backend}");
+        assert_eq!(store.audit_records().await.unwrap().len(), audits + 1, "{backend}: nothing to audit");
+
+        let reference = "ZY20261204-SEALED";
+        store.submit_application(&new_application(reference, "k1", "620702001", "2027-01-12")).await.unwrap();
+        let id = store.application_by_reference(reference).await.unwrap().unwrap().id;
+        let applications = store.sealed_values(SealedColumn::Applications, &SealedKey::Id(i64::MIN), 10);
+        assert_eq!(applications.await.unwrap(), [(SealedKey::Id(id), "v1:sealed".to_string())], "{backend}");
+    }
+}

@@ -21,6 +21,8 @@ mod staff;
 mod reports;
 #[macro_use]
 mod register;
+#[macro_use]
+mod sealed;
 pub mod page_queries;
 mod postgres;
 pub mod seed;

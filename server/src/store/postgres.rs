@@ -7,6 +7,7 @@ use super::monitoring;
 use super::referrals;
 use super::register;
 use super::reports;
+use super::sealed;
 use super::shared;
 use super::staff;
 use super::{
@@ -384,3 +385,4 @@ emergency_queries!(PostgresStore);
 file_queries!(PostgresStore);
 monitoring_queries!(PostgresStore);
 sign_in_queries!(PostgresStore);
+sealed_queries!(PostgresStore);

@@ -7,6 +7,7 @@ use super::monitoring;
 use super::referrals;
 use super::register;
 use super::reports;
+use super::sealed;
 use super::shared;
 use super::staff;
 use super::{
@@ -398,3 +399,4 @@ emergency_queries!(SqliteStore);
 file_queries!(SqliteStore);
 monitoring_queries!(SqliteStore);
 sign_in_queries!(SqliteStore);
+sealed_queries!(SqliteStore);
