@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { applyFor, createStaff, endNoticePeriods, recordInvestigation, signIn, STAFF_PASSWORD } from "./helpers";
 
 const photo = "../server/tests/fixtures/gps-photo.jpg";
@@ -32,6 +33,22 @@ test("a township reviewer signs in at 360 px, sees their scope and signs out", a
   await expect(page.getByText("您已安全退出")).toBeVisible();
   await page.goto("/review");
   await expect(page).toHaveURL(/\/review\/login$/);
+});
+
+test("a township reviewer downloads the 台账 of the filtered queue at 360 px", async ({ page }, testInfo) => {
+  const username = `ledger-${testInfo.project.name}`;
+  createReviewer(username);
+  await signIn(page, username);
+  await page.getByLabel("状态").selectOption({ label: "核对和入户调查中" });
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page).toHaveURL(/status=investigating/);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "导出台账（Excel，按当前筛选）" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^审核台账-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  expect(file.url()).toContain("/review/queue.xlsx?status=investigating");
+  const bytes = readFileSync(await file.path());
+  expect(bytes.subarray(0, 2).toString()).toBe("PK");
 });
 
 test("a township reviewer accepts, recommends and publishes; the county confirms", async ({ page }, testInfo) => {

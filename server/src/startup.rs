@@ -5,7 +5,7 @@ use crate::{
     notifications, store,
     uploads::EvidenceFiles,
     web::{
-        admin, api, application, cases, client, declaration, emergency, health, identity, imports,
+        admin, api, application, cases, client, declaration, emergency, health, identity, imports, ledgers,
         monitoring, notices, page_cache, preferences, rate_limit, register, reports, review, security,
         static_pages, stats, status,
     },
@@ -257,6 +257,7 @@ fn router(state: AppState) -> Router {
             "/api/v1/recognition",
             post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
         )
+        .route("/review/queue.xlsx", get(ledgers::queue))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

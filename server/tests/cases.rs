@@ -270,3 +270,90 @@ async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
     assert!(html.contains("抽中县级复核"), "drawn although the random share is zero");
     app.stop().await;
 }
+
+/// The rows of the 台账 the reviewer downloads from `path`, headings first.
+async fn ledger_rows(reviewer: &Reviewer<'_>, path: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let response = reviewer.client.get(reviewer.app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment") && disposition.contains(".xlsx"), "{disposition}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = workbook.worksheet_range("审核台账").expect("the sheet is named");
+    sheet.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
+fn text(cell: &calamine::Data) -> String {
+    cell.to_string()
+}
+
+#[tokio::test]
+async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_scope() {
+    use calamine::Data;
+    let app = spawn_app().await;
+    let accepted = submit_application(&app, "13912340021", "赵丽华", TOWNSHIP).await;
+    let waiting = submit_application(&app, "13912340022", "钱秀英", TOWNSHIP).await;
+    let elsewhere = submit_application(&app, "13912340023", "孙建国", "620702002").await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    township.act(&accepted, "accept", "", "").await;
+
+    let rows = ledger_rows(&township, "/review/queue.xlsx").await;
+    let headings: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(headings[..5], ["案件编号", "乡镇（街道）", "村（社区）", "救助类别", "状态"]);
+    assert_eq!(headings[5..], ["提交日期", "决定期限", "剩余工作日", "急难救助", "月救助金（元）"]);
+    let mut references: Vec<String> = rows[1..].iter().map(|row| text(&row[0])).collect();
+    references.sort();
+    let mut own = vec![accepted.clone(), waiting.clone()];
+    own.sort();
+    assert_eq!(references, own, "the township's cases, not {elsewhere}");
+    let row = rows.iter().find(|row| text(&row[0]) == accepted).unwrap();
+    assert_eq!(text(&row[4]), "核对和入户调查中");
+    assert!(
+        matches!(row[5], Data::DateTime(d) if d.is_datetime()),
+        "the submission day is a date: {:?}",
+        row[5]
+    );
+    assert!(matches!(row[6], Data::DateTime(_)), "so is the deadline");
+    assert!(
+        matches!(row[7], Data::Float(days) if days > 0.0),
+        "working days left are a number: {:?}",
+        row[7]
+    );
+    let everything: String = rows.iter().flatten().map(text).collect();
+    assert!(!everything.contains("赵丽华") && !everything.contains("6207021"), "no names or ID numbers");
+
+    let filtered = ledger_rows(&township, "/review/queue.xlsx?status=investigating&type=&overdue=").await;
+    assert_eq!(filtered.len(), 2, "headings and the one accepted case");
+    assert_eq!(text(&filtered[1][0]), accepted);
+    let (_, queue) = township.page("/review?status=investigating").await;
+    assert!(queue.contains(r#"href="/review/queue.xlsx?status=investigating&amp;type=&amp;overdue=""#));
+
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    assert_eq!(ledger_rows(&county, "/review/queue.xlsx").await.len(), 4, "the county sees its townships");
+    for (username, role, scope) in
+        [("yibao", Role::DepartmentOfficer, "medical-insurance"), ("admin", Role::Administrator, "city")]
+    {
+        let outsider = Reviewer::sign_in(&app, username, role, scope).await;
+        let (status, _) = outsider.page("/review/queue.xlsx").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{username}");
+    }
+    let response = TestApp::new_client().get(app.url("/review/queue.xlsx")).send().await.unwrap();
+    assert_eq!(location(&response), "/review/login");
+
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let exports: Vec<String> = store
+        .audit_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .filter(|e| e.action == "ledger.queue_exported")
+        .map(|e| format!("{} {} {}", e.subject, e.detail, e.actor))
+        .collect();
+    assert_eq!(exports.len(), 3, "{exports:?}");
+    assert!(exports[1].starts_with("township:620702001 status:investigating type: overdue:false rows:1"));
+    assert!(exports[2].starts_with("county:620702 "), "{exports:?}");
+    app.stop().await;
+}

@@ -29,7 +29,6 @@ pub struct QueueRow {
 
 #[cfg(feature = "ssr")]
 mod access {
-    use crate::domain::calendar::{Calendar, Date};
     use crate::domain::staff::{Role, StaffIdentity};
     use crate::store::QueueScope;
 
@@ -39,15 +38,6 @@ mod access {
             Role::TownshipReviewer => Some(QueueScope::Township(staff.scope.clone())),
             Role::CountyReviewer => Some(QueueScope::County(staff.scope.clone())),
             Role::DepartmentOfficer | Role::Administrator | Role::VillageWorker => None,
-        }
-    }
-
-    /// Working days from today to `due`, negative when it has passed.
-    pub fn days_left(calendar: &Calendar, today: Date, due: Date) -> i64 {
-        if due >= today {
-            i64::from(calendar.working_days_between(today, due))
-        } else {
-            -i64::from(calendar.working_days_between(due, today))
         }
     }
 }
@@ -120,7 +110,7 @@ pub async fn load_queue(
                 types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
                 status: case.status.label().to_string(),
                 decision_due: case.decision_due.chinese(),
-                days_left: access::days_left(&calendar, today, case.decision_due),
+                days_left: calendar.days_left(today, case.decision_due),
                 is_open: !case.status.is_final(),
                 emergency: case.emergency,
                 reference: case.reference,
@@ -142,6 +132,7 @@ pub fn CaseQueue() -> impl IntoView {
                 let Ok(Some(queue)) = load_queue(status.clone(), kind.clone(), overdue, page).await else { return ().into_any() };
                 let QueueView { rows, total, page, overdue_by_township } = queue;
                 let (s, k, o) = (crate::paging::encode(&status), crate::paging::encode(&kind), if overdue { "yes" } else { "" });
+                let ledger = format!("/review/queue.xlsx?status={s}&type={k}&overdue={o}");
                 let link = move |p: u64| format!("/review?status={s}&type={k}&overdue={o}&page={p}");
                 let pages = crate::paging::PageLinks::new(total, page, QUEUE_PAGE_SIZE, link);
                 view! {
@@ -163,7 +154,8 @@ pub fn CaseQueue() -> impl IntoView {
                         </label>
                         <button type="submit" class="secondary">"筛选"</button>
                     </form>
-                    <p>{format!("共 {total} 件，第 {} / {} 页", pages.page, pages.count)}</p>
+                    <p>{format!("共 {total} 件，第 {} / {} 页", pages.page, pages.count)}
+                        " " <a href=ledger download>"导出台账（Excel，按当前筛选）"</a></p>
                     <div class="table-scroll"><table class="queue">
                         <thead><tr><th>"编号"</th><th>"村（社区）"</th><th>"救助类型"</th><th>"状态"</th><th>"办结期限"</th></tr></thead>
                         <tbody>
@@ -399,7 +391,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
         submitted_on: Date::today_in_china(case.submitted_at).chinese(),
         acceptance_due: case.acceptance_due.chinese(),
         decision_due: case.decision_due.chinese(),
-        days_left: access::days_left(&calendar, today, case.decision_due),
+        days_left: calendar.days_left(today, case.decision_due),
         monthly_amount: case.monthly_amount,
         notice_until: case.notice_until.map(|d| d.chinese()),
         recheck_due: facts.recheck_due,

@@ -205,6 +205,15 @@ impl Calendar {
         }
         count
     }
+
+    /// Working days from `today` to `due`, negative when it has passed.
+    pub fn days_left(&self, today: Date, due: Date) -> i64 {
+        if due >= today {
+            i64::from(self.working_days_between(today, due))
+        } else {
+            -i64::from(self.working_days_between(due, today))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod declaration;
 pub mod emergency;
 pub mod exchange;
 pub mod households;
+pub mod ledgers;
 pub mod monitoring;
 pub mod objections;
 pub mod register;

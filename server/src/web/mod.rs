@@ -12,6 +12,7 @@ mod form_properties;
 pub mod health;
 pub mod identity;
 pub mod imports;
+pub mod ledgers;
 pub mod monitoring;
 pub mod notices;
 pub mod page_cache;

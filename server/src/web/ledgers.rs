@@ -1,0 +1,151 @@
+//! GET /review/queue.xlsx: the reviewer's queue as a 台账 spreadsheet, with the page's filters
+//! (`app::features::ledgers` decides what is in it and audits the export). Dates are Excel dates and
+//! amounts numbers, so that the office can sort and sum them.
+
+use super::respond::{failure, redirect};
+use super::review::signed_in;
+use super::static_pages::html_response;
+use crate::startup::AppState;
+use app::domain::calendar::Date;
+use app::features::ledgers::{queue_ledger, LedgerError, QueueFilter, QueueLedger, LEDGER_MAX_ROWS};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+const QUEUE_COLUMNS: [(&str, f64); 10] = [
+    ("案件编号", 20.0),
+    ("乡镇（街道）", 14.0),
+    ("村（社区）", 12.0),
+    ("救助类别", 24.0),
+    ("状态", 12.0),
+    ("提交日期", 12.0),
+    ("决定期限", 12.0),
+    ("剩余工作日", 11.0),
+    ("急难救助", 9.0),
+    ("月救助金（元）", 14.0),
+];
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Query(filter): Query<QueueFilter>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let now = app::services::unix_now();
+    let ledger = match queue_ledger(&state.services, &account.identity, &filter, now).await {
+        Ok(ledger) => ledger,
+        Err(LedgerError::NotFound) => {
+            return html_response(StatusCode::NOT_FOUND, "没有可导出的台账", "您的账号不审核申请。")
+        }
+        Err(e) => return failure("exporting the queue failed", e),
+    };
+    // Writing and compressing the workbook is CPU work: off the threads that answer requests.
+    match tokio::task::spawn_blocking(move || queue_workbook(&ledger)).await {
+        Ok(Ok(bytes)) => attachment(bytes, &format!("审核台账-{}.xlsx", Date::today_in_china(now))),
+        Ok(Err(e)) => failure("writing the queue workbook failed", e),
+        Err(e) => failure("the queue workbook task failed", e),
+    }
+}
+
+fn queue_workbook(ledger: &QueueLedger) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("审核台账")?;
+    let heading = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (column, (title, width)) in (0u16..).zip(QUEUE_COLUMNS) {
+        sheet.write_with_format(0, column, title, &heading)?;
+        sheet.set_column_width(column, width)?;
+    }
+    for (row, case) in (1u32..).zip(&ledger.rows) {
+        sheet.write(row, 0, &case.reference)?;
+        sheet.write(row, 1, &case.township)?;
+        sheet.write(row, 2, &case.village)?;
+        sheet.write(row, 3, &case.types)?;
+        sheet.write(row, 4, &case.status)?;
+        sheet.write_date_with_format(row, 5, &excel_date(case.submitted_on)?, &date)?;
+        sheet.write_date_with_format(row, 6, &excel_date(case.decision_due)?, &date)?;
+        sheet.write_number(row, 7, case.days_left as f64)?;
+        sheet.write(row, 8, if case.emergency { "是" } else { "否" })?;
+        if let Some(amount) = case.monthly_amount {
+            sheet.write_number(row, 9, f64::from(amount))?;
+        }
+    }
+    let last_row = ledger.rows.len() as u32;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last_row, QUEUE_COLUMNS.len() as u16 - 1)?;
+    if ledger.matched > u64::from(last_row) {
+        let note = format!(
+            "筛选结果共 {} 件，本表只含前 {LEDGER_MAX_ROWS} 件，请缩小筛选条件后分批导出。",
+            ledger.matched
+        );
+        sheet.write(last_row + 2, 0, note)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn excel_date(date: Date) -> Result<ExcelDateTime, XlsxError> {
+    // Calendar dates of this portal are years 2000 to 2100: they fit the narrower integers.
+    ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+}
+
+/// A download named `file_name` (Chinese in `filename*`, an ASCII name for old clients).
+fn attachment(bytes: Vec<u8>, file_name: &str) -> Response {
+    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    let disposition = format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::features::ledgers::QueueLedgerRow;
+    use calamine::{Data, Reader};
+
+    fn case(n: u32) -> QueueLedgerRow {
+        QueueLedgerRow {
+            reference: format!("ZY20261204-{n:06}"),
+            township: "东街街道".into(),
+            village: "城关村".into(),
+            types: "最低生活保障、临时救助".into(),
+            status: "核对和入户调查中".into(),
+            submitted_on: Date::parse("2026-12-01").unwrap(),
+            decision_due: Date::parse("2027-01-12").unwrap(),
+            days_left: -3,
+            emergency: n % 2 == 0,
+            monthly_amount: (n % 3 == 0).then_some(530),
+        }
+    }
+
+    #[test]
+    fn a_large_queue_reads_back_with_dates_numbers_and_the_note_on_what_was_left_out() {
+        let ledger = QueueLedger { rows: (0..2_000).map(case).collect(), matched: 60_000 };
+        let bytes = queue_workbook(&ledger).unwrap();
+        println!("2,000 cases: {} bytes", bytes.len());
+        let mut workbook: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = workbook.worksheet_range("审核台账").unwrap();
+        let rows: Vec<&[Data]> = sheet.rows().collect();
+        assert_eq!(rows[1][0], Data::String("ZY20261204-000000".into()));
+        assert!(
+            matches!(&rows[1][6], Data::DateTime(d) if d.as_f64() == 46399.0),
+            "2027-01-12: {:?}",
+            rows[1][6]
+        );
+        assert_eq!(rows[1][7], Data::Float(-3.0));
+        assert_eq!(rows[1][9], Data::Float(530.0));
+        assert_eq!(rows[2][9], Data::Empty, "no amount before the decision");
+        assert_eq!(rows[2000][0], Data::String("ZY20261204-001999".into()));
+        let note = rows[2002][0].to_string();
+        assert!(note.contains("共 60000 件") && note.contains("前 50000 件"), "{note}");
+    }
+}
