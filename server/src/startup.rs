@@ -258,6 +258,7 @@ fn router(state: AppState) -> Router {
             post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
         )
         .route("/review/queue.xlsx", get(ledgers::queue))
+        .route("/review/households.xlsx", get(ledgers::register))
         .route("/review/login", post(review::login))
         .route("/review/logout", post(review::logout))
         .route("/review/password", post(review::change_password))

@@ -271,20 +271,6 @@ async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
     app.stop().await;
 }
 
-/// The rows of the 台账 the reviewer downloads from `path`, headings first.
-async fn ledger_rows(reviewer: &Reviewer<'_>, path: &str) -> Vec<Vec<calamine::Data>> {
-    use calamine::Reader;
-    let response = reviewer.client.get(reviewer.app.url(path)).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
-    assert!(disposition.starts_with("attachment") && disposition.contains(".xlsx"), "{disposition}");
-    let bytes = response.bytes().await.unwrap().to_vec();
-    let mut workbook: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let sheet = workbook.worksheet_range("审核台账").expect("the sheet is named");
-    sheet.rows().map(<[calamine::Data]>::to_vec).collect()
-}
-
 fn text(cell: &calamine::Data) -> String {
     cell.to_string()
 }
@@ -299,7 +285,7 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     township.act(&accepted, "accept", "", "").await;
 
-    let rows = ledger_rows(&township, "/review/queue.xlsx").await;
+    let rows = common::spreadsheet_rows(&township, "/review/queue.xlsx", "审核台账").await;
     let headings: Vec<String> = rows[0].iter().map(text).collect();
     assert_eq!(headings[..5], ["案件编号", "乡镇（街道）", "村（社区）", "救助类别", "状态"]);
     assert_eq!(headings[5..], ["提交日期", "决定期限", "剩余工作日", "急难救助", "月救助金（元）"]);
@@ -324,14 +310,23 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     let everything: String = rows.iter().flatten().map(text).collect();
     assert!(!everything.contains("赵丽华") && !everything.contains("6207021"), "no names or ID numbers");
 
-    let filtered = ledger_rows(&township, "/review/queue.xlsx?status=investigating&type=&overdue=").await;
+    let filtered = common::spreadsheet_rows(
+        &township,
+        "/review/queue.xlsx?status=investigating&type=&overdue=",
+        "审核台账",
+    )
+    .await;
     assert_eq!(filtered.len(), 2, "headings and the one accepted case");
     assert_eq!(text(&filtered[1][0]), accepted);
     let (_, queue) = township.page("/review?status=investigating").await;
     assert!(queue.contains(r#"href="/review/queue.xlsx?status=investigating&amp;type=&amp;overdue=""#));
 
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
-    assert_eq!(ledger_rows(&county, "/review/queue.xlsx").await.len(), 4, "the county sees its townships");
+    assert_eq!(
+        common::spreadsheet_rows(&county, "/review/queue.xlsx", "审核台账").await.len(),
+        4,
+        "the county sees its townships"
+    );
     for (username, role, scope) in
         [("yibao", Role::DepartmentOfficer, "medical-insurance"), ("admin", Role::Administrator, "city")]
     {

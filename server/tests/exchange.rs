@@ -796,3 +796,43 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     assert_eq!(audit_count(&app, "monitoring.register_viewed").await, 2, "the lists shown");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_register_exports_as_its_page_lists_it_to_those_who_may_list_it() {
+    use calamine::Data;
+    let app = common::spawn_app().await;
+    let first = on_register(&app, &valid_id("62070219800101124"), Some(Category::PovertyRelapseWatch)).await;
+    let second = on_register(&app, &valid_id("62070219800101125"), None).await;
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let rows = common::spreadsheet_rows(&township, "/review/households.xlsx", "监测对象名册").await;
+    let headings: Vec<String> = rows[0].iter().map(Data::to_string).collect();
+    assert_eq!(headings, ["户编号", "乡镇（街道）", "村（社区）", "家庭成员", "人数", "类别", "纳入来源"]);
+    assert_eq!(rows.len(), 3, "the two households: {rows:?}");
+    assert_eq!(rows[1][0], Data::Float(second as f64), "newest first, the number as a number");
+    assert_eq!(rows[2][0], Data::Float(first as f64));
+    assert_eq!(rows[2][3], Data::String("王秀兰".into()));
+    assert_eq!(rows[2][4], Data::Float(1.0));
+    assert_eq!(rows[2][5], Data::String("防止返贫监测对象".into()));
+    assert_eq!(rows[1][5], Data::String("待认定".into()));
+    assert_eq!(rows[1][6], Data::String("名单导入".into()));
+    let everything: String = rows.iter().flatten().map(Data::to_string).collect();
+    assert!(!everything.contains("620702198"), "no ID numbers in the 台账");
+    let (_, page) = township.page("/review/households").await;
+    assert!(page.contains(r#"href="/review/households.xlsx?" download"#), "the page links its 台账");
+
+    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
+    let chosen = format!("/review/households.xlsx?township={TOWNSHIP}");
+    assert_eq!(common::spreadsheet_rows(&county, &chosen, "监测对象名册").await.len(), 3);
+    assert_eq!(county.page("/review/households.xlsx").await.0, StatusCode::NOT_FOUND, "a township first");
+    assert_eq!(county.page("/review/households.xlsx?township=620721100").await.0, StatusCode::NOT_FOUND);
+    let other_village =
+        Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
+    assert_eq!(
+        common::spreadsheet_rows(&other_village, "/review/households.xlsx", "监测对象名册").await.len(),
+        1
+    );
+    let department = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
+    assert_eq!(department.page("/review/households.xlsx").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(audit_count(&app, "ledger.register_exported").await, 3, "each export, none refused");
+    app.stop().await;
+}

@@ -53,12 +53,8 @@ pub async fn load_register(township: String, before: i64) -> Result<Option<Regis
         .map(|line| RegisterRow {
             id: line.household.id,
             village: line.household.village.clone(),
-            members: match line.members.first() {
-                Some((name, _)) if line.members.len() > 1 => format!("{name}等{}人", line.members.len()),
-                Some((name, _)) => name.clone(),
-                None => String::new(),
-            },
-            category: line.household.category.map(|c| c.label()).unwrap_or("待认定").to_string(),
+            members: line.members_summary(),
+            category: line.category_label().to_string(),
             source: source_label(&line.household.source),
         })
         .collect();
@@ -116,6 +112,7 @@ fn RegisterTable(
     let township_query = if township.is_empty() { String::new() } else { format!("township={township}&") };
     view! {
         <h2>{place}</h2>
+        <p><a href=format!("/review/households.xlsx?{township_query}") download>"导出名册台账（Excel）"</a></p>
         {rows.is_empty().then(|| view! { <p>"没有更多家庭。"</p> })}
         <div class="table-scroll"><table class="queue">
             <thead><tr><th>"村（社区）"</th><th>"家庭成员"</th><th>"类别"</th><th>"纳入来源"</th></tr></thead>

@@ -53,6 +53,26 @@ pub struct RegisterLine {
     pub members: Vec<(String, String)>,
 }
 
+impl RegisterLine {
+    /// The members as the register lists them: the first name, and how many there are.
+    pub fn members_summary(&self) -> String {
+        match self.members.first() {
+            Some((name, _)) if self.members.len() > 1 => format!("{name}等{}人", self.members.len()),
+            Some((name, _)) => name.clone(),
+            None => String::new(),
+        }
+    }
+
+    pub fn category_label(&self) -> &'static str {
+        self.household.category.map(|c| c.label()).unwrap_or("待认定")
+    }
+}
+
+/// Households read per query by an export of the register.
+const REGISTER_EXPORT_QUERY_ROWS: u32 = 500;
+/// Households one export holds at most.
+pub const REGISTER_EXPORT_MAX_ROWS: usize = 50_000;
+
 /// A page of the register, newest first, below the household id `before` (`i64::MAX` for the first);
 /// the view is audited with the page it showed.
 pub async fn register_page(
@@ -62,18 +82,53 @@ pub async fn register_page(
     before: i64,
     now: i64,
 ) -> Result<Vec<RegisterLine>, WarningError> {
-    let store = services.store.as_ref();
+    let lines = read_register(services, scope, before, REGISTER_PAGE_SIZE).await?;
+    let detail = format!("village:{} before:{before} shown:{}", scope.village, lines.len());
+    let audit =
+        viewed(staff, "monitoring.register_viewed", format!("township:{}", scope.township_code), detail, now);
+    services.store.append_audit(&audit).await?;
+    Ok(lines)
+}
+
+/// The whole register of `scope` for a 台账 (at most `REGISTER_EXPORT_MAX_ROWS` households, newest
+/// first), read a few hundred households per query; audited as `ledger.register_exported`.
+pub async fn register_export(
+    services: &Services,
+    staff: &StaffIdentity,
+    scope: &RegisterScope,
+    now: i64,
+) -> Result<Vec<RegisterLine>, WarningError> {
+    let mut lines: Vec<RegisterLine> = Vec::new();
+    loop {
+        let before = lines.last().map_or(i64::MAX, |line| line.household.id);
+        let page = read_register(services, scope, before, REGISTER_EXPORT_QUERY_ROWS).await?;
+        let last_page = page.len() < REGISTER_EXPORT_QUERY_ROWS as usize;
+        lines.extend(page);
+        if last_page || lines.len() >= REGISTER_EXPORT_MAX_ROWS {
+            break;
+        }
+    }
+    lines.truncate(REGISTER_EXPORT_MAX_ROWS);
+    let detail = format!("village:{} rows:{}", scope.village, lines.len());
+    let audit =
+        viewed(staff, "ledger.register_exported", format!("township:{}", scope.township_code), detail, now);
+    services.store.append_audit(&audit).await?;
+    Ok(lines)
+}
+
+async fn read_register(
+    services: &Services,
+    scope: &RegisterScope,
+    before: i64,
+    limit: u32,
+) -> Result<Vec<RegisterLine>, WarningError> {
     let households =
-        store.register_page(&scope.township_code, &scope.village, before, REGISTER_PAGE_SIZE).await?;
+        services.store.register_page(&scope.township_code, &scope.village, before, limit).await?;
     let mut lines = Vec::with_capacity(households.len());
     for household in households {
         let members = open_members(services, &household)?;
         lines.push(RegisterLine { household, members });
     }
-    let detail = format!("village:{} before:{before} shown:{}", scope.village, lines.len());
-    let audit =
-        viewed(staff, "monitoring.register_viewed", format!("township:{}", scope.township_code), detail, now);
-    store.append_audit(&audit).await?;
     Ok(lines)
 }
 

@@ -1,13 +1,16 @@
-//! GET /review/queue.xlsx: the reviewer's queue as a 台账 spreadsheet, with the page's filters
-//! (`app::features::ledgers` decides what is in it and audits the export). Dates are Excel dates and
-//! amounts numbers, so that the office can sort and sum them.
+//! 台账 spreadsheets. GET /review/queue.xlsx: the reviewer's queue with the page's filters
+//! (`app::features::ledgers` decides what is in it and audits the export); GET /review/households.xlsx:
+//! the monitoring register as its page lists it (`app::features::households::register_export`). Dates are
+//! Excel dates and amounts and counts numbers, so that the office can sort and sum them.
 
 use super::respond::{failure, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::domain::calendar::Date;
+use app::features::households::{register_export, register_scope, source_label, RegisterLine};
 use app::features::ledgers::{queue_ledger, LedgerError, QueueFilter, QueueLedger, LEDGER_MAX_ROWS};
+use app::features::monitoring::WarningError;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -50,15 +53,78 @@ pub async fn queue(
     }
 }
 
+const REGISTER_COLUMNS: [(&str, f64); 7] = [
+    ("户编号", 9.0),
+    ("乡镇（街道）", 14.0),
+    ("村（社区）", 12.0),
+    ("家庭成员", 16.0),
+    ("人数", 7.0),
+    ("类别", 18.0),
+    ("纳入来源", 14.0),
+];
+
+#[derive(serde::Deserialize)]
+pub struct RegisterFilter {
+    /// The township a county reviewer chose; the others' scope is their own.
+    #[serde(default)]
+    township: String,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    Query(filter): Query<RegisterFilter>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let not_found = || html_response(StatusCode::NOT_FOUND, "没有可导出的名册", "名册不属于您负责的范围。");
+    let Ok(Some(scope)) = register_scope(&account.identity, &filter.township) else { return not_found() };
+    let now = app::services::unix_now();
+    let lines = match register_export(&state.services, &account.identity, &scope, now).await {
+        Ok(lines) => lines,
+        Err(WarningError::NotFound) => return not_found(),
+        Err(e) => return failure("exporting the register failed", e),
+    };
+    let township = app::store::place_name(&state.services.divisions, &scope.township_code);
+    match tokio::task::spawn_blocking(move || register_workbook(&township, &lines)).await {
+        Ok(Ok(bytes)) => attachment(bytes, &format!("监测对象名册-{}.xlsx", Date::today_in_china(now))),
+        Ok(Err(e)) => failure("writing the register workbook failed", e),
+        Err(e) => failure("the register workbook task failed", e),
+    }
+}
+
+fn register_workbook(township: &str, lines: &[RegisterLine]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("监测对象名册")?;
+    write_headings(sheet, &REGISTER_COLUMNS)?;
+    for (row, line) in (1u32..).zip(lines) {
+        sheet.write_number(row, 0, line.household.id as f64)?;
+        sheet.write(row, 1, township)?;
+        sheet.write(row, 2, &line.household.village)?;
+        sheet.write(row, 3, line.members_summary())?;
+        sheet.write_number(row, 4, line.members.len() as f64)?;
+        sheet.write(row, 5, line.category_label())?;
+        sheet.write(row, 6, source_label(&line.household.source))?;
+    }
+    sheet.autofilter(0, 0, lines.len() as u32, REGISTER_COLUMNS.len() as u16 - 1)?;
+    workbook.save_to_buffer()
+}
+
+/// Bold headings, the column widths, and the heading row kept in view while scrolling.
+fn write_headings(sheet: &mut rust_xlsxwriter::Worksheet, columns: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let heading = Format::new().set_bold();
+    for (column, (title, width)) in (0u16..).zip(columns) {
+        sheet.write_with_format(0, column, *title, &heading)?;
+        sheet.set_column_width(column, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
 fn queue_workbook(ledger: &QueueLedger) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet().set_name("审核台账")?;
-    let heading = Format::new().set_bold();
+    write_headings(sheet, &QUEUE_COLUMNS)?;
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    for (column, (title, width)) in (0u16..).zip(QUEUE_COLUMNS) {
-        sheet.write_with_format(0, column, title, &heading)?;
-        sheet.set_column_width(column, width)?;
-    }
     for (row, case) in (1u32..).zip(&ledger.rows) {
         sheet.write(row, 0, &case.reference)?;
         sheet.write(row, 1, &case.township)?;
@@ -74,7 +140,6 @@ fn queue_workbook(ledger: &QueueLedger) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let last_row = ledger.rows.len() as u32;
-    sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, last_row, QUEUE_COLUMNS.len() as u16 - 1)?;
     if ledger.matched > u64::from(last_row) {
         let note = format!(
@@ -121,8 +186,8 @@ mod tests {
             submitted_on: Date::parse("2026-12-01").unwrap(),
             decision_due: Date::parse("2027-01-12").unwrap(),
             days_left: -3,
-            emergency: n % 2 == 0,
-            monthly_amount: (n % 3 == 0).then_some(530),
+            emergency: n.is_multiple_of(2),
+            monthly_amount: n.is_multiple_of(3).then_some(530),
         }
     }
 

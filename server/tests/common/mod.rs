@@ -405,6 +405,20 @@ impl<'a> Reviewer<'a> {
     }
 }
 
+/// The rows of sheet `sheet` of the spreadsheet (a 台账) the reviewer downloads from `path`, headings first.
+pub async fn spreadsheet_rows(reviewer: &Reviewer<'_>, path: &str, sheet: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let response = reviewer.client.get(reviewer.app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment") && disposition.contains(".xlsx"), "{disposition}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = workbook.worksheet_range(sheet).expect("the sheet is named");
+    range.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
 /// The first page (50 cases) of a township's or county's whole queue, unfiltered.
 pub fn whole_queue(scope: app::store::QueueScope) -> app::store::QueueQuery {
     app::store::QueueQuery {
