@@ -119,6 +119,9 @@ test("a department's hospital bill becomes a warning; the village worker visits,
   await page.getByRole("link", { name: "监测对象名册" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("监测对象名册");
   await fitsThePhone(page);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "导出名册台账（Excel）" }).click();
+  expect((await download).suggestedFilename()).toMatch(/^监测对象名册-\d{4}-\d{2}-\d{2}\.xlsx$/);
   await page.getByRole("link", { name: "马秀英", exact: true }).first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("户档案：甘州区东街街道 城关村");
   await expect(page.locator("main")).toContainText("户主住院，家中无其他劳动力，已协助申请低保");
