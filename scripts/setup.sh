@@ -21,7 +21,7 @@ log() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=(rustc-web cargo-web rust-web-src libstd-rust-web-dev rust-web-clippy rustfmt-web lld lld-22
-  chromium postgresql nodejs npm pkg-config)
+  chromium postgresql nodejs npm pkg-config fonts-wqy-microhei)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -83,4 +83,17 @@ test("a resident applies on a phone, fixes a mistake, checks the answers and get
   await expect(page.locator(".next-steps")).toContainText("受理");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
+
+  // The receipt to keep: a picture named by its reference, and the page printed without the site's menus.
+  const reference = (await page.locator("#reference").textContent())!.trim();
+  const image = page.getByRole("img", { name: `申请回执图片：申请编号 ${reference}` });
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(720);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "下载回执图片" }).click();
+  expect((await download).suggestedFilename()).toBe(`申请回执-${reference}.png`);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".site-header")).toBeHidden();
+  await expect(image).toBeHidden();
+  await expect(page.locator("#reference")).toHaveText(reference);
+  await expect(page.locator(".next-steps")).toBeVisible();
 });

@@ -89,6 +89,13 @@ test("a township reviewer accepts, recommends and publishes; the county confirms
   await expect(page.locator(".history")).toContainText("批准");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "下载审批表（PDF，A4，存档用）" }).click();
+  const form = await download;
+  expect(form.suggestedFilename()).toBe(`审批表-${reference}.pdf`);
+  const bytes = readFileSync(await form.path());
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
 });
 
 test("a home visit is recorded with a photo and the medical insurance bureau answers the referral at 360 px", async ({ page }, testInfo) => {

@@ -128,6 +128,9 @@ pub struct Config {
     pub request_timeout_seconds: u64,
     /// How long a rendered public page is served from memory (`web::page_cache`); 0 renders every time.
     pub page_cache_seconds: u64,
+    /// A TrueType font with Chinese glyphs for the PDFs and the receipt image (Debian's
+    /// fonts-wqy-microhei by default); without it those files answer 503 and the rest serves on.
+    pub document_font: PathBuf,
 }
 
 impl Default for Config {
@@ -174,6 +177,7 @@ impl Default for Config {
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
             page_cache_seconds: 5,
+            document_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         }
     }
 }
@@ -264,6 +268,7 @@ impl Config {
             ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
             ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
             ("PORTAL_API_CALLS_PER_MINUTE", "api_calls_per_minute", true),
+            ("PORTAL_DOCUMENT_FONT", "document_font", false),
         ];
         for (env_name, key, typed) in overrides {
             if let Some(raw) = var(env_name) {

@@ -4,6 +4,7 @@ pub mod audit_anchor;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod key_rotation;
 pub mod notifications;
 pub mod sms;

@@ -6,8 +6,8 @@ use crate::{
     uploads::EvidenceFiles,
     web::{
         admin, api, application, cases, client, declaration, emergency, health, identity, imports, ledgers,
-        monitoring, notices, page_cache, preferences, rate_limit, register, reports, review, security,
-        static_pages, stats, status,
+        monitoring, notices, page_cache, papers, preferences, rate_limit, register, reports, review,
+        security, static_pages, stats, status,
     },
 };
 use app::{
@@ -45,6 +45,8 @@ pub struct AppState {
     pub evidence: EvidenceFiles,
     /// Departments' API calls per credential and minute (in memory, per instance).
     pub api_calls: api::ApiBudget,
+    /// The font of the PDFs and receipt images, loaded on first use.
+    pub fonts: Arc<crate::documents::Fonts>,
 }
 
 /// A client's objections per hour: `filed` counts objections stored, so that a resident correcting a
@@ -132,8 +134,10 @@ impl Application {
         ));
         let objections = ObjectionBudgets::new(config.objections_per_hour);
         let api_calls = api::budget(config.api_calls_per_minute);
+        let fonts = Arc::new(crate::documents::Fonts::new(config.document_font.clone()));
         let config = Arc::new(config);
-        let state = AppState { leptos_options, services, config, reports, objections, evidence, api_calls };
+        let state =
+            AppState { leptos_options, services, config, reports, objections, evidence, api_calls, fonts };
         Ok(Self { listener, router: router(state), store, background })
     }
 
@@ -233,6 +237,8 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/emergency", post(emergency::grant))
         .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
+        .route("/review/case/{reference}/form.pdf", get(papers::approval_form))
+        .route("/apply/submitted/{reference}/receipt.png", get(papers::receipt))
         .route(
             "/review/warnings/{id}/close",
             post(monitoring::close).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),

@@ -69,10 +69,27 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     assert_eq!(store.case_events(case.id).await.unwrap().len(), 1);
     store.close().await;
 
-    // The receipt is for the applicant's own phone only.
+    // The receipt, on the page and as a picture, is for the applicant's own phone only.
+    let image = format!("{done}/receipt.png");
+    assert!(
+        html.contains(&format!(r#"alt="申请回执图片：申请编号 {reference}""#)),
+        "the picture names its reference"
+    );
+    let response = app.get(&image).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_string();
+    let named: String =
+        url::form_urlencoded::byte_serialize(format!("申请回执-{reference}.png").as_bytes()).collect();
+    assert!(disposition.ends_with(&named), "{disposition}");
+    let png = response.bytes().await.unwrap();
+    let header = png::Decoder::new(std::io::Cursor::new(png.to_vec())).read_info().unwrap().info().clone();
+    assert_eq!(header.width, 720, "the receipt decodes as a picture");
     let stranger = TestApp::new_client();
     let html = stranger.get(app.url(&done)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("无法显示这份回执") && !html.contains("甘州区"));
+    let response = stranger.get(app.url(&image)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "no picture of another phone's receipt");
     app.stop().await;
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
-use common::{location, spawn_app, submit_application, Reviewer, TestApp};
+use common::{location, pdf_text, spawn_app, submit_application, Reviewer, TestApp};
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
@@ -112,9 +112,35 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     ] {
         assert!(html.contains(step), "the history names {step}");
     }
+    // The 审批表 for the archive holds the application and every step, with who and when.
+    let (form, bytes) = pdf_text(&township, &format!("/review/case/{reference}/form.pdf")).await;
+    println!("审批表 of {reference}: {bytes} bytes");
+    let form: String = form.split_whitespace().collect();
+    for words in [
+        reference.as_str(),
+        "社会救助申请审核审批表",
+        "王秀兰",
+        "尿毒症",
+        "记录入户调查",
+        "无劳动能力",
+        "乡镇审核通过",
+        "公示无异议",
+        "发布公示",
+        "报送县级审核确认",
+        "批准",
+        "每月640元",
+        "经办人（签字）",
+        "第1页",
+    ] {
+        assert!(form.contains(words), "the 审批表 holds {words}: {form}");
+    }
     let store = server::store::open(&app.database_url).await.unwrap();
     let audit = store.audit_records().await.unwrap();
     assert!(audit.iter().filter(|r| r.event.action == "case.viewed").count() >= 2, "views are audited");
+    assert!(
+        audit.iter().any(|r| r.event.action == "case.form_printed" && r.event.subject == reference),
+        "printing the 审批表 is audited"
+    );
     assert!(audit.iter().any(|r| r.event.action == "case.approve" && r.event.subject == reference));
     store.close().await;
     app.stop().await;
@@ -190,6 +216,9 @@ async fn other_townships_counties_departments_and_administrators_cannot_see_or_a
         assert!(html.contains("没有这个案件") && !html.contains("孙玉梅"), "{username}: case page refused");
         let (status, _) = outsider.act(&reference, "accept", "", "").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{username}: action refused");
+        let (status, html) = outsider.page(&format!("/review/case/{reference}/form.pdf")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{username}: no 审批表");
+        assert!(!html.contains("孙玉梅"), "{username}: nothing of the case");
     }
     assert_eq!(status_of(&app, &reference).await, Status::Submitted);
 

@@ -545,34 +545,33 @@ pub struct Receipt {
     pub acceptance_due: String,
     pub decision_due: String,
     pub documents: Vec<String>,
+    /// "张掖市12345政务服务便民热线 12345": the lines of the case's county and the city's.
+    pub hotlines: Vec<String>,
+}
+
+impl Receipt {
+    /// What happens next and by when, in the words of the page and the receipt image.
+    pub fn next_steps(&self) -> [String; 4] {
+        [
+            format!(
+                "受理：{}前，乡镇（街道）受理您的申请，材料不全的会一次性告诉您还缺什么。",
+                self.acceptance_due
+            ),
+            "核对和入户调查：工作人员会核对家庭经济状况，并到家里了解情况。".into(),
+            "审核和公示：乡镇审核后在村（社区）公示7天。".into(),
+            format!("县级审核确认：一般在{}前作出决定，并短信通知您。", self.decision_due),
+        ]
+    }
 }
 
 #[server]
 pub async fn load_receipt(reference: String) -> Result<Option<Receipt>, ServerFnError> {
-    use crate::domain::calendar::Date;
     let services = crate::services::services()?;
     let Some(resident) = crate::auth::current_resident() else { return Ok(None) };
-    let failed = |e: &dyn std::fmt::Display| {
+    crate::features::receipts::receipt(&services, &resident, &reference).await.map_err(|e| {
         leptos::logging::error!("receipt: {e}");
         ServerFnError::new("暂时无法读取申请")
-    };
-    let record = services.store.application_by_reference(&reference).await.map_err(|e| failed(&e))?;
-    let Some(record) = record.filter(|r| r.phone_key == resident.sub) else { return Ok(None) };
-    let draft: Draft = services.sealer.open(&record.sealed).map_err(|e| failed(&e))?;
-    let township = crate::store::place_name(&services.divisions, &record.township_code);
-    Ok(Some(Receipt {
-        reference: record.reference,
-        submitted_on: Date::today_in_china(record.submitted_at).chinese(),
-        types: record.types.iter().map(|t| t.label().to_string()).collect(),
-        emergency: record.emergency,
-        township,
-        acceptance_due: record.acceptance_due.chinese(),
-        decision_due: record.decision_due.chinese(),
-        documents: crate::domain::documents::missing_documents(&draft)
-            .into_iter()
-            .map(|k| k.label().to_string())
-            .collect(),
-    }))
+    })
 }
 
 #[component]
@@ -599,6 +598,8 @@ pub fn SubmittedPage() -> impl IntoView {
 
 #[component]
 fn ReceiptView(receipt: Receipt) -> impl IntoView {
+    let steps = receipt.next_steps();
+    let image = format!("/apply/submitted/{}/receipt.png", receipt.reference);
     let emergency = receipt
         .emergency
         .then(|| view! { <p class="notice">"您说明了情况紧急，乡镇（街道）会优先处理，可以先行救助。"</p> });
@@ -607,7 +608,12 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
             <h1>"申请已提交"</h1>
             <p class="reference-label">"申请编号"</p>
             <p class="reference" id="reference">{receipt.reference.clone()}</p>
-            <p>"请记下或截图保存这个编号，查询进度时要用。也可以用浏览器菜单里的“打印”保存本页。"</p>
+            <p>"请记下这个编号，查询进度时要用。"</p>
+            <figure class="receipt-image">
+                <img src=image.clone() width="360" alt=format!("申请回执图片：申请编号 {}", receipt.reference)/>
+                <figcaption>"长按图片可保存到手机相册；"<a href=image download=format!("申请回执-{}.png", receipt.reference)>"下载回执图片"</a>"。回执上没有姓名和身份证号。"</figcaption>
+            </figure>
+            <p class="print-hint">"要打印回执，请用浏览器菜单里的“打印”：打印出的只有本回执，不含网站的菜单。"</p>
             {emergency}
             <dl class="answers">
                 <dt>"提交日期"</dt><dd>{receipt.submitted_on}</dd>
@@ -616,10 +622,7 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
             </dl>
             <h2>"接下来"</h2>
             <ol class="next-steps">
-                <li>{format!("受理：{}前，乡镇（街道）受理您的申请，材料不全的会一次性告诉您还缺什么。", receipt.acceptance_due)}</li>
-                <li>"核对和入户调查：工作人员会核对家庭经济状况，并到家里了解情况。"</li>
-                <li>"审核和公示：乡镇审核后在村（社区）公示7天。"</li>
-                <li>{format!("县级审核确认：一般在{}前作出决定，并短信通知您。", receipt.decision_due)}</li>
+                {steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
             </ol>
             {(!receipt.documents.is_empty()).then(|| view! {
                 <h2>"请准备好这些材料"</h2>

@@ -258,7 +258,7 @@ pub struct ReferralAnswer {
 pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseView>, ServerFnError> {
     use crate::audit::AuditEvent;
     use crate::domain::calendar::Date;
-    use crate::domain::referral::{department_name, status_label, HELP_EVENT};
+    use crate::domain::referral::{department_name, status_label};
     use crate::domain::workflow::available_actions;
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
@@ -300,14 +300,7 @@ pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseVi
     let history = events
         .into_iter()
         .map(|e| {
-            let what = match Action::from_key(&e.action) {
-                Some(action) => action.label(),
-                None if e.action == HELP_EVENT => "部门专项救助",
-                None => crate::domain::register::event_label(&e.action)
-                    .or_else(|| crate::domain::emergency::event_label(&e.action))
-                    .or_else(|| crate::domain::notice::event_label(&e.action))
-                    .unwrap_or("提交申请"),
-            };
+            let what = crate::domain::workflow::history_label(&e.action);
             (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
         })
         .collect();
@@ -459,21 +452,9 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
     } else {
         format!("{}（剩{}个工作日）", case.decision_due, case.days_left)
     };
-    let income = draft.income.as_ref().map(|i| {
-        format!(
-            "工资 {} 元，经营 {} 元，养老金和补贴 {} 元，其他 {} 元，合计 {} 元/月",
-            i.wages,
-            i.business,
-            i.transfers,
-            i.other,
-            i.total()
-        )
-    });
+    let income = draft.income.as_ref().map(|i| i.describe());
     let assets = draft.assets.as_ref().map(|a| a.summary());
-    let spending = draft
-        .spending
-        .as_ref()
-        .map(|s| format!("看病 {} 元，上学 {} 元（过去12个月自付）", s.medical, s.education));
+    let spending = draft.spending.as_ref().map(|s| s.describe());
     let address = draft.place.as_ref().map(|p| p.address.clone()).unwrap_or_default();
     view! {
         <h1>{format!("案件 {}", case.reference)}</h1>
@@ -481,6 +462,9 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
             <p class="notice report-flag" role="status">{format!("此案关联{}条举报线索（仅县级可见），请在「举报办理」中查看。", case.linked_reports)}</p>
         })}
         <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}{case.recheck_due.then(|| view! { <span class="tag">"抽中县级复核"</span> })}</p>
+        {case.answer.is_none().then(|| view! {
+            <p class="paper-link"><a href=format!("/review/case/{}/form.pdf", case.reference) download=format!("审批表-{}.pdf", case.reference)>"下载审批表（PDF，A4，存档用）"</a></p>
+        })}
         <dl class="answers">
             <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>
             {draft.filed_by.as_ref().map(|helper| view! { <dt>"代办人"</dt><dd>{format!("{}，手机 {}", helper.describe(), helper.phone)}</dd> })}

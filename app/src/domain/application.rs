@@ -219,6 +219,18 @@ impl Income {
     pub fn total(&self) -> u32 {
         self.wages + self.business + self.transfers + self.other
     }
+
+    /// One line for the case page and the 审批表.
+    pub fn describe(&self) -> String {
+        format!(
+            "工资 {} 元，经营 {} 元，养老金和补贴 {} 元，其他 {} 元，合计 {} 元/月",
+            self.wages,
+            self.business,
+            self.transfers,
+            self.other,
+            self.total()
+        )
+    }
 }
 
 /// A closed list of answers, each with its form key and its words.
@@ -333,6 +345,13 @@ impl Assets {
 pub struct Spending {
     pub medical: u32,
     pub education: u32,
+}
+
+impl Spending {
+    /// One line for the case page and the 审批表.
+    pub fn describe(&self) -> String {
+        format!("看病 {} 元，上学 {} 元（过去12个月自付）", self.medical, self.education)
+    }
 }
 
 /// Everything entered so far. Saved (sealed) after every step, so the resident can leave and resume.

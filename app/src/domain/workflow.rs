@@ -414,6 +414,19 @@ pub struct TimelineStep {
     pub done_at: Option<i64>,
 }
 
+/// What a recorded event of a case was, in the words of the case page and the 审批表: a workflow step,
+/// a department's help, a change after the decision, 先行救助, a notice event, else the submission.
+pub fn history_label(key: &str) -> &'static str {
+    match Action::from_key(key) {
+        Some(action) => action.label(),
+        None if key == super::referral::HELP_EVENT => "部门专项救助",
+        None => super::register::event_label(key)
+            .or_else(|| super::emergency::event_label(key))
+            .or_else(|| super::notice::event_label(key))
+            .unwrap_or("提交申请"),
+    }
+}
+
 /// The statutory steps in order, with when each happened, from a case's events (action key, time).
 pub fn timeline(events: &[(String, i64)]) -> Vec<TimelineStep> {
     let last =

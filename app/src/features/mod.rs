@@ -2,6 +2,7 @@
 //! here once; the pages' server functions (reads) and the server's form handlers (writes) both call them
 //! and only translate between HTTP and these typed operations.
 
+pub mod case_papers;
 pub mod cases;
 pub mod declaration;
 pub mod emergency;
@@ -10,6 +11,7 @@ pub mod households;
 pub mod ledgers;
 pub mod monitoring;
 pub mod objections;
+pub mod receipts;
 pub mod register;
 pub mod rolls;
 pub mod sign_in;

@@ -3,6 +3,7 @@
 //! the monitoring register as its page lists it (`app::features::households::register_export`). Dates are
 //! Excel dates and amounts and counts numbers, so that the office can sort and sum them.
 
+use super::downloads::{made_on_request, Made};
 use super::respond::{failure, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
@@ -12,11 +13,9 @@ use app::features::households::{register_export, register_scope, source_label, R
 use app::features::ledgers::{queue_ledger, LedgerError, QueueFilter, QueueLedger, LEDGER_MAX_ROWS};
 use app::features::monitoring::WarningError;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const QUEUE_COLUMNS: [(&str, f64); 10] = [
     ("案件编号", 20.0),
@@ -45,12 +44,8 @@ pub async fn queue(
         }
         Err(e) => return failure("exporting the queue failed", e),
     };
-    // Writing and compressing the workbook is CPU work: off the threads that answer requests.
-    match tokio::task::spawn_blocking(move || queue_workbook(&ledger)).await {
-        Ok(Ok(bytes)) => attachment(bytes, &format!("审核台账-{}.xlsx", Date::today_in_china(now))),
-        Ok(Err(e)) => failure("writing the queue workbook failed", e),
-        Err(e) => failure("the queue workbook task failed", e),
-    }
+    let name = format!("审核台账-{}.xlsx", Date::today_in_china(now));
+    made_on_request(Made::Workbook, name, move || queue_workbook(&ledger)).await
 }
 
 const REGISTER_COLUMNS: [(&str, f64); 7] = [
@@ -85,11 +80,8 @@ pub async fn register(
         Err(e) => return failure("exporting the register failed", e),
     };
     let township = app::store::place_name(&state.services.divisions, &scope.township_code);
-    match tokio::task::spawn_blocking(move || register_workbook(&township, &lines)).await {
-        Ok(Ok(bytes)) => attachment(bytes, &format!("监测对象名册-{}.xlsx", Date::today_in_china(now))),
-        Ok(Err(e)) => failure("writing the register workbook failed", e),
-        Err(e) => failure("the register workbook task failed", e),
-    }
+    let name = format!("监测对象名册-{}.xlsx", Date::today_in_china(now));
+    made_on_request(Made::Workbook, name, move || register_workbook(&township, &lines)).await
 }
 
 fn register_workbook(township: &str, lines: &[RegisterLine]) -> Result<Vec<u8>, XlsxError> {
@@ -154,20 +146,6 @@ fn queue_workbook(ledger: &QueueLedger) -> Result<Vec<u8>, XlsxError> {
 fn excel_date(date: Date) -> Result<ExcelDateTime, XlsxError> {
     // Calendar dates of this portal are years 2000 to 2100: they fit the narrower integers.
     ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
-}
-
-/// A download named `file_name` (Chinese in `filename*`, an ASCII name for old clients).
-fn attachment(bytes: Vec<u8>, file_name: &str) -> Response {
-    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
-    let disposition = format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{encoded}");
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod application;
 pub mod cases;
 pub mod client;
 pub mod declaration;
+mod downloads;
 pub mod emergency;
 #[cfg(test)]
 mod form_properties;
@@ -16,6 +17,7 @@ pub mod ledgers;
 pub mod monitoring;
 pub mod notices;
 pub mod page_cache;
+pub mod papers;
 pub mod preferences;
 pub mod rate_limit;
 pub mod register;

@@ -1,0 +1,105 @@
+//! Documents made on the server: the 审批表 as an A4 PDF (`approval_form`) and the resident's receipt as
+//! a PNG (`receipt`). Both need a font with Chinese glyphs; the PDF embeds only the glyphs it uses
+//! (krilla subsets the font), so a form stays a few tens of kilobytes.
+
+pub mod approval_form;
+mod layout;
+pub mod receipt;
+
+use ab_glyph::{Font as _, FontArc};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The font of every document, read once from disk on first use (it is several megabytes: an instance
+/// that never prints does not hold it).
+pub struct DocumentFont {
+    /// For the PDF writer, which subsets and embeds it.
+    pdf: krilla::text::Font,
+    /// For measuring text (line breaks) and drawing the receipt.
+    outlines: FontArc,
+}
+
+impl DocumentFont {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let outlines =
+            FontArc::try_from_vec(bytes.clone()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let pdf = krilla::text::Font::new(Arc::new(bytes).into(), 0)
+            .ok_or_else(|| format!("{}: not a font the PDF writer reads", path.display()))?;
+        Ok(Self { pdf, outlines })
+    }
+
+    /// Width of `text` set at `size` (the em size, in points or pixels), from the glyphs' advances.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        let em = self.outlines.units_per_em().unwrap_or(1000.0);
+        let units: f32 =
+            text.chars().map(|c| self.outlines.h_advance_unscaled(self.outlines.glyph_id(c))).sum();
+        units * size / em
+    }
+}
+
+/// The configured font, loaded when first asked for; `None` (logged once) when it cannot be read, so
+/// that the portal serves on and only the documents answer 503.
+pub struct Fonts {
+    path: PathBuf,
+    loaded: OnceLock<Option<Arc<DocumentFont>>>,
+}
+
+impl Fonts {
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, loaded: OnceLock::new() }
+    }
+
+    pub fn get(&self) -> Option<Arc<DocumentFont>> {
+        self.loaded
+            .get_or_init(|| match DocumentFont::load(&self.path) {
+                Ok(font) => Some(Arc::new(font)),
+                Err(e) => {
+                    tracing::error!(error = %e, "the document font did not load: PDFs and receipts answer 503");
+                    None
+                }
+            })
+            .clone()
+    }
+}
+
+/// Lines of `text` no wider than `width` at `size`: Chinese breaks between any two characters, so the
+/// text is cut where the next character would not fit; a newline always starts a line.
+pub fn wrap(font: &DocumentFont, text: &str, size: f32, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0.0;
+        for c in paragraph.chars() {
+            let advance = font.width(c.encode_utf8(&mut [0; 4]), size);
+            if used + advance > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
+            }
+            line.push(c);
+            used += advance;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+pub(crate) fn test_font() -> Option<DocumentFont> {
+    let path = crate::config::Config::default().document_font;
+    DocumentFont::load(&path).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_break_before_the_character_that_would_not_fit_and_at_newlines() {
+        let font = test_font().expect("the document font is installed (scripts/setup.sh)");
+        let one = font.width("救", 10.0);
+        assert!(one > 5.0, "a Chinese character is about as wide as it is high: {one}");
+        let lines = wrap(&font, "最低生活保障审核\n临时救助", 10.0, one * 3.5);
+        assert_eq!(lines, ["最低生", "活保障", "审核", "临时救", "助"]);
+    }
+}

@@ -1,0 +1,66 @@
+//! Paper for the archive and for residents: GET /review/case/{reference}/form.pdf (the 审批表, for the
+//! case's township and county reviewers, `app::features::case_papers`) and GET
+//! /apply/submitted/{reference}/receipt.png (the receipt as a picture, for the phone that submitted).
+
+use super::downloads::{made_on_request, Made};
+use super::respond::{failure, redirect, request_cookie};
+use super::review::signed_in;
+use super::static_pages::html_response;
+use crate::documents::approval_form::approval_form_pdf;
+use crate::documents::receipt::receipt_png;
+use crate::startup::AppState;
+use app::auth::{resident_from_token, RESIDENT_COOKIE};
+use app::features::case_papers::{approval_form as form_of, PaperError};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+
+pub async fn approval_form(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+    let Some(font) = state.fonts.get() else { return font_missing() };
+    let form = match form_of(&state.services, &account.identity, &reference, app::services::unix_now()).await
+    {
+        Ok(form) => form,
+        Err(PaperError::NotFound) => {
+            return html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
+        }
+        Err(e) => return failure("reading a case for its 审批表 failed", e),
+    };
+    let name = format!("审批表-{}.pdf", form.reference);
+    made_on_request(Made::Pdf, name, move || approval_form_pdf(&font, &form)).await
+}
+
+pub async fn receipt(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let not_found =
+        || html_response(StatusCode::NOT_FOUND, "无法显示这份回执", "回执只在提交申请的手机上显示。");
+    let secret = state.config.session_secret.expose();
+    let Some(resident) =
+        request_cookie(&headers, RESIDENT_COOKIE).and_then(|t| resident_from_token(secret, t))
+    else {
+        return not_found();
+    };
+    let receipt = match app::features::receipts::receipt(&state.services, &resident, &reference).await {
+        Ok(Some(receipt)) => receipt,
+        Ok(None) => return not_found(),
+        Err(e) => return failure("reading a receipt failed", e),
+    };
+    let Some(font) = state.fonts.get() else { return font_missing() };
+    let name = format!("申请回执-{}.png", receipt.reference);
+    made_on_request(Made::Png, name, move || receipt_png(&font, &receipt)).await
+}
+
+/// The font is not installed or not readable: the operator must fix it (logged when first tried).
+fn font_missing() -> Response {
+    let mut response =
+        html_response(StatusCode::SERVICE_UNAVAILABLE, "暂时无法生成文件", "请稍后再试，或联系系统管理员。");
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+    response
+}
