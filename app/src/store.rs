@@ -294,6 +294,7 @@ impl StoredFile {
         match self.source.as_str() {
             "objection" => "异议证据",
             "record_visit" => "入户调查照片",
+            "record_consent" => "签字的授权书和承诺书",
             "record_recheck" => "县级复核照片",
             _ => "申请人补充",
         }

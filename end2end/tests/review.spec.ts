@@ -96,6 +96,9 @@ test("a township reviewer accepts, recommends and publishes; the county confirms
   expect(form.suggestedFilename()).toBe(`审批表-${reference}.pdf`);
   const bytes = readFileSync(await form.path());
   expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  const consent = page.waitForEvent("download");
+  await page.getByRole("link", { name: /打印授权书和承诺书/ }).click();
+  expect((await consent).suggestedFilename()).toBe(`授权书和承诺书-${reference}.pdf`);
 });
 
 test("a home visit is recorded with a photo and the medical insurance bureau answers the referral at 360 px", async ({ page }, testInfo) => {

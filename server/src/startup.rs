@@ -238,6 +238,7 @@ fn router(state: AppState) -> Router {
         .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
         .route("/review/case/{reference}/file/{id}", get(cases::file))
         .route("/review/case/{reference}/form.pdf", get(papers::approval_form))
+        .route("/review/case/{reference}/consent.pdf", get(papers::consent_forms))
         .route("/apply/submitted/{reference}/receipt.png", get(papers::receipt))
         .route(
             "/review/warnings/{id}/close",

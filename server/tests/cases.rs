@@ -70,6 +70,7 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     assert!(html.contains("请在办理意见中写明调查或核对的情况"));
     township.act(&reference, "record_visit", "11月30日入户，本人透析，无劳动能力，住房简陋", "").await;
     township.act(&reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
+    collect_signed_consent(&app, &township, &reference).await;
     assert_eq!(status_of(&app, &reference).await, Status::Investigating, "records keep the status");
     let (_, html) = township.act(&reference, "recommend", "入户调查属实", "").await;
     assert!(html.contains("请填写每月救助金额"), "a recommendation needs an amount");
@@ -113,9 +114,8 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
         assert!(html.contains(step), "the history names {step}");
     }
     // The 审批表 for the archive holds the application and every step, with who and when.
-    let (form, bytes) = pdf_text(&township, &format!("/review/case/{reference}/form.pdf")).await;
+    let (form, _, bytes) = pdf_text(&township, &format!("/review/case/{reference}/form.pdf")).await;
     println!("审批表 of {reference}: {bytes} bytes");
-    let form: String = form.split_whitespace().collect();
     for words in [
         reference.as_str(),
         "社会救助申请审核审批表",
@@ -144,6 +144,35 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     assert!(audit.iter().any(|r| r.event.action == "case.approve" && r.event.subject == reference));
     store.close().await;
     app.stop().await;
+}
+
+/// The township prints the 授权书 and 承诺书 (one page per adult: the applicant, not her 14-year-old son),
+/// with the words she agreed to online, and records the signed paper with its photo.
+async fn collect_signed_consent(app: &TestApp, township: &Reviewer<'_>, reference: &str) {
+    use common::{multipart_form, photo_part, GPS_PHOTO};
+    let (paper, pages, bytes) = pdf_text(township, &format!("/review/case/{reference}/consent.pdf")).await;
+    println!("授权书和承诺书 of {reference}: {pages} page(s), {bytes} bytes");
+    assert_eq!(pages, 1, "one adult member: {paper}");
+    let agreed: String = app::domain::consent::CONSENT_STATEMENT.split_whitespace().collect();
+    for words in
+        ["家庭经济状况核对授权书和承诺书", "王秀兰", "本人签字（按手印）", "文本版本2026-12", &agreed]
+    {
+        assert!(paper.contains(words), "the paper holds {words}: {paper}");
+    }
+    assert!(!paper.contains("王小明"), "a minor does not sign: {paper}");
+    let typed = [("action", "record_consent"), ("note", "收回申请人签字的授权书和承诺书")];
+    let posted = township
+        .post_multipart(
+            &format!("/review/case/{reference}"),
+            multipart_form(&typed).part("photos", photo_part(GPS_PHOTO)),
+        )
+        .await;
+    let (_, html) = township.page(&location(&posted)).await;
+    assert!(html.contains("记录已收回签字的授权书") && html.contains("签字的授权书和承诺书：照片"), "{html}");
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    store.close().await;
+    assert!(audit.iter().any(|r| r.event.action == "case.consent_printed" && r.event.subject == reference));
 }
 
 #[tokio::test]
@@ -216,9 +245,11 @@ async fn other_townships_counties_departments_and_administrators_cannot_see_or_a
         assert!(html.contains("没有这个案件") && !html.contains("孙玉梅"), "{username}: case page refused");
         let (status, _) = outsider.act(&reference, "accept", "", "").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{username}: action refused");
-        let (status, html) = outsider.page(&format!("/review/case/{reference}/form.pdf")).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{username}: no 审批表");
-        assert!(!html.contains("孙玉梅"), "{username}: nothing of the case");
+        for paper in ["form.pdf", "consent.pdf"] {
+            let (status, html) = outsider.page(&format!("/review/case/{reference}/{paper}")).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{username}: no {paper}");
+            assert!(!html.contains("孙玉梅"), "{username}: nothing of the case");
+        }
     }
     assert_eq!(status_of(&app, &reference).await, Status::Submitted);
 

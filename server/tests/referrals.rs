@@ -118,7 +118,7 @@ async fn home_visit_photos_are_kept_without_their_location_and_only_with_visits(
     let sent = township
         .post_multipart(&case_page, multipart_form(&wrong_step).part("photos", photo_part(GPS_PHOTO)));
     let (_, html) = township.page(&location(&sent.await)).await;
-    assert!(html.contains("照片只能随入户调查或县级复核记录上传"));
+    assert!(html.contains("照片只能随入户调查、县级复核或授权书收回记录上传"));
 
     let visit =
         township.post_multipart(&case_page, multipart_form(&typed).part("photos", photo_part(GPS_PHOTO)));

@@ -463,10 +463,11 @@ fn CheckStep(page: FormPage) -> impl IntoView {
             <fieldset class="field checks" class:has-error=has_consent_error>
                 <legend>"家庭经济状况核对授权"</legend>
                 {consent_error.map(|e| view! { <p class="field-error">{e}</p> })}
-                <p class="hint">"为了审核申请，民政部门需要向银行、不动产登记、车辆管理、社保、税务等单位核对您和共同生活家庭成员的收入和财产。核对结果只用于社会救助审核。"</p>
+                // The words shown here are the words kept with the application (`AgreedWording`).
+                <p class="hint">{crate::domain::consent::CHECK_EXPLAINED}</p>
                 <label class="choice" for="consent">
                     <input type="checkbox" id="consent" name="consent" value="yes"/>
-                    "我代表全体共同生活的家庭成员，同意民政部门核对家庭经济状况，并保证所填内容真实"
+                    {crate::domain::consent::CONSENT_STATEMENT}
                 </label>
             </fieldset>
             <button type="submit" class="primary">"提交申请"</button>

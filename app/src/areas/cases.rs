@@ -463,7 +463,10 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
         })}
         <p class="status-line"><strong>{case.status.label()}</strong>{case.emergency.then(|| view! { <span class="tag">"急难"</span> })}{case.recheck_due.then(|| view! { <span class="tag">"抽中县级复核"</span> })}</p>
         {case.answer.is_none().then(|| view! {
-            <p class="paper-link"><a href=format!("/review/case/{}/form.pdf", case.reference) download=format!("审批表-{}.pdf", case.reference)>"下载审批表（PDF，A4，存档用）"</a></p>
+            <ul class="paper-links">
+                <li><a href=format!("/review/case/{}/form.pdf", case.reference) download=format!("审批表-{}.pdf", case.reference)>"下载审批表（PDF，A4，存档用）"</a></li>
+                <li><a href=format!("/review/case/{}/consent.pdf", case.reference) download=format!("授权书和承诺书-{}.pdf", case.reference)>"打印授权书和承诺书（PDF，每位成年家庭成员一页，入户时签字）"</a></li>
+            </ul>
         })}
         <dl class="answers">
             <dt>"申请人"</dt><dd>{format!("{}，身份证 {}，手机 {}", draft.applicant.name, draft.applicant.id_number.as_str(), draft.applicant.phone)}</dd>
@@ -599,7 +602,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
             {takes_photos.then(|| view! {
-                <FileField name="photos" label="入户照片（可选）" hint="记录入户调查或县级复核时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error/>
+                <FileField name="photos" label="入户照片（可选）" hint="记录入户调查、县级复核或收回签字的授权书时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error/>
                 <IslandScripts/>
             })}
             <div class="actions">

@@ -377,6 +377,9 @@ pub struct Draft {
     /// 代办: who is filling in the form for the resident (the latest identity check decides).
     #[serde(default)]
     pub filed_by: Option<super::helper::Helper>,
+    /// The consent and promise as worded when the applicant submitted (kept since `consent` existed).
+    #[serde(default)]
+    pub agreed: Option<super::consent::AgreedWording>,
 }
 
 pub const MAX_MEMBERS: usize = 20;
@@ -408,6 +411,7 @@ impl Draft {
             account: None,
             documents: Vec::new(),
             filed_by: None,
+            agreed: None,
         }
     }
 

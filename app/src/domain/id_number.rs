@@ -49,6 +49,12 @@ impl BirthDate {
         let today = super::calendar::Date::today_in_china(unix_seconds);
         Self { year: today.year() as u32, month: today.month(), day: today.day() }
     }
+
+    /// Whole years from this birth date to `today`.
+    pub fn age_on(self, today: BirthDate) -> u32 {
+        let before_birthday = (today.month, today.day) < (self.month, self.day);
+        today.year.saturating_sub(self.year).saturating_sub(u32::from(before_birthday))
+    }
 }
 
 impl IdNumber {
@@ -227,5 +233,13 @@ mod tests {
     #[test]
     fn messages_are_in_chinese() {
         assert_eq!(IdNumberError::WrongLength(17).to_string(), "身份证号码应为18位，您填写了17位");
+    }
+
+    #[test]
+    fn age_counts_whole_years_up_to_the_birthday() {
+        let born = BirthDate { year: 2008, month: 12, day: 5 };
+        assert_eq!(born.age_on(BirthDate { year: 2026, month: 12, day: 4 }), 17);
+        assert_eq!(born.age_on(BirthDate { year: 2026, month: 12, day: 5 }), 18);
+        assert_eq!(born.age_on(BirthDate { year: 2000, month: 1, day: 1 }), 0, "no negative ages");
     }
 }

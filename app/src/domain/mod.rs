@@ -4,6 +4,7 @@ pub mod announcement;
 pub mod application;
 pub mod assistance;
 pub mod calendar;
+pub mod consent;
 pub mod declaration;
 pub mod documents;
 pub mod eligibility;

@@ -114,6 +114,8 @@ pub enum Action {
     RecordVisit,
     /// 家庭经济状况核对: the result of the check with banks, registries and other departments.
     RecordCheck,
+    /// The 授权书 and 承诺书 signed by every adult member, collected at the home visit.
+    RecordConsent,
     /// 乡镇审核 with a proposed monthly amount.
     Recommend,
     PublishNotice,
@@ -139,6 +141,7 @@ impl Action {
             Self::ProvideMaterial => "provide_material",
             Self::RecordVisit => "record_visit",
             Self::RecordCheck => "record_check",
+            Self::RecordConsent => "record_consent",
             Self::RecordRecheck => "record_recheck",
             Self::Recommend => "recommend",
             Self::PublishNotice => "publish_notice",
@@ -158,6 +161,7 @@ impl Action {
             Self::ProvideMaterial,
             Self::RecordVisit,
             Self::RecordCheck,
+            Self::RecordConsent,
             Self::RecordRecheck,
             Self::Recommend,
             Self::PublishNotice,
@@ -172,9 +176,9 @@ impl Action {
         .find(|a| a.key() == key)
     }
 
-    /// Steps that may bring photos (of the home visit).
+    /// Steps that may bring photos (of the home visit, of the signed 授权书).
     pub fn takes_photos(self) -> bool {
-        matches!(self, Self::RecordVisit | Self::RecordRecheck)
+        matches!(self, Self::RecordVisit | Self::RecordRecheck | Self::RecordConsent)
     }
 
     pub fn label(self) -> &'static str {
@@ -184,6 +188,7 @@ impl Action {
             Self::ProvideMaterial => "申请人补充材料",
             Self::RecordVisit => "记录入户调查",
             Self::RecordCheck => "记录经济状况核对结果",
+            Self::RecordConsent => "记录已收回签字的授权书",
             Self::RecordRecheck => "记录县级入户复核",
             Self::Recommend => "乡镇审核通过",
             Self::PublishNotice => "发布公示",
@@ -218,6 +223,7 @@ pub fn available_actions(status: Status, actor: Actor, facts: Facts) -> Vec<Acti
         Action::RequestMaterial,
         Action::RecordVisit,
         Action::RecordCheck,
+        Action::RecordConsent,
         Action::Recommend,
         Action::PublishNotice,
         Action::Reinvestigate,
@@ -367,6 +373,7 @@ pub fn transition(
         | A::RequestMaterial
         | A::RecordVisit
         | A::RecordCheck
+        | A::RecordConsent
         | A::Recommend
         | A::PublishNotice
         | A::Reinvestigate
@@ -384,7 +391,7 @@ pub fn transition(
         (S::Submitted, A::Accept, _) => S::Investigating,
         (S::Submitted | S::Investigating, A::RequestMaterial, _) => S::MaterialRequested,
         (S::MaterialRequested, A::ProvideMaterial, _) => S::Submitted,
-        (S::Investigating, A::RecordVisit | A::RecordCheck, _) => S::Investigating,
+        (S::Investigating, A::RecordVisit | A::RecordCheck | A::RecordConsent, _) => S::Investigating,
         (S::Investigating, A::Recommend, _) if facts.investigated => S::Recommended,
         (S::Investigating, A::Recommend, _) => return Err(WorkflowError::InvestigationIncomplete),
         (S::AtCounty, A::RecordRecheck, _) if facts.recheck_due => S::AtCounty,
@@ -538,6 +545,22 @@ mod tests {
             status = transition(status, action, actor, FACTS).unwrap();
             assert_eq!(status, expected);
         }
+    }
+
+    #[test]
+    fn the_township_records_the_signed_consent_while_investigating_without_moving_the_case() {
+        let recorded = transition(Status::Investigating, Action::RecordConsent, Actor::Township, FACTS);
+        assert_eq!(recorded, Ok(Status::Investigating));
+        assert!(Action::RecordConsent.takes_photos());
+        assert!(
+            available_actions(Status::Investigating, Actor::Township, FACTS).contains(&Action::RecordConsent)
+        );
+        assert_eq!(
+            transition(Status::Investigating, Action::RecordConsent, Actor::County, FACTS),
+            Err(WorkflowError::WrongActor(Action::RecordConsent))
+        );
+        assert!(transition(Status::AtCounty, Action::RecordConsent, Actor::Township, FACTS).is_err());
+        assert_eq!(Action::from_key("record_consent"), Some(Action::RecordConsent));
     }
 
     #[test]

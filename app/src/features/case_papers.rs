@@ -7,11 +7,13 @@ use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
 use crate::domain::assistance::AssistanceType;
 use crate::domain::calendar::Date;
+use crate::domain::consent::{AgreedWording, SIGNING_AGE};
+use crate::domain::id_number::BirthDate;
 use crate::domain::staff::StaffIdentity;
 use crate::domain::workflow::{history_label, Action};
 use crate::features::cases::{open_case_to_act, CaseError};
 use crate::services::Services;
-use crate::store::{CaseEvent, StoreError};
+use crate::store::{ApplicationRecord, CaseEvent, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaperError {
@@ -70,6 +72,25 @@ pub struct ApprovalForm {
     pub printed: String,
 }
 
+/// The case `reference` with its application opened, for `staff` who handle it; the printing of
+/// `paper` is audited as `action` before anything is returned.
+async fn open_for_paper(
+    services: &Services,
+    staff: &StaffIdentity,
+    reference: &str,
+    action: &str,
+    paper: &str,
+) -> Result<(ApplicationRecord, Draft), PaperError> {
+    let store = services.store.as_ref();
+    let case = open_case_to_act(store, staff, reference).await?.record;
+    let draft: Draft =
+        services.sealer.open(&case.sealed).map_err(|e| PaperError::Unsealing(e.to_string()))?;
+    store
+        .append_audit(&AuditEvent::now(format!("staff:{}", staff.id), action, &case.reference, paper))
+        .await?;
+    Ok((case, draft))
+}
+
 /// The 审批表 of case `reference` for `staff`; audited as `case.form_printed`.
 pub async fn approval_form(
     services: &Services,
@@ -78,12 +99,7 @@ pub async fn approval_form(
     now: i64,
 ) -> Result<ApprovalForm, PaperError> {
     let store = services.store.as_ref();
-    let case = open_case_to_act(store, staff, reference).await?.record;
-    let draft: Draft =
-        services.sealer.open(&case.sealed).map_err(|e| PaperError::Unsealing(e.to_string()))?;
-    let event =
-        AuditEvent::now(format!("staff:{}", staff.id), "case.form_printed", &case.reference, "审批表");
-    store.append_audit(&event).await?;
+    let (case, draft) = open_for_paper(services, staff, reference, "case.form_printed", "审批表").await?;
     let events = store.case_events(case.id).await?;
     let documents = store
         .case_files(case.id)
@@ -129,4 +145,59 @@ fn form_step(event: &CaseEvent) -> FormStep {
 
 fn latest_step(events: &[CaseEvent], actions: &[Action]) -> Option<FormStep> {
     events.iter().rev().find(|e| actions.iter().any(|a| a.key() == e.action)).map(form_step)
+}
+
+/// A member who signs the 授权书 and 承诺书.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signer {
+    pub relationship: &'static str,
+    pub name: String,
+    pub id_number: String,
+}
+
+/// The 授权书 and 承诺书 of a household, one page per adult member.
+#[derive(Clone, Debug)]
+pub struct ConsentForms {
+    pub reference: String,
+    pub township: String,
+    pub village: String,
+    pub address: String,
+    pub applicant: String,
+    pub signers: Vec<Signer>,
+    /// The words the applicant agreed to online; `None` for applications from before they were kept.
+    pub agreed: Option<AgreedWording>,
+    pub printed: String,
+}
+
+/// The 授权书 and 承诺书 of case `reference`, prefilled for every member of `SIGNING_AGE` or older;
+/// audited as `case.consent_printed`.
+pub async fn consent_forms(
+    services: &Services,
+    staff: &StaffIdentity,
+    reference: &str,
+    now: i64,
+) -> Result<ConsentForms, PaperError> {
+    let (case, draft) =
+        open_for_paper(services, staff, reference, "case.consent_printed", "授权书和承诺书").await?;
+    let today = BirthDate::today_in_china(now);
+    let signers = draft
+        .members
+        .iter()
+        .filter(|m| m.id_number.birth_date().age_on(today) >= SIGNING_AGE)
+        .map(|m| Signer {
+            relationship: m.relationship.label(),
+            name: m.name.clone(),
+            id_number: m.id_number.as_str().to_string(),
+        })
+        .collect();
+    Ok(ConsentForms {
+        township: crate::store::place_name(&services.divisions, &case.township_code),
+        village: case.village,
+        address: draft.place.map(|p| p.address).unwrap_or_default(),
+        applicant: draft.applicant.name,
+        signers,
+        agreed: draft.agreed,
+        printed: format!("{} 由 {} 打印", Date::moment_in_china(now), staff),
+        reference: case.reference,
+    })
 }

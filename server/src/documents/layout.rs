@@ -51,7 +51,8 @@ impl<'f> Layout<'f> {
         self.pages.last_mut().expect("a layout always has a page")
     }
 
-    fn new_page(&mut self) {
+    /// Starts the next page (a form that must begin on a page of its own).
+    pub fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = MARGIN;
     }

@@ -1,8 +1,9 @@
-//! Documents made on the server: the 审批表 as an A4 PDF (`approval_form`) and the resident's receipt as
-//! a PNG (`receipt`). Both need a font with Chinese glyphs; the PDF embeds only the glyphs it uses
+//! Documents made on the server: the 审批表 (`approval_form`) and the 授权书 and 承诺书 (`consent_forms`)
+//! as A4 PDFs, and the resident's receipt as a PNG (`receipt`). All need a font with Chinese glyphs; the PDF embeds only the glyphs it uses
 //! (krilla subsets the font), so a form stays a few tens of kilobytes.
 
 pub mod approval_form;
+pub mod consent_forms;
 mod layout;
 pub mod receipt;
 

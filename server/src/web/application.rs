@@ -12,6 +12,7 @@ use app::domain::application::{
     check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
 };
 use app::domain::calendar::Date;
+use app::domain::consent::AgreedWording;
 use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
 use app::domain::helper::Helper;
 use app::domain::id_number::BirthDate;
@@ -263,7 +264,7 @@ pub async fn submit(
     let check_page = Step::Check.path();
     let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let store = &state.services.store;
-    let draft = match load(&state, &resident.sub).await {
+    let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
         Ok(None) => {
             // Submitted already (a double click or a repeated post): show that application.
@@ -285,6 +286,7 @@ pub async fn submit(
         Err(e) => return failure("reading the calendar failed", e),
     };
     let now = now();
+    draft.agreed = Some(AgreedWording::current(now));
     let today = Date::today_in_china(now);
     let limits = &state.services.time_limits;
     let mut record = ApplicationRecord {

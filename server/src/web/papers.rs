@@ -1,5 +1,6 @@
 //! Paper for the archive and for residents: GET /review/case/{reference}/form.pdf (the 审批表, for the
-//! case's township and county reviewers, `app::features::case_papers`) and GET
+//! case's township and county reviewers, `app::features::case_papers`), GET
+//! /review/case/{reference}/consent.pdf (the 授权书 and 承诺书 to sign at the home visit) and GET
 //! /apply/submitted/{reference}/receipt.png (the receipt as a picture, for the phone that submitted).
 
 use super::downloads::{made_on_request, Made};
@@ -7,10 +8,14 @@ use super::respond::{failure, redirect, request_cookie};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::documents::approval_form::approval_form_pdf;
+use crate::documents::consent_forms::consent_forms_pdf;
 use crate::documents::receipt::receipt_png;
 use crate::startup::AppState;
 use app::auth::{resident_from_token, RESIDENT_COOKIE};
-use app::features::case_papers::{approval_form as form_of, PaperError};
+use app::features::case_papers::{
+    approval_form as approval_form_of, consent_forms as consent_forms_of, PaperError,
+};
+use app::services::unix_now;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -20,18 +25,54 @@ pub async fn approval_form(
     Path(reference): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    case_paper(state, reference, headers, CasePaper::ApprovalForm).await
+}
+
+/// GET /review/case/{reference}/consent.pdf: the 授权书 and 承诺书, one page per adult member.
+pub async fn consent_forms(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    case_paper(state, reference, headers, CasePaper::ConsentForms).await
+}
+
+enum CasePaper {
+    ApprovalForm,
+    ConsentForms,
+}
+
+/// Laying out a PDF, run off the request threads.
+type Job = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
+
+/// A paper of a case for its reviewers: read and audited by the use case, laid out here.
+async fn case_paper(state: AppState, reference: String, headers: HeaderMap, paper: CasePaper) -> Response {
     let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let Some(font) = state.fonts.get() else { return font_missing() };
-    let form = match form_of(&state.services, &account.identity, &reference, app::services::unix_now()).await
-    {
-        Ok(form) => form,
-        Err(PaperError::NotFound) => {
-            return html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
-        }
-        Err(e) => return failure("reading a case for its 审批表 failed", e),
+    let (services, staff, now) = (&state.services, &account.identity, unix_now());
+    let read: Result<(String, Job), PaperError> = match paper {
+        CasePaper::ApprovalForm => approval_form_of(services, staff, &reference, now).await.map(|form| {
+            let name = format!("审批表-{}.pdf", form.reference);
+            (name, Box::new(move || approval_form_pdf(&font, &form)) as Job)
+        }),
+        CasePaper::ConsentForms => consent_forms_of(services, staff, &reference, now).await.map(|forms| {
+            let name = format!("授权书和承诺书-{}.pdf", forms.reference);
+            (name, Box::new(move || consent_forms_pdf(&font, &forms)) as Job)
+        }),
     };
-    let name = format!("审批表-{}.pdf", form.reference);
-    made_on_request(Made::Pdf, name, move || approval_form_pdf(&font, &form)).await
+    match read {
+        Ok((name, job)) => made_on_request(Made::Pdf, name, job).await,
+        Err(e) => paper_error(e),
+    }
+}
+
+fn paper_error(e: PaperError) -> Response {
+    match e {
+        PaperError::NotFound => {
+            html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
+        }
+        e => failure("reading a case for its papers failed", e),
+    }
 }
 
 pub async fn receipt(

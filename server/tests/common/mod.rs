@@ -419,15 +419,17 @@ pub async fn spreadsheet_rows(reviewer: &Reviewer<'_>, path: &str, sheet: &str) 
     range.rows().map(<[calamine::Data]>::to_vec).collect()
 }
 
-/// The text of every page of the PDF the reviewer downloads from `path`, and the file's size.
-pub async fn pdf_text(reviewer: &Reviewer<'_>, path: &str) -> (String, usize) {
+/// The text of every page of the PDF the reviewer downloads from `path` (without spaces and line
+/// breaks), its pages and the file's size.
+pub async fn pdf_text(reviewer: &Reviewer<'_>, path: &str) -> (String, usize, usize) {
     let response = reviewer.client.get(reviewer.app.url(path)).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
     assert_eq!(response.headers()["content-type"], "application/pdf");
     let bytes = response.bytes().await.unwrap().to_vec();
     let document = lopdf::Document::load_mem(&bytes).expect("the PDF parses");
     let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    (document.extract_text(&pages).expect("the PDF's text reads back"), bytes.len())
+    let text = document.extract_text(&pages).expect("the PDF's text reads back");
+    (text.split_whitespace().collect(), pages.len(), bytes.len())
 }
 
 /// The first page (50 cases) of a township's or county's whole queue, unfiltered.
