@@ -67,3 +67,47 @@ fn heading(page: &mut Layout, title: &str) {
     page.gap(8.0);
     page.paragraph(title, 12.0);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::consent::AgreedWording;
+
+    fn forms(signers: Vec<Signer>) -> ConsentForms {
+        ConsentForms {
+            reference: "ZY20261204-ABC123".into(),
+            township: "东街街道".into(),
+            village: "城关村".into(),
+            address: "3组12号".into(),
+            applicant: "王秀兰".into(),
+            signers,
+            agreed: Some(AgreedWording::current(1_764_800_000)),
+            printed: "2026-12-04 10:00 由 张三 打印".into(),
+        }
+    }
+
+    fn text_of(pdf: &[u8]) -> (usize, String) {
+        let document = lopdf::Document::load_mem(pdf).unwrap();
+        let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+        (pages.len(), document.extract_text(&pages).unwrap().split_whitespace().collect())
+    }
+
+    #[test]
+    fn each_adult_signs_a_page_of_their_own_and_a_household_of_minors_gets_one_blank_page() {
+        let font = crate::documents::test_font().expect("the document font is installed (scripts/setup.sh)");
+        let signer = |relationship, name: &str| Signer {
+            relationship,
+            name: name.into(),
+            id_number: "11010519491231002X".into(),
+        };
+        let pdf = consent_forms_pdf(&font, &forms(vec![signer("本人", "王秀兰"), signer("配偶", "李建国")]))
+            .unwrap();
+        let (pages, text) = text_of(&pdf);
+        assert_eq!(pages, 2);
+        assert_eq!(text.matches("本人签字（按手印）").count(), 2);
+        assert!(text.contains("李建国") && text.contains("文本版本2026-12"), "{text}");
+        let (pages, text) = text_of(&consent_forms_pdf(&font, &forms(Vec::new())).unwrap());
+        assert_eq!(pages, 1);
+        assert!(text.contains("由监护人代为签字"), "{text}");
+    }
+}
