@@ -7,13 +7,14 @@ macro_rules! admin_queries {
         /// Commits `tx` with `audit` appended when the change touched a row; otherwise drops it (a
         /// rollback), so that a no-op leaves no success entry.
         async fn commit_if_changed(
+            store: &$store,
             mut tx: sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
             changed: bool,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {
             if changed {
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                store.commit(tx).await?;
             }
             Ok(changed)
         }
@@ -39,7 +40,7 @@ macro_rules! admin_queries {
             .await
             .map_err(|e| unique_violation(e, &new.username))?;
             shared_append_audit(&mut tx, &audit(id)).await?;
-            tx.commit().await.map_err(query_error)?;
+            store.commit(tx).await?;
             Ok(id)
         }
 
@@ -62,7 +63,7 @@ macro_rules! admin_queries {
             .await
             .map_err(query_error)?;
             shared_append_audit(&mut tx, &audit(id)).await?;
-            tx.commit().await.map_err(query_error)?;
+            store.commit(tx).await?;
             Ok(id)
         }
 
@@ -75,7 +76,7 @@ macro_rules! admin_queries {
         ) -> Result<bool, StoreError> {
             let mut tx = store.begin_write().await.map_err(query_error)?;
             let done = sqlx::query(delete).bind(id).execute(&mut *tx).await.map_err(query_error)?;
-            commit_if_changed(tx, done.rows_affected() == 1, audit).await
+            commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
 
         async fn admin_remove_hotline(
@@ -107,7 +108,7 @@ macro_rules! admin_queries {
             .execute(&mut *tx)
             .await
             .map_err(query_error)?;
-            commit_if_changed(tx, done.rows_affected() == 1, audit).await
+            commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
 
         async fn admin_update_guide_page(
@@ -126,7 +127,7 @@ macro_rules! admin_queries {
             .execute(&mut *tx)
             .await
             .map_err(query_error)?;
-            commit_if_changed(tx, done.rows_affected() == 1, audit).await
+            commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
     };
 }

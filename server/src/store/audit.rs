@@ -24,6 +24,7 @@ macro_rules! audit_queries {
                 return Ok(None);
             };
             let anchor = app::audit::AuditAnchor::signed(anchor_key, now, entry_id, &entry_hash);
+            let mut tx = store.begin_write().await.map_err(query_error)?;
             sqlx::query(
                 "INSERT INTO audit_anchors (at, entry_id, entry_hash, signature) VALUES ($1, $2, $3, $4)",
             )
@@ -31,9 +32,10 @@ macro_rules! audit_queries {
             .bind(anchor.entry_id)
             .bind(&anchor.entry_hash)
             .bind(&anchor.signature)
-            .execute(&store.pool)
+            .execute(&mut *tx)
             .await
             .map_err(query_error)?;
+            store.commit(tx).await?;
             Ok(Some(entry_id))
         }
 

@@ -110,7 +110,7 @@ macro_rules! emergency_queries {
                     return Ok(false);
                 }
                 Self::emergency_step(&mut tx, change).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(true)
             }
 
@@ -132,7 +132,7 @@ macro_rules! emergency_queries {
                     return Ok(false);
                 }
                 Self::emergency_step(&mut tx, change).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(true)
             }
 

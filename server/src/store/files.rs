@@ -27,6 +27,7 @@ macro_rules! file_queries {
                 }
                 // One statement: the count and the check cannot be split by a simultaneous upload
                 // (PostgreSQL re-checks the WHERE on the row it locked; SQLite has one writer).
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let counted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO upload_allowances (subject, day, files) VALUES ($1, $2, $3)
                      ON CONFLICT (subject, day) DO UPDATE SET files = upload_allowances.files + excluded.files
@@ -37,9 +38,10 @@ macro_rules! file_queries {
                 .bind(day)
                 .bind(i64::from(files))
                 .bind(i64::from(limit))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(counted.is_some())
             }
 
@@ -67,16 +69,18 @@ macro_rules! file_queries {
                 drafts_before: i64,
                 allowances_before_day: i64,
             ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(files::PURGE_OLD_DRAFTS)
                     .bind(drafts_before)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
                 sqlx::query("DELETE FROM upload_allowances WHERE day < $1")
                     .bind(allowances_before_day)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(())
             }
 

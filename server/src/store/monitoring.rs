@@ -270,7 +270,7 @@ macro_rules! monitoring_queries {
                 .await
                 .map_err(query_error)?;
                 shared_append_audit(&mut tx, &audit(id)).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(id)
             }
 
@@ -303,7 +303,7 @@ macro_rules! monitoring_queries {
                         .await
                         .map_err(query_error)?
                         .rows_affected();
-                commit_if_changed(tx, revoked == 1, audit).await
+                commit_if_changed(self, tx, revoked == 1, audit).await
             }
 
             async fn register_household(
@@ -312,7 +312,7 @@ macro_rules! monitoring_queries {
                 audit: app::store::AuditOf<'_, i64>,
             ) -> Result<(app::store::MonitoredHousehold, bool), StoreError> {
                 let (tx, mut registered) = self.monitoring_register_all(std::slice::from_ref(lead), Some(audit)).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(registered.remove(0))
             }
 
@@ -332,7 +332,7 @@ macro_rules! monitoring_queries {
             ) -> Result<Vec<bool>, StoreError> {
                 let (mut tx, registered) = self.monitoring_register_all(leads, None).await?;
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(registered.into_iter().map(|(_, created)| created).collect())
             }
 
@@ -347,7 +347,7 @@ macro_rules! monitoring_queries {
                 let registered = registered.remove(0);
                 Self::monitoring_insert_visit(&mut tx, registered.0.id, None, visit).await?;
                 shared_append_audit(&mut tx, &audit(registered.0.id)).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(registered)
             }
 
@@ -359,7 +359,7 @@ macro_rules! monitoring_queries {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 let recorded = Self::monitoring_store_signal(&mut tx, signal).await?;
                 let changed = recorded != app::store::SignalRecorded::Duplicate;
-                commit_if_changed(tx, changed, audit).await?;
+                commit_if_changed(self, tx, changed, audit).await?;
                 Ok(recorded)
             }
 
@@ -377,7 +377,7 @@ macro_rules! monitoring_queries {
                     recorded[i] = Self::monitoring_store_signal(&mut tx, &signals[i]).await?;
                 }
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(recorded)
             }
 
@@ -459,7 +459,7 @@ macro_rules! monitoring_queries {
                     .await
                     .map_err(query_error)?;
                 }
-                commit_if_changed(tx, true, audit).await
+                commit_if_changed(self, tx, true, audit).await
             }
 
             async fn household_file(
@@ -585,7 +585,7 @@ macro_rules! monitoring_queries {
                 .await
                 .map_err(query_error)?
                 .rows_affected();
-                commit_if_changed(tx, answered == 1, audit).await
+                commit_if_changed(self, tx, answered == 1, audit).await
             }
         }
 

@@ -53,6 +53,11 @@ impl PostgresStore {
         self.pool.begin().await
     }
 
+    /// Commits a write transaction (PostgreSQL flushes its log at commit, grouping simultaneous commits).
+    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
+        tx.commit().await.map_err(query_error)
+    }
+
     /// One writer of the audit chain at a time across every server process, until the transaction ends.
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut **tx).await.map_err(query_error)?;
@@ -94,7 +99,7 @@ impl Store for PostgresStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -160,7 +165,7 @@ impl Store for PostgresStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -197,7 +202,7 @@ impl Store for PostgresStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -282,7 +287,7 @@ impl Store for PostgresStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(query_error)?;
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -301,18 +306,20 @@ impl Store for PostgresStore {
     }
 
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(())
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await.map_err(query_error)?;
         let id = shared_append_audit(&mut tx, event).await?;
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(id)
     }
 

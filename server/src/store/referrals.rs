@@ -124,7 +124,7 @@ macro_rules! referral_queries {
                 }
                 shared_insert_event(&mut tx, application_id, event).await?;
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(true)
             }
         }

@@ -198,7 +198,7 @@ macro_rules! register_queries {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
                 shared_append_audit(&mut tx, &change.audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(true)
             }
 
@@ -272,7 +272,7 @@ macro_rules! register_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn declaration_draft(&self, application_id: i64) -> Result<Option<String>, StoreError> {
@@ -324,7 +324,7 @@ macro_rules! register_queries {
                 shared_insert_event(&mut tx, new.application_id, e).await?;
                 shared_insert_case_files(&mut tx, new.application_id, &e.action, &new.files, e.at).await?;
                 shared_append_audit(&mut tx, &new.audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(Some(id))
             }
 

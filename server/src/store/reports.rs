@@ -125,7 +125,7 @@ macro_rules! report_queries {
                 };
                 insert_report_files(&mut tx, id, None, &r.files).await?;
                 shared_append_audit(&mut tx, &audit((id, group))).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok((id, group))
             }
 
@@ -245,7 +245,7 @@ macro_rules! report_queries {
                 .await
                 .map_err(query_error)?;
                 shared_append_audit(&mut tx, &m.audit).await?;
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn update_report(
@@ -270,7 +270,7 @@ macro_rules! report_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                commit_if_changed(tx, done.rows_affected() == 1, audit).await.map(|_| ())
+                commit_if_changed(self, tx, done.rows_affected() == 1, audit).await.map(|_| ())
             }
 
             async fn reports_linked_to(&self, application_id: i64) -> Result<u64, StoreError> {

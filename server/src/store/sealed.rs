@@ -76,7 +76,7 @@ macro_rules! sealed_queries {
                 if replaced > 0 {
                     shared_append_audit(&mut tx, audit).await?;
                 }
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(replaced)
             }
         }

@@ -276,6 +276,7 @@ macro_rules! shared_queries {
                 phone_key: &str,
                 max_attempts: u32,
             ) -> Result<Option<(app::domain::otp::IssuedCode, String)>, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
                     "UPDATE otp_codes SET attempts = attempts + 1
                      WHERE id = (SELECT id FROM otp_codes WHERE phone_key = $1
@@ -285,9 +286,10 @@ macro_rules! shared_queries {
                 )
                 .bind(phone_key)
                 .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(row.map(|(id, created_at, attempts, used, hash)| {
                     let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
                     (app::domain::otp::IssuedCode { id, created_at, attempts, used }, hash)
@@ -317,7 +319,7 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
@@ -363,16 +365,18 @@ macro_rules! shared_queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let row: Option<(String, i64)> =
                     sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
                         .bind(token)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *tx)
                         .await
                         .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
             }
 
@@ -423,7 +427,7 @@ macro_rules! shared_queries {
                     .await
                     .map_err(query_error)?;
                 shared_append_audit(&mut tx, &new.audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(Submitted { reference: r.reference.clone(), created: true })
             }
 
@@ -580,7 +584,7 @@ macro_rules! shared_queries {
                     .await
                     .map_err(query_error)?;
                 }
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(true)
             }
 
@@ -686,7 +690,7 @@ macro_rules! shared_queries {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
                 shared_append_audit(&mut tx, &change.audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(outcome)
             }
 
@@ -738,6 +742,7 @@ macro_rules! shared_queries {
                 // One statement: the conditions are repeated outside the subquery so that a worker
                 // that waited for another's row lock (PostgreSQL re-reads the row) skips what the
                 // other just claimed; SQLite runs one writer at a time.
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let rows: Vec<(i64, String, i32)> = sqlx::query_as(
                     "UPDATE sms_queue SET next_attempt_at = $2
                      WHERE id IN (SELECT id FROM sms_queue WHERE sent_at IS NULL AND next_attempt_at <= $1
@@ -748,9 +753,10 @@ macro_rules! shared_queries {
                 .bind(now)
                 .bind(lease_until)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                self.commit(tx).await?;
                 let mut claimed: Vec<app::store::QueuedSms> = rows
                     .into_iter()
                     .map(|(id, payload_sealed, attempts)| app::store::QueuedSms {
@@ -765,25 +771,29 @@ macro_rules! shared_queries {
             }
 
             async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query("UPDATE sms_queue SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
                     .bind(now)
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
             async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(
                     "UPDATE sms_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
                 )
                 .bind(next_attempt_at)
                 .bind(error)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(())
             }
 
@@ -840,7 +850,7 @@ macro_rules! shared_queries {
                     .map_err(query_error)?
                     .rows_affected();
                 }
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(added)
             }
 
@@ -890,7 +900,7 @@ macro_rules! shared_queries {
                 .await
                 .map_err(query_error)?;
                 shared_append_audit(&mut tx, &audit(id)).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(id)
             }
 
@@ -916,7 +926,7 @@ macro_rules! shared_queries {
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
-                commit_if_changed(tx, true, audit).await.map(|_| ())
+                commit_if_changed(self, tx, true, audit).await.map(|_| ())
             }
 
             async fn remove_calendar_day(&self, day: Date, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
@@ -926,7 +936,7 @@ macro_rules! shared_queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(query_error)?;
-                commit_if_changed(tx, done.rows_affected() == 1, audit).await
+                commit_if_changed(self, tx, done.rows_affected() == 1, audit).await
             }
 
             async fn add_staff_relatives(
@@ -949,7 +959,7 @@ macro_rules! shared_queries {
                     .rows_affected();
                 }
                 shared_append_audit(&mut tx, &audit(added)).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(added)
             }
 
@@ -1006,15 +1016,17 @@ macro_rules! shared_queries {
             }
 
             async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(
                     "INSERT INTO statistics_snapshot (id, computed_at, body) VALUES (1, $1, $2)
                      ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at, body = excluded.body",
                 )
                 .bind(computed_at)
                 .bind(body)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(())
             }
 

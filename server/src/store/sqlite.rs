@@ -1,5 +1,7 @@
-//! SQLite back end: one file under the data folder, WAL journal, fully synchronous commits so that an
-//! acknowledged write survives a crash or power cut.
+//! SQLite back end: one file under the data folder, WAL journal. Readers share a pool; every write goes
+//! through one writer connection, queued in order (SQLite takes one writer at a time, and writers that
+//! meet its lock sleep in its busy handler instead of waiting their turn). A write is acknowledged once the
+//! log is on disk (`wal_sync`), so it survives a crash or a power cut.
 
 use super::emergency;
 use super::files;
@@ -10,6 +12,7 @@ use super::reports;
 use super::sealed;
 use super::shared;
 use super::staff;
+use super::wal_sync::WalSync;
 use super::{
     audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
     unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
@@ -31,7 +34,11 @@ use sqlx::sqlite::{
 use std::{str::FromStr, time::Duration};
 
 pub struct SqliteStore {
+    /// Reads. Every write goes through `writer` (`begin_write`, `commit`).
     pool: SqlitePool,
+    /// The one connection that writes, committing into the log; `wal` flushes the log before acknowledging.
+    writer: SqlitePool,
+    wal: WalSync,
 }
 
 impl SqliteStore {
@@ -46,16 +53,21 @@ impl SqliteStore {
         if !options.get_filename().as_os_str().is_empty() {
             ensure_parent_dir(options.get_filename())?;
         }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
+        let unavailable = |e: sqlx::Error| StoreError::Unavailable(e.to_string());
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
             .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            .map_err(unavailable)?;
         sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
+            .run(&writer)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
-        Ok(Self { pool })
+        let wal = WalSync::new(options.get_filename());
+        let pool =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(unavailable)?;
+        Ok(Self { pool, writer, wal })
     }
 }
 
@@ -63,8 +75,15 @@ impl SqliteStore {
     /// A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`). A deferred transaction
     /// that reads first and writes later fails with "database is locked" when another connection wrote
     /// in between, and waiting does not help; taking the lock first makes it wait its turn instead.
+    /// Waits for the writer connection in turn (another process, such as a backup, may hold the lock too).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+        self.writer.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Commits a write transaction and returns once it is on disk.
+    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+        tx.commit().await.map_err(query_error)?;
+        self.wal.flush_after_commit().await
     }
 
     /// Nothing to do: a write transaction (`begin_write`) already holds the database's only write lock,
@@ -78,6 +97,7 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -108,7 +128,7 @@ impl Store for SqliteStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -174,7 +194,7 @@ impl Store for SqliteStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -211,7 +231,7 @@ impl Store for SqliteStore {
             .map_err(query_error)?
             .rows_affected();
         }
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -296,7 +316,7 @@ impl Store for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(query_error)?;
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -315,18 +335,20 @@ impl Store for SqliteStore {
     }
 
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await.map_err(query_error)?;
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = ? AND used = FALSE")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(())
     }
 
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await.map_err(query_error)?;
         let id = shared_append_audit(&mut tx, event).await?;
-        tx.commit().await.map_err(query_error)?;
+        self.commit(tx).await?;
         Ok(id)
     }
 

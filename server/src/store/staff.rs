@@ -93,7 +93,7 @@ macro_rules! sign_in_queries {
                         app::store::TryClaim::Wait { until }
                     }
                 };
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(claim)
             }
 
@@ -105,7 +105,7 @@ macro_rules! sign_in_queries {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
                 Self::open_session(&mut tx, start).await?;
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn end_staff_session(
@@ -125,7 +125,7 @@ macro_rules! sign_in_queries {
                 if ended.rows_affected() == 1 {
                     shared_append_audit(&mut tx, audit).await?;
                 }
-                tx.commit().await.map_err(query_error)
+                self.commit(tx).await
             }
 
             async fn staff_by_session(
@@ -168,7 +168,7 @@ macro_rules! sign_in_queries {
                 .map_err(query_error)?;
                 Self::open_session(&mut tx, start).await?;
                 shared_append_audit(&mut tx, audit).await?;
-                tx.commit().await.map_err(query_error)?;
+                self.commit(tx).await?;
                 Ok(version)
             }
         }
