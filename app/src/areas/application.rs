@@ -569,10 +569,14 @@ impl Receipt {
 pub async fn load_receipt(reference: String) -> Result<Option<Receipt>, ServerFnError> {
     let services = crate::services::services()?;
     let Some(resident) = crate::auth::current_resident() else { return Ok(None) };
-    crate::features::receipts::receipt(&services, &resident, &reference).await.map_err(|e| {
-        leptos::logging::error!("receipt: {e}");
-        ServerFnError::new("暂时无法读取申请")
-    })
+    match crate::features::receipts::receipt(&services, &resident, &reference).await {
+        Ok(receipt) => Ok(Some(receipt)),
+        Err(crate::features::case_papers::PaperError::NotFound) => Ok(None),
+        Err(e) => {
+            leptos::logging::error!("receipt: {e}");
+            Err(ServerFnError::new("暂时无法读取申请"))
+        }
+    }
 }
 
 #[component]

@@ -17,7 +17,7 @@ use crate::store::{ApplicationRecord, CaseEvent, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaperError {
-    /// No such case within the caller's scope (404).
+    /// No such case within the caller's scope, or a receipt asked by another phone (404).
     #[error("no such case within the caller's scope")]
     NotFound,
     #[error(transparent)]

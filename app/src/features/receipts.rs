@@ -6,27 +6,28 @@ use crate::areas::application::Receipt;
 use crate::auth::ResidentClaims;
 use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
+use crate::features::case_papers::PaperError;
 use crate::services::Services;
 
-/// The receipt of `reference` for `resident`; `None` for an application of another phone or none.
+/// The receipt of `reference` for `resident`; `NotFound` for an application of another phone or none.
 pub async fn receipt(
     services: &Services,
     resident: &ResidentClaims,
     reference: &str,
-) -> Result<Option<Receipt>, String> {
+) -> Result<Receipt, PaperError> {
     let store = services.store.as_ref();
-    let record = store.application_by_reference(reference).await.map_err(|e| e.to_string())?;
-    let Some(record) = record.filter(|r| r.phone_key == resident.sub) else { return Ok(None) };
-    let draft: Draft = services.sealer.open(&record.sealed).map_err(|e| e.to_string())?;
+    let record = store.application_by_reference(reference).await?;
+    let record = record.filter(|r| r.phone_key == resident.sub).ok_or(PaperError::NotFound)?;
+    let draft: Draft =
+        services.sealer.open(&record.sealed).map_err(|e| PaperError::Unsealing(e.to_string()))?;
     let hotlines = store
         .hotlines()
-        .await
-        .map_err(|e| e.to_string())?
+        .await?
         .into_iter()
         .filter(|h| h.county_code.as_deref().is_none_or(|c| c == record.county_code))
         .map(|h| format!("{} {}", h.label, h.number))
         .collect();
-    Ok(Some(Receipt {
+    Ok(Receipt {
         reference: record.reference,
         submitted_on: Date::today_in_china(record.submitted_at).chinese(),
         types: record.types.iter().map(|t| t.label().to_string()).collect(),
@@ -39,5 +40,5 @@ pub async fn receipt(
             .map(|k| k.label().to_string())
             .collect(),
         hotlines,
-    }))
+    })
 }

@@ -7,36 +7,45 @@ pub mod consent_forms;
 mod layout;
 pub mod receipt;
 
-use ab_glyph::{Font as _, FontArc};
+use ab_glyph::{Font as _, FontRef};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 /// The font of every document, read once from disk on first use (it is several megabytes: an instance
 /// that never prints does not hold it).
 pub struct DocumentFont {
+    /// The font file, held once: the PDF writer shares it, `outlines` reads it.
+    bytes: Arc<Vec<u8>>,
     /// For the PDF writer, which subsets and embeds it.
     pdf: krilla::text::Font,
-    /// For measuring text (line breaks) and drawing the receipt.
-    outlines: FontArc,
 }
 
 impl DocumentFont {
     pub fn load(path: &Path) -> Result<Self, String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let outlines =
-            FontArc::try_from_vec(bytes.clone()).map_err(|e| format!("{}: {e}", path.display()))?;
-        let pdf = krilla::text::Font::new(Arc::new(bytes).into(), 0)
+        let bytes = Arc::new(std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
+        FontRef::try_from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let pdf = krilla::text::Font::new(bytes.clone().into(), 0)
             .ok_or_else(|| format!("{}: not a font the PDF writer reads", path.display()))?;
-        Ok(Self { pdf, outlines })
+        Ok(Self { bytes, pdf })
+    }
+
+    /// The glyphs, for measuring text (line breaks) and drawing the receipt. Reading the font's table
+    /// directory is cheap; take it once per text, not per character.
+    pub fn outlines(&self) -> FontRef<'_> {
+        FontRef::try_from_slice(&self.bytes).expect("the font was read when it was loaded")
     }
 
     /// Width of `text` set at `size` (the em size, in points or pixels), from the glyphs' advances.
     pub fn width(&self, text: &str, size: f32) -> f32 {
-        let em = self.outlines.units_per_em().unwrap_or(1000.0);
-        let units: f32 =
-            text.chars().map(|c| self.outlines.h_advance_unscaled(self.outlines.glyph_id(c))).sum();
-        units * size / em
+        let outlines = self.outlines();
+        text.chars().map(|c| advance(&outlines, c, size)).sum()
     }
+}
+
+/// The advance of one character set at `size`.
+fn advance(outlines: &FontRef<'_>, c: char, size: f32) -> f32 {
+    let em = outlines.units_per_em().unwrap_or(1000.0);
+    outlines.h_advance_unscaled(outlines.glyph_id(c)) * size / em
 }
 
 /// The configured font, loaded when first asked for; `None` (logged once) when it cannot be read, so
@@ -67,12 +76,13 @@ impl Fonts {
 /// Lines of `text` no wider than `width` at `size`: Chinese breaks between any two characters, so the
 /// text is cut where the next character would not fit; a newline always starts a line.
 pub fn wrap(font: &DocumentFont, text: &str, size: f32, width: f32) -> Vec<String> {
+    let outlines = font.outlines();
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
         let mut used = 0.0;
         for c in paragraph.chars() {
-            let advance = font.width(c.encode_utf8(&mut [0; 4]), size);
+            let advance = advance(&outlines, c, size);
             if used + advance > width && !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
                 used = 0.0;

@@ -62,7 +62,7 @@ fn receipt_lines(font: &DocumentFont, receipt: &Receipt) -> Vec<Line> {
 impl Canvas {
     /// Draws `text` with its baseline at `baseline`, blending each glyph's coverage into the page.
     fn draw_text(&mut self, font: &DocumentFont, text: &str, size: f32, left: f32, baseline: f32) {
-        let outlines = &font.outlines;
+        let outlines = font.outlines();
         // ab_glyph scales by the line height; the layout (`wrap`) measures by the em.
         let em = outlines.units_per_em().unwrap_or(1000.0);
         let scale = PxScale::from(size * outlines.height_unscaled() / em);

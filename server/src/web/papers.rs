@@ -89,8 +89,8 @@ pub async fn receipt(
         return not_found();
     };
     let receipt = match app::features::receipts::receipt(&state.services, &resident, &reference).await {
-        Ok(Some(receipt)) => receipt,
-        Ok(None) => return not_found(),
+        Ok(receipt) => receipt,
+        Err(PaperError::NotFound) => return not_found(),
         Err(e) => return failure("reading a receipt failed", e),
     };
     let Some(font) = state.fonts.get() else { return font_missing() };
