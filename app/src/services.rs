@@ -31,7 +31,6 @@ pub struct Services {
     pub emergency_rules: crate::domain::emergency::EmergencyRules,
     /// Thresholds and visit deadlines of the monitoring's warnings.
     pub warning_rules: crate::domain::monitoring::WarningRules,
-    pub draft_retention_days: u32,
     /// How often the published statistics are recomputed; 0: on every request.
     pub statistics_refresh_seconds: u64,
     pub sms: Arc<dyn SmsSender>,

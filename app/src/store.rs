@@ -512,14 +512,12 @@ pub trait CaseStore: Send + Sync {
         max_attempts: u32,
     ) -> Result<Option<(IssuedCode, String)>, StoreError>;
 
-    /// Saves a resident's draft (sealed) and purges drafts untouched since `purge_before`.
-    async fn save_draft(
-        &self,
-        phone_key: &str,
-        sealed: &str,
-        now: i64,
-        purge_before: i64,
-    ) -> Result<(), StoreError>;
+    /// Saves a resident's draft (sealed). A step of the form is the portal's most frequent write, so it
+    /// is lighter than the others: it survives the server being killed at once, but on SQLite it reaches
+    /// the disk with the next acknowledged write (within milliseconds under load), not before the answer,
+    /// so a power cut may lose the last steps of a draft, never a submitted application. Drafts past their
+    /// retention go with the sweep's leftovers (`purge_upload_leftovers`).
+    async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError>;
 
     /// The sealed draft of a phone, if one is kept.
     async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError>;

@@ -104,7 +104,6 @@ impl Application {
             review_rules: config.review_rules.clone(),
             warning_rules: config.warning_rules.clone(),
             emergency_rules: config.emergency.clone(),
-            draft_retention_days: config.draft_retention_days,
             statistics_refresh_seconds: config.statistics_refresh_seconds,
             sms,
         };

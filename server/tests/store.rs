@@ -488,7 +488,7 @@ async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
 #[tokio::test]
 async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
     for (backend, store, _db) in backends().await {
-        store.save_draft("phone-key", "v1:draft", 100, 0).await.unwrap();
+        store.save_draft("phone-key", "v1:draft", 100).await.unwrap();
         assert_eq!(store.draft("phone-key").await.unwrap().as_deref(), Some("v1:draft"), "{backend}");
         let first = store
             .submit_application(&new_application("ZY20261129-AAAAAA", "k1", "620702001", "2027-01-12"))
@@ -546,10 +546,12 @@ async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
 }
 
 #[tokio::test]
-async fn stale_drafts_are_purged_when_another_is_saved() {
+async fn stale_drafts_are_purged_with_the_sweeps_leftovers() {
     for (backend, store, _db) in backends().await {
-        store.save_draft("old", "v1:old", 100, 0).await.unwrap();
-        store.save_draft("new", "v1:new", 5_000, 1_000).await.unwrap();
+        store.save_draft("old", "v1:old", 100).await.unwrap();
+        store.save_draft("new", "v1:new", 5_000).await.unwrap();
+        assert!(store.draft("old").await.unwrap().is_some(), "{backend}: saving another purges nothing");
+        store.purge_upload_leftovers(1_000, 0).await.unwrap();
         assert_eq!(store.draft("old").await.unwrap(), None, "{backend}");
         assert!(store.draft("new").await.unwrap().is_some(), "{backend}");
     }
@@ -1453,7 +1455,7 @@ async fn sealed_values_are_walked_in_key_order_and_replaced_only_if_unchanged() 
     use app::store::{Resealed, SealedColumn, SealedKey};
     for (backend, store, _db) in backends().await {
         for (phone_key, sealed) in [("b", "v1:b"), ("a", "v1:a"), ("c", "v1:c")] {
-            store.save_draft(phone_key, sealed, 100, 0).await.unwrap();
+            store.save_draft(phone_key, sealed, 100).await.unwrap();
         }
         let column = SealedColumn::ApplicationDrafts;
         let first = store.sealed_values(column, &column.first_key(), 2).await.unwrap();

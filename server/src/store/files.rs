@@ -3,7 +3,7 @@
 /// Hashes asked about in one query by the sweep of unreferenced files.
 pub(super) const HASHES_PER_QUERY: usize = 500;
 
-/// Drafts not touched since `$1` go: on every save (`save_draft`) and with the sweep's leftovers.
+/// Drafts not touched since `$1` go, with the sweep's leftovers.
 pub(super) const PURGE_OLD_DRAFTS: &str = "DELETE FROM application_drafts WHERE updated_at < $1";
 
 /// `$1, $2, …, $n`: the placeholders of an `IN` list.
@@ -27,7 +27,6 @@ macro_rules! file_queries {
                 }
                 // One statement: the count and the check cannot be split by a simultaneous upload
                 // (PostgreSQL re-checks the WHERE on the row it locked; SQLite has one writer).
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let counted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO upload_allowances (subject, day, files) VALUES ($1, $2, $3)
                      ON CONFLICT (subject, day) DO UPDATE SET files = upload_allowances.files + excluded.files
@@ -38,10 +37,10 @@ macro_rules! file_queries {
                 .bind(day)
                 .bind(i64::from(files))
                 .bind(i64::from(limit))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(counted.is_some())
             }
 

@@ -58,6 +58,16 @@ impl PostgresStore {
         tx.commit().await.map_err(query_error)
     }
 
+    /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
+    fn writes(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Nothing to wait for: PostgreSQL flushed the statement's commit before answering it.
+    async fn written(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// One writer of the audit chain at a time across every server process, until the transaction ends.
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
         sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut **tx).await.map_err(query_error)?;
@@ -306,13 +316,12 @@ impl Store for PostgresStore {
     }
 
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await.map_err(query_error)?;
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(self.writes())
             .await
             .map_err(query_error)?;
-        self.commit(tx).await?;
+        self.written().await?;
         Ok(())
     }
 

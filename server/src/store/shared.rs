@@ -276,7 +276,6 @@ macro_rules! shared_queries {
                 phone_key: &str,
                 max_attempts: u32,
             ) -> Result<Option<(app::domain::otp::IssuedCode, String)>, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
                     "UPDATE otp_codes SET attempts = attempts + 1
                      WHERE id = (SELECT id FROM otp_codes WHERE phone_key = $1
@@ -286,29 +285,17 @@ macro_rules! shared_queries {
                 )
                 .bind(phone_key)
                 .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(row.map(|(id, created_at, attempts, used, hash)| {
                     let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
                     (app::domain::otp::IssuedCode { id, created_at, attempts, used }, hash)
                 }))
             }
 
-            async fn save_draft(
-                &self,
-                phone_key: &str,
-                sealed: &str,
-                now: i64,
-                purge_before: i64,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                sqlx::query(files::PURGE_OLD_DRAFTS)
-                    .bind(purge_before)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+            async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
                      ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
@@ -316,10 +303,10 @@ macro_rules! shared_queries {
                 .bind(phone_key)
                 .bind(sealed)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await
+                Ok(()) // not `written`: see the trait
             }
 
             async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
@@ -369,14 +356,13 @@ macro_rules! shared_queries {
             }
 
             async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let row: Option<(String, i64)> =
                     sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
                         .bind(token)
-                        .fetch_optional(&mut *tx)
+                        .fetch_optional(self.writes())
                         .await
                         .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
             }
 
@@ -742,7 +728,6 @@ macro_rules! shared_queries {
                 // One statement: the conditions are repeated outside the subquery so that a worker
                 // that waited for another's row lock (PostgreSQL re-reads the row) skips what the
                 // other just claimed; SQLite runs one writer at a time.
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 let rows: Vec<(i64, String, i32)> = sqlx::query_as(
                     "UPDATE sms_queue SET next_attempt_at = $2
                      WHERE id IN (SELECT id FROM sms_queue WHERE sent_at IS NULL AND next_attempt_at <= $1
@@ -753,10 +738,10 @@ macro_rules! shared_queries {
                 .bind(now)
                 .bind(lease_until)
                 .bind(i64::from(limit))
-                .fetch_all(&mut *tx)
+                .fetch_all(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 let mut claimed: Vec<app::store::QueuedSms> = rows
                     .into_iter()
                     .map(|(id, payload_sealed, attempts)| app::store::QueuedSms {
@@ -771,29 +756,27 @@ macro_rules! shared_queries {
             }
 
             async fn sms_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query("UPDATE sms_queue SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
                     .bind(now)
                     .bind(id)
-                    .execute(&mut *tx)
+                    .execute(self.writes())
                     .await
                     .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(())
             }
 
             async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(
                     "UPDATE sms_queue SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
                 )
                 .bind(next_attempt_at)
                 .bind(error)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(())
             }
 
@@ -1016,17 +999,16 @@ macro_rules! shared_queries {
             }
 
             async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
                 sqlx::query(
                     "INSERT INTO statistics_snapshot (id, computed_at, body) VALUES (1, $1, $2)
                      ON CONFLICT (id) DO UPDATE SET computed_at = excluded.computed_at, body = excluded.body",
                 )
                 .bind(computed_at)
                 .bind(body)
-                .execute(&mut *tx)
+                .execute(self.writes())
                 .await
                 .map_err(query_error)?;
-                self.commit(tx).await?;
+                self.written().await?;
                 Ok(())
             }
 

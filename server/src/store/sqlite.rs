@@ -83,6 +83,16 @@ impl SqliteStore {
     /// Commits a write transaction and returns once it is on disk.
     async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
         tx.commit().await.map_err(query_error)?;
+        self.written().await
+    }
+
+    /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
+    fn writes(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// Returns once the writes committed so far are on disk.
+    async fn written(&self) -> Result<(), StoreError> {
         self.wal.flush_after_commit().await
     }
 
@@ -335,13 +345,12 @@ impl Store for SqliteStore {
     }
 
     async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await.map_err(query_error)?;
         sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = ? AND used = FALSE")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(self.writes())
             .await
             .map_err(query_error)?;
-        self.commit(tx).await?;
+        self.written().await?;
         Ok(())
     }
 

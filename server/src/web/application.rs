@@ -38,14 +38,12 @@ fn random_hex(bytes: usize) -> String {
     buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Saves the draft, sealed, and purges drafts past their retention.
+/// Saves the draft, sealed.
 async fn save(state: &AppState, phone_key: &str, draft: &Draft) -> Result<(), Response> {
     let services = &state.services;
-    let now = now();
-    let purge_before = now - i64::from(services.draft_retention_days) * 86_400;
     services
         .store
-        .save_draft(phone_key, &services.sealer.seal(draft), now, purge_before)
+        .save_draft(phone_key, &services.sealer.seal(draft), now())
         .await
         .map_err(|e| failure("saving a draft failed", e))
 }
