@@ -1,8 +1,10 @@
 -- Grows a portal database to @COUNT@ applications for scripts/bench.sh (SQLite). Each new application
 -- copies the sealed record of the application the benchmark submitted through the real forms (id 1), so
--- every page can open any of them; townships, statuses, dates and amounts vary. Of every 20: 10 approved
--- (with a decision event and a notice whose period is over: the recipient lists), 4 refused, 1 in notice
--- (notice on display now), 5 still open. Runs in one transaction.
+-- every page can open any of them; townships, statuses, dates and amounts vary. Submissions spread over
+-- 700 days. Those of the last 30 days are open, one in 20 of them in notice now (about 0.2 % of all, as
+-- a week's notices are of years of applications). Of every 20 older ones: 11 approved (with a decision
+-- event and a notice whose period is over: the recipient lists), 4 refused, 5 still open. Runs in one
+-- transaction.
 BEGIN;
 CREATE TEMP TABLE bench_townships AS
     SELECT ROW_NUMBER() OVER (ORDER BY code) - 1 AS slot, code, county_code FROM townships;
@@ -15,8 +17,9 @@ INSERT INTO applications (reference, submission_key, phone_key, county_code, tow
     notice_until, recheck_drawn)
 SELECT printf('ZY2025BENCH-%07d', n.i), printf('bench-%d', n.i), a.phone_key || '-' || n.i, t.county_code,
     t.code, a.village, a.types, FALSE, 1 + n.i % 5,
-    CASE WHEN n.i % 20 < 10 THEN 'approved' WHEN n.i % 20 < 14 THEN 'refused'
-         WHEN n.i % 20 = 14 THEN 'in_notice' ELSE 'submitted' END,
+    CASE WHEN n.i % 700 < 30 THEN (CASE WHEN n.i % 20 = 14 THEN 'in_notice' ELSE 'submitted' END)
+         WHEN n.i % 20 < 10 THEN 'approved' WHEN n.i % 20 < 14 THEN 'refused'
+         WHEN n.i % 20 = 14 THEN 'approved' ELSE 'submitted' END,
     a.submitted_at - (n.i % 700) * 86400, a.acceptance_due, a.decision_due, a.sealed,
     CASE WHEN n.i % 20 < 10 OR n.i % 20 = 14 THEN 300 + n.i % 700 END, NULL, FALSE
 FROM bench_numbers n

@@ -20,7 +20,7 @@ cd "$root"
 sizes="${BENCH_SIZES:-0 100000 1000000}"
 seconds="${BENCH_SECONDS:-10}"
 connections="${BENCH_CONNECTIONS:-8 32 256}"
-submitters="${BENCH_SUBMITTERS:-8}"
+submitters="${BENCH_SUBMITTERS:-32}"
 for tool in wrk nginx sqlite3 curl; do
   command -v "$tool" >/dev/null || { echo "$tool is needed: apt-get install wrk nginx-light sqlite3 curl" >&2; exit 1; }
 done

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 const MAX_ENTRIES: usize = 2_000;
 /// No public page comes near this; a larger body is served but not kept.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Locks that let one request render a missing page while the others asking for it wait (pages share a
+/// lock by their key's hash; a few hundred keep unrelated pages from waiting on each other).
+const RENDER_TURNS: usize = 256;
 
 /// The pages kept: public, the same for everyone, no form state in them.
 fn cacheable(path: &str) -> bool {
@@ -57,11 +60,22 @@ struct Pages {
 pub struct PageCache {
     lifetime: Duration,
     pages: Arc<Mutex<Pages>>,
+    /// When a page expires under load, every request that asks for it would render it at once: a page
+    /// that takes a second to render then took all of them many seconds. One renders; the others wait.
+    render_turns: Arc<[tokio::sync::Mutex<()>]>,
 }
 
 impl PageCache {
     pub fn new(seconds: u64) -> Self {
-        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default() }
+        let render_turns = (0..RENDER_TURNS).map(|_| tokio::sync::Mutex::new(())).collect();
+        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default(), render_turns }
+    }
+
+    fn render_turn(&self, key: &(String, bool)) -> &tokio::sync::Mutex<()> {
+        use std::hash::{BuildHasher, RandomState};
+        static SEED: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        let hash = SEED.get_or_init(RandomState::new).hash_one(key);
+        &self.render_turns[(hash % RENDER_TURNS as u64) as usize]
     }
 
     fn pages(&self) -> std::sync::MutexGuard<'_, Pages> {
@@ -111,8 +125,12 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         .is_some_and(app::domain::preferences::elder_mode_from_cookie_header);
     let key = (request.uri().to_string(), elder);
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
+    if let Ok(kept) = cache.fresh(&key) {
+        return answer(&kept, asked_etag.as_ref(), cache.lifetime);
+    }
+    let _turn = cache.render_turn(&key).lock().await;
     let kept = match cache.fresh(&key) {
-        Ok(kept) => kept,
+        Ok(kept) => kept, // rendered by the request that had the turn before this one
         Err(emptied_before) => match render(next.run(request).await).await {
             Ok(kept) => {
                 cache.keep(key, kept.clone(), emptied_before);
@@ -181,6 +199,33 @@ mod tests {
         let now = cache.fresh(&key).err().expect("not kept: it may show the data from before");
         cache.keep(key.clone(), page(), now);
         assert!(cache.fresh(&key).is_ok(), "rendered after the change: kept");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_missing_page_asked_by_many_at_once_is_rendered_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tower::ServiceExt;
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let slow_page = move || async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            "公示"
+        };
+        let cache = PageCache::new(60);
+        let router = axum::Router::new()
+            .route("/notices", axum::routing::get(slow_page))
+            .layer(axum::middleware::from_fn_with_state(cache, serve));
+        let asks = (0..16).map(|_| {
+            let router = router.clone();
+            tokio::spawn(async move {
+                router.oneshot(Request::get("/notices").body(Body::empty()).unwrap()).await.unwrap().status()
+            })
+        });
+        for ask in asks.collect::<Vec<_>>() {
+            assert_eq!(ask.await.unwrap(), StatusCode::OK);
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
     }
 
     #[test]
