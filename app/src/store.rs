@@ -454,9 +454,6 @@ pub trait Store:
     /// The latest code sent to a phone, with its keyed hash.
     async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
 
-    /// Marks a code as used.
-    async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
-
     /// Appends an event to the hash-chained audit log; returns its id.
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError>;
 
@@ -511,6 +508,9 @@ pub trait CaseStore: Send + Sync {
         phone_key: &str,
         max_attempts: u32,
     ) -> Result<Option<(IssuedCode, String)>, StoreError>;
+
+    /// Marks a code as used.
+    async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
 
     /// Saves a resident's draft (sealed). A step of the form is the portal's most frequent write, so it
     /// is lighter than the others: it survives the server being killed at once, but on SQLite it reaches

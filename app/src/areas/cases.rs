@@ -602,7 +602,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
             {takes_photos.then(|| view! {
-                <FileField name="photos" label="入户照片（可选）" hint="记录入户调查、县级复核或收回签字的授权书时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除" error=photos_error/>
+                <FileField name="photos" label="入户照片（可选）" hint=format!("记录{}时可附照片，最多3张，每张不超过5MB；照片里的位置等信息会被去除", Action::PHOTO_STEPS) error=photos_error/>
                 <IslandScripts/>
             })}
             <div class="actions">

@@ -181,6 +181,9 @@ impl Action {
         matches!(self, Self::RecordVisit | Self::RecordRecheck | Self::RecordConsent)
     }
 
+    /// The steps of `takes_photos` as staff call them, for the photo field's hint and refusal.
+    pub const PHOTO_STEPS: &'static str = "入户调查、县级复核或授权书收回";
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Accept => "受理",

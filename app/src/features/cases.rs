@@ -242,7 +242,7 @@ fn checked_input(action: Action, command: &Command, grant: GrantKind) -> Result<
     let photo_problem = match &command.refused_photo {
         Some(problem) => Some(problem.clone()),
         None if !command.photos.is_empty() && !action.takes_photos() => {
-            Some("照片只能随入户调查、县级复核或授权书收回记录上传，请选择相应的办理事项".to_string())
+            Some(format!("照片只能随{}记录上传，请选择相应的办理事项", Action::PHOTO_STEPS))
         }
         None => None,
     };

@@ -295,6 +295,15 @@ macro_rules! shared_queries {
                 }))
             }
 
+            async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
+                sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
+                    .bind(id)
+                    .execute(self.writes())
+                    .await
+                    .map_err(query_error)?;
+                self.written().await
+            }
+
             async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)

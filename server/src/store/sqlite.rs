@@ -344,16 +344,6 @@ impl Store for SqliteStore {
         }))
     }
 
-    async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = ? AND used = FALSE")
-            .bind(id)
-            .execute(self.writes())
-            .await
-            .map_err(query_error)?;
-        self.written().await?;
-        Ok(())
-    }
-
     async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await.map_err(query_error)?;
         let id = shared_append_audit(&mut tx, event).await?;

@@ -14,6 +14,7 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,18 +64,19 @@ pub struct PageCache {
     /// When a page expires under load, every request that asks for it would render it at once: a page
     /// that takes a second to render then took all of them many seconds. One renders; the others wait.
     render_turns: Arc<[tokio::sync::Mutex<()>]>,
+    /// Picks a page's lock from its key.
+    turn_hasher: RandomState,
 }
 
 impl PageCache {
     pub fn new(seconds: u64) -> Self {
         let render_turns = (0..RENDER_TURNS).map(|_| tokio::sync::Mutex::new(())).collect();
-        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default(), render_turns }
+        let turn_hasher = RandomState::new();
+        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default(), render_turns, turn_hasher }
     }
 
     fn render_turn(&self, key: &(String, bool)) -> &tokio::sync::Mutex<()> {
-        use std::hash::{BuildHasher, RandomState};
-        static SEED: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
-        let hash = SEED.get_or_init(RandomState::new).hash_one(key);
+        let hash = self.turn_hasher.hash_one(key);
         &self.render_turns[(hash % RENDER_TURNS as u64) as usize]
     }
 
