@@ -1076,7 +1076,10 @@ fn reads_everything(backend: &str, plan: &[String]) -> bool {
     }
     let index_scans =
         plan.iter().filter(|l| l.contains("Index Scan") || l.contains("Index Only Scan")).count();
-    let index_conditions = plan.iter().filter(|l| l.contains("Index Cond")).count();
+    // A bitmap scan of a partial index whose predicate is the query's filter (e.g. `closed_at IS NULL`)
+    // shows its condition as the heap scan's "Recheck Cond", not as an "Index Cond".
+    let index_conditions =
+        plan.iter().filter(|l| l.contains("Index Cond") || l.contains("Recheck Cond")).count();
     plan.iter().any(|l| l.contains("Seq Scan")) || index_conditions < index_scans
 }
 
