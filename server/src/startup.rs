@@ -3,7 +3,7 @@
 use crate::{
     config::Config,
     notifications, store,
-    uploads::EvidenceFiles,
+    uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
         admin, api, application, cases, client, declaration, emergency, health, identity, imports, ledgers,
         monitoring, notices, page_cache, papers, preferences, rate_limit, register, reports, review,
@@ -162,10 +162,6 @@ impl Application {
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
-
-/// Room for the largest files a form may carry plus its text.
-const UPLOAD_BODY_LIMIT: usize =
-    app::domain::upload::MAX_FILES * app::domain::upload::MAX_FILE_BYTES + 256 * 1024;
 
 fn router(state: AppState) -> Router {
     let services = state.services.clone();

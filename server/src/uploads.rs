@@ -177,6 +177,24 @@ pub async fn read_anonymous_form(multipart: Multipart, file_field: &str) -> Resu
     read_form_checked(multipart, file_field, accept_anonymous).await
 }
 
+/// Room for the largest files a form may carry plus its text.
+pub const UPLOAD_BODY_LIMIT: usize =
+    app::domain::upload::MAX_FILES * app::domain::upload::MAX_FILE_BYTES + 256 * 1024;
+
+/// Reads and drops a form answered before it was read (the sender's session is gone). Without this the
+/// server answers while the browser is still sending its photo and closes the connection under it: the
+/// browser shows a reset connection instead of the answer. Bounded by the route's body limit.
+pub async fn discard(mut multipart: Multipart) {
+    while let Ok(Some(mut field)) = multipart.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
+/// `discard` for a form read from the raw request.
+pub async fn discard_request(request: Request) {
+    let _ = axum::body::to_bytes(request.into_body(), UPLOAD_BODY_LIMIT).await;
+}
+
 type FileCheck = fn(&[u8]) -> Result<(FileKind, Vec<u8>), UploadError>;
 
 async fn read_form_checked(

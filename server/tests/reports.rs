@@ -443,3 +443,19 @@ async fn a_reports_replies_take_a_few_files_a_day_however_fast_they_come() {
     store.close().await;
     app.stop().await;
 }
+
+/// Replies posted after the receipt was forgotten (another phone, the cookie gone) are read to their end
+/// before the way back is answered: a form answered unread leaves its connection closing under the
+/// browser's next request, which then fails with a reset connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_without_a_receipt_are_read_before_they_are_answered() {
+    let app = spawn_app().await;
+    let stranger = TestApp::new_client();
+    let photo = vec![0xFF; 512 * 1024];
+    for _ in 0..60 {
+        let form = multipart::Form::new().text("body", "补充照片").part("evidence", photo_part(&photo));
+        let answered = post_multipart(&app, &stranger, "/report/reply", form).await;
+        assert_eq!(location(&answered), "/report/check");
+    }
+    app.stop().await;
+}

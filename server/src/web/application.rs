@@ -5,7 +5,7 @@
 use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::read_form;
+use crate::uploads::{discard, read_form};
 use app::auth::{resident_from_token, ResidentClaims, RESIDENT_COOKIE};
 use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
@@ -150,10 +150,16 @@ pub async fn upload_document(
     multipart: Multipart,
 ) -> Response {
     let page = Step::Check.path();
-    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
+    let Some(resident) = resident(&state, &headers) else {
+        discard(multipart).await;
+        return expired(&state).await;
+    };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state).await,
+        Ok(None) => {
+            discard(multipart).await;
+            return expired(&state).await;
+        }
         Err(response) => return response,
     };
     let form = match read_form(multipart, "document").await {

@@ -5,7 +5,7 @@ use super::respond::{back_with, failure, redirect, shape_problems, NOTHING_TYPED
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
-use crate::uploads::{file_response, read_form_with_optional_files, PostedForm};
+use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
 use app::audit::AuditEvent;
 use app::features::cases::{self, open_case, ActError, CaseDesk, CaseError, Command};
 use axum::{
@@ -78,7 +78,10 @@ pub(super) async fn posted_with_photos(
     reference: &str,
     request: Request,
 ) -> Result<(app::store::StaffAccount, String, PostedForm), Response> {
-    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let Some(account) = signed_in(state, headers).await else {
+        discard_request(request).await;
+        return Err(redirect("/review/login", &[]));
+    };
     let page = format!("/review/case/{reference}");
     match read_form_with_optional_files(request, "photos").await {
         Ok(form) => Ok((account, page, form)),

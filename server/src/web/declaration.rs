@@ -4,7 +4,7 @@
 use super::respond::{back_with, failure, redirect, NOTHING_TYPED};
 use super::status::lookup;
 use crate::startup::AppState;
-use crate::uploads::read_form_with_optional_files;
+use crate::uploads::{discard_request, read_form_with_optional_files};
 use app::features::declaration::{self, DeclarationError};
 use axum::{
     extract::{Request, State},
@@ -92,7 +92,10 @@ pub async fn details(
 
 /// POST /status/change/submit: the check page's submit, with optional evidence (photos or PDFs).
 pub async fn submit(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    let Some(reference) = verified_reference(&state, &headers) else { return redirect("/status", &[]) };
+    let Some(reference) = verified_reference(&state, &headers) else {
+        discard_request(request).await;
+        return redirect("/status", &[]);
+    };
     let form = match read_form_with_optional_files(request, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {

@@ -5,7 +5,7 @@ use super::respond::{back_with, failure, redirect};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::startup::AppState;
-use crate::uploads::{file_response, read_form_with_optional_files, PostedForm};
+use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
 use app::domain::application::Posted;
 use app::domain::monitoring::{VisitRecord, WarningOutcome};
 use app::features::monitoring::{
@@ -45,7 +45,10 @@ async fn visit_form(
     page: &str,
     request: Request,
 ) -> Result<(StaffAccount, Posted, PostedForm), Response> {
-    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let Some(account) = signed_in(state, headers).await else {
+        discard_request(request).await;
+        return Err(redirect("/review/login", &[]));
+    };
     match read_form_with_optional_files(request, "photos").await {
         Ok(mut form) => Ok((account, Posted(std::mem::take(&mut form.fields)), form)),
         Err(incomplete) => {

@@ -14,7 +14,7 @@ use super::static_pages::html_response;
 use crate::config::Config;
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::{file_response, read_anonymous_form, PostedForm};
+use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
@@ -281,7 +281,10 @@ fn proved_report(state: &AppState, headers: &HeaderMap) -> Option<i64> {
 
 /// POST /report/reply: the reporter answers the officer or adds evidence.
 pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
-    let Some(report_id) = proved_report(&state, &headers) else { return redirect(CHECK, &[]) };
+    let Some(report_id) = proved_report(&state, &headers) else {
+        discard(multipart).await;
+        return redirect(CHECK, &[]);
+    };
     let form = match read_anonymous_form(multipart, "evidence").await {
         Ok(form) => form,
         Err(incomplete) => {

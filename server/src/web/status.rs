@@ -7,7 +7,7 @@ use super::respond::{back_with, disk_full, failure, now, redirect, request_cooki
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::read_form;
+use crate::uploads::{discard, read_form};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
@@ -186,7 +186,10 @@ pub async fn provide_material(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
-    let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else { return redirect(START, &[]) };
+    let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else {
+        discard(multipart).await;
+        return redirect(START, &[]);
+    };
     let form = match read_form(multipart, "material").await {
         Ok(form) => form,
         Err(incomplete) => {
