@@ -8,7 +8,7 @@ macro_rules! admin_queries {
         /// rollback), so that a no-op leaves no success entry.
         async fn commit_if_changed(
             store: &$store,
-            mut tx: sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            mut tx: <$store as shared::HasDatabase>::WriteTx,
             changed: bool,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {

@@ -57,7 +57,7 @@ macro_rules! emergency_queries {
         impl $store {
             /// The grant's event, status message and audit entry, inside the change's transaction.
             async fn emergency_step(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 change: &app::store::EmergencyChange,
             ) -> Result<(), StoreError> {
                 let e = &change.event;

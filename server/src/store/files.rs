@@ -37,7 +37,7 @@ macro_rules! file_queries {
                 .bind(day)
                 .bind(i64::from(files))
                 .bind(i64::from(limit))
-                .fetch_optional(self.writes())
+                .fetch_optional(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 self.written().await?;

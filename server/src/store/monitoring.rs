@@ -137,7 +137,7 @@ macro_rules! monitoring_queries {
                 leads: &[app::store::HouseholdLead],
                 audit: Option<app::store::AuditOf<'_, i64>>,
             ) -> Result<
-                (sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>, Vec<(app::store::MonitoredHousehold, bool)>),
+                (<$store as shared::HasDatabase>::WriteTx, Vec<(app::store::MonitoredHousehold, bool)>),
                 StoreError,
             > {
                 if leads.iter().any(|lead| lead.member_hashes.is_empty()) {
@@ -163,7 +163,7 @@ macro_rules! monitoring_queries {
             /// One try at registering a lead inside `tx`; `None` when a member was registered by another
             /// transaction meanwhile (PostgreSQL), so that the caller tries again and finds it.
             async fn monitoring_register_once(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 lead: &app::store::HouseholdLead,
                 audit: Option<app::store::AuditOf<'_, i64>>,
             ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
@@ -592,7 +592,7 @@ macro_rules! monitoring_queries {
         impl $store {
             /// Stores a visit inside the transaction of what it did.
             async fn monitoring_insert_visit(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 household_id: i64,
                 warning_id: Option<i64>,
                 visit: &app::store::NewVisit,
@@ -630,7 +630,7 @@ macro_rules! monitoring_queries {
 
             /// Stores a signal once (by sender and reference) inside `tx`, with its warning.
             async fn monitoring_store_signal(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 signal: &app::store::NewSignal,
             ) -> Result<app::store::SignalRecorded, StoreError> {
                 // Takes the household's row: signals for one household are stored one at a time.
@@ -668,7 +668,7 @@ macro_rules! monitoring_queries {
             /// Opens the signal's warning, or merges it into the open one of its kind (higher level,
             /// earlier deadline), inside the signal's transaction.
             async fn monitoring_open_or_merge(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 signal: &app::store::NewSignal,
                 new: app::domain::monitoring::OpenWarning,
             ) -> Result<app::store::SignalRecorded, StoreError> {

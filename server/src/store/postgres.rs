@@ -49,18 +49,18 @@ impl PostgresStore {
 }
 
 impl PostgresStore {
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, sqlx::Error> {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.pool.begin().await
     }
 
     /// Commits a write transaction (PostgreSQL flushes its log at commit, grouping simultaneous commits).
-    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
+    async fn commit(&self, tx: sqlx::Transaction<'static, sqlx::Postgres>) -> Result<(), StoreError> {
         tx.commit().await.map_err(query_error)
     }
 
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
-    fn writes(&self) -> &PgPool {
-        &self.pool
+    async fn writes(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+        self.pool.acquire().await.map_err(query_error)
     }
 
     /// Nothing to wait for: PostgreSQL flushed the statement's commit before answering it.
@@ -379,6 +379,7 @@ impl Store for PostgresStore {
 
 impl shared::HasDatabase for PostgresStore {
     type Db = sqlx::Postgres;
+    type WriteTx = sqlx::Transaction<'static, sqlx::Postgres>;
 }
 
 admin_queries!(PostgresStore);

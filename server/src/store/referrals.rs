@@ -50,7 +50,7 @@ macro_rules! referral_queries {
     ($store:ty) => {
         /// Refers a case to departments inside the caller's transaction; one referral per department.
         async fn insert_referrals(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             application_id: i64,
             departments: &[String],
             at: i64,

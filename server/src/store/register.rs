@@ -117,7 +117,7 @@ macro_rules! register_queries {
     ($store:ty) => {
         /// Creates the record of an approved case inside the caller's transaction.
         async fn insert_record(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             record: &app::store::AssistanceRecord,
         ) -> Result<(), StoreError> {
             let text = |d: Option<Date>| d.map(|d| d.to_string());

@@ -54,7 +54,7 @@ macro_rules! report_queries {
     ($store:ty) => {
         /// Records a message's or a report's files inside the caller's transaction.
         async fn insert_report_files(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             report_id: i64,
             message_id: Option<i64>,
             files: &[(String, String, u64)],

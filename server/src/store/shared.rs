@@ -169,6 +169,8 @@ pub(super) fn calendar_from_row(
 /// Names the sqlx database of a store type, for the shared queries.
 pub(super) trait HasDatabase {
     type Db: sqlx::Database;
+    /// A write transaction: derefs to the connection its statements run on.
+    type WriteTx: Send + std::ops::DerefMut<Target = <Self::Db as sqlx::Database>::Connection>;
 }
 
 /// `impl CaseStore` for a store type with a `pool` field and a `begin_write` method.
@@ -176,7 +178,7 @@ macro_rules! shared_queries {
     ($store:ty) => {
         /// Appends an event to a case's history inside the caller's transaction.
         async fn shared_insert_event(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             application_id: i64,
             e: &CaseEvent,
         ) -> Result<(), StoreError> {
@@ -198,7 +200,7 @@ macro_rules! shared_queries {
 
         /// Records files of a case inside the caller's transaction.
         async fn shared_insert_case_files(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             application_id: i64,
             source: &str,
             files: &[(String, String, u64)],
@@ -225,7 +227,7 @@ macro_rules! shared_queries {
         /// Appends an entry to the audit chain inside the caller's write transaction, so that the entry
         /// and the change it records are committed or rolled back together.
         async fn shared_append_audit(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             event: &app::audit::AuditEvent,
         ) -> Result<i64, StoreError> {
             // Each entry links to the one before it: one writer of the chain at a time.
@@ -256,7 +258,7 @@ macro_rules! shared_queries {
 
         /// Queues a sealed message inside the caller's transaction.
         async fn shared_queue_sms(
-            tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
             payload: &str,
             now: i64,
         ) -> Result<(), StoreError> {
@@ -285,7 +287,7 @@ macro_rules! shared_queries {
                 )
                 .bind(phone_key)
                 .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
-                .fetch_optional(self.writes())
+                .fetch_optional(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 self.written().await?;
@@ -298,7 +300,7 @@ macro_rules! shared_queries {
             async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
                 sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
                     .bind(id)
-                    .execute(self.writes())
+                    .execute(&mut *self.writes().await?)
                     .await
                     .map_err(query_error)?;
                 self.written().await
@@ -312,7 +314,7 @@ macro_rules! shared_queries {
                 .bind(phone_key)
                 .bind(sealed)
                 .bind(now)
-                .execute(self.writes())
+                .execute(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(()) // not `written`: see the trait
@@ -368,7 +370,7 @@ macro_rules! shared_queries {
                 let row: Option<(String, i64)> =
                     sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
                         .bind(token)
-                        .fetch_optional(self.writes())
+                        .fetch_optional(&mut *self.writes().await?)
                         .await
                         .map_err(query_error)?;
                 self.written().await?;
@@ -747,7 +749,7 @@ macro_rules! shared_queries {
                 .bind(now)
                 .bind(lease_until)
                 .bind(i64::from(limit))
-                .fetch_all(self.writes())
+                .fetch_all(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 self.written().await?;
@@ -768,7 +770,7 @@ macro_rules! shared_queries {
                 sqlx::query("UPDATE sms_queue SET sent_at = $1, attempts = attempts + 1 WHERE id = $2")
                     .bind(now)
                     .bind(id)
-                    .execute(self.writes())
+                    .execute(&mut *self.writes().await?)
                     .await
                     .map_err(query_error)?;
                 self.written().await?;
@@ -782,7 +784,7 @@ macro_rules! shared_queries {
                 .bind(next_attempt_at)
                 .bind(error)
                 .bind(id)
-                .execute(self.writes())
+                .execute(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 self.written().await?;
@@ -1014,7 +1016,7 @@ macro_rules! shared_queries {
                 )
                 .bind(computed_at)
                 .bind(body)
-                .execute(self.writes())
+                .execute(&mut *self.writes().await?)
                 .await
                 .map_err(query_error)?;
                 self.written().await?;

@@ -11,6 +11,7 @@ use super::register;
 use super::reports;
 use super::sealed;
 use super::shared;
+use super::sqlite_writer::{Taken, WriteTx, Writer};
 use super::staff;
 use super::wal_sync::WalSync;
 use super::{
@@ -37,7 +38,7 @@ pub struct SqliteStore {
     /// Reads. Every write goes through `writer` (`begin_write`, `commit`).
     pool: SqlitePool,
     /// The one connection that writes, committing into the log; `wal` flushes the log before acknowledging.
-    writer: SqlitePool,
+    writer: Writer,
     wal: WalSync,
 }
 
@@ -54,19 +55,23 @@ impl SqliteStore {
             ensure_parent_dir(options.get_filename())?;
         }
         let unavailable = |e: sqlx::Error| StoreError::Unavailable(e.to_string());
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
+        // A reader is not pinged when taken from the pool: a connection to a local file does not go stale.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
             .await
             .map_err(unavailable)?;
+        // The one write left to the readers, before the writer opens: run on a bare connection, the
+        // migrations' future is not `Send` for every lifetime, and the store is opened in spawned tasks.
         sqlx::migrate!("./migrations/sqlite")
-            .run(&writer)
+            .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
+        let writer = Writer::connect(&options.clone().synchronous(SqliteSynchronous::Normal))
+            .await
+            .map_err(unavailable)?;
         let wal = WalSync::new(options.get_filename());
-        let pool =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(unavailable)?;
         Ok(Self { pool, writer, wal })
     }
 }
@@ -76,19 +81,19 @@ impl SqliteStore {
     /// that reads first and writes later fails with "database is locked" when another connection wrote
     /// in between, and waiting does not help; taking the lock first makes it wait its turn instead.
     /// Waits for the writer connection in turn (another process, such as a backup, may hold the lock too).
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await
+    async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        self.writer.begin().await
     }
 
     /// Commits a write transaction and returns once it is on disk.
-    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+    async fn commit(&self, tx: WriteTx) -> Result<(), StoreError> {
         tx.commit().await.map_err(query_error)?;
         self.written().await
     }
 
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
-    fn writes(&self) -> &SqlitePool {
-        &self.writer
+    async fn writes(&self) -> Result<Taken, StoreError> {
+        self.writer.take().await.map_err(query_error)
     }
 
     /// Returns once the writes committed so far are on disk.
@@ -98,7 +103,7 @@ impl SqliteStore {
 
     /// Nothing to do: a write transaction (`begin_write`) already holds the database's only write lock,
     /// so no other entry can be appended before this one commits.
-    async fn lock_audit_chain(_tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+    async fn lock_audit_chain(_tx: &mut WriteTx) -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -408,6 +413,7 @@ impl Store for SqliteStore {
 
 impl shared::HasDatabase for SqliteStore {
     type Db = sqlx::Sqlite;
+    type WriteTx = WriteTx;
 }
 
 admin_queries!(SqliteStore);

@@ -27,7 +27,7 @@ macro_rules! sign_in_queries {
         impl $store {
             /// Forgets the client's tries and starts the session, inside the caller's transaction.
             async fn open_session(
-                tx: &mut sqlx::Transaction<'_, <$store as shared::HasDatabase>::Db>,
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 start: &app::store::StaffSessionStart,
             ) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM sign_in_tries WHERE username = $1 AND client = $2")
