@@ -13,11 +13,11 @@ macro_rules! audit_queries {
         ) -> Result<Option<i64>, StoreError> {
             let head: Option<(i64, String)> =
                 sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                    .fetch_optional(&store.pool)
+                    .fetch_optional(&mut *store.reads().await?)
                     .await
                     .map_err(query_error)?;
             let (anchored,): (Option<i64>,) = sqlx::query_as("SELECT MAX(entry_id) FROM audit_anchors")
-                .fetch_one(&store.pool)
+                .fetch_one(&mut *store.reads().await?)
                 .await
                 .map_err(query_error)?;
             let Some((entry_id, entry_hash)) = head.filter(|(id, _)| Some(*id) > anchored) else {
@@ -42,7 +42,7 @@ macro_rules! audit_queries {
         async fn audit_all_anchors(store: &$store) -> Result<Vec<app::audit::AuditAnchor>, StoreError> {
             let rows: Vec<(i64, i64, String, String)> =
                 sqlx::query_as("SELECT at, entry_id, entry_hash, signature FROM audit_anchors ORDER BY id")
-                    .fetch_all(&store.pool)
+                    .fetch_all(&mut *store.reads().await?)
                     .await
                     .map_err(query_error)?;
             Ok(rows

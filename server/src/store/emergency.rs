@@ -79,7 +79,7 @@ macro_rules! emergency_queries {
                 let row: Option<emergency::EmergencyRow> =
                     sqlx::query_as(crate::store::page_queries::EMERGENCY_BY_CASE)
                         .bind(application_id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(emergency::open_from_row).transpose()?.map(|open| open.grant))
@@ -151,11 +151,11 @@ macro_rules! emergency_queries {
                     }
                 };
                 let (total,): (i64,) =
-                    sqlx::query_as(count).bind(code).fetch_one(&self.pool).await.map_err(query_error)?;
+                    sqlx::query_as(count).bind(code).fetch_one(&mut *self.reads().await?).await.map_err(query_error)?;
                 let rows: Vec<emergency::EmergencyRow> = sqlx::query_as(page)
                     .bind(code)
                     .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let open = rows.into_iter().map(emergency::open_from_row).collect::<Result<_, _>>()?;

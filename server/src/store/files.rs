@@ -57,7 +57,7 @@ macro_rules! file_queries {
                     for hash in batch {
                         query = query.bind(hash);
                     }
-                    let rows = query.fetch_all(&self.pool).await.map_err(query_error)?;
+                    let rows = query.fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                     in_use.extend(rows.into_iter().map(|(hash,)| hash));
                 }
                 Ok(in_use)
@@ -94,7 +94,7 @@ macro_rules! file_queries {
                 )
                 .bind(after)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)
             }

@@ -27,7 +27,7 @@ pub mod page_queries;
 mod postgres;
 pub mod seed;
 mod sqlite;
-mod sqlite_writer;
+mod sqlite_connections;
 mod wal_sync;
 
 pub use postgres::PostgresStore;

@@ -244,7 +244,7 @@ macro_rules! monitoring_queries {
                 let row: Option<monitoring::HouseholdRow> =
                     sqlx::query_as(crate::store::page_queries::MEMBER_HOUSEHOLD)
                         .bind(id_hash)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(monitoring::household_from_row).transpose()
@@ -277,14 +277,14 @@ macro_rules! monitoring_queries {
             async fn api_credential(&self, id: i64) -> Result<Option<app::store::ApiCredential>, StoreError> {
                 let sql = format!("SELECT {} FROM api_credentials WHERE id = $1", monitoring::CREDENTIAL_COLUMNS);
                 let row: Option<monitoring::CredentialRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await.map_err(query_error)?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&mut *self.reads().await?).await.map_err(query_error)?;
                 Ok(row.map(monitoring::credential_from_row))
             }
 
             async fn api_credentials(&self) -> Result<Vec<app::store::ApiCredential>, StoreError> {
                 let sql = format!("SELECT {} FROM api_credentials ORDER BY id DESC", monitoring::CREDENTIAL_COLUMNS);
                 let rows: Vec<monitoring::CredentialRow> =
-                    sqlx::query_as(&sql).fetch_all(&self.pool).await.map_err(query_error)?;
+                    sqlx::query_as(&sql).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 Ok(rows.into_iter().map(monitoring::credential_from_row).collect())
             }
 
@@ -319,7 +319,7 @@ macro_rules! monitoring_queries {
             async fn monitored_counts(&self) -> Result<Vec<(Option<String>, u64)>, StoreError> {
                 let rows: Vec<(Option<String>, i64)> =
                     sqlx::query_as("SELECT category, COUNT(*) FROM monitored_households GROUP BY category")
-                        .fetch_all(&self.pool)
+                        .fetch_all(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(category, n)| (category, n as u64)).collect())
@@ -391,7 +391,7 @@ macro_rules! monitoring_queries {
                 .bind(township_code)
                 .bind(i64::from(limit))
                 .bind(village.trim())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(monitoring::warning_from_row).collect()
@@ -400,7 +400,7 @@ macro_rules! monitoring_queries {
             async fn open_warning(&self, id: i64) -> Result<Option<app::store::WarningRow>, StoreError> {
                 let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(crate::store::page_queries::OPEN_WARNING)
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 row.map(monitoring::warning_from_row).transpose()
@@ -414,7 +414,7 @@ macro_rules! monitoring_queries {
                 let rows: Vec<(String, i64, i64)> = sqlx::query_as(crate::store::page_queries::COUNTY_WARNING_COUNTS)
                 .bind(county_code)
                 .bind(today.to_string())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(code, open, overdue)| (code, open as u64, overdue as u64)).collect())
@@ -469,7 +469,7 @@ macro_rules! monitoring_queries {
             ) -> Result<Option<app::store::HouseholdFile>, StoreError> {
                 use crate::store::page_queries as q;
                 let row: Option<monitoring::HouseholdFileRow> =
-                    sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&self.pool).await.map_err(query_error)?;
+                    sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&mut *self.reads().await?).await.map_err(query_error)?;
                 let Some((id, county, township, village, category, source, sealed, registered_at)) = row else {
                     return Ok(None);
                 };
@@ -477,15 +477,15 @@ macro_rules! monitoring_queries {
                     monitoring::household_from_row((id, county, township, village, category, source, sealed))?;
                 let limit = i64::from(limit);
                 let signals: Vec<(String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_SIGNALS)
-                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 let warnings: Vec<monitoring::WarningHistoryRow> = sqlx::query_as(q::HOUSEHOLD_WARNINGS)
-                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 let visits: Vec<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(q::HOUSEHOLD_VISITS)
-                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 let photos: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_VISIT_PHOTOS)
-                    .bind(id).bind(limit * 4).fetch_all(&self.pool).await.map_err(query_error)?;
+                    .bind(id).bind(limit * 4).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 let referrals: Vec<monitoring::HouseholdReferralRow> = sqlx::query_as(q::HOUSEHOLD_REFERRALS)
-                    .bind(id).bind(limit).fetch_all(&self.pool).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 Ok(Some(app::store::HouseholdFile {
                     household,
                     registered_at,
@@ -513,7 +513,7 @@ macro_rules! monitoring_queries {
                 if !village.is_empty() {
                     query = query.bind(village);
                 }
-                let rows = query.fetch_all(&self.pool).await.map_err(query_error)?;
+                let rows = query.fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
                 rows.into_iter().map(monitoring::household_from_row).collect()
             }
 
@@ -521,7 +521,7 @@ macro_rules! monitoring_queries {
                 let row: Option<(i64, i64, String, String, i64)> =
                     sqlx::query_as(crate::store::page_queries::VISIT_PHOTO)
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(|(household, id, sha256, content_type, size)| {
@@ -538,7 +538,7 @@ macro_rules! monitoring_queries {
                     sqlx::query_as(crate::store::page_queries::DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS)
                         .bind(department)
                         .bind(i64::from(limit))
-                        .fetch_all(&self.pool)
+                        .fetch_all(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 rows.into_iter().map(monitoring::household_referral_from_row).collect()
@@ -551,7 +551,7 @@ macro_rules! monitoring_queries {
                 type WithSealed = (i64, String, String, String, String, i64, Option<i64>, String, String);
                 let row: Option<WithSealed> = sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let Some((id, department, township, village, kind, at, answered, members, visit)) = row else {

@@ -58,6 +58,11 @@ impl PostgresStore {
         tx.commit().await.map_err(query_error)
     }
 
+    /// Where a read runs.
+    async fn reads(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+        self.pool.acquire().await.map_err(query_error)
+    }
+
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
     async fn writes(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
         self.pool.acquire().await.map_err(query_error)
@@ -82,7 +87,7 @@ impl Store for PostgresStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(query_error)?;
+        sqlx::query("SELECT 1").execute(&mut *self.reads().await?).await.map_err(query_error)?;
         Ok(())
     }
 
@@ -115,7 +120,7 @@ impl Store for PostgresStore {
 
     async fn counties(&self) -> Result<Vec<County>, StoreError> {
         let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM counties ORDER BY code")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name)| County { code, name }).collect())
@@ -126,7 +131,7 @@ impl Store for PostgresStore {
             "SELECT code, name, county_code FROM townships WHERE county_code = $1 ORDER BY code",
         )
         .bind(county_code)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
@@ -134,7 +139,7 @@ impl Store for PostgresStore {
 
     async fn township_count(&self) -> Result<u64, StoreError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM townships")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         Ok(count as u64)
@@ -145,7 +150,7 @@ impl Store for PostgresStore {
             "SELECT id, county_code, label, number FROM hotlines
              ORDER BY county_code IS NOT NULL, county_code, sort_order, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows
@@ -188,7 +193,7 @@ impl Store for PostgresStore {
              WHERE s.county_code = $1",
         )
         .bind(county_code)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(standards_from_row))
@@ -220,7 +225,7 @@ impl Store for PostgresStore {
         let rows: Vec<GuideRow> = sqlx::query_as(
             "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages ORDER BY sort_order, slug",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(guide_from_row).collect())
@@ -231,7 +236,7 @@ impl Store for PostgresStore {
             "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages WHERE slug = $1",
         )
         .bind(slug)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(guide_from_row))
@@ -249,7 +254,7 @@ impl Store for PostgresStore {
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
         let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = $1"))
             .bind(username)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         row.map(staff_from_row).transpose()
@@ -258,7 +263,7 @@ impl Store for PostgresStore {
     async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
         let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         row.map(staff_from_row).transpose()
@@ -269,7 +274,7 @@ impl Store for PostgresStore {
             sqlx::query_as("SELECT created_at FROM otp_codes WHERE phone_key = $1 AND created_at >= $2")
                 .bind(phone_key)
                 .bind(since)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
@@ -307,7 +312,7 @@ impl Store for PostgresStore {
              WHERE phone_key = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
         )
         .bind(phone_key)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(|(id, created_at, attempts, used, hash)| {
@@ -326,7 +331,7 @@ impl Store for PostgresStore {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(audit_from_row).collect())
@@ -362,7 +367,7 @@ impl Store for PostgresStore {
              FROM local_standards s JOIN counties c ON c.code = s.county_code
              ORDER BY s.county_code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(standards_from_row).collect())

@@ -78,7 +78,7 @@ macro_rules! referral_queries {
                     referrals::REFERRAL_COLUMNS
                 ))
                 .bind(department)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(referrals::referral_from_row).collect()
@@ -93,7 +93,7 @@ macro_rules! referral_queries {
                     referrals::REFERRAL_COLUMNS
                 ))
                 .bind(application_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(referrals::referral_from_row).collect()

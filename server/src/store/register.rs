@@ -153,7 +153,7 @@ macro_rules! register_queries {
                 let row: Option<register::RecordRow> =
                     sqlx::query_as(crate::store::page_queries::RECORD_BY_CASE)
                         .bind(application_id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(register::record_from_row).transpose()
@@ -221,7 +221,7 @@ macro_rules! register_queries {
                     .bind(scope)
                     .bind(query.due_by.to_string())
                     .bind(&overdue)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let rows: Vec<register::RecordRow> = sqlx::query_as(page)
@@ -230,7 +230,7 @@ macro_rules! register_queries {
                     .bind(&overdue)
                     .bind(i64::from(query.page.limit))
                     .bind(i64::from(query.page.offset))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let records = rows.into_iter().map(register::record_from_row).collect::<Result<_, _>>()?;
@@ -249,7 +249,7 @@ macro_rules! register_queries {
                 )
                 .bind(county_code)
                 .bind(overdue_through.to_string())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(t, n)| (t, u64::try_from(n).unwrap_or(0))).collect())
@@ -279,7 +279,7 @@ macro_rules! register_queries {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT sealed FROM declaration_drafts WHERE application_id = $1")
                         .bind(application_id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(|(sealed,)| sealed))
@@ -337,7 +337,7 @@ macro_rules! register_queries {
                     "SELECT COUNT(*) FROM declarations WHERE township_code = $1 AND handled_at IS NULL",
                 )
                 .bind(township_code)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 let rows: Vec<register::DeclarationRow> = sqlx::query_as(&format!(
@@ -347,7 +347,7 @@ macro_rules! register_queries {
                 .bind(township_code)
                 .bind(i64::from(page.limit))
                 .bind(i64::from(page.offset))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 let list = rows.into_iter().map(register::declaration_from_row).collect::<Result<_, _>>()?;
@@ -360,7 +360,7 @@ macro_rules! register_queries {
                     register::DECLARATION_COLUMNS
                 ))
                 .bind(application_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(register::declaration_from_row).collect()
@@ -384,7 +384,7 @@ macro_rules! register_queries {
                      ORDER BY township_code, category, effective_state, reason",
                 )
                 .bind(today.to_string())
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(t, c, s, r, n)| (t, c, s, r, u64::try_from(n).unwrap_or(0))).collect())

@@ -133,7 +133,7 @@ macro_rules! report_queries {
                 let row: Option<reports::ReportRow> =
                     sqlx::query_as(&format!("{} WHERE receipt_lookup = $1", reports::REPORT_COLUMNS))
                         .bind(lookup)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(reports::report_from_row).transpose()
@@ -143,7 +143,7 @@ macro_rules! report_queries {
                 let row: Option<reports::ReportRow> =
                     sqlx::query_as(&format!("{} WHERE id = $1", reports::REPORT_COLUMNS))
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(reports::report_from_row).transpose()
@@ -155,7 +155,7 @@ macro_rules! report_queries {
                     reports::REPORT_COLUMNS
                 ))
                 .bind(county_code.unwrap_or(""))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(reports::report_from_row).collect()
@@ -167,7 +167,7 @@ macro_rules! report_queries {
                     reports::REPORT_COLUMNS
                 ))
                 .bind(group_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(reports::report_from_row).collect()
@@ -178,7 +178,7 @@ macro_rules! report_queries {
                     "SELECT id, from_officer, body_sealed, at FROM report_messages WHERE report_id = $1 ORDER BY id",
                 )
                 .bind(report_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows
@@ -198,7 +198,7 @@ macro_rules! report_queries {
                      ORDER BY id",
                 )
                 .bind(report_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(reports::file_from_row).collect())
@@ -209,7 +209,7 @@ macro_rules! report_queries {
                     "SELECT report_id, id, message_id, sha256, content_type, size FROM report_files WHERE id = $1",
                 )
                 .bind(file_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(row.map(|(report_id, id, message_id, sha256, content_type, size)| {
@@ -277,7 +277,7 @@ macro_rules! report_queries {
                 let (count,): (i64,) =
                     sqlx::query_as("SELECT COUNT(*) FROM reports WHERE linked_application_id = $1")
                         .bind(application_id)
-                        .fetch_one(&self.pool)
+                        .fetch_one(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(u64::try_from(count).unwrap_or(0))
@@ -299,7 +299,7 @@ macro_rules! report_queries {
                 )
                 .bind(today.to_string())
                 .bind(application_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 row.map(shared::notice_from_row).transpose()

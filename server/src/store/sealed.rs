@@ -36,7 +36,7 @@ macro_rules! sealed_queries {
                         let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
                             .bind(after)
                             .bind(limit)
-                            .fetch_all(&self.pool)
+                            .fetch_all(&mut *self.reads().await?)
                             .await
                             .map_err(query_error)?;
                         rows.into_iter().map(|(key, value)| (app::store::SealedKey::Id(key), value)).collect()
@@ -45,7 +45,7 @@ macro_rules! sealed_queries {
                         let rows: Vec<(String, String)> = sqlx::query_as(&sql)
                             .bind(after)
                             .bind(limit)
-                            .fetch_all(&self.pool)
+                            .fetch_all(&mut *self.reads().await?)
                             .await
                             .map_err(query_error)?;
                         rows.into_iter()

@@ -324,7 +324,7 @@ macro_rules! shared_queries {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
                         .bind(phone_key)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(|(sealed,)| sealed))
@@ -432,7 +432,7 @@ macro_rules! shared_queries {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
                         .bind(key)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(|(reference,)| reference))
@@ -442,7 +442,7 @@ macro_rules! shared_queries {
                 let row: Option<shared::ApplicationRow> =
                     sqlx::query_as(&format!("{} WHERE id = $1", crate::store::page_queries::APPLICATION_COLUMNS))
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(shared::application_from_row).transpose()
@@ -455,7 +455,7 @@ macro_rules! shared_queries {
                 let row: Option<shared::ApplicationRow> =
                     sqlx::query_as(crate::store::page_queries::APPLICATION_BY_REFERENCE)
                         .bind(reference)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(shared::application_from_row).transpose()
@@ -477,7 +477,7 @@ macro_rules! shared_queries {
                     .bind(&query.status)
                     .bind(&query.kind)
                     .bind(&due_by)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let rows: Vec<shared::ApplicationRow> = sqlx::query_as(page_sql)
@@ -487,7 +487,7 @@ macro_rules! shared_queries {
                     .bind(&due_by)
                     .bind(i64::from(query.page.limit))
                     .bind(i64::from(query.page.offset))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let cases = rows.into_iter().map(shared::application_from_row).collect::<Result<_, _>>()?;
@@ -502,7 +502,7 @@ macro_rules! shared_queries {
                 let rows: Vec<(String, i64)> = sqlx::query_as(crate::store::page_queries::OVERDUE_BY_TOWNSHIP)
                     .bind(county_code)
                     .bind(due_by.to_string())
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 Ok(rows.into_iter().map(|(township, n)| (township, u64::try_from(n).unwrap_or(0))).collect())
@@ -597,7 +597,7 @@ macro_rules! shared_queries {
                     .bind(today.to_string())
                     .bind(county)
                     .bind(township)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let rows: Vec<shared::NoticeRow> = sqlx::query_as(crate::store::page_queries::CURRENT_NOTICES_PAGE)
@@ -606,7 +606,7 @@ macro_rules! shared_queries {
                 .bind(township)
                 .bind(i64::from(page.limit))
                 .bind(i64::from(page.offset))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 let entries = rows.into_iter().map(shared::notice_from_row).collect::<Result<_, _>>()?;
@@ -622,7 +622,7 @@ macro_rules! shared_queries {
                     sqlx::query_as(crate::store::page_queries::CURRENT_NOTICE)
                         .bind(today.to_string())
                         .bind(application_id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 row.map(shared::notice_from_row).transpose()
@@ -696,7 +696,7 @@ macro_rules! shared_queries {
                     "SELECT reason, contact_sealed, created_at FROM objections WHERE application_id = $1 ORDER BY id",
                 )
                 .bind(application_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows
@@ -711,7 +711,7 @@ macro_rules! shared_queries {
                      ORDER BY id",
                 )
                 .bind(application_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(shared::case_file_from_row).collect())
@@ -722,7 +722,7 @@ macro_rules! shared_queries {
                     "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
                 )
                 .bind(file_id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(row.map(|(case, id, source, sha, content_type, size)| {
@@ -802,7 +802,7 @@ macro_rules! shared_queries {
                     .bind(&query.masked_name)
                     .bind(&query.kind)
                     .bind(&today)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let rows: Vec<shared::RecipientRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
@@ -813,7 +813,7 @@ macro_rules! shared_queries {
                     .bind(&today)
                     .bind(i64::from(query.limit))
                     .bind(i64::from(query.offset))
-                    .fetch_all(&self.pool)
+                    .fetch_all(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 let entries = rows.into_iter().map(shared::recipient_from_row).collect::<Result<Vec<_>, _>>()?;
@@ -823,7 +823,7 @@ macro_rules! shared_queries {
             async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
                 let rows: Vec<shared::EventRow> = sqlx::query_as(crate::store::page_queries::CASE_EVENTS)
                 .bind(application_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter().map(shared::event_from_row).collect()
@@ -857,7 +857,7 @@ macro_rules! shared_queries {
                     shared::ANNOUNCEMENT_COLUMNS
                 ))
                 .bind(county_code.unwrap_or(""))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 Ok(rows.into_iter().map(shared::announcement_from_row).collect())
@@ -870,7 +870,7 @@ macro_rules! shared_queries {
                 let row: Option<shared::AnnouncementRow> =
                     sqlx::query_as(&format!("{} WHERE id = $1", shared::ANNOUNCEMENT_COLUMNS))
                         .bind(id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 Ok(row.map(shared::announcement_from_row))
@@ -961,7 +961,7 @@ macro_rules! shared_queries {
                 for hash in id_hashes {
                     let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
                         .bind(hash)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                     if found.is_some() {
@@ -973,7 +973,7 @@ macro_rules! shared_queries {
 
             async fn staff_relative_count(&self) -> Result<u64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
-                    .fetch_one(&self.pool)
+                    .fetch_one(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 Ok(u64::try_from(count).unwrap_or(0))
@@ -992,7 +992,7 @@ macro_rules! shared_queries {
                 )
                 .bind(after_id)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
                 rows.into_iter()
@@ -1004,7 +1004,7 @@ macro_rules! shared_queries {
 
             async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError> {
                 sqlx::query_as(crate::store::page_queries::STATISTICS_SNAPSHOT)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)
             }
@@ -1026,7 +1026,7 @@ macro_rules! shared_queries {
             async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
                 let rows: Vec<(String, String, String)> =
                     sqlx::query_as("SELECT day, kind, note FROM calendar_days ORDER BY day")
-                        .fetch_all(&self.pool)
+                        .fetch_all(&mut *self.reads().await?)
                         .await
                         .map_err(query_error)?;
                 rows.into_iter().map(shared::calendar_from_row).collect()

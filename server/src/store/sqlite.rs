@@ -11,7 +11,7 @@ use super::register;
 use super::reports;
 use super::sealed;
 use super::shared;
-use super::sqlite_writer::{Taken, WriteTx, Writer};
+use super::sqlite_connections::{Connections, Taken, WriteTx};
 use super::staff;
 use super::wal_sync::WalSync;
 use super::{
@@ -29,16 +29,14 @@ use app::store::{
     Submitted,
 };
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::{str::FromStr, time::Duration};
 
 pub struct SqliteStore {
     /// Reads. Every write goes through `writer` (`begin_write`, `commit`).
-    pool: SqlitePool,
+    readers: Connections,
     /// The one connection that writes, committing into the log; `wal` flushes the log before acknowledging.
-    writer: Writer,
+    writer: Connections,
     wal: WalSync,
 }
 
@@ -55,24 +53,20 @@ impl SqliteStore {
             ensure_parent_dir(options.get_filename())?;
         }
         let unavailable = |e: sqlx::Error| StoreError::Unavailable(e.to_string());
-        // A reader is not pinged when taken from the pool: a connection to a local file does not go stale.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .test_before_acquire(false)
-            .connect_with(options.clone())
-            .await
-            .map_err(unavailable)?;
-        // The one write left to the readers, before the writer opens: run on a bare connection, the
-        // migrations' future is not `Send` for every lifetime, and the store is opened in spawned tasks.
+        // Migrations on a pool of their own, closed after: on a bare connection their future is not `Send`
+        // for every lifetime, and the store is opened inside spawned tasks.
+        let migrating = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await;
+        let migrating = migrating.map_err(unavailable)?;
         sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
+            .run(&migrating)
             .await
             .map_err(|e| StoreError::Unavailable(format!("migration failed: {e}")))?;
-        let writer = Writer::connect(&options.clone().synchronous(SqliteSynchronous::Normal))
-            .await
-            .map_err(unavailable)?;
+        migrating.close().await;
+        let writing = options.clone().synchronous(SqliteSynchronous::Normal);
+        let writer = Connections::open(&writing, 1).await.map_err(unavailable)?;
+        let readers = Connections::open(&options, 8).await.map_err(unavailable)?;
         let wal = WalSync::new(options.get_filename());
-        Ok(Self { pool, writer, wal })
+        Ok(Self { readers, writer, wal })
     }
 }
 
@@ -89,6 +83,11 @@ impl SqliteStore {
     async fn commit(&self, tx: WriteTx) -> Result<(), StoreError> {
         tx.commit().await.map_err(query_error)?;
         self.written().await
+    }
+
+    /// Where a read runs.
+    async fn reads(&self) -> Result<Taken, StoreError> {
+        self.readers.take().await.map_err(query_error)
     }
 
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
@@ -111,12 +110,12 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn close(&self) {
-        self.pool.close().await;
+        self.readers.close().await;
         self.writer.close().await;
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(query_error)?;
+        sqlx::query("SELECT 1").execute(&mut *self.reads().await?).await.map_err(query_error)?;
         Ok(())
     }
 
@@ -149,7 +148,7 @@ impl Store for SqliteStore {
 
     async fn counties(&self) -> Result<Vec<County>, StoreError> {
         let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM counties ORDER BY code")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name)| County { code, name }).collect())
@@ -160,7 +159,7 @@ impl Store for SqliteStore {
             "SELECT code, name, county_code FROM townships WHERE county_code = ? ORDER BY code",
         )
         .bind(county_code)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
@@ -168,7 +167,7 @@ impl Store for SqliteStore {
 
     async fn township_count(&self) -> Result<u64, StoreError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM townships")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         Ok(count as u64)
@@ -179,7 +178,7 @@ impl Store for SqliteStore {
             "SELECT id, county_code, label, number FROM hotlines
              ORDER BY county_code IS NOT NULL, county_code, sort_order, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows
@@ -222,7 +221,7 @@ impl Store for SqliteStore {
              WHERE s.county_code = ?",
         )
         .bind(county_code)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(standards_from_row))
@@ -254,7 +253,7 @@ impl Store for SqliteStore {
         let rows: Vec<GuideRow> = sqlx::query_as(
             "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages ORDER BY sort_order, slug",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(guide_from_row).collect())
@@ -265,7 +264,7 @@ impl Store for SqliteStore {
             "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages WHERE slug = ?",
         )
         .bind(slug)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(guide_from_row))
@@ -283,7 +282,7 @@ impl Store for SqliteStore {
     async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
         let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = ?"))
             .bind(username)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         row.map(staff_from_row).transpose()
@@ -292,7 +291,7 @@ impl Store for SqliteStore {
     async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
         let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = ?"))
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reads().await?)
             .await
             .map_err(query_error)?;
         row.map(staff_from_row).transpose()
@@ -303,7 +302,7 @@ impl Store for SqliteStore {
             sqlx::query_as("SELECT created_at FROM otp_codes WHERE phone_key = ? AND created_at >= ?")
                 .bind(phone_key)
                 .bind(since)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reads().await?)
                 .await
                 .map_err(query_error)?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
@@ -341,7 +340,7 @@ impl Store for SqliteStore {
              WHERE phone_key = ? ORDER BY created_at DESC, id DESC LIMIT 1",
         )
         .bind(phone_key)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(row.map(|(id, created_at, attempts, used, hash)| {
@@ -360,7 +359,7 @@ impl Store for SqliteStore {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(audit_from_row).collect())
@@ -396,7 +395,7 @@ impl Store for SqliteStore {
              FROM local_standards s JOIN counties c ON c.code = s.county_code
              ORDER BY s.county_code",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reads().await?)
         .await
         .map_err(query_error)?;
         Ok(rows.into_iter().map(standards_from_row).collect())

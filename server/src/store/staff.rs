@@ -136,7 +136,7 @@ macro_rules! sign_in_queries {
                 let row: Option<StaffRow> = sqlx::query_as(staff::STAFF_BY_SESSION)
                     .bind(session)
                     .bind(now)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&mut *self.reads().await?)
                     .await
                     .map_err(query_error)?;
                 row.map(staff_from_row).transpose()

@@ -1,7 +1,9 @@
-//! SQLite's one writing connection, taken in turn. Held here rather than in a sqlx pool of one: a pool
-//! pings a connection when it is taken and again, in a spawned task, when it goes back, and the next
-//! writer waits for both. Each ping is a round trip to the connection's thread, and at about thirty
-//! writes per application those round trips (thread switches, on two cores) were the write path's cost.
+//! SQLite's connections, held here rather than in sqlx pools: a pooled connection is pinged when taken
+//! (unless told not to) and again, in a spawned task, when it goes back, and whoever waits for it waits for
+//! both. Each ping is a round trip to the connection's thread; with about forty statements per application
+//! those round trips (thread switches, on two cores) were most of the write path's cost.
+//!
+//! `Connections` is a fixed set: the readers (several) or the writer (one, so writes queue in order).
 
 use sqlx::{
     sqlite::{Sqlite, SqliteConnectOptions, SqliteConnection},
@@ -9,35 +11,52 @@ use sqlx::{
 };
 use std::{
     ops::{Deref, DerefMut},
-    sync::Arc,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 type Manager = <Sqlite as Database>::TransactionManager;
 
-pub struct Writer {
-    /// `None` once closed.
-    connection: Arc<Mutex<Option<SqliteConnection>>>,
+/// A slot holds `None` once closed.
+type Slot = Arc<Mutex<Option<SqliteConnection>>>;
+
+pub struct Connections {
+    slots: Vec<Slot>,
+    /// Whose queue a request joins when every connection is busy.
+    next: AtomicUsize,
 }
 
-/// The writing connection, held until dropped; the writes waiting for it queue in order.
+/// A connection, held until dropped.
 pub struct Taken(OwnedMutexGuard<Option<SqliteConnection>>);
 
-/// A write transaction on the writing connection (`BEGIN IMMEDIATE`); rolled back unless committed.
+/// A write transaction (`BEGIN IMMEDIATE`); rolled back unless committed.
 pub struct WriteTx {
     taken: Taken,
     open: bool,
 }
 
-impl Writer {
-    pub async fn connect(options: &SqliteConnectOptions) -> Result<Self, sqlx::Error> {
-        let connection = options.connect().await?;
-        Ok(Self { connection: Arc::new(Mutex::new(Some(connection))) })
+impl Connections {
+    pub async fn open(options: &SqliteConnectOptions, count: usize) -> Result<Self, sqlx::Error> {
+        let mut slots = Vec::with_capacity(count);
+        for _ in 0..count {
+            slots.push(Arc::new(Mutex::new(Some(options.connect().await?))));
+        }
+        Ok(Self { slots, next: AtomicUsize::new(0) })
     }
 
-    /// The connection, once the writes before this one are done with it.
+    /// A free connection, or else the next one in turn once its holder is done.
     pub async fn take(&self) -> Result<Taken, sqlx::Error> {
-        let guard = self.connection.clone().lock_owned().await;
+        let free = self.slots.iter().find_map(|slot| slot.clone().try_lock_owned().ok());
+        let guard = match free {
+            Some(guard) => guard,
+            None => {
+                let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+                self.slots[turn].clone().lock_owned().await
+            }
+        };
         match *guard {
             Some(_) => Ok(Taken(guard)),
             None => Err(sqlx::Error::PoolClosed),
@@ -51,10 +70,12 @@ impl Writer {
         Ok(WriteTx { taken, open: true })
     }
 
-    /// Closes the connection after the writes queued before; later writes fail as on a closed pool.
+    /// Closes each connection once its holder is done; later takes fail as on a closed pool.
     pub async fn close(&self) {
-        if let Some(connection) = self.connection.lock().await.take() {
-            let _ = connection.close().await;
+        for slot in &self.slots {
+            if let Some(connection) = slot.lock().await.take() {
+                let _ = connection.close().await;
+            }
         }
     }
 }
@@ -74,7 +95,7 @@ impl WriteTx {
 }
 
 impl Drop for WriteTx {
-    /// Queues the rollback on the connection: it runs before the next write's first statement.
+    /// Queues the rollback on the connection: it runs before the next holder's first statement.
     fn drop(&mut self) {
         if self.open {
             Manager::start_rollback(&mut self.taken);
@@ -85,13 +106,13 @@ impl Drop for WriteTx {
 impl Deref for Taken {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
-        self.0.as_ref().expect("a closed writer is never taken")
+        self.0.as_ref().expect("a closed connection is never taken")
     }
 }
 
 impl DerefMut for Taken {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.0.as_mut().expect("a closed writer is never taken")
+        self.0.as_mut().expect("a closed connection is never taken")
     }
 }
 
@@ -113,19 +134,16 @@ mod tests {
     use super::*;
     use sqlx::Row;
 
-    async fn writer_on_a_fresh_file() -> (Writer, std::path::PathBuf) {
-        let path = std::env::temp_dir().join(format!(
-            "writer-test-{}-{}.db",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
+    async fn writer_on_a_fresh_file() -> (Connections, std::path::PathBuf) {
+        let file = format!("writer-test-{}-{}.db", std::process::id(), rand::random::<u32>());
+        let path = std::env::temp_dir().join(file);
         let options = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
-        let writer = Writer::connect(&options).await.unwrap();
+        let writer = Connections::open(&options, 1).await.unwrap();
         sqlx::query("CREATE TABLE t (n INTEGER)").execute(&mut *writer.take().await.unwrap()).await.unwrap();
         (writer, path)
     }
 
-    async fn count(writer: &Writer) -> i64 {
+    async fn count(writer: &Connections) -> i64 {
         let row = sqlx::query("SELECT COUNT(*) FROM t")
             .fetch_one(&mut *writer.take().await.unwrap())
             .await
@@ -165,5 +183,24 @@ mod tests {
         }
         assert_eq!(count(&writer).await, 32);
         let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod reader_tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_free_reader_is_taken_before_waiting_for_a_busy_one() {
+        let options = SqliteConnectOptions::new().filename(":memory:");
+        let readers = Connections::open(&options, 2).await.unwrap();
+        let first = readers.take().await.unwrap();
+        let second = tokio::time::timeout(std::time::Duration::from_secs(1), readers.take()).await;
+        let second = second.expect("the second connection is free").unwrap();
+        let third = tokio::spawn(async move { readers.take().await.map(|_| ()) });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!third.is_finished(), "both taken: the third waits");
+        drop((first, second));
+        third.await.unwrap().unwrap();
     }
 }
