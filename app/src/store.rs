@@ -442,15 +442,6 @@ pub trait Store:
     /// When codes were sent to a phone (by its keyed hash) since `since`.
     async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
 
-    /// Records a sent code; also purges codes older than `purge_before`.
-    async fn insert_otp(
-        &self,
-        phone_key: &str,
-        code_hash: &str,
-        now: i64,
-        purge_before: i64,
-    ) -> Result<i64, StoreError>;
-
     /// The latest code sent to a phone, with its keyed hash.
     async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
 
@@ -499,6 +490,9 @@ pub trait Store:
 /// for both back ends.
 #[async_trait]
 pub trait CaseStore: Send + Sync {
+    /// Records a sent code (old codes go with the sweep's leftovers: `purge_leftovers`).
+    async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError>;
+
     /// Counts a try against the latest code sent to a phone (by its keyed hash) before it is compared, in
     /// one conditional update, so that simultaneous guesses cannot pass the limit; returns the code with
     /// this try counted and its keyed hash, or `None` when no code was sent or `max_attempts` tries were
@@ -516,7 +510,7 @@ pub trait CaseStore: Send + Sync {
     /// is lighter than the others: it survives the server being killed at once, but on SQLite it reaches
     /// the disk with the next acknowledged write (within milliseconds under load), not before the answer,
     /// so a power cut may lose the last steps of a draft, never a submitted application. Drafts past their
-    /// retention go with the sweep's leftovers (`purge_upload_leftovers`).
+    /// retention go with the sweep's leftovers (`purge_leftovers`).
     async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError>;
 
     /// The sealed draft of a phone, if one is kept.
@@ -1093,17 +1087,21 @@ pub trait FileStore: Send + Sync {
     /// Those of `hashes` that a case or a report refers to.
     async fn files_in_use(&self, hashes: &[String]) -> Result<Vec<String>, StoreError>;
 
-    /// Deletes application drafts last saved before `drafts_before` and upload counts of days before
-    /// `allowances_before_day`.
-    async fn purge_upload_leftovers(
-        &self,
-        drafts_before: i64,
-        allowances_before_day: i64,
-    ) -> Result<(), StoreError>;
+    /// Deletes what the hourly sweep lets go of (see `Leftovers`).
+    async fn purge_leftovers(&self, before: &Leftovers) -> Result<(), StoreError>;
 
     /// Up to `limit` sealed application drafts whose key follows `after`, in key order, with their keys.
     async fn sealed_drafts_after(&self, after: &str, limit: u32)
         -> Result<Vec<(String, String)>, StoreError>;
+}
+
+/// The cut-offs of the hourly sweep: drafts last saved before `drafts`, upload counts of days before
+/// `allowance_day`, verification codes sent before `codes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leftovers {
+    pub drafts: i64,
+    pub allowance_day: i64,
+    pub codes: i64,
 }
 
 /// Counts `files` uploads at `now` against `subject`'s allowance of `limit` a day: the message to show

@@ -3,7 +3,7 @@
 mod common;
 
 use app::audit::AuditEvent;
-use app::store::{QueueScope, Store};
+use app::store::{Leftovers, QueueScope, Store};
 use common::{by_test, new_application};
 use std::sync::Arc;
 
@@ -179,8 +179,8 @@ async fn simultaneous_password_tries_are_counted_one_by_one_with_a_growing_wait(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_tries_at_a_code_never_pass_the_limit() {
     for (backend, store, _db) in backends().await {
-        store.insert_otp("key-older", "hash-0", 900, 0).await.unwrap();
-        store.insert_otp("key-a", "hash-1", 1_000, 0).await.unwrap();
+        store.insert_otp("key-older", "hash-0", 900).await.unwrap();
+        store.insert_otp("key-a", "hash-1", 1_000).await.unwrap();
         let tries: Vec<_> = (0..60)
             .map(|_| {
                 let store = store.clone();
@@ -221,7 +221,7 @@ async fn simultaneous_uploads_never_pass_a_subjects_daily_allowance() {
         assert!(!store.spend_upload_allowance("report:9", 100, 13, 12).await.unwrap(), "{backend}: too many");
         assert!(store.spend_upload_allowance("report:7", 100, 0, 12).await.unwrap(), "{backend}: no file");
         // Yesterday's counts are purged with the drafts; today's stay.
-        store.purge_upload_leftovers(0, 101).await.unwrap();
+        store.purge_leftovers(&Leftovers { drafts: 0, allowance_day: 101, codes: 0 }).await.unwrap();
         assert!(store.spend_upload_allowance("report:7", 100, 12, 12).await.unwrap(), "{backend}: purged");
         assert!(!store.spend_upload_allowance("report:7", 101, 12, 12).await.unwrap(), "{backend}: kept");
     }
@@ -423,11 +423,11 @@ async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives
 }
 
 #[tokio::test]
-async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
+async fn otp_codes_are_counted_per_phone_key_and_purged_by_the_sweep() {
     for (backend, store, _db) in backends().await {
-        store.insert_otp("key-a", "hash-1", 1_000, 0).await.unwrap();
-        store.insert_otp("key-a", "hash-2", 1_100, 0).await.unwrap();
-        store.insert_otp("key-b", "hash-3", 1_100, 0).await.unwrap();
+        store.insert_otp("key-a", "hash-1", 1_000).await.unwrap();
+        store.insert_otp("key-a", "hash-2", 1_100).await.unwrap();
+        store.insert_otp("key-b", "hash-3", 1_100).await.unwrap();
         assert_eq!(store.otp_send_times("key-a", 1_050).await.unwrap(), vec![1_100], "{backend}");
         let (latest, hash) = store.latest_otp("key-a").await.unwrap().unwrap();
         assert_eq!(
@@ -439,9 +439,12 @@ async fn otp_codes_are_counted_per_phone_key_and_purged_after_a_day() {
         store.use_otp(latest.id).await.unwrap();
         let (again, _) = store.latest_otp("key-a").await.unwrap().unwrap();
         assert_eq!((again.attempts, again.used), (1, true), "{backend}");
-        // A code a day later purges everything older than its cut-off.
-        store.insert_otp("key-c", "hash-4", 90_000, 2_000).await.unwrap();
+        // Sending a code purges nothing; the sweep purges the codes sent before its cut-off.
+        store.insert_otp("key-c", "hash-4", 90_000).await.unwrap();
+        assert!(store.latest_otp("key-a").await.unwrap().is_some(), "{backend}: kept until the sweep");
+        store.purge_leftovers(&Leftovers { drafts: 0, allowance_day: 0, codes: 2_000 }).await.unwrap();
         assert!(store.latest_otp("key-a").await.unwrap().is_none(), "{backend}: purged");
+        assert!(store.latest_otp("key-c").await.unwrap().is_some(), "{backend}: a later code stays");
         assert!(store.latest_otp("nobody").await.unwrap().is_none(), "{backend}");
     }
 }
@@ -551,7 +554,7 @@ async fn stale_drafts_are_purged_with_the_sweeps_leftovers() {
         store.save_draft("old", "v1:old", 100).await.unwrap();
         store.save_draft("new", "v1:new", 5_000).await.unwrap();
         assert!(store.draft("old").await.unwrap().is_some(), "{backend}: saving another purges nothing");
-        store.purge_upload_leftovers(1_000, 0).await.unwrap();
+        store.purge_leftovers(&Leftovers { drafts: 1_000, allowance_day: 0, codes: 0 }).await.unwrap();
         assert_eq!(store.draft("old").await.unwrap(), None, "{backend}");
         assert!(store.draft("new").await.unwrap().is_some(), "{backend}");
     }

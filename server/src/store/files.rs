@@ -63,24 +63,17 @@ macro_rules! file_queries {
                 Ok(in_use)
             }
 
-            async fn purge_upload_leftovers(
-                &self,
-                drafts_before: i64,
-                allowances_before_day: i64,
-            ) -> Result<(), StoreError> {
+            async fn purge_leftovers(&self, before: &app::store::Leftovers) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await.map_err(query_error)?;
-                sqlx::query(files::PURGE_OLD_DRAFTS)
-                    .bind(drafts_before)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                sqlx::query("DELETE FROM upload_allowances WHERE day < $1")
-                    .bind(allowances_before_day)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                self.commit(tx).await?;
-                Ok(())
+                let purges = [
+                    (files::PURGE_OLD_DRAFTS, before.drafts),
+                    ("DELETE FROM upload_allowances WHERE day < $1", before.allowance_day),
+                    ("DELETE FROM otp_codes WHERE created_at < $1", before.codes),
+                ];
+                for (purge, cut_off) in purges {
+                    sqlx::query(purge).bind(cut_off).execute(&mut *tx).await.map_err(query_error)?;
+                }
+                self.commit(tx).await
             }
 
             async fn sealed_drafts_after(

@@ -280,32 +280,6 @@ impl Store for PostgresStore {
         Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
-    async fn insert_otp(
-        &self,
-        phone_key: &str,
-        code_hash: &str,
-        now: i64,
-        purge_before: i64,
-    ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(query_error)?;
-        sqlx::query("DELETE FROM otp_codes WHERE created_at < $1")
-            .bind(purge_before)
-            .execute(&mut *tx)
-            .await
-            .map_err(query_error)?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO otp_codes (phone_key, code_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(phone_key)
-        .bind(code_hash)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(query_error)?;
-        self.commit(tx).await?;
-        Ok(id)
-    }
-
     async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError> {
         let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
             "SELECT id, created_at, attempts, used, code_hash FROM otp_codes

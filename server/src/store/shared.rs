@@ -297,6 +297,20 @@ macro_rules! shared_queries {
                 }))
             }
 
+            async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO otp_codes (phone_key, code_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(phone_key)
+                .bind(code_hash)
+                .bind(now)
+                .fetch_one(&mut *self.writes().await?)
+                .await
+                .map_err(query_error)?;
+                self.written().await?;
+                Ok(id)
+            }
+
             async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
                 sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
                     .bind(id)

@@ -5,7 +5,7 @@
 
 use super::EvidenceFiles;
 use app::domain::application::Draft;
-use app::store::Store;
+use app::store::{Leftovers, Store};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,6 +16,8 @@ pub const GRACE: Duration = Duration::from_secs(24 * 3600);
 
 /// Upload counts (`FileStore::spend_upload_allowance`) are kept for today and yesterday only.
 const ALLOWANCE_DAYS_KEPT: i64 = 2;
+/// Sent verification codes are kept a day (the per-phone limits look back ten minutes).
+const CODES_KEPT_SECONDS: i64 = 24 * 3600;
 const DRAFTS_PER_PAGE: u32 = 200;
 
 /// What one sweep did.
@@ -27,8 +29,9 @@ pub struct Swept {
     pub kept: u64,
 }
 
-/// Purges drafts older than `draft_retention_days` and old upload counts, then deletes the files that
-/// nothing refers to and that were last written before `now - GRACE`.
+/// Purges drafts older than `draft_retention_days`, old upload counts and verification codes older than a
+/// day (kept that long for the per-phone limits), then deletes the files that nothing refers to and that
+/// were last written before `now - GRACE`.
 pub async fn sweep(
     files: &EvidenceFiles,
     store: &dyn Store,
@@ -36,9 +39,13 @@ pub async fn sweep(
     draft_retention_days: u32,
 ) -> anyhow::Result<Swept> {
     let unix_now = i64::try_from(now.duration_since(UNIX_EPOCH)?.as_secs())?;
-    let drafts_before = unix_now - i64::from(draft_retention_days) * 86_400;
     let today = app::domain::upload::allowance_day(unix_now);
-    store.purge_upload_leftovers(drafts_before, today - ALLOWANCE_DAYS_KEPT + 1).await?;
+    let before = Leftovers {
+        drafts: unix_now - i64::from(draft_retention_days) * 86_400,
+        allowance_day: today - ALLOWANCE_DAYS_KEPT + 1,
+        codes: unix_now - CODES_KEPT_SECONDS,
+    };
+    store.purge_leftovers(&before).await?;
     let in_drafts = files_in_drafts(files, store).await?;
     let cutoff = now - GRACE;
     let mut swept = Swept::default();

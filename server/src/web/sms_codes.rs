@@ -9,9 +9,6 @@ use app::sms::SmsMessage;
 use axum::response::Response;
 use rand::Rng;
 
-/// Codes are kept a day for the per-phone limits, then purged.
-const OTP_RETENTION_SECONDS: i64 = 24 * 3600;
-
 /// Why a code was not sent or not accepted.
 pub enum CodeProblem {
     /// Explained to the person, next to the field.
@@ -50,7 +47,7 @@ pub async fn send(
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
     let code_hash = state.services.hasher.digest("otp", &code_hash_input(key, purpose, &code));
     store
-        .insert_otp(key, &code_hash, now, now - OTP_RETENTION_SECONDS)
+        .insert_otp(key, &code_hash, now)
         .await
         .map_err(|e| CodeProblem::Failed(failure("storing a code failed", e)))?;
     let Some(phone) = phone else { return Ok(()) };
