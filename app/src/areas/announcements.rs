@@ -29,8 +29,7 @@ pub struct AnnouncementList {
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {
-    leptos::logging::error!("announcements: {e}");
-    ServerFnError::new("暂时无法读取通知公告，请稍后再试")
+    super::read_failed("announcements", "暂时无法读取通知公告，请稍后再试", e)
 }
 
 #[cfg(feature = "ssr")]

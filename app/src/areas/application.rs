@@ -54,10 +54,11 @@ impl FormPage {
 async fn current_draft() -> Result<Option<(String, Draft)>, ServerFnError> {
     let services = crate::services::services()?;
     let Some(resident) = crate::auth::current_resident() else { return Ok(None) };
-    let sealed = services.store.draft(&resident.sub).await.map_err(|e| {
-        leptos::logging::error!("draft: {e}");
-        ServerFnError::new("暂时无法读取您填写的内容")
-    })?;
+    let sealed = services
+        .store
+        .draft(&resident.sub)
+        .await
+        .map_err(|e| super::read_failed("draft", "暂时无法读取您填写的内容", e))?;
     let draft = sealed.and_then(|s| services.sealer.open::<Draft>(&s).ok());
     Ok(draft.map(|d| (resident.sub, d)))
 }
@@ -572,10 +573,7 @@ pub async fn load_receipt(reference: String) -> Result<Option<Receipt>, ServerFn
     match crate::features::receipts::receipt(&services, &resident, &reference).await {
         Ok(receipt) => Ok(Some(receipt)),
         Err(crate::features::case_papers::PaperError::NotFound) => Ok(None),
-        Err(e) => {
-            leptos::logging::error!("receipt: {e}");
-            Err(ServerFnError::new("暂时无法读取申请"))
-        }
+        Err(e) => Err(super::read_failed("receipt", "暂时无法读取申请", e)),
     }
 }
 

@@ -26,10 +26,7 @@ pub async fn load_self_check_data(county: String) -> Result<SelfCheckData, Serve
         let standards = if county.is_empty() { None } else { store.local_standards(&county).await? };
         Ok::<_, crate::store::StoreError>(SelfCheckData { counties, standards })
     };
-    read.await.map_err(|e| {
-        leptos::logging::error!("self-check data: {e}");
-        ServerFnError::new("暂时无法读取当地救助标准")
-    })
+    read.await.map_err(|e| super::read_failed("self-check data", "暂时无法读取当地救助标准", e))
 }
 
 /// The outcome of one self-check submission.

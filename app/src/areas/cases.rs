@@ -44,8 +44,7 @@ mod access {
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {
-    leptos::logging::error!("review: {e}");
-    ServerFnError::new("暂时无法读取案件，请稍后再试")
+    super::read_failed("review", "暂时无法读取案件，请稍后再试", e)
 }
 
 /// Cases per page of the queue.

@@ -17,10 +17,8 @@ pub async fn load_contacts() -> Result<ContactData, ServerFnError> {
     let store = crate::services::services()?.store;
     let read =
         async { Ok::<_, crate::store::StoreError>((store.counties().await?, store.hotlines().await?)) };
-    let (counties, hotlines) = read.await.map_err(|e| {
-        leptos::logging::error!("contacts: {e}");
-        ServerFnError::new("热线信息暂时无法读取")
-    })?;
+    let (counties, hotlines) =
+        read.await.map_err(|e| super::read_failed("contacts", "热线信息暂时无法读取", e))?;
     Ok(ContactData { counties, hotlines })
 }
 

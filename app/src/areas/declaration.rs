@@ -42,10 +42,7 @@ pub async fn load_declaration(flash: String) -> Result<Option<DeclarationView>, 
     use crate::features::declaration::{draft, household, DeclarationError};
     let Some(lookup) = crate::auth::current_status_lookup().filter(|l| l.verified) else { return Ok(None) };
     let services = crate::services::services()?;
-    let failed = |e: DeclarationError| {
-        leptos::logging::error!("declaration: {e}");
-        ServerFnError::new("暂时无法读取，请稍后再试")
-    };
+    let failed = |e: DeclarationError| super::read_failed("declaration", "暂时无法读取，请稍后再试", e);
     let (case, declaring) = match household(&services, &lookup.reference).await {
         Ok(found) => found,
         Err(DeclarationError::NotOpen) => return Ok(None),

@@ -176,8 +176,7 @@ pub async fn load_open_emergencies() -> Result<(Vec<OpenEmergencyRow>, u64), Ser
     let county = matches!(scope, QueueScope::County(_));
     let services = crate::services::services()?;
     let failed = |e: crate::store::StoreError| {
-        leptos::logging::error!("emergency list: {e}");
-        ServerFnError::new("暂时无法读取先行救助，请稍后再试")
+        super::read_failed("emergency list", "暂时无法读取先行救助，请稍后再试", e)
     };
     let (open, total) =
         services.store.open_emergency_grants(&scope, OPEN_EMERGENCY_LIMIT).await.map_err(failed)?;

@@ -25,8 +25,7 @@ pub struct RenderedGuidePage {
 
 #[cfg(feature = "ssr")]
 fn unavailable(e: crate::store::StoreError) -> ServerFnError {
-    leptos::logging::error!("guide: {e}");
-    ServerFnError::new("政策指南暂时无法读取，请稍后再试")
+    super::read_failed("guide", "政策指南暂时无法读取，请稍后再试", e)
 }
 
 #[server]

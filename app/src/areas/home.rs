@@ -21,10 +21,7 @@ pub async fn read_coverage() -> Result<Coverage, ServerFnError> {
         let townships = store.township_count().await?;
         Ok::<_, crate::store::StoreError>(Coverage { counties, townships })
     };
-    read.await.map_err(|e| {
-        leptos::logging::error!("coverage: {e}");
-        ServerFnError::new("暂时无法读取服务范围")
-    })
+    read.await.map_err(|e| super::read_failed("coverage", "暂时无法读取服务范围", e))
 }
 
 const AREA_HINTS: [&str; 5] = [

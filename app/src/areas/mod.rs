@@ -23,3 +23,14 @@ pub mod review;
 pub mod staff_accounts;
 pub mod stats;
 pub mod status;
+
+/// A page's read that failed: the cause goes to the log under `area`, the page says `message`.
+#[cfg(feature = "ssr")]
+pub fn read_failed(
+    area: &str,
+    message: &str,
+    cause: impl std::fmt::Display,
+) -> leptos::prelude::ServerFnError {
+    leptos::logging::error!("{area}: {cause}");
+    leptos::prelude::ServerFnError::new(message)
+}

@@ -54,10 +54,8 @@ async fn public_entries(
     use crate::domain::notice::days_left;
     let services = crate::services::services()?;
     let store = services.store;
-    let failed = |e: crate::store::StoreError| {
-        leptos::logging::error!("notices: {e}");
-        ServerFnError::new("暂时无法读取公示，请稍后再试")
-    };
+    let failed =
+        |e: crate::store::StoreError| super::read_failed("notices", "暂时无法读取公示，请稍后再试", e);
     let divisions = services.divisions.to_vec();
     let today = Date::today_in_china(crate::services::unix_now());
     let (notices, total) = match wanted {
@@ -289,10 +287,8 @@ pub async fn load_recipients(
 ) -> Result<RecipientList, ServerFnError> {
     let services = crate::services::services()?;
     let store = services.store;
-    let failed = |e: crate::store::StoreError| {
-        leptos::logging::error!("recipients: {e}");
-        ServerFnError::new("暂时无法读取名单，请稍后再试")
-    };
+    let failed =
+        |e: crate::store::StoreError| super::read_failed("recipients", "暂时无法读取名单，请稍后再试", e);
     let divisions = services.divisions.to_vec();
     if township.is_empty() {
         return Ok(RecipientList { divisions, ..RecipientList::default() });

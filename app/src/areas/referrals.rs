@@ -32,10 +32,8 @@ pub async fn load_referrals() -> Result<Option<Vec<ReferralRow>>, ServerFnError>
     if staff.role != Role::DepartmentOfficer {
         return Ok(None);
     }
-    let failed = |e: crate::store::StoreError| {
-        leptos::logging::error!("referrals: {e}");
-        ServerFnError::new("暂时无法读取转介案件，请稍后再试")
-    };
+    let failed =
+        |e: crate::store::StoreError| super::read_failed("referrals", "暂时无法读取转介案件，请稍后再试", e);
     let services = crate::services::services()?;
     let (store, divisions) = (services.store, services.divisions);
     let rows = store

@@ -282,8 +282,7 @@ pub async fn load_review_queue(overdue: bool, page: u32) -> Result<ReviewQueue, 
     let services = crate::services::services()?;
     let store = services.store.as_ref();
     let failed = |e: crate::store::StoreError| {
-        leptos::logging::error!("review queue: {e}");
-        ServerFnError::new("暂时无法读取复核队列，请稍后再试")
+        super::read_failed("review queue", "暂时无法读取复核队列，请稍后再试", e)
     };
     let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
     let today = Date::today_in_china(crate::services::unix_now());

@@ -19,8 +19,7 @@ pub const EXIT_URL: &str = "https://www.weather.com.cn/";
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {
-    leptos::logging::error!("report: {e}");
-    ServerFnError::new("暂时无法打开举报页面，请稍后再试或拨打举报电话")
+    super::read_failed("report", "暂时无法打开举报页面，请稍后再试或拨打举报电话", e)
 }
 
 /// The "leave now" control and the page's robots rule, at the top of every page of the flow.

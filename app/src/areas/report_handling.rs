@@ -14,8 +14,7 @@ use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {
-    leptos::logging::error!("reports: {e}");
-    ServerFnError::new("暂时无法读取举报，请稍后再试")
+    super::read_failed("reports", "暂时无法读取举报，请稍后再试", e)
 }
 
 /// Reports about one household (or one free-text subject) within the grouping period.

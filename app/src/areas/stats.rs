@@ -18,10 +18,9 @@ pub struct PublishedStatistics {
 pub async fn load_statistics() -> Result<PublishedStatistics, ServerFnError> {
     let services = crate::services::services()?;
     let now = crate::services::unix_now();
-    let published = crate::features::statistics::published(&services, now).await.map_err(|e| {
-        leptos::logging::error!("statistics: {e}");
-        ServerFnError::new("暂时无法读取统计数据，请稍后再试")
-    })?;
+    let published = crate::features::statistics::published(&services, now)
+        .await
+        .map_err(|e| super::read_failed("statistics", "暂时无法读取统计数据，请稍后再试", e))?;
     Ok(PublishedStatistics {
         stats: published.statistics,
         computed: crate::domain::calendar::Date::moment_in_china(published.computed_at),

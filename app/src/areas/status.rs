@@ -161,10 +161,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     use crate::domain::workflow::{next_step, timeline, Status};
     let Some(lookup) = crate::auth::current_status_lookup().filter(|l| l.verified) else { return Ok(None) };
     let services = crate::services::services()?;
-    let failed = |e: &dyn std::fmt::Display| {
-        leptos::logging::error!("status: {e}");
-        ServerFnError::new("暂时无法查询，请稍后再试")
-    };
+    let failed = |e: &dyn std::fmt::Display| super::read_failed("status", "暂时无法查询，请稍后再试", e);
     let Some(case) =
         services.store.application_by_reference(&lookup.reference).await.map_err(|e| failed(&e))?
     else {
