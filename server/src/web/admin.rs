@@ -1,8 +1,8 @@
 //! Form handlers of the administration page: hotlines, local standards, the guide and announcements. Only administrators get
-//! through `require_admin`; every change is audited.
+//! through (`AdminSession`); every change is audited.
 
 use super::respond::{self, failure, redirect};
-use super::review::signed_in;
+use super::sessions::AdminSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
@@ -17,16 +17,7 @@ use app::features::cases::staff_relative_hash;
 use app::features::exchange::{self, ExchangeError};
 use app::features::staff_accounts::{create_account, AccountError, AccountForm};
 use app::store::StaffAccount;
-use axum::{extract::State, http::HeaderMap, http::StatusCode, response::Response, Form};
-
-/// The signed-in administrator, or the response for everyone else: sign in first, or 403.
-pub(super) async fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<StaffAccount, Response> {
-    match signed_in(state, headers).await {
-        None => Err(redirect("/review/login", &[])),
-        Some(account) if account.identity.is_administrator() => Ok(account),
-        Some(_) => Err(html_response(StatusCode::FORBIDDEN, "无权操作", "系统管理只对管理员开放。")),
-    }
-}
+use axum::{extract::State, http::StatusCode, response::Response, Form};
 
 async fn back_with(
     state: &AppState,
@@ -54,13 +45,9 @@ pub struct HotlineForm {
 
 pub async fn add_hotline(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<HotlineForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let errors: Vec<_> =
         check_hotline(&form.label, &form.number).into_iter().map(|e| (e.field(), e.to_string())).collect();
     let county = Some(form.county.trim()).filter(|c| !c.is_empty());
@@ -95,13 +82,9 @@ pub struct RemoveHotlineForm {
 
 pub async fn remove_hotline(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<RemoveHotlineForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let entry = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
     match state.services.store.remove_hotline(form.id, &entry).await {
         Ok(true) => {}
@@ -128,13 +111,9 @@ pub struct StandardsForm {
 
 pub async fn confirm_standards(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<StandardsForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let number = |text: &str| whole_number(text).unwrap_or(0);
     let standards = LocalStandards {
         county_code: form.county.clone(),
@@ -182,13 +161,9 @@ pub struct GuideForm {
 
 pub async fn update_guide(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<GuideForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let errors = check_guide_edit(&form.title, &form.summary, &form.body);
     if !errors.is_empty() {
         let values = [("title", &form.title), ("summary", &form.summary), ("body", &form.body)];
@@ -224,13 +199,9 @@ pub struct AnnouncementForm {
 /// POST /admin/announcements: publishes an announcement, city-wide or for one county.
 pub async fn publish_announcement(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<AnnouncementForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let county = Some(form.county.trim().to_string()).filter(|c| !c.is_empty());
     let mut errors = Vec::new();
     if let Some(code) = &county {
@@ -278,13 +249,9 @@ pub struct RemoveAnnouncementForm {
 /// POST /admin/announcements/remove: takes an announcement down.
 pub async fn remove_announcement(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<RemoveAnnouncementForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let subject = format!("announcement:{}", form.id);
     let entry = audit(&admin, "admin.announcement_removed", subject, String::new());
     match state.services.store.remove_announcement(form.id, &entry).await {
@@ -305,13 +272,9 @@ pub struct StaffRelativesForm {
 /// kept only as keyed hashes; their households' cases are always drawn for the county's re-check.
 pub async fn add_staff_relatives(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<StaffRelativesForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let today = BirthDate::today_in_china(app::services::unix_now());
     let lines: Vec<(usize, &str)> =
         form.id_numbers.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
@@ -355,13 +318,9 @@ pub struct CalendarDayForm {
 /// POST /admin/calendar: sets a holiday or a worked weekend day (调休); deadlines count with it at once.
 pub async fn set_calendar_day(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<CalendarDayForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let day = Date::parse(form.calendar_day.trim());
     let kind = DayKind::from_key(&form.kind);
     let note = form.calendar_note.trim();
@@ -400,13 +359,9 @@ pub struct RemoveCalendarDayForm {
 /// POST /admin/calendar/remove: makes a day ordinary again.
 pub async fn remove_calendar_day(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<RemoveCalendarDayForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let Some(day) = Date::parse(&form.day) else { return redirect("/admin#calendar", &[]) };
     let entry = audit(&admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
     match state.services.store.remove_calendar_day(day, &entry).await {
@@ -421,13 +376,9 @@ pub async fn remove_calendar_day(
 /// credential's id is stored; a lost token is revoked and a new one issued).
 pub async fn issue_api_credential(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let posted = app::domain::application::Posted(pairs);
     let (department, label) = (posted.get("api_department"), posted.get("api_label"));
     let scopes = posted.all("api_scopes").filter_map(ApiScope::from_key).collect();
@@ -458,13 +409,9 @@ pub struct RevokeCredentialForm {
 /// POST /admin/api-credentials/revoke
 pub async fn revoke_api_credential(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<RevokeCredentialForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let now = app::services::unix_now();
     match exchange::revoke_credential(&state.services, &admin.identity, form.id, now).await {
         Ok(()) => redirect("/admin?saved=api_revoked#api", &[]),
@@ -494,13 +441,9 @@ pub struct StaffAccountForm {
 /// POST /admin/staff: creates a colleague's account and shows its first password once.
 pub async fn create_staff_account(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     Form(form): Form<StaffAccountForm>,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let typed = vec![
         ("username", form.username.clone()),
         ("display_name", form.display_name.clone()),

@@ -3,6 +3,7 @@
 
 use super::respond::{back_with, failure, redirect, shape_problems, NOTHING_TYPED};
 use super::review::signed_in;
+use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
@@ -95,11 +96,10 @@ pub(super) async fn posted_with_photos(
 /// written to the case history.
 pub async fn answer_referral(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path(reference): Path<String>,
-    headers: HeaderMap,
     Form(form): Form<AnswerForm>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let page = format!("/review/case/{reference}");
     let typed = [("outcome", form.outcome.as_str()), ("note", form.note.as_str())];
     let too_long = shape_problems(&form);
@@ -121,10 +121,9 @@ pub async fn answer_referral(
 /// is audited.
 pub async fn file(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path((reference, file_id)): Path<(String, i64)>,
-    headers: HeaderMap,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let store = &state.services.store;
     let scoped = match open_case(store.as_ref(), &account.identity, &reference).await {
         Ok(scoped) => scoped,

@@ -3,16 +3,16 @@
 //! (`EventPost`, checked by `features::exchange::import_events`); and 名单导入, an existing roll of
 //! low-income households (`features::rolls::import_roll`).
 
-use super::admin::require_admin;
 use super::api::EventPost;
 use super::respond::{back_with, failure};
+use super::sessions::AdminSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::features::exchange::{import_events, ExchangeError, ImportRow, RowOutcome};
 use app::features::monitoring::WarningError;
 use app::features::rolls::{import_roll, RollOutcome, RollRow};
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 const PAGE: &str = "/admin#events";
@@ -26,13 +26,9 @@ const FILE_MAX_BYTES: usize = 1024 * 1024;
 /// POST /admin/events-import
 pub async fn import_events_file(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     multipart: Multipart,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let state = &state;
     let refuse = |field: String, message: String| async move {
         back_with(state, PAGE, &[] as &[(&str, &str)], &[(field.as_str(), message)]).await
@@ -168,13 +164,9 @@ const ROLL_COLUMNS: [&str; 6] = ["household_no", "township_code", "village", "ca
 /// POST /admin/roll-import
 pub async fn import_roll_file(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    AdminSession(admin): AdminSession,
     multipart: Multipart,
 ) -> Response {
-    let admin = match require_admin(&state, &headers).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
     let refuse = |message: String| async {
         back_with(&state, ROLL_PAGE, &[] as &[(&str, &str)], &[("roll_file", message)]).await
     };

@@ -4,8 +4,8 @@
 //! Excel dates and amounts and counts numbers, so that the office can sort and sum them.
 
 use super::downloads::{made_on_request, Made};
-use super::respond::{failure, redirect};
-use super::review::signed_in;
+use super::respond::failure;
+use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::domain::calendar::Date;
@@ -13,7 +13,7 @@ use app::features::households::{register_export, register_scope, source_label, R
 use app::features::ledgers::{queue_ledger, LedgerError, QueueFilter, QueueLedger, LEDGER_MAX_ROWS};
 use app::features::monitoring::WarningError;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
@@ -32,10 +32,9 @@ const QUEUE_COLUMNS: [(&str, f64); 10] = [
 
 pub async fn queue(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Query(filter): Query<QueueFilter>,
-    headers: HeaderMap,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let now = app::services::unix_now();
     let ledger = match queue_ledger(&state.services, &account.identity, &filter, now).await {
         Ok(ledger) => ledger,
@@ -67,10 +66,9 @@ pub struct RegisterFilter {
 
 pub async fn register(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Query(filter): Query<RegisterFilter>,
-    headers: HeaderMap,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let not_found = || html_response(StatusCode::NOT_FOUND, "没有可导出的名册", "名册不属于您负责的范围。");
     let Ok(Some(scope)) = register_scope(&account.identity, &filter.township) else { return not_found() };
     let now = app::services::unix_now();

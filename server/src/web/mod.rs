@@ -25,6 +25,7 @@ pub mod reports;
 pub mod respond;
 pub mod review;
 pub mod security;
+pub mod sessions;
 pub mod sms_codes;
 pub mod static_pages;
 pub mod stats;

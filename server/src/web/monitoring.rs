@@ -3,6 +3,7 @@
 
 use super::respond::{back_with, failure, redirect};
 use super::review::signed_in;
+use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
@@ -138,13 +139,10 @@ pub async fn record_found(State(state): State<AppState>, headers: HeaderMap, req
 /// POST /review/household-referrals/{id}/answer: the department's answer to a referred household.
 pub async fn answer_referral(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else {
-        return redirect("/review/login", &[]);
-    };
     let posted = Posted(pairs);
     let now = app::services::unix_now();
     match answer_household_referral(&state.services, &account.identity, id, posted.get("answer"), now).await {
@@ -164,10 +162,9 @@ pub async fn answer_referral(
 /// (audited by the use case).
 pub async fn photo(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path((household, photo)): Path<(i64, i64)>,
-    headers: HeaderMap,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
     let now = app::services::unix_now();
     let file = match app::features::households::visit_photo(
         &state.services,

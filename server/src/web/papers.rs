@@ -4,8 +4,8 @@
 //! /apply/submitted/{reference}/receipt.png (the receipt as a picture, for the phone that submitted).
 
 use super::downloads::{made_on_request, Made};
-use super::respond::{failure, redirect, request_cookie};
-use super::review::signed_in;
+use super::respond::{failure, request_cookie};
+use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::documents::approval_form::approval_form_pdf;
 use crate::documents::consent_forms::consent_forms_pdf;
@@ -16,25 +16,26 @@ use app::features::case_papers::{
     approval_form as approval_form_of, consent_forms as consent_forms_of, PaperError,
 };
 use app::services::unix_now;
+use app::store::StaffAccount;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
 pub async fn approval_form(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path(reference): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    case_paper(state, reference, headers, CasePaper::ApprovalForm).await
+    case_paper(state, account, reference, CasePaper::ApprovalForm).await
 }
 
 /// GET /review/case/{reference}/consent.pdf: the 授权书 and 承诺书, one page per adult member.
 pub async fn consent_forms(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     Path(reference): Path<String>,
-    headers: HeaderMap,
 ) -> Response {
-    case_paper(state, reference, headers, CasePaper::ConsentForms).await
+    case_paper(state, account, reference, CasePaper::ConsentForms).await
 }
 
 enum CasePaper {
@@ -46,8 +47,7 @@ enum CasePaper {
 type Job = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
 
 /// A paper of a case for its reviewers: read and audited by the use case, laid out here.
-async fn case_paper(state: AppState, reference: String, headers: HeaderMap, paper: CasePaper) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else { return redirect("/review/login", &[]) };
+async fn case_paper(state: AppState, account: StaffAccount, reference: String, paper: CasePaper) -> Response {
     let Some(font) = state.fonts.get() else { return font_missing() };
     let (services, staff, now) = (&state.services, &account.identity, unix_now());
     let read: Result<(String, Job), PaperError> = match paper {

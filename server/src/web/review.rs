@@ -4,6 +4,7 @@
 
 use super::client::ClientAddr;
 use super::respond::{failure, redirect};
+use super::sessions::StaffSession;
 use crate::startup::AppState;
 use app::auth::{session_cookie, staff_for_token, token_from_cookie_header};
 use app::domain::staff::PasswordError;
@@ -74,13 +75,10 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    StaffSession(account): StaffSession,
     client: ClientAddr,
-    headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let Some(account) = signed_in(&state, &headers).await else {
-        return redirect("/review/login", &[]);
-    };
     let change = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
     let code = match sign_in::change_password(&state.services, &account, change, &client.key()).await {
         Ok(token) => {
