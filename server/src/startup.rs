@@ -5,9 +5,9 @@ use crate::{
     notifications, store,
     uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
-        admin, api, application, cases, client, declaration, emergency, health, identity, imports, ledgers,
-        monitoring, notices, page_cache, papers, preferences, rate_limit, register, reports, review,
-        security, static_pages, stats, status,
+        admin, api, application, cases, client, declaration, emergency, form_bodies, health, identity,
+        imports, ledgers, monitoring, notices, page_cache, papers, preferences, rate_limit, register,
+        reports, review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -266,6 +266,7 @@ fn router(state: AppState) -> Router {
         .route("/review/password", post(review::change_password))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
+        .layer(middleware::from_fn(form_bodies::read_whole))
         .layer(middleware::from_fn_with_state(
             page_cache::PageCache::new(state.config.page_cache_seconds),
             page_cache::serve,

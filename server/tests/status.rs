@@ -167,3 +167,25 @@ async fn requested_material_is_uploaded_on_the_status_page_and_the_case_returns_
     assert!(!photo.bytes().await.unwrap().windows(4).any(|w| w == b"Exif"), "metadata removed");
     app.stop().await;
 }
+
+/// Withdrawals posted after the status lookup ran out are answered with the way back, each on a connection
+/// the browser can use again: the post is read before the answer (a post answered unread left hyper to
+/// close the connection under the next request).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_without_a_lookup_are_read_before_they_are_answered() {
+    let app = spawn_app().await;
+    let stranger = TestApp::new_client();
+    let note = "撤回".repeat(110_000);
+    for _ in 0..60 {
+        let answered = stranger
+            .post(app.url("/status/withdraw"))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[("note", note.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&answered), "/status");
+    }
+    app.stop().await;
+}

@@ -2,11 +2,11 @@
 //! answered with a redirect to the next page (or back with the errors and what was typed). The final
 //! post submits: checked again, stored in one transaction, idempotent.
 
-use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, now, redirect, NOTHING_TYPED};
+use super::sessions::{identity_expired, resident, ResidentSession};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, read_form};
-use app::auth::{resident_from_token, ResidentClaims, RESIDENT_COOKIE};
 use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
     check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
@@ -29,8 +29,6 @@ use axum::{
     Form,
 };
 use rand::RngCore;
-
-const IDENTITY: &str = "/apply/identity";
 
 fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
@@ -77,30 +75,19 @@ pub async fn start_or_resume_draft(
     save(state, phone_key, &draft).await
 }
 
-fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
-    request_cookie(headers, RESIDENT_COOKIE)
-        .and_then(|token| resident_from_token(state.config.session_secret.expose(), token))
-}
-
-async fn expired(state: &AppState) -> Response {
-    let message = "身份核验已过期（30分钟），请重新核验；已经填写的内容都已保存".to_string();
-    back_with(state, IDENTITY, NOTHING_TYPED, &[("phone", message)]).await
-}
-
 /// POST /apply/form/{step}
 pub async fn save_step(
     State(state): State<AppState>,
+    ResidentSession(resident): ResidentSession,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let Some(step) = Step::from_slug(&slug).filter(|s| *s != Step::Check) else {
         return redirect("/apply", &[]);
     };
-    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state).await,
+        Ok(None) => return identity_expired(&state).await,
         Err(response) => return response,
     };
     let posted = Posted(pairs);
@@ -152,13 +139,13 @@ pub async fn upload_document(
     let page = Step::Check.path();
     let Some(resident) = resident(&state, &headers) else {
         discard(multipart).await;
-        return expired(&state).await;
+        return identity_expired(&state).await;
     };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
         Ok(None) => {
             discard(multipart).await;
-            return expired(&state).await;
+            return identity_expired(&state).await;
         }
         Err(response) => return response,
     };
@@ -211,13 +198,12 @@ pub async fn upload_document(
 /// POST /apply/documents/remove: takes a document out of the draft (the resident chose the wrong file).
 pub async fn remove_document(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ResidentSession(resident): ResidentSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
-        Ok(None) => return expired(&state).await,
+        Ok(None) => return identity_expired(&state).await,
         Err(response) => return response,
     };
     let index = Posted(pairs).get("index").parse::<usize>().ok().filter(|i| *i < draft.documents.len());
@@ -261,12 +247,11 @@ fn household(draft: &mut Draft, posted: &Posted) -> Result<(), Vec<(&'static str
 /// POST /apply/submit
 pub async fn submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    ResidentSession(resident): ResidentSession,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let posted = Posted(pairs);
     let check_page = Step::Check.path();
-    let Some(resident) = resident(&state, &headers) else { return expired(&state).await };
     let store = &state.services.store;
     let mut draft = match load(&state, &resident.sub).await {
         Ok(Some(draft)) => draft,
@@ -275,7 +260,7 @@ pub async fn submit(
             let key = posted.get("submission_key");
             return match store.application_by_submission_key(key).await {
                 Ok(Some(reference)) => redirect(&format!("/apply/submitted/{reference}"), &[]),
-                Ok(None) => expired(&state).await,
+                Ok(None) => identity_expired(&state).await,
                 Err(e) => failure("looking up a submission failed", e),
             };
         }
@@ -284,7 +269,7 @@ pub async fn submit(
     if let Err(problems) = check_submission(&draft, &posted) {
         return back_with(&state, &check_page, &posted.0, &problems).await;
     }
-    let Some(place) = draft.place.clone() else { return expired(&state).await };
+    let Some(place) = draft.place.clone() else { return identity_expired(&state).await };
     let calendar = match working_calendar(state.services.store.as_ref()).await {
         Ok(calendar) => calendar,
         Err(e) => return failure("reading the calendar failed", e),

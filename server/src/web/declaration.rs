@@ -2,9 +2,11 @@
 //! the posts of its pages, translated to `app::features::declaration`.
 
 use super::respond::{back_with, failure, redirect, NOTHING_TYPED};
+use super::sessions::StatusSession;
 use super::status::lookup;
 use crate::startup::AppState;
 use crate::uploads::{discard_request, read_form_with_optional_files};
+use app::auth::StatusClaims;
 use app::features::declaration::{self, DeclarationError};
 use axum::{
     extract::{Request, State},
@@ -49,8 +51,11 @@ pub struct KindForm {
 }
 
 /// POST /status/change/kind
-pub async fn kind(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<KindForm>) -> Response {
-    let Some(reference) = verified_reference(&state, &headers) else { return redirect("/status", &[]) };
+pub async fn kind(
+    State(state): State<AppState>,
+    StatusSession(StatusClaims { reference, .. }): StatusSession,
+    Form(form): Form<KindForm>,
+) -> Response {
     let result = declaration::choose_kind(&state.services, &reference, &form.kind).await;
     answer(&state, KIND_PAGE, DETAILS_PAGE, &[("kind", form.kind.as_str())], result).await
 }
@@ -68,10 +73,9 @@ pub struct DetailsForm {
 /// POST /status/change/details
 pub async fn details(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    StatusSession(StatusClaims { reference, .. }): StatusSession,
     Form(form): Form<DetailsForm>,
 ) -> Response {
-    let Some(reference) = verified_reference(&state, &headers) else { return redirect("/status", &[]) };
     // What was typed comes back after a refusal, cut to a length the flash store keeps.
     let keep = |text: &str| text.chars().take(KEPT_CHARS).collect::<String>();
     let typed = [

@@ -8,6 +8,7 @@ pub mod client;
 pub mod declaration;
 mod downloads;
 pub mod emergency;
+pub mod form_bodies;
 #[cfg(test)]
 mod form_properties;
 pub mod health;

@@ -4,6 +4,7 @@
 //! code limits guard each application.
 
 use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::sessions::StatusSession;
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
@@ -135,8 +136,7 @@ fn resident(case: &app::store::ApplicationRecord) -> String {
 }
 
 /// POST /status/withdraw: the applicant withdraws an application that is not decided yet.
-pub async fn withdraw(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(claims) = lookup(&state, &headers).filter(|c| c.verified) else { return redirect(START, &[]) };
+pub async fn withdraw(State(state): State<AppState>, StatusSession(claims): StatusSession) -> Response {
     let store = &state.services.store;
     let case = match store.application_by_reference(&claims.reference).await {
         Ok(Some(case)) => case,
