@@ -229,48 +229,7 @@ impl Config {
             let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::File { path, source })?;
             table = text.parse().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
         }
-        let overrides = [
-            ("PORTAL_MODE", "mode", false),
-            ("PORTAL_LISTEN_ADDR", "listen_addr", false),
-            ("DATABASE_URL", "database_url", false),
-            ("PORTAL_DATABASE_URL", "database_url", false),
-            ("PORTAL_DATA_DIR", "data_dir", false),
-            ("PORTAL_SESSION_SECRET", "session_secret", false),
-            ("PORTAL_DATA_KEY", "data_key", false),
-            ("PORTAL_PREVIOUS_DATA_KEY", "previous_data_key", false),
-            ("PORTAL_LOOKUP_KEY", "lookup_key", false),
-            ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
-            ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
-            ("PORTAL_FILE_SWEEP_SECONDS", "file_sweep_seconds", true),
-            ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
-            ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
-            ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
-            ("PORTAL_SMS_PROXY_TEMPLATE", "sms_proxy_template", false),
-            ("PORTAL_SMS_DEV_OUTBOX_FILE", "sms_dev_outbox_file", false),
-            ("PORTAL_SMS_IP_BURST", "sms_ip_burst", true),
-            ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),
-            ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
-            ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
-            ("PORTAL_TRUSTED_PROXIES", "trusted_proxies", false),
-            ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
-            ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
-            ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
-            ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
-            ("PORTAL_REPORTS_PER_HOUR", "reports_per_hour", true),
-            ("PORTAL_OBJECTIONS_PER_HOUR", "objections_per_hour", true),
-            ("PORTAL_MIN_FREE_DISK_MB", "min_free_disk_mb", true),
-            ("PORTAL_OBJECTIONS_PER_ENTRY_PER_DAY", "objections_per_entry_per_day", true),
-            ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
-            ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
-            ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
-            ("PORTAL_STATISTICS_REFRESH_SECONDS", "statistics_refresh_seconds", true),
-            ("PORTAL_MAX_CONCURRENT_REQUESTS", "max_concurrent_requests", true),
-            ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
-            ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
-            ("PORTAL_API_CALLS_PER_MINUTE", "api_calls_per_minute", true),
-            ("PORTAL_DOCUMENT_FONT", "document_font", false),
-        ];
-        for (env_name, key, typed) in overrides {
+        for (env_name, key, typed) in ENV_OVERRIDES {
             if let Some(raw) = var(env_name) {
                 let value = if typed {
                     typed_value(&raw)
@@ -292,6 +251,27 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        self.check_limits()?;
+        crate::web::client::parse_networks(&self.trusted_proxies)
+            .map_err(|e| ConfigError::Invalid(format!("trusted_proxies: {e}")))?;
+        if self.previous_data_key.is_some() && self.lookup_key.is_none() {
+            return Err(ConfigError::Invalid(
+                "PORTAL_PREVIOUS_DATA_KEY is set: set PORTAL_LOOKUP_KEY to the key the lookups were made with \
+                 (the first data key), or phone and ID numbers stop being found"
+                    .into(),
+            ));
+        }
+        if self.mode == Mode::Development && !self.listen_addr.ip().is_loopback() {
+            return Err(ConfigError::DevelopmentBeyondLoopback(self.listen_addr));
+        }
+        if self.mode == Mode::Production {
+            self.check_production()?;
+        }
+        Ok(())
+    }
+
+    /// Budgets, periods and time limits: none may be zero, percentages at most 100.
+    fn check_limits(&self) -> Result<(), ConfigError> {
         if self.rate_limit_burst == 0
             || self.rate_limit_refill_ms == 0
             || self.sms_ip_burst == 0
@@ -333,59 +313,94 @@ impl Config {
                 "the emergency limit and the working days to complete the file must be positive".into(),
             ));
         }
-        crate::web::client::parse_networks(&self.trusted_proxies)
-            .map_err(|e| ConfigError::Invalid(format!("trusted_proxies: {e}")))?;
         if self.recheck_share_percent > 100 {
             return Err(ConfigError::Invalid("the re-check share is a percentage (0 to 100)".into()));
         }
-        if self.previous_data_key.is_some() && self.lookup_key.is_none() {
-            return Err(ConfigError::Invalid(
-                "PORTAL_PREVIOUS_DATA_KEY is set: set PORTAL_LOOKUP_KEY to the key the lookups were made with \
-                 (the first data key), or phone and ID numbers stop being found"
+        Ok(())
+    }
+
+    /// Production refuses the development secrets and the development message outbox.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        let secret = self.session_secret.expose();
+        if secret == DEV_SESSION_SECRET || secret.len() < 32 {
+            return Err(ConfigError::UnsafeForProduction(
+                "PORTAL_SESSION_SECRET must be set to a random value of at least 32 characters".into(),
+            ));
+        }
+        let key = self.data_key.expose();
+        if key == DEV_DATA_KEY || key.len() < 32 {
+            return Err(ConfigError::UnsafeForProduction(
+                "PORTAL_DATA_KEY must be set to a random value of at least 32 characters".into(),
+            ));
+        }
+        let anchor = self.audit_anchor_key.expose();
+        if anchor == DEV_AUDIT_ANCHOR_KEY || anchor.len() < 32 || anchor == key || anchor == secret {
+            return Err(ConfigError::UnsafeForProduction(
+                "PORTAL_AUDIT_ANCHOR_KEY must be set to a random value of at least 32 characters, different \
+                 from the other secrets"
                     .into(),
             ));
         }
-        if self.mode == Mode::Development && !self.listen_addr.ip().is_loopback() {
-            return Err(ConfigError::DevelopmentBeyondLoopback(self.listen_addr));
+        if self.sms_dev_outbox_file.is_some() {
+            return Err(ConfigError::UnsafeForProduction(
+                "PORTAL_SMS_DEV_OUTBOX_FILE writes messages to disk and is for development only".into(),
+            ));
         }
-        if self.mode == Mode::Production {
-            let secret = self.session_secret.expose();
-            if secret == DEV_SESSION_SECRET || secret.len() < 32 {
-                return Err(ConfigError::UnsafeForProduction(
-                    "PORTAL_SESSION_SECRET must be set to a random value of at least 32 characters".into(),
-                ));
-            }
-            let key = self.data_key.expose();
-            if key == DEV_DATA_KEY || key.len() < 32 {
-                return Err(ConfigError::UnsafeForProduction(
-                    "PORTAL_DATA_KEY must be set to a random value of at least 32 characters".into(),
-                ));
-            }
-            let anchor = self.audit_anchor_key.expose();
-            if anchor == DEV_AUDIT_ANCHOR_KEY || anchor.len() < 32 || anchor == key || anchor == secret {
-                return Err(ConfigError::UnsafeForProduction(
-                    "PORTAL_AUDIT_ANCHOR_KEY must be set to a random value of at least 32 characters, different \
-                     from the other secrets"
-                        .into(),
-                ));
-            }
-            if self.sms_dev_outbox_file.is_some() {
-                return Err(ConfigError::UnsafeForProduction(
-                    "PORTAL_SMS_DEV_OUTBOX_FILE writes messages to disk and is for development only".into(),
-                ));
-            }
-            if self.sms_gateway_url.is_none() {
-                return Err(ConfigError::UnsafeForProduction(
-                    "PORTAL_SMS_GATEWAY_URL must be set: without it codes are only written to the log".into(),
-                ));
-            }
-            if !self.secure_cookies {
-                return Err(ConfigError::UnsafeForProduction("cookies must be Secure in production".into()));
-            }
+        if self.sms_gateway_url.is_none() {
+            return Err(ConfigError::UnsafeForProduction(
+                "PORTAL_SMS_GATEWAY_URL must be set: without it codes are only written to the log".into(),
+            ));
+        }
+        if !self.secure_cookies {
+            return Err(ConfigError::UnsafeForProduction("cookies must be Secure in production".into()));
         }
         Ok(())
     }
 }
+
+/// The environment variables that override the file: (variable, key, typed). A typed value is a number or
+/// a boolean; the others are strings.
+const ENV_OVERRIDES: [(&str, &str, bool); 39] = [
+    ("PORTAL_MODE", "mode", false),
+    ("PORTAL_LISTEN_ADDR", "listen_addr", false),
+    ("DATABASE_URL", "database_url", false),
+    ("PORTAL_DATABASE_URL", "database_url", false),
+    ("PORTAL_DATA_DIR", "data_dir", false),
+    ("PORTAL_SESSION_SECRET", "session_secret", false),
+    ("PORTAL_DATA_KEY", "data_key", false),
+    ("PORTAL_PREVIOUS_DATA_KEY", "previous_data_key", false),
+    ("PORTAL_LOOKUP_KEY", "lookup_key", false),
+    ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
+    ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
+    ("PORTAL_FILE_SWEEP_SECONDS", "file_sweep_seconds", true),
+    ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
+    ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
+    ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
+    ("PORTAL_SMS_PROXY_TEMPLATE", "sms_proxy_template", false),
+    ("PORTAL_SMS_DEV_OUTBOX_FILE", "sms_dev_outbox_file", false),
+    ("PORTAL_SMS_IP_BURST", "sms_ip_burst", true),
+    ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),
+    ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
+    ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
+    ("PORTAL_TRUSTED_PROXIES", "trusted_proxies", false),
+    ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
+    ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
+    ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
+    ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
+    ("PORTAL_REPORTS_PER_HOUR", "reports_per_hour", true),
+    ("PORTAL_OBJECTIONS_PER_HOUR", "objections_per_hour", true),
+    ("PORTAL_MIN_FREE_DISK_MB", "min_free_disk_mb", true),
+    ("PORTAL_OBJECTIONS_PER_ENTRY_PER_DAY", "objections_per_entry_per_day", true),
+    ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
+    ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
+    ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
+    ("PORTAL_STATISTICS_REFRESH_SECONDS", "statistics_refresh_seconds", true),
+    ("PORTAL_MAX_CONCURRENT_REQUESTS", "max_concurrent_requests", true),
+    ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
+    ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
+    ("PORTAL_API_CALLS_PER_MINUTE", "api_calls_per_minute", true),
+    ("PORTAL_DOCUMENT_FONT", "document_font", false),
+];
 
 /// A number or a boolean written in an environment variable.
 fn typed_value(raw: &str) -> Option<toml::Value> {

@@ -170,100 +170,10 @@ fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
 
     let limited = Router::new()
-        .route("/stats.csv", get(stats::csv))
-        .route("/preferences/elder-mode", post(preferences::set_elder_mode))
-        .route(
-            "/apply/identity/code",
-            post(identity::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
-        )
-        .route(
-            "/apply/identity/verify",
-            post(identity::verify).layer(rate_limit::sms_per_ip_layer(&state.config)),
-        )
-        .route(
-            "/apply/helper/code",
-            post(identity::send_helper_code).layer(rate_limit::sms_per_ip_layer(&state.config)),
-        )
-        .route("/apply/form/{step}", post(application::save_step))
-        .route("/apply/submit", post(application::submit))
-        .route(
-            "/apply/documents",
-            post(application::upload_document).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/apply/documents/remove", post(application::remove_document))
-        .route("/admin/hotlines", post(admin::add_hotline))
-        .route("/admin/hotlines/remove", post(admin::remove_hotline))
-        .route("/admin/standards", post(admin::confirm_standards))
-        .route("/admin/guide", post(admin::update_guide))
-        .route("/admin/announcements", post(admin::publish_announcement))
-        .route("/admin/staff-relatives", post(admin::add_staff_relatives))
-        .route("/admin/calendar", post(admin::set_calendar_day))
-        .route("/admin/calendar/remove", post(admin::remove_calendar_day))
-        .route("/admin/announcements/remove", post(admin::remove_announcement))
-        .route("/admin/api-credentials", post(admin::issue_api_credential))
-        .route("/admin/staff", post(admin::create_staff_account))
-        .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
-        .route("/admin/events-import", post(imports::import_events_file))
-        .route("/admin/roll-import", post(imports::import_roll_file))
-        .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(&state.config)))
-        .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(&state.config)))
-        .route("/status/withdraw", post(status::withdraw))
-        .route(
-            "/status/material",
-            post(status::provide_material).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/status/change/kind", post(declaration::kind))
-        .route("/status/change/details", post(declaration::details))
-        .route(
-            "/status/change/submit",
-            post(declaration::submit).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route(
-            "/notices/{id}/objection",
-            post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/review/case/{reference}", post(cases::act).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
-        .route("/review/case/{reference}/referral", post(cases::answer_referral))
-        .route(
-            "/review/case/{reference}/review",
-            post(register::review).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/review/case/{reference}/confirm", post(register::confirm))
-        .route("/review/case/{reference}/emergency", post(emergency::grant))
-        .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
-        .route("/review/case/{reference}/file/{id}", get(cases::file))
-        .route("/review/case/{reference}/form.pdf", get(papers::approval_form))
-        .route("/review/case/{reference}/consent.pdf", get(papers::consent_forms))
-        .route("/apply/submitted/{reference}/receipt.png", get(papers::receipt))
-        .route(
-            "/review/warnings/{id}/close",
-            post(monitoring::close).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route(
-            "/review/visits",
-            post(monitoring::record_found).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/review/households/{id}/photo/{photo}", get(monitoring::photo))
-        .route("/review/household-referrals/{id}/answer", post(monitoring::answer_referral))
-        .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
-        .route("/report/confirm", post(reports::confirm))
-        .route("/report/check", post(reports::check))
-        .route("/report/reply", post(reports::reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
-        .route("/report/leave", post(reports::leave))
-        .route("/review/reports/{id}/message", post(reports::ask))
-        .route("/review/reports/{id}/update", post(reports::update))
-        .route("/review/reports/file/{id}", get(reports::evidence))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/events", post(api::post_event).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)))
-        .route(
-            "/api/v1/recognition",
-            post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
-        )
-        .route("/review/queue.xlsx", get(ledgers::queue))
-        .route("/review/households.xlsx", get(ledgers::register))
-        .route("/review/login", post(review::login))
-        .route("/review/logout", post(review::logout))
-        .route("/review/password", post(review::change_password))
+        .merge(public_routes())
+        .merge(resident_routes(&state.config))
+        .merge(staff_routes())
+        .merge(admin_routes())
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
         .layer(middleware::from_fn(form_bodies::read_whole))
@@ -300,6 +210,114 @@ fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(middleware::from_fn_with_state(state.config.trusted_proxies(), client::identify))
         .with_state(state)
+}
+
+/// The resident's own steps: identity, the form, its documents, the status lookup and declared changes.
+fn resident_routes(config: &Config) -> Router<AppState> {
+    Router::new()
+        .route("/apply/identity/code", post(identity::send_code).layer(rate_limit::sms_per_ip_layer(config)))
+        .route("/apply/identity/verify", post(identity::verify).layer(rate_limit::sms_per_ip_layer(config)))
+        .route(
+            "/apply/helper/code",
+            post(identity::send_helper_code).layer(rate_limit::sms_per_ip_layer(config)),
+        )
+        .route("/apply/form/{step}", post(application::save_step))
+        .route("/apply/submit", post(application::submit))
+        .route(
+            "/apply/documents",
+            post(application::upload_document).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/apply/documents/remove", post(application::remove_document))
+        .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(config)))
+        .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(config)))
+        .route("/status/withdraw", post(status::withdraw))
+        .route(
+            "/status/material",
+            post(status::provide_material).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/status/change/kind", post(declaration::kind))
+        .route("/status/change/details", post(declaration::details))
+        .route(
+            "/status/change/submit",
+            post(declaration::submit).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/apply/submitted/{reference}/receipt.png", get(papers::receipt))
+}
+
+/// Reviewers', village workers' and departments' posts and files (each handler checks the session).
+fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/review/case/{reference}", post(cases::act).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/review/case/{reference}/referral", post(cases::answer_referral))
+        .route(
+            "/review/case/{reference}/review",
+            post(register::review).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/review/case/{reference}/confirm", post(register::confirm))
+        .route("/review/case/{reference}/emergency", post(emergency::grant))
+        .route("/review/case/{reference}/emergency/answer", post(emergency::county_answer))
+        .route("/review/case/{reference}/file/{id}", get(cases::file))
+        .route("/review/case/{reference}/form.pdf", get(papers::approval_form))
+        .route("/review/case/{reference}/consent.pdf", get(papers::consent_forms))
+        .route(
+            "/review/warnings/{id}/close",
+            post(monitoring::close).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/review/visits",
+            post(monitoring::record_found).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/review/households/{id}/photo/{photo}", get(monitoring::photo))
+        .route("/review/household-referrals/{id}/answer", post(monitoring::answer_referral))
+        .route("/review/reports/{id}/message", post(reports::ask))
+        .route("/review/reports/{id}/update", post(reports::update))
+        .route("/review/reports/file/{id}", get(reports::evidence))
+        .route("/review/queue.xlsx", get(ledgers::queue))
+        .route("/review/households.xlsx", get(ledgers::register))
+        .route("/review/login", post(review::login))
+        .route("/review/logout", post(review::logout))
+        .route("/review/password", post(review::change_password))
+}
+
+/// The administrator's posts.
+fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/hotlines", post(admin::add_hotline))
+        .route("/admin/hotlines/remove", post(admin::remove_hotline))
+        .route("/admin/standards", post(admin::confirm_standards))
+        .route("/admin/guide", post(admin::update_guide))
+        .route("/admin/announcements", post(admin::publish_announcement))
+        .route("/admin/staff-relatives", post(admin::add_staff_relatives))
+        .route("/admin/calendar", post(admin::set_calendar_day))
+        .route("/admin/calendar/remove", post(admin::remove_calendar_day))
+        .route("/admin/announcements/remove", post(admin::remove_announcement))
+        .route("/admin/api-credentials", post(admin::issue_api_credential))
+        .route("/admin/staff", post(admin::create_staff_account))
+        .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
+        .route("/admin/events-import", post(imports::import_events_file))
+        .route("/admin/roll-import", post(imports::import_roll_file))
+}
+
+/// What anyone may post or fetch without a session: preferences, objections, reports, the API.
+fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/stats.csv", get(stats::csv))
+        .route("/preferences/elder-mode", post(preferences::set_elder_mode))
+        .route(
+            "/notices/{id}/objection",
+            post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/report/confirm", post(reports::confirm))
+        .route("/report/check", post(reports::check))
+        .route("/report/reply", post(reports::reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route("/report/leave", post(reports::leave))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/events", post(api::post_event).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)))
+        .route(
+            "/api/v1/recognition",
+            post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
+        )
 }
 
 /// What a request shed by the overload limits gets (see `router`).

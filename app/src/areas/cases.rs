@@ -255,144 +255,205 @@ pub struct ReferralAnswer {
 /// account's scope: both look the same.
 #[server]
 pub async fn load_case(reference: String, flash: String) -> Result<Option<CaseView>, ServerFnError> {
-    use crate::audit::AuditEvent;
-    use crate::domain::calendar::Date;
-    use crate::domain::referral::{department_name, status_label};
-    use crate::domain::workflow::available_actions;
+    use crate::features::cases::{open_case, CaseError};
     let Some(staff) = crate::auth::current_staff().await else {
         return Err(ServerFnError::new("请先登录"));
     };
-    use crate::features::cases::{open_case, CaseError};
     let services = crate::services::services()?;
-    let store = services.store.clone();
-    let scoped = match open_case(store.as_ref(), &staff, &reference).await {
+    let scoped = match open_case(services.store.as_ref(), &staff, &reference).await {
         Ok(scoped) => scoped,
         Err(CaseError::NotFound) => return Ok(None),
         Err(CaseError::Store(e)) => return Err(failed(e)),
     };
-    let department_view = !scoped.is_handler();
-    let own_referral = scoped.referral().cloned();
-    let case = scoped.record;
-    let draft: Draft = services.sealer.open(&case.sealed).map_err(failed)?;
-    let actor_name = format!("staff:{}", staff.id);
-    store
-        .append_audit(&AuditEvent::now(
-            actor_name,
+    case_view::build(&services, &staff, scoped, &flash).await.map(Some)
+}
+
+/// The sections of a case's page, each read on its own; a department officer gets only what its
+/// referral needs.
+#[cfg(feature = "ssr")]
+mod case_view {
+    use super::{failed, CaseView, ReferralAnswer};
+    use crate::audit::AuditEvent;
+    use crate::domain::calendar::{Calendar, Date};
+    use crate::domain::referral::{department_name, status_label};
+    use crate::domain::staff::{Role, StaffIdentity};
+    use crate::domain::workflow::{self, available_actions, CaseState, Facts};
+    use crate::features::cases::ScopedCase;
+    use crate::services::{unix_now, Services};
+    use crate::store::{ApplicationRecord, CaseEvent, Store};
+    use leptos::prelude::ServerFnError;
+
+    pub async fn build(
+        services: &Services,
+        staff: &StaffIdentity,
+        scoped: ScopedCase,
+        flash: &str,
+    ) -> Result<CaseView, ServerFnError> {
+        let store = services.store.as_ref();
+        let handler = scoped.is_handler();
+        let answer = scoped.referral().map(|r| ReferralAnswer {
+            department: department_name(&r.department).to_string(),
+            status: status_label(r.outcome).to_string(),
+            open: r.outcome.is_none(),
+        });
+        let case = scoped.record;
+        let draft = services.sealer.open(&case.sealed).map_err(failed)?;
+        let viewed = AuditEvent::now(
+            format!("staff:{}", staff.id),
             "case.viewed",
             case.reference.clone(),
             "personal data shown",
-        ))
-        .await
-        .map_err(failed)?;
-    let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
-    let today = Date::today_in_china(crate::services::unix_now());
-    let events = store.case_events(case.id).await.map_err(failed)?;
-    let keys: Vec<String> = events.iter().map(|e| e.action.clone()).collect();
-    let known = crate::domain::workflow::CaseState {
-        emergency: case.emergency,
-        types: &case.types,
-        notice_until: case.notice_until,
-        recheck_drawn: case.recheck_drawn,
-        history: &keys,
-    };
-    let facts = crate::domain::workflow::case_facts(&known, today);
-    let history = events
-        .into_iter()
-        .map(|e| {
-            let what = crate::domain::workflow::history_label(&e.action);
-            (Date::today_in_china(e.at).chinese(), e.actor, what.to_string(), e.note)
+        );
+        store.append_audit(&viewed).await.map_err(failed)?;
+        let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
+        let today = Date::today_in_china(unix_now());
+        let events = store.case_events(case.id).await.map_err(failed)?;
+        let facts = facts(&case, &events, today);
+        let (record, help_first) = match handler {
+            true => handler_sections(services, staff.role, &case, today, &calendar).await?,
+            false => (None, Default::default()),
+        };
+        let actions = match workflow::reviewer_actor(staff.role) {
+            Some(actor) if handler => available_actions(case.status, actor, facts),
+            _ => Vec::new(),
+        };
+        let flash = services.flash.get(flash, unix_now()).await.unwrap_or_default();
+        Ok(CaseView {
+            record,
+            help_first,
+            files: files(store, case.id, handler).await?,
+            referrals: referrals(store, case.id).await?,
+            answer,
+            linked_reports: linked_reports(store, staff.role, case.id).await?,
+            objections: if handler { objections(services, case.id).await? } else { Vec::new() },
+            place: crate::store::place_name(&services.divisions, &case.township_code),
+            days_left: calendar.days_left(today, case.decision_due),
+            submitted_on: Date::today_in_china(case.submitted_at).chinese(),
+            acceptance_due: case.acceptance_due.chinese(),
+            decision_due: case.decision_due.chinese(),
+            notice_until: case.notice_until.map(|d| d.chinese()),
+            recheck_due: facts.recheck_due,
+            history: history(events),
+            reference: case.reference,
+            status: case.status,
+            village: case.village,
+            types: case.types,
+            emergency: case.emergency,
+            monthly_amount: case.monthly_amount,
+            draft,
+            actions,
+            values: flash.values,
+            errors: flash.errors,
         })
-        .collect();
-    // Objectors speak to the township and county; the department only gives its help.
-    let objections =
-        if department_view { Vec::new() } else { store.objections(case.id).await.map_err(failed)? };
-    let objections = objections
-        .into_iter()
-        .map(|o| {
+    }
+
+    fn facts(case: &ApplicationRecord, events: &[CaseEvent], today: Date) -> Facts {
+        let keys: Vec<String> = events.iter().map(|e| e.action.clone()).collect();
+        let known = CaseState {
+            emergency: case.emergency,
+            types: &case.types,
+            notice_until: case.notice_until,
+            recheck_drawn: case.recheck_drawn,
+            history: &keys,
+        };
+        workflow::case_facts(&known, today)
+    }
+
+    fn history(events: Vec<CaseEvent>) -> Vec<(String, String, String, String)> {
+        let line = |e: CaseEvent| {
+            let what = workflow::history_label(&e.action).to_string();
+            (Date::today_in_china(e.at).chinese(), e.actor, what, e.note)
+        };
+        events.into_iter().map(line).collect()
+    }
+
+    /// The register record and the help given first: the township's and county's sections.
+    async fn handler_sections(
+        services: &Services,
+        role: Role,
+        case: &ApplicationRecord,
+        today: Date,
+        calendar: &Calendar,
+    ) -> Result<
+        (Option<crate::areas::register::RecordView>, crate::areas::emergency::EmergencyView),
+        ServerFnError,
+    > {
+        let store = services.store.as_ref();
+        let record = match store.assistance_record(case.id).await.map_err(failed)? {
+            Some(record) => {
+                let mut view = crate::areas::register::build::record_view(&record, role, today, calendar);
+                view.declarations = super::declarations(services, case.id).await.map_err(failed)?;
+                Some(view)
+            }
+            None => None,
+        };
+        let grant = store.emergency_grant(case.id).await.map_err(failed)?;
+        let limit =
+            crate::features::emergency::township_limit(services, &case.county_code).await.map_err(failed)?;
+        let help_first = crate::areas::emergency::build::emergency_view(
+            case,
+            grant.as_ref(),
+            role,
+            limit,
+            today,
+            calendar,
+        );
+        Ok((record, help_first))
+    }
+
+    /// Objectors speak to the township and county; the department only gives its help.
+    async fn objections(
+        services: &Services,
+        application_id: i64,
+    ) -> Result<Vec<(String, String, Option<String>)>, ServerFnError> {
+        let stored = services.store.objections(application_id).await.map_err(failed)?;
+        let line = |o: crate::store::Objection| {
             let contact = o
                 .contact_sealed
                 .and_then(|sealed| services.sealer.open::<(String, String)>(&sealed).ok())
                 .map(|(name, phone)| format!("{name} {phone}"));
             (Date::today_in_china(o.created_at).chinese(), o.reason, contact)
-        })
-        .collect();
-    // The township must not learn that someone reported the household; the county handles reports.
-    let linked_reports = if staff.role == crate::domain::staff::Role::CountyReviewer {
-        store.reports_linked_to(case.id).await.map_err(failed)?
-    } else {
-        0
-    };
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
-    let files = store
-        .case_files(case.id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .filter(|f| !department_view || f.source != "objection")
-        .map(|f| (f.id, format!("{}：{}", f.origin(), f.describe())))
-        .collect();
-    let referrals = store
-        .referrals_of(case.id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .map(|r| {
+        };
+        Ok(stored.into_iter().map(line).collect())
+    }
+
+    /// The township must not learn that someone reported the household; the county handles reports.
+    async fn linked_reports(
+        store: &dyn Store,
+        role: Role,
+        application_id: i64,
+    ) -> Result<u64, ServerFnError> {
+        match role {
+            Role::CountyReviewer => store.reports_linked_to(application_id).await.map_err(failed),
+            _ => Ok(0),
+        }
+    }
+
+    /// A department sees no objection evidence.
+    async fn files(
+        store: &dyn Store,
+        application_id: i64,
+        handler: bool,
+    ) -> Result<Vec<(i64, String)>, ServerFnError> {
+        let stored = store.case_files(application_id).await.map_err(failed)?;
+        Ok(stored
+            .into_iter()
+            .filter(|f| handler || f.source != "objection")
+            .map(|f| (f.id, format!("{}：{}", f.origin(), f.describe())))
+            .collect())
+    }
+
+    async fn referrals(
+        store: &dyn Store,
+        application_id: i64,
+    ) -> Result<Vec<(String, String, String)>, ServerFnError> {
+        let stored = store.referrals_of(application_id).await.map_err(failed)?;
+        let line = |r: crate::store::Referral| {
             let name = department_name(&r.department).to_string();
             (name, status_label(r.outcome).to_string(), Date::today_in_china(r.referred_at).chinese())
-        })
-        .collect();
-    let answer = own_referral.map(|r| ReferralAnswer {
-        department: department_name(&r.department).to_string(),
-        status: status_label(r.outcome).to_string(),
-        open: r.outcome.is_none(),
-    });
-    let record = match store.assistance_record(case.id).await.map_err(failed)? {
-        Some(record) if !department_view => {
-            let mut view = super::register::build::record_view(&record, staff.role, today, &calendar);
-            view.declarations = declarations(&services, case.id).await.map_err(failed)?;
-            Some(view)
-        }
-        _ => None,
-    };
-    let help_first = if department_view {
-        super::emergency::EmergencyView::default()
-    } else {
-        let grant = store.emergency_grant(case.id).await.map_err(failed)?;
-        let limit =
-            crate::features::emergency::township_limit(&services, &case.county_code).await.map_err(failed)?;
-        super::emergency::build::emergency_view(&case, grant.as_ref(), staff.role, limit, today, &calendar)
-    };
-    let actions = match crate::domain::workflow::reviewer_actor(staff.role) {
-        Some(actor) if !department_view => available_actions(case.status, actor, facts),
-        _ => Vec::new(),
-    };
-    Ok(Some(CaseView {
-        record,
-        help_first,
-        files,
-        referrals,
-        answer,
-        linked_reports,
-        objections,
-        place: crate::store::place_name(&services.divisions, &case.township_code),
-        reference: case.reference,
-        status: case.status,
-        village: case.village,
-        types: case.types,
-        emergency: case.emergency,
-        submitted_on: Date::today_in_china(case.submitted_at).chinese(),
-        acceptance_due: case.acceptance_due.chinese(),
-        decision_due: case.decision_due.chinese(),
-        days_left: calendar.days_left(today, case.decision_due),
-        monthly_amount: case.monthly_amount,
-        notice_until: case.notice_until.map(|d| d.chinese()),
-        recheck_due: facts.recheck_due,
-        draft,
-        history,
-        actions,
-        values: flash.values,
-        errors: flash.errors,
-    }))
+        };
+        Ok(stored.into_iter().map(line).collect())
+    }
 }
 
 /// The household's declared changes, opened for the reviewer.

@@ -52,6 +52,35 @@ pub mod build {
         }
     }
 
+    /// A line of the review queue: a proposal waits for the county, else the review's deadline.
+    pub fn review_row(
+        r: AssistanceRecord,
+        place: &impl Fn(&str) -> String,
+        calendar: &Calendar,
+        today: Date,
+        overdue_through: Date,
+    ) -> super::ReviewRow {
+        let due = match (&r.proposal, r.review_due, r.review_deadline) {
+            (Some(p), _, _) => format!("待县级确认：{}", p.outcome.label()),
+            (None, Some(due), Some(by)) => deadline(calendar, today, due, by),
+            _ => String::new(),
+        };
+        super::ReviewRow {
+            place: format!("{} {}", place(&r.township_code), r.village),
+            category: r.category.label().to_string(),
+            granted: r.grant.describe(r.amount),
+            overdue: r.proposal.is_none() && r.review_deadline.is_some_and(|d| d <= overdue_through),
+            due,
+            reference: r.reference,
+        }
+    }
+
+    /// A declared change waiting for the township: (reference, village, what, when, declared on).
+    pub fn declaration_row(d: crate::store::Declaration) -> (String, String, String, String, String) {
+        let declared = Date::today_in_china(d.created_at).chinese();
+        (d.reference, d.village, d.kind.short().to_string(), d.occurred_on.chinese(), declared)
+    }
+
     /// What the record says on `today`, and what `role` may do with it.
     pub fn record_view(
         record: &AssistanceRecord,
@@ -295,52 +324,23 @@ pub async fn load_review_queue(overdue: bool, page: u32) -> Result<ReviewQueue, 
         page: Page::numbered(page, REVIEWS_PER_PAGE),
     };
     let (records, total) = store.review_due(&query).await.map_err(failed)?;
+    let place = |township: &str| crate::store::place_name(&services.divisions, township);
     let rows = records
         .into_iter()
-        .map(|r| {
-            let due = match (&r.proposal, r.review_due, r.review_deadline) {
-                (Some(p), _, _) => format!("待县级确认：{}", p.outcome.label()),
-                (None, Some(due), Some(by)) => build::deadline(&calendar, today, due, by),
-                _ => String::new(),
-            };
-            ReviewRow {
-                place: format!(
-                    "{} {}",
-                    crate::store::place_name(&services.divisions, &r.township_code),
-                    r.village
-                ),
-                category: r.category.label().to_string(),
-                granted: r.grant.describe(r.amount),
-                overdue: r.proposal.is_none() && r.review_deadline.is_some_and(|d| d <= overdue_through),
-                due,
-                reference: r.reference,
-            }
-        })
+        .map(|r| build::review_row(r, &place, &calendar, today, overdue_through))
         .collect();
     let overdue_by_township = match &scope {
-        QueueScope::County(county) => store
-            .overdue_reviews_by_township(county, overdue_through)
-            .await
-            .map_err(failed)?
-            .into_iter()
-            .map(|(code, n)| (crate::store::place_name(&services.divisions, &code), n))
-            .collect(),
+        QueueScope::County(county) => {
+            let counts = store.overdue_reviews_by_township(county, overdue_through).await.map_err(failed)?;
+            counts.into_iter().map(|(code, n)| (place(&code), n)).collect()
+        }
         QueueScope::Township(_) => Vec::new(),
     };
     let (declarations, declarations_total) = match &scope {
         QueueScope::Township(township) => {
-            let (list, total) = store
-                .open_declarations(township, Page::numbered(1, REVIEWS_PER_PAGE))
-                .await
-                .map_err(failed)?;
-            let rows = list
-                .into_iter()
-                .map(|d| {
-                    let declared = Date::today_in_china(d.created_at).chinese();
-                    (d.reference, d.village, d.kind.short().to_string(), d.occurred_on.chinese(), declared)
-                })
-                .collect();
-            (rows, total)
+            let first = Page::numbered(1, REVIEWS_PER_PAGE);
+            let (list, total) = store.open_declarations(township, first).await.map_err(failed)?;
+            (list.into_iter().map(build::declaration_row).collect(), total)
         }
         QueueScope::County(_) => (Vec::new(), 0),
     };

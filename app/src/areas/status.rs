@@ -153,6 +153,29 @@ fn resident_record(
     ResidentRecord { granted: record.grant.describe(record.amount), state: described, next, declaring }
 }
 
+/// The help given first, as the applicant reads it; `why_not` is the county's note when it did not confirm.
+#[cfg(feature = "ssr")]
+fn emergency_line(grant: &crate::store::EmergencyGrant, why_not: Option<String>) -> String {
+    use crate::domain::emergency::CountyAnswer;
+    let given = format!("{}已先行给予临时救助 {} 元", grant.granted_on.chinese(), grant.amount);
+    match grant.answer {
+        None => format!("{given}，乡镇（街道）正在补齐材料，之后由县级确认"),
+        Some(CountyAnswer::Confirmed) => format!("{given}，县级已确认"),
+        Some(CountyAnswer::NotConfirmed) => format!("{given}。{}", why_not.unwrap_or_default()),
+    }
+}
+
+/// The date the case's next decision is due by, while one is pending.
+#[cfg(feature = "ssr")]
+fn deadline(case: &crate::store::ApplicationRecord) -> Option<crate::domain::calendar::Date> {
+    use crate::domain::workflow::Status;
+    match case.status {
+        Status::Submitted => Some(case.acceptance_due),
+        s if !s.is_final() => Some(case.decision_due),
+        _ => None,
+    }
+}
+
 #[server]
 pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnError> {
     use crate::domain::application::Draft;
@@ -171,11 +194,6 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     let events = services.store.case_events(case.id).await.map_err(|e| failed(&e))?;
     let keyed: Vec<(String, i64)> = events.iter().map(|e| (e.action.clone(), e.at)).collect();
     let latest_note = |action: &str| events.iter().rev().find(|e| e.action == action).map(|e| e.note.clone());
-    let deadline = match case.status {
-        Status::Submitted => Some(case.acceptance_due),
-        s if !s.is_final() => Some(case.decision_due),
-        _ => None,
-    };
     let to_do = (case.status == Status::MaterialRequested).then(|| {
         format!(
             "请补充以下材料，交到受理的乡镇（街道）：{}",
@@ -186,19 +204,10 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     let today = Date::today_in_china(crate::services::unix_now());
     let record = services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?;
     let assistance = record.map(|r| resident_record(&r, today, services.warning_rules.income_fall_months));
-    let emergency = services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?.map(|grant| {
-        use crate::domain::emergency::CountyAnswer;
-        let given = format!("{}已先行给予临时救助 {} 元", grant.granted_on.chinese(), grant.amount);
-        match grant.answer {
-            None => format!("{given}，乡镇（街道）正在补齐材料，之后由县级确认"),
-            Some(CountyAnswer::Confirmed) => format!("{given}，县级已确认"),
-            Some(CountyAnswer::NotConfirmed) => {
-                let why = latest_note("emergency_not_confirmed").unwrap_or_default();
-                format!("{given}。{why}")
-            }
-        }
-    });
+    let grant = services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?;
+    let emergency = grant.map(|grant| emergency_line(&grant, latest_note("emergency_not_confirmed")));
     Ok(Some(StatusView {
+        deadline: deadline(&case).map(|d| d.chinese()),
         reference: case.reference,
         name_masked: mask_name(&draft.applicant.name),
         types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
@@ -211,7 +220,6 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             .as_ref()
             .map(|a| a.next.clone())
             .unwrap_or_else(|| next_step(case.status).to_string()),
-        deadline: deadline.map(|d| d.chinese()),
         to_do,
         emergency,
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),

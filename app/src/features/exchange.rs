@@ -321,22 +321,7 @@ pub async fn import_events(
     rows: Vec<ImportRow>,
     now: i64,
 ) -> Result<Vec<(usize, String, RowOutcome)>, ExchangeError> {
-    if !admin.is_administrator() {
-        return Err(ExchangeError::NotPermitted("导入部门数据"));
-    }
-    if !DEPARTMENTS.iter().any(|(key, _)| *key == department) {
-        return Err(ExchangeError::invalid("department", "请选择部门"));
-    }
-    match rows.len() {
-        0 => return Err(ExchangeError::invalid("file", "文件中没有事件，请检查是否选错了文件")),
-        n if n > IMPORT_MAX_ROWS => {
-            return Err(ExchangeError::invalid(
-                "file",
-                format!("一个文件最多{IMPORT_MAX_ROWS}行事件，请分成几个文件"),
-            ))
-        }
-        _ => {}
-    }
+    may_import(admin, department, rows.len())?;
     let mut report = Vec::with_capacity(rows.len());
     let mut accepted = Vec::new();
     let mut calendar = None;
@@ -369,6 +354,41 @@ pub async fn import_events(
             Err(reason) => report.push((row.line, reference, RowOutcome::Refused(reason))),
         }
     }
+    store_accepted(services, admin, department, accepted, &mut report, now).await?;
+    Ok(report)
+}
+
+/// Only an administrator imports, for a known department, a file of 1 to `IMPORT_MAX_ROWS` events.
+fn may_import(admin: &StaffIdentity, department: &str, rows: usize) -> Result<(), ExchangeError> {
+    if !admin.is_administrator() {
+        return Err(ExchangeError::NotPermitted("导入部门数据"));
+    }
+    if !DEPARTMENTS.iter().any(|(key, _)| *key == department) {
+        return Err(ExchangeError::invalid("department", "请选择部门"));
+    }
+    match rows {
+        0 => Err(ExchangeError::invalid("file", "文件中没有事件，请检查是否选错了文件")),
+        n if n > IMPORT_MAX_ROWS => Err(ExchangeError::invalid(
+            "file",
+            format!("一个文件最多{IMPORT_MAX_ROWS}行事件，请分成几个文件"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Stores the accepted rows together with one audit entry, and marks each row's outcome in `report`
+/// (at the index kept beside the signal).
+async fn store_accepted(
+    services: &Services,
+    admin: &StaffIdentity,
+    department: &str,
+    accepted: Vec<(usize, NewSignal)>,
+    report: &mut [(usize, String, RowOutcome)],
+    now: i64,
+) -> Result<(), ExchangeError> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
     let signals: Vec<NewSignal> = accepted.iter().map(|(_, signal)| signal.clone()).collect();
     let refused = report.len() - signals.len();
     let audit = AuditEvent {
@@ -378,17 +398,15 @@ pub async fn import_events(
         subject: format!("department:{department}"),
         detail: format!("{} accepted, {refused} refused", signals.len()),
     };
-    if !signals.is_empty() {
-        let recorded = services.store.record_signals(&signals, &audit).await?;
-        for ((index, _), recorded) in accepted.iter().zip(recorded) {
-            report[*index].2 = match recorded {
-                SignalRecorded::Duplicate => RowOutcome::Duplicate,
-                SignalRecorded::NoWarning => RowOutcome::Recorded,
-                SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => RowOutcome::Warned,
-            };
-        }
+    let recorded = services.store.record_signals(&signals, &audit).await?;
+    for ((index, _), recorded) in accepted.iter().zip(recorded) {
+        report[*index].2 = match recorded {
+            SignalRecorded::Duplicate => RowOutcome::Duplicate,
+            SignalRecorded::NoWarning => RowOutcome::Recorded,
+            SignalRecorded::Raised(_) | SignalRecorded::Merged(_) => RowOutcome::Warned,
+        };
     }
-    Ok(report)
+    Ok(())
 }
 
 /// A call refused after its token was accepted (a body that does not read, a field, a scope) is audited

@@ -160,13 +160,12 @@ macro_rules! monitoring_queries {
                 Err(StoreError::Query("registering households kept meeting simultaneous leads".into()))
             }
 
-            /// One try at registering a lead inside `tx`; `None` when a member was registered by another
-            /// transaction meanwhile (PostgreSQL), so that the caller tries again and finds it.
-            async fn monitoring_register_once(
+            /// The household one of the lead's members already belongs to, or a new one from the lead
+            /// (`true`), inside `tx`.
+            async fn monitoring_find_or_create(
                 tx: &mut <$store as shared::HasDatabase>::WriteTx,
                 lead: &app::store::HouseholdLead,
-                audit: Option<app::store::AuditOf<'_, i64>>,
-            ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
+            ) -> Result<(monitoring::HouseholdRow, bool), StoreError> {
                 let list = files::placeholders(lead.member_hashes.len());
                 let sql = format!(
                     "SELECT {} FROM monitored_households WHERE id = (SELECT household_id FROM monitored_members
@@ -198,6 +197,17 @@ macro_rules! monitoring_queries {
                     .await
                     .map_err(query_error)?,
                 };
+                Ok((row, created))
+            }
+
+            /// One try at registering a lead inside `tx`; `None` when a member was registered by another
+            /// transaction meanwhile (PostgreSQL), so that the caller tries again and finds it.
+            async fn monitoring_register_once(
+                tx: &mut <$store as shared::HasDatabase>::WriteTx,
+                lead: &app::store::HouseholdLead,
+                audit: Option<app::store::AuditOf<'_, i64>>,
+            ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
+                let (row, created) = Self::monitoring_find_or_create(tx, lead).await?;
                 let id = row.0;
                 let stored = monitoring::household_from_row(row)?;
                 let raised = app::domain::monitoring::raised_category(stored.category, lead.category)

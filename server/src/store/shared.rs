@@ -257,6 +257,39 @@ macro_rules! shared_queries {
         }
 
         /// Queues a sealed message inside the caller's transaction.
+        /// Publishes a case's notice inside the caller's transaction; a notice published again after an
+        /// objection replaces the earlier one.
+        async fn shared_publish_notice(
+            tx: &mut <$store as shared::HasDatabase>::WriteTx,
+            id: i64,
+            notice: &app::store::NoticeEntry,
+        ) -> Result<(), StoreError> {
+            sqlx::query("DELETE FROM notices WHERE application_id = $1")
+                .bind(id)
+                .execute(&mut **tx)
+                .await
+                .map_err(query_error)?;
+            sqlx::query(
+                "INSERT INTO notices (application_id, county_code, township_code, village, head_name_masked,
+                    household_size, types, monthly_amount, published_from, published_until)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id)
+            .bind(&notice.county_code)
+            .bind(&notice.township_code)
+            .bind(&notice.village)
+            .bind(&notice.head_name_masked)
+            .bind(i32::try_from(notice.household_size).unwrap_or(i32::MAX))
+            .bind(shared::types_column(&notice.types))
+            .bind(i32::try_from(notice.monthly_amount).unwrap_or(i32::MAX))
+            .bind(notice.published_from.to_string())
+            .bind(notice.published_until.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(query_error)?;
+            Ok(())
+        }
+
         async fn shared_queue_sms(
             tx: &mut <$store as shared::HasDatabase>::WriteTx,
             payload: &str,
@@ -569,31 +602,8 @@ macro_rules! shared_queries {
                     shared_queue_sms(&mut tx, payload, e.at).await?;
                 }
                 shared_append_audit(&mut tx, &change.audit).await?;
-                if let Some(n) = &change.notice {
-                    // A notice published again after an objection replaces the earlier one.
-                    sqlx::query("DELETE FROM notices WHERE application_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(query_error)?;
-                    sqlx::query(
-                        "INSERT INTO notices (application_id, county_code, township_code, village, head_name_masked,
-                            household_size, types, monthly_amount, published_from, published_until)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(id)
-                    .bind(&n.county_code)
-                    .bind(&n.township_code)
-                    .bind(&n.village)
-                    .bind(&n.head_name_masked)
-                    .bind(i32::try_from(n.household_size).unwrap_or(i32::MAX))
-                    .bind(shared::types_column(&n.types))
-                    .bind(i32::try_from(n.monthly_amount).unwrap_or(i32::MAX))
-                    .bind(n.published_from.to_string())
-                    .bind(n.published_until.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                if let Some(notice) = &change.notice {
+                    shared_publish_notice(&mut tx, id, notice).await?;
                 }
                 self.commit(tx).await?;
                 Ok(true)

@@ -9,9 +9,9 @@ use crate::uploads::is_disk_full;
 use crate::uploads::{discard, read_form};
 use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
-    check_types, reference_number, Applicant, Draft, Posted, Relationship, Step,
+    check_types, reference_number, Applicant, Draft, Place, Posted, Relationship, Step,
 };
-use app::domain::calendar::Date;
+use app::domain::calendar::{Calendar, Date};
 use app::domain::consent::AgreedWording;
 use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
 use app::domain::helper::Helper;
@@ -33,7 +33,7 @@ use rand::RngCore;
 fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buffer);
-    buffer.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(buffer)
 }
 
 /// Saves the draft, sealed.
@@ -276,12 +276,25 @@ pub async fn submit(
     };
     let now = now();
     draft.agreed = Some(AgreedWording::current(now));
+    let record = new_record(&state, &resident.sub, place, &draft, &calendar, now);
+    store_with_reference(&state, record, &draft).await
+}
+
+/// The application as it enters the township's queue (its reference drawn when it is stored).
+fn new_record(
+    state: &AppState,
+    phone_key: &str,
+    place: Place,
+    draft: &Draft,
+    calendar: &Calendar,
+    now: i64,
+) -> ApplicationRecord {
     let today = Date::today_in_china(now);
     let limits = &state.services.time_limits;
-    let mut record = ApplicationRecord {
+    ApplicationRecord {
         id: 0,
         reference: String::new(),
-        phone_key: resident.sub.clone(),
+        phone_key: phone_key.to_string(),
         county_code: place.county_code,
         township_code: place.township_code,
         village: place.village,
@@ -292,11 +305,15 @@ pub async fn submit(
         submitted_at: now,
         acceptance_due: calendar.add_working_days(today, limits.acceptance),
         decision_due: calendar.add_working_days(today, limits.decision(&draft.types, draft.emergency)),
-        sealed: state.services.sealer.seal(&draft),
+        sealed: state.services.sealer.seal(draft),
         monthly_amount: None,
         notice_until: None,
         recheck_drawn: false,
-    };
+    }
+}
+
+/// The first line of the case's history: who submitted, and what they agreed to.
+fn submission_event(draft: &Draft, now: i64) -> CaseEvent {
     let (actor, note) = match &draft.filed_by {
         Some(helper) => (
             format!("代办人{}（手机 {}）", helper.describe(), helper.phone),
@@ -304,19 +321,25 @@ pub async fn submit(
         ),
         None => ("申请人".to_string(), "网上提交申请，同意核对家庭经济状况".to_string()),
     };
-    let event = CaseEvent { at: now, actor, action: "submit".into(), status: Status::Submitted, note };
+    CaseEvent { at: now, actor, action: "submit".into(), status: Status::Submitted, note }
+}
+
+/// Stores the application under a new reference number and shows it. A number drawn twice is
+/// astronomically rare; draw again rather than fail.
+async fn store_with_reference(state: &AppState, mut record: ApplicationRecord, draft: &Draft) -> Response {
+    let today = Date::today_in_china(record.submitted_at);
+    let event = submission_event(draft, record.submitted_at);
     let files: Vec<(String, (String, String, u64))> = draft
         .documents
         .iter()
         .map(|d| (StoredFile::document_source(d.kind), (d.sha256.clone(), d.content_type.clone(), d.size)))
         .collect();
-    // A reference number drawn twice is astronomically rare; draw again rather than fail.
     for _ in 0..5 {
         let mut random = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut random);
         record.reference = reference_number(today, random);
         let audit = app::audit::AuditEvent::now(
-            format!("resident:{}", &resident.sub[..12]),
+            format!("resident:{}", &record.phone_key[..12]),
             "application.submitted",
             record.reference.clone(),
             "consent to the household economic check recorded",
@@ -328,10 +351,8 @@ pub async fn submit(
             files: files.clone(),
             audit,
         };
-        match store.submit_application(&new).await {
-            Ok(submitted) => {
-                return redirect(&format!("/apply/submitted/{}", submitted.reference), &[]);
-            }
+        match state.services.store.submit_application(&new).await {
+            Ok(submitted) => return redirect(&format!("/apply/submitted/{}", submitted.reference), &[]),
             Err(StoreError::Conflict(_)) => continue,
             Err(e) => return failure("storing an application failed", e),
         }

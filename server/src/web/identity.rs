@@ -6,12 +6,12 @@
 use super::application;
 use super::respond::{self, back_with, now, redirect, request_cookie, shape_problems};
 use super::sms_codes::{self, CodeProblem};
-use super::static_pages::internal_error;
 use crate::startup::AppState;
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, issue_pending_phone, issue_resident_token, pending_phone_from_token, resident_from_token,
-    ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE, RESIDENT_SESSION_SECONDS,
+    PendingCode, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
+    RESIDENT_SESSION_SECONDS,
 };
 use app::domain::application::Applicant;
 use app::domain::helper::{check_helper, Helper};
@@ -150,7 +150,6 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Response {
     let secret = state.config.session_secret.expose();
-    let secure = state.config.secure_cookies;
     let Some(pending) =
         request_cookie(&headers, PENDING_PHONE_COOKIE).and_then(|t| pending_phone_from_token(secret, t))
     else {
@@ -161,59 +160,75 @@ pub async fn verify(
         let message = "验证码已过期或尚未获取，请重新获取验证码".to_string();
         return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]).await;
     };
-    let phone = pending.phone;
-    let key = sms_codes::phone_key(&state, &phone);
+    let key = sms_codes::phone_key(&state, &pending.phone);
     let now = now();
     let typed = [("name", form.name.as_str()), ("id_number", form.id_number.as_str())];
-
-    let mut errors = shape_problems(&form);
-    if !errors.is_empty() {
-        return back_with(&state, CODE_STEP, &typed, &errors).await;
-    }
-    let code = form.code.trim();
-    if code.is_empty() {
-        errors.push(("code", "请填写短信验证码".to_string()));
-    }
-    let name = check_name(&form.name).map_err(|e| errors.push(("name", e.to_string()))).ok();
-    let id = IdNumber::parse(&form.id_number, BirthDate::today_in_china(now))
-        .map_err(|e| errors.push(("id_number", e.to_string())))
-        .ok();
-    if !errors.is_empty() {
-        return back_with(&state, CODE_STEP, &typed, &errors).await;
-    }
-    let (Some(name), Some(id)) = (name, id) else { return internal_error() };
-
+    let (name, id) = match checked_person(&form, now) {
+        Ok(person) => person,
+        Err(errors) => return back_with(&state, CODE_STEP, &typed, &errors).await,
+    };
     let purpose = if pending.helper.is_some() { CodePurpose::ProxyConsent } else { CodePurpose::Apply };
-    match sms_codes::check(&state, &key, purpose, code).await {
+    match sms_codes::check(&state, &key, purpose, form.code.trim()).await {
         Ok(()) => {}
         Err(CodeProblem::Refused(message)) => {
             return back_with(&state, CODE_STEP, &typed, &[("code", message)]).await
         }
         Err(CodeProblem::Failed(response)) => return response,
     }
-    let store = &state.services.store;
+    start_session(&state, pending, key, name, id, now).await
+}
+
+/// The name and ID number as typed (and a code typed at all), or the problems to show next to them.
+fn checked_person(form: &VerifyForm, now: i64) -> Result<(String, IdNumber), Vec<(&'static str, String)>> {
+    let mut errors = shape_problems(form);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if form.code.trim().is_empty() {
+        errors.push(("code", "请填写短信验证码".to_string()));
+    }
+    let name = check_name(&form.name).map_err(|e| errors.push(("name", e.to_string()))).ok();
+    let id = IdNumber::parse(&form.id_number, BirthDate::today_in_china(now))
+        .map_err(|e| errors.push(("id_number", e.to_string())))
+        .ok();
+    match (name, id) {
+        (Some(name), Some(id)) if errors.is_empty() => Ok((name, id)),
+        _ => Err(errors),
+    }
+}
+
+/// The code was right: the resident's draft is started (or resumed), the check audited, and the
+/// session cookie replaces the pending one.
+async fn start_session(
+    state: &AppState,
+    pending: PendingCode,
+    key: String,
+    name: String,
+    id: IdNumber,
+    now: i64,
+) -> Response {
     let claims = ResidentClaims {
         sub: key,
-        phone_masked: phone.masked(),
+        phone_masked: pending.phone.masked(),
         name_masked: mask_name(&name),
         id_masked: id.masked(),
         exp: now + RESIDENT_SESSION_SECONDS,
     };
-    let session = issue_resident_token(secret, &claims);
-    let applicant = Applicant { name, id_number: id, phone: phone.as_str().to_string() };
-    let how = if pending.helper.is_some() {
-        "level 1 (SMS to the resident), 代办 by a helper"
-    } else {
-        "level 1 (SMS)"
+    let session = issue_resident_token(state.config.session_secret.expose(), &claims);
+    let how = match pending.helper {
+        Some(_) => "level 1 (SMS to the resident), 代办 by a helper",
+        None => "level 1 (SMS)",
     };
-    if let Err(e) = application::start_or_resume_draft(&state, &claims.sub, applicant, pending.helper).await {
+    let applicant = Applicant { name, id_number: id, phone: pending.phone.as_str().to_string() };
+    if let Err(e) = application::start_or_resume_draft(state, &claims.sub, applicant, pending.helper).await {
         return e;
     }
     let actor = format!("resident:{}", &claims.sub[..12]);
     let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, how);
-    if let Err(e) = store.append_audit(&event).await {
+    if let Err(e) = state.services.store.append_audit(&event).await {
         return failure(e);
     }
+    let secure = state.config.secure_cookies;
     redirect(
         DONE,
         &[

@@ -14,7 +14,7 @@ use super::static_pages::html_response;
 use crate::config::Config;
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm};
+use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
@@ -23,12 +23,12 @@ use app::auth::{
 use app::domain::calendar::Date;
 use app::domain::report::{
     check_message, check_report, grouping_key, normalize_receipt, receipt_code, receipt_lookup,
-    ReportContent, ReportForm, ReportStatus, DESCRIPTION_MAX_CHARS, GROUPING_DAYS, OUTCOME_MAX_CHARS,
-    RECEIPT_CHARS, SUBJECT_MAX_CHARS,
+    ReportContent, ReportForm, ReportInput, ReportStatus, DESCRIPTION_MAX_CHARS, GROUPING_DAYS,
+    OUTCOME_MAX_CHARS, RECEIPT_CHARS, SUBJECT_MAX_CHARS,
 };
 use app::domain::staff::StaffIdentity;
 use app::domain::upload::REPORT_FILES_PER_DAY;
-use app::store::{uploads_refused, NewReport, NewReportMessage, ReportRecord, StoreError};
+use app::store::{uploads_refused, NewReport, NewReportMessage, NoticeEntry, ReportRecord, StoreError};
 use axum::{
     extract::{Multipart, Path, State},
     http::{HeaderMap, StatusCode},
@@ -89,13 +89,40 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
     };
     let entry = form.value("entry").parse::<i64>().ok();
     let page = entry.map(|id| format!("{FORM}?entry={id}")).unwrap_or_else(|| FORM.to_string());
-    let store = &state.services.store;
-    let today = Date::today_in_china(now());
+    let report = match checked_report(&state, &form, entry).await {
+        Ok(Ok(report)) => report,
+        Ok(Err(problems)) => return back_with(&state, &page, &kept(&form), &problems).await,
+        Err(response) => return response,
+    };
+    let files = match state.evidence.save_all(&form).await {
+        Ok(files) => files,
+        Err(e) if is_disk_full(&e) => {
+            return back_with(&state, &page, &kept(&form), &[disk_full("evidence")]).await
+        }
+        Err(e) => return failure("saving evidence failed", e),
+    };
+    store_with_receipt(&state, report, files).await
+}
+
+/// A report that passed its checks, before its receipt code is drawn.
+struct CheckedReport {
+    county_code: String,
+    township_code: String,
+    picked: Option<NoticeEntry>,
+    input: ReportInput,
+}
+
+/// The report as the form describes it, or the problems to show next to its fields.
+async fn checked_report(
+    state: &AppState,
+    form: &PostedForm,
+    entry: Option<i64>,
+) -> Result<Result<CheckedReport, Vec<(&'static str, String)>>, Response> {
     // A picked public entry decides the township; its masked name is the subject.
     let picked = match entry {
-        Some(id) => match store.public_entry(id, today).await {
+        Some(id) => match state.services.store.public_entry(id, Date::today_in_china(now())).await {
             Ok(found) => found,
-            Err(e) => return failure("reading a public entry failed", e),
+            Err(e) => return Err(failure("reading a public entry failed", e)),
         },
         None => None,
     };
@@ -119,34 +146,29 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
     problems.extend(form.file_problem().map(|message| ("evidence", message)));
     let input = match checked {
         Ok(input) if problems.is_empty() => input,
-        _ => return back_with(&state, &page, &kept(&form), &problems).await,
+        _ => return Ok(Err(problems)),
     };
-    let county_code = state
-        .services
-        .divisions
-        .iter()
-        .find(|(_, townships)| townships.iter().any(|t| t.code == township))
-        .map(|(county, _)| county.code.clone());
-    let Some(county_code) = county_code else {
-        let message = "请从列表中选择乡镇（街道）".to_string();
-        return back_with(&state, &page, &kept(&form), &[("township", message)]).await;
+    let divisions = &state.services.divisions;
+    let county = divisions.iter().find(|(_, townships)| townships.iter().any(|t| t.code == township));
+    let Some((county, _)) = county else {
+        return Ok(Err(vec![("township", "请从列表中选择乡镇（街道）".to_string())]));
     };
-    let files = match state.evidence.save_all(&form).await {
-        Ok(files) => files,
-        Err(e) if is_disk_full(&e) => {
-            return back_with(&state, &page, &kept(&form), &[disk_full("evidence")]).await
-        }
-        Err(e) => return failure("saving evidence failed", e),
-    };
+    Ok(Ok(CheckedReport { county_code: county.code.clone(), township_code: township, picked, input }))
+}
+
+/// Stores the report under a new receipt code and shows the code once; a new code on the (rare) clash
+/// of lookup parts.
+async fn store_with_receipt(state: &AppState, report: CheckedReport, files: Vec<SavedFile>) -> Response {
+    let CheckedReport { county_code, township_code, picked, input } = report;
+    let picked_entry = picked.as_ref().map(|p| p.application_id);
     let content = ReportContent {
         subject: input.subject.clone(),
         description: input.description,
         contact: input.contact,
     };
     let hasher = &state.services.hasher;
-    let key = grouping_key(&township, picked.as_ref().map(|p| p.application_id), &input.subject);
+    let key = grouping_key(&township_code, picked_entry, &input.subject);
     let created_at = now();
-    // A new code on the (rare) clash of lookup parts.
     for _ in 0..3 {
         let code = new_receipt();
         let canonical = normalize_receipt(&code).unwrap_or_default();
@@ -156,8 +178,8 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
         };
         let report = NewReport {
             county_code: county_code.clone(),
-            township_code: township.clone(),
-            picked_entry: picked.as_ref().map(|p| p.application_id),
+            township_code: township_code.clone(),
+            picked_entry,
             suspicion: input.suspicion,
             sealed: state.services.sealer.seal(&content),
             grouping_key: hasher.digest("report group", &key),
@@ -170,10 +192,8 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
         let audit = |(id, group)| {
             AuditEvent::now("public", "report.filed", format!("report:{id}"), format!("group {group}"))
         };
-        match store.file_report(&report, &audit).await {
-            Ok(_) => {
-                return back_with(&state, RECEIPT, &[("receipt", code.as_str())], &[]).await;
-            }
+        match state.services.store.file_report(&report, &audit).await {
+            Ok(_) => return back_with(state, RECEIPT, &[("receipt", code.as_str())], &[]).await,
             Err(StoreError::Conflict(_)) => continue,
             Err(e) => return failure("storing a report failed", e),
         }

@@ -8,7 +8,7 @@ use super::sessions::StatusSession;
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::{discard, read_form};
+use crate::uploads::{discard, read_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
@@ -17,9 +17,9 @@ use app::auth::{
 use app::domain::application::{parse_reference, Draft};
 use app::domain::otp::CodePurpose;
 use app::domain::phone::MobileNumber;
-use app::domain::workflow::{transition, Action, Actor, Facts};
+use app::domain::workflow::{transition, Action, Actor, Facts, Status};
 use app::sms::SmsMessage;
-use app::store::{CaseChange, CaseEvent};
+use app::store::{ApplicationRecord, CaseChange, CaseEvent};
 use axum::{
     extract::{Multipart, State},
     http::HeaderMap,
@@ -198,14 +198,7 @@ pub async fn provide_material(
     };
     let note = form.value("material_note").trim().to_string();
     let typed = [("material_note", note.as_str())];
-    let problem = match (form.file_problem(), form.files.is_empty()) {
-        (Some(message), _) => Some(message),
-        (None, true) => Some("请选择要上传的照片或文件".to_string()),
-        (None, false) if note.chars().count() > MATERIAL_NOTE_MAX_CHARS => {
-            Some(format!("说明最多{MATERIAL_NOTE_MAX_CHARS}个字"))
-        }
-        (None, false) => None,
-    };
+    let problem = material_problem(&form, &note);
     if let Some(message) = problem {
         return back_with(&state, VIEW, &typed, &[("material", message)]).await;
     }
@@ -224,8 +217,35 @@ pub async fn provide_material(
         Err(e) if is_disk_full(&e) => return back_with(&state, VIEW, &typed, &[disk_full("material")]).await,
         Err(e) => return failure("saving material failed", e),
     };
+    let change = material_handed_in(&case, next, &note, files);
+    match store.record_transition(case.id, case.status, &change).await {
+        Ok(true) => redirect(&format!("{VIEW}?material=sent"), &[]),
+        Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]).await,
+        Err(e) => failure("storing material failed", e),
+    }
+}
+
+/// What is wrong with the material handed in, if anything.
+fn material_problem(form: &PostedForm, note: &str) -> Option<String> {
+    match (form.file_problem(), form.files.is_empty()) {
+        (Some(message), _) => Some(message),
+        (None, true) => Some("请选择要上传的照片或文件".to_string()),
+        (None, false) if note.chars().count() > MATERIAL_NOTE_MAX_CHARS => {
+            Some(format!("说明最多{MATERIAL_NOTE_MAX_CHARS}个字"))
+        }
+        (None, false) => None,
+    }
+}
+
+/// The case's step back to the township's queue with the applicant's files.
+fn material_handed_in(
+    case: &ApplicationRecord,
+    next: Status,
+    note: &str,
+    files: Vec<SavedFile>,
+) -> CaseChange {
     let described = if note.is_empty() { String::new() } else { format!("：{note}") };
-    let change = CaseChange {
+    CaseChange {
         register: None,
         household: None,
         event: CaseEvent {
@@ -242,15 +262,10 @@ pub async fn provide_material(
         files,
         referrals: Vec::new(),
         audit: AuditEvent::now(
-            resident(&case),
+            resident(case),
             "application.material_provided",
             &case.reference,
             "files handed in",
         ),
-    };
-    match store.record_transition(case.id, case.status, &change).await {
-        Ok(true) => redirect(&format!("{VIEW}?material=sent"), &[]),
-        Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]).await,
-        Err(e) => failure("storing material failed", e),
     }
 }
