@@ -65,7 +65,7 @@ export default defineConfig({
       PORTAL_SMS_IP_BURST: "100",
       // No random re-check draws: the county flow in the tests is deterministic.
       PORTAL_RECHECK_SHARE_PERCENT: "0",
-      // Reports and receipt checks from 127.0.0.1 for the whole suite (limits tested in tests/reports.rs).
+      // Reports and receipt checks from 127.0.0.1 for the whole suite (limits tested in server/tests/api/reports.rs).
       PORTAL_REPORTS_PER_HOUR: "100",
       PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR: "100",
       LEPTOS_OUTPUT_NAME: "portal",

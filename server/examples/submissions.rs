@@ -8,7 +8,7 @@
 //! Phone numbers are PHONE_PREFIX (three digits, 137 by default), the client and the application number:
 //! a second run on the same server needs another prefix (one code per phone per minute).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

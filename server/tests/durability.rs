@@ -5,6 +5,7 @@
 //! with its document readable, no application lacks its first event, every acknowledged staff step is
 //! stored, and the audit chain verifies.
 
+#[path = "api/common.rs"]
 mod common;
 
 use app::domain::staff::Role;

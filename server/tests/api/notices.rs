@@ -2,11 +2,11 @@
 //! a notice leaves the public pages when its period ends; an objection reopens the case and the
 //! objector stays unknown to the household.
 
-mod common;
-
+use crate::common::{
+    location, multipart_form, photo_part, post, spawn_app, submit_application, TestApp, GPS_PHOTO,
+};
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
-use common::{location, multipart_form, photo_part, post, spawn_app, submit_application, TestApp, GPS_PHOTO};
 use reqwest::StatusCode;
 
 const PHONE: &str = "13912340020";
@@ -141,7 +141,7 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
     assert_eq!(file.headers()[reqwest::header::CONTENT_TYPE], "image/jpeg");
     let bytes = file.bytes().await.unwrap();
     assert!(bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"Exif"), "GPS removed");
-    let stranger = common::Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, "620702002").await;
+    let stranger = crate::common::Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, "620702002").await;
     let refused =
         stranger.client.get(app.url(&format!("/review/case/{reference}/file/1"))).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND, "another township cannot open it");
@@ -159,10 +159,10 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
 #[tokio::test]
 async fn approved_households_are_listed_masked_by_township_and_the_list_resists_bulk_copying() {
     use sqlx::Connection;
-    let database = common::sqlite_database();
-    let mut config = common::test_config(&database.url);
+    let database = crate::common::sqlite_database();
+    let mut config = crate::common::test_config(&database.url);
     config.list_pages_per_minute = 4;
-    let mut app = common::spawn_with(config, Some(database)).await;
+    let mut app = crate::common::spawn_with(config, Some(database)).await;
     let (reference, _) = published(&mut app).await;
     let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
     sqlx::query("UPDATE applications SET notice_until = '2000-01-01'").execute(&mut db).await.unwrap();
@@ -213,13 +213,13 @@ const REASON: &str = "他家在县城有一套商品房，收入没有申报";
 
 #[tokio::test]
 async fn later_objections_are_grouped_for_the_township_and_an_entry_takes_a_few_a_day() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         trusted_proxies: "127.0.0.1".into(),
         objections_per_entry_per_day: 4,
-        ..common::test_config(&database.url)
+        ..crate::common::test_config(&database.url)
     };
-    let mut app = common::spawn_with(config, Some(database)).await;
+    let mut app = crate::common::spawn_with(config, Some(database)).await;
     let (reference, id) = published(&mut app).await;
     // The first objection reopens the case; the township investigates again and publishes anew.
     let first = object_from(&app, id, "198.51.100.1", REASON).await.unwrap();
@@ -267,13 +267,13 @@ async fn later_objections_are_grouped_for_the_township_and_an_entry_takes_a_few_
 
 #[tokio::test]
 async fn one_client_files_a_few_objections_an_hour_however_fast_it_posts() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         trusted_proxies: "127.0.0.1".into(),
         objections_per_hour: 2,
-        ..common::test_config(&database.url)
+        ..crate::common::test_config(&database.url)
     };
-    let mut app = common::spawn_with(config, Some(database)).await;
+    let mut app = crate::common::spawn_with(config, Some(database)).await;
     let (reference, id) = published(&mut app).await;
     let answers = |tries: Vec<tokio::task::JoinHandle<String>>| async {
         let mut pages = Vec::new();
@@ -316,13 +316,13 @@ async fn one_client_files_a_few_objections_an_hour_however_fast_it_posts() {
 
 #[tokio::test]
 async fn an_upload_when_the_disk_is_nearly_full_is_refused_with_a_message_and_the_text_kept() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     // A reserve no disk has: every file is refused.
     let config = server::config::Config {
         min_free_disk_mb: u64::MAX / (4 << 20),
-        ..common::test_config(&database.url)
+        ..crate::common::test_config(&database.url)
     };
-    let mut app = common::spawn_with(config, Some(database)).await;
+    let mut app = crate::common::spawn_with(config, Some(database)).await;
     let (_, id) = published(&mut app).await;
     let citizen = TestApp::new_client();
     let form = multipart_form(&[("reason", REASON)]).part("evidence", photo_part(GPS_PHOTO));

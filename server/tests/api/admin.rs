@@ -1,10 +1,8 @@
 //! The administration page: only administrators change hotlines and local standards; changes show on
 //! the public pages at once and are audited.
 
-mod common;
-
+use crate::common::{spawn_app, TestApp};
 use app::domain::staff::Role;
-use common::{spawn_app, TestApp};
 use reqwest::{header, StatusCode};
 
 const PASSWORD: &str = "a long staff passphrase";
@@ -152,13 +150,13 @@ async fn announcements_are_published_by_administrators_only_and_their_markup_sta
     signed_in_as(&app, "county", Role::CountyReviewer, "620702").await;
     assert_eq!(app.post_form("/admin/announcements", &form).await.status(), StatusCode::FORBIDDEN);
 
-    let admin = common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let admin = crate::common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
     let empty =
         admin.post("/admin/announcements", &[("county", ""), ("announcement_title", "只有标题")]).await;
-    let (_, page) = admin.page(&common::location(&empty)).await;
+    let (_, page) = admin.page(&crate::common::location(&empty)).await;
     assert!(page.contains("请填写正文") && page.contains("只有标题"), "the error and what was typed");
     let published = admin.post("/admin/announcements", &form).await;
-    assert_eq!(common::location(&published), "/admin?saved=announcement#announcements");
+    assert_eq!(crate::common::location(&published), "/admin?saved=announcement#announcements");
 
     let (_, list) = app.page("/announcements?county=620702").await;
     assert!(list.contains("春节期间救助服务安排") && list.contains("甘州区"));
@@ -184,11 +182,11 @@ async fn announcements_are_published_by_administrators_only_and_their_markup_sta
 #[tokio::test]
 async fn an_administrator_maintains_the_holiday_calendar_that_deadlines_count_with() {
     let app = spawn_app().await;
-    let admin = common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let admin = crate::common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
     let bad = admin
         .post("/admin/calendar", &[("calendar_day", "2027/2/16"), ("kind", "holiday"), ("calendar_note", "")])
         .await;
-    let (_, page) = admin.page(&common::location(&bad)).await;
+    let (_, page) = admin.page(&crate::common::location(&bad)).await;
     assert!(page.contains("请按 2026-10-01 的格式填写日期") && page.contains("2027/2/16"));
 
     let store = server::store::open(&app.database_url).await.unwrap();
@@ -200,7 +198,7 @@ async fn an_administrator_maintains_the_holiday_calendar_that_deadlines_count_wi
         app::store::working_calendar(store.as_ref()).await.unwrap().working_days_between(monday, friday);
     let set = [("calendar_day", "2027-02-16"), ("kind", "holiday"), ("calendar_note", "春节")];
     assert_eq!(
-        common::location(&admin.post("/admin/calendar", &set).await),
+        crate::common::location(&admin.post("/admin/calendar", &set).await),
         "/admin?saved=calendar#calendar"
     );
     let after =
@@ -251,14 +249,14 @@ async fn an_administrator_creates_a_village_workers_account_that_signs_in_with_t
     let refused = app
         .post_form("/admin/staff", &[("username", "张三"), ("display_name", "张协理"), ("role", "admin")])
         .await;
-    let (_, page) = app.page(&common::location(&refused)).await;
+    let (_, page) = app.page(&crate::common::location(&refused)).await;
     assert!(page.contains("登录名为3到32位小写字母"), "{page}");
     assert!(page.contains("请选择账号类型"), "an administrator is not made from the web");
     assert!(page.contains("value=\"张协理\""), "what was typed is kept");
     let no_township = app
         .post_form("/admin/staff", &[("username", "x.y"), ("display_name", "某"), ("role", "village")])
         .await;
-    let (_, page) = app.page(&common::location(&no_township)).await;
+    let (_, page) = app.page(&crate::common::location(&no_township)).await;
     assert!(page.contains("请选择所在乡镇（街道）"));
 
     // The same account posted six times at once: one is created, the others are told the name is taken.
@@ -276,7 +274,7 @@ async fn an_administrator_creates_a_village_workers_account_that_signs_in_with_t
         match response.status() {
             StatusCode::OK => passwords.push(shown_password(&response.text().await.unwrap())),
             StatusCode::SEE_OTHER | StatusCode::FOUND => {
-                let (_, page) = app.page(&common::location(&response)).await;
+                let (_, page) = app.page(&crate::common::location(&response)).await;
                 assert!(page.contains("这个登录名已被使用"), "{page}");
                 taken += 1;
             }

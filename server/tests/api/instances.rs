@@ -2,11 +2,9 @@
 //! land on either (as behind a load balancer without sticky sessions), and the SMS workers of both
 //! share one queue. Runs when `TEST_DATABASE_URL` is set (the test command sets it).
 
-mod common;
-
+use crate::common::{id_number, location, postgres_database, spawn_with, test_config, Reviewer, TestApp};
 use app::domain::staff::Role;
 use app::sms::SmsMessage;
-use common::{id_number, location, postgres_database, spawn_with, test_config, Reviewer, TestApp};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -61,10 +59,10 @@ async fn a_resident_and_a_reviewer_can_be_served_by_either_instance() {
     assert_eq!(location(&verified), "/apply/identity/done");
 
     // The application: steps alternate between the instances; the draft follows the resident.
-    common::fill_in_everything(&b, "620702001").await;
+    crate::common::fill_in_everything(&b, "620702001").await;
     let (_, check) = a.page("/apply/form/check").await;
     let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = common::post(&b, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let done = crate::common::post(&b, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
     let reference = done.trim_start_matches("/apply/submitted/").to_string();
     let (status, html) = a.page(&done).await;
     assert_eq!(status, StatusCode::OK);
@@ -86,10 +84,10 @@ async fn a_resident_and_a_reviewer_can_be_served_by_either_instance() {
 
     // The status lookup: the code goes out from one instance and is checked on the other.
     a.pass_resend_cooldown().await;
-    let asked = common::post(&a, "/status/code", &[("reference", &reference)]).await;
+    let asked = crate::common::post(&a, "/status/code", &[("reference", &reference)]).await;
     assert_eq!(asked, "/status?step=code");
     let status_code = a.outbox.last_code_to(PHONE).unwrap();
-    assert_eq!(common::post(&b, "/status/verify", &[("code", &status_code)]).await, "/status/view");
+    assert_eq!(crate::common::post(&b, "/status/verify", &[("code", &status_code)]).await, "/status/view");
     let (_, html) = a.page("/status/view").await;
     assert!(html.contains(&reference) && html.contains("王*兰"), "the timeline on the other instance");
     a.stop().await;

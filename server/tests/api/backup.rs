@@ -3,10 +3,10 @@
 //! damaged backup or a folder already in use is refused. `server rotate-data-key`: after it, the portal
 //! serves the same case, document and status lookup with the new key alone.
 
-mod common;
-
+use crate::common::{
+    id_number, location, multipart_form, photo_part, spawn_with, test_config, Reviewer, TestApp,
+};
 use app::domain::staff::Role;
-use common::{id_number, location, multipart_form, photo_part, spawn_with, test_config, Reviewer, TestApp};
 use server::backup::{backup, restore};
 use server::config::Secret;
 use server::key_rotation::rotate;
@@ -16,15 +16,17 @@ const TOWNSHIP: &str = "620702001";
 /// A complete application with one photographed document; its reference.
 async fn apply_with_document(app: &TestApp, phone: &str, first_17: &str) -> String {
     app.verify_resident(phone, "王秀兰", &id_number(first_17)).await;
-    common::fill_in_everything(app, TOWNSHIP).await;
-    let document = multipart_form(&[("kind", "hukou")]).part("document", photo_part(common::GPS_PHOTO));
+    crate::common::fill_in_everything(app, TOWNSHIP).await;
+    let document =
+        multipart_form(&[("kind", "hukou")]).part("document", photo_part(crate::common::GPS_PHOTO));
     assert_eq!(
         location(&app.post_multipart("/apply/documents", document).await),
         "/apply/form/check#documents"
     );
     let (_, check) = app.page("/apply/form/check").await;
     let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = common::post(app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let done =
+        crate::common::post(app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
     done.trim_start_matches("/apply/submitted/").to_string()
 }
 
@@ -43,7 +45,7 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     let backup_dir = copies.path().join("backup");
     let mut others = Vec::new();
     for i in 0..3 {
-        let resident = common::attach(app.addr, &app.database_url);
+        let resident = crate::common::attach(app.addr, &app.database_url);
         let outbox = app.outbox.clone();
         others.push(tokio::spawn(async move {
             let phone = format!("1391234010{i}");
@@ -56,7 +58,7 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
                 location(&resident.post_form("/apply/identity/verify", &form).await),
                 "/apply/identity/done"
             );
-            common::fill_in_everything(&resident, TOWNSHIP).await;
+            crate::common::fill_in_everything(&resident, TOWNSHIP).await;
         }));
     }
     let manifest = backup(&app.database_url, live.path(), &backup_dir).await.expect("backup while serving");
@@ -73,7 +75,7 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     let restored_url = sqlite_in(fresh.path());
     restore(&restored_url, fresh.path(), &backup_dir).expect("the backup restores");
     assert_eq!(
-        server::cli::verify_audit(&restored_url, &common::anchor_key())
+        server::cli::verify_audit(&restored_url, &crate::common::anchor_key())
             .await
             .expect("the audit chain verifies"),
         {
@@ -157,10 +159,11 @@ async fn after_a_key_rotation_the_portal_serves_everything_with_the_new_key_alon
     };
     let mut portal = spawn_with(after, None).await;
     assert!(document_of(&portal, &reference).await.starts_with(&[0xFF, 0xD8]), "the photo reads back");
-    common::check_status(&mut portal, &reference, phone).await;
+    crate::common::check_status(&mut portal, &reference, phone).await;
     let (_, status) = portal.page("/status/view").await;
     assert!(status.contains(&reference), "the resident finds the case by phone: the lookup key stayed");
     portal.stop().await;
-    let entries = server::cli::verify_audit(&url, &common::anchor_key()).await.expect("the chain verifies");
+    let entries =
+        server::cli::verify_audit(&url, &crate::common::anchor_key()).await.expect("the chain verifies");
     assert!(entries > 0);
 }

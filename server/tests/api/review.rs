@@ -1,9 +1,7 @@
 //! Staff sign-in, growing waits after wrong passwords, sign-out and password change over real HTTP.
 
-mod common;
-
+use crate::common::{spawn_app, TestApp};
 use app::domain::staff::Role;
-use common::{spawn_app, TestApp};
 use reqwest::{header, StatusCode};
 
 const PASSWORD: &str = "a long staff passphrase";

@@ -2,11 +2,9 @@
 //! the notice to the county's decision; other townships and counties cannot see or touch it; illegal
 //! steps are refused; every view of the case is audited.
 
-mod common;
-
+use crate::common::{location, pdf_text, spawn_app, submit_application, Reviewer, TestApp};
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
-use common::{location, pdf_text, spawn_app, submit_application, Reviewer, TestApp};
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
@@ -149,7 +147,7 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
 /// The township prints the 授权书 and 承诺书 (one page per adult: the applicant, not her 14-year-old son),
 /// with the words she agreed to online, and records the signed paper with its photo.
 async fn collect_signed_consent(app: &TestApp, township: &Reviewer<'_>, reference: &str) {
-    use common::{multipart_form, photo_part, GPS_PHOTO};
+    use crate::common::{multipart_form, photo_part, GPS_PHOTO};
     let (paper, pages, bytes) = pdf_text(township, &format!("/review/case/{reference}/consent.pdf")).await;
     println!("授权书和承诺书 of {reference}: {pages} page(s), {bytes} bytes");
     assert_eq!(pages, 1, "one adult member: {paper}");
@@ -268,10 +266,10 @@ async fn other_townships_counties_departments_and_administrators_cannot_see_or_a
 
 #[tokio::test]
 async fn a_case_drawn_for_a_re_check_is_approved_only_after_the_county_visits() {
-    let database = common::sqlite_database();
-    let mut config = common::test_config(&database.url);
+    let database = crate::common::sqlite_database();
+    let mut config = crate::common::test_config(&database.url);
     config.recheck_share_percent = 100;
-    let app = common::spawn_with(config, Some(database)).await;
+    let app = crate::common::spawn_with(config, Some(database)).await;
     let reference = submit_application(&app, "13912340005", "马兰花", TOWNSHIP).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     township.act(&reference, "accept", "", "").await;
@@ -306,7 +304,7 @@ async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
         "errors named, numbers not echoed"
     );
     // The applicant's son (see `fill_in_everything`) is a township employee's relative.
-    let son = common::id_number("62070220120305002");
+    let son = crate::common::id_number("62070220120305002");
     let registered = admin.post("/admin/staff-relatives", &[("id_numbers", &format!("{son}\n"))]).await;
     assert_eq!(location(&registered), "/admin?saved=staff_relatives#staff-relatives");
     let (_, page) = admin.page("/admin").await;
@@ -345,7 +343,7 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     township.act(&accepted, "accept", "", "").await;
 
-    let rows = common::spreadsheet_rows(&township, "/review/queue.xlsx", "审核台账").await;
+    let rows = crate::common::spreadsheet_rows(&township, "/review/queue.xlsx", "审核台账").await;
     let headings: Vec<String> = rows[0].iter().map(text).collect();
     assert_eq!(headings[..5], ["案件编号", "乡镇（街道）", "村（社区）", "救助类别", "状态"]);
     assert_eq!(headings[5..], ["提交日期", "决定期限", "剩余工作日", "急难救助", "月救助金（元）"]);
@@ -370,7 +368,7 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     let everything: String = rows.iter().flatten().map(text).collect();
     assert!(!everything.contains("赵丽华") && !everything.contains("6207021"), "no names or ID numbers");
 
-    let filtered = common::spreadsheet_rows(
+    let filtered = crate::common::spreadsheet_rows(
         &township,
         "/review/queue.xlsx?status=investigating&type=&overdue=",
         "审核台账",
@@ -383,7 +381,7 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
 
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     assert_eq!(
-        common::spreadsheet_rows(&county, "/review/queue.xlsx", "审核台账").await.len(),
+        crate::common::spreadsheet_rows(&county, "/review/queue.xlsx", "审核台账").await.len(),
         4,
         "the county sees its townships"
     );

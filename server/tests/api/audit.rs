@@ -1,10 +1,8 @@
 //! The audit log over real HTTP and directly on the database: staff actions are recorded, the chain
 //! verifies, a tampered row is found.
 
-mod common;
-
+use crate::common::spawn_app;
 use app::domain::staff::Role;
-use common::spawn_app;
 use sqlx::Connection;
 
 #[tokio::test]
@@ -19,7 +17,7 @@ async fn staff_actions_are_chained_and_a_tampered_row_is_detected() {
     let records = store.audit_records().await.unwrap();
     let actions: Vec<_> = records.iter().map(|r| r.event.action.as_str()).collect();
     assert_eq!(actions, ["staff.created", "staff.sign_in_failed", "staff.sign_in", "staff.sign_out"]);
-    assert_eq!(server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(), 4);
+    assert_eq!(server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap(), 4);
 
     let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
     let refused =
@@ -31,7 +29,7 @@ async fn staff_actions_are_chained_and_a_tampered_row_is_detected() {
     // Someone with direct access to the file goes around the trigger: the chain still tells.
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut db).await.unwrap();
     sqlx::query("UPDATE audit_log SET actor = 'staff:999' WHERE id = 3").execute(&mut db).await.unwrap();
-    let err = server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap_err();
+    let err = server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap_err();
     assert_eq!(err.to_string(), "audit entry 3 was changed after it was written");
     app.stop().await;
 }
@@ -46,14 +44,14 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
     let app = spawn_app().await;
     app.create_staff("admin", Role::Administrator, "city", "a long staff passphrase").await;
     app.post_form("/review/login", &[("username", "admin"), ("password", "a long staff passphrase")]).await;
-    app.verify_resident("13800001234", "王芳", &common::id_number("62070219700101202")).await;
-    common::fill_in_everything(&app, "620702001").await;
+    app.verify_resident("13800001234", "王芳", &crate::common::id_number("62070219700101202")).await;
+    crate::common::fill_in_everything(&app, "620702001").await;
     let (_, check) = app.page("/apply/form/check").await;
     let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
     let submit = [("submission_key", key), ("consent", "yes")];
     let hotline = [("county", "620702"), ("label", "甘州区救助热线"), ("number", "0936-8212345")];
     let report = || {
-        common::multipart_form(&[
+        crate::common::multipart_form(&[
             ("township", "620702001"),
             ("subject", "西街村 李某"),
             ("suspicion", "hidden_assets"),
@@ -85,9 +83,10 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
 
     // Once the log takes entries again, the same posts go through, each with its entry.
     sqlx::query("DROP TRIGGER audit_log_unavailable").execute(&mut db).await.unwrap();
-    assert!(common::location(&app.post_form("/apply/submit", &submit).await).starts_with("/apply/submitted/"));
+    assert!(crate::common::location(&app.post_form("/apply/submit", &submit).await)
+        .starts_with("/apply/submitted/"));
     assert_eq!(
-        common::location(&app.post_form("/admin/hotlines", &hotline).await),
+        crate::common::location(&app.post_form("/admin/hotlines", &hotline).await),
         "/admin?saved=hotline#hotlines"
     );
     assert_eq!(app.post_multipart("/report", report()).await.status(), 303);
@@ -104,10 +103,10 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
 
     // A change that changes nothing writes no entry.
     let removed = app.post_form("/admin/hotlines/remove", &[("id", "999999")]).await;
-    assert_eq!(common::location(&removed), "/admin#hotlines");
+    assert_eq!(crate::common::location(&removed), "/admin#hotlines");
     assert_eq!(count(&mut db, "audit_log").await, entries + 3);
     assert_eq!(
-        server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(),
+        server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap(),
         entries as usize + 3
     );
     app.stop().await;
@@ -115,9 +114,10 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
 
 #[tokio::test]
 async fn removing_the_newest_entries_is_found_through_the_signed_anchor() {
-    let database = common::sqlite_database();
-    let config = server::config::Config { audit_anchor_seconds: 1, ..common::test_config(&database.url) };
-    let app = common::spawn_with(config, Some(database)).await;
+    let database = crate::common::sqlite_database();
+    let config =
+        server::config::Config { audit_anchor_seconds: 1, ..crate::common::test_config(&database.url) };
+    let app = crate::common::spawn_with(config, Some(database)).await;
     app.create_staff("auditor", Role::CountyReviewer, "620702", "a long staff passphrase").await;
     app.post_form("/review/login", &[("username", "auditor"), ("password", "a long staff passphrase")]).await;
     let store = server::store::open(&app.database_url).await.unwrap();
@@ -129,7 +129,7 @@ async fn removing_the_newest_entries_is_found_through_the_signed_anchor() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap(), 2);
+    assert_eq!(server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap(), 2);
     let forged =
         server::cli::verify_audit(&app.database_url, "a key the attacker made up").await.unwrap_err();
     assert!(forged.to_string().contains("not signed with this anchor key"), "{forged}");
@@ -139,7 +139,7 @@ async fn removing_the_newest_entries_is_found_through_the_signed_anchor() {
     sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&mut db).await.unwrap();
     sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(head).execute(&mut db).await.unwrap();
     assert_eq!(app::audit::verify_chain(&store.audit_records().await.unwrap()), Ok(1));
-    let err = server::cli::verify_audit(&app.database_url, &common::anchor_key()).await.unwrap_err();
+    let err = server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(

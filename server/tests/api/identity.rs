@@ -1,10 +1,8 @@
 //! Identity level 1 over real HTTP: mobile number, SMS code (read from the in-memory outbox), name and
 //! ID number.
 
-mod common;
-
+use crate::common::{spawn_app, spawn_with, test_config, TestApp};
 use app::domain::id_number::check_character;
-use common::{spawn_app, spawn_with, test_config, TestApp};
 use reqwest::{header, StatusCode};
 
 const PHONE: &str = "13812345678";
@@ -182,7 +180,7 @@ async fn simultaneous_verifications(app: &TestApp, pending: &str, code: &str) ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_tries_at_one_code_get_five_chances_at_most() {
     // The per-address budgets would answer most of these posts with 429; they are not under test.
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         rate_limit_burst: 10_000,
         sms_ip_burst: 10_000,
@@ -229,7 +227,7 @@ async fn verifying_without_asking_for_a_code_starts_over() {
 
 #[tokio::test]
 async fn requests_for_codes_and_tries_at_them_are_limited_per_ip_address() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config { sms_ip_burst: 2, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
     assert_eq!(request_code(&app, "13800000001").await.status(), StatusCode::SEE_OTHER);
@@ -249,7 +247,7 @@ async fn requests_for_codes_and_tries_at_them_are_limited_per_ip_address() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn simultaneous_tries_from_one_client_stay_within_each_code_routes_budget() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config { sms_ip_burst: 3, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
     for path in ["/apply/identity/verify", "/status/verify"] {
@@ -281,7 +279,7 @@ async fn a_code_works_only_for_what_it_was_sent_for() {
     // Meanwhile someone asks, in another browser, to apply for the resident: a consent code arrives.
     let own_browser = std::mem::replace(&mut app.client, TestApp::new_client());
     app.pass_resend_cooldown().await;
-    let helper = common::village_assistant_for(PHONE);
+    let helper = crate::common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
     let consent = app.outbox.last_code_to(PHONE).unwrap();
     // Typed into the own-application step, the consent code is refused: a 代办 is never filed as the

@@ -2,13 +2,11 @@
 //! and the reporter's answer; wrong receipts and their limit; nothing that identifies the reporter's
 //! connection stored; reports about one household grouped; photo metadata removed; who may handle it.
 
-mod common;
-
-use app::domain::staff::Role;
-use common::{
+use crate::common::{
     location, photo_part, spawn_app, spawn_with, sqlite_database, submit_application, test_config, Reviewer,
     TestApp, GPS_PHOTO,
 };
+use app::domain::staff::Role;
 use reqwest::{header, multipart, StatusCode};
 
 const TOWNSHIP: &str = "620702001";

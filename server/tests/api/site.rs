@@ -1,8 +1,6 @@
 //! The site shell over real HTTP: pages, headers, preferences, protections and health endpoints.
 
-mod common;
-
-use common::{spawn_app, spawn_with, test_config};
+use crate::common::{spawn_app, spawn_with, test_config};
 use reqwest::{header, StatusCode};
 
 #[tokio::test]
@@ -61,7 +59,7 @@ async fn security_and_cache_headers_are_set() {
 
 #[tokio::test]
 async fn a_portal_behind_tls_tells_browsers_to_keep_to_https() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config { secure_cookies: true, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
     for path in ["/", "/review/login", "/healthz", "/no-such-page"] {
@@ -79,7 +77,7 @@ async fn a_portal_behind_tls_tells_browsers_to_keep_to_https() {
         "{set_cookie}"
     );
     let token = set_cookie.split(';').next().unwrap().trim_start_matches("__Host-staff_session=");
-    let browser = common::TestApp::new_client();
+    let browser = crate::common::TestApp::new_client();
     let with = |cookie: String| browser.get(app.url("/review")).header(header::COOKIE, cookie).send();
     let prefixed = with(format!("elder_mode=1; __Host-staff_session={token}")).await.unwrap();
     assert_eq!(prefixed.status(), StatusCode::OK);
@@ -146,7 +144,7 @@ async fn cross_site_form_posts_are_refused() {
 
 #[tokio::test]
 async fn too_many_requests_get_a_friendly_chinese_page() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         rate_limit_burst: 3,
         rate_limit_refill_ms: 60_000,
@@ -165,8 +163,8 @@ async fn too_many_requests_get_a_friendly_chinese_page() {
 }
 
 /// Requests of the budget test: a tight budget of three per client, with the given proxies trusted.
-async fn app_with_three_requests_per_client(trusted_proxies: &str) -> common::TestApp {
-    let database = common::sqlite_database();
+async fn app_with_three_requests_per_client(trusted_proxies: &str) -> crate::common::TestApp {
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         rate_limit_burst: 3,
         rate_limit_refill_ms: 600_000,
@@ -177,7 +175,7 @@ async fn app_with_three_requests_per_client(trusted_proxies: &str) -> common::Te
 }
 
 /// Simultaneous requests, each with its own forwarding header; the number answered 200.
-async fn parallel_successes(app: &common::TestApp, headers: Vec<(&'static str, String)>) -> usize {
+async fn parallel_successes(app: &crate::common::TestApp, headers: Vec<(&'static str, String)>) -> usize {
     let requests: Vec<_> = headers
         .into_iter()
         .map(|(name, value)| {
@@ -242,7 +240,7 @@ async fn health_and_readiness_answer() {
 
 #[tokio::test]
 async fn data_survives_a_clean_restart() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let app = spawn_with(test_config(&database.url), None).await;
     app.post_form("/preferences/elder-mode", &[("enabled", "1")]).await;
     app.stop().await;
@@ -273,7 +271,7 @@ async fn the_contact_page_lists_every_county_with_tap_to_call_lines() {
 /// post on this instance, and kept apart for elder mode.
 #[tokio::test]
 async fn public_pages_are_served_from_the_page_cache_until_a_change() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config { page_cache_seconds: 60, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
     let first = app.get("/announcements").await;
@@ -292,7 +290,7 @@ async fn public_pages_are_served_from_the_page_cache_until_a_change() {
         county_code: None,
         published_at: app::services::unix_now(),
     };
-    store.add_announcement(&notice, &|_| common::by_test()).await.unwrap();
+    store.add_announcement(&notice, &|_| crate::common::by_test()).await.unwrap();
     store.close().await;
     let (_, html) = app.page("/announcements").await;
     assert!(!html.contains("停水通知"), "served from the cache: the database was changed behind its back");
@@ -318,7 +316,7 @@ fn resident_mebibytes() -> u64 {
 
 #[tokio::test]
 async fn a_flood_of_oversized_failed_posts_keeps_memory_and_the_failed_form_table_bounded() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         reports_per_hour: 1_000_000,
         rate_limit_burst: 1_000_000,
@@ -412,7 +410,7 @@ fn generated_forms(count: usize) -> Vec<Vec<(String, String)>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_form_posts_are_answered_without_a_server_error() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config {
         rate_limit_burst: 1_000_000,
         sms_ip_burst: 1_000_000,
@@ -423,7 +421,7 @@ async fn generated_form_posts_are_answered_without_a_server_error() {
     };
     let app = spawn_with(config, Some(database)).await;
     // A verified resident, so that the form's steps read what is posted instead of starting over.
-    app.verify_resident("13912345678", "王秀兰", &common::id_number("62070219700101202")).await;
+    app.verify_resident("13912345678", "王秀兰", &crate::common::id_number("62070219700101202")).await;
     // The resident's own steps first: the identity routes below start the session over.
     let routes = [
         ("/apply/form/types", false),

@@ -1,8 +1,6 @@
 //! The 申请救助 start page and its eligibility self-check, over real HTTP.
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -1,8 +1,6 @@
 //! The policy guide over real HTTP.
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]

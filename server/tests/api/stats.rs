@@ -1,9 +1,7 @@
 //! Public statistics over HTTP: the page and the CSV agree, and small counts are hidden in both.
 
-mod common;
-
+use crate::common::{new_application, spawn_app};
 use app::domain::workflow::Status;
-use common::{new_application, spawn_app};
 use reqwest::header;
 use std::time::{Duration, Instant};
 
@@ -59,11 +57,13 @@ async fn statistics_hide_small_counts_on_the_page_and_in_the_csv() {
 }
 
 /// An app whose statistics are refreshed every `seconds`, once its first snapshot is published.
-async fn spawn_refreshing(seconds: u64) -> (common::TestApp, std::sync::Arc<dyn app::store::Store>) {
-    let database = common::sqlite_database();
-    let config =
-        server::config::Config { statistics_refresh_seconds: seconds, ..common::test_config(&database.url) };
-    let app = common::spawn_with(config, Some(database)).await;
+async fn spawn_refreshing(seconds: u64) -> (crate::common::TestApp, std::sync::Arc<dyn app::store::Store>) {
+    let database = crate::common::sqlite_database();
+    let config = server::config::Config {
+        statistics_refresh_seconds: seconds,
+        ..crate::common::test_config(&database.url)
+    };
+    let app = crate::common::spawn_with(config, Some(database)).await;
     let store = server::store::open(&app.database_url).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     while store.statistics_snapshot().await.unwrap().is_none() {

@@ -2,9 +2,7 @@
 //! errors kept next to the fields, the draft kept between visits, and an idempotent submission that
 //! lands in the township's queue with the personal data sealed.
 
-mod common;
-
-use common::{id_number, location, post, spawn_app, TestApp};
+use crate::common::{id_number, location, post, spawn_app, TestApp};
 use reqwest::StatusCode;
 
 const PHONE: &str = "13912345678";
@@ -19,7 +17,7 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     let (_, html) = app.page("/apply/identity/done").await;
     assert!(html.contains(r#"href="/apply/form/types""#), "the form starts at the first question");
 
-    common::fill_in_everything(&app, TOWNSHIP).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
     let (status, html) = app.page("/apply/form/check").await;
     assert_eq!(status, StatusCode::OK);
     for expected in [
@@ -57,7 +55,7 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
 
     let store = server::store::open(&app.database_url).await.unwrap();
     let scope = app::store::QueueScope::Township(TOWNSHIP.into());
-    let (queue, _) = store.review_queue(&common::whole_queue(scope)).await.unwrap();
+    let (queue, _) = store.review_queue(&crate::common::whole_queue(scope)).await.unwrap();
     assert_eq!(queue.len(), 1);
     let case = &queue[0];
     assert_eq!(case.reference, reference);
@@ -155,11 +153,11 @@ async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() 
 
 #[tokio::test]
 async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_the_application() {
-    use common::{multipart_form, photo_part, GPS_PHOTO};
+    use crate::common::{multipart_form, photo_part, GPS_PHOTO};
     use reqwest::multipart::Part;
     let app = spawn_app().await;
     app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
-    common::fill_in_everything(&app, TOWNSHIP).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
     let (_, html) = app.page("/apply/form/check").await;
     // 低保 + 医疗救助, a son at school, the applicant seriously ill (see `fill_in_everything`).
     for missing in ["还缺以下材料", "户口簿", "诊断证明和医疗费用票据", "在校学生的学籍证明或录取通知书"]
@@ -212,9 +210,13 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
     let files = store.case_files(case.id).await.unwrap();
     store.close().await;
     assert_eq!(files.iter().map(|f| f.source.as_str()).collect::<Vec<_>>(), vec!["document:hukou"]);
-    let township =
-        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, TOWNSHIP)
-            .await;
+    let township = crate::common::Reviewer::sign_in(
+        &app,
+        "dongjie",
+        app::domain::staff::Role::TownshipReviewer,
+        TOWNSHIP,
+    )
+    .await;
     let (_, page) = township.page(&format!("/review/case/{reference}")).await;
     assert!(page.contains("申请材料·户口簿：照片"), "staff see the document");
     let file = township.client.get(app.url(&format!("/review/case/{reference}/file/{}", files[0].id))).send();
@@ -249,7 +251,7 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     assert!(html.contains("姓名最多30个字"));
     assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
 
-    let helper = common::village_assistant_for(PHONE);
+    let helper = crate::common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
     let sms = app.outbox.messages_to(PHONE).pop().expect("the code goes to the resident").text();
     assert!(sms.contains("村（社区）协理员张明申请为您代办"), "{sms}");
@@ -262,7 +264,7 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     let applicant_id = id_number("62070219700101202");
     let verify = [("code", code.as_str()), ("name", NAME), ("id_number", applicant_id.as_str())];
     assert_eq!(location(&app.post_form("/apply/identity/verify", &verify).await), "/apply/identity/done");
-    common::fill_in_everything(&app, TOWNSHIP).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
     let (_, html) = app.page("/apply/form/check").await;
     assert!(
         html.contains("代办人") && html.contains("村（社区）协理员张明"),
@@ -272,9 +274,13 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
     let reference = done.trim_start_matches("/apply/submitted/").to_string();
 
-    let township =
-        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, TOWNSHIP)
-            .await;
+    let township = crate::common::Reviewer::sign_in(
+        &app,
+        "dongjie",
+        app::domain::staff::Role::TownshipReviewer,
+        TOWNSHIP,
+    )
+    .await;
     let (_, page) = township.page(&format!("/review/case/{reference}")).await;
     assert!(
         page.contains("代办人村（社区）协理员张明（手机 13900000001）"),
@@ -301,7 +307,7 @@ fn pdf_hash(n: u32) -> String {
 
 /// Posts document `n` as `kind` to `client`'s draft.
 async fn upload_pdf(client: &TestApp, kind: &str, n: u32) {
-    let form = common::multipart_form(&[("kind", kind)]).part("document", pdf_part(n));
+    let form = crate::common::multipart_form(&[("kind", kind)]).part("document", pdf_part(n));
     assert_eq!(
         location(&client.post_multipart("/apply/documents", form).await),
         "/apply/form/check#documents"
@@ -322,19 +328,19 @@ fn files_on_disk(dir: &std::path::Path) -> Vec<String> {
 #[tokio::test]
 async fn files_nothing_refers_to_are_swept_from_disk_and_the_others_stay_readable() {
     use std::time::{Duration, SystemTime};
-    let database = common::sqlite_database();
-    let config = common::test_config(&database.url);
+    let database = crate::common::sqlite_database();
+    let config = crate::common::test_config(&database.url);
     let evidence = config.data_dir.join("evidence");
     let sealer = std::sync::Arc::new(app::sealing::Sealer::new(config.data_key.expose()));
     let files = server::uploads::EvidenceFiles::new(&evidence, sealer, 0);
-    let app = common::spawn_with(config, Some(database)).await;
+    let app = crate::common::spawn_with(config, Some(database)).await;
     let store = server::store::open(&app.database_url).await.unwrap();
     let sweep_at = |days: u64| {
         let now = SystemTime::now() + Duration::from_secs(days * 86_400);
         server::uploads::sweep::sweep(&files, store.as_ref(), now, 30)
     };
     app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
-    common::fill_in_everything(&app, TOWNSHIP).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
     upload_pdf(&app, "hukou", 1).await;
     upload_pdf(&app, "id_card", 2).await;
     upload_pdf(&app, "id_card", 1).await; // the same file twice is stored once
@@ -365,7 +371,7 @@ async fn files_nothing_refers_to_are_swept_from_disk_and_the_others_stay_readabl
     let reference = done.trim_start_matches("/apply/submitted/").to_string();
 
     // Another resident's draft is given up: purged after 30 days with its document.
-    let mut other = common::attach(app.addr, &app.database_url);
+    let mut other = crate::common::attach(app.addr, &app.database_url);
     other.outbox = app.outbox.clone();
     other.verify_resident("13812345670", "李四", &id_number("62070219800101201")).await;
     upload_pdf(&other, "hukou", 3).await;

@@ -1,17 +1,15 @@
 //! One suite for every storage back end: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
 
-mod common;
-
+use crate::common::{by_test, new_application};
 use app::audit::AuditEvent;
 use app::store::{Leftovers, QueueScope, Store};
-use common::{by_test, new_application};
 use std::sync::Arc;
 
-async fn backends() -> Vec<(&'static str, Arc<dyn Store>, common::TestDatabase)> {
+async fn backends() -> Vec<(&'static str, Arc<dyn Store>, crate::common::TestDatabase)> {
     let mut stores = Vec::new();
-    let sqlite = common::sqlite_database();
+    let sqlite = crate::common::sqlite_database();
     stores.push(("sqlite", server::store::open(&sqlite.url).await.expect("sqlite opens"), sqlite));
-    match common::postgres_database().await {
+    match crate::common::postgres_database().await {
         Some(pg) => {
             stores.push(("postgres", server::store::open(&pg.url).await.expect("postgres opens"), pg))
         }
@@ -528,7 +526,7 @@ async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
             .unwrap();
 
         let scope = QueueScope::Township("620702001".into());
-        let (queue, _) = store.review_queue(&common::whole_queue(scope)).await.unwrap();
+        let (queue, _) = store.review_queue(&crate::common::whole_queue(scope)).await.unwrap();
         let references: Vec<_> = queue.iter().map(|a| a.reference.as_str()).collect();
         assert_eq!(
             references,
@@ -596,7 +594,7 @@ async fn transitions_notices_and_objections_work_on_every_backend() {
             case.reference,
             "{backend}"
         );
-        let county = |code: &str| common::whole_queue(QueueScope::County(code.into()));
+        let county = |code: &str| crate::common::whole_queue(QueueScope::County(code.into()));
         assert_eq!(store.review_queue(&county("620702")).await.unwrap().1, 1, "{backend}");
         assert_eq!(store.review_queue(&county("620721")).await.unwrap().1, 0, "{backend}");
 
@@ -1303,7 +1301,7 @@ async fn the_review_queue_is_filtered_ordered_and_paged_on_every_backend() {
         }
         let other = new_application("ZY20261129-Q00006", "q6", "620702002", "2026-11-01");
         store.submit_application(&other).await.unwrap();
-        let township = || common::whole_queue(QueueScope::Township("620702001".into()));
+        let township = || crate::common::whole_queue(QueueScope::Township("620702001".into()));
         let references = |cases: Vec<app::store::ApplicationRecord>| {
             cases.into_iter().map(|c| c.reference[11..].to_string()).collect::<Vec<_>>()
         };

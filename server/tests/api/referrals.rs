@@ -2,12 +2,10 @@
 //! HTTP: an accepted case that asks for medical help reaches the medical insurance bureau's queue and no
 //! other department's; the bureau's answer is recorded once and shows in the case history.
 
-mod common;
-
-use app::domain::staff::Role;
-use common::{
+use crate::common::{
     location, multipart_form, photo_part, spawn_app, submit_application, Reviewer, TestApp, GPS_PHOTO,
 };
+use app::domain::staff::Role;
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
@@ -173,13 +171,13 @@ async fn the_county_sees_its_overdue_cases_by_township() {
 
 #[tokio::test]
 async fn photos_and_documents_are_refused_with_a_message_when_the_disk_is_nearly_full() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     // A reserve no disk has: every file is refused.
     let config = server::config::Config {
         min_free_disk_mb: u64::MAX / (4 << 20),
-        ..common::test_config(&database.url)
+        ..crate::common::test_config(&database.url)
     };
-    let app = common::spawn_with(config, Some(database)).await;
+    let app = crate::common::spawn_with(config, Some(database)).await;
     let reference = submit_application(&app, "13912340103", "张桂花", TOWNSHIP).await;
     let case_page = format!("/review/case/{reference}");
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
@@ -192,8 +190,8 @@ async fn photos_and_documents_are_refused_with_a_message_when_the_disk_is_nearly
     assert!(html.contains("入户查看，家中无大件家电"), "the note typed is kept");
 
     // A resident's document on the check page.
-    app.verify_resident("13912340104", "王秀兰", &common::id_number("62070219700101202")).await;
-    common::fill_in_everything(&app, TOWNSHIP).await;
+    app.verify_resident("13912340104", "王秀兰", &crate::common::id_number("62070219700101202")).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
     let form = multipart_form(&[("kind", "hukou")]).part("document", photo_part(GPS_PHOTO));
     let (_, html) = app.page(&location(&app.post_multipart("/apply/documents", form).await)).await;
     assert!(html.contains("服务器存储空间不足") && html.contains(r#"id="document-error""#), "{html}");

@@ -3,13 +3,11 @@
 //! phase-out (渐退) and, after its end date, the household is off the public list and counted as ended.
 //! A one-off 临时救助 is never shown as monthly. Other townships get 404 on records and reviews.
 
-mod common;
-
-use app::domain::staff::Role;
-use common::{
+use crate::common::{
     check_status, execute_sql, location, multipart_form, post, spawn_app, spawn_on_postgres,
     submit_application, wait_for_sms, Reviewer, TestApp,
 };
+use app::domain::staff::Role;
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
@@ -39,7 +37,7 @@ async fn monitored_household(app: &TestApp) -> Option<app::store::MonitoredHouse
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = app::keyed_hash::KeyedHasher::new(server::config::Config::default().data_key.expose());
     let today = BirthDate::today_in_china(app::services::unix_now());
-    let applicant = IdNumber::parse(&common::id_number("62070219700101202"), today).unwrap();
+    let applicant = IdNumber::parse(&crate::common::id_number("62070219700101202"), today).unwrap();
     let household =
         store.member_household(&app::features::monitoring::member_hash(&hasher, &applicant)).await;
     store.close().await;

@@ -2,15 +2,13 @@
 //! matched to the monitoring register that raise one warning however often they arrive, 对象互认, and
 //! every refusal (no token, wrong department, revoked, malformed, oversized, unknown person, over budget).
 
-mod common;
-
+use crate::common::{spawn_with, test_config, Reviewer, TestApp};
 use app::domain::id_number::{BirthDate, IdNumber};
 use app::domain::monitoring::{Level, SignalKind};
 use app::domain::register::Category;
 use app::domain::staff::Role;
 use app::features::monitoring::member_hash;
 use app::keyed_hash::KeyedHasher;
-use common::{spawn_with, test_config, Reviewer, TestApp};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 
@@ -36,7 +34,7 @@ async fn issue(app: &TestApp, department: &str, scopes: &[&str]) -> String {
 }
 
 fn valid_id(first_17: &str) -> String {
-    common::id_number(first_17)
+    crate::common::id_number(first_17)
 }
 
 /// A household on the register (as an import of 乡村振兴's roll puts it there) with this member.
@@ -122,17 +120,17 @@ async fn hospital_bill_raises_one_warning(app: TestApp, backend: &str) {
 
 #[tokio::test]
 async fn a_hospital_bill_for_a_household_that_never_applied_raises_one_warning_with_a_deadline() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let app = spawn_with(test_config(&database.url), Some(database)).await;
     hospital_bill_raises_one_warning(app, "SQLite").await;
-    if let Some(app) = common::spawn_on_postgres().await {
+    if let Some(app) = crate::common::spawn_on_postgres().await {
         hospital_bill_raises_one_warning(app, "PostgreSQL").await;
     }
 }
 
 #[tokio::test]
 async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let medical = issue(&app, "medical-insurance", &["events", "recognition"]).await;
     let education = issue(&app, "education", &["events"]).await;
@@ -210,7 +208,7 @@ async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
 
 #[tokio::test]
 async fn recognition_answers_yes_with_the_category_or_no_and_nothing_else() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let token = issue(&app, "rural-revitalisation", &["recognition"]).await;
     let watched = valid_id("62070219800101123");
@@ -235,7 +233,7 @@ async fn recognition_answers_yes_with_the_category_or_no_and_nothing_else() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_credential_gets_its_calls_per_minute_even_when_they_arrive_at_once() {
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     let config = server::config::Config { api_calls_per_minute: 5, ..test_config(&database.url) };
     let app = spawn_with(config, Some(database)).await;
     sign_in_admin(&app).await;
@@ -264,7 +262,7 @@ async fn a_credential_gets_its_calls_per_minute_even_when_they_arrive_at_once() 
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_endpoint_and_a_client_reading_it_calls_them() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert_eq!(document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     let paths = document["paths"].as_object().expect("paths");
@@ -308,7 +306,7 @@ async fn the_openapi_document_describes_every_endpoint_and_a_client_reading_it_c
 
 #[tokio::test]
 async fn only_administrators_issue_credentials_and_a_refused_one_keeps_what_was_typed() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     app.create_staff("township", Role::TownshipReviewer, TOWNSHIP, PASSWORD).await;
     app.post_form("/review/login", &[("username", "township"), ("password", PASSWORD)]).await;
     let refused = app.post_form("/admin/api-credentials", &[("api_department", "education")]).await;
@@ -319,7 +317,7 @@ async fn only_administrators_issue_credentials_and_a_refused_one_keeps_what_was_
     let no_scope = app
         .post_form("/admin/api-credentials", &[("api_department", "education"), ("api_label", "学籍系统")])
         .await;
-    let back = common::location(&no_scope);
+    let back = crate::common::location(&no_scope);
     assert!(back.starts_with("/admin?flash="), "{back}");
     let (_, page) = app.page(&back).await;
     assert!(page.contains("请至少选择一项权限"), "the message is beside the field");
@@ -332,7 +330,7 @@ async fn only_administrators_issue_credentials_and_a_refused_one_keeps_what_was_
 
 #[tokio::test]
 async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let token = issue(&app, "medical-insurance", &["events"]).await;
     let member = valid_id("62070219800101123");
@@ -376,7 +374,7 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
     let refused = township
         .post(&close, &[("outcome", "no_action"), ("reason", "收入"), seen, ("indicators", "medical")])
         .await;
-    let (_, page) = township.page(&common::location(&refused)).await;
+    let (_, page) = township.page(&crate::common::location(&refused)).await;
     assert!(
         page.contains("请写明不需要救助的原因") && page.contains(">收入</textarea>"),
         "message and what was typed"
@@ -387,19 +385,19 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
         "the ticked risk is kept, no other"
     );
     let unwritten = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await;
-    let (_, page) = township.page(&common::location(&unwritten)).await;
+    let (_, page) = township.page(&crate::common::location(&unwritten)).await;
     assert!(page.contains("请写明走访看到的情况"), "a close needs the visit written up");
-    let elsewhere = common::submit_application(&app, "13912345678", "王秀兰", "620702002").await;
+    let elsewhere = crate::common::submit_application(&app, "13912345678", "王秀兰", "620702002").await;
     let refused =
         township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &elsewhere), seen]).await;
-    let (_, page) = township.page(&common::location(&refused)).await;
+    let (_, page) = township.page(&crate::common::location(&refused)).await;
     assert!(page.contains("本乡镇（街道）没有这个申请编号"));
     assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 0, "refused closes write no entry");
 
-    let reference = common::submit_application(&app, "13812345678", "李建国", TOWNSHIP).await;
+    let reference = crate::common::submit_application(&app, "13812345678", "李建国", TOWNSHIP).await;
     let closed =
         township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &reference), seen]).await;
-    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
     assert!(open_warnings(&app).await.is_empty());
     assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
     assert!(audit_count(&app, "monitoring.warning_viewed").await >= 1, "the warning's page is audited");
@@ -410,7 +408,7 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
 
 #[tokio::test]
 async fn a_village_worker_sees_only_their_village_and_closes_its_warnings_with_a_visit() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let token = issue(&app, "medical-insurance", &["events"]).await;
     let member = valid_id("62070219800101123");
@@ -442,7 +440,7 @@ async fn a_village_worker_sees_only_their_village_and_closes_its_warnings_with_a
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("href=\"/apply/helper?as=village_assistant\""), "the 代办 route is offered");
     let closed = worker.post(&close, &no_action).await;
-    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
     assert!(open_warnings(&app).await.is_empty());
     assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
     app.stop().await;
@@ -455,7 +453,7 @@ async fn post(who: &Reviewer<'_>, fields: Vec<(&str, String)>) -> reqwest::Respo
 
 #[tokio::test]
 async fn a_household_found_at_the_door_joins_the_register_once() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let worker =
         Reviewer::sign_in(&app, "chengguan", Role::VillageWorker, &format!("{TOWNSHIP}/城关村")).await;
     let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
@@ -474,19 +472,19 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     };
     assert_eq!(post(&county, form("城关村", &child)).await.status(), StatusCode::NOT_FOUND);
     let elsewhere = post(&worker, form("东街村", &child)).await;
-    let (_, page) = worker.page(&common::location(&elsewhere)).await;
+    let (_, page) = worker.page(&crate::common::location(&elsewhere)).await;
     assert!(page.contains("请填写您负责的村（社区）"), "only the worker's own village");
     let mistyped = format!("{}{}", &child[..17], if child.ends_with('0') { '1' } else { '0' });
     let bad = post(&worker, form("城关村", &mistyped)).await;
-    let (_, page) = worker.page(&common::location(&bad)).await;
+    let (_, page) = worker.page(&crate::common::location(&bad)).await;
     assert!(page.contains("李小红："), "the message names the member: {page}");
     assert!(page.contains(">房屋漏雨，孩子上学缺学费</textarea>"), "what was typed is kept");
     assert!(page.contains("value=\"school\" checked"), "and what was ticked");
     assert_eq!(audit_count(&app, "monitoring.household_visited").await, 0);
 
-    let first = common::location(&post(&worker, form("城关村", &child)).await);
+    let first = crate::common::location(&post(&worker, form("城关村", &child)).await);
     let household = first.strip_prefix("/review/visits/new?recorded=new&household=").expect(&first);
-    let again = common::location(&post(&worker, form("城关村", &child)).await);
+    let again = crate::common::location(&post(&worker, form("城关村", &child)).await);
     assert_eq!(
         again,
         format!("/review/visits/new?recorded=known&household={household}"),
@@ -515,7 +513,7 @@ async fn upload(app: &TestApp, department: &str, csv: &str) -> reqwest::Response
 
 #[tokio::test]
 async fn an_uploaded_file_imports_its_good_rows_and_says_why_each_other_row_was_refused() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let (on, also_on, unknown) =
         (valid_id("62070219800101123"), valid_id("62070219810101123"), valid_id("62070219820101123"));
@@ -557,10 +555,10 @@ async fn an_uploaded_file_imports_its_good_rows_and_says_why_each_other_row_was_
     assert_eq!(open_warnings(&app).await.len(), 1, "the same file twice gives one warning");
 
     let wrong_header = upload(&app, "medical-insurance", "reference,id_number,kind\nYB-9,x,disaster\n").await;
-    let (_, page) = app.page(&common::location(&wrong_header)).await;
+    let (_, page) = app.page(&crate::common::location(&wrong_header)).await;
     assert!(page.contains("第1行有不认识的列名“reference”"), "the file is refused whole");
     let empty = upload(&app, "medical-insurance", "reference_id,id_number,kind\n").await;
-    let (_, page) = app.page(&common::location(&empty)).await;
+    let (_, page) = app.page(&crate::common::location(&empty)).await;
     assert!(page.contains("文件中没有事件"));
     assert_eq!(audit_count(&app, "api.events_imported").await, 2, "refused files are not imported");
 
@@ -582,7 +580,7 @@ async fn upload_roll(app: &TestApp, csv: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let applied = valid_id("62070219800101123");
     on_register(&app, &applied, Some(Category::OtherHardship)).await;
@@ -655,14 +653,14 @@ async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole(
     let report = upload_roll(&app, &twice).await.text().await.unwrap();
     assert!(report.contains("未导入：第3行：身份证号码已出现在户编号H1中"), "{report}");
     let no_header = upload_roll(&app, "H1,620702001,城关村,低保边缘家庭,李建国,1\n").await;
-    let (_, page) = app.page(&common::location(&no_header)).await;
+    let (_, page) = app.page(&crate::common::location(&no_header)).await;
     assert!(page.contains("第1行有不认识的列名"), "{page}");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_warning_referred_to_a_department_reaches_that_department_only_and_is_answered_once() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let member = valid_id("62070219800101123");
     let roll = format!(
@@ -679,7 +677,7 @@ async fn a_warning_referred_to_a_department_reaches_that_department_only_and_is_
     let close = format!("/review/warnings/{id}/close");
     let closed =
         township.post(&close, &[("outcome", "referred"), ("department", "disabled-persons"), seen]).await;
-    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
 
     let officer = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
     let other = Reviewer::sign_in(&app, "jiaoyu", Role::DepartmentOfficer, "education").await;
@@ -701,13 +699,13 @@ async fn a_warning_referred_to_a_department_reaches_that_department_only_and_is_
     assert!(details.contains("户主新办一级残疾证，需要护理"), "and reads what the visit found");
     assert_eq!(audit_count(&app, "monitoring.referral_viewed").await, 1);
     let short = officer.post(&answer, &[("answer", "好")]).await;
-    let (_, refused) = officer.page(&common::location(&short)).await;
+    let (_, refused) = officer.page(&crate::common::location(&short)).await;
     assert!(
         refused.contains("请写明办理情况") && refused.contains(">好</textarea>"),
         "message and what was typed"
     );
     let done = officer.post(&answer, &[("answer", "已上门评估，纳入重度残疾人护理补贴")]).await;
-    assert_eq!(common::location(&done), page);
+    assert_eq!(crate::common::location(&done), page);
     let (_, after) = officer.page(&page).await;
     assert!(after.contains("本部门已办理") && !after.contains("提交办理情况"));
     let again = officer.post(&answer, &[("answer", "再次提交的办理情况")]).await;
@@ -723,7 +721,7 @@ fn shows(page: &str, text: &str) -> bool {
 
 #[tokio::test]
 async fn a_household_file_opens_to_its_village_township_and_county_only_with_its_history_and_photos() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     sign_in_admin(&app).await;
     let token = issue(&app, "medical-insurance", &["events"]).await;
     let member = valid_id("62070219800101123");
@@ -733,8 +731,8 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     let warning = open_warnings(&app).await[0].id;
     let worker =
         Reviewer::sign_in(&app, "chengguan", Role::VillageWorker, &format!("{TOWNSHIP}/城关村")).await;
-    let photo = common::photo_part(common::GPS_PHOTO);
-    let form = common::multipart_form(&[
+    let photo = crate::common::photo_part(crate::common::GPS_PHOTO);
+    let form = crate::common::multipart_form(&[
         ("observations", "户主住院，家中无劳动力"),
         ("indicators", "medical"),
         ("outcome", "referred"),
@@ -742,7 +740,7 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     ])
     .part("photos", photo);
     let closed = worker.post_multipart(&format!("/review/warnings/{warning}/close"), form).await;
-    assert_eq!(common::location(&closed), "/review/warnings?closed=1");
+    assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
 
     let file = format!("/review/households/{household}");
     let (status, page) = worker.page(&file).await;
@@ -800,11 +798,11 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
 #[tokio::test]
 async fn the_register_exports_as_its_page_lists_it_to_those_who_may_list_it() {
     use calamine::Data;
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let first = on_register(&app, &valid_id("62070219800101124"), Some(Category::PovertyRelapseWatch)).await;
     let second = on_register(&app, &valid_id("62070219800101125"), None).await;
     let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
-    let rows = common::spreadsheet_rows(&township, "/review/households.xlsx", "监测对象名册").await;
+    let rows = crate::common::spreadsheet_rows(&township, "/review/households.xlsx", "监测对象名册").await;
     let headings: Vec<String> = rows[0].iter().map(Data::to_string).collect();
     assert_eq!(headings, ["户编号", "乡镇（街道）", "村（社区）", "家庭成员", "人数", "类别", "纳入来源"]);
     assert_eq!(rows.len(), 3, "the two households: {rows:?}");
@@ -822,13 +820,15 @@ async fn the_register_exports_as_its_page_lists_it_to_those_who_may_list_it() {
 
     let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
     let chosen = format!("/review/households.xlsx?township={TOWNSHIP}");
-    assert_eq!(common::spreadsheet_rows(&county, &chosen, "监测对象名册").await.len(), 3);
+    assert_eq!(crate::common::spreadsheet_rows(&county, &chosen, "监测对象名册").await.len(), 3);
     assert_eq!(county.page("/review/households.xlsx").await.0, StatusCode::NOT_FOUND, "a township first");
     assert_eq!(county.page("/review/households.xlsx?township=620721100").await.0, StatusCode::NOT_FOUND);
     let other_village =
         Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
     assert_eq!(
-        common::spreadsheet_rows(&other_village, "/review/households.xlsx", "监测对象名册").await.len(),
+        crate::common::spreadsheet_rows(&other_village, "/review/households.xlsx", "监测对象名册")
+            .await
+            .len(),
         1
     );
     let department = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;

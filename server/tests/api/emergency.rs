@@ -2,13 +2,11 @@
 //! its limit, the household hears of it, an unfinished file shows as overdue, and the county confirms the
 //! help once the township has given its opinion. Other townships get 404; simultaneous grants give once.
 
-mod common;
-
-use app::domain::staff::Role;
-use common::{
+use crate::common::{
     check_status, execute_sql, fill_in_everything, id_number, location, post, spawn_app, spawn_on_postgres,
     wait_for_sms, Reviewer, TestApp,
 };
+use app::domain::staff::Role;
 use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";

@@ -1,9 +1,7 @@
 //! A guard against stalls, not a speed figure (speed is measured by `scripts/bench.sh`): every public
 //! page answers 64 simultaneous requests, each within a second, on both back ends.
 
-mod common;
-
-use common::{postgres_database, spawn_with, sqlite_database, test_config, TestApp, TestDatabase};
+use crate::common::{postgres_database, spawn_with, sqlite_database, test_config, TestApp, TestDatabase};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 

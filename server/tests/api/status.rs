@@ -2,9 +2,7 @@
 //! timeline shows only the applicant's own, masked data; unknown references look like known ones; the
 //! lookups are limited per IP address.
 
-mod common;
-
-use common::{location, post, spawn_app, spawn_with, submit_application, test_config, TestApp};
+use crate::common::{location, post, spawn_app, spawn_with, submit_application, test_config, TestApp};
 use reqwest::StatusCode;
 
 const PHONE: &str = "13912340010";
@@ -107,7 +105,7 @@ async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
 #[tokio::test]
 async fn lookups_are_limited_per_ip_address() {
     let mut config = test_config("");
-    let database = common::sqlite_database();
+    let database = crate::common::sqlite_database();
     config.database_url = database.url.clone();
     config.sms_ip_burst = 2;
     config.sms_ip_refill_seconds = 3600;
@@ -125,12 +123,16 @@ async fn lookups_are_limited_per_ip_address() {
 
 #[tokio::test]
 async fn requested_material_is_uploaded_on_the_status_page_and_the_case_returns_to_the_queue() {
-    use common::{multipart_form, photo_part, GPS_PHOTO};
+    use crate::common::{multipart_form, photo_part, GPS_PHOTO};
     let app = spawn_app().await;
     let reference = submit_application(&app, PHONE, NAME, "620702001").await;
-    let reviewer =
-        common::Reviewer::sign_in(&app, "dongjie", app::domain::staff::Role::TownshipReviewer, "620702001")
-            .await;
+    let reviewer = crate::common::Reviewer::sign_in(
+        &app,
+        "dongjie",
+        app::domain::staff::Role::TownshipReviewer,
+        "620702001",
+    )
+    .await;
     reviewer.act(&reference, "request_material", "近6个月的医疗费用票据", "").await;
 
     app.pass_resend_cooldown().await;
