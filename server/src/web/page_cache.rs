@@ -41,7 +41,8 @@ fn cacheable(path: &str) -> bool {
         || path.starts_with("/announcements/")
 }
 
-#[derive(Clone)]
+/// A rendered page with its answer's headers (its own, plus `ETag`, `Cache-Control` and `Vary`) made
+/// once; shared, so that serving it copies only the header map.
 struct Kept {
     at: Instant,
     headers: HeaderMap,
@@ -54,7 +55,7 @@ struct Kept {
 #[derive(Default)]
 struct Pages {
     emptied: u64,
-    kept: HashMap<(String, bool), Kept>,
+    kept: HashMap<(String, bool), Arc<Kept>>,
 }
 
 #[derive(Clone)]
@@ -85,12 +86,12 @@ impl PageCache {
     }
 
     /// The kept page if it is fresh; otherwise the count of emptyings to give back to `keep`.
-    fn fresh(&self, key: &(String, bool)) -> Result<Kept, u64> {
+    fn fresh(&self, key: &(String, bool)) -> Result<Arc<Kept>, u64> {
         let pages = self.pages();
         pages.kept.get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned().ok_or(pages.emptied)
     }
 
-    fn keep(&self, key: (String, bool), kept: Kept, emptied_before: u64) {
+    fn keep(&self, key: (String, bool), kept: Arc<Kept>, emptied_before: u64) {
         let mut pages = self.pages();
         if pages.emptied != emptied_before {
             return;
@@ -128,28 +129,29 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let key = (request.uri().to_string(), elder);
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Ok(kept) = cache.fresh(&key) {
-        return answer(&kept, asked_etag.as_ref(), cache.lifetime);
+        return answer(&kept, asked_etag.as_ref());
     }
     let _turn = cache.render_turn(&key).lock().await;
     let kept = match cache.fresh(&key) {
         Ok(kept) => kept, // rendered by the request that had the turn before this one
-        Err(emptied_before) => match render(next.run(request).await).await {
+        Err(emptied_before) => match render(next.run(request).await, cache.lifetime).await {
             Ok(kept) => {
+                let kept = Arc::new(kept);
                 cache.keep(key, kept.clone(), emptied_before);
                 kept
             }
             Err(response) => return response,
         },
     };
-    answer(&kept, asked_etag.as_ref(), cache.lifetime)
+    answer(&kept, asked_etag.as_ref())
 }
 
 /// The rendered page to keep, or the response itself when it must not be kept (an error, a cookie).
-async fn render(response: Response) -> Result<Kept, Response> {
+async fn render(response: Response, lifetime: Duration) -> Result<Kept, Response> {
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         return Err(response);
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let body = match to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(_) => return Err(super::static_pages::internal_error()),
@@ -157,24 +159,28 @@ async fn render(response: Response) -> Result<Kept, Response> {
     let digest = Sha256::digest(&body);
     let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12])))
         .expect("hex digits make a valid header value");
-    Ok(Kept { at: Instant::now(), headers: parts.headers, body, etag })
-}
-
-fn answer(kept: &Kept, asked_etag: Option<&HeaderValue>, lifetime: Duration) -> Response {
-    let mut response = if asked_etag == Some(&kept.etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut response = Response::new(Body::from(kept.body.clone()));
-        *response.headers_mut() = kept.headers.clone();
-        response
-    };
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, kept.etag.clone());
+    let headers = &mut parts.headers;
+    headers.insert(header::ETAG, etag.clone());
     // A proxy may keep the page as long as this instance does; elder mode is chosen by cookie.
     if let Ok(rule) = HeaderValue::from_str(&format!("public, max-age={}", lifetime.as_secs())) {
         headers.insert(header::CACHE_CONTROL, rule);
     }
     headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    Ok(Kept { at: Instant::now(), headers: parts.headers, body, etag })
+}
+
+fn answer(kept: &Kept, asked_etag: Option<&HeaderValue>) -> Response {
+    if asked_etag == Some(&kept.etag) {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+            if let Some(value) = kept.headers.get(&name) {
+                response.headers_mut().insert(name, value.clone());
+            }
+        }
+        return response;
+    }
+    let mut response = Response::new(Body::from(kept.body.clone()));
+    *response.headers_mut() = kept.headers.clone();
     response
 }
 
@@ -197,9 +203,9 @@ mod tests {
         let key = ("/notices".to_string(), false);
         let before = cache.fresh(&key).err().unwrap();
         cache.empty(); // a post changed something while the page was rendering
-        cache.keep(key.clone(), page(), before);
+        cache.keep(key.clone(), Arc::new(page()), before);
         let now = cache.fresh(&key).err().expect("not kept: it may show the data from before");
-        cache.keep(key.clone(), page(), now);
+        cache.keep(key.clone(), Arc::new(page()), now);
         assert!(cache.fresh(&key).is_ok(), "rendered after the change: kept");
     }
 
