@@ -10,10 +10,27 @@ use axum::{
     response::Response,
 };
 
-pub async fn headers(request: Request, next: Next) -> Response {
+/// Every response's headers, HSTS over TLS (`tls`: Secure cookies are the sign of it) and the `__Host-`
+/// cookie prefix, as one layer: a layer of its own costs a clone of the stack below it and two
+/// allocations on every request.
+pub async fn edge(State(tls): State<bool>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    if tls {
+        keep_host_prefixed_cookies(request.headers_mut());
+    }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    add_page_headers(headers, &path);
+    if tls {
+        // Browsers then refuse plain HTTP to the portal for a year, so a network attacker cannot strip
+        // the TLS from a resident's next visit.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        prefix_set_cookies(headers);
+    }
+    response
+}
+
+fn add_page_headers(headers: &mut HeaderMap, path: &str) {
     // Leptos pages set their own policy carrying the request's script nonce; everything else gets it bare.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         if let Ok(policy) = HeaderValue::from_str(&content_security_policy(None)) {
@@ -29,11 +46,10 @@ pub async fn headers(request: Request, next: Next) -> Response {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    let rule = cache_rule(&path);
+    let rule = cache_rule(path);
     if rule == NO_STORE || !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     }
-    response
 }
 
 /// `/pkg` holds the stylesheet and the wasm bundle, rebuilt at each release: cached for an hour and then
@@ -59,51 +75,36 @@ fn cache_rule(path: &str) -> &'static str {
 /// The `__Host-` cookie prefix in production, added here at the edge rather than in every handler: the
 /// browser then accepts our cookies only from this exact host over HTTPS with `Path=/` and no `Domain`,
 /// so a sibling subdomain cannot plant a session. Outgoing `Set-Cookie` names get the prefix; incoming
-/// cookies count only with it (it is taken off for the handlers), unprefixed ones are dropped.
-pub async fn host_prefixed_cookies(State(tls): State<bool>, mut request: Request, next: Next) -> Response {
-    if !tls {
-        return next.run(request).await;
-    }
-    let kept: Vec<String> = request
-        .headers()
+/// cookies count only with it (it is taken off for the handlers), unprefixed ones are dropped (`edge`).
+fn keep_host_prefixed_cookies(headers: &mut HeaderMap) {
+    let kept: Vec<String> = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().strip_prefix(HOST_PREFIX).map(str::to_owned))
         .collect();
-    request.headers_mut().remove(header::COOKIE);
+    headers.remove(header::COOKIE);
     if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {
         if !kept.is_empty() {
-            request.headers_mut().insert(header::COOKIE, value);
+            headers.insert(header::COOKIE, value);
         }
     }
-    let mut response = next.run(request).await;
-    let set: Vec<HeaderValue> = response
-        .headers_mut()
+}
+
+fn prefix_set_cookies(headers: &mut HeaderMap) {
+    let set: Vec<HeaderValue> = headers
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|value| HeaderValue::from_str(&format!("{HOST_PREFIX}{}", value.to_str().ok()?)).ok())
         .collect();
-    response.headers_mut().remove(header::SET_COOKIE);
+    headers.remove(header::SET_COOKIE);
     for value in set {
-        response.headers_mut().append(header::SET_COOKIE, value);
+        headers.append(header::SET_COOKIE, value);
     }
-    response
 }
 
 const HOST_PREFIX: &str = "__Host-";
-
-/// HSTS when the portal is served over TLS (Secure cookies are the sign of it): browsers then refuse
-/// plain HTTP to it for a year, so a network attacker cannot strip the TLS from a resident's next visit.
-pub async fn strict_transport(State(tls): State<bool>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    if tls {
-        let year = HeaderValue::from_static("max-age=31536000");
-        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, year);
-    }
-    response
-}
 
 /// Refuses state-changing requests sent by another site's page (cross-site request forgery). Browsers
 /// send `Sec-Fetch-Site` or `Origin` with every form post; requests with neither (scripts, old
