@@ -378,14 +378,24 @@ pub enum StoreError {
     InvalidData(String),
 }
 
+/// Everything the portal keeps, one trait per aggregate (cases, drafts, notices, reports, staff, …), so
+/// that a feature's code names the part it uses; the back ends (`server/src/store/`) implement them all.
 #[async_trait]
 pub trait Store:
     CaseStore
+    + DraftStore
+    + NoticeStore
+    + OutboxStore
+    + StatisticsStore
     + ReportStore
     + ReferralStore
     + RegisterStore
     + EmergencyStore
-    + SignInStore
+    + StaffStore
+    + CodeStore
+    + AuditStore
+    + ReferenceStore
+    + ContentStore
     + FileStore
     + MonitoringStore
     + SealedStore
@@ -398,114 +408,12 @@ pub trait Store:
 
     /// Succeeds when the database answers a trivial query (readiness probe).
     async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Inserts the counties and townships that are not there yet; existing rows are kept as they are.
-    /// Returns how many townships were added.
-    async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError>;
-
-    async fn counties(&self) -> Result<Vec<County>, StoreError>;
-
-    async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError>;
-
-    async fn township_count(&self) -> Result<u64, StoreError>;
-
-    /// The hotlines in display order: the city line first, then the counties'.
-    async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError>;
-
-    /// Inserts default local standards for counties that have none; rows already there (possibly edited
-    /// by an administrator) are kept. Returns how many were added.
-    async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError>;
-
-    /// The local standards of one county, with the county's name.
-    async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError>;
-
-    /// Inserts the guide pages whose slug is not there yet; pages already there are kept as edited.
-    async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError>;
-
-    /// All guide pages in reading order.
-    async fn guide_pages(&self) -> Result<Vec<GuidePage>, StoreError>;
-
-    async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError>;
-
-    /// Creates a staff account; a taken username is a `Conflict`. `audit` gets the new account's id.
-    async fn create_staff(
-        &self,
-        new: &NewStaff,
-        now: i64,
-        audit: AuditOf<'_, i64>,
-    ) -> Result<i64, StoreError>;
-
-    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
-
-    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError>;
-
-    /// When codes were sent to a phone (by its keyed hash) since `since`.
-    async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
-
-    /// The latest code sent to a phone, with its keyed hash.
-    async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
-
-    /// Appends an event to the hash-chained audit log; returns its id.
-    async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError>;
-
-    /// The whole audit log in order, for verification.
-    async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
-
-    /// Writes an anchor of the chain's head signed with `anchor_key` when the head is newer than the
-    /// last anchor; returns the anchored id, `None` when nothing was new.
-    async fn anchor_audit_head(&self, anchor_key: &str, now: i64) -> Result<Option<i64>, StoreError>;
-
-    /// Every anchor in the order written.
-    async fn audit_anchors(&self) -> Result<Vec<crate::audit::AuditAnchor>, StoreError>;
-
-    /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`). `audit` gets the
-    /// new hotline's id.
-    async fn add_hotline(
-        &self,
-        county_code: Option<&str>,
-        label: &str,
-        number: &str,
-        audit: AuditOf<'_, i64>,
-    ) -> Result<i64, StoreError>;
-
-    /// Removes a hotline; false (and no audit entry) if there was none with that id.
-    async fn remove_hotline(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
-
-    /// Every county's standards, in county order.
-    async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError>;
-
-    /// Replaces a county's figures and marks them confirmed; false (no audit entry) for an unknown county.
-    async fn confirm_standards(
-        &self,
-        standards: &LocalStandards,
-        audit: &AuditEvent,
-    ) -> Result<bool, StoreError>;
-
-    /// Replaces a guide page's text; false (no audit entry) for an unknown slug.
-    async fn update_guide_page(&self, page: &GuidePage, audit: &AuditEvent) -> Result<bool, StoreError>;
 }
 
-/// Drafts, applications and their cases (notices, objections, files, messages), the calendar,
-/// announcements, the staff register and statistics: the part of `Store` whose queries are written once
-/// for both back ends.
+/// What a resident typed and has not submitted: the sealed draft of an application and the state of a
+/// failed form, kept between requests.
 #[async_trait]
-pub trait CaseStore: Send + Sync {
-    /// Records a sent code (old codes go with the sweep's leftovers: `purge_leftovers`).
-    async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError>;
-
-    /// Counts a try against the latest code sent to a phone (by its keyed hash) before it is compared, in
-    /// one conditional update, so that simultaneous guesses cannot pass the limit; returns the code with
-    /// this try counted and its keyed hash, or `None` when no code was sent or `max_attempts` tries were
-    /// already made.
-    async fn claim_otp_attempt(
-        &self,
-        phone_key: &str,
-        max_attempts: u32,
-    ) -> Result<Option<(IssuedCode, String)>, StoreError>;
-
-    /// Marks a code as used.
-    async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
-
+pub trait DraftStore: Send + Sync {
     /// Saves a resident's draft (sealed). A step of the form is the portal's most frequent write, so it
     /// is lighter than the others: it survives the server being killed at once, but on SQLite it reaches
     /// the disk with the next acknowledged write (within milliseconds under load), not before the answer,
@@ -528,7 +436,11 @@ pub trait CaseStore: Send + Sync {
 
     /// Removes and returns the sealed state kept under `token`, unless it was made before `not_before`.
     async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError>;
+}
 
+/// Applications and their cases: submission, the review queue, status changes, history and files.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
     /// Stores an application, its first event and removes the draft, in one transaction. A second
     /// submission with the same key changes nothing and returns the first reference. A reference number
     /// already taken is a `Conflict` (the caller draws another).
@@ -560,6 +472,19 @@ pub trait CaseStore: Send + Sync {
     async fn record_transition(&self, id: i64, from: Status, change: &CaseChange)
         -> Result<bool, StoreError>;
 
+    /// A case's history in order.
+    async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
+
+    /// The files of a case (`StoredFile::message_id` is unused here).
+    async fn case_files(&self, application_id: i64) -> Result<Vec<StoredFile>, StoreError>;
+
+    /// The case file with this id and the case it belongs to.
+    async fn case_file(&self, file_id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
+}
+
+/// The public notices (公示), the recipient lists and the objections filed against a notice entry.
+#[async_trait]
+pub trait NoticeStore: Send + Sync {
     /// One page of the notices whose period includes `today`, optionally for one county or township,
     /// newest first; and how many there are in all.
     async fn current_notices(
@@ -577,6 +502,11 @@ pub trait CaseStore: Send + Sync {
         today: Date,
     ) -> Result<Option<NoticeEntry>, StoreError>;
 
+    /// Current monthly recipients of one township on `query.today`: records in force or in their
+    /// phase-out (never ended ones, one-off sums or recognitions), masked as in the notice, with the
+    /// amount paid now; and how many match in all.
+    async fn recipients(&self, query: &RecipientQuery) -> Result<(Vec<Recipient>, u64), StoreError>;
+
     /// Files an objection to an entry still in notice, in one transaction that the case's row
     /// serialises: refused when the entry has had `limit.max` objections since `limit.since`; the case's
     /// first objection reopens it with `reopen`, later ones are added to it with `grouped` (the status
@@ -591,13 +521,11 @@ pub trait CaseStore: Send + Sync {
 
     /// The objections to a case, oldest first.
     async fn objections(&self, application_id: i64) -> Result<Vec<Objection>, StoreError>;
+}
 
-    /// The files of a case (`StoredFile::message_id` is unused here).
-    async fn case_files(&self, application_id: i64) -> Result<Vec<StoredFile>, StoreError>;
-
-    /// The case file with this id and the case it belongs to.
-    async fn case_file(&self, file_id: i64) -> Result<Option<(i64, StoredFile)>, StoreError>;
-
+/// The SMS outbox: messages claimed by one worker at a time, sent or retried later.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
     /// Claims up to `limit` queued messages due at `now`, oldest first, for one worker: each claimed
     /// message is not due again before `lease_until`, so that other workers (other instances of the
     /// server) pass it by, and a worker that dies before marking it sent or failed only delays it.
@@ -613,20 +541,130 @@ pub trait CaseStore: Send + Sync {
 
     /// Records a failed attempt and when to try again.
     async fn sms_failed(&self, id: i64, next_attempt_at: i64, error: &str) -> Result<(), StoreError>;
+}
 
-    /// Current monthly recipients of one township on `query.today`: records in force or in their
-    /// phase-out (never ended ones, one-off sums or recognitions), masked as in the notice, with the
-    /// amount paid now; and how many match in all.
-    async fn recipients(&self, query: &RecipientQuery) -> Result<(Vec<Recipient>, u64), StoreError>;
+/// The published statistics: the facts they are computed from and the last computed snapshot.
+#[async_trait]
+pub trait StatisticsStore: Send + Sync {
+    /// What the public statistics count (nothing personal) of up to `limit` applications with an id
+    /// above `after_id`, in id order, with their ids: the statistics read every application in batches.
+    async fn statistics_facts_after(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, crate::domain::stats::CaseFacts)>, StoreError>;
 
-    /// A case's history in order.
-    async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
+    /// The published statistics (JSON of `domain::stats::Statistics`) and when they were computed.
+    async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError>;
+
+    /// Replaces the published statistics.
+    async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError>;
+}
+
+/// Verification codes sent by SMS: their sending times, the latest code and its tries.
+#[async_trait]
+pub trait CodeStore: Send + Sync {
+    /// When codes were sent to a phone (by its keyed hash) since `since`.
+    async fn otp_send_times(&self, phone_key: &str, since: i64) -> Result<Vec<i64>, StoreError>;
+
+    /// The latest code sent to a phone, with its keyed hash.
+    async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError>;
+
+    /// Records a sent code (old codes go with the sweep's leftovers: `purge_leftovers`).
+    async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError>;
+
+    /// Counts a try against the latest code sent to a phone (by its keyed hash) before it is compared, in
+    /// one conditional update, so that simultaneous guesses cannot pass the limit; returns the code with
+    /// this try counted and its keyed hash, or `None` when no code was sent or `max_attempts` tries were
+    /// already made.
+    async fn claim_otp_attempt(
+        &self,
+        phone_key: &str,
+        max_attempts: u32,
+    ) -> Result<Option<(IssuedCode, String)>, StoreError>;
+
+    /// Marks a code as used.
+    async fn use_otp(&self, id: i64) -> Result<(), StoreError>;
+}
+
+/// Reference data: the divisions, the local standards, the working-day calendar and the hotlines.
+#[async_trait]
+pub trait ReferenceStore: Send + Sync {
+    /// Inserts the counties and townships that are not there yet; existing rows are kept as they are.
+    /// Returns how many townships were added.
+    async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError>;
+
+    async fn counties(&self) -> Result<Vec<County>, StoreError>;
+
+    async fn townships_in(&self, county_code: &str) -> Result<Vec<Township>, StoreError>;
+
+    async fn township_count(&self) -> Result<u64, StoreError>;
+
+    /// The hotlines in display order: the city line first, then the counties'.
+    async fn hotlines(&self) -> Result<Vec<Hotline>, StoreError>;
+
+    /// Adds a hotline at the end of its group (city-wide when `county_code` is `None`). `audit` gets the
+    /// new hotline's id.
+    async fn add_hotline(
+        &self,
+        county_code: Option<&str>,
+        label: &str,
+        number: &str,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<i64, StoreError>;
+
+    /// Removes a hotline; false (and no audit entry) if there was none with that id.
+    async fn remove_hotline(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
+
+    /// Inserts default local standards for counties that have none; rows already there (possibly edited
+    /// by an administrator) are kept. Returns how many were added.
+    async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError>;
+
+    /// The local standards of one county, with the county's name.
+    async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError>;
+
+    /// Every county's standards, in county order.
+    async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError>;
+
+    /// Replaces a county's figures and marks them confirmed; false (no audit entry) for an unknown county.
+    async fn confirm_standards(
+        &self,
+        standards: &LocalStandards,
+        audit: &AuditEvent,
+    ) -> Result<bool, StoreError>;
 
     /// Inserts calendar days not there yet; returns how many were added.
     async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError>;
 
     /// The days that differ from the Monday-to-Friday rhythm.
     async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError>;
+
+    /// Sets a day of the holiday calendar (a holiday or a worked weekend day), replacing what was there.
+    async fn set_calendar_day(
+        &self,
+        day: Date,
+        kind: DayKind,
+        note: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Makes a day ordinary again; false (no audit entry) when it was not in the calendar.
+    async fn remove_calendar_day(&self, day: Date, audit: &AuditEvent) -> Result<bool, StoreError>;
+}
+
+/// What the portal publishes besides cases: the policy guide and the announcements.
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    /// Inserts the guide pages whose slug is not there yet; pages already there are kept as edited.
+    async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError>;
+
+    /// All guide pages in reading order.
+    async fn guide_pages(&self) -> Result<Vec<GuidePage>, StoreError>;
+
+    async fn guide_page(&self, slug: &str) -> Result<Option<GuidePage>, StoreError>;
+
+    /// Replaces a guide page's text; false (no audit entry) for an unknown slug.
+    async fn update_guide_page(&self, page: &GuidePage, audit: &AuditEvent) -> Result<bool, StoreError>;
 
     /// Announcements for a county (with the city-wide ones), or all of them for `None`; newest first.
     async fn announcements(
@@ -648,46 +686,23 @@ pub trait CaseStore: Send + Sync {
 
     /// Takes an announcement down; false (no audit entry) when there was none.
     async fn remove_announcement(&self, id: i64, audit: &AuditEvent) -> Result<bool, StoreError>;
+}
 
-    /// Sets a day of the holiday calendar (a holiday or a worked weekend day), replacing what was there.
-    async fn set_calendar_day(
-        &self,
-        day: Date,
-        kind: DayKind,
-        note: &str,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError>;
+/// The audit chain: entries linked by hash, and the anchors that pin its head.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends an event to the hash-chained audit log; returns its id.
+    async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError>;
 
-    /// Makes a day ordinary again; false (no audit entry) when it was not in the calendar.
-    async fn remove_calendar_day(&self, day: Date, audit: &AuditEvent) -> Result<bool, StoreError>;
+    /// The whole audit log in order, for verification.
+    async fn audit_records(&self) -> Result<Vec<AuditRecord>, StoreError>;
 
-    /// Registers ID-number hashes of staff and their close relatives; returns how many were new, which
-    /// `audit` gets too.
-    async fn add_staff_relatives(
-        &self,
-        id_hashes: &[String],
-        now: i64,
-        audit: AuditOf<'_, u64>,
-    ) -> Result<u64, StoreError>;
+    /// Writes an anchor of the chain's head signed with `anchor_key` when the head is newer than the
+    /// last anchor; returns the anchored id, `None` when nothing was new.
+    async fn anchor_audit_head(&self, anchor_key: &str, now: i64) -> Result<Option<i64>, StoreError>;
 
-    /// Whether any of these ID-number hashes is registered as staff or a close relative.
-    async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError>;
-
-    async fn staff_relative_count(&self) -> Result<u64, StoreError>;
-
-    /// What the public statistics count (nothing personal) of up to `limit` applications with an id
-    /// above `after_id`, in id order, with their ids: the statistics read every application in batches.
-    async fn statistics_facts_after(
-        &self,
-        after_id: i64,
-        limit: u32,
-    ) -> Result<Vec<(i64, crate::domain::stats::CaseFacts)>, StoreError>;
-
-    /// The published statistics (JSON of `domain::stats::Statistics`) and when they were computed.
-    async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError>;
-
-    /// Replaces the published statistics.
-    async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError>;
+    /// Every anchor in the order written.
+    async fn audit_anchors(&self) -> Result<Vec<crate::audit::AuditAnchor>, StoreError>;
 }
 
 /// The reports of suspected fraud (`areas::report`), a part of `Store` kept apart for readability.
@@ -1037,10 +1052,37 @@ pub enum TryClaim {
     Wait { until: i64 },
 }
 
-/// Staff sign-in: password tries per username and client, and sessions on the server that signing out
-/// ends. Each change that is audited writes its entry in the same transaction.
+/// Staff accounts and the register of their relatives; sign-in: password tries per username and
+/// client, and sessions on the server that signing out ends. Each change that is audited writes its
+/// entry in the same transaction.
 #[async_trait]
-pub trait SignInStore: Send + Sync {
+pub trait StaffStore: Send + Sync {
+    /// Creates a staff account; a taken username is a `Conflict`. `audit` gets the new account's id.
+    async fn create_staff(
+        &self,
+        new: &NewStaff,
+        now: i64,
+        audit: AuditOf<'_, i64>,
+    ) -> Result<i64, StoreError>;
+
+    async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError>;
+
+    async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError>;
+
+    /// Registers ID-number hashes of staff and their close relatives; returns how many were new, which
+    /// `audit` gets too.
+    async fn add_staff_relatives(
+        &self,
+        id_hashes: &[String],
+        now: i64,
+        audit: AuditOf<'_, u64>,
+    ) -> Result<u64, StoreError>;
+
+    /// Whether any of these ID-number hashes is registered as staff or a close relative.
+    async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError>;
+
+    async fn staff_relative_count(&self) -> Result<u64, StoreError>;
+
     /// Counts a try of `username` from `client` at `now`, atomically, unless the client must wait.
     async fn claim_sign_in_try(&self, username: &str, client: &str, now: i64)
         -> Result<TryClaim, StoreError>;

@@ -101,7 +101,7 @@ impl OtpPolicy {
     }
 
     /// Judges a typed code against the latest code sent, whose `attempts` already count this try: the
-    /// store counts a try before the comparison (`CaseStore::claim_otp_attempt`), so simultaneous guesses
+    /// store counts a try before the comparison (`CodeStore::claim_otp_attempt`), so simultaneous guesses
     /// cannot pass the limit, and `None` means no code or no tries left. `matches` says whether the typed
     /// code equals it. The right code typed again while still fresh is accepted again (within the same
     /// tries), so that a double-clicked submit succeeds twice instead of showing an error after the first

@@ -23,6 +23,8 @@ mod reports;
 mod register;
 #[macro_use]
 mod sealed;
+#[macro_use]
+mod store_queries;
 pub mod page_queries;
 mod postgres;
 pub mod seed;

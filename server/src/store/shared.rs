@@ -1,6 +1,6 @@
 //! Queries written once for both back ends. The SQL uses `$1`-style parameters, which PostgreSQL and
-//! SQLite both understand; the macro expands the same code for each store's pool type as its
-//! `CaseStore` implementation.
+//! SQLite both understand; the macro expands the same code for each store as its `CaseStore`,
+//! `DraftStore`, `NoticeStore`, `OutboxStore` and `StatisticsStore` implementations.
 
 use app::domain::assistance::AssistanceType;
 use app::domain::calendar::{Date, DayKind};
@@ -173,7 +173,8 @@ pub(super) trait HasDatabase {
     type WriteTx: Send + std::ops::DerefMut<Target = <Self::Db as sqlx::Database>::Connection>;
 }
 
-/// `impl CaseStore` for a store type with a `pool` field and a `begin_write` method.
+/// The case, draft, notice, outbox and statistics stores for a store type with `reads`, `begin_write` and
+/// `commit`.
 macro_rules! shared_queries {
     ($store:ty) => {
         /// Appends an event to a case's history inside the caller's transaction.
@@ -256,7 +257,6 @@ macro_rules! shared_queries {
             Ok(id)
         }
 
-        /// Queues a sealed message inside the caller's transaction.
         /// Publishes a case's notice inside the caller's transaction; a notice published again after an
         /// objection replaces the earlier one.
         async fn shared_publish_notice(
@@ -306,124 +306,6 @@ macro_rules! shared_queries {
 
         #[async_trait::async_trait]
         impl app::store::CaseStore for $store {
-            async fn claim_otp_attempt(
-                &self,
-                phone_key: &str,
-                max_attempts: u32,
-            ) -> Result<Option<(app::domain::otp::IssuedCode, String)>, StoreError> {
-                let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
-                    "UPDATE otp_codes SET attempts = attempts + 1
-                     WHERE id = (SELECT id FROM otp_codes WHERE phone_key = $1
-                                 ORDER BY created_at DESC, id DESC LIMIT 1)
-                       AND attempts < $2
-                     RETURNING id, created_at, attempts, used, code_hash",
-                )
-                .bind(phone_key)
-                .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
-                .fetch_optional(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
-                self.written().await?;
-                Ok(row.map(|(id, created_at, attempts, used, hash)| {
-                    let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
-                    (app::domain::otp::IssuedCode { id, created_at, attempts, used }, hash)
-                }))
-            }
-
-            async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError> {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO otp_codes (phone_key, code_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(phone_key)
-                .bind(code_hash)
-                .bind(now)
-                .fetch_one(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
-                self.written().await?;
-                Ok(id)
-            }
-
-            async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
-                sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
-                    .bind(id)
-                    .execute(&mut *self.writes().await?)
-                    .await
-                    .map_err(query_error)?;
-                self.written().await
-            }
-
-            async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-                )
-                .bind(phone_key)
-                .bind(sealed)
-                .bind(now)
-                .execute(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
-                Ok(()) // not `written`: see the trait
-            }
-
-            async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
-                let row: Option<(String,)> =
-                    sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
-                        .bind(phone_key)
-                        .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
-                Ok(row.map(|(sealed,)| sealed))
-            }
-
-            async fn put_flash(
-                &self,
-                token: &str,
-                sealed: &str,
-                now: i64,
-                bounds: app::store::FlashBounds,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                sqlx::query("DELETE FROM form_flash WHERE created_at < $1 OR id <= (SELECT MAX(id) FROM form_flash) - $2")
-                    .bind(bounds.expire_before)
-                    .bind(bounds.keep_last - 1)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                // Room for the new entry in the byte budget: the newest entries are kept up to it.
-                let room = bounds.total_bytes - i64::try_from(sealed.len()).unwrap_or(i64::MAX);
-                sqlx::query(
-                    "DELETE FROM form_flash WHERE id IN (
-                        SELECT id FROM (
-                            SELECT id, SUM(LENGTH(sealed)) OVER (ORDER BY id DESC) AS newer_bytes FROM form_flash
-                        ) AS sized WHERE newer_bytes > $1)",
-                )
-                .bind(room)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
-                sqlx::query("INSERT INTO form_flash (token, sealed, created_at) VALUES ($1, $2, $3)")
-                    .bind(token)
-                    .bind(sealed)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                self.commit(tx).await
-            }
-
-            async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
-                let row: Option<(String, i64)> =
-                    sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
-                        .bind(token)
-                        .fetch_optional(&mut *self.writes().await?)
-                        .await
-                        .map_err(query_error)?;
-                self.written().await?;
-                Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
-            }
-
             async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
                 let r = &new.record;
                 let mut tx = self.begin_write().await.map_err(query_error)?;
@@ -609,6 +491,117 @@ macro_rules! shared_queries {
                 Ok(true)
             }
 
+            async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
+                let rows: Vec<shared::EventRow> = sqlx::query_as(crate::store::page_queries::CASE_EVENTS)
+                .bind(application_id)
+                .fetch_all(&mut *self.reads().await?)
+                .await
+                .map_err(query_error)?;
+                rows.into_iter().map(shared::event_from_row).collect()
+            }
+
+            async fn case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
+                let rows: Vec<shared::CaseFileRow> = sqlx::query_as(
+                    "SELECT id, source, sha256, content_type, size FROM case_files WHERE application_id = $1
+                     ORDER BY id",
+                )
+                .bind(application_id)
+                .fetch_all(&mut *self.reads().await?)
+                .await
+                .map_err(query_error)?;
+                Ok(rows.into_iter().map(shared::case_file_from_row).collect())
+            }
+
+            async fn case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
+                let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
+                )
+                .bind(file_id)
+                .fetch_optional(&mut *self.reads().await?)
+                .await
+                .map_err(query_error)?;
+                Ok(row.map(|(case, id, source, sha, content_type, size)| {
+                    (case, shared::case_file_from_row((id, source, sha, content_type, size)))
+                }))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl app::store::DraftStore for $store {
+            async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+                )
+                .bind(phone_key)
+                .bind(sealed)
+                .bind(now)
+                .execute(&mut *self.writes().await?)
+                .await
+                .map_err(query_error)?;
+                Ok(()) // not `written`: see the trait
+            }
+
+            async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
+                        .bind(phone_key)
+                        .fetch_optional(&mut *self.reads().await?)
+                        .await
+                        .map_err(query_error)?;
+                Ok(row.map(|(sealed,)| sealed))
+            }
+
+            async fn put_flash(
+                &self,
+                token: &str,
+                sealed: &str,
+                now: i64,
+                bounds: app::store::FlashBounds,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                sqlx::query("DELETE FROM form_flash WHERE created_at < $1 OR id <= (SELECT MAX(id) FROM form_flash) - $2")
+                    .bind(bounds.expire_before)
+                    .bind(bounds.keep_last - 1)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                // Room for the new entry in the byte budget: the newest entries are kept up to it.
+                let room = bounds.total_bytes - i64::try_from(sealed.len()).unwrap_or(i64::MAX);
+                sqlx::query(
+                    "DELETE FROM form_flash WHERE id IN (
+                        SELECT id FROM (
+                            SELECT id, SUM(LENGTH(sealed)) OVER (ORDER BY id DESC) AS newer_bytes FROM form_flash
+                        ) AS sized WHERE newer_bytes > $1)",
+                )
+                .bind(room)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error)?;
+                sqlx::query("INSERT INTO form_flash (token, sealed, created_at) VALUES ($1, $2, $3)")
+                    .bind(token)
+                    .bind(sealed)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?;
+                self.commit(tx).await
+            }
+
+            async fn take_flash(&self, token: &str, not_before: i64) -> Result<Option<String>, StoreError> {
+                let row: Option<(String, i64)> =
+                    sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
+                        .bind(token)
+                        .fetch_optional(&mut *self.writes().await?)
+                        .await
+                        .map_err(query_error)?;
+                self.written().await?;
+                Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl app::store::NoticeStore for $store {
             async fn current_notices(
                 &self,
                 today: Date,
@@ -650,6 +643,35 @@ macro_rules! shared_queries {
                         .await
                         .map_err(query_error)?;
                 row.map(shared::notice_from_row).transpose()
+            }
+
+            async fn recipients(
+                &self,
+                query: &app::store::RecipientQuery,
+            ) -> Result<(Vec<app::store::Recipient>, u64), StoreError> {
+                let today = query.today.to_string();
+                let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::RECIPIENTS_COUNT)
+                    .bind(&query.township_code)
+                    .bind(&query.village)
+                    .bind(&query.masked_name)
+                    .bind(&query.kind)
+                    .bind(&today)
+                    .fetch_one(&mut *self.reads().await?)
+                    .await
+                    .map_err(query_error)?;
+                let rows: Vec<shared::RecipientRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
+                    .bind(&query.township_code)
+                    .bind(&query.village)
+                    .bind(&query.masked_name)
+                    .bind(&query.kind)
+                    .bind(&today)
+                    .bind(i64::from(query.limit))
+                    .bind(i64::from(query.offset))
+                    .fetch_all(&mut *self.reads().await?)
+                    .await
+                    .map_err(query_error)?;
+                let entries = rows.into_iter().map(shared::recipient_from_row).collect::<Result<Vec<_>, _>>()?;
+                Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
 
             async fn file_objection(
@@ -728,32 +750,10 @@ macro_rules! shared_queries {
                     .map(|(reason, contact_sealed, created_at)| app::store::Objection { reason, contact_sealed, created_at })
                     .collect())
             }
+        }
 
-            async fn case_files(&self, application_id: i64) -> Result<Vec<app::store::StoredFile>, StoreError> {
-                let rows: Vec<shared::CaseFileRow> = sqlx::query_as(
-                    "SELECT id, source, sha256, content_type, size FROM case_files WHERE application_id = $1
-                     ORDER BY id",
-                )
-                .bind(application_id)
-                .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
-                Ok(rows.into_iter().map(shared::case_file_from_row).collect())
-            }
-
-            async fn case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
-                let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
-                    "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
-                )
-                .bind(file_id)
-                .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
-                Ok(row.map(|(case, id, source, sha, content_type, size)| {
-                    (case, shared::case_file_from_row((id, source, sha, content_type, size)))
-                }))
-            }
-
+        #[async_trait::async_trait]
+        impl app::store::OutboxStore for $store {
             async fn claim_due_sms(
                 &self,
                 now: i64,
@@ -814,195 +814,10 @@ macro_rules! shared_queries {
                 self.written().await?;
                 Ok(())
             }
+        }
 
-            async fn recipients(
-                &self,
-                query: &app::store::RecipientQuery,
-            ) -> Result<(Vec<app::store::Recipient>, u64), StoreError> {
-                let today = query.today.to_string();
-                let (total,): (i64,) = sqlx::query_as(crate::store::page_queries::RECIPIENTS_COUNT)
-                    .bind(&query.township_code)
-                    .bind(&query.village)
-                    .bind(&query.masked_name)
-                    .bind(&query.kind)
-                    .bind(&today)
-                    .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
-                let rows: Vec<shared::RecipientRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
-                    .bind(&query.township_code)
-                    .bind(&query.village)
-                    .bind(&query.masked_name)
-                    .bind(&query.kind)
-                    .bind(&today)
-                    .bind(i64::from(query.limit))
-                    .bind(i64::from(query.offset))
-                    .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
-                let entries = rows.into_iter().map(shared::recipient_from_row).collect::<Result<Vec<_>, _>>()?;
-                Ok((entries, u64::try_from(total).unwrap_or(0)))
-            }
-
-            async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {
-                let rows: Vec<shared::EventRow> = sqlx::query_as(crate::store::page_queries::CASE_EVENTS)
-                .bind(application_id)
-                .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
-                rows.into_iter().map(shared::event_from_row).collect()
-            }
-
-            async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                let mut added = 0;
-                for (day, kind, note) in days {
-                    added += sqlx::query(
-                        "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING",
-                    )
-                    .bind(day.to_string())
-                    .bind(kind.key())
-                    .bind(note)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
-                    .rows_affected();
-                }
-                self.commit(tx).await?;
-                Ok(added)
-            }
-
-            async fn announcements(
-                &self,
-                county_code: Option<&str>,
-            ) -> Result<Vec<app::domain::announcement::Announcement>, StoreError> {
-                let rows: Vec<shared::AnnouncementRow> = sqlx::query_as(&format!(
-                    "{} WHERE $1 = '' OR county_code IS NULL OR county_code = $1 ORDER BY published_at DESC, id DESC",
-                    shared::ANNOUNCEMENT_COLUMNS
-                ))
-                .bind(county_code.unwrap_or(""))
-                .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
-                Ok(rows.into_iter().map(shared::announcement_from_row).collect())
-            }
-
-            async fn announcement(
-                &self,
-                id: i64,
-            ) -> Result<Option<app::domain::announcement::Announcement>, StoreError> {
-                let row: Option<shared::AnnouncementRow> =
-                    sqlx::query_as(&format!("{} WHERE id = $1", shared::ANNOUNCEMENT_COLUMNS))
-                        .bind(id)
-                        .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
-                Ok(row.map(shared::announcement_from_row))
-            }
-
-            async fn add_announcement(
-                &self,
-                a: &app::domain::announcement::Announcement,
-                audit: app::store::AuditOf<'_, i64>,
-            ) -> Result<i64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO announcements (title, body, county_code, published_at) VALUES ($1, $2, $3, $4)
-                     RETURNING id",
-                )
-                .bind(&a.title)
-                .bind(&a.body)
-                .bind(&a.county_code)
-                .bind(a.published_at)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
-                shared_append_audit(&mut tx, &audit(id)).await?;
-                self.commit(tx).await?;
-                Ok(id)
-            }
-
-            async fn remove_announcement(&self, id: i64, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
-                delete_audited(self, "DELETE FROM announcements WHERE id = $1", id, audit).await
-            }
-
-            async fn set_calendar_day(
-                &self,
-                day: Date,
-                kind: DayKind,
-                note: &str,
-                audit: &app::audit::AuditEvent,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                sqlx::query(
-                    "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3)
-                     ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
-                )
-                .bind(day.to_string())
-                .bind(kind.key())
-                .bind(note)
-                .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
-                commit_if_changed(self, tx, true, audit).await.map(|_| ())
-            }
-
-            async fn remove_calendar_day(&self, day: Date, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
-                    .bind(day.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
-                commit_if_changed(self, tx, done.rows_affected() == 1, audit).await
-            }
-
-            async fn add_staff_relatives(
-                &self,
-                id_hashes: &[String],
-                now: i64,
-                audit: app::store::AuditOf<'_, u64>,
-            ) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
-                let mut added = 0;
-                for hash in id_hashes {
-                    added += sqlx::query(
-                        "INSERT INTO staff_relatives (id_hash, added_at) VALUES ($1, $2) ON CONFLICT (id_hash) DO NOTHING",
-                    )
-                    .bind(hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
-                    .rows_affected();
-                }
-                shared_append_audit(&mut tx, &audit(added)).await?;
-                self.commit(tx).await?;
-                Ok(added)
-            }
-
-            async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
-                for hash in id_hashes {
-                    let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
-                        .bind(hash)
-                        .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
-                    if found.is_some() {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-
-            async fn staff_relative_count(&self) -> Result<u64, StoreError> {
-                let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
-                    .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
-                Ok(u64::try_from(count).unwrap_or(0))
-            }
-
+        #[async_trait::async_trait]
+        impl app::store::StatisticsStore for $store {
             async fn statistics_facts_after(
                 &self,
                 after_id: i64,
@@ -1045,15 +860,6 @@ macro_rules! shared_queries {
                 .map_err(query_error)?;
                 self.written().await?;
                 Ok(())
-            }
-
-            async fn calendar(&self) -> Result<Vec<(Date, DayKind, String)>, StoreError> {
-                let rows: Vec<(String, String, String)> =
-                    sqlx::query_as("SELECT day, kind, note FROM calendar_days ORDER BY day")
-                        .fetch_all(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
-                rows.into_iter().map(shared::calendar_from_row).collect()
             }
         }
     };

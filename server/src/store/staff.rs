@@ -1,4 +1,5 @@
-//! `SignInStore` for both back ends, written once (`$1`-style parameters work in both); see `shared.rs`.
+//! `StaffStore` (accounts, relatives, sign-in, sessions) for both back ends, written once (`$1`-style
+//! parameters work in both; see `shared.rs`).
 
 /// Counts a try unless the client must still wait; the delay grows as `domain::staff::delay_after` says,
 /// computed here from its constants (`$4` free tries, `$5` first delay, `$6` longest) so that the count
@@ -20,9 +21,9 @@ pub(super) const STAFF_BY_SESSION: &str = "SELECT a.id, a.username, a.display_na
      FROM staff_sessions s JOIN staff_accounts a ON a.id = s.account_id
      WHERE s.id = $1 AND s.ended_at IS NULL AND s.expires_at > $2";
 
-/// `impl SignInStore` for a store type with a `pool` field and a `begin_write` method; expanded after
+/// `impl StaffStore` for a store type with `reads`, `begin_write` and `commit`; expanded after
 /// `shared_queries!`, whose audit helper it uses.
-macro_rules! sign_in_queries {
+macro_rules! staff_queries {
     ($store:ty) => {
         impl $store {
             /// Forgets the client's tries and starts the session, inside the caller's transaction.
@@ -59,7 +60,80 @@ macro_rules! sign_in_queries {
         }
 
         #[async_trait::async_trait]
-        impl app::store::SignInStore for $store {
+        impl app::store::StaffStore for $store {
+            async fn create_staff(
+                &self,
+                new: &NewStaff,
+                now: i64,
+                audit: AuditOf<'_, i64>,
+            ) -> Result<i64, StoreError> {
+                admin_create_staff(self, new, now, audit).await
+            }
+
+            async fn staff_by_username(&self, username: &str) -> Result<Option<StaffAccount>, StoreError> {
+                let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = $1"))
+                    .bind(username)
+                    .fetch_optional(&mut *self.reads().await?)
+                    .await
+                    .map_err(query_error)?;
+                row.map(staff_from_row).transpose()
+            }
+
+            async fn staff_by_id(&self, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+                let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *self.reads().await?)
+                    .await
+                    .map_err(query_error)?;
+                row.map(staff_from_row).transpose()
+            }
+
+            async fn add_staff_relatives(
+                &self,
+                id_hashes: &[String],
+                now: i64,
+                audit: app::store::AuditOf<'_, u64>,
+            ) -> Result<u64, StoreError> {
+                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut added = 0;
+                for hash in id_hashes {
+                    added += sqlx::query(
+                        "INSERT INTO staff_relatives (id_hash, added_at) VALUES ($1, $2) ON CONFLICT (id_hash) DO NOTHING",
+                    )
+                    .bind(hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(query_error)?
+                    .rows_affected();
+                }
+                shared_append_audit(&mut tx, &audit(added)).await?;
+                self.commit(tx).await?;
+                Ok(added)
+            }
+
+            async fn any_staff_relative(&self, id_hashes: &[String]) -> Result<bool, StoreError> {
+                for hash in id_hashes {
+                    let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
+                        .bind(hash)
+                        .fetch_optional(&mut *self.reads().await?)
+                        .await
+                        .map_err(query_error)?;
+                    if found.is_some() {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+
+            async fn staff_relative_count(&self) -> Result<u64, StoreError> {
+                let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
+                    .fetch_one(&mut *self.reads().await?)
+                    .await
+                    .map_err(query_error)?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            }
+
             async fn claim_sign_in_try(
                 &self,
                 username: &str,
