@@ -34,6 +34,42 @@ pub struct Services {
     /// How often the published statistics are recomputed; 0: on every request.
     pub statistics_refresh_seconds: u64,
     pub sms: Arc<dyn SmsSender>,
+    /// The hotlines of every page's footer, read once per period instead of on every page.
+    pub hotlines: Arc<KeptHotlines>,
+}
+
+/// The footer's hotlines, kept for `lifetime` (the page cache's period: other instances show an
+/// administrator's change within it, this one at once through `forget`). Hand-written: one value and a
+/// time, nothing a cache crate would add.
+pub struct KeptHotlines {
+    lifetime: std::time::Duration,
+    kept: std::sync::Mutex<Option<(std::time::Instant, Vec<crate::domain::region::Hotline>)>>,
+}
+
+impl KeptHotlines {
+    pub fn new(lifetime: std::time::Duration) -> Self {
+        Self { lifetime, kept: std::sync::Mutex::new(None) }
+    }
+
+    pub async fn get(
+        &self,
+        store: &dyn Store,
+    ) -> Result<Vec<crate::domain::region::Hotline>, crate::store::StoreError> {
+        if let Some((at, lines)) = self.kept.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if at.elapsed() < self.lifetime {
+                return Ok(lines.clone());
+            }
+        }
+        let lines = store.hotlines().await?;
+        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((std::time::Instant::now(), lines.clone()));
+        Ok(lines)
+    }
+
+    /// After a change on this instance: the next page reads the hotlines again.
+    pub fn forget(&self) {
+        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
 /// The services of the running server; a missing context is a wiring bug, reported as a server error.

@@ -13,7 +13,7 @@ use crate::{
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
-    services::Services,
+    services::{KeptHotlines, Services},
     shell::{shell, App},
     sms::SmsSender,
     store::Store,
@@ -94,6 +94,31 @@ pub struct Application {
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
+/// What the pages and handlers share: the store, the keys, the rules of the configuration.
+async fn services(
+    config: &Config,
+    store: Arc<dyn Store>,
+    sms: Arc<dyn SmsSender>,
+) -> anyhow::Result<Services> {
+    let sealer = Arc::new(config.sealer());
+    Ok(Services {
+        divisions: app::store::divisions(store.as_ref()).await?.into(),
+        flash: Arc::new(FlashStore::new(store.clone(), sealer.clone())),
+        store,
+        session_secret: config.session_secret.expose().into(),
+        secure_cookies: config.secure_cookies,
+        hasher: Arc::new(KeyedHasher::new(config.lookup_key())),
+        sealer,
+        time_limits: config.time_limits.clone(),
+        review_rules: config.review_rules.clone(),
+        warning_rules: config.warning_rules.clone(),
+        emergency_rules: config.emergency.clone(),
+        statistics_refresh_seconds: config.statistics_refresh_seconds,
+        sms,
+        hotlines: Arc::new(KeptHotlines::new(Duration::from_secs(config.page_cache_seconds))),
+    })
+}
+
 impl Application {
     /// Opens the database (migrating and seeding it) and binds the listening socket. Port 0 picks a free
     /// port, which the integration tests use. `sms` sends text messages (see `crate::sms::from_config`).
@@ -104,22 +129,7 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let sealer = Arc::new(config.sealer());
-        let services = Services {
-            divisions: app::store::divisions(store.as_ref()).await?.into(),
-            store: store.clone(),
-            session_secret: config.session_secret.expose().into(),
-            secure_cookies: config.secure_cookies,
-            flash: Arc::new(FlashStore::new(store.clone(), sealer.clone())),
-            hasher: Arc::new(KeyedHasher::new(config.lookup_key())),
-            sealer,
-            time_limits: config.time_limits.clone(),
-            review_rules: config.review_rules.clone(),
-            warning_rules: config.warning_rules.clone(),
-            emergency_rules: config.emergency.clone(),
-            statistics_refresh_seconds: config.statistics_refresh_seconds,
-            sms,
-        };
+        let services = services(&config, store.clone(), sms).await?;
         let mut background = vec![notifications::spawn(
             store.clone(),
             services.sealer.clone(),

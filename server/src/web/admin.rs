@@ -72,6 +72,7 @@ pub async fn add_hotline(
     if let Err(e) = state.services.store.add_hotline(county, label, number, &entry).await {
         return failure("an administrator's change failed", e);
     }
+    state.services.hotlines.forget();
     redirect("/admin?saved=hotline#hotlines", &[])
 }
 
@@ -87,7 +88,7 @@ pub async fn remove_hotline(
 ) -> Response {
     let entry = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
     match state.services.store.remove_hotline(form.id, &entry).await {
-        Ok(true) => {}
+        Ok(true) => state.services.hotlines.forget(),
         Ok(false) => return redirect("/admin#hotlines", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
