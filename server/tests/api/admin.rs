@@ -4,6 +4,7 @@
 use crate::common::{spawn_app, TestApp};
 use app::domain::staff::Role;
 use reqwest::{header, StatusCode};
+use server::config::Config;
 
 const PASSWORD: &str = "a long staff passphrase";
 
@@ -37,8 +38,13 @@ async fn only_administrators_reach_the_administration() {
 
 #[tokio::test]
 async fn an_administrator_adds_and_removes_a_county_hotline() {
-    let app = spawn_app().await;
+    // Pages and the footer's hotlines kept as in production: a change must still show at once.
+    let database = crate::common::sqlite_database();
+    let config = Config { page_cache_seconds: 300, ..crate::common::test_config(&database.url) };
+    let app = crate::common::spawn_with(config, Some(database)).await;
     signed_in_as(&app, "admin", Role::Administrator, "city").await;
+    let (_, before) = app.page("/admin").await;
+    assert!(!before.contains("0936-8212345"), "the footer read (and kept) before the change");
 
     let bad = app
         .post_form("/admin/hotlines", &[("county", "620702"), ("label", "甘州区民政局"), ("number", "call")])
@@ -57,6 +63,9 @@ async fn an_administrator_adds_and_removes_a_county_hotline() {
         )
         .await;
     assert_eq!(added.headers()[header::LOCATION], "/admin?saved=hotline#hotlines");
+    let (_, admin) = app.page("/admin").await;
+    let footer = crate::common::texts(&admin, "footer a[href^='tel:']");
+    assert!(footer.iter().any(|n| n == "0936-8212345"), "a page not kept shows it in its footer: {footer:?}");
     let (_, home) = app.page("/").await;
     assert!(home.contains("甘州区民政局社会救助热线") && home.contains(r#"href="tel:09368212345""#));
     assert!(
@@ -69,6 +78,8 @@ async fn an_administrator_adds_and_removes_a_county_hotline() {
     app.post_form("/admin/hotlines/remove", &[("id", &id.to_string())]).await;
     let (_, home) = app.page("/").await;
     assert!(!home.contains("0936-8212345"));
+    let (_, admin) = app.page("/admin").await;
+    assert!(!admin.contains("0936-8212345"), "nor in a footer read after the removal");
     let actions: Vec<_> = store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
     assert!(
         actions.contains(&"admin.hotline_added".to_string())

@@ -34,8 +34,7 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     assert!(!html.contains(&applicant_id), "the full ID number is not shown back");
 
     // Without the consent nothing is submitted.
-    let key =
-        html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let key = crate::common::submission_key(&html);
     let back = post(&app, "/apply/submit", &[("submission_key", &key)]).await;
     assert!(back.starts_with("/apply/form/check?flash="), "{back}");
     let (_, html) = app.page(&back).await;
@@ -52,7 +51,16 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     // A double click: the same application, not a second one.
     let again = post(&app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
     assert_eq!(again, done);
+    the_township_queue_holds_it_once_with_the_personal_data_sealed(&app, &reference, &applicant_id).await;
+    the_receipt_is_for_the_applicant_s_own_phone_only(&app, &reference, &html).await;
+    app.stop().await;
+}
 
+async fn the_township_queue_holds_it_once_with_the_personal_data_sealed(
+    app: &TestApp,
+    reference: &str,
+    applicant_id: &str,
+) {
     let store = server::store::open(&app.database_url).await.unwrap();
     let scope = app::store::QueueScope::Township(TOWNSHIP.into());
     let (queue, _) = store.review_queue(&crate::common::whole_queue(scope)).await.unwrap();
@@ -61,16 +69,23 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     assert_eq!(case.reference, reference);
     assert_eq!(case.household_size, 2);
     assert_eq!(case.status, app::domain::workflow::Status::Submitted);
-    for secret in [NAME, applicant_id.as_str(), PHONE, "尿毒症"] {
+    for secret in [NAME, applicant_id, PHONE, "尿毒症"] {
         assert!(!case.sealed.contains(secret), "{secret} is sealed");
     }
     assert_eq!(store.case_events(case.id).await.unwrap().len(), 1);
     store.close().await;
+}
 
-    // The receipt, on the page and as a picture, is for the applicant's own phone only.
+/// The receipt, on the page (`receipt_page`) and as a picture, is for the applicant's own phone only.
+async fn the_receipt_is_for_the_applicant_s_own_phone_only(
+    app: &TestApp,
+    reference: &str,
+    receipt_page: &str,
+) {
+    let done = format!("/apply/submitted/{reference}");
     let image = format!("{done}/receipt.png");
     assert!(
-        html.contains(&format!(r#"alt="申请回执图片：申请编号 {reference}""#)),
+        receipt_page.contains(&format!(r#"alt="申请回执图片：申请编号 {reference}""#)),
         "the picture names its reference"
     );
     let response = app.get(&image).await;
@@ -88,7 +103,6 @@ async fn a_resident_fills_in_the_form_and_submits_once_into_the_township_queue()
     assert!(html.contains("无法显示这份回执") && !html.contains("甘州区"));
     let response = stranger.get(app.url(&image)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "no picture of another phone's receipt");
-    app.stop().await;
 }
 
 #[tokio::test]
@@ -199,10 +213,8 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
         "hukou no longer missing, the removed ID card is"
     );
 
-    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
-    let reference = done.trim_start_matches("/apply/submitted/").to_string();
-    let (_, receipt) = app.page(&done).await;
+    let reference = crate::common::submit_checked(&app, &html).await;
+    let (_, receipt) = app.page(&format!("/apply/submitted/{reference}")).await;
     assert!(receipt.contains("以下材料还没有上传") && receipt.contains("诊断证明和医疗费用票据"));
 
     let store = server::store::open(&app.database_url).await.unwrap();
@@ -270,9 +282,7 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
         html.contains("代办人") && html.contains("村（社区）协理员张明"),
         "the check page names the helper"
     );
-    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
-    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+    let reference = crate::common::submit_checked(&app, &html).await;
 
     let township = crate::common::Reviewer::sign_in(
         &app,
@@ -366,9 +376,7 @@ async fn files_nothing_refers_to_are_swept_from_disk_and_the_others_stay_readabl
     // Sent again, the removed document is written again and filed with the application.
     upload_pdf(&app, "id_card", 2).await;
     let (_, html) = app.page("/apply/form/check").await;
-    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = post(&app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
-    let reference = done.trim_start_matches("/apply/submitted/").to_string();
+    let reference = crate::common::submit_checked(&app, &html).await;
 
     // Another resident's draft is given up: purged after 30 days with its document.
     let mut other = crate::common::attach(app.addr, &app.database_url);

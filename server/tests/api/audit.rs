@@ -1,7 +1,7 @@
 //! The audit log over real HTTP and directly on the database: staff actions are recorded, the chain
 //! verifies, a tampered row is found.
 
-use crate::common::spawn_app;
+use crate::common::{spawn_app, TestApp};
 use app::domain::staff::Role;
 use sqlx::Connection;
 
@@ -47,18 +47,8 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
     app.verify_resident("13800001234", "王芳", &crate::common::id_number("62070219700101202")).await;
     crate::common::fill_in_everything(&app, "620702001").await;
     let (_, check) = app.page("/apply/form/check").await;
-    let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let submit = [("submission_key", key), ("consent", "yes")];
-    let hotline = [("county", "620702"), ("label", "甘州区救助热线"), ("number", "0936-8212345")];
-    let report = || {
-        crate::common::multipart_form(&[
-            ("township", "620702001"),
-            ("subject", "西街村 李某"),
-            ("suspicion", "hidden_assets"),
-            ("description", "家里有两套房和一辆小轿车，却一直领着低保，村里人都知道。"),
-        ])
-    };
-
+    let key = crate::common::submission_key(&check);
+    let submit = [("submission_key", key.as_str()), ("consent", "yes")];
     // The audit log refuses every new entry (a full disk, a broken trigger): each change fails whole.
     let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
     let entries = count(&mut db, "audit_log").await;
@@ -69,27 +59,61 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
     .execute(&mut db)
     .await
     .unwrap();
-    assert_eq!(app.post_form("/apply/submit", &submit).await.status(), 500);
-    assert_eq!(app.post_form("/admin/hotlines", &hotline).await.status(), 500);
-    assert_eq!(app.post_multipart("/report", report()).await.status(), 500);
-    assert_eq!(count(&mut db, "applications").await, 0, "no application without its audit entry");
-    assert_eq!(count(&mut db, "reports").await, 0, "no report without its audit entry");
+    each_change_fails_whole(&app, &submit, &mut db, entries).await;
+    // Once the log takes entries again, the same posts go through, each with its entry.
+    sqlx::query("DROP TRIGGER audit_log_unavailable").execute(&mut db).await.unwrap();
+    each_change_goes_through_with_its_entry(&app, &submit, entries).await;
+    // A change that changes nothing writes no entry.
+    let removed = app.post_form("/admin/hotlines/remove", &[("id", "999999")]).await;
+    assert_eq!(crate::common::location(&removed), "/admin#hotlines");
+    assert_eq!(count(&mut db, "audit_log").await, entries + 3);
+    assert_eq!(
+        server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap(),
+        entries as usize + 3
+    );
+    app.stop().await;
+}
+
+/// An administrator's change tried here, beside an application and a report.
+const HOTLINE: [(&str, &str); 3] =
+    [("county", "620702"), ("label", "甘州区救助热线"), ("number", "0936-8212345")];
+
+fn report_form() -> reqwest::multipart::Form {
+    crate::common::multipart_form(&[
+        ("township", "620702001"),
+        ("subject", "西街村 李某"),
+        ("suspicion", "hidden_assets"),
+        ("description", "家里有两套房和一辆小轿车，却一直领着低保，村里人都知道。"),
+    ])
+}
+
+async fn each_change_fails_whole(
+    app: &TestApp,
+    submit: &[(&str, &str)],
+    db: &mut sqlx::SqliteConnection,
+    entries: i64,
+) {
+    assert_eq!(app.post_form("/apply/submit", submit).await.status(), 500);
+    assert_eq!(app.post_form("/admin/hotlines", &HOTLINE).await.status(), 500);
+    assert_eq!(app.post_multipart("/report", report_form()).await.status(), 500);
+    assert_eq!(count(db, "applications").await, 0, "no application without its audit entry");
+    assert_eq!(count(db, "reports").await, 0, "no report without its audit entry");
     let hotlines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hotlines WHERE label = '甘州区救助热线'")
-        .fetch_one(&mut db)
+        .fetch_one(&mut *db)
         .await
         .unwrap();
     assert_eq!(hotlines, 0, "no hotline without its audit entry");
-    assert_eq!(count(&mut db, "audit_log").await, entries);
+    assert_eq!(count(db, "audit_log").await, entries);
+}
 
-    // Once the log takes entries again, the same posts go through, each with its entry.
-    sqlx::query("DROP TRIGGER audit_log_unavailable").execute(&mut db).await.unwrap();
-    assert!(crate::common::location(&app.post_form("/apply/submit", &submit).await)
+async fn each_change_goes_through_with_its_entry(app: &TestApp, submit: &[(&str, &str)], entries: i64) {
+    assert!(crate::common::location(&app.post_form("/apply/submit", submit).await)
         .starts_with("/apply/submitted/"));
     assert_eq!(
-        crate::common::location(&app.post_form("/admin/hotlines", &hotline).await),
+        crate::common::location(&app.post_form("/admin/hotlines", &HOTLINE).await),
         "/admin?saved=hotline#hotlines"
     );
-    assert_eq!(app.post_multipart("/report", report()).await.status(), 303);
+    assert_eq!(app.post_multipart("/report", report_form()).await.status(), 303);
     let store = server::store::open(&app.database_url).await.unwrap();
     let actions: Vec<_> = store
         .audit_records()
@@ -100,16 +124,6 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_stored_either() {
         .map(|r| r.event.action)
         .collect();
     assert_eq!(actions, ["application.submitted", "admin.hotline_added", "report.filed"]);
-
-    // A change that changes nothing writes no entry.
-    let removed = app.post_form("/admin/hotlines/remove", &[("id", "999999")]).await;
-    assert_eq!(crate::common::location(&removed), "/admin#hotlines");
-    assert_eq!(count(&mut db, "audit_log").await, entries + 3);
-    assert_eq!(
-        server::cli::verify_audit(&app.database_url, &crate::common::anchor_key()).await.unwrap(),
-        entries as usize + 3
-    );
-    app.stop().await;
 }
 
 #[tokio::test]

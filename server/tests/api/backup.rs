@@ -24,10 +24,7 @@ async fn apply_with_document(app: &TestApp, phone: &str, first_17: &str) -> Stri
         "/apply/form/check#documents"
     );
     let (_, check) = app.page("/apply/form/check").await;
-    let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done =
-        crate::common::post(app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
-    done.trim_start_matches("/apply/submitted/").to_string()
+    crate::common::submit_checked(app, &check).await
 }
 
 fn sqlite_in(dir: &std::path::Path) -> String {

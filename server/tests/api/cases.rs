@@ -2,7 +2,9 @@
 //! the notice to the county's decision; other townships and counties cannot see or touch it; illegal
 //! steps are refused; every view of the case is audited.
 
-use crate::common::{location, pdf_text, spawn_app, submit_application, Reviewer, TestApp};
+use crate::common::{
+    case_actions, location, pdf_text, spawn_app, submit_application, texts, Reviewer, TestApp,
+};
 use app::domain::staff::Role;
 use app::domain::workflow::Status;
 use reqwest::StatusCode;
@@ -44,39 +46,55 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     let app = spawn_app().await;
     let reference = submit_application(&app, "13912340001", "王秀兰", TOWNSHIP).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    the_township_investigates_and_publishes_the_notice(&app, &township, &reference).await;
+    the_public_notice_holds_only_the_masked_head_of_household(&app).await;
+    let county = the_county_approves_once_the_notice_is_over(&app, &township, &reference).await;
+    the_history_and_the_form_hold_every_step(&app, &township, &county, &reference).await;
+    app.stop().await;
+}
 
+/// The township's steps, each refused until what it needs is there: 受理, the visit and the check, the
+/// signed consent, the recommendation with an amount, the notice.
+async fn the_township_investigates_and_publishes_the_notice(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
     let (_, html) = township.page("/review").await;
-    assert!(html.contains(&reference) && html.contains("共 1 件"), "the case is in its township's queue");
+    assert!(html.contains(reference) && html.contains("共 1 件"), "the case is in its township's queue");
     let (status, html) = township.page(&format!("/review/case/{reference}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("王秀兰") && html.contains("尿毒症"), "staff see what was submitted");
-    assert!(html.contains("受理") && !html.contains("发布公示"), "only the actions allowed now");
+    let actions = case_actions(&html);
+    assert!(actions.iter().any(|a| a == "accept"), "受理 is offered: {actions:?}");
+    assert!(!actions.iter().any(|a| a == "publish_notice"), "only the actions allowed now: {actions:?}");
 
-    township.act(&reference, "accept", "", "").await;
-    assert_eq!(status_of(&app, &reference).await, Status::Investigating);
-    let update = wait_for_status_sms(&app, "13912340001").await;
+    township.act(reference, "accept", "", "").await;
+    assert_eq!(status_of(app, reference).await, Status::Investigating);
+    let update = wait_for_status_sms(app, "13912340001").await;
     assert!(update.contains("核对和入户调查中") && update.contains("下一步"), "{update}");
-    for private in ["王秀兰", reference.as_str(), "元"] {
+    for private in ["王秀兰", reference, "元"] {
         assert!(!update.contains(private), "the SMS carries no personal data: {private}");
     }
-    let (_, html) = township.act(&reference, "recommend", "入户调查属实", "640").await;
+    let (_, html) = township.act(reference, "recommend", "入户调查属实", "640").await;
     assert!(
         html.contains("请先记录入户调查和家庭经济状况核对结果"),
         "no recommendation without the investigation"
     );
-    let (_, html) = township.act(&reference, "record_visit", "", "").await;
+    let (_, html) = township.act(reference, "record_visit", "", "").await;
     assert!(html.contains("请在办理意见中写明调查或核对的情况"));
-    township.act(&reference, "record_visit", "11月30日入户，本人透析，无劳动能力，住房简陋", "").await;
-    township.act(&reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
-    collect_signed_consent(&app, &township, &reference).await;
-    assert_eq!(status_of(&app, &reference).await, Status::Investigating, "records keep the status");
-    let (_, html) = township.act(&reference, "recommend", "入户调查属实", "").await;
+    township.act(reference, "record_visit", "11月30日入户，本人透析，无劳动能力，住房简陋", "").await;
+    township.act(reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
+    collect_signed_consent(app, township, reference).await;
+    assert_eq!(status_of(app, reference).await, Status::Investigating, "records keep the status");
+    let (_, html) = township.act(reference, "recommend", "入户调查属实", "").await;
     assert!(html.contains("请填写每月救助金额"), "a recommendation needs an amount");
-    township.act(&reference, "recommend", "入户调查属实", "640").await;
-    township.act(&reference, "publish_notice", "", "").await;
-    assert_eq!(status_of(&app, &reference).await, Status::InNotice);
+    township.act(reference, "recommend", "入户调查属实", "640").await;
+    township.act(reference, "publish_notice", "", "").await;
+    assert_eq!(status_of(app, reference).await, Status::InNotice);
+}
 
-    // The public notice holds only the masked head of household.
+async fn the_public_notice_holds_only_the_masked_head_of_household(app: &TestApp) {
     let store = server::store::open(&app.database_url).await.unwrap();
     let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
     let first_page = app::store::Page::numbered(1, 50);
@@ -85,37 +103,53 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     assert_eq!(notices[0].head_name_masked, "王*兰");
     assert_eq!(notices[0].monthly_amount, 640);
     store.close().await;
+}
 
-    let (_, html) = township.act(&reference, "forward_to_county", "", "").await;
+/// Forwarding waits for the end of the notice; the county sees and approves the case.
+async fn the_county_approves_once_the_notice_is_over<'a>(
+    app: &'a TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) -> Reviewer<'a> {
+    let (_, html) = township.act(reference, "forward_to_county", "", "").await;
     assert!(html.contains("公示期尚未结束"), "forwarding waits for the end of the notice");
-    end_notice_period(&app).await;
-    township.act(&reference, "forward_to_county", "公示无异议", "").await;
-    assert_eq!(status_of(&app, &reference).await, Status::AtCounty);
+    end_notice_period(app).await;
+    township.act(reference, "forward_to_county", "公示无异议", "").await;
+    assert_eq!(status_of(app, reference).await, Status::AtCounty);
 
-    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let county = Reviewer::sign_in(app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page("/review?status=at_county").await;
-    assert!(html.contains(&reference), "the county sees the cases of its townships");
-    county.act(&reference, "approve", "", "640").await;
-    assert_eq!(status_of(&app, &reference).await, Status::Approved);
+    assert!(html.contains(reference), "the county sees the cases of its townships");
+    county.act(reference, "approve", "", "640").await;
+    assert_eq!(status_of(app, reference).await, Status::Approved);
+    county
+}
 
+/// The case's history names every step; the 审批表 for the archive holds the application and every step,
+/// with who and when; views and printing are audited.
+async fn the_history_and_the_form_hold_every_step(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    county: &Reviewer<'_>,
+    reference: &str,
+) {
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
-    for step in [
-        "受理",
-        "记录入户调查",
-        "无劳动能力",
-        "乡镇审核通过",
-        "发布公示",
-        "报送县级审核确认",
-        "批准",
-        "每月 640 元",
-    ] {
-        assert!(html.contains(step), "the history names {step}");
+    // Each entry reads "when who：step（note）": the step is compared whole (受理 is not 待受理).
+    let entries = texts(&html, "ol.history li");
+    fn step_of(entry: &str) -> Option<&str> {
+        entry.split_once('：').map(|(_, rest)| rest.split('（').next().unwrap_or(""))
     }
-    // The 审批表 for the archive holds the application and every step, with who and when.
-    let (form, _, bytes) = pdf_text(&township, &format!("/review/case/{reference}/form.pdf")).await;
+    let steps: Vec<&str> = entries.iter().filter_map(|e| step_of(e)).collect();
+    for step in ["受理", "记录入户调查", "乡镇审核通过", "发布公示", "报送县级审核确认", "批准"]
+    {
+        assert!(steps.contains(&step), "the history names {step}: {steps:?}");
+    }
+    assert!(entries.iter().any(|e| e.contains("无劳动能力")), "with the visit's note: {entries:?}");
+    assert!(entries.iter().any(|e| e.contains("每月 640 元")), "and the amount: {entries:?}");
+    let (form, _, bytes) = pdf_text(township, &format!("/review/case/{reference}/form.pdf")).await;
     println!("审批表 of {reference}: {bytes} bytes");
     for words in [
-        reference.as_str(),
+        reference,
         "社会救助申请审核审批表",
         "王秀兰",
         "尿毒症",
@@ -141,7 +175,6 @@ async fn an_application_goes_from_submission_through_the_notice_to_county_approv
     );
     assert!(audit.iter().any(|r| r.event.action == "case.approve" && r.event.subject == reference));
     store.close().await;
-    app.stop().await;
 }
 
 /// The township prints the 授权书 and 承诺书 (one page per adult: the applicant, not her 14-year-old son),
@@ -335,21 +368,58 @@ fn text(cell: &calamine::Data) -> String {
 
 #[tokio::test]
 async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_scope() {
-    use calamine::Data;
     let app = spawn_app().await;
     let accepted = submit_application(&app, "13912340021", "赵丽华", TOWNSHIP).await;
     let waiting = submit_application(&app, "13912340022", "钱秀英", TOWNSHIP).await;
     let elsewhere = submit_application(&app, "13912340023", "孙建国", "620702002").await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     township.act(&accepted, "accept", "", "").await;
+    the_township_s_sheet_holds_its_cases_typed_and_nothing_personal(
+        &township, &accepted, &waiting, &elsewhere,
+    )
+    .await;
+    let filtered = crate::common::spreadsheet_rows(
+        &township,
+        "/review/queue.xlsx?status=investigating&type=&overdue=",
+        "审核台账",
+    )
+    .await;
+    assert_eq!(filtered.len(), 2, "headings and the one accepted case");
+    assert_eq!(text(&filtered[1][0]), accepted);
+    let (_, queue) = township.page("/review?status=investigating").await;
+    assert!(queue.contains(r#"href="/review/queue.xlsx?status=investigating&amp;type=&amp;overdue=""#));
+    the_county_sees_its_townships_and_others_nothing(&app).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let exports: Vec<String> = store
+        .audit_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .filter(|e| e.action == "ledger.queue_exported")
+        .map(|e| format!("{} {} {}", e.subject, e.detail, e.actor))
+        .collect();
+    assert_eq!(exports.len(), 3, "{exports:?}");
+    assert!(exports[1].starts_with("township:620702001 status:investigating type: overdue:false rows:1"));
+    assert!(exports[2].starts_with("county:620702 "), "{exports:?}");
+    app.stop().await;
+}
 
-    let rows = crate::common::spreadsheet_rows(&township, "/review/queue.xlsx", "审核台账").await;
+/// Headings, the township's cases only, dates as dates and days as numbers, no names or ID numbers.
+async fn the_township_s_sheet_holds_its_cases_typed_and_nothing_personal(
+    township: &Reviewer<'_>,
+    accepted: &str,
+    waiting: &str,
+    elsewhere: &str,
+) {
+    use calamine::Data;
+    let rows = crate::common::spreadsheet_rows(township, "/review/queue.xlsx", "审核台账").await;
     let headings: Vec<String> = rows[0].iter().map(text).collect();
     assert_eq!(headings[..5], ["案件编号", "乡镇（街道）", "村（社区）", "救助类别", "状态"]);
     assert_eq!(headings[5..], ["提交日期", "决定期限", "剩余工作日", "急难救助", "月救助金（元）"]);
     let mut references: Vec<String> = rows[1..].iter().map(|row| text(&row[0])).collect();
     references.sort();
-    let mut own = vec![accepted.clone(), waiting.clone()];
+    let mut own = vec![accepted.to_string(), waiting.to_string()];
     own.sort();
     assert_eq!(references, own, "the township's cases, not {elsewhere}");
     let row = rows.iter().find(|row| text(&row[0]) == accepted).unwrap();
@@ -367,19 +437,10 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     );
     let everything: String = rows.iter().flatten().map(text).collect();
     assert!(!everything.contains("赵丽华") && !everything.contains("6207021"), "no names or ID numbers");
+}
 
-    let filtered = crate::common::spreadsheet_rows(
-        &township,
-        "/review/queue.xlsx?status=investigating&type=&overdue=",
-        "审核台账",
-    )
-    .await;
-    assert_eq!(filtered.len(), 2, "headings and the one accepted case");
-    assert_eq!(text(&filtered[1][0]), accepted);
-    let (_, queue) = township.page("/review?status=investigating").await;
-    assert!(queue.contains(r#"href="/review/queue.xlsx?status=investigating&amp;type=&amp;overdue=""#));
-
-    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+async fn the_county_sees_its_townships_and_others_nothing(app: &TestApp) {
+    let county = Reviewer::sign_in(app, "ganzhou", Role::CountyReviewer, "620702").await;
     assert_eq!(
         crate::common::spreadsheet_rows(&county, "/review/queue.xlsx", "审核台账").await.len(),
         4,
@@ -388,25 +449,10 @@ async fn the_queue_exports_as_a_spreadsheet_with_its_filters_and_nothing_out_of_
     for (username, role, scope) in
         [("yibao", Role::DepartmentOfficer, "medical-insurance"), ("admin", Role::Administrator, "city")]
     {
-        let outsider = Reviewer::sign_in(&app, username, role, scope).await;
+        let outsider = Reviewer::sign_in(app, username, role, scope).await;
         let (status, _) = outsider.page("/review/queue.xlsx").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{username}");
     }
     let response = TestApp::new_client().get(app.url("/review/queue.xlsx")).send().await.unwrap();
     assert_eq!(location(&response), "/review/login");
-
-    let store = server::store::open(&app.database_url).await.unwrap();
-    let exports: Vec<String> = store
-        .audit_records()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.event)
-        .filter(|e| e.action == "ledger.queue_exported")
-        .map(|e| format!("{} {} {}", e.subject, e.detail, e.actor))
-        .collect();
-    assert_eq!(exports.len(), 3, "{exports:?}");
-    assert!(exports[1].starts_with("township:620702001 status:investigating type: overdue:false rows:1"));
-    assert!(exports[2].starts_with("county:620702 "), "{exports:?}");
-    app.stop().await;
 }

@@ -137,6 +137,15 @@ impl TestApp {
     }
 
     /// A second browser: its own cookies.
+    /// Creates a staff account and signs this app's client in as it, in a new browser.
+    pub async fn sign_in_as(&mut self, username: &str, role: app::domain::staff::Role, scope: &str) {
+        self.create_staff(username, role, scope, PASSWORD).await;
+        self.client = Self::new_client();
+        let response =
+            self.post_form("/review/login", &[("username", username), ("password", PASSWORD)]).await;
+        assert_eq!(location(&response), "/review");
+    }
+
     pub fn new_client() -> reqwest::Client {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -299,10 +308,20 @@ pub async fn submit_application(app: &TestApp, phone: &str, name: &str, township
     app.verify_resident(phone, name, &id_number("62070219700101202")).await;
     fill_in_everything(app, township).await;
     let (_, html) = app.page("/apply/form/check").await;
-    let key =
-        html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    submit_checked(app, &html).await
+}
+
+/// The submission key that the check page's form carries (it makes a repeated submit harmless).
+pub fn submission_key(check_page: &str) -> String {
+    let after = check_page.split(r#"name="submission_key" value=""#).nth(1).expect("a submission key");
+    after.split('"').next().unwrap().to_string()
+}
+
+/// Submits, with consent, the application whose check page is `check_page`; returns the reference number.
+pub async fn submit_checked(app: &TestApp, check_page: &str) -> String {
+    let key = submission_key(check_page);
     let done = post(app, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
-    done.trim_start_matches("/apply/submitted/").to_string()
+    done.strip_prefix("/apply/submitted/").expect("the receipt page").to_string()
 }
 
 /// Passes the status page's SMS check on a new phone session for the case.
@@ -499,4 +518,19 @@ pub const GPS_PHOTO: &[u8] = include_bytes!("../fixtures/gps-photo.jpg");
 /// A form's file part holding `bytes` as a JPEG photo.
 pub fn photo_part(bytes: &[u8]) -> reqwest::multipart::Part {
     reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("IMG_0001.jpg").mime_str("image/jpeg").unwrap()
+}
+
+/// The case page's workflow buttons by their action keys, in order: read from the parsed page, so that
+/// text elsewhere ("待受理" in the history, say) cannot pass for a button ("受理").
+pub fn case_actions(html: &str) -> Vec<String> {
+    let page = scraper::Html::parse_document(html);
+    let buttons = scraper::Selector::parse(r#"form button[name="action"]"#).expect("a valid selector");
+    page.select(&buttons).filter_map(|b| b.value().attr("value")).map(str::to_string).collect()
+}
+
+/// The trimmed text of each element that `selector` picks in `html`.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let page = scraper::Html::parse_document(html);
+    let picked = scraper::Selector::parse(selector).expect("a valid selector");
+    page.select(&picked).map(|e| e.text().collect::<String>().trim().to_string()).collect()
 }

@@ -3,7 +3,7 @@
 //! help once the township has given its opinion. Other townships get 404; simultaneous grants give once.
 
 use crate::common::{
-    check_status, execute_sql, fill_in_everything, id_number, location, post, spawn_app, spawn_on_postgres,
+    check_status, execute_sql, fill_in_everything, id_number, location, spawn_app, spawn_on_postgres,
     wait_for_sms, Reviewer, TestApp,
 };
 use app::domain::staff::Role;
@@ -20,9 +20,7 @@ async fn submit_urgent_application(app: &TestApp, phone: &str) -> String {
     assert_eq!(app.post_form("/apply/form/types", &urgent).await.status(), StatusCode::SEE_OTHER);
     let (_, html) = app.page("/apply/form/check").await;
     assert!(html.contains("临时救助"), "{html}");
-    let key = html.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = post(app, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
-    done.trim_start_matches("/apply/submitted/").to_string()
+    crate::common::submit_checked(app, &html).await
 }
 
 /// The township's limit as its grant form states it ("最多 2400 元").
@@ -47,16 +45,34 @@ async fn grant(reviewer: &Reviewer<'_>, reference: &str, amount: &str) -> reqwes
 async fn help_is_given_first_and_confirmed_afterwards(mut app: TestApp) {
     let phone = "13912340201";
     let reference = submit_urgent_application(&app, phone).await;
-    let case_page = format!("/review/case/{reference}");
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    the_township_gives_help_within_its_limit(&app, &township, &reference, phone).await;
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    the_county_waits_for_the_file_which_falls_overdue(&app, &township, &county, &reference).await;
+    the_county_confirms_once_the_file_is_complete(&app, &township, &county, &reference, phone).await;
+    check_status(&mut app, &reference, phone).await;
+    let (_, status) = app.page("/status/view").await;
+    assert!(status.contains("已先行给予临时救助 1500 元，县级已确认"), "{status}");
+    app.stop().await;
+}
+
+/// Another township cannot; over the limit is refused next to the amount, what was typed kept; within it
+/// the help is recorded, announced by SMS and listed as to be completed.
+async fn the_township_gives_help_within_its_limit(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+    phone: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
     let (_, html) = township.page(&case_page).await;
     let limit = stated_limit(&html);
     assert!(limit > 1500, "the default limit is three months of the urban standard: {limit}");
 
-    let stranger = Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
-    assert_eq!(grant(&stranger, &reference, "1000").await.status(), StatusCode::NOT_FOUND);
+    let stranger = Reviewer::sign_in(app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
+    assert_eq!(grant(&stranger, reference, "1000").await.status(), StatusCode::NOT_FOUND);
 
-    let over = grant(&township, &reference, &(limit + 1).to_string()).await;
+    let over = grant(township, reference, &(limit + 1).to_string()).await;
     let (_, html) = township.page(&location(&over)).await;
     assert!(
         html.contains(&format!("乡镇先行救助最多 {limit} 元；超过的部分请按临时救助程序报县级审批")),
@@ -65,7 +81,7 @@ async fn help_is_given_first_and_confirmed_afterwards(mut app: TestApp) {
     assert!(html.contains(&format!(r#"value="{}""#, limit + 1)), "what was typed is kept");
     assert!(html.contains("家中失火，房屋和口粮烧毁"), "the reason typed is kept");
 
-    let given = grant(&township, &reference, "1500").await;
+    let given = grant(township, reference, "1500").await;
     assert_eq!(location(&given), case_page);
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains(r#"<dd class="emergency-granted">一次性 1500 元"#), "{html}");
@@ -75,29 +91,46 @@ async fn help_is_given_first_and_confirmed_afterwards(mut app: TestApp) {
         !html.contains(&format!(r#"action="/review/case/{reference}/emergency""#)),
         "no second grant form"
     );
-    let text = wait_for_sms(&app, phone, "已先行给予临时救助 1500 元").await;
+    let text = wait_for_sms(app, phone, "已先行给予临时救助 1500 元").await;
     assert!(!text.contains("李春花"), "no personal data in the message: {text}");
     let (_, home) = township.page("/review").await;
-    assert!(home.contains("先行救助待办 1 件") && home.contains(&reference), "{home}");
+    assert!(home.contains("先行救助待办 1 件") && home.contains(reference), "{home}");
+}
 
-    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+async fn the_county_waits_for_the_file_which_falls_overdue(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    county: &Reviewer<'_>,
+    reference: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
     let (_, home) = county.page("/review").await;
     assert!(home.contains("先行救助待办 1 件"), "the county sees it too");
     let early = county.post(&format!("{case_page}/emergency/answer"), &[("decision", "confirm")]).await;
     let (_, html) = county.page(&location(&early)).await;
     assert!(html.contains("乡镇尚未补齐材料（提出审核意见），补齐后再确认"), "{html}");
 
-    execute_sql(&app, "UPDATE emergency_grants SET file_due = '2000-01-03'").await;
+    execute_sql(app, "UPDATE emergency_grants SET file_due = '2000-01-03'").await;
     let (_, home) = township.page("/review").await;
     assert!(home.contains("补齐材料已超期（期限2000年1月3日）"), "an unfinished file is overdue: {home}");
     assert!(home.contains(r#"<tr class="overdue">"#), "{home}");
+}
 
+/// Completed by the township's steps, the help is confirmed by the county (a refusal needs its reason).
+async fn the_county_confirms_once_the_file_is_complete(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    county: &Reviewer<'_>,
+    reference: &str,
+    phone: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
     for (action, note) in
         [("accept", ""), ("record_visit", "入户核实火灾情况"), ("record_check", "核对无异常")]
     {
-        township.act(&reference, action, note, "").await;
+        township.act(reference, action, note, "").await;
     }
-    township.act(&reference, "recommend", "情况属实，建议给予临时救助", "3000").await;
+    township.act(reference, "recommend", "情况属实，建议给予临时救助", "3000").await;
     let (_, html) = county.page(&case_page).await;
     assert!(html.contains("<strong>材料已补齐，待县级确认</strong>"), "{html}");
     let bare = county.post(&format!("{case_page}/emergency/answer"), &[("decision", "not_confirmed")]).await;
@@ -109,12 +142,7 @@ async fn help_is_given_first_and_confirmed_afterwards(mut app: TestApp) {
     assert!(html.contains("<strong>县级已确认</strong>") && html.contains("县级确认先行救助"), "{html}");
     let (_, home) = county.page("/review").await;
     assert!(!home.contains("先行救助待办"), "answered help leaves the list");
-    wait_for_sms(&app, phone, "先行救助已由县级确认").await;
-
-    check_status(&mut app, &reference, phone).await;
-    let (_, status) = app.page("/status/view").await;
-    assert!(status.contains("已先行给予临时救助 1500 元，县级已确认"), "{status}");
-    app.stop().await;
+    wait_for_sms(app, phone, "先行救助已由县级确认").await;
 }
 
 #[tokio::test]

@@ -138,58 +138,84 @@ async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
     let member = valid_id("62070219800101123");
     on_register(&app, &member, None).await;
     let bill = hospital_bill("YB-1", &member, 20_000);
-    let code = |answer: &Value| answer["error"].as_str().unwrap_or_default().to_string();
-
-    let response = app.client.post(app.url("/api/v1/events")).json(&bill).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no token");
-    let (status, answer) = call(&app, "/api/v1/events", "not.a.token", &bill).await;
-    assert_eq!((status, code(&answer)), (StatusCode::UNAUTHORIZED, "unauthenticated".into()));
-    let tampered = format!("{}x", &medical[..medical.len() - 1]);
-    assert_eq!(call(&app, "/api/v1/events", &tampered, &bill).await.0, StatusCode::UNAUTHORIZED);
-
-    let (status, answer) = call(&app, "/api/v1/events", &education, &bill).await;
-    assert_eq!((status, code(&answer)), (StatusCode::FORBIDDEN, "not_permitted".into()), "wrong department");
-    let (status, answer) = call(&app, "/api/v1/events", &ask_only, &bill).await;
-    assert_eq!((status, code(&answer)), (StatusCode::FORBIDDEN, "not_permitted".into()), "no event scope");
-    let (status, _) = call(&app, "/api/v1/recognition", &education, &json!({"id_number": member})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "no recognition scope");
-
-    let malformed = app
-        .client
-        .post(app.url("/api/v1/events"))
-        .bearer_auth(&medical)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body("{\"reference_id\": ")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(code(&malformed.json().await.unwrap()), "malformed_json");
-    let oversized = json!({"reference_id": "x".repeat(20_000), "id_number": member, "kind": "disaster"});
-    let (status, answer) = call(&app, "/api/v1/events", &medical, &oversized).await;
-    assert_eq!((status, code(&answer)), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large".into()));
-
-    let stranger = hospital_bill("YB-9", &valid_id("62070219900101123"), 50_000);
-    let (status, answer) = call(&app, "/api/v1/events", &medical, &stranger).await;
-    assert_eq!((status, code(&answer)), (StatusCode::NOT_FOUND, "unknown_person".into()));
-    let (status, answer) =
-        call(&app, "/api/v1/events", &medical, &hospital_bill("YB-8", "62070219800101", 1)).await;
-    assert_eq!((status, answer["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id_number")));
-    let missing = json!({"reference_id": "YB-7", "id_number": member, "kind": "hospital_bill"});
-    let (status, answer) = call(&app, "/api/v1/events", &medical, &missing).await;
-    assert_eq!(
-        (status, answer["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_pocket_yuan"))
-    );
+    callers_without_a_valid_token_or_scope_are_refused(&app, &bill, [&medical, &education, &ask_only]).await;
+    bad_bodies_are_refused_naming_the_field(&app, &medical, &member).await;
     assert!(open_warnings(&app).await.is_empty(), "no refused call raised a warning");
     assert_eq!(
         audit_count(&app, "api.call_refused").await,
         7,
         "every refusal of a known caller is audited (3 scopes, malformed, oversized, 2 fields); unknown tokens are not callers"
     );
+    a_revoked_token_stops_at_once(&app, &medical, &member).await;
+    app.stop().await;
+}
 
-    // Revoked: the same token stops at once.
-    assert_eq!(call(&app, "/api/v1/events", &medical, &bill).await.0, StatusCode::ACCEPTED);
+/// The machine-readable reason of a refused call.
+fn error_code(answer: &Value) -> String {
+    answer["error"].as_str().unwrap_or_default().to_string()
+}
+
+/// No token, a bad or tampered one: 401; another department's or one without the scope: 403.
+async fn callers_without_a_valid_token_or_scope_are_refused(app: &TestApp, bill: &Value, tokens: [&str; 3]) {
+    let [medical, education, ask_only] = tokens;
+    let member = bill["id_number"].as_str().unwrap();
+    let response = app.client.post(app.url("/api/v1/events")).json(bill).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no token");
+    let (status, answer) = call(app, "/api/v1/events", "not.a.token", bill).await;
+    assert_eq!((status, error_code(&answer)), (StatusCode::UNAUTHORIZED, "unauthenticated".into()));
+    let tampered = format!("{}x", &medical[..medical.len() - 1]);
+    assert_eq!(call(app, "/api/v1/events", &tampered, bill).await.0, StatusCode::UNAUTHORIZED);
+
+    let (status, answer) = call(app, "/api/v1/events", education, bill).await;
+    assert_eq!(
+        (status, error_code(&answer)),
+        (StatusCode::FORBIDDEN, "not_permitted".into()),
+        "wrong department"
+    );
+    let (status, answer) = call(app, "/api/v1/events", ask_only, bill).await;
+    assert_eq!(
+        (status, error_code(&answer)),
+        (StatusCode::FORBIDDEN, "not_permitted".into()),
+        "no event scope"
+    );
+    let (status, _) = call(app, "/api/v1/recognition", education, &json!({"id_number": member})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no recognition scope");
+}
+
+/// Malformed or oversized JSON, an unknown person, a bad or missing field: each refused with its reason.
+async fn bad_bodies_are_refused_naming_the_field(app: &TestApp, medical: &str, member: &str) {
+    let malformed = app
+        .client
+        .post(app.url("/api/v1/events"))
+        .bearer_auth(medical)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{\"reference_id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&malformed.json().await.unwrap()), "malformed_json");
+    let oversized = json!({"reference_id": "x".repeat(20_000), "id_number": member, "kind": "disaster"});
+    let (status, answer) = call(app, "/api/v1/events", medical, &oversized).await;
+    assert_eq!((status, error_code(&answer)), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large".into()));
+
+    let stranger = hospital_bill("YB-9", &valid_id("62070219900101123"), 50_000);
+    let (status, answer) = call(app, "/api/v1/events", medical, &stranger).await;
+    assert_eq!((status, error_code(&answer)), (StatusCode::NOT_FOUND, "unknown_person".into()));
+    let (status, answer) =
+        call(app, "/api/v1/events", medical, &hospital_bill("YB-8", "62070219800101", 1)).await;
+    assert_eq!((status, answer["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("id_number")));
+    let missing = json!({"reference_id": "YB-7", "id_number": member, "kind": "hospital_bill"});
+    let (status, answer) = call(app, "/api/v1/events", medical, &missing).await;
+    assert_eq!(
+        (status, answer["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("out_of_pocket_yuan"))
+    );
+}
+
+async fn a_revoked_token_stops_at_once(app: &TestApp, medical: &str, member: &str) {
+    let bill = hospital_bill("YB-1", member, 20_000);
+    assert_eq!(call(app, "/api/v1/events", medical, &bill).await.0, StatusCode::ACCEPTED);
     let credentials: Vec<(i64, String)> = {
         let store = server::store::open(&app.database_url).await.unwrap();
         let all = store.api_credentials().await.unwrap();
@@ -199,11 +225,13 @@ async fn the_api_refuses_every_call_it_should_and_says_why_in_json() {
     let medical_id = credentials.iter().map(|(id, _)| *id).min().unwrap();
     let revoked = app.post_form("/admin/api-credentials/revoke", &[("id", &medical_id.to_string())]).await;
     assert_eq!(revoked.headers()[header::LOCATION], "/admin?saved=api_revoked#api");
-    let (status, answer) =
-        call(&app, "/api/v1/events", &medical, &hospital_bill("YB-3", &member, 30_000)).await;
-    assert_eq!((status, code(&answer)), (StatusCode::UNAUTHORIZED, "unauthenticated".into()), "revoked");
-    assert_eq!(audit_count(&app, "api.credential_revoked").await, 1);
-    app.stop().await;
+    let (status, answer) = call(app, "/api/v1/events", medical, &hospital_bill("YB-3", member, 30_000)).await;
+    assert_eq!(
+        (status, error_code(&answer)),
+        (StatusCode::UNAUTHORIZED, "unauthenticated".into()),
+        "revoked"
+    );
+    assert_eq!(audit_count(app, "api.credential_revoked").await, 1);
 }
 
 #[tokio::test]
@@ -339,17 +367,24 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
     assert_eq!(status, StatusCode::ACCEPTED);
     let id = open_warnings(&app).await[0].id;
     let warning_page = format!("/review/warnings/{id}");
-    let close = format!("/review/warnings/{id}/close");
-
     let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
-    let neighbour = Reviewer::sign_in(&app, "neighbour", Role::TownshipReviewer, "620702002").await;
-    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
     let (status, queue) = township.page("/review/warnings").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         queue.contains(&format!("href=\"{warning_page}\"")) && queue.contains("二级（橙色）预警"),
         "{queue}"
     );
+    other_townships_and_the_county_cannot_see_or_close_it(&app, id).await;
+    a_close_is_refused_with_its_reasons_and_what_was_typed_kept(&app, &township, id).await;
+    a_close_with_the_visit_and_an_application_is_taken_once(&app, &township, id).await;
+    app.stop().await;
+}
+
+/// Another township neither lists, opens nor closes it; the county counts it without closing it.
+async fn other_townships_and_the_county_cannot_see_or_close_it(app: &TestApp, id: i64) {
+    let (warning_page, close) = (format!("/review/warnings/{id}"), format!("/review/warnings/{id}/close"));
+    let neighbour = Reviewer::sign_in(app, "neighbour", Role::TownshipReviewer, "620702002").await;
+    let county = Reviewer::sign_in(app, "county", Role::CountyReviewer, "620702").await;
     let (_, other_queue) = neighbour.page("/review/warnings").await;
     assert!(!other_queue.contains(&warning_page), "another township does not see it");
     assert_eq!(neighbour.page(&warning_page).await.0, StatusCode::NOT_FOUND);
@@ -366,7 +401,14 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
         county_page.contains("<td>1</td><td>0</td>"),
         "the county sees one open, none overdue: {county_page}"
     );
+}
 
+async fn a_close_is_refused_with_its_reasons_and_what_was_typed_kept(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    id: i64,
+) {
+    let (warning_page, close) = (format!("/review/warnings/{id}"), format!("/review/warnings/{id}/close"));
     let (status, page) = township.page(&warning_page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("大额医疗支出") && page.contains("记录走访并办结预警"));
@@ -387,23 +429,30 @@ async fn a_township_sees_the_departments_warning_and_closes_it_after_the_visit()
     let unwritten = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难")]).await;
     let (_, page) = township.page(&crate::common::location(&unwritten)).await;
     assert!(page.contains("请写明走访看到的情况"), "a close needs the visit written up");
-    let elsewhere = crate::common::submit_application(&app, "13912345678", "王秀兰", "620702002").await;
+    let elsewhere = crate::common::submit_application(app, "13912345678", "王秀兰", "620702002").await;
     let refused =
         township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &elsewhere), seen]).await;
     let (_, page) = township.page(&crate::common::location(&refused)).await;
     assert!(page.contains("本乡镇（街道）没有这个申请编号"));
-    assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 0, "refused closes write no entry");
+    assert_eq!(audit_count(app, "monitoring.warning_closed").await, 0, "refused closes write no entry");
+}
 
-    let reference = crate::common::submit_application(&app, "13812345678", "李建国", TOWNSHIP).await;
+async fn a_close_with_the_visit_and_an_application_is_taken_once(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    id: i64,
+) {
+    let close = format!("/review/warnings/{id}/close");
+    let seen = ("observations", "户主住院，家中无劳动力");
+    let reference = crate::common::submit_application(app, "13812345678", "李建国", TOWNSHIP).await;
     let closed =
         township.post(&close, &[("outcome", "helped_to_apply"), ("reference", &reference), seen]).await;
     assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
-    assert!(open_warnings(&app).await.is_empty());
-    assert_eq!(audit_count(&app, "monitoring.warning_closed").await, 1);
-    assert!(audit_count(&app, "monitoring.warning_viewed").await >= 1, "the warning's page is audited");
+    assert!(open_warnings(app).await.is_empty());
+    assert_eq!(audit_count(app, "monitoring.warning_closed").await, 1);
+    assert!(audit_count(app, "monitoring.warning_viewed").await >= 1, "the warning's page is audited");
     let again = township.post(&close, &[("outcome", "no_action"), ("reason", "已核实无困难"), seen]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND, "closed once");
-    app.stop().await;
 }
 
 #[tokio::test]
@@ -578,6 +627,11 @@ async fn upload_roll(app: &TestApp, csv: &str) -> reqwest::Response {
     app.post_multipart("/admin/roll-import", reqwest::multipart::Form::new().part("roll_file", file)).await
 }
 
+/// A row of the import report: the roll's line, the household number, what became of it.
+fn report_row(line: usize, number: &str, result: &str) -> String {
+    format!("<tr><td>{line}</td><td>{number}</td><td>{result}</td></tr>")
+}
+
 #[tokio::test]
 async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole() {
     let app = crate::common::spawn_app().await;
@@ -602,29 +656,40 @@ async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole(
          H3,{TOWNSHIP},东街村,防止返贫监测对象,Zhang,{c2}\n\
          H4,999999999,城关村,防止返贫监测对象,赵六,{c2}\n"
     );
-    let response = upload_roll(&app, &csv).await;
+    the_import_report_says_what_became_of_each_household(&app, &csv).await;
+    good_households_join_the_register_and_a_bad_one_is_refused_whole(&app, &applied, &b1, &c1).await;
+    the_same_roll_again_adds_nothing_and_bad_files_are_explained(&app, &csv, &a1).await;
+    app.stop().await;
+}
+
+async fn the_import_report_says_what_became_of_each_household(app: &TestApp, csv: &str) {
+    let response = upload_roll(app, csv).await;
     assert_eq!(response.status(), StatusCode::OK);
     let report = response.text().await.unwrap();
-    let row = |line: usize, number: &str, result: &str| {
-        format!("<tr><td>{line}</td><td>{number}</td><td>{result}</td></tr>")
-    };
     for expected in [
-        row(2, "H1", "新纳入监测"),
-        row(4, "H2", "已在监测范围内，已补充成员和类别"),
-        row(6, "H3", "未导入：第7行：请按身份证填写姓名，只能是汉字（少数民族姓名可含“·”）"),
-        row(8, "H4", "未导入：第8行：“999999999”不是张掖市的乡镇（街道）代码"),
+        report_row(2, "H1", "新纳入监测"),
+        report_row(4, "H2", "已在监测范围内，已补充成员和类别"),
+        report_row(6, "H3", "未导入：第7行：请按身份证填写姓名，只能是汉字（少数民族姓名可含“·”）"),
+        report_row(8, "H4", "未导入：第8行：“999999999”不是张掖市的乡镇（街道）代码"),
     ] {
         assert!(report.contains(&expected), "{expected} in {report}");
     }
     assert!(report.contains("共4 户：新纳入 1 户，已在监测范围内 1 户，未导入 2 户"), "{report}");
+}
 
+async fn good_households_join_the_register_and_a_bad_one_is_refused_whole(
+    app: &TestApp,
+    applied: &str,
+    b1: &str,
+    c1: &str,
+) {
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
     let today = BirthDate::today_in_china(app::services::unix_now());
     let household_of = |id: &str| member_hash(&hasher, &IdNumber::parse(id, today).unwrap());
     let joined =
-        store.member_household(&household_of(&b1)).await.unwrap().expect("H2's new member is registered");
-    let first = store.member_household(&household_of(&applied)).await.unwrap().unwrap();
+        store.member_household(&household_of(b1)).await.unwrap().expect("H2's new member is registered");
+    let first = store.member_household(&household_of(applied)).await.unwrap().unwrap();
     assert_eq!(joined.id, first.id, "one household, never a duplicate");
     assert_eq!(
         joined.category,
@@ -632,30 +697,31 @@ async fn a_roll_adds_its_good_households_once_and_refuses_a_bad_household_whole(
         "the roll's category raises 其他困难人员"
     );
     assert!(
-        store.member_household(&household_of(&c1)).await.unwrap().is_none(),
+        store.member_household(&household_of(c1)).await.unwrap().is_none(),
         "a bad household is refused whole"
     );
     store.close().await;
-    assert_eq!(audit_count(&app, "monitoring.roll_imported").await, 1);
+    assert_eq!(audit_count(app, "monitoring.roll_imported").await, 1);
     let (_, stats) = app.page("/stats").await;
     assert!(
         stats.contains("<tr><td>防止返贫监测对象</td><td>&lt;5</td></tr>")
             && !stats.contains("<td>其他困难人员</td>"),
         "the public count by category, small counts hidden, none for a category left empty: {stats}"
     );
+}
 
-    let again = upload_roll(&app, &csv).await.text().await.unwrap();
+async fn the_same_roll_again_adds_nothing_and_bad_files_are_explained(app: &TestApp, csv: &str, a1: &str) {
+    let again = upload_roll(app, csv).await.text().await.unwrap();
     assert!(
-        again.contains(&row(2, "H1", "已在监测范围内，已补充成员和类别")),
+        again.contains(&report_row(2, "H1", "已在监测范围内，已补充成员和类别")),
         "the same roll twice adds nothing: {again}"
     );
     let twice = format!("household_no,township_code,village,category,name,id_number\nH1,{TOWNSHIP},城关村,低保边缘家庭,李建国,{a1}\nH9,{TOWNSHIP},城关村,低保边缘家庭,李建国,{a1}\n");
-    let report = upload_roll(&app, &twice).await.text().await.unwrap();
+    let report = upload_roll(app, &twice).await.text().await.unwrap();
     assert!(report.contains("未导入：第3行：身份证号码已出现在户编号H1中"), "{report}");
-    let no_header = upload_roll(&app, "H1,620702001,城关村,低保边缘家庭,李建国,1\n").await;
+    let no_header = upload_roll(app, "H1,620702001,城关村,低保边缘家庭,李建国,1\n").await;
     let (_, page) = app.page(&crate::common::location(&no_header)).await;
     assert!(page.contains("第1行有不认识的列名"), "{page}");
-    app.stop().await;
 }
 
 #[tokio::test]
@@ -741,12 +807,38 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     .part("photos", photo);
     let closed = worker.post_multipart(&format!("/review/warnings/{warning}/close"), form).await;
     assert_eq!(crate::common::location(&closed), "/review/warnings?closed=1");
+    let photo_path = the_file_shows_the_visit_its_photo_and_no_id_number(&worker, household, &member).await;
+    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
+    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
+    let other_village =
+        Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
+    let other_township = Reviewer::sign_in(&app, "xindun", Role::TownshipReviewer, "620702002").await;
+    let other_county = Reviewer::sign_in(&app, "minle", Role::CountyReviewer, "620722").await;
+    let department = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
+    let others = [&other_village, &other_township, &other_county, &department];
+    only_its_village_township_and_county_open_it(&app, household, &photo_path, [&township, &county], others)
+        .await;
+    the_register_lists_it_to_those_who_may_list_it(
+        &app,
+        household,
+        [&township, &county, &other_village, &department],
+    )
+    .await;
+    app.stop().await;
+}
 
+/// Members named with their ID numbers masked, the visit, the warning's outcome, what the department
+/// sent and the referral; returns the link of the visit's photo.
+async fn the_file_shows_the_visit_its_photo_and_no_id_number(
+    worker: &Reviewer<'_>,
+    household: i64,
+    member: &str,
+) -> String {
     let file = format!("/review/households/{household}");
     let (status, page) = worker.page(&file).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("王秀兰 620702********"), "members named, ID numbers masked: {page}");
-    assert!(!page.contains(&member), "the full ID number stays sealed");
+    assert!(!page.contains(member), "the full ID number stays sealed");
     assert!(shows(&page, "户主住院，家中无劳动力"), "the visit: {page}");
     assert!(page.contains("办结：推送残疾人联合会"), "the warning's outcome");
     assert!(page.contains("医疗保障局：大额医疗支出"), "what the department sent");
@@ -756,21 +848,24 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     let photo_path = &page[start..start + page[start..].find('"').unwrap()];
     let photo = worker.page(photo_path).await;
     assert_eq!(photo.0, StatusCode::OK);
+    photo_path.to_string()
+}
 
-    let township = Reviewer::sign_in(&app, "township", Role::TownshipReviewer, TOWNSHIP).await;
-    let county = Reviewer::sign_in(&app, "county", Role::CountyReviewer, "620702").await;
-    let other_village =
-        Reviewer::sign_in(&app, "dongjie", Role::VillageWorker, &format!("{TOWNSHIP}/东街村")).await;
-    let other_township = Reviewer::sign_in(&app, "xindun", Role::TownshipReviewer, "620702002").await;
-    let other_county = Reviewer::sign_in(&app, "minle", Role::CountyReviewer, "620722").await;
-    let department = Reviewer::sign_in(&app, "canlian", Role::DepartmentOfficer, "disabled-persons").await;
+async fn only_its_village_township_and_county_open_it(
+    app: &TestApp,
+    household: i64,
+    photo_path: &str,
+    [township, county]: [&Reviewer<'_>; 2],
+    [other_village, other_township, other_county, department]: [&Reviewer<'_>; 4],
+) {
+    let file = format!("/review/households/{household}");
     for (name, who, opens) in [
-        ("township", &township, true),
-        ("county", &county, true),
-        ("another village", &other_village, false),
-        ("another township", &other_township, false),
-        ("another county", &other_county, false),
-        ("a department", &department, false),
+        ("township", township, true),
+        ("county", county, true),
+        ("another village", other_village, false),
+        ("another township", other_township, false),
+        ("another county", other_county, false),
+        ("a department", department, false),
     ] {
         let expected = if opens { StatusCode::OK } else { StatusCode::NOT_FOUND };
         assert_eq!(who.page(&file).await.0, expected, "{name}");
@@ -778,9 +873,16 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     }
     let wrong_household = photo_path.replace(&format!("/households/{household}/"), "/households/999/");
     assert_eq!(township.page(&wrong_household).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(audit_count(&app, "monitoring.household_viewed").await, 3, "every view of the file");
-    assert_eq!(audit_count(&app, "monitoring.photo_viewed").await, 3);
+    assert_eq!(audit_count(app, "monitoring.household_viewed").await, 3, "every view of the file");
+    assert_eq!(audit_count(app, "monitoring.photo_viewed").await, 3);
+}
 
+async fn the_register_lists_it_to_those_who_may_list_it(
+    app: &TestApp,
+    household: i64,
+    [township, county, other_village, department]: [&Reviewer<'_>; 4],
+) {
+    let file = format!("/review/households/{household}");
     let (_, register) = township.page("/review/households").await;
     assert!(register.contains(&format!("href=\"{file}\">王秀兰<")), "the register lists it: {register}");
     assert!(shows(&register, "防止返贫监测对象"));
@@ -791,8 +893,7 @@ async fn a_household_file_opens_to_its_village_township_and_county_only_with_its
     let (_, elsewhere) = other_village.page("/review/households").await;
     assert!(!elsewhere.contains(&file), "another village's register does not list it");
     assert_eq!(department.page("/review/households").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(audit_count(&app, "monitoring.register_viewed").await, 2, "the lists shown");
-    app.stop().await;
+    assert_eq!(audit_count(app, "monitoring.register_viewed").await, 2, "the lists shown");
 }
 
 #[tokio::test]

@@ -61,8 +61,9 @@ async fn a_resident_and_a_reviewer_can_be_served_by_either_instance() {
     // The application: steps alternate between the instances; the draft follows the resident.
     crate::common::fill_in_everything(&b, "620702001").await;
     let (_, check) = a.page("/apply/form/check").await;
-    let key = check.split(r#"name="submission_key" value=""#).nth(1).unwrap().split('"').next().unwrap();
-    let done = crate::common::post(&b, "/apply/submit", &[("submission_key", key), ("consent", "yes")]).await;
+    let key = crate::common::submission_key(&check);
+    let done =
+        crate::common::post(&b, "/apply/submit", &[("submission_key", &key), ("consent", "yes")]).await;
     let reference = done.trim_start_matches("/apply/submitted/").to_string();
     let (status, html) = a.page(&done).await;
     assert_eq!(status, StatusCode::OK);

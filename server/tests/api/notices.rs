@@ -18,12 +18,7 @@ const TOWNSHIP: &str = "620702001";
 /// the reference and the notice id. The app's client ends up signed in as the township reviewer.
 async fn published(app: &mut TestApp) -> (String, i64) {
     let reference = submit_application(app, PHONE, NAME, TOWNSHIP).await;
-    app.create_staff("dongjie", Role::TownshipReviewer, TOWNSHIP, "a long enough password").await;
-    app.client = TestApp::new_client();
-    let response = app
-        .post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")])
-        .await;
-    assert_eq!(location(&response), "/review");
+    app.sign_in_as("dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let path = format!("/review/case/{reference}");
     post(app, &path, &[("action", "accept")]).await;
     post(app, &path, &[("action", "record_visit"), ("note", "入户核实，情况属实")]).await;
@@ -168,9 +163,7 @@ async fn approved_households_are_listed_masked_by_township_and_the_list_resists_
     sqlx::query("UPDATE applications SET notice_until = '2000-01-01'").execute(&mut db).await.unwrap();
     let path = format!("/review/case/{reference}");
     post(&app, &path, &[("action", "forward_to_county")]).await;
-    app.create_staff("ganzhou", Role::CountyReviewer, "620702", "a long enough password").await;
-    app.client = TestApp::new_client();
-    app.post_form("/review/login", &[("username", "ganzhou"), ("password", "a long enough password")]).await;
+    app.sign_in_as("ganzhou", Role::CountyReviewer, "620702").await;
     post(&app, &path, &[("action", "approve"), ("amount", "600")]).await;
 
     let citizen = TestApp::new_client();

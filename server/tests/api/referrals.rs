@@ -3,7 +3,8 @@
 //! other department's; the bureau's answer is recorded once and shows in the case history.
 
 use crate::common::{
-    location, multipart_form, photo_part, spawn_app, submit_application, Reviewer, TestApp, GPS_PHOTO,
+    case_actions, location, multipart_form, photo_part, spawn_app, submit_application, Reviewer, TestApp,
+    GPS_PHOTO,
 };
 use app::domain::staff::Role;
 use reqwest::StatusCode;
@@ -21,19 +22,29 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
     let app = spawn_app().await;
     // The application asks for 低保 and 医疗救助 (see `fill_in_everything`).
     let reference = submit_application(&app, "13912340101", "王秀兰", TOWNSHIP).await;
-    let case_page = format!("/review/case/{reference}");
-    let answer_path = format!("{case_page}/referral");
     let medical = Reviewer::sign_in(&app, "yibao", Role::DepartmentOfficer, "medical-insurance").await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    the_department_sees_its_part_of_the_case_once_accepted(&medical, &township, &reference).await;
+    another_department_and_the_township_cannot_read_or_answer_it(&app, &township, &reference).await;
+    the_department_answers_once_into_the_case_history(&app, &medical, &township, &reference).await;
+    app.stop().await;
+}
+
+async fn the_department_sees_its_part_of_the_case_once_accepted(
+    medical: &Reviewer<'_>,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
     let (status, html) = medical.page(&case_page).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "nothing is referred before the township accepts");
     assert!(html.contains("没有这个案件"));
 
-    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    let (_, html) = township.act(&reference, "accept", "", "").await;
+    let (_, html) = township.act(reference, "accept", "", "").await;
     assert!(html.contains("分类推送至医疗保障局") && html.contains("待部门办理"), "{html}");
 
     let (_, queue) = medical.page("/review").await;
-    assert!(queue.contains(&reference) && queue.contains("医疗救助") && queue.contains("待办理 1 件"));
+    assert!(queue.contains(reference) && queue.contains("医疗救助") && queue.contains("待办理 1 件"));
     assert!(
         !queue.contains("最低生活保障"),
         "the department sees the help it gives, not the whole application"
@@ -44,20 +55,37 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
         html.contains("王秀兰") && html.contains("医疗保障局办理"),
         "the referred case with the answer form"
     );
-    assert!(!html.contains(r#"value="accept""#), "no workflow actions for a department");
+    assert!(case_actions(&html).is_empty(), "no workflow actions for a department");
+}
 
-    // Another department, and a township reviewer, cannot answer or read it.
-    let education = Reviewer::sign_in(&app, "jiaoyu", Role::DepartmentOfficer, "education").await;
+async fn another_department_and_the_township_cannot_read_or_answer_it(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let (case_page, answer_path) =
+        (format!("/review/case/{reference}"), format!("/review/case/{reference}/referral"));
+    let education = Reviewer::sign_in(app, "jiaoyu", Role::DepartmentOfficer, "education").await;
     let (status, html) = education.page(&case_page).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("没有这个案件") && !html.contains("王秀兰"));
     let (_, queue) = education.page("/review").await;
-    assert!(!queue.contains(&reference));
+    assert!(!queue.contains(reference));
     let help = [("outcome", "helped"), ("note", "住院费用报销3200元")];
     assert_eq!(education.post(&answer_path, &help).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(township.post(&answer_path, &help).await.status(), StatusCode::NOT_FOUND);
+}
 
-    // A bad answer comes back with messages and what was typed.
+/// A bad answer comes back with messages and what was typed; a good one is recorded once.
+async fn the_department_answers_once_into_the_case_history(
+    app: &TestApp,
+    medical: &Reviewer<'_>,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let (case_page, answer_path) =
+        (format!("/review/case/{reference}"), format!("/review/case/{reference}/referral"));
+    let help = [("outcome", "helped"), ("note", "住院费用报销3200元")];
     let bad = medical.post(&answer_path, &[("note", "好")]).await;
     let (_, html) = medical.page(&location(&bad)).await;
     assert!(html.contains("请选择办理结果") && html.contains("至少4个字") && html.contains(">好</textarea>"));
@@ -87,7 +115,6 @@ async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
         store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
     assert_eq!(actions.iter().filter(|a| *a == "referral.answered").count(), 1);
     store.close().await;
-    app.stop().await;
 }
 
 #[tokio::test]

@@ -92,11 +92,29 @@ async fn record_falls_due_and_phases_out(app: TestApp) {
     let phone = "13912340101";
     let reference = submit_application(&app, phone, "王秀兰", TOWNSHIP).await;
     approve(&app, &reference, "640").await;
-    let household = monitored_household(&app).await.expect("the approval puts the household on the register");
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    the_approval_puts_the_household_on_the_register_until_its_review(&app, &township, &reference).await;
+    a_year_later_the_record_is_due_in_its_township_only(&app, &township, &reference).await;
+    another_township_cannot_see_or_review_it(&app, &reference).await;
+    a_phase_out_is_checked_then_recorded_and_announced(&app, &township, &reference, phone).await;
+    an_ended_phase_out_leaves_the_list_and_counts_as_ended(&app, &township, &reference).await;
+    let store = server::store::open(&app.database_url).await.unwrap();
+    let audit = store.audit_records().await.unwrap();
+    assert!(audit.iter().any(|r| r.event.action == "record.review" && r.event.subject == reference));
+    store.close().await;
+    app.stop().await;
+}
+
+/// In force, with the amount and the next review a year on; listed, not yet in the review queue.
+async fn the_approval_puts_the_household_on_the_register_until_its_review(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let household = monitored_household(app).await.expect("the approval puts the household on the register");
     let dibao = app::domain::register::Category::Assistance(app::domain::assistance::AssistanceType::Dibao);
     assert_eq!((household.category, household.source.as_str()), (Some(dibao), "application"));
     assert_eq!(household.township_code, TOWNSHIP);
-    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let case_page = format!("/review/case/{reference}");
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>在保</strong>") && html.contains("每月 640 元"), "{html}");
@@ -106,36 +124,51 @@ async fn record_falls_due_and_phases_out(app: TestApp) {
         "{html}"
     );
     let (_, queue) = township.page("/review/records").await;
-    assert!(queue.contains("共 0 户") && !queue.contains(&reference));
-    assert!(recipients(&app).await.contains("王*兰"), "a household in force is listed");
-    assert_eq!(dibao_recipients(&app).await, "<5", "one household in force, a hidden count");
+    assert!(queue.contains("共 0 户") && !queue.contains(reference));
+    assert!(recipients(app).await.contains("王*兰"), "a household in force is listed");
+    assert_eq!(dibao_recipients(app).await, "<5", "one household in force, a hidden count");
+}
 
-    // A year later.
+async fn a_year_later_the_record_is_due_in_its_township_only(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
     let (a_year_ago, yesterday, deadline) = (day(-365), day(-1), day(20));
     let year_later = format!("UPDATE assistance_records SET started_on = '{a_year_ago}', review_due = '{yesterday}', review_deadline = '{deadline}'");
-    execute_sql(&app, &year_later).await;
+    execute_sql(app, &year_later).await;
     let (_, queue) = township.page("/review/records").await;
-    assert!(
-        queue.contains("共 1 户") && queue.contains(&reference),
-        "due for review in its township's queue"
-    );
+    assert!(queue.contains("共 1 户") && queue.contains(reference), "due for review in its township's queue");
     let (_, html) = township.page(&case_page).await;
     assert!(
         html.contains("提交复核结果") && html.contains(r#"value="phase_out""#),
         "the review form is offered"
     );
+}
 
-    let stranger = Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
-    let (status, _) = stranger.page(&case_page).await;
+async fn another_township_cannot_see_or_review_it(app: &TestApp, reference: &str) {
+    let stranger = Reviewer::sign_in(app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
+    let (status, _) = stranger.page(&format!("/review/case/{reference}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, queue) = stranger.page("/review/records").await;
-    assert!(!queue.contains(&reference), "another township's queue does not hold it");
-    let review_path = format!("{case_page}/review");
+    assert!(!queue.contains(reference), "another township's queue does not hold it");
+    let review_path = format!("/review/case/{reference}/review");
     let answer =
         stranger.post_multipart(&review_path, multipart_form(&review_fields("continue", "", ""))).await;
     assert_eq!(answer.status(), StatusCode::NOT_FOUND, "another township cannot review it");
+}
 
-    // Too far away, and an income that is not above the standard after the cost of working.
+/// A phase-out too long, or with an income not above the standard after the cost of working, is refused
+/// next to its fields with what was typed kept; a right one is recorded, listed and sent to the household.
+async fn a_phase_out_is_checked_then_recorded_and_announced(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+    phone: &str,
+) {
+    let (case_page, review_path) =
+        (format!("/review/case/{reference}"), format!("/review/case/{reference}/review"));
     let far =
         app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(7).to_string();
     let answer =
@@ -154,26 +187,27 @@ async fn record_falls_due_and_phases_out(app: TestApp) {
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>渐退中</strong>") && html.contains("之后停止发放"), "{html}");
     assert!(html.contains("复核结果：渐退"), "the review is in the case history");
-    let sms = wait_for_sms(&app, phone, "渐退").await;
-    assert!(!sms.contains("王秀兰") && !sms.contains(&reference), "no personal data in the message");
-    let list = recipients(&app).await;
+    let sms = wait_for_sms(app, phone, "渐退").await;
+    assert!(!sms.contains("王秀兰") && !sms.contains(reference), "no personal data in the message");
+    let list = recipients(app).await;
     assert!(list.contains("王*兰") && list.contains("渐退中，发放至"), "listed with the phase-out end date");
+}
 
-    // After the end date the household is off the list and counted as ended by 渐退.
-    execute_sql(&app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-2))).await;
-    assert!(!recipients(&app).await.contains("王*兰"), "an ended phase-out is not listed");
+/// After the end date the household is off the list and counted as ended by 渐退.
+async fn an_ended_phase_out_leaves_the_list_and_counts_as_ended(
+    app: &TestApp,
+    township: &Reviewer<'_>,
+    reference: &str,
+) {
+    let case_page = format!("/review/case/{reference}");
+    execute_sql(app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-2))).await;
+    assert!(!recipients(app).await.contains("王*兰"), "an ended phase-out is not listed");
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>已终止</strong>") && html.contains("渐退期满"));
     let (_, stats) = app.page("/stats").await;
     let ended = stats.split("register-ended").nth(1).unwrap();
     assert!(ended.contains("渐退期满"), "statistics count the household as ended by 渐退");
-    assert_eq!(dibao_recipients(&app).await, "0", "no longer a current recipient of the township");
-
-    let store = server::store::open(&app.database_url).await.unwrap();
-    let audit = store.audit_records().await.unwrap();
-    assert!(audit.iter().any(|r| r.event.action == "record.review" && r.event.subject == reference));
-    store.close().await;
-    app.stop().await;
+    assert_eq!(dibao_recipients(app).await, "0", "no longer a current recipient of the township");
 }
 
 #[tokio::test]
@@ -261,51 +295,9 @@ async fn a_household_declares_a_new_job_and_the_township_sees_it_in_its_queue() 
     check_status(&mut app, &reference, phone).await;
     let (_, html) = app.page("/status/view").await;
     assert!(html.contains(r#"href="/status/change""#), "the status page offers the declaration");
-
-    let back = app.post_form("/status/change/kind", &[("kind", "")]).await;
-    let (_, html) = app.page(&location(&back)).await;
-    assert!(html.contains("请选择发生了哪种变化"));
-    assert_eq!(post(&app, "/status/change/kind", &[("kind", "income")]).await, "/status/change/details");
-    let details = [("occurred_on", "2099-01-01"), ("details", "儿子在县城找到工作"), ("income", "")];
-    let back = app.post_form("/status/change/details", &details).await;
-    let (_, html) = app.page(&location(&back)).await;
-    assert!(html.contains("日期不能晚于今天") && html.contains("请填写家庭现在每月总收入"));
-    assert!(html.contains("儿子在县城找到工作"), "what was typed is kept");
-    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
-    let occurred = today.add_days(-10).to_string();
-    let details =
-        [("occurred_on", occurred.as_str()), ("details", "儿子在县城找到工作"), ("income", "2,600")];
-    assert_eq!(post(&app, "/status/change/details", &details).await, "/status/change/check");
-    let (_, html) = app.page("/status/change/check").await;
-    assert!(html.contains("收入或就业变化") && html.contains("2600 元") && html.contains("提交申报"));
-    let response = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
-    let done = location(&response);
-    assert!(done.starts_with(&format!("/status/change/done?number={reference}-B")), "{done}");
-    let (_, html) = app.page(&done).await;
-    assert!(html.contains("申报已提交"));
-    let again = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
-    let (_, html) = app.page(&location(&again)).await;
-    assert!(!location(&again).starts_with("/status/change/done"), "submitted once: {html}");
-
+    the_household_declares_it_step_by_step_once(&app, &reference).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    let (_, queue) = township.page("/review/records").await;
-    assert!(queue.contains("待复核 1 件") && queue.contains("收入或就业变化"), "{queue}");
-    assert!(queue.contains("共 1 户"), "the record is up for review at once");
-    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
-    assert!(
-        html.contains("儿子在县城找到工作")
-            && html.contains("待复核")
-            && html.contains("居民申报家庭情况变化")
-    );
-    let stranger = Reviewer::sign_in(&app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
-    let (_, queue) = stranger.page("/review/records").await;
-    assert!(
-        !queue.contains(&reference) && !queue.contains("收入或就业变化"),
-        "not in another township's queue"
-    );
-    let (status, _) = stranger.page(&format!("/review/case/{reference}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "nor is the declaration on a page another township can open");
-
+    only_its_township_sees_the_declaration(&app, &township, &reference).await;
     let review = [("outcome", "continue"), ("note", "入户核实：工资不稳定，继续保障")];
     township.post_multipart(&format!("/review/case/{reference}/review"), multipart_form(&review)).await;
     let (_, queue) = township.page("/review/records").await;
@@ -318,6 +310,55 @@ async fn a_household_declares_a_new_job_and_the_township_sees_it_in_its_queue() 
     assert!(audit.iter().any(|r| r.event.action == "record.declaration" && r.event.subject == reference));
     store.close().await;
     app.stop().await;
+}
+
+/// The kind, then the details (checked, what was typed kept), then the check page; submitted once.
+async fn the_household_declares_it_step_by_step_once(app: &TestApp, reference: &str) {
+    let back = app.post_form("/status/change/kind", &[("kind", "")]).await;
+    let (_, html) = app.page(&location(&back)).await;
+    assert!(html.contains("请选择发生了哪种变化"));
+    assert_eq!(post(app, "/status/change/kind", &[("kind", "income")]).await, "/status/change/details");
+    let details = [("occurred_on", "2099-01-01"), ("details", "儿子在县城找到工作"), ("income", "")];
+    let back = app.post_form("/status/change/details", &details).await;
+    let (_, html) = app.page(&location(&back)).await;
+    assert!(html.contains("日期不能晚于今天") && html.contains("请填写家庭现在每月总收入"));
+    assert!(html.contains("儿子在县城找到工作"), "what was typed is kept");
+    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
+    let occurred = today.add_days(-10).to_string();
+    let details =
+        [("occurred_on", occurred.as_str()), ("details", "儿子在县城找到工作"), ("income", "2,600")];
+    assert_eq!(post(app, "/status/change/details", &details).await, "/status/change/check");
+    let (_, html) = app.page("/status/change/check").await;
+    assert!(html.contains("收入或就业变化") && html.contains("2600 元") && html.contains("提交申报"));
+    let response = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let done = location(&response);
+    assert!(done.starts_with(&format!("/status/change/done?number={reference}-B")), "{done}");
+    let (_, html) = app.page(&done).await;
+    assert!(html.contains("申报已提交"));
+    let again = app.post_multipart("/status/change/submit", multipart_form(&[("submit", "yes")])).await;
+    let (_, html) = app.page(&location(&again)).await;
+    assert!(!location(&again).starts_with("/status/change/done"), "submitted once: {html}");
+}
+
+/// The record is up for review at once in its township's queue, with the declaration on the case page.
+async fn only_its_township_sees_the_declaration(app: &TestApp, township: &Reviewer<'_>, reference: &str) {
+    let (_, queue) = township.page("/review/records").await;
+    assert!(queue.contains("待复核 1 件") && queue.contains("收入或就业变化"), "{queue}");
+    assert!(queue.contains("共 1 户"), "the record is up for review at once");
+    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
+    assert!(
+        html.contains("儿子在县城找到工作")
+            && html.contains("待复核")
+            && html.contains("居民申报家庭情况变化")
+    );
+    let stranger = Reviewer::sign_in(app, "xijie", Role::TownshipReviewer, OTHER_TOWNSHIP).await;
+    let (_, queue) = stranger.page("/review/records").await;
+    assert!(
+        !queue.contains(reference) && !queue.contains("收入或就业变化"),
+        "not in another township's queue"
+    );
+    let (status, _) = stranger.page(&format!("/review/case/{reference}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nor is the declaration on a page another township can open");
 }
 
 #[tokio::test]

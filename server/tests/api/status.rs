@@ -68,18 +68,7 @@ async fn unknown_references_behave_like_known_ones_and_bad_ones_are_explained() 
 async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
     let mut app = spawn_app().await;
     let reference = submit_application(&app, PHONE, NAME, "620702001").await;
-    app.create_staff(
-        "dongjie",
-        app::domain::staff::Role::TownshipReviewer,
-        "620702001",
-        "a long enough password",
-    )
-    .await;
-    app.client = TestApp::new_client();
-    let response = app
-        .post_form("/review/login", &[("username", "dongjie"), ("password", "a long enough password")])
-        .await;
-    assert_eq!(location(&response), "/review");
+    app.sign_in_as("dongjie", app::domain::staff::Role::TownshipReviewer, "620702001").await;
     let path = format!("/review/case/{reference}");
     post(&app, &path, &[("action", "request_material"), ("note", "近6个月的医疗费用票据；残疾人证")]).await;
 

@@ -256,168 +256,204 @@ use app::domain::monitoring::{Level, OpenWarning, SignalKind};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_household_per_member_and_one_open_warning_per_kind_whatever_arrives_at_once() {
     for (backend, store, _db) in backends().await {
-        let audit = |id: i64| {
-            AuditEvent::now("department:medical-insurance", "monitoring.household", id.to_string(), "")
-        };
-        // Eight simultaneous leads naming the same person (with different relatives): one household.
-        let leads: Vec<_> = (0..8)
-            .map(|i| {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let relative = format!("relative-{i}");
-                    let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
-                    store.register_household(&lead(&["person-a", &relative]), &audit).await.unwrap()
-                })
-            })
-            .collect();
-        let mut households = Vec::new();
-        for registered in leads {
-            households.push(registered.await.unwrap());
-        }
-        let id = households[0].0.id;
-        assert!(households.iter().all(|(h, _)| h.id == id), "{backend}: {households:?}");
-        assert_eq!(households.iter().filter(|(_, created)| *created).count(), 1, "{backend}");
-        let (same, created) = store.register_household(&lead(&["relative-5"]), &audit).await.unwrap();
-        assert_eq!((same.id, created), (id, false), "{backend}: a relative added by one lead matches");
-        let watched = app::store::HouseholdLead {
-            category: Some(app::domain::register::Category::PovertyRelapseWatch),
-            ..lead(&["relative-5"])
-        };
-        let (raised, _) = store.register_household(&watched, &audit).await.unwrap();
-        assert_eq!(raised.category, watched.category, "{backend}: a category comes with a later lead");
-        let (kept, _) = store.register_household(&lead(&["person-a"]), &audit).await.unwrap();
-        assert_eq!(kept.category, watched.category, "{backend}: a lead without one keeps it");
-        let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
-        assert!(created && other.id != id, "{backend}");
-        // A worker's visit to someone already on the register joins that household, never a new one.
-        let photo = ("ab".repeat(32), "image/jpeg".to_string(), 1_234u64);
-        let visit = app::store::NewVisit {
-            visited_by: "staff:7".into(),
-            at: 2_500,
-            sealed: "seen".into(),
-            photos: vec![photo.clone()],
-        };
-        let visited =
-            |id: i64| AuditEvent::now("staff:7", "monitoring.household_visited", id.to_string(), "");
-        let found = app::store::HouseholdLead { source: "visit".into(), ..lead(&["person-b", "child-b"]) };
-        let (same, created) = store.register_visited_household(&found, &visit, &visited).await.unwrap();
-        assert_eq!((same.id, created), (other.id, false), "{backend}");
-        let (new, created) =
-            store.register_visited_household(&lead(&["person-c"]), &visit, &visited).await.unwrap();
-        assert!(created && new.id != other.id, "{backend}");
-        let entries = store.audit_records().await.unwrap();
-        let visits = entries.iter().filter(|r| r.event.action == "monitoring.household_visited").count();
-        assert_eq!(visits, 2, "{backend}: each visit audited, whether or not the household was new");
-        let file = store.household_file(other.id, 10).await.unwrap().expect("on the register");
-        assert_eq!(file.visits.len(), 1, "{backend}");
-        let kept = &file.visits[0].photos;
-        assert_eq!((kept.len(), kept[0].sha256.as_str()), (1, photo.0.as_str()), "{backend}: with its photo");
-        let (owner, _) = store.visit_photo(kept[0].id).await.unwrap().expect("the photo");
-        assert_eq!(owner, other.id, "{backend}");
-        assert_eq!(
-            store.files_in_use(std::slice::from_ref(&photo.0)).await.unwrap(),
-            vec![photo.0],
-            "{backend}: kept by the sweep"
-        );
-        let page = store.register_page(&other.township_code, "", i64::MAX, 1).await.unwrap();
-        assert_eq!(page.iter().map(|h| h.id).collect::<Vec<_>>(), vec![new.id], "{backend}: newest first");
-        let next = store.register_page(&other.township_code, "", new.id, 10).await.unwrap();
-        assert!(next.iter().all(|h| h.id < new.id) && next.iter().any(|h| h.id == other.id), "{backend}");
+        let household = leads_and_visits_find_one_household_per_member(backend, &store).await;
+        let opened = simultaneous_signals_open_one_warning(backend, &store, household).await;
+        a_closed_warning_is_referred_once_and_a_later_signal_opens_another(
+            backend, &store, household, opened,
+        )
+        .await;
+    }
+}
 
-        // Eight signals at once for one household: each stored once, one open warning, escalated.
-        let signals: Vec<_> = (0..8)
-            .map(|i| {
-                let store = store.clone();
-                let level = if i == 3 { Level::Red } else { Level::Orange };
-                let due = if i == 5 { "2026-12-09" } else { "2026-12-15" };
-                tokio::spawn(async move {
-                    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
-                    store
-                        .record_signal(&signal(id, &format!("bill-{i}"), Some((level, due))), &entry)
-                        .await
-                        .unwrap()
-                })
-            })
-            .collect();
-        let mut recorded = Vec::new();
-        for outcome in signals {
-            recorded.push(outcome.await.unwrap());
-        }
-        let raised = recorded.iter().filter(|r| matches!(r, app::store::SignalRecorded::Raised(_))).count();
-        assert_eq!(raised, 1, "{backend}: {recorded:?}");
-        let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
-        let again = signal(id, "bill-2", Some((Level::Red, "2026-12-05")));
-        assert_eq!(
-            store.record_signal(&again, &entry).await.unwrap(),
-            app::store::SignalRecorded::Duplicate,
-            "{backend}: sent twice"
-        );
-        let queue = store.open_warnings("620702001", "", 10).await.unwrap();
-        assert_eq!(queue.len(), 1, "{backend}");
-        let expected = OpenWarning { level: Level::Red, visit_due: Date::parse("2026-12-09").unwrap() };
-        assert_eq!((queue[0].warning, queue[0].village.as_str()), (expected, "城关村"), "{backend}");
-        assert!(
-            store.open_warnings("620702002", "", 10).await.unwrap().is_empty(),
-            "{backend}: other township"
-        );
-        assert_eq!(
-            store.open_warnings("620702001", "城关村", 10).await.unwrap().len(),
-            1,
-            "{backend}: its village"
-        );
-        assert!(
-            store.open_warnings("620702001", "东街村", 10).await.unwrap().is_empty(),
-            "{backend}: other village"
-        );
+/// Leads naming the same person, at once or later, and workers' visits: one household each; returns the
+/// household of "person-a".
+async fn leads_and_visits_find_one_household_per_member(backend: &str, store: &Arc<dyn Store>) -> i64 {
+    let (id, other) = simultaneous_leads_make_one_household(backend, store).await;
+    a_visit_joins_the_household_it_finds(backend, store, other).await;
+    id
+}
 
-        // Closed once; a new signal afterwards opens a new warning.
-        let warning = queue[0].id;
-        let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
-        let visit = app::store::NewVisit {
-            visited_by: "staff:7".into(),
-            at: 3_000,
-            sealed: "sealed visit".into(),
-            photos: vec![],
-        };
-        let referred = Some("disabled-persons");
-        assert!(store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
-        assert!(!store.close_warning(&queue[0], &visit, "sealed outcome", referred, &closing).await.unwrap());
-        let waiting = store.open_household_referrals("disabled-persons", 10).await.unwrap();
-        assert_eq!(waiting.len(), 1, "{backend}: referred once");
-        let (referral, members, seen) = store.household_referral(waiting[0].id).await.unwrap().unwrap();
-        assert_eq!((referral.village.as_str(), seen.as_str()), ("城关村", "sealed visit"), "{backend}");
-        assert!(!members.is_empty());
-        let answer = |department: &'static str| {
+/// Eight simultaneous leads naming the same person (with different relatives): one household; a later
+/// lead brings its category. Returns that household and the one of "person-b".
+async fn simultaneous_leads_make_one_household(
+    backend: &str,
+    store: &Arc<dyn Store>,
+) -> (i64, app::store::MonitoredHousehold) {
+    let audit =
+        |id: i64| AuditEvent::now("department:medical-insurance", "monitoring.household", id.to_string(), "");
+    let leads: Vec<_> = (0..8)
+        .map(|i| {
             let store = store.clone();
-            let id = waiting[0].id;
-            async move {
-                let entry = AuditEvent::now("staff:9", "monitoring.referral_answered", id.to_string(), "");
+            tokio::spawn(async move {
+                let relative = format!("relative-{i}");
+                let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+                store.register_household(&lead(&["person-a", &relative]), &audit).await.unwrap()
+            })
+        })
+        .collect();
+    let mut households = Vec::new();
+    for registered in leads {
+        households.push(registered.await.unwrap());
+    }
+    let id = households[0].0.id;
+    assert!(households.iter().all(|(h, _)| h.id == id), "{backend}: {households:?}");
+    assert_eq!(households.iter().filter(|(_, created)| *created).count(), 1, "{backend}");
+    let (same, created) = store.register_household(&lead(&["relative-5"]), &audit).await.unwrap();
+    assert_eq!((same.id, created), (id, false), "{backend}: a relative added by one lead matches");
+    let watched = app::store::HouseholdLead {
+        category: Some(app::domain::register::Category::PovertyRelapseWatch),
+        ..lead(&["relative-5"])
+    };
+    let (raised, _) = store.register_household(&watched, &audit).await.unwrap();
+    assert_eq!(raised.category, watched.category, "{backend}: a category comes with a later lead");
+    let (kept, _) = store.register_household(&lead(&["person-a"]), &audit).await.unwrap();
+    assert_eq!(kept.category, watched.category, "{backend}: a lead without one keeps it");
+    let (other, created) = store.register_household(&lead(&["person-b"]), &audit).await.unwrap();
+    assert!(created && other.id != id, "{backend}");
+    (id, other)
+}
+
+/// A worker's visit to someone already on the register joins that household, never a new one.
+async fn a_visit_joins_the_household_it_finds(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    other: app::store::MonitoredHousehold,
+) {
+    let photo = ("ab".repeat(32), "image/jpeg".to_string(), 1_234u64);
+    let visit = app::store::NewVisit {
+        visited_by: "staff:7".into(),
+        at: 2_500,
+        sealed: "seen".into(),
+        photos: vec![photo.clone()],
+    };
+    let visited = |id: i64| AuditEvent::now("staff:7", "monitoring.household_visited", id.to_string(), "");
+    let found = app::store::HouseholdLead { source: "visit".into(), ..lead(&["person-b", "child-b"]) };
+    let (same, created) = store.register_visited_household(&found, &visit, &visited).await.unwrap();
+    assert_eq!((same.id, created), (other.id, false), "{backend}");
+    let (new, created) =
+        store.register_visited_household(&lead(&["person-c"]), &visit, &visited).await.unwrap();
+    assert!(created && new.id != other.id, "{backend}");
+    let entries = store.audit_records().await.unwrap();
+    let visits = entries.iter().filter(|r| r.event.action == "monitoring.household_visited").count();
+    assert_eq!(visits, 2, "{backend}: each visit audited, whether or not the household was new");
+    let file = store.household_file(other.id, 10).await.unwrap().expect("on the register");
+    assert_eq!(file.visits.len(), 1, "{backend}");
+    let kept = &file.visits[0].photos;
+    assert_eq!((kept.len(), kept[0].sha256.as_str()), (1, photo.0.as_str()), "{backend}: with its photo");
+    let (owner, _) = store.visit_photo(kept[0].id).await.unwrap().expect("the photo");
+    assert_eq!(owner, other.id, "{backend}");
+    assert_eq!(
+        store.files_in_use(std::slice::from_ref(&photo.0)).await.unwrap(),
+        vec![photo.0],
+        "{backend}: kept by the sweep"
+    );
+    let page = store.register_page(&other.township_code, "", i64::MAX, 1).await.unwrap();
+    assert_eq!(page.iter().map(|h| h.id).collect::<Vec<_>>(), vec![new.id], "{backend}: newest first");
+    let next = store.register_page(&other.township_code, "", new.id, 10).await.unwrap();
+    assert!(next.iter().all(|h| h.id < new.id) && next.iter().any(|h| h.id == other.id), "{backend}");
+}
+
+/// Eight signals at once for one household: each stored once, one open warning, escalated.
+async fn simultaneous_signals_open_one_warning(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    id: i64,
+) -> app::store::WarningRow {
+    let signals: Vec<_> = (0..8)
+        .map(|i| {
+            let store = store.clone();
+            let level = if i == 3 { Level::Red } else { Level::Orange };
+            let due = if i == 5 { "2026-12-09" } else { "2026-12-15" };
+            tokio::spawn(async move {
+                let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
                 store
-                    .answer_household_referral(id, department, "sealed answer", "staff:9", 3_100, &entry)
+                    .record_signal(&signal(id, &format!("bill-{i}"), Some((level, due))), &entry)
                     .await
                     .unwrap()
-            }
-        };
-        assert!(!answer("education").await, "{backend}: another department's referral");
-        let (first, second) = tokio::join!(answer("disabled-persons"), answer("disabled-persons"));
-        assert!(first ^ second, "{backend}: answered once, whatever arrives at once");
-        assert!(
-            store.open_household_referrals("disabled-persons", 10).await.unwrap().is_empty(),
-            "{backend}"
-        );
-        assert!(store.open_warnings("620702001", "", 10).await.unwrap().is_empty(), "{backend}");
-        let later = signal(id, "bill-9", Some((Level::Orange, "2026-12-20")));
-        assert!(
-            matches!(store.record_signal(&later, &entry).await.unwrap(), app::store::SignalRecorded::Raised(new) if new != warning)
-        );
-        let quiet = store.record_signal(&signal(id, "bill-10", None), &entry).await.unwrap();
-        assert_eq!(quiet, app::store::SignalRecorded::NoWarning, "{backend}");
-        let actions: Vec<String> =
-            store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
-        let count = |action: &str| actions.iter().filter(|a| *a == action).count();
-        assert_eq!(count("monitoring.signal"), 10, "{backend}: eight and the later two, not the duplicate");
-        assert_eq!(count("monitoring.warning_closed"), 1, "{backend}: not the second close");
+            })
+        })
+        .collect();
+    let mut recorded = Vec::new();
+    for outcome in signals {
+        recorded.push(outcome.await.unwrap());
     }
+    let raised = recorded.iter().filter(|r| matches!(r, app::store::SignalRecorded::Raised(_))).count();
+    assert_eq!(raised, 1, "{backend}: {recorded:?}");
+    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+    let again = signal(id, "bill-2", Some((Level::Red, "2026-12-05")));
+    assert_eq!(
+        store.record_signal(&again, &entry).await.unwrap(),
+        app::store::SignalRecorded::Duplicate,
+        "{backend}: sent twice"
+    );
+    let queue = store.open_warnings("620702001", "", 10).await.unwrap();
+    assert_eq!(queue.len(), 1, "{backend}");
+    let expected = OpenWarning { level: Level::Red, visit_due: Date::parse("2026-12-09").unwrap() };
+    assert_eq!((queue[0].warning, queue[0].village.as_str()), (expected, "城关村"), "{backend}");
+    assert!(store.open_warnings("620702002", "", 10).await.unwrap().is_empty(), "{backend}: other township");
+    assert_eq!(
+        store.open_warnings("620702001", "城关村", 10).await.unwrap().len(),
+        1,
+        "{backend}: its village"
+    );
+    assert!(
+        store.open_warnings("620702001", "东街村", 10).await.unwrap().is_empty(),
+        "{backend}: other village"
+    );
+    queue.into_iter().next().unwrap()
+}
+
+/// Closed once, referred once and answered once; a new signal afterwards opens a new warning.
+async fn a_closed_warning_is_referred_once_and_a_later_signal_opens_another(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    id: i64,
+    opened: app::store::WarningRow,
+) {
+    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+    let warning = opened.id;
+    let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
+    let visit = app::store::NewVisit {
+        visited_by: "staff:7".into(),
+        at: 3_000,
+        sealed: "sealed visit".into(),
+        photos: vec![],
+    };
+    let referred = Some("disabled-persons");
+    assert!(store.close_warning(&opened, &visit, "sealed outcome", referred, &closing).await.unwrap());
+    assert!(!store.close_warning(&opened, &visit, "sealed outcome", referred, &closing).await.unwrap());
+    let waiting = store.open_household_referrals("disabled-persons", 10).await.unwrap();
+    assert_eq!(waiting.len(), 1, "{backend}: referred once");
+    let (referral, members, seen) = store.household_referral(waiting[0].id).await.unwrap().unwrap();
+    assert_eq!((referral.village.as_str(), seen.as_str()), ("城关村", "sealed visit"), "{backend}");
+    assert!(!members.is_empty());
+    let answer = |department: &'static str| {
+        let store = store.clone();
+        let id = waiting[0].id;
+        async move {
+            let entry = AuditEvent::now("staff:9", "monitoring.referral_answered", id.to_string(), "");
+            store
+                .answer_household_referral(id, department, "sealed answer", "staff:9", 3_100, &entry)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!answer("education").await, "{backend}: another department's referral");
+    let (first, second) = tokio::join!(answer("disabled-persons"), answer("disabled-persons"));
+    assert!(first ^ second, "{backend}: answered once, whatever arrives at once");
+    assert!(store.open_household_referrals("disabled-persons", 10).await.unwrap().is_empty(), "{backend}");
+    assert!(store.open_warnings("620702001", "", 10).await.unwrap().is_empty(), "{backend}");
+    let later = signal(id, "bill-9", Some((Level::Orange, "2026-12-20")));
+    assert!(
+        matches!(store.record_signal(&later, &entry).await.unwrap(), app::store::SignalRecorded::Raised(new) if new != warning)
+    );
+    let quiet = store.record_signal(&signal(id, "bill-10", None), &entry).await.unwrap();
+    assert_eq!(quiet, app::store::SignalRecorded::NoWarning, "{backend}");
+    let actions: Vec<String> =
+        store.audit_records().await.unwrap().into_iter().map(|r| r.event.action).collect();
+    let count = |action: &str| actions.iter().filter(|a| *a == action).count();
+    assert_eq!(count("monitoring.signal"), 10, "{backend}: eight and the later two, not the duplicate");
+    assert_eq!(count("monitoring.warning_closed"), 1, "{backend}: not the second close");
 }
 
 #[tokio::test]
@@ -581,142 +617,174 @@ async fn the_holiday_calendar_is_seeded_with_the_2026_arrangement() {
 
 #[tokio::test]
 async fn transitions_notices_and_objections_work_on_every_backend() {
-    use app::domain::{calendar::Date, workflow::Status};
-    use app::store::{CaseChange, CaseEvent, NewObjection, NoticeEntry, Page};
     for (backend, store, _db) in backends().await {
-        store
-            .submit_application(&new_application("ZY20261129-EEEEEE", "k1", "620702001", "2027-01-12"))
-            .await
-            .unwrap();
-        let case = store.application_by_reference("ZY20261129-EEEEEE").await.unwrap().unwrap();
-        assert_eq!(
-            store.application_by_id(case.id).await.unwrap().unwrap().reference,
-            case.reference,
-            "{backend}"
-        );
-        let county = |code: &str| crate::common::whole_queue(QueueScope::County(code.into()));
-        assert_eq!(store.review_queue(&county("620702")).await.unwrap().1, 1, "{backend}");
-        assert_eq!(store.review_queue(&county("620721")).await.unwrap().1, 0, "{backend}");
-
-        let event =
-            |status| CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
-        let today = Date::parse("2026-12-01").unwrap();
-        let notice = NoticeEntry {
-            application_id: case.id,
-            county_code: "620702".into(),
-            township_code: "620702001".into(),
-            village: "城关村".into(),
-            head_name_masked: "王*兰".into(),
-            household_size: 3,
-            types: case.types.clone(),
-            monthly_amount: 640,
-            published_from: today,
-            published_until: today.add_days(6),
-        };
-        let publish = CaseChange {
-            register: None,
-            household: None,
-            event: event(Status::InNotice),
-            monthly_amount: Some(640),
-            notice: Some(notice),
-            notify: Some("v1:sealed".into()),
-            recheck_drawn: None,
-            files: Vec::new(),
-            referrals: Vec::new(),
-            audit: AuditEvent::now(
-                "staff:1",
-                "case.publish_notice",
-                &case.reference,
-                "submitted -> in_notice",
-            ),
-        };
-        let audited = store.audit_records().await.unwrap().len();
-        assert!(
-            !store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(),
-            "{backend}: stale"
-        );
-        assert_eq!(
-            store.audit_records().await.unwrap().len(),
-            audited,
-            "{backend}: a refused step is not audited"
-        );
-        assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap(), "{backend}");
-        let records = store.audit_records().await.unwrap();
-        assert_eq!(records.len(), audited + 1, "{backend}: the step and its audit entry are stored together");
-        assert_eq!(records.last().unwrap().event.action, "case.publish_notice", "{backend}");
-        assert!(app::audit::verify_chain(&records).is_ok(), "{backend}: the entry joins the chain");
-        let stored = store.application_by_id(case.id).await.unwrap().unwrap();
-        assert_eq!((stored.status, stored.monthly_amount), (Status::InNotice, Some(640)), "{backend}");
-        assert_eq!(stored.notice_until, Some(today.add_days(6)), "{backend}");
-
-        let first = Page::numbered(1, 50);
-        let in_county = store.current_notices(today, Some("620702"), None, first).await.unwrap();
-        assert_eq!((in_county.0.len(), in_county.1), (1, 1), "{backend}");
-        let second_page =
-            store.current_notices(today, Some("620702"), None, Page::numbered(2, 50)).await.unwrap();
-        assert_eq!((second_page.0.len(), second_page.1), (0, 1), "{backend}: the total on every page");
-        let elsewhere = store.current_notices(today, None, Some("620702002"), first).await.unwrap();
-        assert_eq!((elsewhere.0.len(), elsewhere.1), (0, 0), "{backend}");
-        let expired = store.current_notices(today.add_days(7), None, None, first).await.unwrap();
-        assert_eq!(expired.1, 0, "{backend}: expired");
-        assert!(store.current_notice(case.id, today).await.unwrap().is_some(), "{backend}");
-
-        let objection = NewObjection {
-            application_id: case.id,
-            reason: "有房产未申报".into(),
-            contact_sealed: None,
-            receipt_hash: "h".into(),
-            created_at: 5,
-            files: vec![("ef".repeat(32), "image/png".into(), 321)],
-        };
-        let reopen = CaseChange {
-            register: None,
-            household: None,
-            event: event(Status::Investigating),
-            monthly_amount: None,
-            notice: None,
-            notify: None,
-            recheck_drawn: None,
-            files: Vec::new(),
-            referrals: Vec::new(),
-            audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
-        };
-        let limit = app::store::ObjectionLimit { since: 0, max: 10 };
-        let outcome = store.file_objection(&objection, &reopen, &reopen, limit).await.unwrap();
-        assert_eq!(outcome, app::store::ObjectionOutcome::Reopened, "{backend}");
-        let objected = |records: Vec<app::audit::AuditRecord>| {
-            records.iter().filter(|r| r.event.action == "notice.objection").count()
-        };
-        assert_eq!(
-            objected(store.audit_records().await.unwrap()),
-            1,
-            "{backend}: audited with the objection"
-        );
-        assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
-        assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
-        let again = NewObjection { receipt_hash: "h2".into(), ..objection };
-        let outcome = store.file_objection(&again, &reopen, &reopen, limit).await.unwrap();
-        assert_eq!(outcome, app::store::ObjectionOutcome::NoticeOver, "{backend}");
-        assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
-        assert_eq!(objected(store.audit_records().await.unwrap()), 1, "{backend}: nor audited");
-        let files = store.case_files(case.id).await.unwrap();
-        assert_eq!(files.len(), 1, "{backend}: the evidence once, not with the refused second objection");
-        let (owner, file) = store.case_file(files[0].id).await.unwrap().unwrap();
-        assert_eq!((owner, file.size, file.content_type.as_str()), (case.id, 321, "image/png"), "{backend}");
-        assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
-
-        // The message queued with the transition is due at once; claimed, it is leased to one worker;
-        // a failure postpones it.
-        let due = store.claim_due_sms(10, 610, 10).await.unwrap();
-        assert_eq!(due.len(), 1, "{backend}");
-        assert!(store.claim_due_sms(11, 611, 10).await.unwrap().is_empty(), "{backend}: leased");
-        store.sms_failed(due[0].id, 100, "gateway down").await.unwrap();
-        assert!(store.claim_due_sms(50, 650, 10).await.unwrap().is_empty(), "{backend}: waits");
-        let retry = store.claim_due_sms(100, 700, 10).await.unwrap();
-        assert_eq!(retry[0].attempts, 1, "{backend}");
-        store.sms_sent(retry[0].id, 100).await.unwrap();
-        assert!(store.claim_due_sms(i64::MAX - 1, i64::MAX, 10).await.unwrap().is_empty(), "{backend}: sent");
+        let (case, today) = a_step_and_its_audit_entry_are_stored_together(backend, &store).await;
+        published_notices_are_listed_by_page_and_place(backend, &store, &case, today).await;
+        an_objection_takes_the_notice_down_once(backend, &store, &case, today).await;
+        the_step_s_message_is_leased_to_one_worker_and_retried(backend, &store).await;
     }
+}
+
+fn test_event(status: app::domain::workflow::Status) -> app::store::CaseEvent {
+    app::store::CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() }
+}
+
+/// The notice's publication for `case` from `today`, a week long, with its message and audit entry.
+fn publishing(
+    case: &app::store::ApplicationRecord,
+    today: app::domain::calendar::Date,
+) -> app::store::CaseChange {
+    use app::domain::workflow::Status;
+    use app::store::{CaseChange, NoticeEntry};
+    let notice = NoticeEntry {
+        application_id: case.id,
+        county_code: "620702".into(),
+        township_code: "620702001".into(),
+        village: "城关村".into(),
+        head_name_masked: "王*兰".into(),
+        household_size: 3,
+        types: case.types.clone(),
+        monthly_amount: 640,
+        published_from: today,
+        published_until: today.add_days(6),
+    };
+    CaseChange {
+        register: None,
+        household: None,
+        event: test_event(Status::InNotice),
+        monthly_amount: Some(640),
+        notice: Some(notice),
+        notify: Some("v1:sealed".into()),
+        recheck_drawn: None,
+        files: Vec::new(),
+        referrals: Vec::new(),
+        audit: AuditEvent::now("staff:1", "case.publish_notice", &case.reference, "submitted -> in_notice"),
+    }
+}
+
+/// A submitted case's notice published (a stale step refused, unaudited); returns the case and the day.
+async fn a_step_and_its_audit_entry_are_stored_together(
+    backend: &str,
+    store: &Arc<dyn Store>,
+) -> (app::store::ApplicationRecord, app::domain::calendar::Date) {
+    use app::domain::{calendar::Date, workflow::Status};
+    store
+        .submit_application(&new_application("ZY20261129-EEEEEE", "k1", "620702001", "2027-01-12"))
+        .await
+        .unwrap();
+    let case = store.application_by_reference("ZY20261129-EEEEEE").await.unwrap().unwrap();
+    assert_eq!(
+        store.application_by_id(case.id).await.unwrap().unwrap().reference,
+        case.reference,
+        "{backend}"
+    );
+    let county = |code: &str| crate::common::whole_queue(QueueScope::County(code.into()));
+    assert_eq!(store.review_queue(&county("620702")).await.unwrap().1, 1, "{backend}");
+    assert_eq!(store.review_queue(&county("620721")).await.unwrap().1, 0, "{backend}");
+
+    let today = Date::parse("2026-12-01").unwrap();
+    let publish = publishing(&case, today);
+    let audited = store.audit_records().await.unwrap().len();
+    assert!(!store.record_transition(case.id, Status::AtCounty, &publish).await.unwrap(), "{backend}: stale");
+    assert_eq!(
+        store.audit_records().await.unwrap().len(),
+        audited,
+        "{backend}: a refused step is not audited"
+    );
+    assert!(store.record_transition(case.id, Status::Submitted, &publish).await.unwrap(), "{backend}");
+    let records = store.audit_records().await.unwrap();
+    assert_eq!(records.len(), audited + 1, "{backend}: the step and its audit entry are stored together");
+    assert_eq!(records.last().unwrap().event.action, "case.publish_notice", "{backend}");
+    assert!(app::audit::verify_chain(&records).is_ok(), "{backend}: the entry joins the chain");
+    let stored = store.application_by_id(case.id).await.unwrap().unwrap();
+    assert_eq!((stored.status, stored.monthly_amount), (Status::InNotice, Some(640)), "{backend}");
+    assert_eq!(stored.notice_until, Some(today.add_days(6)), "{backend}");
+    (stored, today)
+}
+
+async fn published_notices_are_listed_by_page_and_place(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    case: &app::store::ApplicationRecord,
+    today: app::domain::calendar::Date,
+) {
+    use app::store::Page;
+    let first = Page::numbered(1, 50);
+    let in_county = store.current_notices(today, Some("620702"), None, first).await.unwrap();
+    assert_eq!((in_county.0.len(), in_county.1), (1, 1), "{backend}");
+    let second_page =
+        store.current_notices(today, Some("620702"), None, Page::numbered(2, 50)).await.unwrap();
+    assert_eq!((second_page.0.len(), second_page.1), (0, 1), "{backend}: the total on every page");
+    let elsewhere = store.current_notices(today, None, Some("620702002"), first).await.unwrap();
+    assert_eq!((elsewhere.0.len(), elsewhere.1), (0, 0), "{backend}");
+    let expired = store.current_notices(today.add_days(7), None, None, first).await.unwrap();
+    assert_eq!(expired.1, 0, "{backend}: expired");
+    assert!(store.current_notice(case.id, today).await.unwrap().is_some(), "{backend}");
+}
+
+/// An objection reopens the investigation and takes the notice down; a second finds it over: nothing
+/// stored, nothing audited.
+async fn an_objection_takes_the_notice_down_once(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    case: &app::store::ApplicationRecord,
+    today: app::domain::calendar::Date,
+) {
+    use app::domain::workflow::Status;
+    use app::store::{CaseChange, NewObjection};
+    let objection = NewObjection {
+        application_id: case.id,
+        reason: "有房产未申报".into(),
+        contact_sealed: None,
+        receipt_hash: "h".into(),
+        created_at: 5,
+        files: vec![("ef".repeat(32), "image/png".into(), 321)],
+    };
+    let reopen = CaseChange {
+        register: None,
+        household: None,
+        event: test_event(Status::Investigating),
+        monthly_amount: None,
+        notice: None,
+        notify: None,
+        recheck_drawn: None,
+        files: Vec::new(),
+        referrals: Vec::new(),
+        audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
+    };
+    let limit = app::store::ObjectionLimit { since: 0, max: 10 };
+    let outcome = store.file_objection(&objection, &reopen, &reopen, limit).await.unwrap();
+    assert_eq!(outcome, app::store::ObjectionOutcome::Reopened, "{backend}");
+    let objected = |records: Vec<app::audit::AuditRecord>| {
+        records.iter().filter(|r| r.event.action == "notice.objection").count()
+    };
+    assert_eq!(objected(store.audit_records().await.unwrap()), 1, "{backend}: audited with the objection");
+    assert!(store.current_notice(case.id, today).await.unwrap().is_none(), "{backend}: taken down");
+    assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}");
+    let again = NewObjection { receipt_hash: "h2".into(), ..objection };
+    let outcome = store.file_objection(&again, &reopen, &reopen, limit).await.unwrap();
+    assert_eq!(outcome, app::store::ObjectionOutcome::NoticeOver, "{backend}");
+    assert_eq!(store.objections(case.id).await.unwrap().len(), 1, "{backend}: nothing stored");
+    assert_eq!(objected(store.audit_records().await.unwrap()), 1, "{backend}: nor audited");
+    let files = store.case_files(case.id).await.unwrap();
+    assert_eq!(files.len(), 1, "{backend}: the evidence once, not with the refused second objection");
+    let (owner, file) = store.case_file(files[0].id).await.unwrap().unwrap();
+    assert_eq!((owner, file.size, file.content_type.as_str()), (case.id, 321, "image/png"), "{backend}");
+    assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
+}
+
+/// The message queued with the step is due at once; claimed, it is leased to one worker; a failure
+/// postpones it.
+async fn the_step_s_message_is_leased_to_one_worker_and_retried(backend: &str, store: &Arc<dyn Store>) {
+    let due = store.claim_due_sms(10, 610, 10).await.unwrap();
+    assert_eq!(due.len(), 1, "{backend}");
+    assert!(store.claim_due_sms(11, 611, 10).await.unwrap().is_empty(), "{backend}: leased");
+    store.sms_failed(due[0].id, 100, "gateway down").await.unwrap();
+    assert!(store.claim_due_sms(50, 650, 10).await.unwrap().is_empty(), "{backend}: waits");
+    let retry = store.claim_due_sms(100, 700, 10).await.unwrap();
+    assert_eq!(retry[0].attempts, 1, "{backend}");
+    store.sms_sent(retry[0].id, 100).await.unwrap();
+    assert!(store.claim_due_sms(i64::MAX - 1, i64::MAX, 10).await.unwrap().is_empty(), "{backend}: sent");
 }
 
 /// Every instance of the server runs an SMS worker on the same queue.
@@ -776,92 +844,113 @@ async fn simultaneous_workers_claim_each_queued_message_once() {
 
 #[tokio::test]
 async fn reports_are_grouped_threaded_and_linked_on_every_backend() {
-    use app::domain::report::{ReportStatus, Suspicion};
-    use app::store::{NewReport, NewReportMessage};
     for (backend, store, _db) in backends().await {
         store
             .submit_application(&new_application("ZY20261129-RRRRRR", "k9", "620702001", "2027-01-12"))
             .await
             .unwrap();
         let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
-        let report = |key: &str, lookup: &str, at: i64| NewReport {
-            county_code: "620702".into(),
-            township_code: "620702001".into(),
-            picked_entry: None,
-            suspicion: Suspicion::HiddenIncome,
-            sealed: "sealed".into(),
-            grouping_key: key.into(),
-            receipt_lookup: lookup.into(),
-            receipt_hash: "slow".into(),
-            created_at: at,
-            group_since: at - 100,
-            files: vec![("ab".repeat(32), "image/jpeg".into(), 1234)],
-        };
-        let (first, group) = store.file_report(&report("same", "L1", 1000), &|_| by_test()).await.unwrap();
-        assert_eq!(first, group, "{backend}: a first report starts its group");
-        let (second, group) = store.file_report(&report("same", "L2", 1050), &|_| by_test()).await.unwrap();
-        assert_eq!(group, first, "{backend}: same household within the period");
-        let (late, group) = store.file_report(&report("same", "L3", 5000), &|_| by_test()).await.unwrap();
-        assert_eq!(group, late, "{backend}: after the period a new group starts");
-        assert!(
-            store.file_report(&report("other", "L1", 1000), &|_| by_test()).await.is_err(),
-            "{backend}: lookups are unique"
-        );
-        assert_ne!(second, late);
-
-        let found = store.report_by_lookup("L2").await.unwrap().unwrap();
-        assert_eq!(
-            (found.id, found.status, found.receipt_hash.as_str()),
-            (second, ReportStatus::Received, "slow")
-        );
-        assert_eq!(store.reports(Some("620702")).await.unwrap().len(), 3, "{backend}");
-        assert!(store.reports(Some("620721")).await.unwrap().is_empty(), "{backend}");
-
-        let question = NewReportMessage {
-            report_id: second,
-            from_officer: true,
-            body_sealed: "q".into(),
-            at: 2000,
-            files: vec![],
-            audit: by_test(),
-        };
-        store.add_report_message(&question).await.unwrap();
-        let answer = NewReportMessage {
-            report_id: second,
-            from_officer: false,
-            body_sealed: "a".into(),
-            at: 2100,
-            files: vec![("cd".repeat(32), "application/pdf".into(), 99)],
-            audit: by_test(),
-        };
-        store.add_report_message(&answer).await.unwrap();
-        let messages = store.report_messages(second).await.unwrap();
-        assert_eq!(messages.iter().map(|m| m.from_officer).collect::<Vec<_>>(), [true, false], "{backend}");
-        assert_eq!(store.report(second).await.unwrap().unwrap().status, ReportStatus::Verifying, "{backend}");
-        let files = store.report_files(second).await.unwrap();
-        assert_eq!(files.len(), 2, "{backend}");
-        assert_eq!(files[1].message_id, Some(messages[1].id), "{backend}");
-        let (owner, file) = store.report_file(files[1].id).await.unwrap().unwrap();
-        assert_eq!(
-            (owner, file.size, file.content_type.as_str()),
-            (second, 99, "application/pdf"),
-            "{backend}"
-        );
-
-        store
-            .update_report(second, ReportStatus::Concluded, "属实", Some(case.id), 3000, &by_test())
-            .await
-            .unwrap();
-        let concluded = store.report(second).await.unwrap().unwrap();
-        assert_eq!(
-            (concluded.status, concluded.outcome.as_str()),
-            (ReportStatus::Concluded, "属实"),
-            "{backend}"
-        );
-        assert_eq!(store.reports_linked_to(case.id).await.unwrap(), 1, "{backend}");
-        let today = app::domain::calendar::Date::parse("2026-12-01").unwrap();
-        assert!(store.public_entry(case.id, today).await.unwrap().is_none(), "{backend}: not published");
+        let second = reports_of_one_household_are_grouped_within_the_period(backend, &store).await;
+        a_report_s_questions_and_answers_are_threaded_with_their_files(backend, &store, second).await;
+        a_concluded_report_is_linked_to_its_case(backend, &store, second, case.id).await;
     }
+}
+
+/// Three reports on one household: the first two grouped, the late one starting a group of its own;
+/// returns the second.
+async fn reports_of_one_household_are_grouped_within_the_period(
+    backend: &str,
+    store: &Arc<dyn Store>,
+) -> i64 {
+    use app::domain::report::{ReportStatus, Suspicion};
+    use app::store::NewReport;
+    let report = |key: &str, lookup: &str, at: i64| NewReport {
+        county_code: "620702".into(),
+        township_code: "620702001".into(),
+        picked_entry: None,
+        suspicion: Suspicion::HiddenIncome,
+        sealed: "sealed".into(),
+        grouping_key: key.into(),
+        receipt_lookup: lookup.into(),
+        receipt_hash: "slow".into(),
+        created_at: at,
+        group_since: at - 100,
+        files: vec![("ab".repeat(32), "image/jpeg".into(), 1234)],
+    };
+    let (first, group) = store.file_report(&report("same", "L1", 1000), &|_| by_test()).await.unwrap();
+    assert_eq!(first, group, "{backend}: a first report starts its group");
+    let (second, group) = store.file_report(&report("same", "L2", 1050), &|_| by_test()).await.unwrap();
+    assert_eq!(group, first, "{backend}: same household within the period");
+    let (late, group) = store.file_report(&report("same", "L3", 5000), &|_| by_test()).await.unwrap();
+    assert_eq!(group, late, "{backend}: after the period a new group starts");
+    assert!(
+        store.file_report(&report("other", "L1", 1000), &|_| by_test()).await.is_err(),
+        "{backend}: lookups are unique"
+    );
+    assert_ne!(second, late);
+
+    let found = store.report_by_lookup("L2").await.unwrap().unwrap();
+    assert_eq!(
+        (found.id, found.status, found.receipt_hash.as_str()),
+        (second, ReportStatus::Received, "slow")
+    );
+    assert_eq!(store.reports(Some("620702")).await.unwrap().len(), 3, "{backend}");
+    assert!(store.reports(Some("620721")).await.unwrap().is_empty(), "{backend}");
+    second
+}
+
+async fn a_report_s_questions_and_answers_are_threaded_with_their_files(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    second: i64,
+) {
+    use app::domain::report::ReportStatus;
+    use app::store::NewReportMessage;
+    let question = NewReportMessage {
+        report_id: second,
+        from_officer: true,
+        body_sealed: "q".into(),
+        at: 2000,
+        files: vec![],
+        audit: by_test(),
+    };
+    store.add_report_message(&question).await.unwrap();
+    let answer = NewReportMessage {
+        report_id: second,
+        from_officer: false,
+        body_sealed: "a".into(),
+        at: 2100,
+        files: vec![("cd".repeat(32), "application/pdf".into(), 99)],
+        audit: by_test(),
+    };
+    store.add_report_message(&answer).await.unwrap();
+    let messages = store.report_messages(second).await.unwrap();
+    assert_eq!(messages.iter().map(|m| m.from_officer).collect::<Vec<_>>(), [true, false], "{backend}");
+    assert_eq!(store.report(second).await.unwrap().unwrap().status, ReportStatus::Verifying, "{backend}");
+    let files = store.report_files(second).await.unwrap();
+    assert_eq!(files.len(), 2, "{backend}");
+    assert_eq!(files[1].message_id, Some(messages[1].id), "{backend}");
+    let (owner, file) = store.report_file(files[1].id).await.unwrap().unwrap();
+    assert_eq!((owner, file.size, file.content_type.as_str()), (second, 99, "application/pdf"), "{backend}");
+}
+
+async fn a_concluded_report_is_linked_to_its_case(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    second: i64,
+    case: i64,
+) {
+    use app::domain::report::ReportStatus;
+    store.update_report(second, ReportStatus::Concluded, "属实", Some(case), 3000, &by_test()).await.unwrap();
+    let concluded = store.report(second).await.unwrap().unwrap();
+    assert_eq!(
+        (concluded.status, concluded.outcome.as_str()),
+        (ReportStatus::Concluded, "属实"),
+        "{backend}"
+    );
+    assert_eq!(store.reports_linked_to(case).await.unwrap(), 1, "{backend}");
+    let today = app::domain::calendar::Date::parse("2026-12-01").unwrap();
+    assert!(store.public_entry(case, today).await.unwrap().is_none(), "{backend}: not published");
 }
 
 #[tokio::test]
@@ -948,85 +1037,100 @@ async fn the_staff_register_keeps_each_hash_once_on_every_backend() {
 
 #[tokio::test]
 async fn referrals_are_made_once_per_department_and_answered_once_on_every_backend() {
-    use app::domain::referral::ReferralOutcome;
-    use app::domain::workflow::Status;
-    use app::store::{CaseChange, CaseEvent};
     for (backend, store, _db) in backends().await {
         store
             .submit_application(&new_application("ZY20261129-RRRRRR", "k1", "620702001", "2027-01-12"))
             .await
             .unwrap();
         let case = store.application_by_reference("ZY20261129-RRRRRR").await.unwrap().unwrap();
-        let step = |from_status, referrals: &[&str]| CaseChange {
-            register: None,
-            household: None,
-            event: CaseEvent {
-                at: 10,
-                actor: "t".into(),
-                action: "accept".into(),
-                status: from_status,
-                note: String::new(),
-            },
-            monthly_amount: None,
-            notice: None,
-            notify: None,
-            recheck_drawn: None,
-            files: Vec::new(),
-            referrals: referrals.iter().map(|d| d.to_string()).collect(),
-            audit: AuditEvent::now("staff:1", "case.accept", "ZY20261129-RRRRRR", "accepted"),
-        };
-        let accept = step(Status::Investigating, &["medical-insurance", "education"]);
-        assert!(store.record_transition(case.id, Status::Submitted, &accept).await.unwrap(), "{backend}");
-        // Accepted again after a material request: a department already referred to is not added twice.
-        let again = step(Status::Investigating, &["education", "housing"]);
-        assert!(store.record_transition(case.id, Status::Investigating, &again).await.unwrap(), "{backend}");
-        let referrals = store.referrals_of(case.id).await.unwrap();
-        let departments: Vec<&str> = referrals.iter().map(|r| r.department.as_str()).collect();
-        assert_eq!(departments, vec!["medical-insurance", "education", "housing"], "{backend}");
-        let medical = store.referrals_to("medical-insurance").await.unwrap();
-        assert_eq!(medical.len(), 1, "{backend}");
-        assert_eq!(
-            (medical[0].reference.as_str(), medical[0].township_code.as_str(), medical[0].case_status),
-            ("ZY20261129-RRRRRR", "620702001", Status::Investigating),
-            "{backend}"
-        );
-        assert_eq!((medical[0].outcome, medical[0].referred_at), (None, 10), "{backend}");
-        assert!(store.referrals_to("emergency").await.unwrap().is_empty(), "{backend}");
-
-        let help = CaseEvent {
-            at: 20,
-            actor: "医保专员".into(),
-            action: "referral_help".into(),
-            status: Status::Investigating,
-            note: "住院费用报销3200元".into(),
-        };
-        let id = medical[0].id;
-        let audit = AuditEvent::now("staff:2", "referral.answered", "ZY20261129-RRRRRR", "helped");
-        assert!(
-            store.answer_referral(id, ReferralOutcome::Helped, &help, case.id, &audit).await.unwrap(),
-            "{backend}"
-        );
-        let audited = store.audit_records().await.unwrap().len();
-        assert!(
-            !store.answer_referral(id, ReferralOutcome::NotEligible, &help, case.id, &audit).await.unwrap(),
-            "{backend}: answered once"
-        );
-        assert_eq!(
-            store.audit_records().await.unwrap().len(),
-            audited,
-            "{backend}: a second answer is not audited"
-        );
-        let answered = &store.referrals_to("medical-insurance").await.unwrap()[0];
-        assert_eq!(
-            (answered.outcome, answered.answered_at),
-            (Some(ReferralOutcome::Helped), Some(20)),
-            "{backend}"
-        );
-        let events = store.case_events(case.id).await.unwrap();
-        let helps: Vec<&CaseEvent> = events.iter().filter(|e| e.action == "referral_help").collect();
-        assert_eq!(helps.len(), 1, "{backend}: the history shows the answer once");
-        assert_eq!(helps[0].note, "住院费用报销3200元", "{backend}");
+        let medical = each_department_is_referred_to_once(backend, &store, case.id).await;
+        a_referral_is_answered_once_into_the_case_history(backend, &store, case.id, medical).await;
     }
+}
+
+/// Accepted twice with overlapping departments: each referred once; returns the medical insurance's.
+async fn each_department_is_referred_to_once(backend: &str, store: &Arc<dyn Store>, case: i64) -> i64 {
+    use app::domain::workflow::Status;
+    use app::store::{CaseChange, CaseEvent};
+    let step = |from_status, referrals: &[&str]| CaseChange {
+        register: None,
+        household: None,
+        event: CaseEvent {
+            at: 10,
+            actor: "t".into(),
+            action: "accept".into(),
+            status: from_status,
+            note: String::new(),
+        },
+        monthly_amount: None,
+        notice: None,
+        notify: None,
+        recheck_drawn: None,
+        files: Vec::new(),
+        referrals: referrals.iter().map(|d| d.to_string()).collect(),
+        audit: AuditEvent::now("staff:1", "case.accept", "ZY20261129-RRRRRR", "accepted"),
+    };
+    let accept = step(Status::Investigating, &["medical-insurance", "education"]);
+    assert!(store.record_transition(case, Status::Submitted, &accept).await.unwrap(), "{backend}");
+    // Accepted again after a material request: a department already referred to is not added twice.
+    let again = step(Status::Investigating, &["education", "housing"]);
+    assert!(store.record_transition(case, Status::Investigating, &again).await.unwrap(), "{backend}");
+    let referrals = store.referrals_of(case).await.unwrap();
+    let departments: Vec<&str> = referrals.iter().map(|r| r.department.as_str()).collect();
+    assert_eq!(departments, vec!["medical-insurance", "education", "housing"], "{backend}");
+    let medical = store.referrals_to("medical-insurance").await.unwrap();
+    assert_eq!(medical.len(), 1, "{backend}");
+    assert_eq!(
+        (medical[0].reference.as_str(), medical[0].township_code.as_str(), medical[0].case_status),
+        ("ZY20261129-RRRRRR", "620702001", Status::Investigating),
+        "{backend}"
+    );
+    assert_eq!((medical[0].outcome, medical[0].referred_at), (None, 10), "{backend}");
+    assert!(store.referrals_to("emergency").await.unwrap().is_empty(), "{backend}");
+    medical[0].id
+}
+
+async fn a_referral_is_answered_once_into_the_case_history(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    case: i64,
+    id: i64,
+) {
+    use app::domain::referral::ReferralOutcome;
+    use app::domain::workflow::Status;
+    use app::store::CaseEvent;
+    let help = CaseEvent {
+        at: 20,
+        actor: "医保专员".into(),
+        action: "referral_help".into(),
+        status: Status::Investigating,
+        note: "住院费用报销3200元".into(),
+    };
+    let audit = AuditEvent::now("staff:2", "referral.answered", "ZY20261129-RRRRRR", "helped");
+    assert!(
+        store.answer_referral(id, ReferralOutcome::Helped, &help, case, &audit).await.unwrap(),
+        "{backend}"
+    );
+    let audited = store.audit_records().await.unwrap().len();
+    assert!(
+        !store.answer_referral(id, ReferralOutcome::NotEligible, &help, case, &audit).await.unwrap(),
+        "{backend}: answered once"
+    );
+    assert_eq!(
+        store.audit_records().await.unwrap().len(),
+        audited,
+        "{backend}: a second answer is not audited"
+    );
+    let answered = &store.referrals_to("medical-insurance").await.unwrap()[0];
+    assert_eq!(
+        (answered.outcome, answered.answered_at),
+        (Some(ReferralOutcome::Helped), Some(20)),
+        "{backend}"
+    );
+    let events = store.case_events(case).await.unwrap();
+    let helps: Vec<&CaseEvent> = events.iter().filter(|e| e.action == "referral_help").collect();
+    assert_eq!(helps.len(), 1, "{backend}: the history shows the answer once");
+    assert_eq!(helps[0].note, "住院费用报销3200元", "{backend}");
 }
 
 #[tokio::test]
