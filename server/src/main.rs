@@ -4,6 +4,10 @@
 use anyhow::Context;
 use server::{backup, cli, config::Config, startup::Application, telemetry};
 
+/// mimalloc rather than glibc's malloc: see server/Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::load()?;
