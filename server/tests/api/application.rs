@@ -167,8 +167,7 @@ async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() 
 
 #[tokio::test]
 async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_the_application() {
-    use crate::common::{multipart_form, photo_part, GPS_PHOTO};
-    use reqwest::multipart::Part;
+    use crate::common::{photo_part, GPS_PHOTO};
     let app = spawn_app().await;
     app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
     crate::common::fill_in_everything(&app, TOWNSHIP).await;
@@ -179,27 +178,10 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
         assert!(html.contains(missing), "{missing}");
     }
     assert!(!html.contains("残疾人证"), "nobody in the household is disabled");
-
-    let upload = |kind: &'static str, part: Part| {
-        app.post_multipart("/apply/documents", multipart_form(&[("kind", kind)]).part("document", part))
-    };
-    let executable =
-        Part::bytes(b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode.".to_vec())
-            .file_name("户口簿.jpg")
-            .mime_str("image/jpeg")
-            .unwrap();
-    let (_, html) = app.page(&location(&upload("hukou", executable).await)).await;
-    assert!(html.contains("只能上传照片（JPG、PNG）或 PDF 文件"), "an executable renamed .jpg is refused");
-    let mut oversized = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    oversized.resize(5 * 1024 * 1024 + 1, 0);
-    let (_, html) = app.page(&location(&upload("hukou", photo_part(&oversized)).await)).await;
-    assert!(html.contains("文件太大，每个文件不能超过5MB"), "an oversized photo is refused");
-    let (_, html) = app.page(&location(&upload("", photo_part(GPS_PHOTO)).await)).await;
-    assert!(html.contains("请选择上传的是什么材料"));
-
-    let sent = upload("hukou", photo_part(GPS_PHOTO)).await;
+    files_that_are_not_documents_are_refused(&app).await;
+    let sent = upload_document(&app, "hukou", photo_part(GPS_PHOTO)).await;
     assert_eq!(location(&sent), "/apply/form/check#documents");
-    let wrong = upload("id_card", photo_part(GPS_PHOTO)).await;
+    let wrong = upload_document(&app, "id_card", photo_part(GPS_PHOTO)).await;
     assert_eq!(location(&wrong), "/apply/form/check#documents");
     assert_eq!(
         location(&app.post_form("/apply/documents/remove", &[("index", "1")]).await),
@@ -216,14 +198,47 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
     let reference = crate::common::submit_checked(&app, &html).await;
     let (_, receipt) = app.page(&format!("/apply/submitted/{reference}")).await;
     assert!(receipt.contains("以下材料还没有上传") && receipt.contains("诊断证明和医疗费用票据"));
+    staff_see_the_document_filed_without_its_location(&app, &reference).await;
+    app.stop().await;
+}
 
+async fn upload_document(
+    app: &TestApp,
+    kind: &'static str,
+    part: reqwest::multipart::Part,
+) -> reqwest::Response {
+    let form = crate::common::multipart_form(&[("kind", kind)]).part("document", part);
+    app.post_multipart("/apply/documents", form).await
+}
+
+/// An executable named .jpg, a photo over 5 MB, a document of no kind: each refused with its reason.
+async fn files_that_are_not_documents_are_refused(app: &TestApp) {
+    use crate::common::{photo_part, GPS_PHOTO};
+    use reqwest::multipart::Part;
+    let upload = |kind: &'static str, part: Part| upload_document(app, kind, part);
+    let executable =
+        Part::bytes(b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode.".to_vec())
+            .file_name("户口簿.jpg")
+            .mime_str("image/jpeg")
+            .unwrap();
+    let (_, html) = app.page(&location(&upload("hukou", executable).await)).await;
+    assert!(html.contains("只能上传照片（JPG、PNG）或 PDF 文件"), "an executable renamed .jpg is refused");
+    let mut oversized = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    oversized.resize(5 * 1024 * 1024 + 1, 0);
+    let (_, html) = app.page(&location(&upload("hukou", photo_part(&oversized)).await)).await;
+    assert!(html.contains("文件太大，每个文件不能超过5MB"), "an oversized photo is refused");
+    let (_, html) = app.page(&location(&upload("", photo_part(GPS_PHOTO)).await)).await;
+    assert!(html.contains("请选择上传的是什么材料"));
+}
+
+async fn staff_see_the_document_filed_without_its_location(app: &TestApp, reference: &str) {
     let store = server::store::open(&app.database_url).await.unwrap();
-    let case = store.application_by_reference(&reference).await.unwrap().unwrap();
+    let case = store.application_by_reference(reference).await.unwrap().unwrap();
     let files = store.case_files(case.id).await.unwrap();
     store.close().await;
     assert_eq!(files.iter().map(|f| f.source.as_str()).collect::<Vec<_>>(), vec!["document:hukou"]);
     let township = crate::common::Reviewer::sign_in(
-        &app,
+        app,
         "dongjie",
         app::domain::staff::Role::TownshipReviewer,
         TOWNSHIP,
@@ -234,7 +249,6 @@ async fn documents_are_checked_by_content_listed_while_missing_and_filed_with_th
     let file = township.client.get(app.url(&format!("/review/case/{reference}/file/{}", files[0].id))).send();
     let bytes = file.await.unwrap().bytes().await.unwrap();
     assert!(bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"Exif"), "GPS removed");
-    app.stop().await;
 }
 
 #[tokio::test]

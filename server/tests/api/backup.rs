@@ -40,24 +40,7 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     // More residents submit while the copy is taken.
     let copies = tempfile::tempdir().unwrap();
     let backup_dir = copies.path().join("backup");
-    let mut others = Vec::new();
-    for i in 0..3 {
-        let resident = crate::common::attach(app.addr, &app.database_url);
-        let outbox = app.outbox.clone();
-        others.push(tokio::spawn(async move {
-            let phone = format!("1391234010{i}");
-            let asked = resident.post_form("/apply/identity/code", &[("phone", &phone)]).await;
-            assert_eq!(location(&asked), "/apply/identity?step=code");
-            let code = outbox.last_code_to(&phone).unwrap();
-            let id = id_number(&format!("6207021980010110{i}"));
-            let form = [("code", code.as_str()), ("name", "李四"), ("id_number", id.as_str())];
-            assert_eq!(
-                location(&resident.post_form("/apply/identity/verify", &form).await),
-                "/apply/identity/done"
-            );
-            crate::common::fill_in_everything(&resident, TOWNSHIP).await;
-        }));
-    }
+    let others = residents_filling_in_their_forms(&app);
     let manifest = backup(&app.database_url, live.path(), &backup_dir).await.expect("backup while serving");
     for other in others {
         other.await.unwrap();
@@ -88,15 +71,44 @@ async fn a_backup_taken_under_load_restores_into_a_fresh_folder() {
     let restored = spawn_with(test_config(&restored_url), None).await;
     assert!(document_of(&restored, &reference).await.starts_with(&[0xFF, 0xD8]), "the photo reads back");
     restored.stop().await;
+    a_backup_with_one_changed_byte_is_refused_whole(&manifest, &backup_dir);
+}
 
-    // One changed byte in the backup: refused before anything is written.
+/// Three residents who verify their identity and fill in the form, each in a task of its own.
+fn residents_filling_in_their_forms(app: &TestApp) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut others = Vec::new();
+    for i in 0..3 {
+        let resident = crate::common::attach(app.addr, &app.database_url);
+        let outbox = app.outbox.clone();
+        others.push(tokio::spawn(async move {
+            let phone = format!("1391234010{i}");
+            let asked = resident.post_form("/apply/identity/code", &[("phone", &phone)]).await;
+            assert_eq!(location(&asked), "/apply/identity?step=code");
+            let code = outbox.last_code_to(&phone).unwrap();
+            let id = id_number(&format!("6207021980010110{i}"));
+            let form = [("code", code.as_str()), ("name", "李四"), ("id_number", id.as_str())];
+            assert_eq!(
+                location(&resident.post_form("/apply/identity/verify", &form).await),
+                "/apply/identity/done"
+            );
+            crate::common::fill_in_everything(&resident, TOWNSHIP).await;
+        }));
+    }
+    others
+}
+
+/// One changed byte in the backup: refused before anything is written.
+fn a_backup_with_one_changed_byte_is_refused_whole(
+    manifest: &server::backup::Manifest,
+    backup_dir: &std::path::Path,
+) {
     let photo = manifest.files.iter().find(|f| f.path.starts_with("evidence/")).unwrap();
     let path = backup_dir.join(&photo.path);
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[10] ^= 1;
     std::fs::write(&path, bytes).unwrap();
     let empty = tempfile::tempdir().unwrap();
-    let err = restore(&sqlite_in(empty.path()), empty.path(), &backup_dir).unwrap_err().to_string();
+    let err = restore(&sqlite_in(empty.path()), empty.path(), backup_dir).unwrap_err().to_string();
     assert!(err.contains("does not match the manifest"), "{err}");
     assert!(!empty.path().join("portal.db").exists(), "nothing restored from a damaged backup");
 }

@@ -87,6 +87,37 @@ async fn post(
         .unwrap()
 }
 
+/// Typing it back wrong is caught (the code shown again); typing it right, in any case, opens the report.
+async fn typing_the_receipt_back_opens_the_report(app: &TestApp, reporter: &reqwest::Client, receipt: &str) {
+    let wrong = post(app, reporter, "/report/confirm", &[("shown", receipt), ("receipt", "AAAAA")]).await;
+    let html = page_of(app, reporter, &location(&wrong)).await;
+    assert!(html.contains("和上面的回执码不一致") && html.contains(receipt), "the code is shown again");
+    let right =
+        post(app, reporter, "/report/confirm", &[("shown", receipt), ("receipt", &receipt.to_lowercase())])
+            .await;
+    assert_eq!(location(&right), "/report/view");
+    let html = page_of(app, reporter, "/report/view").await;
+    assert!(html.contains("已收到") && html.contains("1个"), "status and the one photo");
+}
+
+/// The reporter comes back later on another phone with the receipt, reads the question and answers it.
+async fn the_reporter_answers_later_on_another_phone(
+    app: &TestApp,
+    later: &reqwest::Client,
+    officer: &Reviewer<'_>,
+    receipt: &str,
+) {
+    let opened = post(app, later, "/report/check", &[("receipt", &receipt.replace('-', " "))]).await;
+    assert_eq!(location(&opened), "/report/view");
+    let html = page_of(app, later, "/report/view").await;
+    assert!(html.contains("正在核实") && html.contains("常停在哪里"), "the question and the new status");
+    let answer = multipart::Form::new().text("body", "白色的，常停在村委会门口。");
+    let answered = post_multipart(app, later, "/report/reply", answer).await;
+    assert_eq!(location(&answered), "/report/view?sent=1");
+    let (_, report) = officer.page("/review/reports/1").await;
+    assert!(report.contains("常停在村委会门口"));
+}
+
 #[tokio::test]
 async fn an_anonymous_report_goes_back_and_forth_through_its_receipt() {
     let app = spawn_app().await;
@@ -98,22 +129,7 @@ async fn an_anonymous_report_goes_back_and_forth_through_its_receipt() {
 
     let receipt = file_report(&app, &reporter, with_photo(report_form("东街村三组 张某某"), GPS_PHOTO)).await;
     assert_eq!(receipt.len(), 23, "20 characters in groups of five: {receipt}");
-
-    // Typing it back wrong is caught; typing it right opens the report.
-    let wrong = post(&app, &reporter, "/report/confirm", &[("shown", &receipt), ("receipt", "AAAAA")]).await;
-    let html = page_of(&app, &reporter, &location(&wrong)).await;
-    assert!(html.contains("和上面的回执码不一致") && html.contains(&receipt), "the code is shown again");
-    let right = post(
-        &app,
-        &reporter,
-        "/report/confirm",
-        &[("shown", &receipt), ("receipt", &receipt.to_lowercase())],
-    )
-    .await;
-    assert_eq!(location(&right), "/report/view");
-    let html = page_of(&app, &reporter, "/report/view").await;
-    assert!(html.contains("已收到") && html.contains("1个"), "status and the one photo");
-
+    typing_the_receipt_back_opens_the_report(&app, &reporter, &receipt).await;
     // The county's officer reads it and asks a question.
     let officer = Reviewer::sign_in(&app, "county-officer", Role::CountyReviewer, COUNTY).await;
     let (_, queue) = officer.page("/review/reports").await;
@@ -123,19 +139,8 @@ async fn an_anonymous_report_goes_back_and_forth_through_its_receipt() {
     let asked =
         officer.post("/review/reports/1/message", &[("body", "请问轿车是什么颜色，常停在哪里？")]).await;
     assert_eq!(location(&asked), "/review/reports/1");
-
-    // The reporter comes back later on another phone with the receipt and answers.
     let later = TestApp::new_client();
-    let opened = post(&app, &later, "/report/check", &[("receipt", &receipt.replace('-', " "))]).await;
-    assert_eq!(location(&opened), "/report/view");
-    let html = page_of(&app, &later, "/report/view").await;
-    assert!(html.contains("正在核实") && html.contains("常停在哪里"), "the question and the new status");
-    let answer = multipart::Form::new().text("body", "白色的，常停在村委会门口。");
-    let answered = post_multipart(&app, &later, "/report/reply", answer).await;
-    assert_eq!(location(&answered), "/report/view?sent=1");
-    let (_, report) = officer.page("/review/reports/1").await;
-    assert!(report.contains("常停在村委会门口"));
-
+    the_reporter_answers_later_on_another_phone(&app, &later, &officer, &receipt).await;
     // The officer concludes; the reporter reads the outcome.
     let done = [("status", "concluded"), ("outcome", "经核实情况属实，已停发救助金。"), ("reference", "")];
     assert_eq!(location(&officer.post("/review/reports/1/update", &done).await), "/review/reports/1");

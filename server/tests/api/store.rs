@@ -1494,68 +1494,77 @@ async fn the_register_keeps_records_changes_them_once_and_counts_them_on_every_b
 
 #[tokio::test]
 async fn simultaneous_reviews_and_submits_of_one_household_succeed_once_on_every_backend() {
-    use app::domain::calendar::Date;
-    use app::domain::declaration::ChangeKind;
-    use app::domain::workflow::Status;
-    use app::store::{CaseEvent, NewDeclaration, RecordChange};
     for (backend, store, _db) in backends().await {
         published_history(store.as_ref(), 2).await;
         let case = store.application_by_reference("ZY20261129-H00000").await.unwrap().unwrap();
-        let record = store.assistance_record(case.id).await.unwrap().unwrap();
-        let event = |action: &str| CaseEvent {
-            at: 3,
-            actor: "t".into(),
-            action: action.into(),
-            status: Status::Approved,
-            note: String::new(),
-        };
-        let reviews: Vec<_> = (0..8)
-            .map(|_| {
-                let change = RecordChange {
-                    record: record.clone(),
-                    event: event("review"),
-                    files: Vec::new(),
-                    notify: None,
-                    audit: AuditEvent::now("staff:1", "record.review", &record.reference, "in_force"),
-                };
-                let store = store.clone();
-                tokio::spawn(async move { store.change_record(&change).await.unwrap() })
-            })
-            .collect();
-        let mut won = 0;
-        for review in reviews {
-            won += usize::from(review.await.unwrap());
-        }
-        assert_eq!(won, 1, "{backend}: eight reviewers at once, one change");
-
-        store.save_declaration_draft(case.id, "v1:sealed", 3).await.unwrap();
-        let today = Date::parse("2026-12-01").unwrap();
-        let submits: Vec<_> = (0..8)
-            .map(|_| {
-                let new = NewDeclaration {
-                    application_id: case.id,
-                    township_code: case.township_code.clone(),
-                    kind: ChangeKind::IncomeOrJob,
-                    occurred_on: today,
-                    sealed: "v1:sealed".into(),
-                    event: event("declaration"),
-                    files: Vec::new(),
-                    audit: AuditEvent::now("resident:1", "record.declaration", &case.reference, "income"),
-                    review_due: today,
-                    review_deadline: today.add_days(28),
-                };
-                let store = store.clone();
-                tokio::spawn(async move { store.submit_declaration(&new).await.unwrap() })
-            })
-            .collect();
-        let mut stored = 0;
-        for submit in submits {
-            stored += usize::from(submit.await.unwrap().is_some());
-        }
-        assert_eq!(stored, 1, "{backend}: one draft, eight submits at once, one declaration");
-        assert_eq!(store.declarations_of(case.id).await.unwrap().len(), 1, "{backend}");
+        eight_simultaneous_reviews_make_one_change(backend, &store, case.id).await;
+        eight_simultaneous_submits_make_one_declaration(backend, &store, &case).await;
         store.close().await;
     }
+}
+
+fn approved_event(action: &str) -> app::store::CaseEvent {
+    let status = app::domain::workflow::Status::Approved;
+    app::store::CaseEvent { at: 3, actor: "t".into(), action: action.into(), status, note: String::new() }
+}
+
+async fn eight_simultaneous_reviews_make_one_change(backend: &str, store: &Arc<dyn Store>, case: i64) {
+    use app::store::RecordChange;
+    let record = store.assistance_record(case).await.unwrap().unwrap();
+    let reviews: Vec<_> = (0..8)
+        .map(|_| {
+            let change = RecordChange {
+                record: record.clone(),
+                event: approved_event("review"),
+                files: Vec::new(),
+                notify: None,
+                audit: AuditEvent::now("staff:1", "record.review", &record.reference, "in_force"),
+            };
+            let store = store.clone();
+            tokio::spawn(async move { store.change_record(&change).await.unwrap() })
+        })
+        .collect();
+    let mut won = 0;
+    for review in reviews {
+        won += usize::from(review.await.unwrap());
+    }
+    assert_eq!(won, 1, "{backend}: eight reviewers at once, one change");
+}
+
+async fn eight_simultaneous_submits_make_one_declaration(
+    backend: &str,
+    store: &Arc<dyn Store>,
+    case: &app::store::ApplicationRecord,
+) {
+    use app::domain::calendar::Date;
+    use app::domain::declaration::ChangeKind;
+    use app::store::NewDeclaration;
+    store.save_declaration_draft(case.id, "v1:sealed", 3).await.unwrap();
+    let today = Date::parse("2026-12-01").unwrap();
+    let submits: Vec<_> = (0..8)
+        .map(|_| {
+            let new = NewDeclaration {
+                application_id: case.id,
+                township_code: case.township_code.clone(),
+                kind: ChangeKind::IncomeOrJob,
+                occurred_on: today,
+                sealed: "v1:sealed".into(),
+                event: approved_event("declaration"),
+                files: Vec::new(),
+                audit: AuditEvent::now("resident:1", "record.declaration", &case.reference, "income"),
+                review_due: today,
+                review_deadline: today.add_days(28),
+            };
+            let store = store.clone();
+            tokio::spawn(async move { store.submit_declaration(&new).await.unwrap() })
+        })
+        .collect();
+    let mut stored = 0;
+    for submit in submits {
+        stored += usize::from(submit.await.unwrap().is_some());
+    }
+    assert_eq!(stored, 1, "{backend}: one draft, eight submits at once, one declaration");
+    assert_eq!(store.declarations_of(case.id).await.unwrap().len(), 1, "{backend}");
 }
 
 #[tokio::test]
