@@ -378,6 +378,21 @@ pub enum StoreError {
     InvalidData(String),
 }
 
+/// The one conversion of a database error: the connection gone (the pool closed or timed out, the socket
+/// broken) is `Unavailable`, anything else a failed query. A taken unique key is told apart where it means
+/// something (`server/src/store/mod.rs`, `unique_violation`).
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            other => StoreError::Query(other.to_string()),
+        }
+    }
+}
+
 /// Everything the portal keeps, one trait per aggregate (cases, drafts, notices, reports, staff, …), so
 /// that a feature's code names the part it uses; the back ends (`server/src/store/`) implement them all.
 #[async_trait]

@@ -25,7 +25,7 @@ macro_rules! admin_queries {
             now: i64,
             audit: app::store::AuditOf<'_, i64>,
         ) -> Result<i64, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO staff_accounts (username, display_name, password_hash, role, scope, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -51,7 +51,7 @@ macro_rules! admin_queries {
             number: &str,
             audit: app::store::AuditOf<'_, i64>,
         ) -> Result<i64, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO hotlines (county_code, label, number, sort_order)
                  VALUES ($1, $2, $3, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM hotlines)) RETURNING id",
@@ -60,8 +60,7 @@ macro_rules! admin_queries {
             .bind(label)
             .bind(number)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             shared_append_audit(&mut tx, &audit(id)).await?;
             store.commit(tx).await?;
             Ok(id)
@@ -74,8 +73,8 @@ macro_rules! admin_queries {
             id: i64,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
-            let done = sqlx::query(delete).bind(id).execute(&mut *tx).await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
+            let done = sqlx::query(delete).bind(id).execute(&mut *tx).await?;
             commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
 
@@ -92,7 +91,7 @@ macro_rules! admin_queries {
             s: &app::domain::eligibility::LocalStandards,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE local_standards SET dibao_urban_monthly = $1, dibao_rural_monthly = $2,
                      disposable_income_urban_yearly = $3, disposable_income_rural_yearly = $4,
@@ -106,8 +105,7 @@ macro_rules! admin_queries {
             .bind(s.rigid_spending_share_percent as i32)
             .bind(&s.county_code)
             .execute(&mut *tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
 
@@ -116,7 +114,7 @@ macro_rules! admin_queries {
             page: &app::domain::guide::GuidePage,
             audit: &app::audit::AuditEvent,
         ) -> Result<bool, StoreError> {
-            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE guide_pages SET title = $1, summary = $2, body_markdown = $3 WHERE slug = $4",
             )
@@ -125,8 +123,7 @@ macro_rules! admin_queries {
             .bind(&page.body_markdown)
             .bind(&page.slug)
             .execute(&mut *tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             commit_if_changed(store, tx, done.rows_affected() == 1, audit).await
         }
     };

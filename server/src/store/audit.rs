@@ -14,17 +14,15 @@ macro_rules! audit_queries {
             let head: Option<(i64, String)> =
                 sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
                     .fetch_optional(&mut *store.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
             let (anchored,): (Option<i64>,) = sqlx::query_as("SELECT MAX(entry_id) FROM audit_anchors")
                 .fetch_one(&mut *store.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
             let Some((entry_id, entry_hash)) = head.filter(|(id, _)| Some(*id) > anchored) else {
                 return Ok(None);
             };
             let anchor = app::audit::AuditAnchor::signed(anchor_key, now, entry_id, &entry_hash);
-            let mut tx = store.begin_write().await.map_err(query_error)?;
+            let mut tx = store.begin_write().await?;
             sqlx::query(
                 "INSERT INTO audit_anchors (at, entry_id, entry_hash, signature) VALUES ($1, $2, $3, $4)",
             )
@@ -33,8 +31,7 @@ macro_rules! audit_queries {
             .bind(&anchor.entry_hash)
             .bind(&anchor.signature)
             .execute(&mut *tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             store.commit(tx).await?;
             Ok(Some(entry_id))
         }
@@ -43,8 +40,7 @@ macro_rules! audit_queries {
             let rows: Vec<(i64, i64, String, String)> =
                 sqlx::query_as("SELECT at, entry_id, entry_hash, signature FROM audit_anchors ORDER BY id")
                     .fetch_all(&mut *store.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
             Ok(rows
                 .into_iter()
                 .map(|(at, entry_id, entry_hash, signature)| app::audit::AuditAnchor {

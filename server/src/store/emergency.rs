@@ -80,14 +80,13 @@ macro_rules! emergency_queries {
                     sqlx::query_as(crate::store::page_queries::EMERGENCY_BY_CASE)
                         .bind(application_id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(emergency::open_from_row).transpose()?.map(|open| open.grant))
             }
 
             async fn grant_emergency(&self, change: &app::store::EmergencyChange) -> Result<bool, StoreError> {
                 let grant = &change.grant;
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 // The case's state is read again inside the write: an opinion given meanwhile closes the door.
                 // (The three states are those of `domain::emergency::file_complete`.)
                 let inserted = sqlx::query(
@@ -104,8 +103,7 @@ macro_rules! emergency_queries {
                 .bind(grant.granted_on.to_string())
                 .bind(grant.file_due.to_string())
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if inserted.rows_affected() != 1 {
                     return Ok(false);
                 }
@@ -116,7 +114,7 @@ macro_rules! emergency_queries {
 
             async fn answer_emergency(&self, change: &app::store::EmergencyChange) -> Result<bool, StoreError> {
                 let grant = &change.grant;
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
                     "UPDATE emergency_grants SET county_answer = $1, answered_on = $2
                      WHERE application_id = $3 AND county_answer IS NULL AND NOT EXISTS (SELECT 1 FROM applications
@@ -126,8 +124,7 @@ macro_rules! emergency_queries {
                 .bind(grant.answered_on.map(|d| d.to_string()))
                 .bind(grant.application_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if updated.rows_affected() != 1 {
                     return Ok(false);
                 }
@@ -151,13 +148,12 @@ macro_rules! emergency_queries {
                     }
                 };
                 let (total,): (i64,) =
-                    sqlx::query_as(count).bind(code).fetch_one(&mut *self.reads().await?).await.map_err(query_error)?;
+                    sqlx::query_as(count).bind(code).fetch_one(&mut *self.reads().await?).await?;
                 let rows: Vec<emergency::EmergencyRow> = sqlx::query_as(page)
                     .bind(code)
                     .bind(i64::from(limit))
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let open = rows.into_iter().map(emergency::open_from_row).collect::<Result<_, _>>()?;
                 Ok((open, u64::try_from(total).unwrap_or(0)))
             }

@@ -38,8 +38,7 @@ macro_rules! file_queries {
                 .bind(i64::from(files))
                 .bind(i64::from(limit))
                 .fetch_optional(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 Ok(counted.is_some())
             }
@@ -57,21 +56,21 @@ macro_rules! file_queries {
                     for hash in batch {
                         query = query.bind(hash);
                     }
-                    let rows = query.fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    let rows = query.fetch_all(&mut *self.reads().await?).await?;
                     in_use.extend(rows.into_iter().map(|(hash,)| hash));
                 }
                 Ok(in_use)
             }
 
             async fn purge_leftovers(&self, before: &app::store::Leftovers) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let purges = [
                     (files::PURGE_OLD_DRAFTS, before.drafts),
                     ("DELETE FROM upload_allowances WHERE day < $1", before.allowance_day),
                     ("DELETE FROM otp_codes WHERE created_at < $1", before.codes),
                 ];
                 for (purge, cut_off) in purges {
-                    sqlx::query(purge).bind(cut_off).execute(&mut *tx).await.map_err(query_error)?;
+                    sqlx::query(purge).bind(cut_off).execute(&mut *tx).await?;
                 }
                 self.commit(tx).await
             }
@@ -89,7 +88,7 @@ macro_rules! file_queries {
                 .bind(i64::from(limit))
                 .fetch_all(&mut *self.reads().await?)
                 .await
-                .map_err(query_error)
+                .map_err(StoreError::from)
             }
         }
     };

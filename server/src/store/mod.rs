@@ -83,15 +83,6 @@ fn ensure_parent_dir(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-fn query_error(e: sqlx::Error) -> StoreError {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            StoreError::Unavailable(e.to_string())
-        }
-        other => StoreError::Query(other.to_string()),
-    }
-}
-
 /// A `local_standards` row joined with the county name, in the column order both back ends select.
 type StandardsRow = (String, String, i32, i32, i32, i32, i32, bool);
 
@@ -136,7 +127,7 @@ fn staff_from_row(row: StaffRow) -> Result<StaffAccount, StoreError> {
 fn unique_violation(e: sqlx::Error, what: &str) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_string()),
-        _ => query_error(e),
+        _ => StoreError::from(e),
     }
 }
 

@@ -144,13 +144,13 @@ macro_rules! monitoring_queries {
                     return Err(StoreError::InvalidData("a household lead without members".into()));
                 }
                 'attempt: for _ in 0..3 {
-                    let mut tx = self.begin_write().await.map_err(query_error)?;
+                    let mut tx = self.begin_write().await?;
                     let mut registered = Vec::with_capacity(leads.len());
                     for lead in leads {
                         match Self::monitoring_register_once(&mut tx, lead, audit).await? {
                             Some(household) => registered.push(household),
                             None => {
-                                tx.rollback().await.map_err(query_error)?;
+                                tx.rollback().await?;
                                 continue 'attempt;
                             }
                         }
@@ -176,7 +176,7 @@ macro_rules! monitoring_queries {
                 for hash in &lead.member_hashes {
                     query = query.bind(hash);
                 }
-                let known = query.fetch_optional(&mut **tx).await.map_err(query_error)?;
+                let known = query.fetch_optional(&mut **tx).await?;
                 let created = known.is_none();
                 let row = match known {
                     Some(row) => row,
@@ -194,8 +194,7 @@ macro_rules! monitoring_queries {
                     .bind(&lead.sealed)
                     .bind(lead.now)
                     .fetch_one(&mut **tx)
-                    .await
-                    .map_err(query_error)?,
+                    .await?,
                 };
                 Ok((row, created))
             }
@@ -217,8 +216,7 @@ macro_rules! monitoring_queries {
                         .bind(category.key())
                         .bind(id)
                         .execute(&mut **tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 }
                 let mut added = 0;
                 for hash in &lead.member_hashes {
@@ -229,8 +227,7 @@ macro_rules! monitoring_queries {
                     .bind(hash)
                     .bind(id)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                     if created && inserted == 0 {
                         return Ok(None);
@@ -255,8 +252,7 @@ macro_rules! monitoring_queries {
                     sqlx::query_as(crate::store::page_queries::MEMBER_HOUSEHOLD)
                         .bind(id_hash)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(monitoring::household_from_row).transpose()
             }
 
@@ -266,7 +262,7 @@ macro_rules! monitoring_queries {
                 created_by: &str,
                 audit: app::store::AuditOf<'_, i64>,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO api_credentials (department, label, scopes, created_by, created_at)
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -277,8 +273,7 @@ macro_rules! monitoring_queries {
                 .bind(created_by)
                 .bind(credential.created_at)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 shared_append_audit(&mut tx, &audit(id)).await?;
                 self.commit(tx).await?;
                 Ok(id)
@@ -287,14 +282,14 @@ macro_rules! monitoring_queries {
             async fn api_credential(&self, id: i64) -> Result<Option<app::store::ApiCredential>, StoreError> {
                 let sql = format!("SELECT {} FROM api_credentials WHERE id = $1", monitoring::CREDENTIAL_COLUMNS);
                 let row: Option<monitoring::CredentialRow> =
-                    sqlx::query_as(&sql).bind(id).fetch_optional(&mut *self.reads().await?).await.map_err(query_error)?;
+                    sqlx::query_as(&sql).bind(id).fetch_optional(&mut *self.reads().await?).await?;
                 Ok(row.map(monitoring::credential_from_row))
             }
 
             async fn api_credentials(&self) -> Result<Vec<app::store::ApiCredential>, StoreError> {
                 let sql = format!("SELECT {} FROM api_credentials ORDER BY id DESC", monitoring::CREDENTIAL_COLUMNS);
                 let rows: Vec<monitoring::CredentialRow> =
-                    sqlx::query_as(&sql).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    sqlx::query_as(&sql).fetch_all(&mut *self.reads().await?).await?;
                 Ok(rows.into_iter().map(monitoring::credential_from_row).collect())
             }
 
@@ -304,14 +299,13 @@ macro_rules! monitoring_queries {
                 now: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let revoked =
                     sqlx::query("UPDATE api_credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                         .bind(now)
                         .bind(id)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(query_error)?
+                        .await?
                         .rows_affected();
                 commit_if_changed(self, tx, revoked == 1, audit).await
             }
@@ -330,8 +324,7 @@ macro_rules! monitoring_queries {
                 let rows: Vec<(Option<String>, i64)> =
                     sqlx::query_as("SELECT category, COUNT(*) FROM monitored_households GROUP BY category")
                         .fetch_all(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(rows.into_iter().map(|(category, n)| (category, n as u64)).collect())
             }
 
@@ -366,7 +359,7 @@ macro_rules! monitoring_queries {
                 signal: &app::store::NewSignal,
                 audit: &app::audit::AuditEvent,
             ) -> Result<app::store::SignalRecorded, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let recorded = Self::monitoring_store_signal(&mut tx, signal).await?;
                 let changed = recorded != app::store::SignalRecorded::Duplicate;
                 commit_if_changed(self, tx, changed, audit).await?;
@@ -382,7 +375,7 @@ macro_rules! monitoring_queries {
                 let mut order: Vec<usize> = (0..signals.len()).collect();
                 order.sort_by_key(|&i| signals[i].household_id);
                 let mut recorded = vec![app::store::SignalRecorded::Duplicate; signals.len()];
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 for i in order {
                     recorded[i] = Self::monitoring_store_signal(&mut tx, &signals[i]).await?;
                 }
@@ -402,8 +395,7 @@ macro_rules! monitoring_queries {
                 .bind(i64::from(limit))
                 .bind(village.trim())
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(monitoring::warning_from_row).collect()
             }
 
@@ -411,8 +403,7 @@ macro_rules! monitoring_queries {
                 let row: Option<monitoring::WarningQueueRow> = sqlx::query_as(crate::store::page_queries::OPEN_WARNING)
                 .bind(id)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 row.map(monitoring::warning_from_row).transpose()
             }
 
@@ -425,8 +416,7 @@ macro_rules! monitoring_queries {
                 .bind(county_code)
                 .bind(today.to_string())
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(|(code, open, overdue)| (code, open as u64, overdue as u64)).collect())
             }
 
@@ -438,7 +428,7 @@ macro_rules! monitoring_queries {
                 referred_to: Option<&str>,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let closed = sqlx::query(
                     "UPDATE monitoring_warnings SET closed_at = $1, closed_by = $2, outcome = $3
                      WHERE id = $4 AND household_id = $5 AND closed_at IS NULL",
@@ -449,8 +439,7 @@ macro_rules! monitoring_queries {
                 .bind(warning.id)
                 .bind(warning.household_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?
+                .await?
                 .rows_affected();
                 if closed == 0 {
                     return Ok(false);
@@ -466,8 +455,7 @@ macro_rules! monitoring_queries {
                     .bind(department)
                     .bind(visit.at)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 }
                 commit_if_changed(self, tx, true, audit).await
             }
@@ -479,7 +467,7 @@ macro_rules! monitoring_queries {
             ) -> Result<Option<app::store::HouseholdFile>, StoreError> {
                 use crate::store::page_queries as q;
                 let row: Option<monitoring::HouseholdFileRow> =
-                    sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&mut *self.reads().await?).await.map_err(query_error)?;
+                    sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&mut *self.reads().await?).await?;
                 let Some((id, county, township, village, category, source, sealed, registered_at)) = row else {
                     return Ok(None);
                 };
@@ -487,15 +475,15 @@ macro_rules! monitoring_queries {
                     monitoring::household_from_row((id, county, township, village, category, source, sealed))?;
                 let limit = i64::from(limit);
                 let signals: Vec<(String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_SIGNALS)
-                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
                 let warnings: Vec<monitoring::WarningHistoryRow> = sqlx::query_as(q::HOUSEHOLD_WARNINGS)
-                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
                 let visits: Vec<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(q::HOUSEHOLD_VISITS)
-                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
                 let photos: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_VISIT_PHOTOS)
-                    .bind(id).bind(limit * 4).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    .bind(id).bind(limit * 4).fetch_all(&mut *self.reads().await?).await?;
                 let referrals: Vec<monitoring::HouseholdReferralRow> = sqlx::query_as(q::HOUSEHOLD_REFERRALS)
-                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                    .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
                 Ok(Some(app::store::HouseholdFile {
                     household,
                     registered_at,
@@ -523,7 +511,7 @@ macro_rules! monitoring_queries {
                 if !village.is_empty() {
                     query = query.bind(village);
                 }
-                let rows = query.fetch_all(&mut *self.reads().await?).await.map_err(query_error)?;
+                let rows = query.fetch_all(&mut *self.reads().await?).await?;
                 rows.into_iter().map(monitoring::household_from_row).collect()
             }
 
@@ -532,8 +520,7 @@ macro_rules! monitoring_queries {
                     sqlx::query_as(crate::store::page_queries::VISIT_PHOTO)
                         .bind(id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(|(household, id, sha256, content_type, size)| {
                     (household, shared::case_file_from_row((id, "visit".into(), sha256, content_type, size)))
                 }))
@@ -549,8 +536,7 @@ macro_rules! monitoring_queries {
                         .bind(department)
                         .bind(i64::from(limit))
                         .fetch_all(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 rows.into_iter().map(monitoring::household_referral_from_row).collect()
             }
 
@@ -562,8 +548,7 @@ macro_rules! monitoring_queries {
                 let row: Option<WithSealed> = sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
                     .bind(id)
                     .fetch_optional(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let Some((id, department, township, village, kind, at, answered, members, visit)) = row else {
                     return Ok(None);
                 };
@@ -581,7 +566,7 @@ macro_rules! monitoring_queries {
                 now: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let answered = sqlx::query(
                     "UPDATE monitoring_referrals SET answered_at = $1, answered_by = $2, answer = $3
                      WHERE id = $4 AND department = $5 AND answered_at IS NULL",
@@ -592,8 +577,7 @@ macro_rules! monitoring_queries {
                 .bind(id)
                 .bind(department)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?
+                .await?
                 .rows_affected();
                 commit_if_changed(self, tx, answered == 1, audit).await
             }
@@ -617,8 +601,7 @@ macro_rules! monitoring_queries {
                 .bind(visit.at)
                 .bind(&visit.sealed)
                 .fetch_one(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 for (sha256, content_type, size) in &visit.photos {
                     sqlx::query(
                         "INSERT INTO monitoring_visit_files
@@ -632,8 +615,7 @@ macro_rules! monitoring_queries {
                     .bind(i64::try_from(*size).unwrap_or(i64::MAX))
                     .bind(visit.at)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 }
                 Ok(())
             }
@@ -648,8 +630,7 @@ macro_rules! monitoring_queries {
                     .bind(signal.received_at)
                     .bind(signal.household_id)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 if found == 0 {
                     return Err(StoreError::InvalidData(format!("no household {}", signal.household_id)));
@@ -665,8 +646,7 @@ macro_rules! monitoring_queries {
                 .bind(&signal.sealed)
                 .bind(signal.received_at)
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?
+                .await?
                 .rows_affected();
                 match (stored, signal.warning) {
                     (0, _) => Ok(app::store::SignalRecorded::Duplicate),
@@ -689,8 +669,7 @@ macro_rules! monitoring_queries {
                 .bind(signal.household_id)
                 .bind(signal.kind.key())
                 .fetch_optional(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if let Some((id, level, visit_due)) = open {
                     let merged = monitoring::open_warning(&level, &visit_due)?.merged_with(new);
                     sqlx::query("UPDATE monitoring_warnings SET level = $1, visit_due = $2 WHERE id = $3")
@@ -698,8 +677,7 @@ macro_rules! monitoring_queries {
                         .bind(merged.visit_due.to_string())
                         .bind(id)
                         .execute(&mut **tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                     return Ok(app::store::SignalRecorded::Merged(id));
                 }
                 let (id,): (i64,) = sqlx::query_as(
@@ -714,8 +692,7 @@ macro_rules! monitoring_queries {
                 .bind(new.visit_due.to_string())
                 .bind(signal.household_id)
                 .fetch_one(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(app::store::SignalRecorded::Raised(id))
             }
         }

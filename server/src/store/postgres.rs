@@ -12,8 +12,8 @@ use super::sealed;
 use super::shared;
 use super::staff;
 use super::{
-    audit_from_row, guide_from_row, query_error, staff_from_row, standards_from_row, unique_violation,
-    AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
+    audit_from_row, guide_from_row, staff_from_row, standards_from_row, unique_violation, AuditRow, GuideRow,
+    StaffRow, StandardsRow, STAFF_COLUMNS,
 };
 use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};
@@ -56,17 +56,17 @@ impl PostgresStore {
 
     /// Commits a write transaction (PostgreSQL flushes its log at commit, grouping simultaneous commits).
     async fn commit(&self, tx: sqlx::Transaction<'static, sqlx::Postgres>) -> Result<(), StoreError> {
-        tx.commit().await.map_err(query_error)
+        tx.commit().await.map_err(StoreError::from)
     }
 
     /// Where a read runs.
     async fn reads(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
-        self.pool.acquire().await.map_err(query_error)
+        self.pool.acquire().await.map_err(StoreError::from)
     }
 
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
     async fn writes(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
-        self.pool.acquire().await.map_err(query_error)
+        self.pool.acquire().await.map_err(StoreError::from)
     }
 
     /// Nothing to wait for: PostgreSQL flushed the statement's commit before answering it.
@@ -76,7 +76,7 @@ impl PostgresStore {
 
     /// One writer of the audit chain at a time across every server process, until the transaction ends.
     async fn lock_audit_chain(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), StoreError> {
-        sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut **tx).await.map_err(query_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7271)").execute(&mut **tx).await?;
         Ok(())
     }
 

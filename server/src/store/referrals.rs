@@ -64,8 +64,7 @@ macro_rules! referral_queries {
                 .bind(department)
                 .bind(at)
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
             }
             Ok(())
         }
@@ -79,8 +78,7 @@ macro_rules! referral_queries {
                 ))
                 .bind(department)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(referrals::referral_from_row).collect()
             }
 
@@ -94,8 +92,7 @@ macro_rules! referral_queries {
                 ))
                 .bind(application_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(referrals::referral_from_row).collect()
             }
 
@@ -107,7 +104,7 @@ macro_rules! referral_queries {
                 application_id: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
                     "UPDATE referrals SET outcome = $1, answered_at = $2
                      WHERE id = $3 AND application_id = $4 AND outcome IS NULL",
@@ -117,8 +114,7 @@ macro_rules! referral_queries {
                 .bind(referral_id)
                 .bind(application_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if updated.rows_affected() != 1 {
                     return Ok(false);
                 }

@@ -139,8 +139,7 @@ macro_rules! register_queries {
             .bind(text(record.review_due))
             .bind(text(record.review_deadline))
             .execute(&mut **tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             Ok(())
         }
 
@@ -154,15 +153,14 @@ macro_rules! register_queries {
                     sqlx::query_as(crate::store::page_queries::RECORD_BY_CASE)
                         .bind(application_id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(register::record_from_row).transpose()
             }
 
             async fn change_record(&self, change: &app::store::RecordChange) -> Result<bool, StoreError> {
                 let record = &change.record;
                 let text = |d: Option<Date>| d.map(|d| d.to_string());
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
                     "UPDATE assistance_records SET amount = $1, state = $2, ends_on = $3, review_due = $4,
                         review_deadline = $5, proposal = $6, end_reason = $7, version = version + 1
@@ -178,8 +176,7 @@ macro_rules! register_queries {
                 .bind(record.application_id)
                 .bind(record.version)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if updated.rows_affected() != 1 {
                     return Ok(false);
                 }
@@ -189,8 +186,7 @@ macro_rules! register_queries {
                         .bind(e.at)
                         .bind(id)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 }
                 shared_insert_event(&mut tx, id, e).await?;
                 shared_insert_case_files(&mut tx, id, &e.action, &change.files, e.at).await?;
@@ -222,8 +218,7 @@ macro_rules! register_queries {
                     .bind(query.due_by.to_string())
                     .bind(&overdue)
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let rows: Vec<register::RecordRow> = sqlx::query_as(page)
                     .bind(scope)
                     .bind(query.due_by.to_string())
@@ -231,8 +226,7 @@ macro_rules! register_queries {
                     .bind(i64::from(query.page.limit))
                     .bind(i64::from(query.page.offset))
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let records = rows.into_iter().map(register::record_from_row).collect::<Result<_, _>>()?;
                 Ok((records, u64::try_from(total).unwrap_or(0)))
             }
@@ -250,8 +244,7 @@ macro_rules! register_queries {
                 .bind(county_code)
                 .bind(overdue_through.to_string())
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(|(t, n)| (t, u64::try_from(n).unwrap_or(0))).collect())
             }
 
@@ -261,7 +254,7 @@ macro_rules! register_queries {
                 sealed: &str,
                 now: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO declaration_drafts (application_id, sealed, updated_at) VALUES ($1, $2, $3)
                      ON CONFLICT (application_id) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
@@ -270,8 +263,7 @@ macro_rules! register_queries {
                 .bind(sealed)
                 .bind(now)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.commit(tx).await
             }
 
@@ -280,18 +272,16 @@ macro_rules! register_queries {
                     sqlx::query_as("SELECT sealed FROM declaration_drafts WHERE application_id = $1")
                         .bind(application_id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(|(sealed,)| sealed))
             }
 
             async fn submit_declaration(&self, new: &app::store::NewDeclaration) -> Result<Option<i64>, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let taken = sqlx::query("DELETE FROM declaration_drafts WHERE application_id = $1")
                     .bind(new.application_id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 if taken.rows_affected() != 1 {
                     return Ok(None);
                 }
@@ -306,8 +296,7 @@ macro_rules! register_queries {
                 .bind(&new.sealed)
                 .bind(new.event.at)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 // A declared change brings the record up for review now, unless it is already due.
                 sqlx::query(
                     "UPDATE assistance_records SET review_due = $1, review_deadline = $2, version = version + 1
@@ -318,8 +307,7 @@ macro_rules! register_queries {
                 .bind(new.review_deadline.to_string())
                 .bind(new.application_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 let e = &new.event;
                 shared_insert_event(&mut tx, new.application_id, e).await?;
                 shared_insert_case_files(&mut tx, new.application_id, &e.action, &new.files, e.at).await?;
@@ -338,8 +326,7 @@ macro_rules! register_queries {
                 )
                 .bind(township_code)
                 .fetch_one(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 let rows: Vec<register::DeclarationRow> = sqlx::query_as(&format!(
                     "{} WHERE d.township_code = $1 AND d.handled_at IS NULL ORDER BY d.created_at, d.id LIMIT $2 OFFSET $3",
                     register::DECLARATION_COLUMNS
@@ -348,8 +335,7 @@ macro_rules! register_queries {
                 .bind(i64::from(page.limit))
                 .bind(i64::from(page.offset))
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 let list = rows.into_iter().map(register::declaration_from_row).collect::<Result<_, _>>()?;
                 Ok((list, u64::try_from(total).unwrap_or(0)))
             }
@@ -361,8 +347,7 @@ macro_rules! register_queries {
                 ))
                 .bind(application_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(register::declaration_from_row).collect()
             }
 
@@ -385,8 +370,7 @@ macro_rules! register_queries {
                 )
                 .bind(today.to_string())
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(|(t, c, s, r, n)| (t, c, s, r, u64::try_from(n).unwrap_or(0))).collect())
             }
         }

@@ -70,8 +70,7 @@ macro_rules! report_queries {
                 .bind(content_type)
                 .bind(i64::try_from(*size).unwrap_or(i64::MAX))
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
             }
             Ok(())
         }
@@ -83,7 +82,7 @@ macro_rules! report_queries {
                 r: &app::store::NewReport,
                 audit: app::store::AuditOf<'_, (i64, i64)>,
             ) -> Result<(i64, i64), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let earlier: Option<(i64, Option<i64>)> = sqlx::query_as(
                     "SELECT id, group_id FROM reports WHERE grouping_key = $1 AND created_at >= $2
                      ORDER BY id LIMIT 1",
@@ -91,8 +90,7 @@ macro_rules! report_queries {
                 .bind(&r.grouping_key)
                 .bind(r.group_since)
                 .fetch_optional(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO reports (group_id, county_code, township_code, picked_entry, suspicion, status,
                         sealed, grouping_key, receipt_lookup, receipt_hash, created_at, updated_at)
@@ -118,8 +116,7 @@ macro_rules! report_queries {
                         sqlx::query("UPDATE reports SET group_id = $1 WHERE id = $1")
                             .bind(id)
                             .execute(&mut *tx)
-                            .await
-                            .map_err(query_error)?;
+                            .await?;
                         id
                     }
                 };
@@ -134,8 +131,7 @@ macro_rules! report_queries {
                     sqlx::query_as(&format!("{} WHERE receipt_lookup = $1", reports::REPORT_COLUMNS))
                         .bind(lookup)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(reports::report_from_row).transpose()
             }
 
@@ -144,8 +140,7 @@ macro_rules! report_queries {
                     sqlx::query_as(&format!("{} WHERE id = $1", reports::REPORT_COLUMNS))
                         .bind(id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(reports::report_from_row).transpose()
             }
 
@@ -156,8 +151,7 @@ macro_rules! report_queries {
                 ))
                 .bind(county_code.unwrap_or(""))
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(reports::report_from_row).collect()
             }
 
@@ -168,8 +162,7 @@ macro_rules! report_queries {
                 ))
                 .bind(group_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(reports::report_from_row).collect()
             }
 
@@ -179,8 +172,7 @@ macro_rules! report_queries {
                 )
                 .bind(report_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows
                     .into_iter()
                     .map(|(id, from_officer, body_sealed, at)| app::store::ReportMessage {
@@ -199,8 +191,7 @@ macro_rules! report_queries {
                 )
                 .bind(report_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(reports::file_from_row).collect())
             }
 
@@ -210,15 +201,14 @@ macro_rules! report_queries {
                 )
                 .bind(file_id)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(row.map(|(report_id, id, message_id, sha256, content_type, size)| {
                     (report_id, reports::file_from_row((id, message_id, sha256, content_type, size)))
                 }))
             }
 
             async fn add_report_message(&self, m: &app::store::NewReportMessage) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO report_messages (report_id, from_officer, body_sealed, at) VALUES ($1, $2, $3, $4)
                      RETURNING id",
@@ -228,8 +218,7 @@ macro_rules! report_queries {
                 .bind(&m.body_sealed)
                 .bind(m.at)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 insert_report_files(&mut tx, m.report_id, Some(id), &m.files).await?;
                 // A question from the officer means the report is being verified.
                 let status = if m.from_officer { "verifying" } else { "" };
@@ -242,8 +231,7 @@ macro_rules! report_queries {
                 .bind(status)
                 .bind(m.report_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 shared_append_audit(&mut tx, &m.audit).await?;
                 self.commit(tx).await
             }
@@ -257,7 +245,7 @@ macro_rules! report_queries {
                 now: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "UPDATE reports SET status = $1, outcome = $2, linked_application_id = $3, updated_at = $4
                      WHERE id = $5",
@@ -268,8 +256,7 @@ macro_rules! report_queries {
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 commit_if_changed(self, tx, done.rows_affected() == 1, audit).await.map(|_| ())
             }
 
@@ -278,8 +265,7 @@ macro_rules! report_queries {
                     sqlx::query_as("SELECT COUNT(*) FROM reports WHERE linked_application_id = $1")
                         .bind(application_id)
                         .fetch_one(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 
@@ -300,8 +286,7 @@ macro_rules! report_queries {
                 .bind(today.to_string())
                 .bind(application_id)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 row.map(shared::notice_from_row).transpose()
             }
         }

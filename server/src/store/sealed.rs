@@ -37,8 +37,7 @@ macro_rules! sealed_queries {
                             .bind(after)
                             .bind(limit)
                             .fetch_all(&mut *self.reads().await?)
-                            .await
-                            .map_err(query_error)?;
+                            .await?;
                         rows.into_iter().map(|(key, value)| (app::store::SealedKey::Id(key), value)).collect()
                     }
                     app::store::SealedKey::Text(after) => {
@@ -46,8 +45,7 @@ macro_rules! sealed_queries {
                             .bind(after)
                             .bind(limit)
                             .fetch_all(&mut *self.reads().await?)
-                            .await
-                            .map_err(query_error)?;
+                            .await?;
                         rows.into_iter()
                             .map(|(key, value)| (app::store::SealedKey::Text(key), value))
                             .collect()
@@ -62,7 +60,7 @@ macro_rules! sealed_queries {
                 audit: &app::audit::AuditEvent,
             ) -> Result<u64, StoreError> {
                 let sql = sealed::replace_one(column);
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let mut replaced = 0;
                 for value in values {
                     let query = sqlx::query(&sql).bind(&value.new);
@@ -70,7 +68,7 @@ macro_rules! sealed_queries {
                         app::store::SealedKey::Id(id) => query.bind(*id),
                         app::store::SealedKey::Text(key) => query.bind(key.clone()),
                     };
-                    let done = query.bind(&value.old).execute(&mut *tx).await.map_err(query_error)?;
+                    let done = query.bind(&value.old).execute(&mut *tx).await?;
                     replaced += done.rows_affected();
                 }
                 if replaced > 0 {

@@ -194,8 +194,7 @@ macro_rules! shared_queries {
             .bind(e.status.key())
             .bind(&e.note)
             .execute(&mut **tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             Ok(())
         }
 
@@ -219,8 +218,7 @@ macro_rules! shared_queries {
                 .bind(i64::try_from(*size).unwrap_or(i64::MAX))
                 .bind(at)
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
             }
             Ok(())
         }
@@ -236,8 +234,7 @@ macro_rules! shared_queries {
             let last: Option<(String,)> =
                 sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
                     .fetch_optional(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
             let prev_hash = last.map_or_else(|| app::audit::GENESIS.to_string(), |(hash,)| hash);
             let hash = app::audit::chain_hash(&prev_hash, event);
             let (id,): (i64,) = sqlx::query_as(
@@ -252,8 +249,7 @@ macro_rules! shared_queries {
             .bind(&prev_hash)
             .bind(&hash)
             .fetch_one(&mut **tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             Ok(id)
         }
 
@@ -267,8 +263,7 @@ macro_rules! shared_queries {
             sqlx::query("DELETE FROM notices WHERE application_id = $1")
                 .bind(id)
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
             sqlx::query(
                 "INSERT INTO notices (application_id, county_code, township_code, village, head_name_masked,
                     household_size, types, monthly_amount, published_from, published_until)
@@ -285,8 +280,7 @@ macro_rules! shared_queries {
             .bind(notice.published_from.to_string())
             .bind(notice.published_until.to_string())
             .execute(&mut **tx)
-            .await
-            .map_err(query_error)?;
+            .await?;
             Ok(())
         }
 
@@ -299,8 +293,7 @@ macro_rules! shared_queries {
                 .bind(payload)
                 .bind(now)
                 .execute(&mut **tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
             Ok(())
         }
 
@@ -308,7 +301,7 @@ macro_rules! shared_queries {
         impl app::store::CaseStore for $store {
             async fn submit_application(&self, new: &NewApplication) -> Result<Submitted, StoreError> {
                 let r = &new.record;
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO applications (reference, submission_key, phone_key, county_code, township_code,
                         village, types, emergency, household_size, status, submitted_at, acceptance_due,
@@ -338,8 +331,7 @@ macro_rules! shared_queries {
                         sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
                             .bind(&new.submission_key)
                             .fetch_one(&mut *tx)
-                            .await
-                            .map_err(query_error)?;
+                            .await?;
                     return Ok(Submitted { reference, created: false });
                 };
                 let e = &new.event;
@@ -350,8 +342,7 @@ macro_rules! shared_queries {
                 sqlx::query("DELETE FROM application_drafts WHERE phone_key = $1")
                     .bind(&r.phone_key)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 shared_append_audit(&mut tx, &new.audit).await?;
                 self.commit(tx).await?;
                 Ok(Submitted { reference: r.reference.clone(), created: true })
@@ -362,8 +353,7 @@ macro_rules! shared_queries {
                     sqlx::query_as("SELECT reference FROM applications WHERE submission_key = $1")
                         .bind(key)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(|(reference,)| reference))
             }
 
@@ -372,8 +362,7 @@ macro_rules! shared_queries {
                     sqlx::query_as(&format!("{} WHERE id = $1", crate::store::page_queries::APPLICATION_COLUMNS))
                         .bind(id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(shared::application_from_row).transpose()
             }
 
@@ -385,8 +374,7 @@ macro_rules! shared_queries {
                     sqlx::query_as(crate::store::page_queries::APPLICATION_BY_REFERENCE)
                         .bind(reference)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(shared::application_from_row).transpose()
             }
 
@@ -407,8 +395,7 @@ macro_rules! shared_queries {
                     .bind(&query.kind)
                     .bind(&due_by)
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let rows: Vec<shared::ApplicationRow> = sqlx::query_as(page_sql)
                     .bind(scope)
                     .bind(&query.status)
@@ -417,8 +404,7 @@ macro_rules! shared_queries {
                     .bind(i64::from(query.page.limit))
                     .bind(i64::from(query.page.offset))
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let cases = rows.into_iter().map(shared::application_from_row).collect::<Result<_, _>>()?;
                 Ok((cases, u64::try_from(total).unwrap_or(0)))
             }
@@ -432,8 +418,7 @@ macro_rules! shared_queries {
                     .bind(county_code)
                     .bind(due_by.to_string())
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 Ok(rows.into_iter().map(|(township, n)| (township, u64::try_from(n).unwrap_or(0))).collect())
             }
 
@@ -443,7 +428,7 @@ macro_rules! shared_queries {
                 from: app::domain::workflow::Status,
                 change: &app::store::CaseChange,
             ) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let amount = change.monthly_amount.map(|a| i32::try_from(a).unwrap_or(i32::MAX));
                 let notice_until = change.notice.as_ref().map(|n| n.published_until.to_string());
                 let updated = sqlx::query(
@@ -458,8 +443,7 @@ macro_rules! shared_queries {
                 .bind(id)
                 .bind(from.key())
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if updated.rows_affected() != 1 {
                     return Ok(false);
                 }
@@ -495,8 +479,7 @@ macro_rules! shared_queries {
                 let rows: Vec<shared::EventRow> = sqlx::query_as(crate::store::page_queries::CASE_EVENTS)
                 .bind(application_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter().map(shared::event_from_row).collect()
             }
 
@@ -507,8 +490,7 @@ macro_rules! shared_queries {
                 )
                 .bind(application_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(shared::case_file_from_row).collect())
             }
 
@@ -518,8 +500,7 @@ macro_rules! shared_queries {
                 )
                 .bind(file_id)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(row.map(|(case, id, source, sha, content_type, size)| {
                     (case, shared::case_file_from_row((id, source, sha, content_type, size)))
                 }))
@@ -537,8 +518,7 @@ macro_rules! shared_queries {
                 .bind(sealed)
                 .bind(now)
                 .execute(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(()) // not `written`: see the trait
             }
 
@@ -547,8 +527,7 @@ macro_rules! shared_queries {
                     sqlx::query_as("SELECT sealed FROM application_drafts WHERE phone_key = $1")
                         .bind(phone_key)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(|(sealed,)| sealed))
             }
 
@@ -559,13 +538,12 @@ macro_rules! shared_queries {
                 now: i64,
                 bounds: app::store::FlashBounds,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM form_flash WHERE created_at < $1 OR id <= (SELECT MAX(id) FROM form_flash) - $2")
                     .bind(bounds.expire_before)
                     .bind(bounds.keep_last - 1)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 // Room for the new entry in the byte budget: the newest entries are kept up to it.
                 let room = bounds.total_bytes - i64::try_from(sealed.len()).unwrap_or(i64::MAX);
                 sqlx::query(
@@ -576,15 +554,13 @@ macro_rules! shared_queries {
                 )
                 .bind(room)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 sqlx::query("INSERT INTO form_flash (token, sealed, created_at) VALUES ($1, $2, $3)")
                     .bind(token)
                     .bind(sealed)
                     .bind(now)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 self.commit(tx).await
             }
 
@@ -593,8 +569,7 @@ macro_rules! shared_queries {
                     sqlx::query_as("DELETE FROM form_flash WHERE token = $1 RETURNING sealed, created_at")
                         .bind(token)
                         .fetch_optional(&mut *self.writes().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 self.written().await?;
                 Ok(row.filter(|(_, created_at)| *created_at >= not_before).map(|(sealed, _)| sealed))
             }
@@ -615,8 +590,7 @@ macro_rules! shared_queries {
                     .bind(county)
                     .bind(township)
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let rows: Vec<shared::NoticeRow> = sqlx::query_as(crate::store::page_queries::CURRENT_NOTICES_PAGE)
                 .bind(today.to_string())
                 .bind(county)
@@ -624,8 +598,7 @@ macro_rules! shared_queries {
                 .bind(i64::from(page.limit))
                 .bind(i64::from(page.offset))
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 let entries = rows.into_iter().map(shared::notice_from_row).collect::<Result<_, _>>()?;
                 Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
@@ -640,8 +613,7 @@ macro_rules! shared_queries {
                         .bind(today.to_string())
                         .bind(application_id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 row.map(shared::notice_from_row).transpose()
             }
 
@@ -657,8 +629,7 @@ macro_rules! shared_queries {
                     .bind(&query.kind)
                     .bind(&today)
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let rows: Vec<shared::RecipientRow> = sqlx::query_as(crate::store::page_queries::RECIPIENTS_PAGE)
                     .bind(&query.township_code)
                     .bind(&query.village)
@@ -668,8 +639,7 @@ macro_rules! shared_queries {
                     .bind(i64::from(query.limit))
                     .bind(i64::from(query.offset))
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let entries = rows.into_iter().map(shared::recipient_from_row).collect::<Result<Vec<_>, _>>()?;
                 Ok((entries, u64::try_from(total).unwrap_or(0)))
             }
@@ -683,15 +653,14 @@ macro_rules! shared_queries {
             ) -> Result<app::store::ObjectionOutcome, StoreError> {
                 use app::store::ObjectionOutcome as Outcome;
                 let id = objection.application_id;
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 // A no-op update that locks the case's row (PostgreSQL; SQLite has one writer anyway),
                 // so that simultaneous objections to one entry are counted one after the other.
                 let in_notice = sqlx::query("UPDATE applications SET status = status WHERE id = $1 AND status = $2")
                     .bind(id)
                     .bind(app::domain::workflow::Status::InNotice.key())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 if in_notice.rows_affected() != 1 {
                     return Ok(Outcome::NoticeOver);
                 }
@@ -702,8 +671,7 @@ macro_rules! shared_queries {
                 .bind(id)
                 .bind(limit.since)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 if recent >= i64::from(limit.max) {
                     return Ok(Outcome::EntryLimitReached);
                 }
@@ -712,8 +680,7 @@ macro_rules! shared_queries {
                     .bind(change.event.status.key())
                     .bind(id)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 sqlx::query(
                     "INSERT INTO objections (application_id, reason, contact_sealed, receipt_hash, created_at)
                      VALUES ($1, $2, $3, $4, $5)",
@@ -724,8 +691,7 @@ macro_rules! shared_queries {
                 .bind(&objection.receipt_hash)
                 .bind(objection.created_at)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 shared_insert_case_files(&mut tx, id, "objection", &objection.files, objection.created_at).await?;
                 let e = &change.event;
                 shared_insert_event(&mut tx, id, e).await?;
@@ -743,8 +709,7 @@ macro_rules! shared_queries {
                 )
                 .bind(application_id)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows
                     .into_iter()
                     .map(|(reason, contact_sealed, created_at)| app::store::Objection { reason, contact_sealed, created_at })
@@ -774,8 +739,7 @@ macro_rules! shared_queries {
                 .bind(lease_until)
                 .bind(i64::from(limit))
                 .fetch_all(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 let mut claimed: Vec<app::store::QueuedSms> = rows
                     .into_iter()
@@ -795,8 +759,7 @@ macro_rules! shared_queries {
                     .bind(now)
                     .bind(id)
                     .execute(&mut *self.writes().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 self.written().await?;
                 Ok(())
             }
@@ -809,8 +772,7 @@ macro_rules! shared_queries {
                 .bind(error)
                 .bind(id)
                 .execute(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 Ok(())
             }
@@ -832,8 +794,7 @@ macro_rules! shared_queries {
                 .bind(after_id)
                 .bind(i64::from(limit))
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 rows.into_iter()
                     .map(|(id, township, state, types, submitted, decided)| {
                         Ok((id, shared::statistics_from_row((township, state, types, submitted, decided))?))
@@ -845,7 +806,7 @@ macro_rules! shared_queries {
                 sqlx::query_as(crate::store::page_queries::STATISTICS_SNAPSHOT)
                     .fetch_optional(&mut *self.reads().await?)
                     .await
-                    .map_err(query_error)
+                    .map_err(StoreError::from)
             }
 
             async fn save_statistics_snapshot(&self, computed_at: i64, body: &str) -> Result<(), StoreError> {
@@ -856,8 +817,7 @@ macro_rules! shared_queries {
                 .bind(computed_at)
                 .bind(body)
                 .execute(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 Ok(())
             }

@@ -16,8 +16,8 @@ use super::sqlite_connections::{Connections, Taken, WriteTx};
 use super::staff;
 use super::wal_sync::WalSync;
 use super::{
-    audit_from_row, ensure_parent_dir, guide_from_row, query_error, staff_from_row, standards_from_row,
-    unique_violation, AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
+    audit_from_row, ensure_parent_dir, guide_from_row, staff_from_row, standards_from_row, unique_violation,
+    AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
 };
 use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};
@@ -82,18 +82,18 @@ impl SqliteStore {
 
     /// Commits a write transaction and returns once it is on disk.
     async fn commit(&self, tx: WriteTx) -> Result<(), StoreError> {
-        tx.commit().await.map_err(query_error)?;
+        tx.commit().await?;
         self.written().await
     }
 
     /// Where a read runs.
     async fn reads(&self) -> Result<Taken, StoreError> {
-        self.readers.take().await.map_err(query_error)
+        self.readers.take().await.map_err(StoreError::from)
     }
 
     /// Where a write of one statement runs (it commits on its own); `written` acknowledges it.
     async fn writes(&self) -> Result<Taken, StoreError> {
-        self.writer.take().await.map_err(query_error)
+        self.writer.take().await.map_err(StoreError::from)
     }
 
     /// Returns once the writes committed so far are on disk.

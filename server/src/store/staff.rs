@@ -35,26 +35,22 @@ macro_rules! staff_queries {
                     .bind(&start.username)
                     .bind(&start.client)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 // Sessions and tries nobody will use again go here, a few at each sign-in, by index.
                 sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
                     .bind(start.now)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 sqlx::query("DELETE FROM sign_in_tries WHERE next_try_at < $1")
                     .bind(start.now - 86_400)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 sqlx::query("INSERT INTO staff_sessions (id, account_id, expires_at) VALUES ($1, $2, $3)")
                     .bind(&start.session)
                     .bind(start.account_id)
                     .bind(start.expires_at)
                     .execute(&mut **tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 Ok(())
             }
         }
@@ -74,8 +70,7 @@ macro_rules! staff_queries {
                 let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE username = $1"))
                     .bind(username)
                     .fetch_optional(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 row.map(staff_from_row).transpose()
             }
 
@@ -83,8 +78,7 @@ macro_rules! staff_queries {
                 let row: Option<StaffRow> = sqlx::query_as(&format!("{STAFF_COLUMNS} WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 row.map(staff_from_row).transpose()
             }
 
@@ -94,7 +88,7 @@ macro_rules! staff_queries {
                 now: i64,
                 audit: app::store::AuditOf<'_, u64>,
             ) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let mut added = 0;
                 for hash in id_hashes {
                     added += sqlx::query(
@@ -103,8 +97,7 @@ macro_rules! staff_queries {
                     .bind(hash)
                     .bind(now)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 }
                 shared_append_audit(&mut tx, &audit(added)).await?;
@@ -117,8 +110,7 @@ macro_rules! staff_queries {
                     let found: Option<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_relatives WHERE id_hash = $1")
                         .bind(hash)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                     if found.is_some() {
                         return Ok(true);
                     }
@@ -129,8 +121,7 @@ macro_rules! staff_queries {
             async fn staff_relative_count(&self) -> Result<u64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff_relatives")
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 Ok(u64::try_from(count).unwrap_or(0))
             }
 
@@ -141,7 +132,7 @@ macro_rules! staff_queries {
                 now: i64,
             ) -> Result<app::store::TryClaim, StoreError> {
                 use app::domain::staff::{FIRST_DELAY_SECONDS, FREE_TRIES, LONGEST_DELAY_SECONDS};
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let counted: Option<(i32,)> = sqlx::query_as(staff::CLAIM_TRY)
                     .bind(username)
                     .bind(client)
@@ -150,8 +141,7 @@ macro_rules! staff_queries {
                     .bind(FIRST_DELAY_SECONDS)
                     .bind(LONGEST_DELAY_SECONDS)
                     .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 let claim = match counted {
                     Some((tries,)) => app::store::TryClaim::Counted(tries),
                     None => {
@@ -162,8 +152,7 @@ macro_rules! staff_queries {
                         .bind(username)
                         .bind(client)
                         .fetch_one(&mut *tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                         app::store::TryClaim::Wait { until }
                     }
                 };
@@ -176,7 +165,7 @@ macro_rules! staff_queries {
                 start: &app::store::StaffSessionStart,
                 audit: &app::audit::AuditEvent,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 Self::open_session(&mut tx, start).await?;
                 shared_append_audit(&mut tx, audit).await?;
                 self.commit(tx).await
@@ -188,14 +177,13 @@ macro_rules! staff_queries {
                 now: i64,
                 audit: &app::audit::AuditEvent,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let ended =
                     sqlx::query("UPDATE staff_sessions SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL")
                         .bind(now)
                         .bind(session)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 if ended.rows_affected() == 1 {
                     shared_append_audit(&mut tx, audit).await?;
                 }
@@ -211,8 +199,7 @@ macro_rules! staff_queries {
                     .bind(session)
                     .bind(now)
                     .fetch_optional(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 row.map(staff_from_row).transpose()
             }
 
@@ -222,7 +209,7 @@ macro_rules! staff_queries {
                 start: &app::store::StaffSessionStart,
                 audit: &app::audit::AuditEvent,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let (version,): (i64,) = sqlx::query_as(
                     "UPDATE staff_accounts SET password_hash = $1, session_version = session_version + 1
                      WHERE id = $2 RETURNING session_version",
@@ -230,16 +217,14 @@ macro_rules! staff_queries {
                 .bind(password_hash)
                 .bind(start.account_id)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 sqlx::query(
                     "UPDATE staff_sessions SET ended_at = $1 WHERE account_id = $2 AND ended_at IS NULL",
                 )
                 .bind(start.now)
                 .bind(start.account_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Self::open_session(&mut tx, start).await?;
                 shared_append_audit(&mut tx, audit).await?;
                 self.commit(tx).await?;

@@ -12,7 +12,7 @@ macro_rules! store_queries {
             }
 
             async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query("SELECT 1").execute(&mut *self.reads().await?).await.map_err(query_error)?;
+                sqlx::query("SELECT 1").execute(&mut *self.reads().await?).await?;
                 Ok(())
             }
         }
@@ -25,8 +25,7 @@ macro_rules! store_queries {
                         .bind(phone_key)
                         .bind(since)
                         .fetch_all(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(rows.into_iter().map(|(t,)| t).collect())
             }
 
@@ -37,8 +36,7 @@ macro_rules! store_queries {
                 )
                 .bind(phone_key)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(row.map(|(id, created_at, attempts, used, hash)| {
                     (IssuedCode { id, created_at, attempts: u32::try_from(attempts).unwrap_or(u32::MAX), used }, hash)
                 }))
@@ -52,8 +50,7 @@ macro_rules! store_queries {
                 .bind(code_hash)
                 .bind(now)
                 .fetch_one(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 Ok(id)
             }
@@ -73,8 +70,7 @@ macro_rules! store_queries {
                 .bind(phone_key)
                 .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
                 .fetch_optional(&mut *self.writes().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 self.written().await?;
                 Ok(row.map(|(id, created_at, attempts, used, hash)| {
                     let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
@@ -86,8 +82,7 @@ macro_rules! store_queries {
                 sqlx::query("UPDATE otp_codes SET used = TRUE WHERE id = $1 AND used = FALSE")
                     .bind(id)
                     .execute(&mut *self.writes().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 self.written().await
             }
         }
@@ -95,14 +90,13 @@ macro_rules! store_queries {
         #[async_trait::async_trait]
         impl app::store::ReferenceStore for $store {
             async fn seed_divisions(&self, counties: &[County], townships: &[Township]) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 for county in counties {
                     sqlx::query("INSERT INTO counties (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING")
                         .bind(&county.code)
                         .bind(&county.name)
                         .execute(&mut *tx)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 }
                 let mut added = 0;
                 for township in townships {
@@ -113,8 +107,7 @@ macro_rules! store_queries {
                     .bind(&township.name)
                     .bind(&township.county_code)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 }
                 self.commit(tx).await?;
@@ -124,8 +117,7 @@ macro_rules! store_queries {
             async fn counties(&self) -> Result<Vec<County>, StoreError> {
                 let rows: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM counties ORDER BY code")
                     .fetch_all(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 Ok(rows.into_iter().map(|(code, name)| County { code, name }).collect())
             }
 
@@ -135,16 +127,14 @@ macro_rules! store_queries {
                 )
                 .bind(county_code)
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(|(code, name, county_code)| Township { code, name, county_code }).collect())
             }
 
             async fn township_count(&self) -> Result<u64, StoreError> {
                 let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM townships")
                     .fetch_one(&mut *self.reads().await?)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 Ok(count as u64)
             }
 
@@ -154,8 +144,7 @@ macro_rules! store_queries {
                      ORDER BY county_code IS NOT NULL, county_code, sort_order, id",
                 )
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows
                     .into_iter()
                     .map(|(id, county_code, label, number)| Hotline { id, county_code, label, number })
@@ -177,7 +166,7 @@ macro_rules! store_queries {
             }
 
             async fn seed_standards(&self, defaults: &[LocalStandards]) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let mut added = 0;
                 for s in defaults {
                     added += sqlx::query(
@@ -193,8 +182,7 @@ macro_rules! store_queries {
                     .bind(s.disposable_income_rural_yearly as i32)
                     .bind(s.rigid_spending_share_percent as i32)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 }
                 self.commit(tx).await?;
@@ -211,8 +199,7 @@ macro_rules! store_queries {
                 )
                 .bind(county_code)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(row.map(standards_from_row))
             }
 
@@ -225,8 +212,7 @@ macro_rules! store_queries {
                      ORDER BY s.county_code",
                 )
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(standards_from_row).collect())
             }
 
@@ -235,7 +221,7 @@ macro_rules! store_queries {
             }
 
             async fn seed_calendar(&self, days: &[(Date, DayKind, String)]) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let mut added = 0;
                 for (day, kind, note) in days {
                     added += sqlx::query(
@@ -245,8 +231,7 @@ macro_rules! store_queries {
                     .bind(kind.key())
                     .bind(note)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 }
                 self.commit(tx).await?;
@@ -257,8 +242,7 @@ macro_rules! store_queries {
                 let rows: Vec<(String, String, String)> =
                     sqlx::query_as("SELECT day, kind, note FROM calendar_days ORDER BY day")
                         .fetch_all(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 rows.into_iter().map(shared::calendar_from_row).collect()
             }
 
@@ -269,7 +253,7 @@ macro_rules! store_queries {
                 note: &str,
                 audit: &app::audit::AuditEvent,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO calendar_days (day, kind, note) VALUES ($1, $2, $3)
                      ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
@@ -278,18 +262,16 @@ macro_rules! store_queries {
                 .bind(kind.key())
                 .bind(note)
                 .execute(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 commit_if_changed(self, tx, true, audit).await.map(|_| ())
             }
 
             async fn remove_calendar_day(&self, day: Date, audit: &app::audit::AuditEvent) -> Result<bool, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
                     .bind(day.to_string())
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?;
+                    .await?;
                 commit_if_changed(self, tx, done.rows_affected() == 1, audit).await
             }
         }
@@ -297,7 +279,7 @@ macro_rules! store_queries {
         #[async_trait::async_trait]
         impl app::store::ContentStore for $store {
             async fn seed_guide(&self, pages: &[GuidePage]) -> Result<u64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let mut added = 0;
                 for page in pages {
                     added += sqlx::query(
@@ -310,8 +292,7 @@ macro_rules! store_queries {
                     .bind(&page.body_markdown)
                     .bind(page.sort_order)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(query_error)?
+                    .await?
                     .rows_affected();
                 }
                 self.commit(tx).await?;
@@ -323,8 +304,7 @@ macro_rules! store_queries {
                     "SELECT slug, title, summary, body_markdown, sort_order FROM guide_pages ORDER BY sort_order, slug",
                 )
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(guide_from_row).collect())
             }
 
@@ -334,8 +314,7 @@ macro_rules! store_queries {
                 )
                 .bind(slug)
                 .fetch_optional(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(row.map(guide_from_row))
             }
 
@@ -353,8 +332,7 @@ macro_rules! store_queries {
                 ))
                 .bind(county_code.unwrap_or(""))
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(shared::announcement_from_row).collect())
             }
 
@@ -366,8 +344,7 @@ macro_rules! store_queries {
                     sqlx::query_as(&format!("{} WHERE id = $1", shared::ANNOUNCEMENT_COLUMNS))
                         .bind(id)
                         .fetch_optional(&mut *self.reads().await?)
-                        .await
-                        .map_err(query_error)?;
+                        .await?;
                 Ok(row.map(shared::announcement_from_row))
             }
 
@@ -376,7 +353,7 @@ macro_rules! store_queries {
                 a: &app::domain::announcement::Announcement,
                 audit: app::store::AuditOf<'_, i64>,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO announcements (title, body, county_code, published_at) VALUES ($1, $2, $3, $4)
                      RETURNING id",
@@ -386,8 +363,7 @@ macro_rules! store_queries {
                 .bind(&a.county_code)
                 .bind(a.published_at)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 shared_append_audit(&mut tx, &audit(id)).await?;
                 self.commit(tx).await?;
                 Ok(id)
@@ -401,7 +377,7 @@ macro_rules! store_queries {
         #[async_trait::async_trait]
         impl app::store::AuditStore for $store {
             async fn append_audit(&self, event: &AuditEvent) -> Result<i64, StoreError> {
-                let mut tx = self.begin_write().await.map_err(query_error)?;
+                let mut tx = self.begin_write().await?;
                 let id = shared_append_audit(&mut tx, event).await?;
                 self.commit(tx).await?;
                 Ok(id)
@@ -412,8 +388,7 @@ macro_rules! store_queries {
                     "SELECT id, at, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id",
                 )
                 .fetch_all(&mut *self.reads().await?)
-                .await
-                .map_err(query_error)?;
+                .await?;
                 Ok(rows.into_iter().map(audit_from_row).collect())
             }
 
