@@ -55,7 +55,7 @@ statistics_ready() {
   until [ "$(grep -c "statistics refreshed" "$data/server.log")" -gt "$1" ] || [ $waited -ge 1200 ]; do
     sleep 0.1; waited=$((waited + 1))
   done
-  grep "statistics refreshed" "$data/server.log" | tail -1 | grep -o 'took_ms[^0-9]*[0-9]*' | grep -o '[0-9]*$'
+  grep "statistics refreshed" "$data/server.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'took_ms=[0-9]*' | cut -d= -f2
 }
 
 last_code() { grep "\"to\":\"$1\"" "$data/outbox.jsonl" | tail -1 | grep -o '验证码是[0-9]\{6\}' | tail -c 7; }
