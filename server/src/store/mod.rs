@@ -83,37 +83,69 @@ fn ensure_parent_dir(file: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// A `local_standards` row joined with the county name, in the column order both back ends select.
-type StandardsRow = (String, String, i32, i32, i32, i32, i32, bool);
+/// The local standards with their county's name; a statement adds its `WHERE` or `ORDER BY`.
+const STANDARDS_SELECT: &str = "SELECT s.county_code, c.name AS county_name, s.dibao_urban_monthly,
+        s.dibao_rural_monthly, s.disposable_income_urban_yearly, s.disposable_income_rural_yearly,
+        s.rigid_spending_share_percent, s.confirmed
+     FROM local_standards s JOIN counties c ON c.code = s.county_code";
+
+#[derive(sqlx::FromRow)]
+struct StandardsRow {
+    county_code: String,
+    county_name: String,
+    dibao_urban_monthly: i32,
+    dibao_rural_monthly: i32,
+    disposable_income_urban_yearly: i32,
+    disposable_income_rural_yearly: i32,
+    rigid_spending_share_percent: i32,
+    confirmed: bool,
+}
 
 fn standards_from_row(row: StandardsRow) -> LocalStandards {
-    let (county_code, county_name, urban, rural, income_urban, income_rural, share, confirmed) = row;
     let amount = |v: i32| u32::try_from(v).unwrap_or(0);
     LocalStandards {
-        county_code,
-        county_name,
-        dibao_urban_monthly: amount(urban),
-        dibao_rural_monthly: amount(rural),
-        disposable_income_urban_yearly: amount(income_urban),
-        disposable_income_rural_yearly: amount(income_rural),
-        rigid_spending_share_percent: amount(share),
-        confirmed,
+        county_code: row.county_code,
+        county_name: row.county_name,
+        dibao_urban_monthly: amount(row.dibao_urban_monthly),
+        dibao_rural_monthly: amount(row.dibao_rural_monthly),
+        disposable_income_urban_yearly: amount(row.disposable_income_urban_yearly),
+        disposable_income_rural_yearly: amount(row.disposable_income_rural_yearly),
+        rigid_spending_share_percent: amount(row.rigid_spending_share_percent),
+        confirmed: row.confirmed,
     }
 }
 
-type GuideRow = (String, String, String, String, i32);
+#[derive(sqlx::FromRow)]
+struct GuideRow {
+    slug: String,
+    title: String,
+    summary: String,
+    body_markdown: String,
+    sort_order: i32,
+}
 
-fn guide_from_row((slug, title, summary, body_markdown, sort_order): GuideRow) -> GuidePage {
+fn guide_from_row(row: GuideRow) -> GuidePage {
+    let GuideRow { slug, title, summary, body_markdown, sort_order } = row;
     GuidePage { slug, title, summary, body_markdown, sort_order }
 }
 
 const STAFF_COLUMNS: &str =
     "SELECT id, username, display_name, role, scope, password_hash, session_version FROM staff_accounts";
 
-type StaffRow = (i64, String, String, String, String, String, i64);
+/// A staff account as `STAFF_COLUMNS` and `staff::STAFF_BY_SESSION` select it.
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    scope: String,
+    password_hash: String,
+    session_version: i64,
+}
 
 fn staff_from_row(row: StaffRow) -> Result<StaffAccount, StoreError> {
-    let (id, username, display_name, role, scope, password_hash, session_version) = row;
+    let StaffRow { id, username, display_name, role, scope, password_hash, session_version } = row;
     let role =
         Role::from_key(&role).ok_or_else(|| StoreError::InvalidData(format!("unknown staff role {role}")))?;
     Ok(StaffAccount {
@@ -131,8 +163,19 @@ fn unique_violation(e: sqlx::Error, what: &str) -> StoreError {
     }
 }
 
-type AuditRow = (i64, i64, String, String, String, String, String, String);
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    actor: String,
+    action: String,
+    subject: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
 
-fn audit_from_row((id, at, actor, action, subject, detail, prev_hash, hash): AuditRow) -> AuditRecord {
+fn audit_from_row(row: AuditRow) -> AuditRecord {
+    let AuditRow { id, at, actor, action, subject, detail, prev_hash, hash } = row;
     AuditRecord { id, event: AuditEvent { at, actor, action, subject, detail }, prev_hash, hash }
 }

@@ -13,7 +13,7 @@ use super::shared;
 use super::staff;
 use super::{
     audit_from_row, guide_from_row, staff_from_row, standards_from_row, unique_violation, AuditRow, GuideRow,
-    StaffRow, StandardsRow, STAFF_COLUMNS,
+    StaffRow, StandardsRow, STAFF_COLUMNS, STANDARDS_SELECT,
 };
 use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};

@@ -17,7 +17,7 @@ use super::staff;
 use super::wal_sync::WalSync;
 use super::{
     audit_from_row, ensure_parent_dir, guide_from_row, staff_from_row, standards_from_row, unique_violation,
-    AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS,
+    AuditRow, GuideRow, StaffRow, StandardsRow, STAFF_COLUMNS, STANDARDS_SELECT,
 };
 use app::audit::{AuditEvent, AuditRecord};
 use app::domain::calendar::{Date, DayKind};

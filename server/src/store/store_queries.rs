@@ -190,13 +190,8 @@ macro_rules! store_queries {
             }
 
             async fn local_standards(&self, county_code: &str) -> Result<Option<LocalStandards>, StoreError> {
-                let row: Option<StandardsRow> = sqlx::query_as(
-                    "SELECT s.county_code, c.name, s.dibao_urban_monthly, s.dibao_rural_monthly,
-                            s.disposable_income_urban_yearly, s.disposable_income_rural_yearly,
-                            s.rigid_spending_share_percent, s.confirmed
-                     FROM local_standards s JOIN counties c ON c.code = s.county_code
-                     WHERE s.county_code = $1",
-                )
+                let row: Option<StandardsRow> =
+                    sqlx::query_as(&format!("{STANDARDS_SELECT} WHERE s.county_code = $1"))
                 .bind(county_code)
                 .fetch_optional(&mut *self.reads().await?)
                 .await?;
@@ -204,13 +199,8 @@ macro_rules! store_queries {
             }
 
             async fn all_standards(&self) -> Result<Vec<LocalStandards>, StoreError> {
-                let rows: Vec<StandardsRow> = sqlx::query_as(
-                    "SELECT s.county_code, c.name, s.dibao_urban_monthly, s.dibao_rural_monthly,
-                            s.disposable_income_urban_yearly, s.disposable_income_rural_yearly,
-                            s.rigid_spending_share_percent, s.confirmed
-                     FROM local_standards s JOIN counties c ON c.code = s.county_code
-                     ORDER BY s.county_code",
-                )
+                let rows: Vec<StandardsRow> =
+                    sqlx::query_as(&format!("{STANDARDS_SELECT} ORDER BY s.county_code"))
                 .fetch_all(&mut *self.reads().await?)
                 .await?;
                 Ok(rows.into_iter().map(standards_from_row).collect())
