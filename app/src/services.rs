@@ -43,32 +43,50 @@ pub struct Services {
 /// time, nothing a cache crate would add.
 pub struct KeptHotlines {
     lifetime: std::time::Duration,
-    kept: std::sync::Mutex<Option<(std::time::Instant, Vec<crate::domain::region::Hotline>)>>,
+    kept: std::sync::Mutex<Kept>,
+}
+
+/// The lines and when they were read; `forgotten` counts the changes, so that a read that began before a
+/// change is not kept after it (it may hold the lines from before).
+#[derive(Default)]
+struct Kept {
+    forgotten: u64,
+    lines: Option<(std::time::Instant, Vec<crate::domain::region::Hotline>)>,
 }
 
 impl KeptHotlines {
     pub fn new(lifetime: std::time::Duration) -> Self {
-        Self { lifetime, kept: std::sync::Mutex::new(None) }
+        Self { lifetime, kept: std::sync::Mutex::default() }
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub async fn get(
         &self,
         store: &dyn Store,
     ) -> Result<Vec<crate::domain::region::Hotline>, crate::store::StoreError> {
-        if let Some((at, lines)) = self.kept.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            if at.elapsed() < self.lifetime {
-                return Ok(lines.clone());
+        let forgotten = {
+            let kept = self.kept();
+            match &kept.lines {
+                Some((at, lines)) if at.elapsed() < self.lifetime => return Ok(lines.clone()),
+                _ => kept.forgotten,
             }
-        }
+        };
         let lines = store.hotlines().await?;
-        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((std::time::Instant::now(), lines.clone()));
+        let mut kept = self.kept();
+        if kept.forgotten == forgotten {
+            kept.lines = Some((std::time::Instant::now(), lines.clone()));
+        }
         Ok(lines)
     }
 
     /// After a change on this instance: the next page reads the hotlines again.
     pub fn forget(&self) {
-        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let mut kept = self.kept();
+        kept.forgotten += 1;
+        kept.lines = None;
     }
 }
 
