@@ -35,10 +35,8 @@ async fn wait_for_status_sms(app: &TestApp, phone: &str) -> String {
 
 /// Moves the end of the notice period into the past, as if seven days had gone by.
 async fn end_notice_period(app: &TestApp) {
-    use sqlx::Connection;
-    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-    sqlx::query("UPDATE applications SET notice_until = '2000-01-01'").execute(&mut db).await.unwrap();
-    sqlx::query("UPDATE notices SET published_until = '2000-01-01'").execute(&mut db).await.unwrap();
+    crate::common::execute_sql(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
+    crate::common::execute_sql(app, "UPDATE notices SET published_until = '2000-01-01'").await;
 }
 
 #[tokio::test]

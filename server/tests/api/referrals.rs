@@ -11,12 +11,6 @@ use reqwest::StatusCode;
 
 const TOWNSHIP: &str = "620702001";
 
-async fn set_in_database(app: &TestApp, sql: &str) {
-    use sqlx::Connection;
-    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-    sqlx::query(sql).execute(&mut db).await.unwrap();
-}
-
 #[tokio::test]
 async fn an_accepted_case_is_referred_and_the_department_records_its_help() {
     let app = spawn_app().await;
@@ -174,7 +168,7 @@ async fn the_county_sees_its_overdue_cases_by_township() {
     let app = spawn_app().await;
     let late = submit_application(&app, "13912340103", "赵玉珍", TOWNSHIP).await;
     let on_time = submit_application(&app, "13912340104", "钱秀英", "620702002").await;
-    set_in_database(
+    crate::common::execute_sql(
         &app,
         &format!("UPDATE applications SET decision_due = '2000-01-03' WHERE reference = '{late}'"),
     )
