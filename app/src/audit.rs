@@ -24,17 +24,14 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    /// An event happening now.
-    pub fn now(
+    /// An event happening at `at` (seconds since the Unix epoch, by the services' clock).
+    pub fn at(
+        at: i64,
         actor: impl Into<String>,
         action: &str,
         subject: impl Into<String>,
         detail: impl Into<String>,
     ) -> Self {
-        let at = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
         Self {
             at,
             actor: actor.into(),

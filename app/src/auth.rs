@@ -10,7 +10,8 @@
 use crate::domain::helper::Helper;
 use crate::domain::phone::MobileNumber;
 use crate::domain::staff::StaffIdentity;
-use crate::store::{StaffAccount, Store, StoreError};
+use crate::services::Services;
+use crate::store::{StaffAccount, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -78,11 +79,15 @@ pub(crate) fn sign_claims<T: Serialize>(secret: &str, claims: &T) -> String {
         .expect("HS256 signing cannot fail")
 }
 
-/// The claims of a genuine, unexpired token.
-pub(crate) fn verify_claims<T: DeserializeOwned>(secret: &str, token: &str) -> Option<T> {
+/// The claims of a genuine token that has not expired at `now` (the services' clock, which tests move:
+/// so the expiry is checked here rather than by `jsonwebtoken`, which reads the machine's clock).
+pub(crate) fn verify_claims<T: DeserializeOwned>(secret: &str, token: &str, now: i64) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
-    validation.leeway = 0;
-    decode::<T>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok().map(|data| data.claims)
+    validation.validate_exp = false;
+    let key = DecodingKey::from_secret(secret.as_bytes());
+    let claims = decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
+    let unexpired = claims.get("exp").and_then(serde_json::Value::as_i64).is_some_and(|exp| exp >= now);
+    unexpired.then(|| serde_json::from_value(claims).ok()).flatten()
 }
 
 /// A new random session id (128 bits, hex).
@@ -104,21 +109,18 @@ pub fn issue_token(secret: &str, account_id: i64, session_version: i64, session:
 }
 
 /// The server-side session a genuine, unexpired token names (to end it when signing out).
-pub fn session_of_token(secret: &str, token: &str) -> Option<String> {
-    verify_claims::<StaffClaims>(secret, token).map(|claims| claims.sid)
+pub fn session_of_token(secret: &str, token: &str, now: i64) -> Option<String> {
+    verify_claims::<StaffClaims>(secret, token, now).map(|claims| claims.sid)
 }
 
 /// The account behind a session token, if the token is genuine and unexpired, its session has not ended
 /// and no password change came after it.
-pub async fn staff_for_token(
-    store: &dyn Store,
-    secret: &str,
-    token: &str,
-) -> Result<Option<StaffAccount>, AuthError> {
-    let Some(claims) = verify_claims::<StaffClaims>(secret, token) else {
+pub async fn staff_for_token(services: &Services, token: &str) -> Result<Option<StaffAccount>, AuthError> {
+    let now = services.now();
+    let Some(claims) = verify_claims::<StaffClaims>(&services.session_secret, token, now) else {
         return Ok(None);
     };
-    let account = store.staff_by_session(&claims.sid, crate::services::unix_now()).await?;
+    let account = services.store.staff_by_session(&claims.sid, now).await?;
     Ok(account.filter(|a| a.identity.id == claims.sub && a.session_version == claims.ver))
 }
 
@@ -171,8 +173,8 @@ pub fn issue_resident_token(secret: &str, claims: &ResidentClaims) -> String {
     sign_claims(secret, claims)
 }
 
-pub fn resident_from_token(secret: &str, token: &str) -> Option<ResidentClaims> {
-    verify_claims(secret, token)
+pub fn resident_from_token(secret: &str, token: &str, now: i64) -> Option<ResidentClaims> {
+    verify_claims(secret, token, now)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -199,8 +201,8 @@ pub fn issue_pending_phone(secret: &str, phone: &MobileNumber, helper: Option<&H
     sign_claims(secret, &claims)
 }
 
-pub fn pending_phone_from_token(secret: &str, token: &str) -> Option<PendingCode> {
-    let claims = verify_claims::<PendingPhoneClaims>(secret, token)?;
+pub fn pending_phone_from_token(secret: &str, token: &str, now: i64) -> Option<PendingCode> {
+    let claims = verify_claims::<PendingPhoneClaims>(secret, token, now)?;
     Some(PendingCode { phone: MobileNumber::parse(&claims.phone).ok()?, helper: claims.helper })
 }
 
@@ -221,14 +223,14 @@ pub fn issue_status_token(secret: &str, claims: &StatusClaims) -> String {
     sign_claims(secret, claims)
 }
 
-pub fn status_from_token(secret: &str, token: &str) -> Option<StatusClaims> {
-    verify_claims(secret, token)
+pub fn status_from_token(secret: &str, token: &str, now: i64) -> Option<StatusClaims> {
+    verify_claims(secret, token, now)
 }
 
 /// The verified status lookup of the current request, if any.
 pub fn current_status_lookup() -> Option<StatusClaims> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
-    status_from_token(&services.session_secret, &request_cookie(STATUS_COOKIE)?)
+    status_from_token(&services.session_secret, &request_cookie(STATUS_COOKIE)?, services.now())
 }
 
 /// Opens a report's page for whoever proved the receipt code; short, because the phone may be shared.
@@ -245,33 +247,33 @@ pub fn issue_report_token(secret: &str, claims: &ReportClaims) -> String {
     sign_claims(secret, claims)
 }
 
-pub fn report_from_token(secret: &str, token: &str) -> Option<ReportClaims> {
-    verify_claims(secret, token)
+pub fn report_from_token(secret: &str, token: &str, now: i64) -> Option<ReportClaims> {
+    verify_claims(secret, token, now)
 }
 
 /// The report whose receipt the current request proved, if any.
 pub fn current_report_access() -> Option<ReportClaims> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
-    report_from_token(&services.session_secret, &request_cookie(REPORT_COOKIE)?)
+    report_from_token(&services.session_secret, &request_cookie(REPORT_COOKIE)?, services.now())
 }
 
 /// The verified resident of the current request, if any.
 pub fn current_resident() -> Option<ResidentClaims> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
-    resident_from_token(&services.session_secret, &request_cookie(RESIDENT_COOKIE)?)
+    resident_from_token(&services.session_secret, &request_cookie(RESIDENT_COOKIE)?, services.now())
 }
 
 /// The phone number waiting for its code in the current request, if any.
 pub fn current_pending_phone() -> Option<PendingCode> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
-    pending_phone_from_token(&services.session_secret, &request_cookie(PENDING_PHONE_COOKIE)?)
+    pending_phone_from_token(&services.session_secret, &request_cookie(PENDING_PHONE_COOKIE)?, services.now())
 }
 
 /// The signed-in staff member of the current request (pages and server functions).
 pub async fn current_staff() -> Option<StaffIdentity> {
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
     let token = request_cookie(STAFF_COOKIE)?;
-    match staff_for_token(services.store.as_ref(), &services.session_secret, &token).await {
+    match staff_for_token(&services, &token).await {
         Ok(account) => account.map(|a| a.identity),
         Err(e) => {
             leptos::logging::error!("staff session: {e}");
@@ -305,33 +307,32 @@ mod tests {
     }
 
     #[test]
-    fn resident_tokens_verify_only_with_the_secret_and_before_expiry() {
+    fn resident_tokens_verify_only_with_the_secret_and_until_their_end_by_the_given_clock() {
+        let now = 1_800_000_000;
         let claims = ResidentClaims {
             sub: "k".into(),
             phone_masked: "138****5678".into(),
             name_masked: "张*".into(),
             id_masked: "6207**********101X".into(),
-            exp: i64::MAX / 2,
+            exp: now + RESIDENT_SESSION_SECONDS,
         };
         let token = issue_resident_token("secret", &claims);
-        assert_eq!(resident_from_token("secret", &token), Some(claims.clone()));
-        assert_eq!(resident_from_token("other", &token), None);
-        let expired = ResidentClaims { exp: 1, ..claims };
-        assert_eq!(resident_from_token("secret", &issue_resident_token("secret", &expired)), None);
+        assert_eq!(resident_from_token("secret", &token, now), Some(claims.clone()));
+        assert_eq!(resident_from_token("other", &token, now), None);
+        let last_second = now + RESIDENT_SESSION_SECONDS;
+        assert_eq!(resident_from_token("secret", &token, last_second), Some(claims.clone()));
+        assert_eq!(resident_from_token("secret", &token, last_second + 1), None, "ended by the given clock");
         let phone = MobileNumber::parse("13812345678").unwrap();
-        let pending = issue_pending_phone("secret", &phone, None, 0);
-        assert_eq!(pending_phone_from_token("secret", &pending), None, "expired ten minutes after 1970");
         let helper = Helper {
             name: "张明".into(),
             phone: "13900000001".into(),
             role: crate::domain::helper::HelperRole::Relative,
         };
-        let now =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
         let pending = issue_pending_phone("secret", &phone, Some(&helper), now);
         assert_eq!(
-            pending_phone_from_token("secret", &pending),
+            pending_phone_from_token("secret", &pending, now + PENDING_PHONE_SECONDS),
             Some(PendingCode { phone, helper: Some(helper) })
         );
+        assert_eq!(pending_phone_from_token("secret", &pending, now + PENDING_PHONE_SECONDS + 1), None);
     }
 }

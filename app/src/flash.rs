@@ -5,6 +5,7 @@
 //! Bounded everywhere: fields, characters per field and per entry, entries, bytes in all.
 
 use crate::sealing::Sealer;
+use crate::services::Clock;
 use crate::store::{Store, StoreError};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -61,15 +62,17 @@ impl Flash {
 pub struct FlashStore {
     store: Arc<dyn Store>,
     sealer: Arc<Sealer>,
+    clock: Arc<dyn Clock>,
 }
 
 impl FlashStore {
-    pub fn new(store: Arc<dyn Store>, sealer: Arc<Sealer>) -> Self {
-        Self { store, sealer }
+    pub fn new(store: Arc<dyn Store>, sealer: Arc<Sealer>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, sealer, clock }
     }
 
     /// Keeps `flash` and returns the token to put in the redirect.
-    pub async fn put(&self, flash: Flash, now: i64) -> Result<String, StoreError> {
+    pub async fn put(&self, flash: Flash) -> Result<String, StoreError> {
+        let now = self.clock.unix_now();
         let token = new_token();
         let sealed = self.sealer.seal(&flash.bounded());
         let bounds = crate::store::FlashBounds {
@@ -84,11 +87,12 @@ impl FlashStore {
     /// The flash for a token, if it is still fresh; reading it removes it, so that nothing typed stays
     /// on the server longer than the page that shows it. A flash that cannot be read (database trouble,
     /// a key changed) shows the empty form, logged.
-    pub async fn get(&self, token: &str, now: i64) -> Option<Flash> {
+    pub async fn get(&self, token: &str) -> Option<Flash> {
         if token.is_empty() {
             return None;
         }
-        let sealed = match self.store.take_flash(token, now - LIFETIME_SECONDS).await {
+        let expire_before = self.clock.unix_now() - LIFETIME_SECONDS;
+        let sealed = match self.store.take_flash(token, expire_before).await {
             Ok(sealed) => sealed?,
             Err(e) => {
                 tracing::error!(error = %e, "flash store");

@@ -36,6 +36,34 @@ pub struct Services {
     pub sms: Arc<dyn SmsSender>,
     /// The hotlines of every page's footer, read once per period instead of on every page.
     pub hotlines: Arc<KeptHotlines>,
+    /// The time every page, handler and background job reads.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Services {
+    /// Seconds since the Unix epoch, by the services' clock.
+    pub fn now(&self) -> i64 {
+        self.clock.unix_now()
+    }
+}
+
+/// Where the portal reads the time. A trait so that tests can move time forward (a notice period
+/// ending, a review falling due, a code expiring) without writing dates into the database.
+pub trait Clock: Send + Sync {
+    /// Seconds since the Unix epoch.
+    fn unix_now(&self) -> i64;
+}
+
+/// The machine's clock: the one the server runs on.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn unix_now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
 }
 
 /// The footer's hotlines, kept for `lifetime` (the page cache's period: other instances show an
@@ -93,12 +121,4 @@ impl KeptHotlines {
 /// The services of the running server; a missing context is a wiring bug, reported as a server error.
 pub fn services() -> Result<Services, ServerFnError> {
     use_context::<Services>().ok_or_else(|| ServerFnError::new("services missing from context"))
-}
-
-/// Seconds since the Unix epoch: the one clock pages and handlers read.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

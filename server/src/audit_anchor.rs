@@ -3,15 +3,15 @@
 //! moved, so that deleting the newest entries is found by `server verify-audit`.
 
 use crate::config::Secret;
-use app::store::Store;
-use std::{sync::Arc, time::Duration};
+use app::services::Services;
+use std::time::Duration;
 
-pub fn spawn(store: Arc<dyn Store>, key: Secret, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(services: Services, key: Secret, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = store.anchor_audit_head(key.expose(), app::services::unix_now()).await {
+            if let Err(e) = services.store.anchor_audit_head(key.expose(), services.now()).await {
                 tracing::error!(error = %e, "anchoring the audit log failed");
             }
         }

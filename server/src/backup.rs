@@ -94,7 +94,11 @@ pub async fn backup(database_url: &str, data_dir: &Path, to: &Path) -> anyhow::R
         let (sha256, bytes) = sha256_of(&to.join(&relative))?;
         files.push(BackedUpFile { path: relative.to_string_lossy().into_owned(), sha256, bytes });
     }
-    let manifest = Manifest { taken_at: app::services::unix_now(), database: database.into(), files };
+    let manifest = Manifest {
+        taken_at: app::services::Clock::unix_now(&app::services::SystemClock),
+        database: database.into(),
+        files,
+    };
     std::fs::write(to.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;
     Ok(manifest)
 }

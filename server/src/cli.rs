@@ -93,7 +93,7 @@ pub async fn create_staff(database_url: &str, command: StaffCommand) -> anyhow::
     };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
     let detail = format!("role {} scope {}", new.role.key(), new.scope);
-    let audit = |id| AuditEvent::now("operator", "staff.created", format!("staff:{id}"), detail.clone());
+    let audit = |id| AuditEvent::at(now, "operator", "staff.created", format!("staff:{id}"), detail.clone());
     match store.create_staff(&new, now, &audit).await {
         Ok(id) => {
             println!("created {} account {} (id {id})", new.role.key(), command.username);

@@ -9,6 +9,7 @@
 use anyhow::Context;
 use app::audit::AuditEvent;
 use app::sealing::Sealer;
+use app::services::{Clock, SystemClock};
 use app::store::{Resealed, SealedColumn, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,7 +35,15 @@ pub async fn rotate(store: &dyn Store, sealer: &Sealer, evidence_dir: &Path) -> 
     reseal_files(sealer, evidence_dir, &mut rotation)?;
     if rotation.files > 0 {
         let detail = format!("{} files", rotation.files);
-        store.append_audit(&AuditEvent::now("operator", "data.files_resealed", "evidence", detail)).await?;
+        store
+            .append_audit(&AuditEvent::at(
+                SystemClock.unix_now(),
+                "operator",
+                "data.files_resealed",
+                "evidence",
+                detail,
+            ))
+            .await?;
     }
     Ok(rotation)
 }
@@ -61,7 +70,7 @@ async fn reseal_column(
         }
         if !batch.is_empty() {
             let detail = format!("{} values", batch.len());
-            let audit = AuditEvent::now("operator", "data.resealed", table, detail);
+            let audit = AuditEvent::at(SystemClock.unix_now(), "operator", "data.resealed", table, detail);
             rotation.values += store.replace_sealed(column, &batch, &audit).await?;
         }
     }

@@ -2,7 +2,10 @@
 //! site settings come from the workspace Cargo.toml or the `LEPTOS_*` variables cargo-leptos sets.
 
 use anyhow::Context;
-use server::{backup, cli, config::Config, startup::Application, telemetry};
+use app::services::SystemClock;
+use server::startup::{Application, Outside};
+use server::{backup, cli, config::Config, telemetry};
+use std::sync::Arc;
 
 /// mimalloc rather than glibc's malloc: see server/Cargo.toml.
 #[global_allocator]
@@ -64,8 +67,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .leptos_options;
     tracing::info!(mode = ?config.mode, database = %database_kind(&config.database_url), "starting");
 
-    let sms = server::sms::from_config(&config);
-    let app = Application::build(config, leptos_options, sms).await?;
+    let outside = Outside { sms: server::sms::from_config(&config), clock: Arc::new(SystemClock) };
+    let app = Application::build(config, leptos_options, outside).await?;
     tracing::info!("serving on http://{}", app.local_addr());
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");

@@ -8,9 +8,9 @@
 
 use app::domain::phone::MobileNumber;
 use app::sealing::Sealer;
+use app::services::Services;
 use app::sms::{SmsMessage, SmsSender};
 use app::store::{Store, StoreError};
-use std::sync::Arc;
 use std::time::Duration;
 
 const BATCH: u32 = 50;
@@ -60,18 +60,16 @@ pub async fn send_due(
 }
 
 /// Runs `send_due` every `every` until the task is aborted.
-pub fn spawn(
-    store: Arc<dyn Store>,
-    sealer: Arc<Sealer>,
-    sms: Arc<dyn SmsSender>,
-    every: Duration,
-) -> tokio::task::JoinHandle<()> {
+pub fn spawn(services: Services, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            if let Err(e) = send_due(store.as_ref(), &sealer, sms.as_ref(), app::services::unix_now()).await {
+            if let Err(e) =
+                send_due(services.store.as_ref(), &services.sealer, services.sms.as_ref(), services.now())
+                    .await
+            {
                 tracing::error!(error = %e, "SMS queue");
             }
         }

@@ -13,7 +13,7 @@ use crate::{
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
-    services::{KeptHotlines, Services},
+    services::{Clock, KeptHotlines, Services},
     shell::{shell, App},
     sms::SmsSender,
     store::Store,
@@ -95,15 +95,11 @@ pub struct Application {
 }
 
 /// What the pages and handlers share: the store, the keys, the rules of the configuration.
-async fn services(
-    config: &Config,
-    store: Arc<dyn Store>,
-    sms: Arc<dyn SmsSender>,
-) -> anyhow::Result<Services> {
+async fn services(config: &Config, store: Arc<dyn Store>, outside: Outside) -> anyhow::Result<Services> {
     let sealer = Arc::new(config.sealer());
     Ok(Services {
         divisions: app::store::divisions(store.as_ref()).await?.into(),
-        flash: Arc::new(FlashStore::new(store.clone(), sealer.clone())),
+        flash: Arc::new(FlashStore::new(store.clone(), sealer.clone(), outside.clock.clone())),
         store,
         session_secret: config.session_secret.expose().into(),
         secure_cookies: config.secure_cookies,
@@ -114,30 +110,34 @@ async fn services(
         warning_rules: config.warning_rules.clone(),
         emergency_rules: config.emergency.clone(),
         statistics_refresh_seconds: config.statistics_refresh_seconds,
-        sms,
+        sms: outside.sms,
         hotlines: Arc::new(KeptHotlines::new(Duration::from_secs(config.page_cache_seconds))),
+        clock: outside.clock,
     })
+}
+
+/// What the server talks to outside itself: the SMS gateway (see `crate::sms::from_config`) and the
+/// clock (`SystemClock`; tests give one they can move forward).
+pub struct Outside {
+    pub sms: Arc<dyn SmsSender>,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Application {
     /// Opens the database (migrating and seeding it) and binds the listening socket. Port 0 picks a free
-    /// port, which the integration tests use. `sms` sends text messages (see `crate::sms::from_config`).
+    /// port, which the integration tests use.
     pub async fn build(
         config: Config,
         leptos_options: LeptosOptions,
-        sms: Arc<dyn SmsSender>,
+        outside: Outside,
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let services = services(&config, store.clone(), sms).await?;
-        let mut background = vec![notifications::spawn(
-            store.clone(),
-            services.sealer.clone(),
-            services.sms.clone(),
-            Duration::from_millis(config.sms_worker_interval_ms),
-        )];
+        let services = services(&config, store.clone(), outside).await?;
+        let sms_every = Duration::from_millis(config.sms_worker_interval_ms);
+        let mut background = vec![notifications::spawn(services.clone(), sms_every)];
         background.push(crate::audit_anchor::spawn(
-            store.clone(),
+            services.clone(),
             config.audit_anchor_key.clone(),
             Duration::from_secs(config.audit_anchor_seconds),
         ));

@@ -1,7 +1,7 @@
 //! Keeps the published statistics fresh: each instance recomputes the snapshot once per refresh period
 //! (the first time at start-up), so no public request pays for reading every application.
 
-use app::services::{unix_now, Services};
+use app::services::Services;
 use std::time::Duration;
 
 /// Recomputes the statistics every `every` until the task is aborted.
@@ -12,7 +12,7 @@ pub fn spawn(services: Services, every: Duration) -> tokio::task::JoinHandle<()>
         loop {
             ticker.tick().await;
             let started = std::time::Instant::now();
-            match app::features::statistics::refresh(&services, unix_now()).await {
+            match app::features::statistics::refresh(&services, services.now()).await {
                 Ok(_) => {
                     tracing::info!(took_ms = started.elapsed().as_millis() as u64, "statistics refreshed")
                 }

@@ -79,7 +79,7 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
         .map(|a| (a.id, a.title, crate::domain::calendar::Date::today_in_china(a.published_at).chinese()))
         .collect();
     let guide = pages.into_iter().map(|p| (p.slug, p.title)).collect();
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(AdminAccess::Allowed(Box::new(AdminData {
         counties,
         hotlines,
@@ -544,7 +544,7 @@ pub async fn load_guide_edit(slug: String, flash: String) -> Result<GuideEditAcc
     else {
         return Ok(GuideEditAccess::NotFound);
     };
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await;
+    let flash = services.flash.get(&flash).await;
     let typed = |field: &str, stored: String| flash.as_ref().map_or(stored, |f| f.value(field));
     Ok(GuideEditAccess::Allowed {
         slug,

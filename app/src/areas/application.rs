@@ -66,7 +66,7 @@ async fn current_draft() -> Result<Option<(String, Draft)>, ServerFnError> {
 #[server]
 pub async fn load_form_page(step: String, flash: String) -> Result<FormPage, ServerFnError> {
     let services = crate::services::services()?;
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     let draft = current_draft().await?.map(|(_, d)| d);
     let needs_divisions = matches!(Step::from_slug(&step), Some(Step::Place | Step::Check));
     let divisions = if needs_divisions && draft.is_some() { services.divisions.to_vec() } else { Vec::new() };

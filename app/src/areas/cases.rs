@@ -76,9 +76,9 @@ pub async fn load_queue(
     };
     let Some(scope) = access::queue_scope(&staff) else { return Ok(None) };
     let services = crate::services::services()?;
+    let today = Date::today_in_china(services.now());
     let (store, divisions) = (services.store, services.divisions);
     let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
-    let today = Date::today_in_china(crate::services::unix_now());
     let overdue_through = calendar.overdue_through(today);
     let page = page.max(1);
     let query = QueueQuery {
@@ -279,7 +279,7 @@ mod case_view {
     use crate::domain::staff::{Role, StaffIdentity};
     use crate::domain::workflow::{self, available_actions, CaseState, Facts};
     use crate::features::cases::ScopedCase;
-    use crate::services::{unix_now, Services};
+    use crate::services::Services;
     use crate::store::{ApplicationRecord, CaseEvent, Store};
     use leptos::prelude::ServerFnError;
 
@@ -298,7 +298,8 @@ mod case_view {
         });
         let case = scoped.record;
         let draft = services.sealer.open(&case.sealed).map_err(failed)?;
-        let viewed = AuditEvent::now(
+        let viewed = AuditEvent::at(
+            services.now(),
             format!("staff:{}", staff.id),
             "case.viewed",
             case.reference.clone(),
@@ -306,7 +307,7 @@ mod case_view {
         );
         store.append_audit(&viewed).await.map_err(failed)?;
         let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
-        let today = Date::today_in_china(unix_now());
+        let today = Date::today_in_china(services.now());
         let events = store.case_events(case.id).await.map_err(failed)?;
         let facts = facts(&case, &events, today);
         let (record, help_first) = match handler {
@@ -317,7 +318,7 @@ mod case_view {
             Some(actor) if handler => available_actions(case.status, actor, facts),
             _ => Vec::new(),
         };
-        let flash = services.flash.get(flash, unix_now()).await.unwrap_or_default();
+        let flash = services.flash.get(flash).await.unwrap_or_default();
         Ok(CaseView {
             record,
             help_first,

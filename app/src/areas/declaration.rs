@@ -49,7 +49,7 @@ pub async fn load_declaration(flash: String) -> Result<Option<DeclarationView>, 
         Err(e) => return Err(failed(e)),
     };
     let current = draft(&services, &case).await.map_err(failed)?;
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(Some(DeclarationView {
         kind: current.kind,
         occurred_on: current.occurred_on.map(|d| d.to_string()).unwrap_or_default(),

@@ -42,7 +42,7 @@ pub async fn load_register(township: String, before: i64) -> Result<Option<Regis
         return Ok(Some(RegisterView::ChooseTownship(choices.collect())));
     };
     let before = if before > 0 { before } else { i64::MAX };
-    let now = crate::services::unix_now();
+    let now = services.now();
     let lines = register_page(&services, &staff, &scope, before, now)
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))?;
@@ -179,7 +179,7 @@ pub async fn load_household(id: i64) -> Result<Option<HouseholdView>, ServerFnEr
     use crate::features::monitoring::WarningError;
     let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
     let services = crate::services::services()?;
-    match open_household(&services, &staff, id, crate::services::unix_now()).await {
+    match open_household(&services, &staff, id, services.now()).await {
         Ok(opened) => Ok(Some(household_view(&services, &staff, opened))),
         Err(WarningError::NotFound) => Ok(None),
         Err(e) => Err(ServerFnError::new(e.to_string())),

@@ -24,7 +24,7 @@ pub struct IdentityStep {
 #[server]
 pub async fn load_identity_step(flash: String) -> Result<IdentityStep, ServerFnError> {
     let services = crate::services::services()?;
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     let pending = crate::auth::current_pending_phone();
     Ok(IdentityStep {
         pending_phone: pending.as_ref().map(|p| p.phone.masked()),

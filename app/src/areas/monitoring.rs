@@ -55,7 +55,7 @@ pub async fn load_warnings() -> Result<WarningsView, ServerFnError> {
     use crate::features::monitoring::{warning_desk, WarningDesk};
     let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
     let services = crate::services::services()?;
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     let desk = warning_desk(&services, &staff, today).await.map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(match desk {
         WarningDesk::Township(rows) => {
@@ -145,13 +145,13 @@ pub async fn load_warning(id: i64, flash: String) -> Result<Option<WarningForm>,
     use crate::features::monitoring::{open_warning, WarningError};
     let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
     let services = crate::services::services()?;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let warning = match open_warning(&services, &staff, id, now).await {
         Ok(warning) => warning,
         Err(WarningError::NotFound) => return Ok(None),
         Err(e) => return Err(ServerFnError::new(e.to_string())),
     };
-    let flash = services.flash.get(&flash, now).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     let warning = line(&services, warning, Date::today_in_china(now));
     Ok(Some(WarningForm { warning, values: flash.values, errors: flash.errors }))
 }
@@ -292,7 +292,7 @@ pub async fn load_found_form(flash: String) -> Result<Option<FoundForm>, ServerF
         _ => return Ok(None),
     };
     let place = crate::store::place_name(&services.divisions, township);
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(Some(FoundForm { place, fixed_village, values: flash.values, errors: flash.errors }))
 }
 
@@ -455,13 +455,13 @@ pub async fn load_household_referral(id: i64, flash: String) -> Result<Option<Re
     use crate::features::monitoring::{open_household_referral, WarningError};
     let staff = crate::auth::current_staff().await.ok_or_else(|| ServerFnError::new("请先登录"))?;
     let services = crate::services::services()?;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let found = match open_household_referral(&services, &staff, id, now).await {
         Ok(found) => found,
         Err(WarningError::NotFound) => return Ok(None),
         Err(e) => return Err(ServerFnError::new(e.to_string())),
     };
-    let flash = services.flash.get(&flash, now).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     let indicators = found.visit.indicators.iter().map(|k| k.label()).collect::<Vec<_>>().join("、");
     Ok(Some(ReferralForm {
         line: referral_line(&services, &found.referral),

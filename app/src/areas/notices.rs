@@ -53,11 +53,11 @@ async fn public_entries(
     use crate::domain::calendar::Date;
     use crate::domain::notice::days_left;
     let services = crate::services::services()?;
-    let store = services.store;
+    let store = services.store.clone();
     let failed =
         |e: crate::store::StoreError| super::read_failed("notices", "暂时无法读取公示，请稍后再试", e);
     let divisions = services.divisions.to_vec();
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     let (notices, total) = match wanted {
         Wanted::Entry(id) => {
             let entry: Vec<_> = store.current_notice(id, today).await.map_err(failed)?.into_iter().collect();
@@ -181,8 +181,7 @@ pub struct ObjectionPage {
 
 #[server(endpoint = "public-notice")]
 pub async fn load_objection_page(id: i64, flash: String) -> Result<ObjectionPage, ServerFnError> {
-    let flash =
-        crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = crate::services::services()?.flash.get(&flash).await.unwrap_or_default();
     let (_, entries, _) = public_entries(Wanted::Entry(id)).await?;
     Ok(ObjectionPage { entry: entries.into_iter().next(), values: flash.values, errors: flash.errors })
 }
@@ -236,7 +235,7 @@ pub fn ObjectionFormPage() -> impl IntoView {
 
 #[server]
 pub async fn load_objection_receipt(flash: String) -> Result<Option<String>, ServerFnError> {
-    let flash = crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await;
+    let flash = crate::services::services()?.flash.get(&flash).await;
     Ok(flash.and_then(|f| f.values.get("receipt").cloned()))
 }
 
@@ -286,7 +285,7 @@ pub async fn load_recipients(
     page: u32,
 ) -> Result<RecipientList, ServerFnError> {
     let services = crate::services::services()?;
-    let store = services.store;
+    let store = services.store.clone();
     let failed =
         |e: crate::store::StoreError| super::read_failed("recipients", "暂时无法读取名单，请稍后再试", e);
     let divisions = services.divisions.to_vec();
@@ -294,7 +293,7 @@ pub async fn load_recipients(
         return Ok(RecipientList { divisions, ..RecipientList::default() });
     }
     let page = page.max(1);
-    let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
+    let today = crate::domain::calendar::Date::today_in_china(services.now());
     let query = crate::store::RecipientQuery {
         today,
         township_code: township,

@@ -52,7 +52,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
     let store = services.store.clone();
     let divisions = services.divisions.to_vec();
     let hotlines = store.hotlines().await.map_err(failed)?;
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     let entry = match entry {
         Some(id) => store.public_entry(id, today).await.map_err(failed)?.map(|e| {
             let township = crate::store::place_name(&divisions, &e.township_code);
@@ -60,7 +60,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
         }),
         None => None,
     };
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(ReportFormData { divisions, hotlines, entry, values: flash.values, errors: flash.errors })
 }
 
@@ -168,8 +168,7 @@ pub struct ReceiptData {
 
 #[server(endpoint = "report-receipt")]
 pub async fn load_receipt(flash: String) -> Result<ReceiptData, ServerFnError> {
-    let flash =
-        crate::services::services()?.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = crate::services::services()?.flash.get(&flash).await.unwrap_or_default();
     Ok(ReceiptData { receipt: flash.values.get("receipt").cloned(), error: flash.error("typed") })
 }
 
@@ -210,12 +209,7 @@ pub fn ReceiptPage() -> impl IntoView {
 
 #[server(endpoint = "report-check")]
 pub async fn load_check_errors(flash: String) -> Result<Vec<(String, String)>, ServerFnError> {
-    Ok(crate::services::services()?
-        .flash
-        .get(&flash, crate::services::unix_now())
-        .await
-        .unwrap_or_default()
-        .errors)
+    Ok(crate::services::services()?.flash.get(&flash).await.unwrap_or_default().errors)
 }
 
 #[component]
@@ -268,7 +262,7 @@ pub async fn load_report_view(flash: String) -> Result<Option<ReportView>, Serve
     let Some(report) = store.report(access.report).await.map_err(failed)? else { return Ok(None) };
     let messages = read_thread(&services, report.id).await.map_err(failed)?;
     let files = store.report_files(report.id).await.map_err(failed)?.len();
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(Some(ReportView {
         filed_on: Date::today_in_china(report.created_at).chinese(),
         suspicion: report.suspicion.label().to_string(),

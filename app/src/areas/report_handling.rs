@@ -156,7 +156,8 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
     }
     let content: ReportContent = services.sealer.open(&report.sealed).map_err(failed)?;
     store
-        .append_audit(&AuditEvent::now(
+        .append_audit(&AuditEvent::at(
+            services.now(),
             format!("staff:{}", staff.id),
             "report.viewed",
             format!("report:{id}"),
@@ -180,7 +181,7 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
         Some(case) => store.application_by_id(case).await.map_err(failed)?.map(|c| c.reference),
         None => None,
     };
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(Some(ReportDetail {
         id,
         place,

@@ -24,7 +24,7 @@ pub async fn load_account_form(flash: String) -> Result<Option<AccountFormData>,
         return Ok(None);
     }
     let services = crate::services::services()?;
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(Some(AccountFormData {
         divisions: services.divisions.to_vec(),
         values: flash.values,

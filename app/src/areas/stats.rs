@@ -17,7 +17,7 @@ pub struct PublishedStatistics {
 #[server(endpoint = "public-statistics")]
 pub async fn load_statistics() -> Result<PublishedStatistics, ServerFnError> {
     let services = crate::services::services()?;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let published = crate::features::statistics::published(&services, now)
         .await
         .map_err(|e| super::read_failed("statistics", "暂时无法读取统计数据，请稍后再试", e))?;

@@ -22,7 +22,7 @@ pub struct LookupStep {
 #[server]
 pub async fn load_lookup_step(flash: String) -> Result<LookupStep, ServerFnError> {
     let services = crate::services::services()?;
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
     Ok(LookupStep {
         values: flash.values,
         errors: flash.errors,
@@ -200,8 +200,8 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
             latest_note("request_material").unwrap_or_default()
         )
     });
-    let flash = services.flash.get(&flash, crate::services::unix_now()).await.unwrap_or_default();
-    let today = Date::today_in_china(crate::services::unix_now());
+    let flash = services.flash.get(&flash).await.unwrap_or_default();
+    let today = Date::today_in_china(services.now());
     let record = services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?;
     let assistance = record.map(|r| resident_record(&r, today, services.warning_rules.income_fall_months));
     let grant = services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?;

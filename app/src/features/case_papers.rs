@@ -86,7 +86,13 @@ async fn open_for_paper(
     let draft: Draft =
         services.sealer.open(&case.sealed).map_err(|e| PaperError::Unsealing(e.to_string()))?;
     store
-        .append_audit(&AuditEvent::now(format!("staff:{}", staff.id), action, &case.reference, paper))
+        .append_audit(&AuditEvent::at(
+            services.now(),
+            format!("staff:{}", staff.id),
+            action,
+            &case.reference,
+            paper,
+        ))
         .await?;
     Ok((case, draft))
 }

@@ -177,7 +177,7 @@ pub async fn act(
     let case = open_case_to_act(store, staff, reference).await?.record;
     let actor = workflow::reviewer_actor(staff.role).ok_or(ActError::NotFound)?;
     let action = Action::from_key(&command.action).ok_or_else(|| refused("action", "请选择要办理的事项"))?;
-    let now = crate::services::unix_now();
+    let now = desk.services.now();
     let today = crate::domain::calendar::Date::today_in_china(now);
     let history: Vec<String> = store.case_events(case.id).await?.into_iter().map(|e| e.action).collect();
     let known = workflow::CaseState {
@@ -304,7 +304,8 @@ impl Step<'_> {
             referrals: Vec::new(),
             register: None,
             household: None,
-            audit: AuditEvent::now(
+            audit: AuditEvent::at(
+                self.now,
                 format!("staff:{}", self.staff.id),
                 &format!("case.{}", self.action.key()),
                 &case.reference,
@@ -386,14 +387,16 @@ pub async fn answer_referral(
     }
     let (outcome, note) = check_answer(outcome, note).map_err(ActError::Refused)?;
     let department = department_name(&referral.department);
+    let now = services.now();
     let event = CaseEvent {
-        at: crate::services::unix_now(),
+        at: now,
         actor: format!("{}（{department}）", staff.display_name),
         action: HELP_EVENT.into(),
         status: case.record.status,
         note: format!("{department}{}：{note}", outcome.label()),
     };
-    let audit = AuditEvent::now(
+    let audit = AuditEvent::at(
+        now,
         format!("staff:{}", staff.id),
         "referral.answered",
         &case.record.reference,

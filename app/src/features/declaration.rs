@@ -43,7 +43,7 @@ pub async fn household(
     let store = services.store.as_ref();
     let case = store.application_by_reference(reference).await?.ok_or(DeclarationError::NotOpen)?;
     let record = store.assistance_record(case.id).await?.ok_or(DeclarationError::NotOpen)?;
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     let (state, _) = state_on(record.state, record.ends_on, today);
     let window = services.warning_rules.income_fall_months;
     let declaring = declaring(state, record.ends_on, today, window).ok_or(DeclarationError::NotOpen)?;
@@ -70,7 +70,7 @@ async fn save(
     draft: &DeclarationDraft,
 ) -> Result<(), DeclarationError> {
     let sealed = services.sealer.seal(draft);
-    Ok(services.store.save_declaration_draft(case.id, &sealed, crate::services::unix_now()).await?)
+    Ok(services.store.save_declaration_draft(case.id, &sealed, services.now()).await?)
 }
 
 /// Question 1: what changed. A different kind starts the details again.
@@ -101,7 +101,7 @@ pub async fn give_details(
     let (case, _) = household(services, reference).await?;
     let mut current = draft(services, &case).await?;
     let kind = current.kind.ok_or(DeclarationError::NotOpen)?;
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     let (date, details, income) =
         check_details(kind, occurred_on, details, income, today).map_err(DeclarationError::Refused)?;
     current.occurred_on = Some(date);
@@ -127,7 +127,7 @@ pub async fn submit(
     }
     let subject = format!("declarations:{}", case.id);
     let limit = upload::DECLARATION_FILES_PER_DAY;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let store = services.store.as_ref();
     if let Some(message) = crate::store::uploads_refused(store, &subject, evidence.len(), limit, now).await? {
         return Err(DeclarationError::Refused(vec![("evidence", message)]));
@@ -138,7 +138,7 @@ pub async fn submit(
         }
         _ => DeclarationError::Failed(e.to_string()),
     })?;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let today = Date::today_in_china(now);
     let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
     let deadline = calendar.add_working_days(today, services.review_rules.working_days_to_review);
@@ -161,7 +161,7 @@ pub async fn submit(
             ),
         },
         files: kept,
-        audit: AuditEvent::now(resident(&case), "record.declaration", &case.reference, kind.key()),
+        audit: AuditEvent::at(now, resident(&case), "record.declaration", &case.reference, kind.key()),
         review_due: today,
         review_deadline: deadline,
     };
@@ -186,7 +186,7 @@ async fn income_fell_after_exit(
     if declared.kind != Some(ChangeKind::IncomeOrJob) {
         return Err(DeclarationError::Refused(vec![("submit", ONLY_INCOME_AFTER_EXIT.to_string())]));
     }
-    let now = crate::services::unix_now();
+    let now = services.now();
     let household = register_household_of(services, case, now).await?;
     let signal = Signal::IncomeFellAfterExit;
     let rules = &services.warning_rules;
@@ -203,7 +203,8 @@ async fn income_fell_after_exit(
         warning: Some(OpenWarning { level, visit_due }),
     };
     let subject = format!("household:{}", household.id);
-    let audit = AuditEvent::now(resident(case), "monitoring.income_fall_declared", &subject, &case.reference);
+    let audit =
+        AuditEvent::at(now, resident(case), "monitoring.income_fall_declared", &subject, &case.reference);
     match services.store.record_signal(&new, &audit).await? {
         SignalRecorded::Raised(warning) | SignalRecorded::Merged(warning) => {
             Ok(format!("{}-Y{warning}", case.reference))
@@ -234,7 +235,8 @@ async fn register_household_of(
     // Its assistance ended: on the register, but in no category until the township settles one.
     let lead = crate::store::HouseholdLead { category: None, ..lead };
     let audit = |id: i64| {
-        AuditEvent::now(
+        AuditEvent::at(
+            now,
             resident(case),
             "monitoring.household_registered",
             format!("household:{id}"),

@@ -45,7 +45,7 @@ pub async fn grant(
     let limit = township_limit(desk.services, &case.county_code).await?;
     let checked = emergency::check_grant(&form, limit).map_err(ActError::Refused)?;
     let rules = &desk.services.emergency_rules;
-    let now = crate::services::unix_now();
+    let now = desk.services.now();
     let today = Date::today_in_china(now);
     let calendar = crate::store::working_calendar(store).await?;
     let file_due = calendar.add_working_days(today, rules.working_days_to_complete_file);
@@ -102,7 +102,7 @@ pub async fn answer(
     if !answer.confirm && note.chars().count() < emergency::REASON_MIN_CHARS {
         return Err(refused("emergency_note", "不予确认须写明理由（至少4个字）"));
     }
-    let now = crate::services::unix_now();
+    let now = desk.services.now();
     let verdict = if answer.confirm { CountyAnswer::Confirmed } else { CountyAnswer::NotConfirmed };
     grant.answer = Some(verdict);
     grant.answered_on = Some(Date::today_in_china(now));
@@ -152,7 +152,8 @@ impl EmergencyStep<'_> {
             services.sealer.open(&self.case.sealed).map_err(|e| ActError::Failed(e.to_string()))?;
         let (what, next) = &self.message;
         let notify = crate::sms::seal_status(&services.sealer, &draft.applicant.phone, what, next);
-        let audit = AuditEvent::now(
+        let audit = AuditEvent::at(
+            self.now,
             format!("staff:{}", self.staff.id),
             &format!("case.{}", self.action),
             &self.case.reference,

@@ -184,7 +184,7 @@ pub async fn revoke_credential(
 /// The caller behind a bearer token: genuine, unexpired, of a credential that exists, is not revoked and
 /// still names the token's department.
 pub async fn authenticate(services: &Services, token: &str) -> Result<Caller, ExchangeError> {
-    let claims = verify_claims::<ApiClaims>(&services.session_secret, token)
+    let claims = verify_claims::<ApiClaims>(&services.session_secret, token, services.now())
         .filter(|claims| claims.typ == TOKEN_TYPE)
         .ok_or(ExchangeError::Unauthenticated)?;
     let credential = services.store.api_credential(claims.sub).await?;
@@ -458,7 +458,7 @@ async fn matched_household(
     let household = services.store.member_household(&hash).await?;
     if let (None, Some((actor, action))) = (&household, unmatched) {
         let subject = format!("person:{}", &hash[..12]);
-        services.store.append_audit(&AuditEvent::now(actor, action, subject, String::new())).await?;
+        services.store.append_audit(&AuditEvent::at(now, actor, action, subject, String::new())).await?;
     }
     Ok(household)
 }

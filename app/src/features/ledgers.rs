@@ -119,7 +119,7 @@ pub async fn queue_ledger(
     };
     let audit = AuditEvent {
         at: now,
-        ..AuditEvent::now(format!("staff:{}", staff.id), "ledger.queue_exported", subject, detail)
+        ..AuditEvent::at(now, format!("staff:{}", staff.id), "ledger.queue_exported", subject, detail)
     };
     store.append_audit(&audit).await?;
     Ok(QueueLedger { rows, matched })

@@ -42,7 +42,7 @@ pub const ENTRY_LIMIT_MESSAGE: &str =
 
 /// Succeeds while entry `id` is in notice today.
 pub async fn entry_in_notice(services: &Services, id: i64) -> Result<(), ObjectionError> {
-    let today = Date::today_in_china(crate::services::unix_now());
+    let today = Date::today_in_china(services.now());
     match services.store.current_notice(id, today).await? {
         Some(_) => Ok(()),
         None => Err(ObjectionError::Gone),
@@ -69,7 +69,7 @@ pub async fn file(
     let case = store.application_by_id(id).await?.ok_or(ObjectionError::Gone)?;
     let next = transition(case.status, Action::Object, Actor::Public, Facts::default())
         .map_err(|_| ObjectionError::Gone)?;
-    let now = crate::services::unix_now();
+    let now = services.now();
     let mut random = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let receipt = receipt_code(random);
@@ -114,7 +114,7 @@ fn reopening(reference: &str, next: Status, now: i64, notify: String) -> CaseCha
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
-        audit: AuditEvent::now("public", "notice.objection", reference, "investigation reopened"),
+        audit: AuditEvent::at(now, "public", "notice.objection", reference, "investigation reopened"),
     }
 }
 
@@ -129,7 +129,8 @@ fn grouping(reference: &str, status: Status, now: i64) -> CaseChange {
             note: "公示期又收到异议，请乡镇核实是否需要重新调查".into(),
         },
         notify: None,
-        audit: AuditEvent::now(
+        audit: AuditEvent::at(
+            now,
             "public",
             "notice.objection_grouped",
             reference,

@@ -89,7 +89,7 @@ pub async fn review(
     if staff.role != Role::TownshipReviewer {
         return Err(refused("outcome", "复核由乡镇（街道）办理，县级负责确认调整和终止"));
     }
-    let now = crate::services::unix_now();
+    let now = desk.services.now();
     let today = Date::today_in_china(now);
     let (state, _) = register::state_on(record.state, record.ends_on, today);
     if !state.is_reviewed() || record.proposal.is_some() {
@@ -145,7 +145,7 @@ pub async fn confirm(
     if !answer.confirm && note.chars().count() < 4 {
         return Err(refused("confirm_note", "退回乡镇须写明理由（至少4个字）"));
     }
-    let now = crate::services::unix_now();
+    let now = desk.services.now();
     let today = Date::today_in_china(now);
     let store = desk.services.store.as_ref();
     let calendar = crate::store::working_calendar(store).await?;
@@ -239,7 +239,8 @@ async fn store_change(
         }
         None => None,
     };
-    let audit = AuditEvent::now(
+    let audit = AuditEvent::at(
+        step.now,
         format!("staff:{}", step.staff.id),
         &format!("record.{}", step.action),
         &step.case.reference,

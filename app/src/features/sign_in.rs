@@ -8,7 +8,7 @@ use crate::auth::{
     hash_password, hash_password_gated, issue_token, new_session_id, password_matches, STAFF_SESSION_SECONDS,
 };
 use crate::domain::staff::{check_new_password, wait_in_minutes, PasswordError};
-use crate::services::{unix_now, Services};
+use crate::services::Services;
 use crate::store::{StaffAccount, StaffSessionStart, StoreError, TryClaim};
 use std::sync::OnceLock;
 
@@ -64,7 +64,8 @@ fn new_session(account: &StaffAccount, client: &str, now: i64) -> StaffSessionSt
 
 /// Audits a wrong username or password; the answer does not say which.
 async fn failed_try(services: &Services, subject: String, client: &str) -> SignInError {
-    let event = AuditEvent::now("anonymous", "staff.sign_in_failed", subject, format!("client {client}"));
+    let detail = format!("client {client}");
+    let event = AuditEvent::at(services.now(), "anonymous", "staff.sign_in_failed", subject, detail);
     match services.store.append_audit(&event).await {
         Ok(_) => SignInError::Invalid,
         Err(e) => SignInError::Failed(e),
@@ -78,7 +79,7 @@ pub async fn sign_in(
     password: String,
     client: &str,
 ) -> Result<String, SignInError> {
-    let now = unix_now();
+    let now = services.now();
     claim_try(services, username, client, now).await?;
     let account = services.store.staff_by_username(username).await?;
     let hash = account.as_ref().map_or_else(|| decoy_hash().to_string(), |a| a.password_hash.clone());
@@ -93,7 +94,7 @@ pub async fn sign_in(
     let actor = format!("staff:{}", account.identity.id);
     services
         .store
-        .start_staff_session(&start, &AuditEvent::now(actor.clone(), "staff.sign_in", actor, ""))
+        .start_staff_session(&start, &AuditEvent::at(now, actor.clone(), "staff.sign_in", actor, ""))
         .await?;
     Ok(issue_token(
         &services.session_secret,
@@ -106,10 +107,13 @@ pub async fn sign_in(
 
 /// Signs out: the session named by `token` ends on the server, so a copy of the token opens nothing.
 pub async fn sign_out(services: &Services, account: &StaffAccount, token: &str) -> Result<(), SignInError> {
-    let Some(session) = crate::auth::session_of_token(&services.session_secret, token) else { return Ok(()) };
+    let now = services.now();
+    let Some(session) = crate::auth::session_of_token(&services.session_secret, token, now) else {
+        return Ok(());
+    };
     let actor = format!("staff:{}", account.identity.id);
-    let event = AuditEvent::now(actor.clone(), "staff.sign_out", actor, "");
-    services.store.end_staff_session(&session, unix_now(), &event).await?;
+    let event = AuditEvent::at(now, actor.clone(), "staff.sign_out", actor, "");
+    services.store.end_staff_session(&session, now, &event).await?;
     Ok(())
 }
 
@@ -129,19 +133,24 @@ pub async fn change_password(
     client: &str,
 ) -> Result<String, SignInError> {
     check_new_password(&change.current, &change.new, &change.confirm).map_err(SignInError::Rejected)?;
-    let now = unix_now();
+    let now = services.now();
     claim_try(services, &account.identity.username, client, now).await?;
     let (current, hash) = (change.current, account.password_hash.clone());
     let actor = format!("staff:{}", account.identity.id);
     if !password_matches(current, hash).await {
-        let event =
-            AuditEvent::now(actor.clone(), "staff.password_change_failed", actor, "wrong current password");
+        let event = AuditEvent::at(
+            now,
+            actor.clone(),
+            "staff.password_change_failed",
+            actor,
+            "wrong current password",
+        );
         services.store.append_audit(&event).await?;
         return Err(SignInError::Invalid);
     }
     let new_hash = hash_password_gated(change.new).await.map_err(|e| SignInError::Hashing(e.to_string()))?;
     let start = new_session(account, client, now);
-    let event = AuditEvent::now(actor.clone(), "staff.password_changed", actor, "other sessions ended");
+    let event = AuditEvent::at(now, actor.clone(), "staff.password_changed", actor, "other sessions ended");
     let version = services.store.change_password(&new_hash, &start, &event).await?;
     Ok(issue_token(&services.session_secret, account.identity.id, version, &start.session, now))
 }

@@ -30,7 +30,7 @@ pub async fn compute(services: &Services) -> Result<Statistics, StoreError> {
             tallies.add(facts, &calendar);
         }
     }
-    let today = crate::domain::calendar::Date::today_in_china(crate::services::unix_now());
+    let today = crate::domain::calendar::Date::today_in_china(services.now());
     let register = services.store.register_tallies(today).await?;
     for (township, category, state, _, count) in &register {
         tallies.add_register(township, category, state, *count);

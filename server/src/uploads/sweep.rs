@@ -156,6 +156,8 @@ pub fn spawn(
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
+            // The machine's clock, not the services' `Clock`: the sweep compares with the files' times,
+            // which the file system writes by it.
             match sweep(&files, store.as_ref(), SystemTime::now(), draft_retention_days).await {
                 Ok(swept) => tracing::info!(?swept, "unreferenced files swept"),
                 Err(e) => tracing::error!(error = %e, "sweeping unreferenced files failed"),

@@ -29,8 +29,14 @@ async fn back_with(
 }
 
 /// The audit entry of an administrator's change; the store writes it in the change's transaction.
-fn audit(admin: &StaffAccount, action: &str, subject: String, detail: String) -> AuditEvent {
-    AuditEvent::now(format!("staff:{}", admin.identity.id), action, subject, detail)
+fn audit(
+    state: &AppState,
+    admin: &StaffAccount,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> AuditEvent {
+    AuditEvent::at(state.services.now(), format!("staff:{}", admin.identity.id), action, subject, detail)
 }
 
 #[derive(serde::Deserialize)]
@@ -67,8 +73,9 @@ pub async fn add_hotline(
         return back_with(&state, "hotlines", values, errors).await;
     }
     let (label, number) = (form.label.trim(), form.number.trim());
-    let entry =
-        |id| audit(&admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"));
+    let entry = |id| {
+        audit(&state, &admin, "admin.hotline_added", format!("hotline:{id}"), format!("{label} {number}"))
+    };
     if let Err(e) = state.services.store.add_hotline(county, label, number, &entry).await {
         return failure("an administrator's change failed", e);
     }
@@ -86,7 +93,7 @@ pub async fn remove_hotline(
     AdminSession(admin): AdminSession,
     Form(form): Form<RemoveHotlineForm>,
 ) -> Response {
-    let entry = audit(&admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
+    let entry = audit(&state, &admin, "admin.hotline_removed", format!("hotline:{}", form.id), String::new());
     match state.services.store.remove_hotline(form.id, &entry).await {
         Ok(true) => state.services.hotlines.forget(),
         Ok(false) => return redirect("/admin#hotlines", &[]),
@@ -139,8 +146,13 @@ pub async fn confirm_standards(
         standards.disposable_income_rural_yearly,
         standards.rigid_spending_share_percent
     );
-    let entry =
-        audit(&admin, "admin.standards_confirmed", format!("county:{}", standards.county_code), detail);
+    let entry = audit(
+        &state,
+        &admin,
+        "admin.standards_confirmed",
+        format!("county:{}", standards.county_code),
+        detail,
+    );
     match state.services.store.confirm_standards(&standards, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#standards", &[]),
@@ -178,7 +190,8 @@ pub async fn update_guide(
         body_markdown: form.body.trim().to_string(),
         sort_order: 0,
     };
-    let entry = audit(&admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title.clone());
+    let entry =
+        audit(&state, &admin, "admin.guide_updated", format!("guide:{}", page.slug), page.title.clone());
     match state.services.store.update_guide_page(&page, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#guide", &[]),
@@ -232,10 +245,11 @@ pub async fn publish_announcement(
         title: title.clone(),
         body,
         county_code: county,
-        published_at: app::services::unix_now(),
+        published_at: state.services.now(),
     };
-    let entry =
-        |id| audit(&admin, "admin.announcement_published", format!("announcement:{id}"), title.clone());
+    let entry = |id| {
+        audit(&state, &admin, "admin.announcement_published", format!("announcement:{id}"), title.clone())
+    };
     if let Err(e) = state.services.store.add_announcement(&announcement, &entry).await {
         return failure("an administrator's change failed", e);
     }
@@ -254,7 +268,7 @@ pub async fn remove_announcement(
     Form(form): Form<RemoveAnnouncementForm>,
 ) -> Response {
     let subject = format!("announcement:{}", form.id);
-    let entry = audit(&admin, "admin.announcement_removed", subject, String::new());
+    let entry = audit(&state, &admin, "admin.announcement_removed", subject, String::new());
     match state.services.store.remove_announcement(form.id, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#announcements", &[]),
@@ -276,7 +290,7 @@ pub async fn add_staff_relatives(
     AdminSession(admin): AdminSession,
     Form(form): Form<StaffRelativesForm>,
 ) -> Response {
-    let today = BirthDate::today_in_china(app::services::unix_now());
+    let today = BirthDate::today_in_china(state.services.now());
     let lines: Vec<(usize, &str)> =
         form.id_numbers.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
     let mut hashes = Vec::new();
@@ -297,10 +311,9 @@ pub async fn add_staff_relatives(
     }
     let entry = |added| {
         let detail = format!("{} registered, {added} new", hashes.len());
-        audit(&admin, "admin.staff_relatives_added", "staff-register".into(), detail)
+        audit(&state, &admin, "admin.staff_relatives_added", "staff-register".into(), detail)
     };
-    if let Err(e) = state.services.store.add_staff_relatives(&hashes, app::services::unix_now(), &entry).await
-    {
+    if let Err(e) = state.services.store.add_staff_relatives(&hashes, state.services.now(), &entry).await {
         return failure("an administrator's change failed", e);
     }
     redirect("/admin?saved=staff_relatives#staff-relatives", &[])
@@ -343,8 +356,13 @@ pub async fn set_calendar_day(
         ];
         return back_with(&state, "calendar", values, errors).await;
     };
-    let entry =
-        audit(&admin, "admin.calendar_day_set", format!("day:{day}"), format!("{} {note}", kind.key()));
+    let entry = audit(
+        &state,
+        &admin,
+        "admin.calendar_day_set",
+        format!("day:{day}"),
+        format!("{} {note}", kind.key()),
+    );
     if let Err(e) = state.services.store.set_calendar_day(day, kind, note, &entry).await {
         return failure("an administrator's change failed", e);
     }
@@ -364,7 +382,7 @@ pub async fn remove_calendar_day(
     Form(form): Form<RemoveCalendarDayForm>,
 ) -> Response {
     let Some(day) = Date::parse(&form.day) else { return redirect("/admin#calendar", &[]) };
-    let entry = audit(&admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
+    let entry = audit(&state, &admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
     match state.services.store.remove_calendar_day(day, &entry).await {
         Ok(true) => {}
         Ok(false) => return redirect("/admin#calendar", &[]),
@@ -383,7 +401,7 @@ pub async fn issue_api_credential(
     let posted = app::domain::application::Posted(pairs);
     let (department, label) = (posted.get("api_department"), posted.get("api_label"));
     let scopes = posted.all("api_scopes").filter_map(ApiScope::from_key).collect();
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match exchange::issue_credential(&state.services, &admin.identity, department, label, scopes, now).await {
         Ok((id, token)) => html_response(
             StatusCode::OK,
@@ -413,7 +431,7 @@ pub async fn revoke_api_credential(
     AdminSession(admin): AdminSession,
     Form(form): Form<RevokeCredentialForm>,
 ) -> Response {
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match exchange::revoke_credential(&state.services, &admin.identity, form.id, now).await {
         Ok(()) => redirect("/admin?saved=api_revoked#api", &[]),
         Err(ExchangeError::UnknownCredential) => redirect("/admin#api", &[]),
@@ -463,7 +481,7 @@ pub async fn create_staff_account(
         department: form.department,
         village: form.village,
     };
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match create_account(&state.services, &admin.identity, account, now).await {
         Ok((id, password)) => html_response(
             StatusCode::OK,

@@ -6,7 +6,6 @@ use crate::startup::AppState;
 use crate::web::rate_limit::Budget;
 use app::domain::monitoring::Signal;
 use app::features::exchange::{self, Caller, DepartmentEvent, EventReceipt, ExchangeError};
-use app::services::unix_now;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -250,7 +249,7 @@ async fn refuse(state: &AppState, caller: &Caller, call: &str, e: ExchangeError)
 }
 
 async fn audited(state: &AppState, caller: &Caller, call: &str, why: String, answer: Response) -> Response {
-    match exchange::record_refusal(&state.services, caller, call, why, unix_now()).await {
+    match exchange::record_refusal(&state.services, caller, call, why, state.services.now()).await {
         Ok(()) => answer,
         Err(e) => exchange_error(ExchangeError::Store(e)),
     }
@@ -286,7 +285,7 @@ pub async fn post_event(
         Ok(event) => event,
         Err(e) => return refuse(&state, &caller, "events", e).await,
     };
-    match exchange::receive_event(&state.services, &caller, event, unix_now()).await {
+    match exchange::receive_event(&state.services, &caller, event, state.services.now()).await {
         Ok(receipt) => {
             let result = match receipt {
                 EventReceipt::Warned => EventResult::Warned,
@@ -324,7 +323,7 @@ pub async fn post_recognition(
         Ok(authorised) => authorised,
         Err(response) => return response,
     };
-    match exchange::recognise(&state.services, &caller, &post.id_number, unix_now()).await {
+    match exchange::recognise(&state.services, &caller, &post.id_number, state.services.now()).await {
         Ok(category) => Json(RecognitionAnswer {
             recognised: category.is_some(),
             category: category.map(|c| c.key().to_string()),

@@ -2,7 +2,7 @@
 //! answered with a redirect to the next page (or back with the errors and what was typed). The final
 //! post submits: checked again, stored in one transaction, idempotent.
 
-use super::respond::{back_with, disk_full, failure, now, redirect, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
 use super::sessions::{identity_expired, resident, ResidentSession};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
@@ -41,7 +41,7 @@ async fn save(state: &AppState, phone_key: &str, draft: &Draft) -> Result<(), Re
     let services = &state.services;
     services
         .store
-        .save_draft(phone_key, &services.sealer.seal(draft), now())
+        .save_draft(phone_key, &services.sealer.seal(draft), state.services.now())
         .await
         .map_err(|e| failure("saving a draft failed", e))
 }
@@ -108,7 +108,7 @@ pub async fn save_step(
             check_place(&posted, &townships).map(|place| draft.place = Some(place))
         }
         Step::Household => {
-            let outcome = household(&mut draft, &posted);
+            let outcome = household(&mut draft, &posted, BirthDate::today_in_china(state.services.now()));
             if posted.get("op") != "continue" {
                 next = page.clone();
             }
@@ -171,7 +171,9 @@ pub async fn upload_document(
     };
     let subject = format!("draft:{}", resident.sub);
     let store = state.services.store.as_ref();
-    match uploads_refused(store, &subject, form.files.len(), DRAFT_UPLOADS_PER_DAY, now()).await {
+    match uploads_refused(store, &subject, form.files.len(), DRAFT_UPLOADS_PER_DAY, state.services.now())
+        .await
+    {
         Ok(None) => {}
         Ok(Some(message)) => {
             let message = message + "，其余材料可以交给乡镇（街道）工作人员";
@@ -218,10 +220,13 @@ pub async fn remove_document(
 
 /// The household page has small forms: add a member, remove one, the applicant's own situation, and
 /// "continue" once the list is complete.
-fn household(draft: &mut Draft, posted: &Posted) -> Result<(), Vec<(&'static str, String)>> {
+fn household(
+    draft: &mut Draft,
+    posted: &Posted,
+    today: BirthDate,
+) -> Result<(), Vec<(&'static str, String)>> {
     match posted.get("op") {
         "add" => {
-            let today = BirthDate::today_in_china(now());
             let member = check_member(posted, &draft.members, today)?;
             draft.members.push(member);
         }
@@ -274,7 +279,7 @@ pub async fn submit(
         Ok(calendar) => calendar,
         Err(e) => return failure("reading the calendar failed", e),
     };
-    let now = now();
+    let now = state.services.now();
     draft.agreed = Some(AgreedWording::current(now));
     let record = new_record(&state, &resident.sub, place, &draft, &calendar, now);
     store_with_reference(&state, record, &draft).await
@@ -338,7 +343,8 @@ async fn store_with_reference(state: &AppState, mut record: ApplicationRecord, d
         let mut random = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut random);
         record.reference = reference_number(today, random);
-        let audit = app::audit::AuditEvent::now(
+        let audit = app::audit::AuditEvent::at(
+            record.submitted_at,
             format!("resident:{}", &record.phone_key[..12]),
             "application.submitted",
             record.reference.clone(),

@@ -140,7 +140,13 @@ pub async fn file(
         Err(e) => return failure("reading a case file failed", e),
     };
     let actor = format!("staff:{}", account.identity.id);
-    let audit = AuditEvent::now(actor, "case.file_viewed", &case.reference, format!("file {file_id}"));
+    let audit = AuditEvent::at(
+        state.services.now(),
+        actor,
+        "case.file_viewed",
+        &case.reference,
+        format!("file {file_id}"),
+    );
     if let Err(e) = store.append_audit(&audit).await {
         return failure("audit append failed", e);
     }

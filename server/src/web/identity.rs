@@ -4,7 +4,7 @@
 //! failed post keeps what was typed through the flash store (`?flash=…`), never in the address.
 
 use super::application;
-use super::respond::{self, back_with, now, redirect, request_cookie, shape_problems};
+use super::respond::{self, back_with, redirect, request_cookie, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use app::audit::AuditEvent;
@@ -41,8 +41,8 @@ pub async fn send_code(
     Form(form): Form<CodeRequest>,
 ) -> Response {
     let secret = state.config.session_secret.expose();
-    let pending =
-        request_cookie(&headers, PENDING_PHONE_COOKIE).and_then(|t| pending_phone_from_token(secret, t));
+    let pending = request_cookie(&headers, PENDING_PHONE_COOKIE)
+        .and_then(|t| pending_phone_from_token(secret, t, state.services.now()));
     // "Resend" keeps the helper of a 代办 code.
     let (typed, page, helper) = match (&form.phone, pending) {
         (Some(typed), _) => (typed.clone(), START, None),
@@ -124,7 +124,7 @@ async fn send_and_wait(
         Err(CodeProblem::Failed(response)) => return response,
     }
     let secret = state.config.session_secret.expose();
-    let pending = issue_pending_phone(secret, phone, helper.as_ref(), now());
+    let pending = issue_pending_phone(secret, phone, helper.as_ref(), state.services.now());
     let pending_cookie =
         cookie(PENDING_PHONE_COOKIE, &pending, PENDING_PHONE_SECONDS, "Lax", state.config.secure_cookies);
     redirect(CODE_STEP, &[pending_cookie])
@@ -150,10 +150,13 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Response {
     let secret = state.config.session_secret.expose();
-    let Some(pending) =
-        request_cookie(&headers, PENDING_PHONE_COOKIE).and_then(|t| pending_phone_from_token(secret, t))
+    let Some(pending) = request_cookie(&headers, PENDING_PHONE_COOKIE)
+        .and_then(|t| pending_phone_from_token(secret, t, state.services.now()))
     else {
-        if request_cookie(&headers, RESIDENT_COOKIE).and_then(|t| resident_from_token(secret, t)).is_some() {
+        if request_cookie(&headers, RESIDENT_COOKIE)
+            .and_then(|t| resident_from_token(secret, t, state.services.now()))
+            .is_some()
+        {
             // Submitted again after success (a double click, or Back and submit).
             return redirect(DONE, &[]);
         }
@@ -161,7 +164,7 @@ pub async fn verify(
         return back_with(&state, START, respond::NOTHING_TYPED, &[("phone", message)]).await;
     };
     let key = sms_codes::phone_key(&state, &pending.phone);
-    let now = now();
+    let now = state.services.now();
     let typed = [("name", form.name.as_str()), ("id_number", form.id_number.as_str())];
     let (name, id) = match checked_person(&form, now) {
         Ok(person) => person,
@@ -224,7 +227,7 @@ async fn start_session(
         return e;
     }
     let actor = format!("resident:{}", &claims.sub[..12]);
-    let event = AuditEvent::now(actor.clone(), "resident.identity_verified", actor, how);
+    let event = AuditEvent::at(now, actor.clone(), "resident.identity_verified", actor, how);
     if let Err(e) = state.services.store.append_audit(&event).await {
         return failure(e);
     }

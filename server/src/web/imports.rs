@@ -38,7 +38,7 @@ pub async fn import_events_file(
         Ok(read) => read,
         Err(message) => return refuse("import_file".into(), message).await,
     };
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match import_events(&state.services, &admin.identity, &department, rows, now).await {
         Ok(report) => report_page(&department, &report),
         Err(ExchangeError::Invalid { field, message }) => refuse(format!("import_{field}"), message).await,
@@ -174,7 +174,7 @@ pub async fn import_roll_file(
         Ok(rows) => rows,
         Err(message) => return refuse(message).await,
     };
-    match import_roll(&state.services, &admin.identity, rows, app::services::unix_now()).await {
+    match import_roll(&state.services, &admin.identity, rows, state.services.now()).await {
         Ok(report) => roll_report_page(&report),
         Err(WarningError::Invalid(_, message)) => refuse(message).await,
         Err(e) => failure("importing a roll failed", e),

@@ -35,7 +35,7 @@ pub async fn queue(
     StaffSession(account): StaffSession,
     Query(filter): Query<QueueFilter>,
 ) -> Response {
-    let now = app::services::unix_now();
+    let now = state.services.now();
     let ledger = match queue_ledger(&state.services, &account.identity, &filter, now).await {
         Ok(ledger) => ledger,
         Err(LedgerError::NotFound) => {
@@ -71,7 +71,7 @@ pub async fn register(
 ) -> Response {
     let not_found = || html_response(StatusCode::NOT_FOUND, "没有可导出的名册", "名册不属于您负责的范围。");
     let Ok(Some(scope)) = register_scope(&account.identity, &filter.township) else { return not_found() };
-    let now = app::services::unix_now();
+    let now = state.services.now();
     let lines = match register_export(&state.services, &account.identity, &scope, now).await {
         Ok(lines) => lines,
         Err(WarningError::NotFound) => return not_found(),

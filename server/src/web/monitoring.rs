@@ -86,7 +86,7 @@ pub async fn close(
         Ok(posted) => posted,
         Err(answer) => return answer,
     };
-    let now = app::services::unix_now();
+    let now = state.services.now();
     let visit = visit(&posted, form);
     let closed = match outcome(&posted) {
         Ok(outcome) => {
@@ -118,7 +118,7 @@ pub async fn record_found(State(state): State<AppState>, headers: HeaderMap, req
         .collect();
     let found =
         FoundHousehold { village: posted.get("village").to_string(), members, visit: visit(&posted, form) };
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match register_found_household(&state.services, &state.evidence, &account.identity, found, now).await {
         Ok((household, created)) => {
             let recorded = if created { "new" } else { "known" };
@@ -144,7 +144,7 @@ pub async fn answer_referral(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let posted = Posted(pairs);
-    let now = app::services::unix_now();
+    let now = state.services.now();
     match answer_household_referral(&state.services, &account.identity, id, posted.get("answer"), now).await {
         Ok(()) => redirect(&format!("/review/household-referrals/{id}"), &[]),
         Err(WarningError::NotFound) => {
@@ -165,7 +165,7 @@ pub async fn photo(
     StaffSession(account): StaffSession,
     Path((household, photo)): Path<(i64, i64)>,
 ) -> Response {
-    let now = app::services::unix_now();
+    let now = state.services.now();
     let file = match app::features::households::visit_photo(
         &state.services,
         &account.identity,

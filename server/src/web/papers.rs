@@ -15,7 +15,6 @@ use app::auth::{resident_from_token, RESIDENT_COOKIE};
 use app::features::case_papers::{
     approval_form as approval_form_of, consent_forms as consent_forms_of, PaperError,
 };
-use app::services::unix_now;
 use app::store::StaffAccount;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -49,7 +48,7 @@ type Job = Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>;
 /// A paper of a case for its reviewers: read and audited by the use case, laid out here.
 async fn case_paper(state: AppState, account: StaffAccount, reference: String, paper: CasePaper) -> Response {
     let Some(font) = state.fonts.get() else { return font_missing() };
-    let (services, staff, now) = (&state.services, &account.identity, unix_now());
+    let (services, staff, now) = (&state.services, &account.identity, state.services.now());
     let read: Result<(String, Job), PaperError> = match paper {
         CasePaper::ApprovalForm => approval_form_of(services, staff, &reference, now).await.map(|form| {
             let name = format!("审批表-{}.pdf", form.reference);
@@ -83,8 +82,8 @@ pub async fn receipt(
     let not_found =
         || html_response(StatusCode::NOT_FOUND, "无法显示这份回执", "回执只在提交申请的手机上显示。");
     let secret = state.config.session_secret.expose();
-    let Some(resident) =
-        request_cookie(&headers, RESIDENT_COOKIE).and_then(|t| resident_from_token(secret, t))
+    let Some(resident) = request_cookie(&headers, RESIDENT_COOKIE)
+        .and_then(|t| resident_from_token(secret, t, state.services.now()))
     else {
         return not_found();
     };

@@ -8,7 +8,7 @@
 
 use super::client::ClientAddr;
 use super::rate_limit::IpBudget;
-use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, redirect, request_cookie, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::config::Config;
@@ -120,10 +120,12 @@ async fn checked_report(
 ) -> Result<Result<CheckedReport, Vec<(&'static str, String)>>, Response> {
     // A picked public entry decides the township; its masked name is the subject.
     let picked = match entry {
-        Some(id) => match state.services.store.public_entry(id, Date::today_in_china(now())).await {
-            Ok(found) => found,
-            Err(e) => return Err(failure("reading a public entry failed", e)),
-        },
+        Some(id) => {
+            match state.services.store.public_entry(id, Date::today_in_china(state.services.now())).await {
+                Ok(found) => found,
+                Err(e) => return Err(failure("reading a public entry failed", e)),
+            }
+        }
         None => None,
     };
     let township =
@@ -168,7 +170,7 @@ async fn store_with_receipt(state: &AppState, report: CheckedReport, files: Vec<
     };
     let hasher = &state.services.hasher;
     let key = grouping_key(&township_code, picked_entry, &input.subject);
-    let created_at = now();
+    let created_at = state.services.now();
     for _ in 0..3 {
         let code = new_receipt();
         let canonical = normalize_receipt(&code).unwrap_or_default();
@@ -190,7 +192,13 @@ async fn store_with_receipt(state: &AppState, report: CheckedReport, files: Vec<
             files: files.clone(),
         };
         let audit = |(id, group)| {
-            AuditEvent::now("public", "report.filed", format!("report:{id}"), format!("group {group}"))
+            AuditEvent::at(
+                created_at,
+                "public",
+                "report.filed",
+                format!("report:{id}"),
+                format!("group {group}"),
+            )
         };
         match state.services.store.file_report(&report, &audit).await {
             Ok(_) => return back_with(state, RECEIPT, &[("receipt", code.as_str())], &[]).await,
@@ -227,7 +235,7 @@ async fn report_for_receipt(state: &AppState, typed: &str) -> Result<Option<Repo
 }
 
 fn open_report(state: &AppState, report: i64) -> Response {
-    let claims = ReportClaims { report, exp: now() + REPORT_SESSION_SECONDS };
+    let claims = ReportClaims { report, exp: state.services.now() + REPORT_SESSION_SECONDS };
     let token = issue_report_token(state.config.session_secret.expose(), &claims);
     redirect(
         VIEW,
@@ -295,7 +303,9 @@ pub async fn check(
 
 fn proved_report(state: &AppState, headers: &HeaderMap) -> Option<i64> {
     request_cookie(headers, REPORT_COOKIE)
-        .and_then(|token| report_from_token(state.config.session_secret.expose(), token))
+        .and_then(|token| {
+            report_from_token(state.config.session_secret.expose(), token, state.services.now())
+        })
         .map(|claims| claims.report)
 }
 
@@ -324,7 +334,8 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
     }
     let subject = format!("report:{report_id}");
     let store = state.services.store.as_ref();
-    match uploads_refused(store, &subject, form.files.len(), REPORT_FILES_PER_DAY, now()).await {
+    match uploads_refused(store, &subject, form.files.len(), REPORT_FILES_PER_DAY, state.services.now()).await
+    {
         Ok(None) => {}
         Ok(Some(message)) => return back_with(&state, VIEW, &typed, &[("evidence", message)]).await,
         Err(e) => return failure("counting uploads failed", e),
@@ -334,13 +345,14 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
         Err(e) if is_disk_full(&e) => return back_with(&state, VIEW, &typed, &[disk_full("evidence")]).await,
         Err(e) => return failure("saving evidence failed", e),
     };
+    let now = state.services.now();
     let message = NewReportMessage {
         report_id,
         from_officer: false,
         body_sealed: state.services.sealer.seal(&body),
-        at: now(),
+        at: now,
         files,
-        audit: AuditEvent::now("public", "report.reply", format!("report:{report_id}"), "reporter wrote"),
+        audit: AuditEvent::at(now, "public", "report.reply", format!("report:{report_id}"), "reporter wrote"),
     };
     if let Err(e) = state.services.store.add_report_message(&message).await {
         return failure("storing a reply failed", e);
@@ -397,13 +409,15 @@ pub async fn ask(
             return back_with(&state, &page, &[("body", form.body.as_str())], &[("body", message)]).await
         }
     };
+    let now = state.services.now();
     let message = NewReportMessage {
         report_id: report.id,
         from_officer: true,
         body_sealed: state.services.sealer.seal(&body),
-        at: now(),
+        at: now,
         files: Vec::new(),
-        audit: AuditEvent::now(
+        audit: AuditEvent::at(
+            now,
             format!("staff:{}", staff.id),
             "report.question",
             format!("report:{id}"),
@@ -477,9 +491,10 @@ pub async fn update(
         status.key(),
         if linked.is_some() { reference.as_str() } else { "none" }
     );
+    let now = state.services.now();
     let audit =
-        AuditEvent::now(format!("staff:{}", staff.id), "report.updated", format!("report:{id}"), detail);
-    if let Err(e) = store.update_report(id, status, outcome, linked, now(), &audit).await {
+        AuditEvent::at(now, format!("staff:{}", staff.id), "report.updated", format!("report:{id}"), detail);
+    if let Err(e) = store.update_report(id, status, outcome, linked, now, &audit).await {
         return failure("updating a report failed", e);
     }
     redirect(&page, &[])
@@ -505,7 +520,8 @@ pub async fn evidence(
         Ok(bytes) => bytes,
         Err(e) => return failure("reading evidence failed", e),
     };
-    let audit = AuditEvent::now(
+    let audit = AuditEvent::at(
+        state.services.now(),
         format!("staff:{}", staff.id),
         "report.file_viewed",
         format!("report:{report_id}"),

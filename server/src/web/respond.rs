@@ -10,8 +10,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-pub use app::services::unix_now as now;
-
 /// 303 See Other to `location`, setting `cookies`.
 pub fn redirect(location: &str, cookies: &[String]) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
@@ -38,7 +36,7 @@ pub async fn back_with<K: AsRef<str>, V: AsRef<str>>(
         values: values.iter().map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string())).collect(),
         errors: errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect(),
     };
-    let token = match state.services.flash.put(flash, now()).await {
+    let token = match state.services.flash.put(flash).await {
         Ok(token) => token,
         Err(e) => return failure("keeping a failed form", e),
     };

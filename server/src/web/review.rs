@@ -56,8 +56,7 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
 /// The staff account of the request's session cookie, if it is still valid.
 pub(crate) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<app::store::StaffAccount> {
     let token = session_token(headers)?;
-    let secret = state.config.session_secret.expose();
-    match staff_for_token(state.services.store.as_ref(), secret, token).await {
+    match staff_for_token(&state.services, token).await {
         Ok(account) => account,
         Err(e) => {
             tracing::error!(error = %e, "reading the staff session failed");

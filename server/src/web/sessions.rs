@@ -32,8 +32,9 @@ pub struct StatusSession(pub StatusClaims);
 
 /// The resident's identity check of the request's cookie, if it holds.
 pub fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
-    request_cookie(headers, RESIDENT_COOKIE)
-        .and_then(|token| resident_from_token(state.config.session_secret.expose(), token))
+    request_cookie(headers, RESIDENT_COOKIE).and_then(|token| {
+        resident_from_token(state.config.session_secret.expose(), token, state.services.now())
+    })
 }
 
 /// The answer to a resident whose identity check ran out: the identity page, saying that nothing typed

@@ -1,7 +1,7 @@
 //! SMS verification codes, shared by identity checks and status lookups: the per-phone limits
 //! (`domain::otp`), codes stored only as keyed hashes, and the check of a typed code.
 
-use super::respond::{failure, now};
+use super::respond::failure;
 use crate::startup::AppState;
 use app::domain::otp::{CodePurpose, CodeRejected, OtpPolicy};
 use app::domain::phone::MobileNumber;
@@ -37,7 +37,7 @@ pub async fn send(
     message: impl FnOnce(String) -> SmsMessage,
 ) -> Result<(), CodeProblem> {
     let store = &state.services.store;
-    let now = now();
+    let now = state.services.now();
     let policy = OtpPolicy::default();
     let previous = store
         .otp_send_times(key, now - policy.window_seconds)
@@ -79,7 +79,7 @@ pub async fn check(
         return Err(CodeProblem::Refused(CodeRejected::NoCode.to_string()));
     }
     policy
-        .check_code(issued, matches, now())
+        .check_code(issued, matches, state.services.now())
         .map_err(|rejected| CodeProblem::Refused(rejected.to_string()))?;
     if let Some(issued) = issued {
         store.use_otp(issued.id).await.map_err(failed)?;

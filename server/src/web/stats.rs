@@ -10,7 +10,7 @@ use axum::{
 };
 
 pub async fn csv(State(state): State<AppState>) -> Response {
-    let stats = match app::features::statistics::published(&state.services, super::respond::now()).await {
+    let stats = match app::features::statistics::published(&state.services, state.services.now()).await {
         Ok(published) => published.statistics,
         Err(e) => return failure("statistics failed", e),
     };

@@ -3,7 +3,7 @@
 //! if it does), so references cannot be enumerated; per-IP limits guard both posts and the per-phone
 //! code limits guard each application.
 
-use super::respond::{back_with, disk_full, failure, now, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, redirect, request_cookie, NOTHING_TYPED};
 use super::sessions::StatusSession;
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
@@ -77,7 +77,8 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
         }
         Err(CodeProblem::Failed(response)) => return response,
     }
-    let claims = StatusClaims { reference, verified: false, exp: now() + STATUS_LOOKUP_SECONDS };
+    let claims =
+        StatusClaims { reference, verified: false, exp: state.services.now() + STATUS_LOOKUP_SECONDS };
     let token = issue_status_token(state.config.session_secret.expose(), &claims);
     let secure = state.config.secure_cookies;
     redirect(CODE_STEP, &[cookie(STATUS_COOKIE, &token, STATUS_LOOKUP_SECONDS, "Lax", secure)])
@@ -90,8 +91,9 @@ pub struct CodeForm {
 }
 
 pub(super) fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
-    request_cookie(headers, STATUS_COOKIE)
-        .and_then(|token| status_from_token(state.config.session_secret.expose(), token))
+    request_cookie(headers, STATUS_COOKIE).and_then(|token| {
+        status_from_token(state.config.session_secret.expose(), token, state.services.now())
+    })
 }
 
 /// POST /status/verify
@@ -122,7 +124,8 @@ pub async fn verify(
         }
         Err(CodeProblem::Failed(response)) => return response,
     }
-    let verified = StatusClaims { verified: true, exp: now() + STATUS_SESSION_SECONDS, ..claims };
+    let verified =
+        StatusClaims { verified: true, exp: state.services.now() + STATUS_SESSION_SECONDS, ..claims };
     let token = issue_status_token(state.config.session_secret.expose(), &verified);
     let secure = state.config.secure_cookies;
     redirect(VIEW, &[cookie(STATUS_COOKIE, &token, STATUS_SESSION_SECONDS, "Lax", secure)])
@@ -149,11 +152,12 @@ pub async fn withdraw(State(state): State<AppState>, StatusSession(claims): Stat
             return back_with(&state, VIEW, NOTHING_TYPED, &[("withdraw", refused.to_string())]).await
         }
     };
+    let now = state.services.now();
     let change = CaseChange {
         register: None,
         household: None,
         event: CaseEvent {
-            at: now(),
+            at: now,
             actor: "申请人".into(),
             action: Action::Withdraw.key().into(),
             status: next,
@@ -165,7 +169,13 @@ pub async fn withdraw(State(state): State<AppState>, StatusSession(claims): Stat
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
-        audit: AuditEvent::now(resident(&case), "application.withdrawn", &case.reference, "by the applicant"),
+        audit: AuditEvent::at(
+            now,
+            resident(&case),
+            "application.withdrawn",
+            &case.reference,
+            "by the applicant",
+        ),
     };
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => redirect(VIEW, &[]),
@@ -217,7 +227,7 @@ pub async fn provide_material(
         Err(e) if is_disk_full(&e) => return back_with(&state, VIEW, &typed, &[disk_full("material")]).await,
         Err(e) => return failure("saving material failed", e),
     };
-    let change = material_handed_in(&case, next, &note, files);
+    let change = material_handed_in(&case, next, &note, files, state.services.now());
     match store.record_transition(case.id, case.status, &change).await {
         Ok(true) => redirect(&format!("{VIEW}?material=sent"), &[]),
         Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]).await,
@@ -243,13 +253,14 @@ fn material_handed_in(
     next: Status,
     note: &str,
     files: Vec<SavedFile>,
+    now: i64,
 ) -> CaseChange {
     let described = if note.is_empty() { String::new() } else { format!("：{note}") };
     CaseChange {
         register: None,
         household: None,
         event: CaseEvent {
-            at: now(),
+            at: now,
             actor: "申请人".into(),
             action: Action::ProvideMaterial.key().into(),
             status: next,
@@ -261,7 +272,8 @@ fn material_handed_in(
         recheck_drawn: None,
         files,
         referrals: Vec::new(),
-        audit: AuditEvent::now(
+        audit: AuditEvent::at(
+            now,
             resident(case),
             "application.material_provided",
             &case.reference,

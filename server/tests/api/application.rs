@@ -144,7 +144,7 @@ async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() 
     app.client = TestApp::new_client();
     let (_, html) = app.page("/apply/form/place").await;
     assert!(html.contains("请先核验身份") && !html.contains("城关村"), "nothing shown before the check");
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     app.verify_resident(PHONE, NAME, &applicant_id).await;
     let (_, html) = app.page("/apply/identity/done").await;
     assert!(html.contains(r#"href="/apply/form/household""#), "resumes at the first unanswered question");

@@ -33,10 +33,10 @@ async fn wait_for_status_sms(app: &TestApp, phone: &str) -> String {
     panic!("no status SMS to {phone}");
 }
 
-/// Moves the end of the notice period into the past, as if seven days had gone by.
-async fn end_notice_period(app: &TestApp) {
-    crate::common::execute_sql(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
-    crate::common::execute_sql(app, "UPDATE notices SET published_until = '2000-01-01'").await;
+/// The seven days of the notice go by; the township's reviewer signs in again the next morning.
+async fn end_notice_period(app: &TestApp, township: &Reviewer<'_>) {
+    app.clock.advance_days(8);
+    township.sign_in_again().await;
 }
 
 #[tokio::test]
@@ -94,7 +94,7 @@ async fn the_township_investigates_and_publishes_the_notice(
 
 async fn the_public_notice_holds_only_the_masked_head_of_household(app: &TestApp) {
     let store = server::store::open(&app.database_url).await.unwrap();
-    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
+    let today = app::domain::calendar::Date::today_in_china(app.now());
     let first_page = app::store::Page::numbered(1, 50);
     let (notices, total) = store.current_notices(today, None, Some(TOWNSHIP), first_page).await.unwrap();
     assert_eq!((notices.len(), total), (1, 1));
@@ -111,7 +111,7 @@ async fn the_county_approves_once_the_notice_is_over<'a>(
 ) -> Reviewer<'a> {
     let (_, html) = township.act(reference, "forward_to_county", "", "").await;
     assert!(html.contains("公示期尚未结束"), "forwarding waits for the end of the notice");
-    end_notice_period(app).await;
+    end_notice_period(app, township).await;
     township.act(reference, "forward_to_county", "公示无异议", "").await;
     assert_eq!(status_of(app, reference).await, Status::AtCounty);
 
@@ -308,7 +308,7 @@ async fn a_case_drawn_for_a_re_check_is_approved_only_after_the_county_visits() 
     township.act(&reference, "record_check", "核对无异常", "").await;
     township.act(&reference, "recommend", "", "500").await;
     township.act(&reference, "publish_notice", "", "").await;
-    end_notice_period(&app).await;
+    end_notice_period(&app, &township).await;
     township.act(&reference, "forward_to_county", "", "").await;
 
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
@@ -352,7 +352,7 @@ async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
     ] {
         township.act(&reference, action, note, amount).await;
     }
-    end_notice_period(&app).await;
+    end_notice_period(&app, &township).await;
     township.act(&reference, "forward_to_county", "", "").await;
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;

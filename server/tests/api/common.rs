@@ -2,8 +2,10 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+use app::services::{Clock, SystemClock};
 use leptos::prelude::LeptosOptions;
-use server::{config::Config, sms::MemoryOutbox, startup::Application};
+use server::startup::{Application, Outside};
+use server::{config::Config, sms::MemoryOutbox};
 use std::sync::Arc;
 use std::{
     net::SocketAddr,
@@ -39,10 +41,35 @@ pub async fn postgres_database() -> Option<TestDatabase> {
     Some(TestDatabase { url: url.to_string(), _dir: None })
 }
 
+/// The server's clock in a test: the machine's time plus however far the test has moved it forward.
+#[derive(Default)]
+pub struct TestClock {
+    ahead_seconds: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for TestClock {
+    fn unix_now(&self) -> i64 {
+        SystemClock.unix_now() + self.ahead_seconds.load(Ordering::SeqCst)
+    }
+}
+
+impl TestClock {
+    /// Moves the server's time forward, as if `seconds` had gone by.
+    pub fn advance(&self, seconds: i64) {
+        self.ahead_seconds.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub fn advance_days(&self, days: i64) {
+        self.advance(days * 86_400);
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     /// Every SMS the server sent.
     pub outbox: Arc<MemoryOutbox>,
+    /// The server's clock: tests move it forward instead of writing dates into the database.
+    pub clock: Arc<TestClock>,
     pub database_url: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -51,6 +78,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The server's time, seconds since the Unix epoch.
+    pub fn now(&self) -> i64 {
+        self.clock.unix_now()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -101,18 +133,9 @@ impl TestApp {
         assert_eq!(location, "/apply/identity/done", "identity check passes");
     }
 
-    /// Moves every sent code two minutes into the past, as if the resident had waited out the resend
-    /// cooldown.
-    pub async fn pass_resend_cooldown(&self) {
-        use sqlx::Connection;
-        const EARLIER: &str = "UPDATE otp_codes SET created_at = created_at - 120";
-        if self.database_url.starts_with("postgres") {
-            let mut db = sqlx::PgConnection::connect(&self.database_url).await.expect("test database");
-            sqlx::query(EARLIER).execute(&mut db).await.unwrap();
-        } else {
-            let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.expect("test database");
-            sqlx::query(EARLIER).execute(&mut db).await.unwrap();
-        }
+    /// Two minutes go by, as if the resident had waited out the resend cooldown.
+    pub fn pass_resend_cooldown(&self) {
+        self.clock.advance(120);
     }
 
     /// Creates a staff account directly in the app's database.
@@ -131,7 +154,10 @@ impl TestApp {
             role,
             scope: scope.into(),
         };
-        let audit = |id| app::audit::AuditEvent::now("operator", "staff.created", format!("staff:{id}"), "");
+        let audit = |id| {
+            let at = self.clock.unix_now();
+            app::audit::AuditEvent::at(at, "operator", "staff.created", format!("staff:{id}"), "")
+        };
         store.create_staff(&new, 0, &audit).await.expect("account created");
         store.close().await;
     }
@@ -221,9 +247,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestApp {
+    spawn_with_clock(config, database, Arc::default()).await
+}
+
+/// Starts the real server reading `clock` (instances of one deployment share the time).
+pub async fn spawn_with_clock(
+    config: Config,
+    database: Option<TestDatabase>,
+    clock: Arc<TestClock>,
+) -> TestApp {
     let database_url = config.database_url.clone();
     let outbox = Arc::new(MemoryOutbox::default());
-    let app = Application::build(config, leptos_options(), outbox.clone()).await.expect("application starts");
+    let outside = Outside { sms: outbox.clone(), clock: clock.clone() };
+    let app = Application::build(config, leptos_options(), outside).await.expect("application starts");
     let addr = app.local_addr();
     let (stop, stopped) = oneshot::channel::<()>();
     let finished = tokio::spawn(app.run_until(async move {
@@ -233,6 +269,7 @@ pub async fn spawn_with(config: Config, database: Option<TestDatabase>) -> TestA
     TestApp {
         addr,
         outbox,
+        clock,
         database_url,
         client,
         stop: Some(stop),
@@ -247,6 +284,7 @@ pub fn attach(addr: SocketAddr, database_url: &str) -> TestApp {
     TestApp {
         addr,
         outbox: Arc::new(MemoryOutbox::default()),
+        clock: Arc::default(),
         database_url: database_url.to_string(),
         client: TestApp::new_client(),
         stop: None,
@@ -327,7 +365,7 @@ pub async fn submit_checked(app: &TestApp, check_page: &str) -> String {
 /// Passes the status page's SMS check on a new phone session for the case.
 pub async fn check_status(app: &mut TestApp, reference: &str, phone: &str) {
     app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     post(app, "/status/code", &[("reference", reference)]).await;
     let code = app.outbox.last_code_to(phone).unwrap();
     assert_eq!(post(app, "/status/verify", &[("code", &code)]).await, "/status/view");
@@ -345,23 +383,13 @@ pub async fn wait_for_sms(app: &TestApp, phone: &str, words: &str) -> String {
     panic!("no message to {phone} saying {words}");
 }
 
-/// Runs `sql` on the app's database, SQLite or PostgreSQL: tests move dates into the past with it.
-pub async fn execute_sql(app: &TestApp, sql: &str) {
-    use sqlx::Connection;
-    if app.database_url.starts_with("postgres") {
-        let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).execute(&mut db).await.unwrap();
-    } else {
-        let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
-        sqlx::query(sql).execute(&mut db).await.unwrap();
-    }
-}
-
 const PASSWORD: &str = "a long enough password";
+
 /// A reviewer's own browser, signed in.
 pub struct Reviewer<'a> {
     pub app: &'a TestApp,
     pub client: reqwest::Client,
+    username: String,
 }
 
 impl<'a> Reviewer<'a> {
@@ -372,12 +400,15 @@ impl<'a> Reviewer<'a> {
         scope: &str,
     ) -> Self {
         app.create_staff(username, role, scope, PASSWORD).await;
-        let client = TestApp::new_client();
-        let reviewer = Self { app, client };
-        let response =
-            reviewer.post("/review/login", &[("username", username), ("password", PASSWORD)]).await;
-        assert_eq!(location(&response), "/review");
+        let reviewer = Self { app, client: TestApp::new_client(), username: username.to_string() };
+        reviewer.sign_in_again().await;
         reviewer
+    }
+
+    /// Signs in in the same browser: after days have gone by, the session of the day before has ended.
+    pub async fn sign_in_again(&self) {
+        let form = [("username", self.username.as_str()), ("password", PASSWORD)];
+        assert_eq!(location(&self.post("/review/login", &form).await), "/review");
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -502,7 +533,7 @@ pub fn new_application(reference: &str, key: &str, township: &str, due: &str) ->
 
 /// The audit entry of a change a test makes in the store directly.
 pub fn by_test() -> app::audit::AuditEvent {
-    app::audit::AuditEvent::now("operator", "test.change", "", "")
+    app::audit::AuditEvent::at(SystemClock.unix_now(), "operator", "test.change", "", "")
 }
 
 /// The text fields of a multipart form.

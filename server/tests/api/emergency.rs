@@ -3,8 +3,8 @@
 //! help once the township has given its opinion. Other townships get 404; simultaneous grants give once.
 
 use crate::common::{
-    check_status, execute_sql, fill_in_everything, id_number, location, spawn_app, spawn_on_postgres,
-    wait_for_sms, Reviewer, TestApp,
+    check_status, fill_in_everything, id_number, location, spawn_app, spawn_on_postgres, wait_for_sms,
+    Reviewer, TestApp,
 };
 use app::domain::staff::Role;
 use reqwest::StatusCode;
@@ -110,9 +110,17 @@ async fn the_county_waits_for_the_file_which_falls_overdue(
     let (_, html) = county.page(&location(&early)).await;
     assert!(html.contains("乡镇尚未补齐材料（提出审核意见），补齐后再确认"), "{html}");
 
-    execute_sql(app, "UPDATE emergency_grants SET file_due = '2000-01-03'").await;
+    let (_, html) = township.page(&case_page).await;
+    let due = html
+        .split("待乡镇补齐材料（")
+        .nth(1)
+        .and_then(|rest| rest.split("前）").next())
+        .expect("the due day");
+    app.clock.advance_days(60); // past the working days the township has to complete the file
+    township.sign_in_again().await;
+    county.sign_in_again().await;
     let (_, home) = township.page("/review").await;
-    assert!(home.contains("补齐材料已超期（期限2000年1月3日）"), "an unfinished file is overdue: {home}");
+    assert!(home.contains(&format!("补齐材料已超期（期限{due}）")), "an unfinished file is overdue: {home}");
     assert!(home.contains(r#"<tr class="overdue">"#), "{home}");
 }
 

@@ -41,7 +41,7 @@ fn valid_id(first_17: &str) -> String {
 async fn on_register(app: &TestApp, id_number: &str, category: Option<Category>) -> i64 {
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
-    let id = IdNumber::parse(id_number, BirthDate::today_in_china(app::services::unix_now())).unwrap();
+    let id = IdNumber::parse(id_number, BirthDate::today_in_china(app.now())).unwrap();
     let lead = app::store::HouseholdLead {
         county_code: "620702".into(),
         township_code: TOWNSHIP.into(),
@@ -51,9 +51,10 @@ async fn on_register(app: &TestApp, id_number: &str, category: Option<Category>)
         member_hashes: vec![member_hash(&hasher, &id)],
         sealed: app::sealing::Sealer::new(server::config::Config::default().data_key.expose())
             .seal(&vec![("王秀兰", id_number)]),
-        now: app::services::unix_now(),
+        now: app.now(),
     };
-    let audit = |id: i64| app::audit::AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+    let audit =
+        |id: i64| app::audit::AuditEvent::at(app.now(), "test", "monitoring.household", id.to_string(), "");
     let (household, _) = store.register_household(&lead, &audit).await.unwrap();
     store.close().await;
     household.id
@@ -544,7 +545,7 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     assert_eq!(audit_count(&app, "monitoring.household_visited").await, 2);
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
-    let today = BirthDate::today_in_china(app::services::unix_now());
+    let today = BirthDate::today_in_china(app.now());
     let child_hash = member_hash(&hasher, &IdNumber::parse(&child, today).unwrap());
     let household = store.member_household(&child_hash).await.unwrap().expect("the child is on the register");
     assert_eq!((household.village.as_str(), household.source.as_str()), ("城关村", "visit"));
@@ -685,7 +686,7 @@ async fn good_households_join_the_register_and_a_bad_one_is_refused_whole(
 ) {
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = KeyedHasher::new(server::config::Config::default().data_key.expose());
-    let today = BirthDate::today_in_china(app::services::unix_now());
+    let today = BirthDate::today_in_china(app.now());
     let household_of = |id: &str| member_hash(&hasher, &IdNumber::parse(id, today).unwrap());
     let joined =
         store.member_household(&household_of(b1)).await.unwrap().expect("H2's new member is registered");

@@ -278,7 +278,7 @@ async fn a_code_works_only_for_what_it_was_sent_for() {
     request_code(&app, PHONE).await;
     // Meanwhile someone asks, in another browser, to apply for the resident: a consent code arrives.
     let own_browser = std::mem::replace(&mut app.client, TestApp::new_client());
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     let helper = crate::common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
     let consent = app.outbox.last_code_to(PHONE).unwrap();

@@ -2,7 +2,9 @@
 //! land on either (as behind a load balancer without sticky sessions), and the SMS workers of both
 //! share one queue. Runs when `TEST_DATABASE_URL` is set (the test command sets it).
 
-use crate::common::{id_number, location, postgres_database, spawn_with, test_config, Reviewer, TestApp};
+use crate::common::{
+    id_number, location, postgres_database, spawn_with_clock, test_config, Reviewer, TestApp,
+};
 use app::domain::staff::Role;
 use app::sms::SmsMessage;
 use reqwest::StatusCode;
@@ -22,8 +24,10 @@ async fn two_instances() -> Option<(TestApp, TestApp, tempfile::TempDir)> {
         data_dir: shared_files.path().to_path_buf(),
         ..test_config(&database.url)
     };
-    let first = spawn_with(config(), None).await;
-    let mut second = spawn_with(config(), Some(database)).await;
+    // And one clock, as machines kept in time do.
+    let clock = std::sync::Arc::new(crate::common::TestClock::default());
+    let first = spawn_with_clock(config(), None, clock.clone()).await;
+    let mut second = spawn_with_clock(config(), Some(database), clock).await;
     second.client = first.client.clone(); // one browser: its cookies go to either instance
     Some((first, second, shared_files))
 }
@@ -84,7 +88,7 @@ async fn a_resident_and_a_reviewer_can_be_served_by_either_instance() {
     assert_eq!(status_updates([&a, &b]), 1, "the status message is sent exactly once");
 
     // The status lookup: the code goes out from one instance and is checked on the other.
-    a.pass_resend_cooldown().await;
+    a.pass_resend_cooldown();
     let asked = crate::common::post(&a, "/status/code", &[("reference", &reference)]).await;
     assert_eq!(asked, "/status?step=code");
     let status_code = a.outbox.last_code_to(PHONE).unwrap();

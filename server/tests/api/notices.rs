@@ -141,7 +141,7 @@ async fn an_objection_reopens_the_case_and_the_objector_stays_unknown_to_the_hou
         stranger.client.get(app.url(&format!("/review/case/{reference}/file/1"))).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND, "another township cannot open it");
     app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     post(&app, "/status/code", &[("reference", &reference)]).await;
     let code = app.outbox.last_code_to(PHONE).unwrap();
     post(&app, "/status/verify", &[("code", &code)]).await;

@@ -4,8 +4,8 @@
 //! A one-off 临时救助 is never shown as monthly. Other townships get 404 on records and reviews.
 
 use crate::common::{
-    check_status, execute_sql, location, multipart_form, post, spawn_app, spawn_on_postgres,
-    submit_application, wait_for_sms, Reviewer, TestApp,
+    check_status, location, multipart_form, post, spawn_app, spawn_on_postgres, submit_application,
+    wait_for_sms, Reviewer, TestApp,
 };
 use app::domain::staff::Role;
 use reqwest::StatusCode;
@@ -22,8 +22,8 @@ async fn approve(app: &TestApp, reference: &str, amount: &str) {
     township.act(reference, "record_check", "银行存款、不动产、车辆核对无异常", "").await;
     township.act(reference, "recommend", "入户调查属实", amount).await;
     township.act(reference, "publish_notice", "", "").await;
-    execute_sql(app, "UPDATE applications SET notice_until = '2000-01-01'").await;
-    execute_sql(app, "UPDATE notices SET published_until = '2000-01-01'").await;
+    app.clock.advance_days(8); // the notice's seven days go by
+    township.sign_in_again().await;
     township.act(reference, "forward_to_county", "公示无异议", "").await;
     let county =
         Reviewer::sign_in(app, &format!("c{}", &reference[11..]), Role::CountyReviewer, "620702").await;
@@ -36,7 +36,7 @@ async fn monitored_household(app: &TestApp) -> Option<app::store::MonitoredHouse
     use app::domain::id_number::{BirthDate, IdNumber};
     let store = server::store::open(&app.database_url).await.unwrap();
     let hasher = app::keyed_hash::KeyedHasher::new(server::config::Config::default().data_key.expose());
-    let today = BirthDate::today_in_china(app::services::unix_now());
+    let today = BirthDate::today_in_china(app.now());
     let applicant = IdNumber::parse(&crate::common::id_number("62070219700101202"), today).unwrap();
     let household =
         store.member_household(&app::features::monitoring::member_hash(&hasher, &applicant)).await;
@@ -70,11 +70,9 @@ fn review_fields<'a>(outcome: &'a str, until: &'a str, income: &'a str) -> Vec<(
     ]
 }
 
-/// A day counted from today in China, as the database stores it.
-fn day(days_from_today: i64) -> String {
-    app::domain::calendar::Date::today_in_china(app::services::unix_now())
-        .add_days(days_from_today)
-        .to_string()
+/// A day counted from the server's today in China, as forms take it.
+fn day(app: &TestApp, days_from_today: i64) -> String {
+    app::domain::calendar::Date::today_in_china(app.now()).add_days(days_from_today).to_string()
 }
 
 #[tokio::test]
@@ -118,7 +116,7 @@ async fn the_approval_puts_the_household_on_the_register_until_its_review(
     let case_page = format!("/review/case/{reference}");
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>在保</strong>") && html.contains("每月 640 元"), "{html}");
-    let next_year = app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(12);
+    let next_year = app::domain::calendar::Date::today_in_china(app.now()).add_months(12);
     assert!(
         html.contains(&format!("下次复核</dt><dd class=\"record-review\">{}", next_year.chinese())),
         "{html}"
@@ -135,9 +133,8 @@ async fn a_year_later_the_record_is_due_in_its_township_only(
     reference: &str,
 ) {
     let case_page = format!("/review/case/{reference}");
-    let (a_year_ago, yesterday, deadline) = (day(-365), day(-1), day(20));
-    let year_later = format!("UPDATE assistance_records SET started_on = '{a_year_ago}', review_due = '{yesterday}', review_deadline = '{deadline}'");
-    execute_sql(app, &year_later).await;
+    app.clock.advance_days(367); // a year and a day or two: the yearly review is due, not overdue
+    township.sign_in_again().await;
     let (_, queue) = township.page("/review/records").await;
     assert!(queue.contains("共 1 户") && queue.contains(reference), "due for review in its township's queue");
     let (_, html) = township.page(&case_page).await;
@@ -169,8 +166,7 @@ async fn a_phase_out_is_checked_then_recorded_and_announced(
 ) {
     let (case_page, review_path) =
         (format!("/review/case/{reference}"), format!("/review/case/{reference}/review"));
-    let far =
-        app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(7).to_string();
+    let far = app::domain::calendar::Date::today_in_china(app.now()).add_months(7).to_string();
     let answer =
         township.post_multipart(&review_path, multipart_form(&review_fields("phase_out", &far, "900"))).await;
     let (_, html) = township.page(&location(&answer)).await;
@@ -178,8 +174,7 @@ async fn a_phase_out_is_checked_then_recorded_and_announced(
     assert!(html.contains("未超过低保标准"), "the income test is said next to the income");
     assert!(html.contains("儿子今年在县城就业"), "what was typed is kept");
 
-    let until =
-        app::domain::calendar::Date::today_in_china(app::services::unix_now()).add_months(6).to_string();
+    let until = app::domain::calendar::Date::today_in_china(app.now()).add_months(6).to_string();
     let answer = township
         .post_multipart(&review_path, multipart_form(&review_fields("phase_out", &until, "2600")))
         .await;
@@ -200,7 +195,8 @@ async fn an_ended_phase_out_leaves_the_list_and_counts_as_ended(
     reference: &str,
 ) {
     let case_page = format!("/review/case/{reference}");
-    execute_sql(app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-2))).await;
+    app.clock.advance_days(190); // six months and a few days: past the end of the phase-out
+    township.sign_in_again().await;
     assert!(!recipients(app).await.contains("王*兰"), "an ended phase-out is not listed");
     let (_, html) = township.page(&case_page).await;
     assert!(html.contains("<strong>已终止</strong>") && html.contains("渐退期满"));
@@ -216,9 +212,7 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
     let phone = "13912340102";
     let reference = submit_application(&app, phone, "李桂花", TOWNSHIP).await;
     approve(&app, &reference, "500").await;
-    let overdue =
-        format!("UPDATE assistance_records SET review_due = '{}', review_deadline = '{}'", day(-30), day(-2));
-    execute_sql(&app, &overdue).await;
+    app.clock.advance_days(420); // past the yearly review and its 20 working days
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, queue) = county.page("/review/records?overdue=yes").await;
@@ -261,8 +255,11 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
 async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient() {
     let mut app = spawn_app().await;
     let phone = "13912340103";
-    let reference = submit_application(&app, phone, "赵建国", TOWNSHIP).await;
-    execute_sql(&app, "UPDATE applications SET types = 'temporary'").await;
+    app.verify_resident(phone, "赵建国", &crate::common::id_number("62070219700101202")).await;
+    crate::common::fill_in_everything(&app, TOWNSHIP).await;
+    assert_eq!(post(&app, "/apply/form/types", &[("types", "temporary")]).await, "/apply/form/place");
+    let (_, check) = app.page("/apply/form/check").await;
+    let reference = crate::common::submit_checked(&app, &check).await;
     approve(&app, &reference, "2000").await;
     assert!(
         monitored_household(&app).await.is_none(),
@@ -323,7 +320,7 @@ async fn the_household_declares_it_step_by_step_once(app: &TestApp, reference: &
     let (_, html) = app.page(&location(&back)).await;
     assert!(html.contains("日期不能晚于今天") && html.contains("请填写家庭现在每月总收入"));
     assert!(html.contains("儿子在县城找到工作"), "what was typed is kept");
-    let today = app::domain::calendar::Date::today_in_china(app::services::unix_now());
+    let today = app::domain::calendar::Date::today_in_china(app.now());
     let occurred = today.add_days(-10).to_string();
     let details =
         [("occurred_on", occurred.as_str()), ("details", "儿子在县城找到工作"), ("income", "2,600")];
@@ -367,11 +364,7 @@ async fn a_household_whose_phase_out_ended_declares_that_its_income_fell_and_the
     let phone = "13912340105";
     let reference = submit_application(&app, phone, "张玉梅", TOWNSHIP).await;
     approve(&app, &reference, "600").await;
-    let ended = format!(
-        "UPDATE assistance_records SET state = 'phasing_out', ends_on = '{}', review_due = NULL, review_deadline = NULL",
-        day(-30)
-    );
-    execute_sql(&app, &ended).await;
+    a_month_of_phase_out_ended_a_month_ago(&app, &reference).await;
     check_status(&mut app, &reference, phone).await;
     let (_, html) = app.page("/status/view").await;
     assert!(html.contains(">收入又下降了？在线告诉我们<"), "offered after the end: {html}");
@@ -384,7 +377,7 @@ async fn a_household_whose_phase_out_ended_declares_that_its_income_fell_and_the
     let (_, html) = app.page(&location(&back)).await;
     assert!(html.contains("在网上只能申报收入下降"), "{html}");
     assert_eq!(post(&app, "/status/change/kind", &[("kind", "income")]).await, "/status/change/details");
-    let occurred = day(-3);
+    let occurred = day(&app, -3);
     let details =
         [("occurred_on", occurred.as_str()), ("details", "打工的工地停工，没有收入了"), ("income", "300")];
     assert_eq!(post(&app, "/status/change/details", &details).await, "/status/change/check");
@@ -413,8 +406,23 @@ async fn a_household_whose_phase_out_ended_declares_that_its_income_fell_and_the
     assert_eq!(declared, 1);
     store.close().await;
 
-    execute_sql(&app, &format!("UPDATE assistance_records SET ends_on = '{}'", day(-400))).await;
+    app.clock.advance_days(400);
+    check_status(&mut app, &reference, phone).await;
     let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("<h2>救助情况</h2>"), "the record is still shown: {html}");
     assert!(!html.contains("href=\"/status/change\""), "past the window, the township is called instead");
     app.stop().await;
+}
+
+/// A year after the approval the township's review phases the household out over one month; two months
+/// later that month has been over for about thirty days.
+async fn a_month_of_phase_out_ended_a_month_ago(app: &TestApp, reference: &str) {
+    app.clock.advance_days(367);
+    let township = Reviewer::sign_in(app, "fuhe", Role::TownshipReviewer, TOWNSHIP).await;
+    let until = app::domain::calendar::Date::today_in_china(app.now()).add_months(1).to_string();
+    let review_path = format!("/review/case/{reference}/review");
+    let phase_out = multipart_form(&review_fields("phase_out", &until, "2600"));
+    let answer = township.post_multipart(&review_path, phase_out).await;
+    assert_eq!(location(&answer), format!("/review/case/{reference}"), "the phase-out is recorded");
+    app.clock.advance_days(61);
 }

@@ -288,7 +288,7 @@ async fn public_pages_are_served_from_the_page_cache_until_a_change() {
         title: "停水通知".into(),
         body: "正文".into(),
         county_code: None,
-        published_at: app::services::unix_now(),
+        published_at: app.now(),
     };
     store.add_announcement(&notice, &|_| crate::common::by_test()).await.unwrap();
     store.close().await;

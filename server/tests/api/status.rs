@@ -17,7 +17,7 @@ async fn the_applicant_sees_the_timeline_of_their_own_case_masked() {
     let mut app = spawn_app().await;
     let reference = submit_application(&app, PHONE, NAME, "620702001").await;
     app.client = TestApp::new_client(); // another phone, no session
-    app.pass_resend_cooldown().await; // the identity check sent a code to the same phone a moment ago
+    app.pass_resend_cooldown(); // the identity check sent a code to the same phone a moment ago
 
     let sent_before = app.outbox.messages_to(PHONE).len();
     assert_eq!(look_up(&app, &reference.to_lowercase()).await, "/status?step=code", "case does not matter");
@@ -73,7 +73,7 @@ async fn a_material_request_is_shown_and_the_applicant_can_withdraw() {
     post(&app, &path, &[("action", "request_material"), ("note", "近6个月的医疗费用票据；残疾人证")]).await;
 
     app.client = TestApp::new_client();
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     look_up(&app, &reference).await;
     let code = app.outbox.last_code_to(PHONE).unwrap();
     post(&app, "/status/verify", &[("code", &code)]).await;
@@ -124,7 +124,7 @@ async fn requested_material_is_uploaded_on_the_status_page_and_the_case_returns_
     .await;
     reviewer.act(&reference, "request_material", "近6个月的医疗费用票据", "").await;
 
-    app.pass_resend_cooldown().await;
+    app.pass_resend_cooldown();
     look_up(&app, &reference).await;
     let code = app.outbox.last_code_to(PHONE).unwrap();
     post(&app, "/status/verify", &[("code", &code)]).await;

@@ -5,6 +5,9 @@ use app::audit::AuditEvent;
 use app::store::{Leftovers, QueueScope, Store};
 use std::sync::Arc;
 
+/// When the audit entries of these store-level tests happen (their times are not what they check).
+const NOW: i64 = 1_800_000_000;
+
 async fn backends() -> Vec<(&'static str, Arc<dyn Store>, crate::common::TestDatabase)> {
     let mut stores = Vec::new();
     let sqlite = crate::common::sqlite_database();
@@ -122,7 +125,7 @@ async fn staff_accounts_are_unique_by_username_and_their_sessions_end_on_sign_ou
             now,
             expires_at: now + 100,
         };
-        let audit = |what: &str| app::audit::AuditEvent::now("staff:1", what, "staff:1", "");
+        let audit = |what: &str| app::audit::AuditEvent::at(NOW, "staff:1", what, "staff:1", "");
         store.start_staff_session(&start("first", 10), &audit("staff.sign_in")).await.unwrap();
         assert_eq!(store.staff_by_session("first", 50).await.unwrap().map(|a| a.identity.id), Some(id));
         assert!(store.staff_by_session("first", 110).await.unwrap().is_none(), "expired: {backend}");
@@ -279,14 +282,15 @@ async fn simultaneous_leads_make_one_household(
     backend: &str,
     store: &Arc<dyn Store>,
 ) -> (i64, app::store::MonitoredHousehold) {
-    let audit =
-        |id: i64| AuditEvent::now("department:medical-insurance", "monitoring.household", id.to_string(), "");
+    let audit = |id: i64| {
+        AuditEvent::at(NOW, "department:medical-insurance", "monitoring.household", id.to_string(), "")
+    };
     let leads: Vec<_> = (0..8)
         .map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
                 let relative = format!("relative-{i}");
-                let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+                let audit = |id: i64| AuditEvent::at(NOW, "test", "monitoring.household", id.to_string(), "");
                 store.register_household(&lead(&["person-a", &relative]), &audit).await.unwrap()
             })
         })
@@ -326,7 +330,8 @@ async fn a_visit_joins_the_household_it_finds(
         sealed: "seen".into(),
         photos: vec![photo.clone()],
     };
-    let visited = |id: i64| AuditEvent::now("staff:7", "monitoring.household_visited", id.to_string(), "");
+    let visited =
+        |id: i64| AuditEvent::at(NOW, "staff:7", "monitoring.household_visited", id.to_string(), "");
     let found = app::store::HouseholdLead { source: "visit".into(), ..lead(&["person-b", "child-b"]) };
     let (same, created) = store.register_visited_household(&found, &visit, &visited).await.unwrap();
     assert_eq!((same.id, created), (other.id, false), "{backend}");
@@ -365,7 +370,7 @@ async fn simultaneous_signals_open_one_warning(
             let level = if i == 3 { Level::Red } else { Level::Orange };
             let due = if i == 5 { "2026-12-09" } else { "2026-12-15" };
             tokio::spawn(async move {
-                let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+                let entry = AuditEvent::at(NOW, "test", "monitoring.signal", id.to_string(), "");
                 store
                     .record_signal(&signal(id, &format!("bill-{i}"), Some((level, due))), &entry)
                     .await
@@ -379,7 +384,7 @@ async fn simultaneous_signals_open_one_warning(
     }
     let raised = recorded.iter().filter(|r| matches!(r, app::store::SignalRecorded::Raised(_))).count();
     assert_eq!(raised, 1, "{backend}: {recorded:?}");
-    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+    let entry = AuditEvent::at(NOW, "test", "monitoring.signal", id.to_string(), "");
     let again = signal(id, "bill-2", Some((Level::Red, "2026-12-05")));
     assert_eq!(
         store.record_signal(&again, &entry).await.unwrap(),
@@ -410,9 +415,9 @@ async fn a_closed_warning_is_referred_once_and_a_later_signal_opens_another(
     id: i64,
     opened: app::store::WarningRow,
 ) {
-    let entry = AuditEvent::now("test", "monitoring.signal", id.to_string(), "");
+    let entry = AuditEvent::at(NOW, "test", "monitoring.signal", id.to_string(), "");
     let warning = opened.id;
-    let closing = AuditEvent::now("dongjie", "monitoring.warning_closed", warning.to_string(), "");
+    let closing = AuditEvent::at(NOW, "dongjie", "monitoring.warning_closed", warning.to_string(), "");
     let visit = app::store::NewVisit {
         visited_by: "staff:7".into(),
         at: 3_000,
@@ -431,7 +436,7 @@ async fn a_closed_warning_is_referred_once_and_a_later_signal_opens_another(
         let store = store.clone();
         let id = waiting[0].id;
         async move {
-            let entry = AuditEvent::now("staff:9", "monitoring.referral_answered", id.to_string(), "");
+            let entry = AuditEvent::at(NOW, "staff:9", "monitoring.referral_answered", id.to_string(), "");
             store
                 .answer_household_referral(id, department, "sealed answer", "staff:9", 3_100, &entry)
                 .await
@@ -489,7 +494,7 @@ async fn the_audit_log_is_chained_and_append_only() {
     for (backend, store, _db) in backends().await {
         for n in 0..3 {
             store
-                .append_audit(&AuditEvent::now("operator", "test.event", format!("thing:{n}"), ""))
+                .append_audit(&AuditEvent::at(NOW, "operator", "test.event", format!("thing:{n}"), ""))
                 .await
                 .unwrap();
         }
@@ -658,7 +663,13 @@ fn publishing(
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
-        audit: AuditEvent::now("staff:1", "case.publish_notice", &case.reference, "submitted -> in_notice"),
+        audit: AuditEvent::at(
+            NOW,
+            "staff:1",
+            "case.publish_notice",
+            &case.reference,
+            "submitted -> in_notice",
+        ),
     }
 }
 
@@ -750,7 +761,7 @@ async fn an_objection_takes_the_notice_down_once(
         recheck_drawn: None,
         files: Vec::new(),
         referrals: Vec::new(),
-        audit: AuditEvent::now("public", "notice.objection", &case.reference, "investigation reopened"),
+        audit: AuditEvent::at(NOW, "public", "notice.objection", &case.reference, "investigation reopened"),
     };
     let limit = app::store::ObjectionLimit { since: 0, max: 10 };
     let outcome = store.file_objection(&objection, &reopen, &reopen, limit).await.unwrap();
@@ -815,7 +826,13 @@ async fn simultaneous_workers_claim_each_queued_message_once() {
                 recheck_drawn: None,
                 files: Vec::new(),
                 referrals: Vec::new(),
-                audit: AuditEvent::now("staff:1", "case.accept", &reference, "submitted -> investigating"),
+                audit: AuditEvent::at(
+                    NOW,
+                    "staff:1",
+                    "case.accept",
+                    &reference,
+                    "submitted -> investigating",
+                ),
             };
             assert!(store.record_transition(case.id, Status::Submitted, &accept).await.unwrap(), "{backend}");
         }
@@ -1068,7 +1085,7 @@ async fn each_department_is_referred_to_once(backend: &str, store: &Arc<dyn Stor
         recheck_drawn: None,
         files: Vec::new(),
         referrals: referrals.iter().map(|d| d.to_string()).collect(),
-        audit: AuditEvent::now("staff:1", "case.accept", "ZY20261129-RRRRRR", "accepted"),
+        audit: AuditEvent::at(NOW, "staff:1", "case.accept", "ZY20261129-RRRRRR", "accepted"),
     };
     let accept = step(Status::Investigating, &["medical-insurance", "education"]);
     assert!(store.record_transition(case, Status::Submitted, &accept).await.unwrap(), "{backend}");
@@ -1106,7 +1123,7 @@ async fn a_referral_is_answered_once_into_the_case_history(
         status: Status::Investigating,
         note: "住院费用报销3200元".into(),
     };
-    let audit = AuditEvent::now("staff:2", "referral.answered", "ZY20261129-RRRRRR", "helped");
+    let audit = AuditEvent::at(NOW, "staff:2", "referral.answered", "ZY20261129-RRRRRR", "helped");
     assert!(
         store.answer_referral(id, ReferralOutcome::Helped, &help, case, &audit).await.unwrap(),
         "{backend}"
@@ -1234,7 +1251,13 @@ async fn published_history(store: &dyn Store, count: usize) {
             recheck_drawn: None,
             files: Vec::new(),
             referrals: Vec::new(),
-            audit: AuditEvent::now("staff:1", "case.publish_notice", &reference, "submitted -> in_notice"),
+            audit: AuditEvent::at(
+                NOW,
+                "staff:1",
+                "case.publish_notice",
+                &reference,
+                "submitted -> in_notice",
+            ),
         };
         // Every fourth case had help given first, half of those answered by the county since.
         let help = (i % 4 == 0).then(|| help_given_first(&case, from));
@@ -1275,7 +1298,7 @@ fn help_given_first(
             note: String::new(),
         },
         notify: None,
-        audit: AuditEvent::now("staff:1", "case.emergency_granted", &case.reference, "1000 yuan"),
+        audit: AuditEvent::at(NOW, "staff:1", "case.emergency_granted", &case.reference, "1000 yuan"),
     }
 }
 
@@ -1328,7 +1351,7 @@ async fn plan(backend: &str, url: &str, query: &server::store::page_queries::Pag
 /// `count` register households in two townships, each with a warning, three in four of them closed.
 async fn warning_history(store: &dyn Store, count: usize) {
     use app::store::SignalRecorded;
-    let audit = |id: i64| AuditEvent::now("test", "monitoring.household", id.to_string(), "");
+    let audit = |id: i64| AuditEvent::at(NOW, "test", "monitoring.household", id.to_string(), "");
     for i in 0..count {
         let township = if i % 3 == 0 { "620702001" } else { "620702002" };
         let member = format!("plan-{i}");
@@ -1467,7 +1490,7 @@ async fn the_register_keeps_records_changes_them_once_and_counts_them_on_every_b
             status: Status::Approved,
             note: "迁出".into(),
         };
-        let audit = AuditEvent::now("staff:2", "record.review_confirmed", &record.reference, "ended");
+        let audit = AuditEvent::at(NOW, "staff:2", "record.review_confirmed", &record.reference, "ended");
         let change = RecordChange { record: ended, event, files: Vec::new(), notify: None, audit };
         assert!(store.change_record(&change).await.unwrap(), "{backend}");
         assert!(!store.change_record(&change).await.unwrap(), "{backend}: a stale version changes nothing");
@@ -1518,7 +1541,7 @@ async fn eight_simultaneous_reviews_make_one_change(backend: &str, store: &Arc<d
                 event: approved_event("review"),
                 files: Vec::new(),
                 notify: None,
-                audit: AuditEvent::now("staff:1", "record.review", &record.reference, "in_force"),
+                audit: AuditEvent::at(NOW, "staff:1", "record.review", &record.reference, "in_force"),
             };
             let store = store.clone();
             tokio::spawn(async move { store.change_record(&change).await.unwrap() })
@@ -1551,7 +1574,7 @@ async fn eight_simultaneous_submits_make_one_declaration(
                 sealed: "v1:sealed".into(),
                 event: approved_event("declaration"),
                 files: Vec::new(),
-                audit: AuditEvent::now("resident:1", "record.declaration", &case.reference, "income"),
+                audit: AuditEvent::at(NOW, "resident:1", "record.declaration", &case.reference, "income"),
                 review_due: today,
                 review_deadline: today.add_days(28),
             };
