@@ -9,14 +9,23 @@ use app::store::{MonitoredHousehold, StoreError, WarningRow};
 pub(super) const HOUSEHOLD_COLUMNS: &str =
     "id, county_code, township_code, village, category, source, sealed";
 
-pub(super) type HouseholdRow = (i64, String, String, String, Option<String>, String, String);
+#[derive(sqlx::FromRow)]
+pub(super) struct HouseholdRow {
+    pub id: i64,
+    county_code: String,
+    township_code: String,
+    village: String,
+    category: Option<String>,
+    source: String,
+    sealed: String,
+}
 
 fn invalid(what: &str, value: &str) -> StoreError {
     StoreError::InvalidData(format!("unknown {what} {value}"))
 }
 
 pub(super) fn household_from_row(row: HouseholdRow) -> Result<MonitoredHousehold, StoreError> {
-    let (id, county_code, township_code, village, category, source, sealed) = row;
+    let HouseholdRow { id, county_code, township_code, village, category, source, sealed } = row;
     let category = match category {
         Some(key) => Some(Category::from_key(&key).ok_or_else(|| invalid("category", &key))?),
         None => None,
@@ -31,84 +40,149 @@ pub(super) fn open_warning(level: &str, visit_due: &str) -> Result<OpenWarning, 
     })
 }
 
-pub(super) type WarningQueueRow = (i64, i64, String, String, String, String, String, i64);
+#[derive(sqlx::FromRow)]
+pub(super) struct WarningQueueRow {
+    id: i64,
+    household_id: i64,
+    township_code: String,
+    village: String,
+    kind: String,
+    level: String,
+    visit_due: String,
+    raised_at: i64,
+}
 
 pub(super) fn warning_from_row(row: WarningQueueRow) -> Result<WarningRow, StoreError> {
-    let (id, household_id, township_code, village, kind, level, visit_due, raised_at) = row;
     Ok(WarningRow {
-        id,
-        household_id,
-        township_code,
-        village,
-        kind: SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?,
-        warning: open_warning(&level, &visit_due)?,
-        raised_at,
+        id: row.id,
+        household_id: row.household_id,
+        township_code: row.township_code,
+        village: row.village,
+        kind: signal_kind(&row.kind)?,
+        warning: open_warning(&row.level, &row.visit_due)?,
+        raised_at: row.raised_at,
     })
 }
 
-pub(super) type HouseholdReferralRow = (i64, String, String, String, String, i64, Option<i64>);
+fn signal_kind(key: &str) -> Result<SignalKind, StoreError> {
+    SignalKind::from_key(key).ok_or_else(|| invalid("signal kind", key))
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct HouseholdReferralRow {
+    id: i64,
+    department: String,
+    township_code: String,
+    village: String,
+    kind: String,
+    referred_at: i64,
+    answered_at: Option<i64>,
+}
 
 pub(super) fn household_referral_from_row(
     row: HouseholdReferralRow,
 ) -> Result<app::store::HouseholdReferral, StoreError> {
-    let (id, department, township_code, village, kind, referred_at, answered_at) = row;
-    let kind = SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?;
     Ok(app::store::HouseholdReferral {
-        id,
-        department,
-        township_code,
-        village,
-        kind,
-        referred_at,
-        answered_at,
+        id: row.id,
+        department: row.department,
+        township_code: row.township_code,
+        village: row.village,
+        kind: signal_kind(&row.kind)?,
+        referred_at: row.referred_at,
+        answered_at: row.answered_at,
     })
 }
 
-pub(super) type HouseholdFileRow = (i64, String, String, String, Option<String>, String, String, i64);
-
-pub(super) fn signal_from_row(
-    (kind, sender, received_at): (String, String, i64),
-) -> Result<app::store::SignalLine, StoreError> {
-    let kind = SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?;
-    Ok(app::store::SignalLine { kind, sender, received_at })
+/// A referral with its household's sealed members and the sealed visit that referred it.
+#[derive(sqlx::FromRow)]
+pub(super) struct ReferralWithSealedRow {
+    #[sqlx(flatten)]
+    pub referral: HouseholdReferralRow,
+    pub members_sealed: String,
+    pub visit_sealed: String,
 }
 
-pub(super) type WarningHistoryRow = (i64, String, String, String, i64, Option<i64>, Option<String>);
+#[derive(sqlx::FromRow)]
+pub(super) struct HouseholdFileRow {
+    #[sqlx(flatten)]
+    pub household: HouseholdRow,
+    pub registered_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct SignalRow {
+    kind: String,
+    sender: String,
+    received_at: i64,
+}
+
+pub(super) fn signal_from_row(row: SignalRow) -> Result<app::store::SignalLine, StoreError> {
+    Ok(app::store::SignalLine {
+        kind: signal_kind(&row.kind)?,
+        sender: row.sender,
+        received_at: row.received_at,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct WarningHistoryRow {
+    id: i64,
+    kind: String,
+    level: String,
+    visit_due: String,
+    raised_at: i64,
+    closed_at: Option<i64>,
+    outcome_sealed: Option<String>,
+}
 
 pub(super) fn warning_history_from_row(
     row: WarningHistoryRow,
 ) -> Result<app::store::WarningHistory, StoreError> {
-    let (id, kind, level, visit_due, raised_at, closed_at, outcome_sealed) = row;
     Ok(app::store::WarningHistory {
-        id,
-        kind: SignalKind::from_key(&kind).ok_or_else(|| invalid("signal kind", &kind))?,
-        warning: open_warning(&level, &visit_due)?,
-        raised_at,
-        closed_at,
-        outcome_sealed,
+        id: row.id,
+        kind: signal_kind(&row.kind)?,
+        warning: open_warning(&row.level, &row.visit_due)?,
+        raised_at: row.raised_at,
+        closed_at: row.closed_at,
+        outcome_sealed: row.outcome_sealed,
     })
 }
 
-/// Visits (id, warning, at, visitor, sealed) with their photos (id, visit id, SHA-256, type, size).
+#[derive(sqlx::FromRow)]
+pub(super) struct VisitRow {
+    id: i64,
+    warning_id: Option<i64>,
+    visited_at: i64,
+    visitor: String,
+    sealed: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VisitPhotoRow {
+    visit_id: i64,
+    #[sqlx(flatten)]
+    file: super::shared::CaseFileRow,
+}
+
+/// Visits with their photos.
 pub(super) fn visits_with_photos(
-    visits: Vec<(i64, Option<i64>, i64, String, String)>,
-    photos: Vec<(i64, i64, String, String, i64)>,
+    visits: Vec<VisitRow>,
+    photos: Vec<VisitPhotoRow>,
 ) -> Vec<app::store::VisitLine> {
     let mut lines: Vec<app::store::VisitLine> = visits
         .into_iter()
-        .map(|(id, warning_id, at, visitor, sealed)| app::store::VisitLine {
-            id,
-            warning_id,
-            at,
-            visitor,
-            sealed,
+        .map(|visit| app::store::VisitLine {
+            id: visit.id,
+            warning_id: visit.warning_id,
+            at: visit.visited_at,
+            visitor: visit.visitor,
+            sealed: visit.sealed,
             photos: Vec::new(),
         })
         .collect();
-    for (id, visit_id, sha256, content_type, size) in photos {
-        if let Some(line) = lines.iter_mut().find(|line| line.id == visit_id) {
-            let photo = super::shared::case_file_from_row((id, "visit".into(), sha256, content_type, size));
-            line.photos.push(photo);
+    for photo in photos {
+        if let Some(line) = lines.iter_mut().find(|line| line.id == photo.visit_id) {
+            line.photos.push(super::shared::case_file_from_row(photo.file));
         }
     }
     lines
@@ -116,11 +190,19 @@ pub(super) fn visits_with_photos(
 
 pub(super) const CREDENTIAL_COLUMNS: &str = "id, department, label, scopes, created_at, revoked_at";
 
-pub(super) type CredentialRow = (i64, String, String, String, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+pub(super) struct CredentialRow {
+    id: i64,
+    department: String,
+    label: String,
+    scopes: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
 
 pub(super) fn credential_from_row(row: CredentialRow) -> app::store::ApiCredential {
-    let (id, department, label, scopes, created_at, revoked_at) = row;
-    let scopes = app::domain::monitoring::ApiScope::parse_list(&scopes);
+    let scopes = app::domain::monitoring::ApiScope::parse_list(&row.scopes);
+    let CredentialRow { id, department, label, created_at, revoked_at, .. } = row;
     app::store::ApiCredential { id, department, label, scopes, created_at, revoked_at }
 }
 
@@ -207,7 +289,7 @@ macro_rules! monitoring_queries {
                 audit: Option<app::store::AuditOf<'_, i64>>,
             ) -> Result<Option<(app::store::MonitoredHousehold, bool)>, StoreError> {
                 let (row, created) = Self::monitoring_find_or_create(tx, lead).await?;
-                let id = row.0;
+                let id = row.id;
                 let stored = monitoring::household_from_row(row)?;
                 let raised = app::domain::monitoring::raised_category(stored.category, lead.category)
                     .filter(|_| !created);
@@ -468,19 +550,18 @@ macro_rules! monitoring_queries {
                 use crate::store::page_queries as q;
                 let row: Option<monitoring::HouseholdFileRow> =
                     sqlx::query_as(q::HOUSEHOLD_BY_ID).bind(id).fetch_optional(&mut *self.reads().await?).await?;
-                let Some((id, county, township, village, category, source, sealed, registered_at)) = row else {
+                let Some(monitoring::HouseholdFileRow { household, registered_at }) = row else {
                     return Ok(None);
                 };
-                let household =
-                    monitoring::household_from_row((id, county, township, village, category, source, sealed))?;
+                let household = monitoring::household_from_row(household)?;
                 let limit = i64::from(limit);
-                let signals: Vec<(String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_SIGNALS)
+                let signals: Vec<monitoring::SignalRow> = sqlx::query_as(q::HOUSEHOLD_SIGNALS)
                     .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
                 let warnings: Vec<monitoring::WarningHistoryRow> = sqlx::query_as(q::HOUSEHOLD_WARNINGS)
                     .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
-                let visits: Vec<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(q::HOUSEHOLD_VISITS)
+                let visits: Vec<monitoring::VisitRow> = sqlx::query_as(q::HOUSEHOLD_VISITS)
                     .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
-                let photos: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(q::HOUSEHOLD_VISIT_PHOTOS)
+                let photos: Vec<monitoring::VisitPhotoRow> = sqlx::query_as(q::HOUSEHOLD_VISIT_PHOTOS)
                     .bind(id).bind(limit * 4).fetch_all(&mut *self.reads().await?).await?;
                 let referrals: Vec<monitoring::HouseholdReferralRow> = sqlx::query_as(q::HOUSEHOLD_REFERRALS)
                     .bind(id).bind(limit).fetch_all(&mut *self.reads().await?).await?;
@@ -516,14 +597,11 @@ macro_rules! monitoring_queries {
             }
 
             async fn visit_photo(&self, id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
-                let row: Option<(i64, i64, String, String, i64)> =
-                    sqlx::query_as(crate::store::page_queries::VISIT_PHOTO)
-                        .bind(id)
-                        .fetch_optional(&mut *self.reads().await?)
-                        .await?;
-                Ok(row.map(|(household, id, sha256, content_type, size)| {
-                    (household, shared::case_file_from_row((id, "visit".into(), sha256, content_type, size)))
-                }))
+                let row: Option<shared::OwnedFileRow> = sqlx::query_as(crate::store::page_queries::VISIT_PHOTO)
+                    .bind(id)
+                    .fetch_optional(&mut *self.reads().await?)
+                    .await?;
+                Ok(row.map(|row| (row.owner, shared::case_file_from_row(row.file))))
             }
 
             async fn open_household_referrals(
@@ -544,17 +622,14 @@ macro_rules! monitoring_queries {
                 &self,
                 id: i64,
             ) -> Result<Option<(app::store::HouseholdReferral, String, String)>, StoreError> {
-                type WithSealed = (i64, String, String, String, String, i64, Option<i64>, String, String);
-                let row: Option<WithSealed> = sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
-                    .bind(id)
-                    .fetch_optional(&mut *self.reads().await?)
-                    .await?;
-                let Some((id, department, township, village, kind, at, answered, members, visit)) = row else {
-                    return Ok(None);
-                };
-                let referral =
-                    monitoring::household_referral_from_row((id, department, township, village, kind, at, answered))?;
-                Ok(Some((referral, members, visit)))
+                let row: Option<monitoring::ReferralWithSealedRow> =
+                    sqlx::query_as(crate::store::page_queries::HOUSEHOLD_REFERRAL)
+                        .bind(id)
+                        .fetch_optional(&mut *self.reads().await?)
+                        .await?;
+                let Some(row) = row else { return Ok(None) };
+                let referral = monitoring::household_referral_from_row(row.referral)?;
+                Ok(Some((referral, row.members_sealed, row.visit_sealed)))
             }
 
             async fn answer_household_referral(

@@ -173,7 +173,7 @@ pub const STATISTICS_SNAPSHOT: &str = "SELECT computed_at, body FROM statistics_
 macro_rules! warning_queue_select {
     () => {
         "SELECT w.id, w.household_id, w.township_code,
-             (SELECT h.village FROM monitored_households h WHERE h.id = w.household_id),
+             (SELECT h.village FROM monitored_households h WHERE h.id = w.household_id) AS village,
              w.kind, w.level, w.visit_due, w.raised_at
          FROM monitoring_warnings w"
     };
@@ -208,9 +208,9 @@ pub const MEMBER_HOUSEHOLD: &str = "SELECT id, county_code, township_code, villa
 macro_rules! household_referral_columns {
     () => {
         "SELECT r.id, r.department,
-             (SELECT w.township_code FROM monitoring_warnings w WHERE w.id = r.warning_id),
-             (SELECT h.village FROM monitored_households h WHERE h.id = r.household_id),
-             (SELECT w.kind FROM monitoring_warnings w WHERE w.id = r.warning_id),
+             (SELECT w.township_code FROM monitoring_warnings w WHERE w.id = r.warning_id) AS township_code,
+             (SELECT h.village FROM monitored_households h WHERE h.id = r.household_id) AS village,
+             (SELECT w.kind FROM monitoring_warnings w WHERE w.id = r.warning_id) AS kind,
              r.referred_at, r.answered_at"
     };
 }
@@ -228,27 +228,28 @@ pub const DEPARTMENT_OPEN_HOUSEHOLD_REFERRALS: &str = concat!(
 /// One referred household by id, with its sealed members and the sealed visit that referred it.
 pub const HOUSEHOLD_REFERRAL: &str = concat!(
     household_referral_columns!(),
-    ", (SELECT h.sealed FROM monitored_households h WHERE h.id = r.household_id),
+    ", (SELECT h.sealed FROM monitored_households h WHERE h.id = r.household_id) AS members_sealed,
        (SELECT v.sealed FROM monitoring_visits v WHERE v.warning_id = r.warning_id ORDER BY v.id LIMIT 1)
+         AS visit_sealed
      FROM monitoring_referrals r WHERE r.id = $1"
 );
 
 /// 户档案 (`$1`: the household; `$2`: at most this many lines of each list), newest first.
 pub const HOUSEHOLD_BY_ID: &str =
-    "SELECT id, county_code, township_code, village, category, source, sealed, created_at
+    "SELECT id, county_code, township_code, village, category, source, sealed, created_at AS registered_at
      FROM monitored_households WHERE id = $1";
 pub const HOUSEHOLD_SIGNALS: &str = "SELECT kind, sender, received_at FROM monitoring_signals
      WHERE household_id = $1 ORDER BY id DESC LIMIT $2";
 pub const HOUSEHOLD_WARNINGS: &str =
-    "SELECT id, kind, level, visit_due, raised_at, closed_at, outcome FROM monitoring_warnings
+    "SELECT id, kind, level, visit_due, raised_at, closed_at, outcome AS outcome_sealed FROM monitoring_warnings
      WHERE household_id = $1 ORDER BY id DESC LIMIT $2";
 /// The visitor's name from the `staff:<id>` they were recorded as.
 pub const HOUSEHOLD_VISITS: &str = "SELECT v.id, v.warning_id, v.visited_at,
          COALESCE((SELECT s.display_name FROM staff_accounts s
-                   WHERE s.id = CAST(SUBSTR(v.visited_by, 7) AS BIGINT)), v.visited_by),
+                   WHERE s.id = CAST(SUBSTR(v.visited_by, 7) AS BIGINT)), v.visited_by) AS visitor,
          v.sealed
      FROM monitoring_visits v WHERE v.household_id = $1 ORDER BY v.id DESC LIMIT $2";
-pub const HOUSEHOLD_VISIT_PHOTOS: &str = "SELECT id, visit_id, sha256, content_type, size
+pub const HOUSEHOLD_VISIT_PHOTOS: &str = "SELECT id, visit_id, 'visit' AS source, sha256, content_type, size
      FROM monitoring_visit_files WHERE household_id = $1 ORDER BY id LIMIT $2";
 pub const HOUSEHOLD_REFERRALS: &str =
     concat!(household_referral_select!(), " WHERE r.household_id = $1 ORDER BY r.id DESC LIMIT $2");
@@ -262,7 +263,8 @@ pub const VILLAGE_REGISTER: &str =
      WHERE township_code = $1 AND village = $4 AND id < $2 ORDER BY id DESC LIMIT $3";
 /// One visit photo with its household.
 pub const VISIT_PHOTO: &str =
-    "SELECT household_id, id, sha256, content_type, size FROM monitoring_visit_files WHERE id = $1";
+    "SELECT household_id AS owner, id, 'visit' AS source, sha256, content_type, size FROM monitoring_visit_files
+     WHERE id = $1";
 
 /// A value bound to a query while it is explained.
 #[derive(Clone, Copy, Debug)]

@@ -71,10 +71,22 @@ pub(super) const DECLARATION_COLUMNS: &str = "SELECT d.id, d.application_id, a.r
     d.township_code, d.kind, d.occurred_on, d.sealed, d.created_at, d.handled_at
     FROM declarations d JOIN applications a ON a.id = d.application_id";
 
-pub(super) type DeclarationRow = (i64, i64, String, String, String, String, String, String, i64, Option<i64>);
+#[derive(sqlx::FromRow)]
+pub(super) struct DeclarationRow {
+    id: i64,
+    application_id: i64,
+    reference: String,
+    village: String,
+    township_code: String,
+    kind: String,
+    occurred_on: String,
+    sealed: String,
+    created_at: i64,
+    handled_at: Option<i64>,
+}
 
 pub(super) fn declaration_from_row(row: DeclarationRow) -> Result<app::store::Declaration, StoreError> {
-    let (
+    let DeclarationRow {
         id,
         application_id,
         reference,
@@ -85,7 +97,7 @@ pub(super) fn declaration_from_row(row: DeclarationRow) -> Result<app::store::De
         sealed,
         created_at,
         handled_at,
-    ) = row;
+    } = row;
     Ok(app::store::Declaration {
         id,
         application_id,

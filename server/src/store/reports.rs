@@ -42,9 +42,25 @@ pub(super) fn report_from_row(row: ReportRow) -> Result<ReportRecord, StoreError
     })
 }
 
-pub(super) type FileRow = (i64, Option<i64>, String, String, i64);
+#[derive(sqlx::FromRow)]
+pub(super) struct FileRow {
+    id: i64,
+    message_id: Option<i64>,
+    sha256: String,
+    content_type: String,
+    size: i64,
+}
 
-pub(super) fn file_from_row((id, message_id, sha256, content_type, size): FileRow) -> StoredFile {
+/// A file with the report it belongs to.
+#[derive(sqlx::FromRow)]
+pub(super) struct ReportFileRow {
+    pub report_id: i64,
+    #[sqlx(flatten)]
+    pub file: FileRow,
+}
+
+pub(super) fn file_from_row(row: FileRow) -> StoredFile {
+    let FileRow { id, message_id, sha256, content_type, size } = row;
     let size = u64::try_from(size).unwrap_or(0);
     StoredFile { id, source: "report".into(), sha256, content_type, size, message_id }
 }
@@ -196,15 +212,13 @@ macro_rules! report_queries {
             }
 
             async fn report_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
-                let row: Option<(i64, i64, Option<i64>, String, String, i64)> = sqlx::query_as(
+                let row: Option<reports::ReportFileRow> = sqlx::query_as(
                     "SELECT report_id, id, message_id, sha256, content_type, size FROM report_files WHERE id = $1",
                 )
                 .bind(file_id)
                 .fetch_optional(&mut *self.reads().await?)
                 .await?;
-                Ok(row.map(|(report_id, id, message_id, sha256, content_type, size)| {
-                    (report_id, reports::file_from_row((id, message_id, sha256, content_type, size)))
-                }))
+                Ok(row.map(|row| (row.report_id, reports::file_from_row(row.file))))
             }
 
             async fn add_report_message(&self, m: &app::store::NewReportMessage) -> Result<(), StoreError> {

@@ -121,42 +121,98 @@ pub(super) fn application_from_row(row: ApplicationRow) -> Result<ApplicationRec
     })
 }
 
-pub(super) type EventRow = (i64, String, String, String, String);
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    at: i64,
+    actor: String,
+    action: String,
+    status: String,
+    note: String,
+}
 
-pub(super) fn event_from_row((at, actor, action, state, note): EventRow) -> Result<CaseEvent, StoreError> {
-    Ok(CaseEvent { at, actor, action, status: status(&state)?, note })
+pub(super) fn event_from_row(row: EventRow) -> Result<CaseEvent, StoreError> {
+    let status = status(&row.status)?;
+    Ok(CaseEvent { at: row.at, actor: row.actor, action: row.action, status, note: row.note })
 }
 
 pub(super) const ANNOUNCEMENT_COLUMNS: &str =
     "SELECT id, title, body, county_code, published_at FROM announcements";
 
-pub(super) type AnnouncementRow = (i64, String, String, Option<String>, i64);
+#[derive(sqlx::FromRow)]
+pub(super) struct AnnouncementRow {
+    id: i64,
+    title: String,
+    body: String,
+    county_code: Option<String>,
+    published_at: i64,
+}
 
-pub(super) fn announcement_from_row(
-    (id, title, body, county_code, published_at): AnnouncementRow,
-) -> app::domain::announcement::Announcement {
+pub(super) fn announcement_from_row(row: AnnouncementRow) -> app::domain::announcement::Announcement {
+    let AnnouncementRow { id, title, body, county_code, published_at } = row;
     app::domain::announcement::Announcement { id, title, body, county_code, published_at }
 }
 
-pub(super) type CaseFileRow = (i64, String, String, String, i64);
+/// A stored file of a case or of a visit (`source` says which document or `visit`).
+#[derive(sqlx::FromRow)]
+pub(super) struct CaseFileRow {
+    id: i64,
+    source: String,
+    sha256: String,
+    content_type: String,
+    size: i64,
+}
 
-pub(super) fn case_file_from_row(
-    (id, source, sha256, content_type, size): CaseFileRow,
-) -> app::store::StoredFile {
+/// A stored file with the id of what it belongs to (a case, a household), as `owner`.
+#[derive(sqlx::FromRow)]
+pub(super) struct OwnedFileRow {
+    pub owner: i64,
+    #[sqlx(flatten)]
+    pub file: CaseFileRow,
+}
+
+pub(super) fn case_file_from_row(row: CaseFileRow) -> app::store::StoredFile {
+    let CaseFileRow { id, source, sha256, content_type, size } = row;
     let size = u64::try_from(size).unwrap_or(0);
     app::store::StoredFile { id, source, sha256, content_type, size, message_id: None }
 }
 
-pub(super) fn statistics_from_row(
-    (township_code, state, types, submitted_at, decided_at): (String, String, String, i64, Option<i64>),
-) -> Result<app::domain::stats::CaseFacts, StoreError> {
-    Ok(app::domain::stats::CaseFacts {
-        township_code,
-        status: status(&state)?,
-        types: parse_types(&types)?,
-        submitted: Date::today_in_china(submitted_at),
-        decided: decided_at.map(Date::today_in_china),
-    })
+/// What the statistics count of one application.
+#[derive(sqlx::FromRow)]
+pub(super) struct FactsRow {
+    id: i64,
+    township_code: String,
+    status: String,
+    types: String,
+    submitted_at: i64,
+    decided_at: Option<i64>,
+}
+
+pub(super) fn statistics_from_row(row: FactsRow) -> Result<(i64, app::domain::stats::CaseFacts), StoreError> {
+    let facts = app::domain::stats::CaseFacts {
+        township_code: row.township_code,
+        status: status(&row.status)?,
+        types: parse_types(&row.types)?,
+        submitted: Date::today_in_china(row.submitted_at),
+        decided: row.decided_at.map(Date::today_in_china),
+    };
+    Ok((row.id, facts))
+}
+
+/// The newest verification code of a phone, with its hash.
+#[derive(sqlx::FromRow)]
+pub(super) struct CodeRow {
+    id: i64,
+    created_at: i64,
+    attempts: i32,
+    used: bool,
+    code_hash: String,
+}
+
+pub(super) fn code_from_row(row: CodeRow) -> (app::domain::otp::IssuedCode, String) {
+    let attempts = u32::try_from(row.attempts).unwrap_or(u32::MAX);
+    let code =
+        app::domain::otp::IssuedCode { id: row.id, created_at: row.created_at, attempts, used: row.used };
+    (code, row.code_hash)
 }
 
 pub(super) fn calendar_from_row(
@@ -495,15 +551,14 @@ macro_rules! shared_queries {
             }
 
             async fn case_file(&self, file_id: i64) -> Result<Option<(i64, app::store::StoredFile)>, StoreError> {
-                let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
-                    "SELECT application_id, id, source, sha256, content_type, size FROM case_files WHERE id = $1",
+                let row: Option<shared::OwnedFileRow> = sqlx::query_as(
+                    "SELECT application_id AS owner, id, source, sha256, content_type, size FROM case_files
+                     WHERE id = $1",
                 )
                 .bind(file_id)
                 .fetch_optional(&mut *self.reads().await?)
                 .await?;
-                Ok(row.map(|(case, id, source, sha, content_type, size)| {
-                    (case, shared::case_file_from_row((id, source, sha, content_type, size)))
-                }))
+                Ok(row.map(|row| (row.owner, shared::case_file_from_row(row.file))))
             }
         }
 
@@ -785,7 +840,7 @@ macro_rules! shared_queries {
                 after_id: i64,
                 limit: u32,
             ) -> Result<Vec<(i64, app::domain::stats::CaseFacts)>, StoreError> {
-                let rows: Vec<(i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                let rows: Vec<shared::FactsRow> = sqlx::query_as(
                     "SELECT a.id, a.township_code, a.status, a.types, a.submitted_at,
                         (SELECT MAX(e.at) FROM case_events e
                          WHERE e.application_id = a.id AND e.action IN ('approve', 'refuse')) AS decided_at
@@ -795,11 +850,7 @@ macro_rules! shared_queries {
                 .bind(i64::from(limit))
                 .fetch_all(&mut *self.reads().await?)
                 .await?;
-                rows.into_iter()
-                    .map(|(id, township, state, types, submitted, decided)| {
-                        Ok((id, shared::statistics_from_row((township, state, types, submitted, decided))?))
-                    })
-                    .collect()
+                rows.into_iter().map(shared::statistics_from_row).collect()
             }
 
             async fn statistics_snapshot(&self) -> Result<Option<(i64, String)>, StoreError> {

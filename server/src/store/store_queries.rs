@@ -30,16 +30,14 @@ macro_rules! store_queries {
             }
 
             async fn latest_otp(&self, phone_key: &str) -> Result<Option<(IssuedCode, String)>, StoreError> {
-                let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
+                let row: Option<shared::CodeRow> = sqlx::query_as(
                     "SELECT id, created_at, attempts, used, code_hash FROM otp_codes
                      WHERE phone_key = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
                 )
                 .bind(phone_key)
                 .fetch_optional(&mut *self.reads().await?)
                 .await?;
-                Ok(row.map(|(id, created_at, attempts, used, hash)| {
-                    (IssuedCode { id, created_at, attempts: u32::try_from(attempts).unwrap_or(u32::MAX), used }, hash)
-                }))
+                Ok(row.map(shared::code_from_row))
             }
 
             async fn insert_otp(&self, phone_key: &str, code_hash: &str, now: i64) -> Result<i64, StoreError> {
@@ -60,7 +58,7 @@ macro_rules! store_queries {
                 phone_key: &str,
                 max_attempts: u32,
             ) -> Result<Option<(app::domain::otp::IssuedCode, String)>, StoreError> {
-                let row: Option<(i64, i64, i32, bool, String)> = sqlx::query_as(
+                let row: Option<shared::CodeRow> = sqlx::query_as(
                     "UPDATE otp_codes SET attempts = attempts + 1
                      WHERE id = (SELECT id FROM otp_codes WHERE phone_key = $1
                                  ORDER BY created_at DESC, id DESC LIMIT 1)
@@ -72,10 +70,7 @@ macro_rules! store_queries {
                 .fetch_optional(&mut *self.writes().await?)
                 .await?;
                 self.written().await?;
-                Ok(row.map(|(id, created_at, attempts, used, hash)| {
-                    let attempts = u32::try_from(attempts).unwrap_or(u32::MAX);
-                    (app::domain::otp::IssuedCode { id, created_at, attempts, used }, hash)
-                }))
+                Ok(row.map(shared::code_from_row))
             }
 
             async fn use_otp(&self, id: i64) -> Result<(), StoreError> {
