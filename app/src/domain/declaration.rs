@@ -6,48 +6,23 @@ use super::eligibility::whole_number;
 use super::register::RecordState;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ChangeKind {
-    /// 收入或就业变化
-    IncomeOrJob,
-    /// 家庭成员变化: birth, death, marriage, moving out
-    Members,
-    /// 新购住房、车辆等财产
-    Property,
-    /// 重病或残疾
-    Illness,
-    /// 搬到其他乡镇（街道）
-    Moving,
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum ChangeKind {
+        /// 收入或就业变化
+        IncomeOrJob => ("income", "收入或就业变化（找到工作、失业、收入增加或减少）"),
+        /// 家庭成员变化: birth, death, marriage, moving out
+        Members => ("members", "家庭成员变化（出生、死亡、结婚、离婚、迁出）"),
+        /// 新购住房、车辆等财产
+        Property => ("property", "新购住房、车辆等财产"),
+        /// 重病或残疾
+        Illness => ("illness", "家庭成员患重病或残疾"),
+        /// 搬到其他乡镇（街道）
+        Moving => ("moving", "搬到其他乡镇（街道）居住"),
+    }
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 5] =
-        [Self::IncomeOrJob, Self::Members, Self::Property, Self::Illness, Self::Moving];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::IncomeOrJob => "income",
-            Self::Members => "members",
-            Self::Property => "property",
-            Self::Illness => "illness",
-            Self::Moving => "moving",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::IncomeOrJob => "收入或就业变化（找到工作、失业、收入增加或减少）",
-            Self::Members => "家庭成员变化（出生、死亡、结婚、离婚、迁出）",
-            Self::Property => "新购住房、车辆等财产",
-            Self::Illness => "家庭成员患重病或残疾",
-            Self::Moving => "搬到其他乡镇（街道）居住",
-        }
-    }
-
     /// The short name in queues and the case history.
     pub fn short(self) -> &'static str {
         match self {

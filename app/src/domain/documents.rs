@@ -8,71 +8,27 @@ use serde::{Deserialize, Serialize};
 /// At most this many files per application, so a draft stays small.
 pub const MAX_DOCUMENTS: usize = 12;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum DocumentKind {
-    /// 居民身份证 of the applicant (both sides).
-    IdCard,
-    /// 户口簿: the pages of every household member.
-    Hukou,
-    /// 医疗费用票据或诊断证明
-    MedicalRecords,
-    /// 残疾证
-    DisabilityCertificate,
-    /// 在校证明或学费票据
-    SchoolRecords,
-    /// 住房情况证明（危房鉴定等）
-    HousingRecords,
-    /// 失业登记或就业困难证明
-    EmploymentRecords,
-    /// 受灾情况说明或照片
-    DisasterRecords,
-    /// Anything else the applicant wants to show.
-    Other,
-}
-
-impl DocumentKind {
-    pub const ALL: [DocumentKind; 9] = [
-        Self::IdCard,
-        Self::Hukou,
-        Self::MedicalRecords,
-        Self::DisabilityCertificate,
-        Self::SchoolRecords,
-        Self::HousingRecords,
-        Self::EmploymentRecords,
-        Self::DisasterRecords,
-        Self::Other,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::IdCard => "id_card",
-            Self::Hukou => "hukou",
-            Self::MedicalRecords => "medical",
-            Self::DisabilityCertificate => "disability",
-            Self::SchoolRecords => "school",
-            Self::HousingRecords => "housing",
-            Self::EmploymentRecords => "employment",
-            Self::DisasterRecords => "disaster",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::IdCard => "申请人和共同生活家庭成员的身份证",
-            Self::Hukou => "户口簿",
-            Self::MedicalRecords => "诊断证明和医疗费用票据",
-            Self::DisabilityCertificate => "残疾人证",
-            Self::SchoolRecords => "在校学生的学籍证明或录取通知书",
-            Self::HousingRecords => "住房现状照片或房屋安全鉴定材料",
-            Self::EmploymentRecords => "失业登记或就业困难证明",
-            Self::DisasterRecords => "受灾、事故或突发困难的相关证明（没有可不提供，由乡镇核实）",
-            Self::Other => "其他材料",
-        }
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum DocumentKind {
+        /// 居民身份证 of the applicant (both sides).
+        IdCard => ("id_card", "申请人和共同生活家庭成员的身份证"),
+        /// 户口簿: the pages of every household member.
+        Hukou => ("hukou", "户口簿"),
+        /// 医疗费用票据或诊断证明
+        MedicalRecords => ("medical", "诊断证明和医疗费用票据"),
+        /// 残疾证
+        DisabilityCertificate => ("disability", "残疾人证"),
+        /// 在校证明或学费票据
+        SchoolRecords => ("school", "在校学生的学籍证明或录取通知书"),
+        /// 住房情况证明（危房鉴定等）
+        HousingRecords => ("housing", "住房现状照片或房屋安全鉴定材料"),
+        /// 失业登记或就业困难证明
+        EmploymentRecords => ("employment", "失业登记或就业困难证明"),
+        /// 受灾情况说明或照片
+        DisasterRecords => ("disaster", "受灾、事故或突发困难的相关证明（没有可不提供，由乡镇核实）"),
+        /// Anything else the applicant wants to show.
+        Other => ("other", "其他材料"),
     }
 }
 

@@ -96,33 +96,15 @@ pub fn check_grant(form: &GrantForm, limit: u32) -> Result<CheckedGrant, Vec<(&'
     }
 }
 
-/// The county's answer to help given first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CountyAnswer {
-    /// 确认: the help stands.
-    Confirmed,
-    /// 不予确认: the help was not due; the reasons go to the file (recovering the money is a matter
-    /// for the county, outside the portal).
-    NotConfirmed,
-}
-
-impl CountyAnswer {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Confirmed => "confirmed",
-            Self::NotConfirmed => "not_confirmed",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        [Self::Confirmed, Self::NotConfirmed].into_iter().find(|a| a.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Confirmed => "县级已确认",
-            Self::NotConfirmed => "县级不予确认",
-        }
+keyed_enum! {
+    /// The county's answer to help given first.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum CountyAnswer {
+        /// 确认: the help stands.
+        Confirmed => ("confirmed", "县级已确认"),
+        /// 不予确认: the help was not due; the reasons go to the file (recovering the money is a matter
+        /// for the county, outside the portal).
+        NotConfirmed => ("not_confirmed", "县级不予确认"),
     }
 }
 

@@ -6,35 +6,13 @@ use super::person_name::check_name;
 use super::phone::MobileNumber;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HelperRole {
-    /// 村（社区）社会救助协理员
-    VillageAssistant,
-    Relative,
-    Other,
-}
-
-impl HelperRole {
-    pub const ALL: [HelperRole; 3] = [Self::VillageAssistant, Self::Relative, Self::Other];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::VillageAssistant => "village_assistant",
-            Self::Relative => "relative",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::VillageAssistant => "村（社区）协理员",
-            Self::Relative => "亲属",
-            Self::Other => "其他代办人",
-        }
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum HelperRole {
+        /// 村（社区）社会救助协理员
+        VillageAssistant => ("village_assistant", "村（社区）协理员"),
+        Relative => ("relative", "亲属"),
+        Other => ("other", "其他代办人"),
     }
 }
 

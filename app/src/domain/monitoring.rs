@@ -26,45 +26,16 @@ pub enum Signal {
     IncomeFellAfterExit,
 }
 
-/// The kind of a signal: a household has at most one open warning of each kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum SignalKind {
-    Medical,
-    Disability,
-    School,
-    Unemployment,
-    Disaster,
-    IncomeFall,
-}
-
-impl SignalKind {
-    pub const ALL: [Self; 6] =
-        [Self::Medical, Self::Disability, Self::School, Self::Unemployment, Self::Disaster, Self::IncomeFall];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Medical => "medical",
-            Self::Disability => "disability",
-            Self::School => "school",
-            Self::Unemployment => "unemployment",
-            Self::Disaster => "disaster",
-            Self::IncomeFall => "income_fall",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Medical => "大额医疗支出",
-            Self::Disability => "新办残疾人证",
-            Self::School => "子女就学",
-            Self::Unemployment => "登记失业",
-            Self::Disaster => "遭受灾害",
-            Self::IncomeFall => "退出救助后收入下降",
-        }
+keyed_enum! {
+    /// The kind of a signal: a household has at most one open warning of each kind.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum SignalKind {
+        Medical => ("medical", "大额医疗支出"),
+        Disability => ("disability", "新办残疾人证"),
+        School => ("school", "子女就学"),
+        Unemployment => ("unemployment", "登记失业"),
+        Disaster => ("disaster", "遭受灾害"),
+        IncomeFall => ("income_fall", "退出救助后收入下降"),
     }
 }
 
@@ -104,36 +75,18 @@ pub fn raised_category(current: Option<Category>, new: Option<Category>) -> Opti
     }
 }
 
-/// What a department's credential lets its system do through the API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ApiScope {
-    /// Send events of the kinds its department sends (`SignalKind::sent_by`).
-    SendEvents,
-    /// Ask 对象互认: is this person a recognised low-income household member, and of which category.
-    AskRecognition,
+keyed_enum! {
+    /// What a department's credential lets its system do through the API.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum ApiScope {
+        /// Send events of the kinds its department sends (`SignalKind::sent_by`).
+        SendEvents => ("events", "推送预警事件"),
+        /// Ask 对象互认: is this person a recognised low-income household member, and of which category.
+        AskRecognition => ("recognition", "对象互认查询"),
+    }
 }
 
 impl ApiScope {
-    pub const ALL: [Self; 2] = [Self::SendEvents, Self::AskRecognition];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::SendEvents => "events",
-            Self::AskRecognition => "recognition",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::SendEvents => "推送预警事件",
-            Self::AskRecognition => "对象互认查询",
-        }
-    }
-
     /// The scopes of a stored comma-separated list; unknown keys are dropped.
     pub fn parse_list(list: &str) -> Vec<Self> {
         list.split(',').filter_map(|key| Self::from_key(key.trim())).collect()
@@ -157,38 +110,13 @@ impl Signal {
     }
 }
 
-/// How urgent a warning is: the level decides the visit deadline. Ordered from the least urgent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Level {
-    /// 三级（黄色）
-    Yellow,
-    /// 二级（橙色）
-    Orange,
-    /// 一级（红色）
-    Red,
-}
-
-impl Level {
-    pub const ALL: [Self; 3] = [Self::Yellow, Self::Orange, Self::Red];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Yellow => "yellow",
-            Self::Orange => "orange",
-            Self::Red => "red",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Yellow => "三级（黄色）预警",
-            Self::Orange => "二级（橙色）预警",
-            Self::Red => "一级（红色）预警",
-        }
+keyed_enum! {
+    /// How urgent a warning is: the level decides the visit deadline. Ordered from the least urgent.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum Level {
+        Yellow => ("yellow", "三级（黄色）预警"),
+        Orange => ("orange", "二级（橙色）预警"),
+        Red => ("red", "一级（红色）预警"),
     }
 }
 

@@ -41,34 +41,14 @@ pub fn department_name(key: &str) -> &str {
     DEPARTMENTS.iter().find(|(k, _)| *k == key).map(|(_, name)| *name).unwrap_or(key)
 }
 
-/// What the department did with a referral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReferralOutcome {
-    /// The department gave the help (or started giving it).
-    Helped,
-    /// The household does not meet this department's conditions.
-    NotEligible,
-}
-
-impl ReferralOutcome {
-    pub const ALL: [ReferralOutcome; 2] = [Self::Helped, Self::NotEligible];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Helped => "helped",
-            Self::NotEligible => "not_eligible",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Helped => "已给予救助",
-            Self::NotEligible => "不符合本部门救助条件",
-        }
+keyed_enum! {
+    /// What the department did with a referral.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ReferralOutcome {
+        /// The department gave the help (or started giving it).
+        Helped => ("helped", "已给予救助"),
+        /// The household does not meet this department's conditions.
+        NotEligible => ("not_eligible", "不符合本部门救助条件"),
     }
 }
 

@@ -126,64 +126,28 @@ impl GrantKind {
     }
 }
 
-/// How a record stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RecordState {
-    /// 在保: paid every month.
-    InForce,
-    /// 渐退中: paid until the phase-out end date.
-    PhasingOut,
-    /// 已终止
-    Ended,
-    /// 认定有效: a recognised status within its validity.
-    Recognised,
-    /// 已到期: a recognised status past its validity without a review.
-    Expired,
-    /// A one-off sum was granted; nothing recurs.
-    OneOffGranted,
-    /// Special assistance, given by the department.
-    ReferredToDepartment,
+keyed_enum! {
+    /// How a record stands.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum RecordState {
+        /// 在保: paid every month.
+        InForce => ("in_force", "在保"),
+        /// 渐退中: paid until the phase-out end date.
+        PhasingOut => ("phasing_out", "渐退中"),
+        /// 已终止
+        Ended => ("ended", "已终止"),
+        /// 认定有效: a recognised status within its validity.
+        Recognised => ("recognised", "认定有效"),
+        /// 已到期: a recognised status past its validity without a review.
+        Expired => ("expired", "已到期"),
+        /// A one-off sum was granted; nothing recurs.
+        OneOffGranted => ("one_off_granted", "已给予一次性救助"),
+        /// Special assistance, given by the department.
+        ReferredToDepartment => ("referred", "由部门给予专项救助"),
+    }
 }
 
 impl RecordState {
-    pub const ALL: [RecordState; 7] = [
-        Self::InForce,
-        Self::PhasingOut,
-        Self::Ended,
-        Self::Recognised,
-        Self::Expired,
-        Self::OneOffGranted,
-        Self::ReferredToDepartment,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::InForce => "in_force",
-            Self::PhasingOut => "phasing_out",
-            Self::Ended => "ended",
-            Self::Recognised => "recognised",
-            Self::Expired => "expired",
-            Self::OneOffGranted => "one_off_granted",
-            Self::ReferredToDepartment => "referred",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::InForce => "在保",
-            Self::PhasingOut => "渐退中",
-            Self::Ended => "已终止",
-            Self::Recognised => "认定有效",
-            Self::Expired => "已到期",
-            Self::OneOffGranted => "已给予一次性救助",
-            Self::ReferredToDepartment => "由部门给予专项救助",
-        }
-    }
-
     /// The state a new record starts in.
     pub fn at_approval(grant: GrantKind) -> Self {
         match grant {
@@ -200,54 +164,21 @@ impl RecordState {
     }
 }
 
-/// Why assistance ended. Staff choose one of the first five; a phase-out that reaches its end date
-/// ends by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum EndReason {
-    IncomeAboveStandard,
-    AssetsAboveLimit,
-    MovedAway,
-    Deceased,
-    DeclinedReview,
-    PhaseOutCompleted,
+keyed_enum! {
+    /// Why assistance ended. Staff choose one of the first five; a phase-out that reaches its end date
+    /// ends by itself.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum EndReason {
+        IncomeAboveStandard => ("income", "家庭收入超过救助标准"),
+        AssetsAboveLimit => ("assets", "家庭财产超过规定"),
+        MovedAway => ("moved", "户籍或居住地迁出本县区"),
+        Deceased => ("deceased", "救助对象死亡"),
+        DeclinedReview => ("declined", "无正当理由拒不配合复核"),
+        PhaseOutCompleted => ("phase_out", "渐退期满"),
+    }
 }
 
 impl EndReason {
-    pub const ALL: [EndReason; 6] = [
-        Self::IncomeAboveStandard,
-        Self::AssetsAboveLimit,
-        Self::MovedAway,
-        Self::Deceased,
-        Self::DeclinedReview,
-        Self::PhaseOutCompleted,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::IncomeAboveStandard => "income",
-            Self::AssetsAboveLimit => "assets",
-            Self::MovedAway => "moved",
-            Self::Deceased => "deceased",
-            Self::DeclinedReview => "declined",
-            Self::PhaseOutCompleted => "phase_out",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::IncomeAboveStandard => "家庭收入超过救助标准",
-            Self::AssetsAboveLimit => "家庭财产超过规定",
-            Self::MovedAway => "户籍或居住地迁出本县区",
-            Self::Deceased => "救助对象死亡",
-            Self::DeclinedReview => "无正当理由拒不配合复核",
-            Self::PhaseOutCompleted => "渐退期满",
-        }
-    }
-
     /// The reasons a reviewer may choose.
     pub fn chosen_by_staff() -> impl Iterator<Item = EndReason> {
         Self::ALL.into_iter().filter(|r| *r != Self::PhaseOutCompleted)
@@ -311,40 +242,18 @@ impl ReviewRules {
     }
 }
 
-/// How a review ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Outcome {
-    Continue,
-    Adjust,
-    PhaseOut,
-    End,
+keyed_enum! {
+    /// How a review ends.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Outcome {
+        Continue => ("continue", "继续保障"),
+        Adjust => ("adjust", "调整救助金额"),
+        PhaseOut => ("phase_out", "渐退"),
+        End => ("end", "终止救助"),
+    }
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [Self::Continue, Self::Adjust, Self::PhaseOut, Self::End];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Continue => "continue",
-            Self::Adjust => "adjust",
-            Self::PhaseOut => "phase_out",
-            Self::End => "end",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Continue => "继续保障",
-            Self::Adjust => "调整救助金额",
-            Self::PhaseOut => "渐退",
-            Self::End => "终止救助",
-        }
-    }
-
     /// Adjusting and ending change what the county decided, so the county confirms them.
     pub fn needs_county(self) -> bool {
         matches!(self, Self::Adjust | Self::End)

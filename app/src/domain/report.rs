@@ -7,73 +7,26 @@ use super::person_name::check_name;
 use super::phone::MobileNumber;
 use serde::{Deserialize, Serialize};
 
-/// What the reporter suspects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Suspicion {
-    HiddenIncome,
-    HiddenAssets,
-    FalseMembers,
-    /// 优亲厚友: staff favouring their relatives or friends.
-    Favouritism,
-    Other,
-}
-
-impl Suspicion {
-    pub const ALL: [Suspicion; 5] =
-        [Self::HiddenIncome, Self::HiddenAssets, Self::FalseMembers, Self::Favouritism, Self::Other];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::HiddenIncome => "hidden_income",
-            Self::HiddenAssets => "hidden_assets",
-            Self::FalseMembers => "false_members",
-            Self::Favouritism => "favouritism",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::HiddenIncome => "隐瞒收入",
-            Self::HiddenAssets => "隐瞒财产（房屋、车辆、存款等）",
-            Self::FalseMembers => "虚报家庭成员或家庭情况",
-            Self::Favouritism => "工作人员优亲厚友、违规办理",
-            Self::Other => "其他问题",
-        }
+keyed_enum! {
+    /// What the reporter suspects.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Suspicion {
+        HiddenIncome => ("hidden_income", "隐瞒收入"),
+        HiddenAssets => ("hidden_assets", "隐瞒财产（房屋、车辆、存款等）"),
+        FalseMembers => ("false_members", "虚报家庭成员或家庭情况"),
+        /// 优亲厚友: staff favouring their relatives or friends.
+        Favouritism => ("favouritism", "工作人员优亲厚友、违规办理"),
+        Other => ("other", "其他问题"),
     }
 }
 
-/// Where a report stands, as the reporter sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ReportStatus {
-    Received,
-    Verifying,
-    Concluded,
-}
-
-impl ReportStatus {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Verifying => "verifying",
-            Self::Concluded => "concluded",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        [Self::Received, Self::Verifying, Self::Concluded].into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Received => "已收到",
-            Self::Verifying => "正在核实",
-            Self::Concluded => "已办结",
-        }
+keyed_enum! {
+    /// Where a report stands, as the reporter sees it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum ReportStatus {
+        Received => ("received", "已收到"),
+        Verifying => ("verifying", "正在核实"),
+        Concluded => ("concluded", "已办结"),
     }
 }
 

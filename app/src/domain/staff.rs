@@ -4,53 +4,20 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    /// 乡镇（街道）审核人员: one township's queue.
-    TownshipReviewer,
-    /// 县区民政局审核人员: every township of one county.
-    CountyReviewer,
-    /// 医保、教育、住建… department staff: cases referred to their department.
-    DepartmentOfficer,
-    /// Accounts, content and settings; no access to households' case files.
-    Administrator,
-    /// 村（社区）协理员 / 网格员: visits households of one village, or of every village of one township;
-    /// no access to case files.
-    VillageWorker,
-}
-
-impl Role {
-    pub const ALL: [Role; 5] = [
-        Self::TownshipReviewer,
-        Self::CountyReviewer,
-        Self::DepartmentOfficer,
-        Self::Administrator,
-        Self::VillageWorker,
-    ];
-
-    /// The word stored in the database and typed on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::TownshipReviewer => "township",
-            Self::CountyReviewer => "county",
-            Self::DepartmentOfficer => "department",
-            Self::Administrator => "admin",
-            Self::VillageWorker => "village",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::TownshipReviewer => "乡镇（街道）审核",
-            Self::CountyReviewer => "县区民政局审核",
-            Self::DepartmentOfficer => "部门专项救助",
-            Self::Administrator => "系统管理员",
-            Self::VillageWorker => "村（社区）协理员",
-        }
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Role {
+        /// 乡镇（街道）审核人员: one township's queue.
+        TownshipReviewer => ("township", "乡镇（街道）审核"),
+        /// 县区民政局审核人员: every township of one county.
+        CountyReviewer => ("county", "县区民政局审核"),
+        /// 医保、教育、住建… department staff: cases referred to their department.
+        DepartmentOfficer => ("department", "部门专项救助"),
+        /// Accounts, content and settings; no access to households' case files.
+        Administrator => ("admin", "系统管理员"),
+        /// 村（社区）协理员 / 网格员: visits households of one village, or of every village of one township;
+        /// no access to case files.
+        VillageWorker => ("village", "村（社区）协理员"),
     }
 }
 

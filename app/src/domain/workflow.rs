@@ -5,70 +5,28 @@
 use super::assistance::AssistanceType;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Status {
-    /// 已提交，等待乡镇（街道）受理
-    Submitted,
-    /// 一次性告知：等待申请人补充材料
-    MaterialRequested,
-    /// 已受理：家庭经济状况核对和入户调查
-    Investigating,
-    /// 乡镇审核通过，提出救助金额，待公示
-    Recommended,
-    /// 公示中
-    InNotice,
-    /// 县级审核确认中
-    AtCounty,
-    Approved,
-    Refused,
-    Withdrawn,
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Status {
+        /// 已提交，等待乡镇（街道）受理
+        Submitted => ("submitted", "待受理"),
+        /// 一次性告知：等待申请人补充材料
+        MaterialRequested => ("material_requested", "待补充材料"),
+        /// 已受理：家庭经济状况核对和入户调查
+        Investigating => ("investigating", "核对和入户调查中"),
+        /// 乡镇审核通过，提出救助金额，待公示
+        Recommended => ("recommended", "乡镇审核通过，待公示"),
+        /// 公示中
+        InNotice => ("in_notice", "公示中"),
+        /// 县级审核确认中
+        AtCounty => ("at_county", "县级审核确认中"),
+        Approved => ("approved", "已批准"),
+        Refused => ("refused", "未批准"),
+        Withdrawn => ("withdrawn", "已撤回"),
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
-        Self::Submitted,
-        Self::MaterialRequested,
-        Self::Investigating,
-        Self::Recommended,
-        Self::InNotice,
-        Self::AtCounty,
-        Self::Approved,
-        Self::Refused,
-        Self::Withdrawn,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::MaterialRequested => "material_requested",
-            Self::Investigating => "investigating",
-            Self::Recommended => "recommended",
-            Self::InNotice => "in_notice",
-            Self::AtCounty => "at_county",
-            Self::Approved => "approved",
-            Self::Refused => "refused",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Submitted => "待受理",
-            Self::MaterialRequested => "待补充材料",
-            Self::Investigating => "核对和入户调查中",
-            Self::Recommended => "乡镇审核通过，待公示",
-            Self::InNotice => "公示中",
-            Self::AtCounty => "县级审核确认中",
-            Self::Approved => "已批准",
-            Self::Refused => "未批准",
-            Self::Withdrawn => "已撤回",
-        }
-    }
-
     pub fn is_final(self) -> bool {
         matches!(self, Self::Approved | Self::Refused | Self::Withdrawn)
     }
@@ -102,80 +60,40 @@ pub enum Actor {
     Public,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Action {
-    /// 受理
-    Accept,
-    /// 一次性告知 every missing item.
-    RequestMaterial,
-    /// The applicant has supplied what was asked.
-    ProvideMaterial,
-    /// 入户调查: the home visit and its findings.
-    RecordVisit,
-    /// 家庭经济状况核对: the result of the check with banks, registries and other departments.
-    RecordCheck,
-    /// The 授权书 and 承诺书 signed by every adult member, collected at the home visit.
-    RecordConsent,
-    /// 乡镇审核 with a proposed monthly amount.
-    Recommend,
-    PublishNotice,
-    /// The first objection during a notice reopens the investigation.
-    Object,
-    /// The township reopens the investigation during a notice itself, for instance on an objection that
-    /// was grouped with an earlier one (`notice::GROUPED_OBJECTION_EVENT`).
-    Reinvestigate,
-    ForwardToCounty,
-    /// 县级抽查入户复核 for a case drawn for it.
-    RecordRecheck,
-    /// 县级审核确认 (or, for an urgent case, the township approving it itself up to its limit).
-    Approve,
-    Refuse,
-    Withdraw,
+keyed_enum! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Action {
+        /// 受理
+        Accept => ("accept", "受理"),
+        /// 一次性告知 every missing item.
+        RequestMaterial => ("request_material", "一次性告知补充材料"),
+        /// The applicant has supplied what was asked.
+        ProvideMaterial => ("provide_material", "申请人补充材料"),
+        /// 入户调查: the home visit and its findings.
+        RecordVisit => ("record_visit", "记录入户调查"),
+        /// 家庭经济状况核对: the result of the check with banks, registries and other departments.
+        RecordCheck => ("record_check", "记录经济状况核对结果"),
+        /// The 授权书 and 承诺书 signed by every adult member, collected at the home visit.
+        RecordConsent => ("record_consent", "记录已收回签字的授权书"),
+        /// 乡镇审核 with a proposed monthly amount.
+        Recommend => ("recommend", "乡镇审核通过"),
+        PublishNotice => ("publish_notice", "发布公示"),
+        /// The first objection during a notice reopens the investigation.
+        Object => ("object", "公示期收到异议，重新调查"),
+        /// The township reopens the investigation during a notice itself, for instance on an objection that
+        /// was grouped with an earlier one (`notice::GROUPED_OBJECTION_EVENT`).
+        Reinvestigate => ("reinvestigate", "乡镇根据异议重新调查"),
+        ForwardToCounty => ("forward_to_county", "报送县级审核确认"),
+        /// 县级抽查入户复核 for a case drawn for it.
+        RecordRecheck => ("record_recheck", "记录县级入户复核"),
+        /// 县级审核确认 (or, for an urgent case, the township approving it itself up to its limit).
+        Approve => ("approve", "批准"),
+        Refuse => ("refuse", "不予批准"),
+        Withdraw => ("withdraw", "申请人撤回申请"),
+    }
 }
 
 impl Action {
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Accept => "accept",
-            Self::RequestMaterial => "request_material",
-            Self::ProvideMaterial => "provide_material",
-            Self::RecordVisit => "record_visit",
-            Self::RecordCheck => "record_check",
-            Self::RecordConsent => "record_consent",
-            Self::RecordRecheck => "record_recheck",
-            Self::Recommend => "recommend",
-            Self::PublishNotice => "publish_notice",
-            Self::Object => "object",
-            Self::Reinvestigate => "reinvestigate",
-            Self::ForwardToCounty => "forward_to_county",
-            Self::Approve => "approve",
-            Self::Refuse => "refuse",
-            Self::Withdraw => "withdraw",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        [
-            Self::Accept,
-            Self::RequestMaterial,
-            Self::ProvideMaterial,
-            Self::RecordVisit,
-            Self::RecordCheck,
-            Self::RecordConsent,
-            Self::RecordRecheck,
-            Self::Recommend,
-            Self::PublishNotice,
-            Self::Object,
-            Self::Reinvestigate,
-            Self::ForwardToCounty,
-            Self::Approve,
-            Self::Refuse,
-            Self::Withdraw,
-        ]
-        .into_iter()
-        .find(|a| a.key() == key)
-    }
-
     /// Steps that may bring photos (of the home visit, of the signed 授权书).
     pub fn takes_photos(self) -> bool {
         matches!(self, Self::RecordVisit | Self::RecordRecheck | Self::RecordConsent)
@@ -183,26 +101,6 @@ impl Action {
 
     /// The steps of `takes_photos` as staff call them, for the photo field's hint and refusal.
     pub const PHOTO_STEPS: &'static str = "入户调查、县级复核或授权书收回";
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Accept => "受理",
-            Self::RequestMaterial => "一次性告知补充材料",
-            Self::ProvideMaterial => "申请人补充材料",
-            Self::RecordVisit => "记录入户调查",
-            Self::RecordCheck => "记录经济状况核对结果",
-            Self::RecordConsent => "记录已收回签字的授权书",
-            Self::RecordRecheck => "记录县级入户复核",
-            Self::Recommend => "乡镇审核通过",
-            Self::PublishNotice => "发布公示",
-            Self::Object => "公示期收到异议，重新调查",
-            Self::Reinvestigate => "乡镇根据异议重新调查",
-            Self::ForwardToCounty => "报送县级审核确认",
-            Self::Approve => "批准",
-            Self::Refuse => "不予批准",
-            Self::Withdraw => "申请人撤回申请",
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
