@@ -4,12 +4,11 @@
 //! reads it back may be served by another instance of the server. Reading an entry removes it.
 //! Bounded everywhere: fields, characters per field and per entry, entries, bytes in all.
 
+use crate::forms::FormFeedback;
 use crate::sealing::Sealer;
 use crate::services::Clock;
 use crate::store::{Store, StoreError};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A failed form is shown again within this time or not at all.
@@ -24,22 +23,7 @@ const MAX_VALUE_CHARS: usize = 20_000;
 const MAX_ENTRY_CHARS: usize = 24_000;
 const MAX_FIELDS: usize = 256;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flash {
-    pub values: HashMap<String, String>,
-    /// (field name, message), in the order of the form.
-    pub errors: Vec<(String, String)>,
-}
-
-impl Flash {
-    pub fn value(&self, field: &str) -> String {
-        self.values.get(field).cloned().unwrap_or_default()
-    }
-
-    pub fn error(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
-    }
-
+impl FormFeedback {
     /// The same flash cut to the size bounds: a post with thousands of invented fields, or a field of
     /// megabytes, keeps only what a real form could have typed.
     fn bounded(mut self) -> Self {
@@ -71,7 +55,7 @@ impl FlashStore {
     }
 
     /// Keeps `flash` and returns the token to put in the redirect.
-    pub async fn put(&self, flash: Flash) -> Result<String, StoreError> {
+    pub async fn put(&self, flash: FormFeedback) -> Result<String, StoreError> {
         let now = self.clock.unix_now();
         let token = new_token();
         let sealed = self.sealer.seal(&flash.bounded());
@@ -87,7 +71,7 @@ impl FlashStore {
     /// The flash for a token, if it is still fresh; reading it removes it, so that nothing typed stays
     /// on the server longer than the page that shows it. A flash that cannot be read (database trouble,
     /// a key changed) shows the empty form, logged.
-    pub async fn get(&self, token: &str) -> Option<Flash> {
+    pub async fn get(&self, token: &str) -> Option<FormFeedback> {
         if token.is_empty() {
             return None;
         }
@@ -115,7 +99,7 @@ mod tests {
 
     #[test]
     fn a_flash_keeps_what_a_form_can_type_and_no_more() {
-        let mut flash = Flash::default();
+        let mut flash = FormFeedback::default();
         flash.values.insert("name".into(), "张三".into());
         flash.values.insert("body".into(), "字".repeat(MAX_VALUE_CHARS + 5));
         for i in 0..MAX_FIELDS + 50 {

@@ -1,9 +1,10 @@
-//! Form pieces shared by the areas: the error summary, fields with their errors, radio buttons and
-//! check boxes.
+//! Form pieces shared by the areas: what a refused post shows again (`FormFeedback`), the error summary,
+//! fields with their errors, radio buttons and check boxes.
 
 use crate::domain::region::{County, Township};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 /// A query-string value of the current page (empty when absent), read once while the page renders.
 pub fn query(name: &str) -> String {
@@ -250,4 +251,35 @@ pub fn township_options(divisions: &[(County, Vec<Township>)], selected: &str) -
         })
         .collect_view()
         .into_any()
+}
+
+/// What a failed form post shows on the next page: the values as typed and the message per field, in
+/// the form's order. One type for every form; between the post and the page the server keeps it sealed
+/// in the database (`flash::FlashStore`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormFeedback {
+    pub values: std::collections::HashMap<String, String>,
+    /// (field name, message), in the order of the form.
+    pub errors: Vec<(String, String)>,
+}
+
+impl FormFeedback {
+    /// What was typed in `field` (empty when nothing was).
+    pub fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+
+    /// What was typed in `field`, or `saved` when the post did not carry it.
+    pub fn value_or(&self, field: &str, saved: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_else(|| saved.to_string())
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    }
+
+    /// Whether the page follows a refused post.
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty()
+    }
 }

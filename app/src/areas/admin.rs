@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AdminData {
@@ -28,8 +27,7 @@ pub struct AdminData {
     /// Departments' API credentials, newest first.
     pub api_credentials: Vec<CredentialRow>,
     /// What a failed post typed, and its errors (from the flash store).
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// A department's API credential as the administrator sees it (never its token).
@@ -94,8 +92,7 @@ pub async fn load_admin(flash: String) -> Result<AdminAccess, ServerFnError> {
             })
             .collect(),
         api_credentials: credentials.into_iter().map(credential_row).collect(),
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     })))
 }
 
@@ -142,22 +139,44 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
+crate::domain::keyed_enum! {
+    /// What an administrator's post saved: its handler redirects to `path`, whose `?saved=` key the page
+    /// reads back to say so.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Saved {
+        Hotline => ("hotline", "热线已保存，所有页面底部即刻显示。"),
+        HotlineRemoved => ("hotline_removed", "热线已删除。"),
+        Standards => ("standards", "救助标准已核定，自查将使用新的标准。"),
+        Guide => ("guide", "政策指南已保存，立即对公众显示。"),
+        Announcement => ("announcement", "公告已发布。"),
+        AnnouncementRemoved => ("announcement_removed", "公告已撤下。"),
+        ApiRevoked => ("api_revoked", "凭据已吊销，使用它的令牌立即失效。"),
+        Calendar => ("calendar", "节假日安排已保存，办理期限立即按新安排计算。"),
+        StaffRelatives => ("staff_relatives", "备案已保存。这些家庭的申请报到县级时都会抽中复核。"),
+    }
+}
+
+impl Saved {
+    /// The administration page at the section that was saved, saying so.
+    pub fn path(self) -> String {
+        let section = match self {
+            Self::Hotline | Self::HotlineRemoved => "hotlines",
+            Self::Standards => "standards",
+            Self::Guide => "guide",
+            Self::Announcement | Self::AnnouncementRemoved => "announcements",
+            Self::ApiRevoked => "api",
+            Self::Calendar => "calendar",
+            Self::StaffRelatives => "staff-relatives",
+        };
+        format!("/admin?saved={}#{section}", self.key())
+    }
+}
+
 #[component]
 fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
-    let notice = match saved.as_deref() {
-        Some("hotline") => Some("热线已保存，所有页面底部即刻显示。"),
-        Some("hotline_removed") => Some("热线已删除。"),
-        Some("standards") => Some("救助标准已核定，自查将使用新的标准。"),
-        Some("guide") => Some("政策指南已保存，立即对公众显示。"),
-        Some("announcement") => Some("公告已发布。"),
-        Some("announcement_removed") => Some("公告已撤下。"),
-        Some("api_revoked") => Some("凭据已吊销，使用它的令牌立即失效。"),
-        Some("calendar") => Some("节假日安排已保存，办理期限立即按新安排计算。"),
-        Some("staff_relatives") => Some("备案已保存。这些家庭的申请报到县级时都会抽中复核。"),
-        _ => None,
-    };
-    let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
-    let typed = |field: &str| data.values.get(field).cloned().unwrap_or_default();
+    let notice = saved.as_deref().and_then(Saved::from_key).map(Saved::label);
+    let error_for = |field: &str| data.form.error(field);
+    let typed = |field: &str| data.form.value(field);
     let (label_error, number_error) = (error_for("label"), error_for("number"));
     let (label, number, typed_county) = (typed("label"), typed("number"), typed("county"));
     let county_name = {
@@ -170,6 +189,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         }
     };
     let standards_errors: Vec<(String, String)> = data
+        .form
         .errors
         .iter()
         .filter(|(f, _)| {

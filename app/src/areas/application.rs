@@ -15,7 +15,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// What a question page needs: the draft (absent when the identity check has expired), the township
 /// list for the place question, and after a failed post what was typed and the errors.
@@ -23,19 +22,18 @@ use std::collections::HashMap;
 pub struct FormPage {
     pub draft: Option<Draft>,
     pub divisions: Vec<(County, Vec<Township>)>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 impl FormPage {
     fn error(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+        self.form.error(field)
     }
 
     /// After a failed post, what was typed; otherwise what the draft holds.
     fn value(&self, field: &str, saved: impl FnOnce(&Draft) -> String) -> String {
-        if !self.errors.is_empty() {
-            return self.values.get(field).cloned().unwrap_or_default();
+        if self.form.failed() {
+            return self.form.value(field);
         }
         self.draft.as_ref().map(saved).unwrap_or_default()
     }
@@ -70,7 +68,7 @@ pub async fn load_form_page(step: String, flash: String) -> Result<FormPage, Ser
     let draft = current_draft().await?.map(|(_, d)| d);
     let needs_divisions = matches!(Step::from_slug(&step), Some(Step::Place | Step::Check));
     let divisions = if needs_divisions && draft.is_some() { services.divisions.to_vec() } else { Vec::new() };
-    Ok(FormPage { draft, divisions, values: flash.values, errors: flash.errors })
+    Ok(FormPage { draft, divisions, form: flash })
 }
 
 #[component]
@@ -147,7 +145,7 @@ fn StepForm(step: Step, returning: bool, children: Children) -> impl IntoView {
 
 #[component]
 fn TypesStep(page: FormPage, returning: bool) -> impl IntoView {
-    let chosen: Vec<AssistanceType> = if page.errors.is_empty() {
+    let chosen: Vec<AssistanceType> = if page.form.errors.is_empty() {
         page.draft.as_ref().map(|d| d.types.clone()).unwrap_or_default()
     } else {
         Vec::new()
@@ -169,7 +167,7 @@ fn TypesStep(page: FormPage, returning: bool) -> impl IntoView {
     let basic: Vec<_> = AssistanceType::ALL.into_iter().filter(|t| !t.is_special()).map(option).collect();
     let special: Vec<_> = AssistanceType::ALL.into_iter().filter(|t| t.is_special()).map(option).collect();
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <StepForm step=Step::Types returning>
             <fieldset class="field checks" class:has-error=has_error>
                 <legend>"可以多选。不确定的，可以先做"<a href="/apply#self-check">"自测"</a>"。"</legend>
@@ -202,7 +200,7 @@ fn PlaceStep(page: FormPage, returning: bool) -> impl IntoView {
     let invalid = township_error.is_some().then_some("true");
     let groups = township_options(&page.divisions, &township);
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <StepForm step=Step::Place returning>
             <Field name="township" label="户籍所在乡镇（街道）" hint="按县区分组" error=township_error>
                 <select id="township" name="township" aria-invalid=invalid>
@@ -231,7 +229,7 @@ fn flag(form: &'static str, name: &'static str, label: &'static str, checked: bo
 #[component]
 fn HouseholdStep(page: FormPage, returning: bool) -> impl IntoView {
     let Some(draft) = page.draft.clone() else { return ().into_any() };
-    let typed = |field: &str| page.values.get(field).cloned().unwrap_or_default();
+    let typed = |field: &str| page.form.value(field);
     let [relationship_error, name_error, id_error] =
         ["relationship", "member_name", "member_id_number"].map(|f| page.error(f));
     let relationship_invalid = relationship_error.is_some().then_some("true");
@@ -245,7 +243,7 @@ fn HouseholdStep(page: FormPage, returning: bool) -> impl IntoView {
         .collect_view();
     let return_field = returning.then(|| view! { <input type="hidden" name="return" value="check"/> });
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <p>"请列出户口簿上的家庭成员和共同生活的家人（配偶、未成年子女、共同生活的父母等）。"</p>
         <p class="progress">{format!("现在共 {} 人", draft.household_size())}</p>
         <ul class="members">{rows}</ul>
@@ -334,7 +332,7 @@ fn IncomeStep(page: FormPage, returning: bool) -> impl IntoView {
     let [wages_error, business_error, transfers_error, other_error] =
         ["wages", "business", "transfers", "other"].map(|f| page.error(f));
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <p>"全家每月大约的收入，单位：元。没有的留空。说不准的，填一个大概数，工作人员会核对。"</p>
         <StepForm step=Step::Income returning>
             <TextField name="wages" label="工资、打工收入" value=wages error=wages_error input_mode="numeric"/>
@@ -356,7 +354,7 @@ fn AssetsStep(page: FormPage, returning: bool) -> impl IntoView {
     let [housing_error, vehicle_error, savings_error] =
         ["housing", "vehicle", "savings"].map(|f| page.error(f));
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <p>"按全家共同生活的成员一起算。如实选择，工作人员会经您授权后核对。"</p>
         <StepForm step=Step::Assets returning>
             <Choice name="housing" legend="住房" value=housing options=Housing::options() error=housing_error/>
@@ -374,7 +372,7 @@ fn SpendingStep(page: FormPage, returning: bool) -> impl IntoView {
         .value("education", |d| d.spending.as_ref().map(|s| amount_text(s.education)).unwrap_or_default());
     let [medical_error, education_error] = ["medical", "education"].map(|f| page.error(f));
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <p>"过去12个月，医保报销之后自己花的钱，单位：元。没有的留空。"</p>
         <StepForm step=Step::Spending returning>
             <TextField name="medical" label="看病、住院、买药" value=medical error=medical_error input_mode="numeric"/>
@@ -389,7 +387,7 @@ fn AccountStep(page: FormPage, returning: bool) -> impl IntoView {
     let error = page.error("account");
     let invalid = error.is_some().then_some("true");
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <StepForm step=Step::Account returning>
             <Field name="account" label="家里遇到了什么困难" hint="用自己的话说就行，例如：什么时候、发生了什么、现在生活怎么样" error=error>
                 <textarea id="account" name="account" rows="6" maxlength="2000" aria-invalid=invalid>{account}</textarea>
@@ -436,7 +434,7 @@ fn CheckStep(page: FormPage) -> impl IntoView {
     let consent_error = page.error("consent");
     let has_consent_error = consent_error.is_some();
     view! {
-        <ErrorSummary errors=page.errors.clone()/>
+        <ErrorSummary errors=page.form.errors.clone()/>
         <dl class="answers" id="unanswered">
             <dt>"申请人"</dt>
             <dd>{format!("{}（{}，手机 {}）", draft.applicant.name, draft.applicant.id_number.masked(), mask_phone(&draft.applicant.phone))}</dd>

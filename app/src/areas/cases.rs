@@ -237,8 +237,7 @@ pub struct CaseView {
     pub record: Option<super::register::RecordView>,
     /// 先行救助 on the case, for the township and county.
     pub help_first: super::emergency::EmergencyView,
-    pub values: std::collections::HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// A department's referral as its officer sees it on the case page.
@@ -343,8 +342,7 @@ mod case_view {
             monthly_amount: case.monthly_amount,
             draft,
             actions,
-            values: flash.values,
-            errors: flash.errors,
+            form: flash,
         })
     }
 
@@ -580,12 +578,12 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
                 <li>{format!("{when} {who}：{what}")}{(!why.is_empty()).then(|| format!("（{why}）"))}</li>
             }).collect_view()}
         </ol>
-        <super::emergency::EmergencySection emergency=case.help_first.clone() reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/>
+        <super::emergency::EmergencySection emergency=case.help_first.clone() reference=case.reference.clone() form=case.form.clone()/>
         {case.record.clone().map(|record| view! {
-            <super::register::RecordSection record reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/>
+            <super::register::RecordSection record reference=case.reference.clone() form=case.form.clone()/>
         })}
         {match case.answer.clone() {
-            Some(answer) => view! { <AnswerReferral answer reference=case.reference.clone() values=case.values.clone() errors=case.errors.clone()/> }.into_any(),
+            Some(answer) => view! { <AnswerReferral answer reference=case.reference.clone() form=case.form.clone()/> }.into_any(),
             None => view! { <CaseActions case/> }.into_any(),
         }}
     }
@@ -596,23 +594,22 @@ fn CaseDetails(case: CaseView) -> impl IntoView {
 fn AnswerReferral(
     answer: ReferralAnswer,
     reference: String,
-    values: std::collections::HashMap<String, String>,
-    errors: Vec<(String, String)>,
+    form: crate::forms::FormFeedback,
 ) -> impl IntoView {
     use crate::domain::referral::ReferralOutcome;
     use crate::forms::Choice;
     if !answer.open {
         return view! { <h2>"本部门办理结果"</h2><p>{format!("{}：{}", answer.department, answer.status)}</p> }.into_any();
     }
-    let error_for = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let error_for = |field: &str| form.error(field);
     let (outcome_error, note_error) = (error_for("outcome"), error_for("note"));
     let note_invalid = note_error.is_some().then_some("true");
-    let outcome = values.get("outcome").cloned().unwrap_or_default();
-    let note = values.get("note").cloned().unwrap_or_default();
+    let outcome = form.value("outcome");
+    let note = form.value("note");
     let options: Vec<(&str, &str)> = ReferralOutcome::ALL.into_iter().map(|o| (o.key(), o.label())).collect();
     view! {
         <h2>{format!("{}办理", answer.department)}</h2>
-        <ErrorSummary errors=errors.clone()/>
+        <ErrorSummary errors=form.errors.clone()/>
         <form method="post" action=format!("/review/case/{reference}/referral") class="question-form" novalidate>
             <Choice name="outcome" legend="办理结果" value=outcome options error=outcome_error/>
             <Field name="note" label="办理情况" hint="写明给予的救助（项目、金额或措施），或不符合本部门条件的理由；会记入案件办理记录" error=note_error>
@@ -627,17 +624,18 @@ fn AnswerReferral(
 #[component]
 fn CaseActions(case: CaseView) -> impl IntoView {
     let general =
-        case.errors.iter().filter(|(f, _)| f == "action").map(|(_, m)| m.clone()).collect::<Vec<_>>();
+        case.form.errors.iter().filter(|(f, _)| f == "action").map(|(_, m)| m.clone()).collect::<Vec<_>>();
     let general = (!general.is_empty()).then(|| {
         view! { <div class="error-summary" role="alert">{general.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div> }
     });
     if case.actions.is_empty() {
         return view! { {general}<p class="hint">"当前状态下您没有需要办理的事项。"</p> }.into_any();
     }
-    let note_error = case.errors.iter().find(|(f, _)| f == "note").map(|(_, m)| m.clone());
-    let amount_error = case.errors.iter().find(|(f, _)| f == "amount").map(|(_, m)| m.clone());
-    let note = case.values.get("note").cloned().unwrap_or_default();
+    let note_error = case.form.error("note");
+    let amount_error = case.form.error("amount");
+    let note = case.form.value("note");
     let amount = case
+        .form
         .values
         .get("amount")
         .cloned()
@@ -646,12 +644,12 @@ fn CaseActions(case: CaseView) -> impl IntoView {
     let needs_amount =
         grant.takes_amount() && case.actions.iter().any(|a| matches!(a, Action::Recommend | Action::Approve));
     let takes_photos = case.actions.iter().any(|a| a.takes_photos());
-    let photos_error = case.errors.iter().find(|(f, _)| f == "photos").map(|(_, m)| m.clone());
+    let photos_error = case.form.error("photos");
     let amount_invalid = amount_error.is_some().then_some("true");
     let note_invalid = note_error.is_some().then_some("true");
     view! {
         <h2>"办理"</h2>
-        <ErrorSummary errors=case.errors.iter().filter(|(f, _)| f != "action" && !super::emergency::is_emergency_field(f)).cloned().collect()/>
+        <ErrorSummary errors=case.form.errors.iter().filter(|(f, _)| f != "action" && !super::emergency::is_emergency_field(f)).cloned().collect()/>
         {general}
         <form method="post" action=format!("/review/case/{}", case.reference) enctype="multipart/form-data" class="question-form" novalidate>
             {needs_amount.then(|| view! {

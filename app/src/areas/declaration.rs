@@ -8,7 +8,6 @@ use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// The declaration in progress as the pages show it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -20,18 +19,17 @@ pub struct DeclarationView {
     pub complete: bool,
     /// The household's assistance ended: it may only say that its income fell again.
     pub after_exit: bool,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 impl DeclarationView {
     /// What was typed in a refused post, or else the saved answer.
     fn value(&self, field: &str, saved: &str) -> String {
-        self.values.get(field).cloned().unwrap_or_else(|| saved.to_string())
+        self.form.value_or(field, saved)
     }
 
     fn error(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+        self.form.error(field)
     }
 }
 
@@ -57,8 +55,7 @@ pub async fn load_declaration(flash: String) -> Result<Option<DeclarationView>, 
         after_exit: declaring == crate::domain::declaration::Declaring::AfterExit,
         details: current.details,
         income: current.income.map(|n| n.to_string()).unwrap_or_default(),
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     }))
 }
 
@@ -101,7 +98,7 @@ pub fn DeclareKindPage() -> impl IntoView {
                 {d.after_exit.then(|| view! {
                     <p class="notice">"您家的救助已经终止。如果收入又下降、生活出现困难，请在这里告诉我们，乡镇（街道）会在期限内入户了解，符合条件的帮助您重新申请。"</p>
                 })}
-                <ErrorSummary errors=d.errors.clone()/>
+                <ErrorSummary errors=d.form.errors.clone()/>
                 <form method="post" action="/status/change/kind" class="question-form" novalidate>
                     <Choice name="kind" legend="发生了哪种变化？（有几种变化的，请一种一种申报）" value options error=d.error("kind")/>
                     <button type="submit" class="primary">"继续"</button>
@@ -127,7 +124,7 @@ pub fn DeclareDetailsPage() -> impl IntoView {
             let (date, details, income) = (d.value("occurred_on", &d.occurred_on), d.value("details", &d.details), d.value("income", &d.income));
             view! {
                 <h1>{kind.short()}</h1>
-                <ErrorSummary errors=d.errors.clone()/>
+                <ErrorSummary errors=d.form.errors.clone()/>
                 <form method="post" action="/status/change/details" class="question-form" novalidate>
                     <Field name="occurred_on" label="什么时候发生的？" hint="格式如 2026-11-20，记不清具体哪天的填大概日期" error=date_error>
                         <input id="occurred_on" name="occurred_on" class="short" inputmode="numeric" value=date aria-invalid=date_invalid/>
@@ -158,7 +155,7 @@ pub fn DeclareCheckPage() -> impl IntoView {
                 return view! { <p><a href="/status/change">"请先回答前面的问题"</a></p> }.into_any();
             };
             view! {
-                <ErrorSummary errors=d.errors.clone()/>
+                <ErrorSummary errors=d.form.errors.clone()/>
                 <dl class="answers">
                     <dt>"变化"</dt><dd>{kind.short()}" "<a href="/status/change">"修改"</a></dd>
                     <dt>"发生日期"</dt><dd>{d.occurred_on.clone()}" "<a href="/status/change/details">"修改"</a></dd>

@@ -6,7 +6,6 @@ use crate::forms::{ErrorSummary, Field};
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Help given first as the case page shows it, and what the reader may do about it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -65,10 +64,6 @@ pub mod build {
     }
 }
 
-fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
-}
-
 /// The errors of the emergency forms, which this section shows and the other forms leave out.
 pub fn is_emergency_field(field: &str) -> bool {
     field.starts_with("emergency_")
@@ -79,17 +74,17 @@ pub fn is_emergency_field(field: &str) -> bool {
 pub fn EmergencySection(
     emergency: EmergencyView,
     reference: String,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
+    form: crate::forms::FormFeedback,
 ) -> impl IntoView {
     if emergency.is_empty() {
         return ().into_any();
     }
-    let errors: Vec<(String, String)> = errors.into_iter().filter(|(f, _)| is_emergency_field(f)).collect();
-    let value = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let errors: Vec<(String, String)> =
+        form.errors.iter().filter(|(f, _)| is_emergency_field(f)).cloned().collect();
+    let feedback = form.clone();
+    let value = move |field: &str| feedback.value(field);
     let form = if let Some(limit) = emergency.grant_limit {
-        let (amount_error, reason_error) =
-            (error_for(&errors, "emergency_amount"), error_for(&errors, "emergency_reason"));
+        let (amount_error, reason_error) = (form.error("emergency_amount"), form.error("emergency_reason"));
         let (amount_invalid, reason_invalid) =
             (amount_error.is_some().then_some("true"), reason_error.is_some().then_some("true"));
         let hint = format!("乡镇可先行给予，最多 {limit} 元；超过的部分按程序报县级审批");
@@ -110,7 +105,7 @@ pub fn EmergencySection(
         }
         .into_any()
     } else if emergency.answerable {
-        let note_error = error_for(&errors, "emergency_note");
+        let note_error = form.error("emergency_note");
         let invalid = note_error.is_some().then_some("true");
         view! {
             <form method="post" action=format!("/review/case/{reference}/emergency/answer") class="question-form" novalidate>

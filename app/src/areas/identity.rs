@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// What the page needs to draw itself after a redirect.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -17,8 +16,7 @@ pub struct IdentityStep {
     pub pending_phone: Option<String>,
     /// 代办: the helper as the SMS names them ("村（社区）协理员张明").
     pub helper: Option<String>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 #[server]
@@ -29,8 +27,7 @@ pub async fn load_identity_step(flash: String) -> Result<IdentityStep, ServerFnE
     Ok(IdentityStep {
         pending_phone: pending.as_ref().map(|p| p.phone.masked()),
         helper: pending.and_then(|p| p.helper).map(|h| h.describe()),
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     })
 }
 
@@ -82,21 +79,13 @@ pub fn IdentityPage() -> impl IntoView {
     }
 }
 
-fn value(state: &IdentityStep, field: &str) -> String {
-    state.values.get(field).cloned().unwrap_or_default()
-}
-
-fn error(state: &IdentityStep, field: &str) -> Option<String> {
-    state.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
-}
-
 #[component]
 fn PhoneStep(state: IdentityStep) -> impl IntoView {
-    let phone_error = error(&state, "phone");
-    let phone = value(&state, "phone");
+    let phone_error = state.form.error("phone");
+    let phone = state.form.value("phone");
     view! {
         <p>"第1步（共2步）：填写您本人的手机号码，我们会发送一条短信验证码。"</p>
-        <ErrorSummary errors=state.errors/>
+        <ErrorSummary errors=state.form.errors/>
         <form method="post" action="/apply/identity/code" class="question-form" novalidate>
             <TextField name="phone" label="手机号码" value=phone error=phone_error input_mode="tel" autocomplete="tel"/>
             <button type="submit" class="primary">"获取验证码"</button>
@@ -123,9 +112,9 @@ pub fn HelperPage() -> impl IntoView {
             {deferred(async move {
                 let state = load_identity_step(flash).await.unwrap_or_default();
                 let [name_error, phone_error, role_error, resident_phone_error] =
-                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| error(&state, f));
+                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| state.form.error(f));
                 let [name, phone, mut role, resident_phone] =
-                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| value(&state, f));
+                    ["helper_name", "helper_phone", "helper_role", "phone"].map(|f| state.form.value(f));
                 // A village worker comes from a visit page with their relation chosen already.
                 if role.is_empty() && HelperRole::from_key(&acting_as).is_some() {
                     role = acting_as;
@@ -133,7 +122,7 @@ pub fn HelperPage() -> impl IntoView {
                 let roles = HelperRole::ALL.into_iter().map(|r| (r.key(), r.label())).collect::<Vec<_>>();
                 view! {
                     <p>"村（社区）协理员、亲属等可以替申请人填写申请。验证码会发到申请人本人的手机，短信里写明您的姓名；申请人把验证码告诉您，就表示同意由您代办。申请会记录代办人。"</p>
-                    <ErrorSummary errors=state.errors.clone()/>
+                    <ErrorSummary errors=state.form.errors.clone()/>
                     <form method="post" action="/apply/helper/code" class="question-form" novalidate>
                         <TextField name="helper_name" label="代办人姓名" value=name error=name_error autocomplete="name"/>
                         <TextField name="helper_phone" label="代办人手机号码" value=phone error=phone_error input_mode="tel" autocomplete="tel"/>
@@ -149,9 +138,9 @@ pub fn HelperPage() -> impl IntoView {
 
 #[component]
 fn CodeStep(state: IdentityStep, phone: String) -> impl IntoView {
-    let [code_error, name_error, id_error] = ["code", "name", "id_number"].map(|f| error(&state, f));
-    let resend_error = error(&state, "phone");
-    let (name, id_number) = (value(&state, "name"), value(&state, "id_number"));
+    let [code_error, name_error, id_error] = ["code", "name", "id_number"].map(|f| state.form.error(f));
+    let resend_error = state.form.error("phone");
+    let (name, id_number) = (state.form.value("name"), state.form.value("id_number"));
     let sent = match &state.helper {
         Some(helper) => format!(
             "代办：验证码已发送至申请人的手机 {phone}，短信中写明由{helper}代办。请申请人把验证码告诉您，表示同意代办；5分钟内有效。"
@@ -166,7 +155,7 @@ fn CodeStep(state: IdentityStep, phone: String) -> impl IntoView {
     view! {
         <p>"第2步（共2步）：填写短信验证码和身份证上的信息。"</p>
         <p class="notice" role="status">{sent}</p>
-        <ErrorSummary errors=state.errors/>
+        <ErrorSummary errors=state.form.errors/>
         <form method="post" action="/apply/identity/verify" class="question-form" novalidate>
             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
             <TextField name="name" label=name_label hint="与身份证上一致" value=name error=name_error autocomplete="name"/>

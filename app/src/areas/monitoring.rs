@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// One open warning as a reviewer sees it: where, what, how urgent, by when.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -135,8 +134,7 @@ fn CountyWarnings(counts: Vec<(String, u64, u64)>) -> impl IntoView {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WarningForm {
     pub warning: WarningLine,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 #[server]
@@ -153,7 +151,7 @@ pub async fn load_warning(id: i64, flash: String) -> Result<Option<WarningForm>,
     };
     let flash = services.flash.get(&flash).await.unwrap_or_default();
     let warning = line(&services, warning, Date::today_in_china(now));
-    Ok(Some(WarningForm { warning, values: flash.values, errors: flash.errors }))
+    Ok(Some(WarningForm { warning, form: flash }))
 }
 
 #[component]
@@ -184,9 +182,9 @@ pub fn WarningPage() -> impl IntoView {
 
 #[component]
 fn CloseWarning(form: WarningForm) -> impl IntoView {
-    let error_for = |field: &str| form.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
-    let values = form.values;
-    let typed = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let error_for = |field: &str| form.form.error(field);
+    let feedback = form.form.clone();
+    let typed = move |field: &str| feedback.value(field);
     let w = form.warning;
     let departments: Vec<(&'static str, &'static str)> = crate::domain::staff::DEPARTMENTS.to_vec();
     let chosen_department = typed("department");
@@ -199,10 +197,10 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
             <dt>"预警日期"</dt><dd>{w.raised_on}</dd>
             <dt>"核实期限"</dt><dd>{w.due}{w.overdue.then(|| view! { <span class="tag">"超期"</span> })}</dd>
         </dl>
-        <ErrorSummary errors=form.errors.clone()/>
+        <ErrorSummary errors=form.form.errors.clone()/>
         <p><a href=format!("/review/households/{}", w.household_id)>"查看这户的档案（以往预警、走访和部门数据）"</a></p>
         <form method="post" action=format!("/review/warnings/{}/close", w.id) enctype="multipart/form-data" class="question-form" novalidate>
-            <VisitFields observations=typed("observations") indicators=typed("indicators") errors=form.errors.clone()/>
+            <VisitFields observations=typed("observations") indicators=typed("indicators") form=form.form.clone()/>
             <Choice
                 name="outcome"
                 legend="入户核实后的处置结果"
@@ -233,9 +231,9 @@ fn CloseWarning(form: WarningForm) -> impl IntoView {
 /// What the worker saw and the risks they found: part of every visit form. `indicators` holds the
 /// ticked keys joined by commas (how a failed post keeps them).
 #[component]
-fn VisitFields(observations: String, indicators: String, errors: Vec<(String, String)>) -> impl IntoView {
+fn VisitFields(observations: String, indicators: String, form: crate::forms::FormFeedback) -> impl IntoView {
     use crate::domain::monitoring::SignalKind;
-    let error_for = |field: &str| errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
+    let error_for = |field: &str| form.error(field);
     let observations_error = error_for("observations");
     let observations_invalid = observations_error.as_ref().map(|_| "true");
     let indicators_error = error_for("indicators");
@@ -271,8 +269,7 @@ fn VisitFields(observations: String, indicators: String, errors: Vec<(String, St
 pub struct FoundForm {
     pub place: String,
     pub fixed_village: Option<String>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// How many member rows the form offers; a household with more members adds them on its application.
@@ -293,7 +290,7 @@ pub async fn load_found_form(flash: String) -> Result<Option<FoundForm>, ServerF
     };
     let place = crate::store::place_name(&services.divisions, township);
     let flash = services.flash.get(&flash).await.unwrap_or_default();
-    Ok(Some(FoundForm { place, fixed_village, values: flash.values, errors: flash.errors }))
+    Ok(Some(FoundForm { place, fixed_village, form: flash }))
 }
 
 #[component]
@@ -336,9 +333,9 @@ pub fn FoundHouseholdPage() -> impl IntoView {
 
 #[component]
 fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
-    let error_for = |field: &str| form.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
-    let values = form.values;
-    let typed = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let error_for = |field: &str| form.form.error(field);
+    let feedback = form.form.clone();
+    let typed = move |field: &str| feedback.value(field);
     let members_error = error_for("members");
     let members_invalid = members_error.is_some();
     let village = match form.fixed_village {
@@ -355,7 +352,7 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
     };
     view! {
         <p>"日常走访中发现的困难家庭，登记后纳入低收入人口动态监测。身份证号码加密保存，只用于与已有监测对象比对。"</p>
-        <ErrorSummary errors=form.errors.clone()/>
+        <ErrorSummary errors=form.form.errors.clone()/>
         <form method="post" action="/review/visits" enctype="multipart/form-data" class="question-form" novalidate>
             {village}
             <fieldset class="field" class:has-error=members_invalid>
@@ -371,7 +368,7 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <VisitFields observations=typed("observations") indicators=typed("indicators") errors=form.errors.clone()/>
+            <VisitFields observations=typed("observations") indicators=typed("indicators") form=form.form.clone()/>
             <button type="submit" class="primary">"登记走访"</button>
         </form>
     }
@@ -469,8 +466,8 @@ pub async fn load_household_referral(id: i64, flash: String) -> Result<Option<Re
         observations: found.visit.observations,
         indicators,
         answered: found.referral.answered_at.is_some(),
-        answer: flash.values.get("answer").cloned().unwrap_or_default(),
-        error: flash.errors.into_iter().find(|(f, _)| f == "answer").map(|(_, m)| m),
+        answer: flash.value("answer"),
+        error: flash.error("answer"),
     }))
 }
 

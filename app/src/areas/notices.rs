@@ -11,7 +11,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A notice entry as the public sees it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -175,15 +174,14 @@ fn EntryCard(entry: PublicEntry) -> impl IntoView {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ObjectionPage {
     pub entry: Option<PublicEntry>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 #[server(endpoint = "public-notice")]
 pub async fn load_objection_page(id: i64, flash: String) -> Result<ObjectionPage, ServerFnError> {
     let flash = crate::services::services()?.flash.get(&flash).await.unwrap_or_default();
     let (_, entries, _) = public_entries(Wanted::Entry(id)).await?;
-    Ok(ObjectionPage { entry: entries.into_iter().next(), values: flash.values, errors: flash.errors })
+    Ok(ObjectionPage { entry: entries.into_iter().next(), form: flash })
 }
 
 #[component]
@@ -202,8 +200,8 @@ pub fn ObjectionFormPage() -> impl IntoView {
                 let Some(entry) = page.entry.clone() else {
                     return view! { <p>"这条公示不存在或公示期已结束。"</p> }.into_any();
                 };
-                let value = |f: &str| page.values.get(f).cloned().unwrap_or_default();
-                let error = |f: &str| page.errors.iter().find(|(n, _)| n == f).map(|(_, m)| m.clone());
+                let value = |f: &str| page.form.value(f);
+                let error = |f: &str| page.form.error(f);
                 let (reason, contact_name, contact_phone) = (value("reason"), value("contact_name"), value("contact_phone"));
                 let (name_error, phone_error) = (error("contact_name"), error("contact_phone"));
                 let reason_error = error("reason");
@@ -211,7 +209,7 @@ pub fn ObjectionFormPage() -> impl IntoView {
                 let reason_invalid = reason_error.is_some().then_some("true");
                 view! {
                     <EntryCard entry/>
-                    <ErrorSummary errors=page.errors.clone()/>
+                    <ErrorSummary errors=page.form.errors.clone()/>
                     <form method="post" action=format!("/notices/{id}/objection") enctype="multipart/form-data" class="question-form" novalidate>
                         <Field name="reason" label="异议内容" hint="请写明具体情况，例如：家里有没有申报的收入、住房、车辆，或家庭人口不实" error=reason_error>
                             <textarea id="reason" name="reason" rows="5" maxlength="2000" aria-invalid=reason_invalid>{reason}</textarea>

@@ -9,7 +9,6 @@ use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A record as the case page shows it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,17 +136,16 @@ pub mod build {
 pub fn RecordSection(
     record: RecordView,
     reference: String,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
+    form: crate::forms::FormFeedback,
 ) -> impl IntoView {
     let forms = if !record.outcomes.is_empty() {
-        view! { <ReviewForm outcomes=record.outcomes.clone() reference=reference.clone() values errors/> }
+        view! { <ReviewForm outcomes=record.outcomes.clone() reference=reference.clone() form=form.clone()/> }
             .into_any()
     } else if record.confirmable {
-        view! { <ConfirmForm reference=reference.clone() values errors/> }.into_any()
+        view! { <ConfirmForm reference=reference.clone() form=form.clone()/> }.into_any()
     } else {
         // A refused post by someone who has no form here (a township confirming its own proposal).
-        view! { <ErrorSummary errors/> }.into_any()
+        view! { <ErrorSummary errors=form.errors.clone()/> }.into_any()
     };
     view! {
         <section class="record" aria-labelledby="record-heading">
@@ -173,19 +171,10 @@ pub fn RecordSection(
     }
 }
 
-fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
-}
-
 /// The township's review: the visit and check, photos and the outcome with what it needs.
 #[component]
-fn ReviewForm(
-    outcomes: Vec<Outcome>,
-    reference: String,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
-) -> impl IntoView {
-    let value = |field: &str| values.get(field).cloned().unwrap_or_default();
+fn ReviewForm(outcomes: Vec<Outcome>, reference: String, form: crate::forms::FormFeedback) -> impl IntoView {
+    let value = |field: &str| form.value(field);
     let options: Vec<(&'static str, &'static str)> = outcomes.iter().map(|o| (o.key(), o.label())).collect();
     let reasons: Vec<(&'static str, &'static str)> =
         EndReason::chosen_by_staff().map(|r| (r.key(), r.label())).collect();
@@ -193,7 +182,7 @@ fn ReviewForm(
     let adjust = outcomes.contains(&Outcome::Adjust);
     let residences = vec![("urban", "城市低保标准"), ("rural", "农村低保标准")];
     let text = |name: &'static str, label: &'static str, hint: &'static str| {
-        let (current, error) = (value(name), error_for(&errors, name));
+        let (current, error) = (value(name), form.error(name));
         let invalid = error.is_some().then_some("true");
         view! {
             <Field name label hint error>
@@ -201,12 +190,12 @@ fn ReviewForm(
             </Field>
         }
     };
-    let note_error = error_for(&errors, "note");
+    let note_error = form.error("note");
     let note_invalid = note_error.is_some().then_some("true");
     let (note, outcome, reason, residence) =
         (value("note"), value("outcome"), value("reason"), value("residence"));
-    let (outcome_error, reason_error) = (error_for(&errors, "outcome"), error_for(&errors, "reason"));
-    let (photos_error, residence_error) = (error_for(&errors, "photos"), error_for(&errors, "residence"));
+    let (outcome_error, reason_error) = (form.error("outcome"), form.error("reason"));
+    let (photos_error, residence_error) = (form.error("photos"), form.error("residence"));
     let amount =
         adjust.then(|| text("amount", "调整后的每月救助金额（元）", "选择“调整救助金额”时填写，报县级确认"));
     let phase_out_fields = phase_out.then(|| {
@@ -219,7 +208,7 @@ fn ReviewForm(
     });
     view! {
         <h2 id="review-heading">"复核"</h2>
-        <ErrorSummary errors=errors.clone()/>
+        <ErrorSummary errors=form.errors.clone()/>
         <form method="post" action=format!("/review/case/{reference}/review") enctype="multipart/form-data" class="question-form" novalidate>
             <Field name="note" label="入户核查和经济状况核对情况" hint="写明入户看到的情况和核对结果；会记入办理记录" error=note_error>
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
@@ -243,17 +232,13 @@ fn ReviewForm(
 
 /// The county's answer to an adjustment or an ending.
 #[component]
-fn ConfirmForm(
-    reference: String,
-    values: HashMap<String, String>,
-    errors: Vec<(String, String)>,
-) -> impl IntoView {
-    let note = values.get("confirm_note").cloned().unwrap_or_default();
-    let error = error_for(&errors, "confirm_note").or_else(|| error_for(&errors, "confirm"));
+fn ConfirmForm(reference: String, form: crate::forms::FormFeedback) -> impl IntoView {
+    let note = form.value("confirm_note");
+    let error = form.error("confirm_note").or_else(|| form.error("confirm"));
     let invalid = error.is_some().then_some("true");
     view! {
         <h2>"县级确认"</h2>
-        <ErrorSummary errors=errors.clone()/>
+        <ErrorSummary errors=form.errors.clone()/>
         <form method="post" action=format!("/review/case/{reference}/confirm") class="question-form" novalidate>
             <Field name="confirm_note" label="审核意见" hint="退回乡镇时必须写明理由" error>
                 <textarea id="confirm_note" name="confirm_note" rows="2" aria-invalid=invalid>{note}</textarea>

@@ -12,7 +12,6 @@ use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Where "leave now" goes: an ordinary, neutral page.
 pub const EXIT_URL: &str = "https://www.weather.com.cn/";
@@ -41,8 +40,7 @@ pub struct ReportFormData {
     pub hotlines: Vec<Hotline>,
     /// The public entry picked as the subject: its id and how it is shown.
     pub entry: Option<(i64, String)>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 #[server(endpoint = "report-form")]
@@ -61,7 +59,7 @@ pub async fn load_report_form(entry: Option<i64>, flash: String) -> Result<Repor
         None => None,
     };
     let flash = services.flash.get(&flash).await.unwrap_or_default();
-    Ok(ReportFormData { divisions, hotlines, entry, values: flash.values, errors: flash.errors })
+    Ok(ReportFormData { divisions, hotlines, entry, form: flash })
 }
 
 #[component]
@@ -84,8 +82,8 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn ReportForm(data: ReportFormData) -> impl IntoView {
-    let value = |f: &str| data.values.get(f).cloned().unwrap_or_default();
-    let error = |f: &str| data.errors.iter().find(|(n, _)| n == f).map(|(_, m)| m.clone());
+    let value = |f: &str| data.form.value(f);
+    let error = |f: &str| data.form.error(f);
     let (township, subject, suspicion, description) =
         (value("township"), value("subject"), value("suspicion"), value("description"));
     let (contact_name, contact_phone) = (value("contact_name"), value("contact_phone"));
@@ -134,7 +132,7 @@ fn ReportForm(data: ReportFormData) -> impl IntoView {
             <h2>"网上举报"</h2>
             <p>"默认匿名。我们不记录您的网络地址和手机型号；被举报的家庭看不到任何举报内容。"</p>
             <p><a href="/report/check">"已经举报过？用回执码查看进展"</a></p>
-            <ErrorSummary errors=data.errors.clone()/>
+            <ErrorSummary errors=data.form.errors.clone()/>
             <form method="post" action="/report" enctype="multipart/form-data" class="question-form" novalidate>
                 {subject_part}
                 <Choice name="suspicion" legend="反映什么问题" value=suspicion options error=suspicion_error/>
@@ -248,8 +246,7 @@ pub struct ReportView {
     /// (from the officer, date, text)
     pub messages: Vec<ThreadMessage>,
     pub files: usize,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// The report whose receipt this browser proved in the last minutes; `None` otherwise.
@@ -271,8 +268,7 @@ pub async fn load_report_view(flash: String) -> Result<Option<ReportView>, Serve
         outcome: report.outcome,
         messages,
         files,
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     }))
 }
 
@@ -338,9 +334,9 @@ pub(crate) fn MessageThread(messages: Vec<ThreadMessage>, reporter: &'static str
 
 #[component]
 fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
-    let body_error = report.errors.iter().find(|(f, _)| f == "body").map(|(_, m)| m.clone());
-    let evidence_error = report.errors.iter().find(|(f, _)| f == "evidence").map(|(_, m)| m.clone());
-    let body = report.values.get("body").cloned().unwrap_or_default();
+    let body_error = report.form.error("body");
+    let evidence_error = report.form.error("evidence");
+    let body = report.form.value("body");
     let waiting = report.messages.last().is_some_and(|m| m.from_officer);
     let has_messages = !report.messages.is_empty();
     let messages = report.messages.clone();
@@ -356,7 +352,7 @@ fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
         {report.concluded.then(|| view! { <h2>"处理结果"</h2><p id="report-outcome">{report.outcome.clone()}</p> })}
         {waiting.then(|| view! { <p class="notice" role="status">"工作人员向您提了问题，请在下方回答。"</p> })}
         {has_messages.then(|| view! { <h2>"留言"</h2><MessageThread messages reporter="您"/> })}
-        <ErrorSummary errors=report.errors.clone()/>
+        <ErrorSummary errors=report.form.errors.clone()/>
         <form method="post" action="/report/reply" enctype="multipart/form-data" class="question-form" novalidate>
             <Field name="body" label="回答或补充情况" error=body_error>
                 <textarea id="body" name="body" rows="4" maxlength="2000">{body}</textarea>

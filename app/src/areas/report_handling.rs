@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
 fn failed(e: impl std::fmt::Display) -> ServerFnError {
@@ -134,8 +133,7 @@ pub struct ReportDetail {
     /// Other reports of the same group: (id, filed on, suspicion).
     pub group: Vec<(i64, String, String)>,
     pub linked_reference: Option<String>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// A report the officer handles, with what the reporter wrote; `None` for a report that does not
@@ -197,8 +195,7 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
         messages,
         group,
         linked_reference,
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     }))
 }
 
@@ -227,8 +224,8 @@ pub fn ReportHandlingPage() -> impl IntoView {
 #[component]
 fn ReportFile(report: ReportDetail) -> impl IntoView {
     let id = report.id;
-    let value = |f: &str, default: String| report.values.get(f).cloned().unwrap_or(default);
-    let error = |f: &str| report.errors.iter().find(|(n, _)| n == f).map(|(_, m)| m.clone());
+    let value = |f: &str, default: String| report.form.values.get(f).cloned().unwrap_or(default);
+    let error = |f: &str| report.form.error(f);
     let status_value = value("status", report.status.key().to_string());
     let outcome = value("outcome", report.outcome.clone());
     let reference = value("reference", report.linked_reference.clone().unwrap_or_default());
@@ -269,7 +266,7 @@ fn ReportFile(report: ReportDetail) -> impl IntoView {
         {grouped.then(|| view! { <h2>"同一对象的其他举报"</h2><ul>{group}</ul> })}
         <h2>"与举报人的留言"</h2>
         <super::report::MessageThread messages reporter="举报人"/>
-        <ErrorSummary errors=report.errors.clone()/>
+        <ErrorSummary errors=report.form.errors.clone()/>
         <form method="post" action=format!("/review/reports/{id}/message") class="question-form" novalidate>
             <Field name="body" label="向举报人提问" hint="举报人凭回执码查看并回答，不会收到短信" error=body_error>
                 <textarea id="body" name="body" rows="3" maxlength="2000">{body}</textarea>

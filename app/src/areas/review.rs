@@ -167,16 +167,27 @@ pub fn ReviewHomePage() -> impl IntoView {
     }
 }
 
+crate::domain::keyed_enum! {
+    /// Why a password change was refused: the handler redirects to `path`, the page says it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum PasswordRefusal {
+        TooShort => ("too_short", "新密码至少需要12个字符。"),
+        Mismatch => ("mismatch", "两次输入的新密码不一致。"),
+        Unchanged => ("unchanged", "新密码不能与原密码相同。"),
+        WrongCurrent => ("wrong_current", "原密码不正确。"),
+        Wait => ("wait", "原密码输错次数过多，请稍后再试。"),
+    }
+}
+
+impl PasswordRefusal {
+    pub fn path(self) -> String {
+        format!("/review/password?error={}", self.key())
+    }
+}
+
 #[component]
 pub fn PasswordPage() -> impl IntoView {
-    let message = match query("error").as_str() {
-        "too_short" => Some("新密码至少需要12个字符。"),
-        "mismatch" => Some("两次输入的新密码不一致。"),
-        "unchanged" => Some("新密码不能与原密码相同。"),
-        "wrong_current" => Some("原密码不正确。"),
-        "wait" => Some("原密码输错次数过多，请稍后再试。"),
-        _ => None,
-    };
+    let message = PasswordRefusal::from_key(&query("error")).map(PasswordRefusal::label);
     let redirect = SignInRedirect::capture();
     view! {
         <Title text="修改密码"/>

@@ -7,13 +7,11 @@ use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AccountFormData {
     pub divisions: Vec<(County, Vec<Township>)>,
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// The form for an administrator; `None` for anyone else.
@@ -25,11 +23,7 @@ pub async fn load_account_form(flash: String) -> Result<Option<AccountFormData>,
     }
     let services = crate::services::services()?;
     let flash = services.flash.get(&flash).await.unwrap_or_default();
-    Ok(Some(AccountFormData {
-        divisions: services.divisions.to_vec(),
-        values: flash.values,
-        errors: flash.errors,
-    }))
+    Ok(Some(AccountFormData { divisions: services.divisions.to_vec(), form: flash }))
 }
 
 #[component]
@@ -61,9 +55,9 @@ pub fn StaffAccountPage() -> impl IntoView {
 #[component]
 fn AccountForm(data: AccountFormData) -> impl IntoView {
     use crate::domain::staff::{CREATED_ROLES, DEPARTMENTS};
-    let error_for = |field: &str| data.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone());
-    let values = data.values;
-    let typed = move |field: &str| values.get(field).cloned().unwrap_or_default();
+    let error_for = |field: &str| data.form.error(field);
+    let feedback = data.form.clone();
+    let typed = move |field: &str| feedback.value(field);
     let roles: Vec<(&'static str, &'static str)> =
         CREATED_ROLES.iter().map(|r| (r.key(), r.label())).collect();
     let (chosen_township, chosen_county, chosen_department) =
@@ -78,7 +72,7 @@ fn AccountForm(data: AccountFormData) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <ErrorSummary errors=data.errors.clone()/>
+        <ErrorSummary errors=data.form.errors.clone()/>
         <form method="post" action="/admin/staff" class="question-form" novalidate>
             <TextField name="username" label="登录名" hint="3到32位小写字母、数字、点、横线或下划线，如 wang.li" value=typed("username") error=error_for("username")/>
             <TextField name="display_name" label="姓名" value=typed("display_name") error=error_for("display_name")/>

@@ -9,12 +9,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LookupStep {
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
     /// A lookup is waiting for its code.
     pub waiting: bool,
 }
@@ -23,15 +21,7 @@ pub struct LookupStep {
 pub async fn load_lookup_step(flash: String) -> Result<LookupStep, ServerFnError> {
     let services = crate::services::services()?;
     let flash = services.flash.get(&flash).await.unwrap_or_default();
-    Ok(LookupStep {
-        values: flash.values,
-        errors: flash.errors,
-        waiting: crate::auth::current_status_lookup().is_some(),
-    })
-}
-
-fn error(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone())
+    Ok(LookupStep { form: flash, waiting: crate::auth::current_status_lookup().is_some() })
 }
 
 #[component]
@@ -46,10 +36,10 @@ pub fn StatusPage() -> impl IntoView {
             {deferred(async move {
                 let state = load_lookup_step(flash).await.unwrap_or_default();
                 if step.as_deref() == Some("code") && state.waiting {
-                    let code_error = error(&state.errors, "code");
+                    let code_error = state.form.error("code");
                     view! {
                         <p class="notice" role="status">"如果申请编号正确，验证码已发送到申请时登记的手机，5分钟内有效。"</p>
-                        <ErrorSummary errors=state.errors.clone()/>
+                        <ErrorSummary errors=state.form.errors.clone()/>
                         <form method="post" action="/status/verify" class="question-form" novalidate>
                             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
                             <button type="submit" class="primary">"查询"</button>
@@ -58,11 +48,11 @@ pub fn StatusPage() -> impl IntoView {
                     }
                     .into_any()
                 } else {
-                    let reference = state.values.get("reference").cloned().unwrap_or_default();
-                    let reference_error = error(&state.errors, "reference");
+                    let reference = state.form.value("reference");
+                    let reference_error = state.form.error("reference");
                     view! {
                         <p>"不用注册账号。填写申请编号，我们会给申请时登记的手机发送验证码。"</p>
-                        <ErrorSummary errors=state.errors.clone()/>
+                        <ErrorSummary errors=state.form.errors.clone()/>
                         <form method="post" action="/status/code" class="question-form" novalidate>
                             <TextField name="reference" label="申请编号" hint="在申请回执上，例如 ZY20261129-7K3M9Q" value=reference error=reference_error/>
                             <button type="submit" class="primary">"获取验证码"</button>
@@ -97,8 +87,7 @@ pub struct StatusView {
     pub assistance: Option<ResidentRecord>,
     pub can_withdraw: bool,
     /// What a failed upload typed (the note), from the flash store.
-    pub values: std::collections::HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
+    pub form: crate::forms::FormFeedback,
 }
 
 /// The record of an approved household as the household sees it.
@@ -225,8 +214,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
         reasons: (case.status == Status::Refused).then(|| latest_note("refuse").unwrap_or_default()),
         assistance,
         can_withdraw: !case.status.is_final(),
-        values: flash.values,
-        errors: flash.errors,
+        form: flash,
     }))
 }
 
@@ -257,9 +245,9 @@ pub fn StatusViewPage() -> impl IntoView {
 
 #[component]
 fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoView {
-    let withdraw_error = error(&view.errors, "withdraw");
-    let material_error = error(&view.errors, "material");
-    let material_note = view.values.get("material_note").cloned().unwrap_or_default();
+    let withdraw_error = view.form.error("withdraw");
+    let material_error = view.form.error("material");
+    let material_note = view.form.value("material_note");
     view! {
         <h1>"办理进度"</h1>
         <dl class="answers">

@@ -39,6 +39,7 @@ macro_rules! keyed_enum {
         }
     };
 }
+pub(crate) use keyed_enum;
 
 pub mod announcement;
 pub mod application;

@@ -5,6 +5,7 @@ use super::respond::{self, failure, redirect};
 use super::sessions::AdminSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
+use app::areas::admin::Saved;
 use app::audit::AuditEvent;
 use app::domain::announcement::{check_announcement, Announcement};
 use app::domain::calendar::{Date, DayKind};
@@ -80,7 +81,7 @@ pub async fn add_hotline(
         return failure("an administrator's change failed", e);
     }
     state.services.hotlines.forget();
-    redirect("/admin?saved=hotline#hotlines", &[])
+    redirect(&Saved::Hotline.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -99,7 +100,7 @@ pub async fn remove_hotline(
         Ok(false) => return redirect("/admin#hotlines", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
-    redirect("/admin?saved=hotline_removed#hotlines", &[])
+    redirect(&Saved::HotlineRemoved.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -158,7 +159,7 @@ pub async fn confirm_standards(
         Ok(false) => return redirect("/admin#standards", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
-    redirect("/admin?saved=standards#standards", &[])
+    redirect(&Saved::Standards.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -197,7 +198,7 @@ pub async fn update_guide(
         Ok(false) => return redirect("/admin#guide", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
-    redirect("/admin?saved=guide#guide", &[])
+    redirect(&Saved::Guide.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -253,7 +254,7 @@ pub async fn publish_announcement(
     if let Err(e) = state.services.store.add_announcement(&announcement, &entry).await {
         return failure("an administrator's change failed", e);
     }
-    redirect("/admin?saved=announcement#announcements", &[])
+    redirect(&Saved::Announcement.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -274,7 +275,7 @@ pub async fn remove_announcement(
         Ok(false) => return redirect("/admin#announcements", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
-    redirect("/admin?saved=announcement_removed#announcements", &[])
+    redirect(&Saved::AnnouncementRemoved.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -316,7 +317,7 @@ pub async fn add_staff_relatives(
     if let Err(e) = state.services.store.add_staff_relatives(&hashes, state.services.now(), &entry).await {
         return failure("an administrator's change failed", e);
     }
-    redirect("/admin?saved=staff_relatives#staff-relatives", &[])
+    redirect(&Saved::StaffRelatives.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -366,7 +367,7 @@ pub async fn set_calendar_day(
     if let Err(e) = state.services.store.set_calendar_day(day, kind, note, &entry).await {
         return failure("an administrator's change failed", e);
     }
-    redirect("/admin?saved=calendar#calendar", &[])
+    redirect(&Saved::Calendar.path(), &[])
 }
 
 #[derive(serde::Deserialize)]
@@ -388,7 +389,7 @@ pub async fn remove_calendar_day(
         Ok(false) => return redirect("/admin#calendar", &[]),
         Err(e) => return failure("an administrator's change failed", e),
     }
-    redirect("/admin?saved=calendar#calendar", &[])
+    redirect(&Saved::Calendar.path(), &[])
 }
 
 /// POST /admin/api-credentials: creates a department's credential and shows its token once (only the
@@ -433,7 +434,7 @@ pub async fn revoke_api_credential(
 ) -> Response {
     let now = state.services.now();
     match exchange::revoke_credential(&state.services, &admin.identity, form.id, now).await {
-        Ok(()) => redirect("/admin?saved=api_revoked#api", &[]),
+        Ok(()) => redirect(&Saved::ApiRevoked.path(), &[]),
         Err(ExchangeError::UnknownCredential) => redirect("/admin#api", &[]),
         Err(e) => failure("revoking an API credential failed", e),
     }

@@ -4,7 +4,7 @@
 use super::static_pages::internal_error;
 use crate::startup::AppState;
 use app::auth::cookie_value;
-use app::flash::Flash;
+use app::forms::FormFeedback;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -32,7 +32,7 @@ pub async fn back_with<K: AsRef<str>, V: AsRef<str>>(
     values: &[(K, V)],
     errors: &[(&str, String)],
 ) -> Response {
-    let flash = Flash {
+    let flash = FormFeedback {
         values: values.iter().map(|(k, v)| (k.as_ref().to_string(), v.as_ref().to_string())).collect(),
         errors: errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect(),
     };

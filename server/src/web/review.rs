@@ -6,6 +6,7 @@ use super::client::ClientAddr;
 use super::respond::{failure, redirect};
 use super::sessions::StaffSession;
 use crate::startup::AppState;
+use app::areas::review::PasswordRefusal;
 use app::auth::{session_cookie, staff_for_token, token_from_cookie_header};
 use app::domain::staff::PasswordError;
 use app::features::sign_in::{self, PasswordChange, SignInError};
@@ -79,19 +80,19 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let change = PasswordChange { current: form.current, new: form.new, confirm: form.confirm };
-    let code = match sign_in::change_password(&state.services, &account, change, &client.key()).await {
+    let refused = match sign_in::change_password(&state.services, &account, change, &client.key()).await {
         Ok(token) => {
             return redirect(
                 "/review?password_changed=1",
                 &[session_cookie(&token, state.config.secure_cookies)],
             )
         }
-        Err(SignInError::Rejected(PasswordError::TooShort)) => "too_short",
-        Err(SignInError::Rejected(PasswordError::Mismatch)) => "mismatch",
-        Err(SignInError::Rejected(PasswordError::Unchanged)) => "unchanged",
-        Err(SignInError::Invalid) => "wrong_current",
-        Err(SignInError::Wait(_)) => "wait",
+        Err(SignInError::Rejected(PasswordError::TooShort)) => PasswordRefusal::TooShort,
+        Err(SignInError::Rejected(PasswordError::Mismatch)) => PasswordRefusal::Mismatch,
+        Err(SignInError::Rejected(PasswordError::Unchanged)) => PasswordRefusal::Unchanged,
+        Err(SignInError::Invalid) => PasswordRefusal::WrongCurrent,
+        Err(SignInError::Wait(_)) => PasswordRefusal::Wait,
         Err(e) => return failure("staff password change failed", e),
     };
-    redirect(&format!("/review/password?error={code}"), &[])
+    redirect(&refused.path(), &[])
 }
