@@ -118,24 +118,9 @@ pub enum WorkflowError {
 }
 
 /// The actions staff may take on a case in its current state, for the buttons on the case page.
+/// In the order of `Action`'s declaration.
 pub fn available_actions(status: Status, actor: Actor, facts: Facts) -> Vec<Action> {
-    [
-        Action::Accept,
-        Action::RequestMaterial,
-        Action::RecordVisit,
-        Action::RecordCheck,
-        Action::RecordConsent,
-        Action::Recommend,
-        Action::PublishNotice,
-        Action::Reinvestigate,
-        Action::ForwardToCounty,
-        Action::RecordRecheck,
-        Action::Approve,
-        Action::Refuse,
-    ]
-    .into_iter()
-    .filter(|a| transition(status, *a, actor, facts).is_ok())
-    .collect()
+    Action::ALL.into_iter().filter(|a| transition(status, *a, actor, facts).is_ok()).collect()
 }
 
 /// The workflow role of a reviewer account; other accounts take no workflow action on cases.
