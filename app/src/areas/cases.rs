@@ -657,7 +657,7 @@ fn CaseActions(case: CaseView) -> impl IntoView {
                     <input id="amount" name="amount" inputmode="numeric" class="short" value=amount aria-invalid=amount_invalid/>
                 </Field>
             })}
-            <Field name="note" label="办理意见" hint="入户调查、核对、复核须写明情况；不予批准须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
+            <Field name="note" label="办理意见" hint="入户调查、核对、复核须写明情况；不予批准或退回乡镇须写明理由；要求补充材料须一次性列出全部缺少的材料" error=note_error>
                 <textarea id="note" name="note" rows="3" aria-invalid=note_invalid>{note}</textarea>
             </Field>
             {takes_photos.then(|| view! {

@@ -88,6 +88,9 @@ keyed_enum! {
         RecordRecheck => ("record_recheck", "记录县级入户复核"),
         /// 县级审核确认 (or, for an urgent case, the township approving it itself up to its limit).
         Approve => ("approve", "批准"),
+        /// The county sends the case back to the township to investigate again, with its reasons: the
+        /// visit and the check are recorded anew before another recommendation.
+        ReturnToTownship => ("return_to_township", "退回乡镇重新调查"),
         Refuse => ("refuse", "不予批准"),
         Withdraw => ("withdraw", "申请人撤回申请"),
     }
@@ -145,7 +148,7 @@ pub struct CaseState<'a> {
 /// The facts of a stored case on `today`. A reopened investigation (an objection, or the township
 /// reopening it) needs the visit and the check recorded again after it.
 pub fn case_facts(case: &CaseState, today: super::calendar::Date) -> Facts {
-    let reopened = [Action::Object.key(), Action::Reinvestigate.key()];
+    let reopened = [Action::Object.key(), Action::Reinvestigate.key(), Action::ReturnToTownship.key()];
     let since = case.history.iter().rposition(|a| reopened.contains(&a.as_str())).unwrap_or(0);
     let recorded = |action: Action| case.history[since..].iter().any(|a| a == action.key());
     Facts {
@@ -200,6 +203,9 @@ pub fn check_action_input(
         }
         Action::Reinvestigate if note.chars().count() < 4 => {
             problems.push(("note", "请写明重新调查的理由（至少4个字），例如异议反映的新情况".to_string()))
+        }
+        Action::ReturnToTownship if note.chars().count() < 4 => {
+            problems.push(("note", "退回乡镇须写明理由（至少4个字），例如需要补充核实的情况".to_string()))
         }
         Action::RequestMaterial if note.chars().count() < 2 => {
             problems.push(("note", "请一次性列出需要补充的全部材料".to_string()))
@@ -264,7 +270,7 @@ pub fn transition(
         | A::PublishNotice
         | A::Reinvestigate
         | A::ForwardToCounty => actor == Actor::Township,
-        A::RecordRecheck => actor == Actor::County,
+        A::RecordRecheck | A::ReturnToTownship => actor == Actor::County,
         A::ProvideMaterial | A::Withdraw => actor == Actor::Applicant,
         A::Object => actor == Actor::Public,
         A::Approve => actor == Actor::County || (emergency && actor == Actor::Township),
@@ -281,6 +287,7 @@ pub fn transition(
         (S::Investigating, A::Recommend, _) if facts.investigated => S::Recommended,
         (S::Investigating, A::Recommend, _) => return Err(WorkflowError::InvestigationIncomplete),
         (S::AtCounty, A::RecordRecheck, _) if facts.recheck_due => S::AtCounty,
+        (S::AtCounty, A::ReturnToTownship, _) => S::Investigating,
         (S::AtCounty, A::Approve, Actor::County) if facts.recheck_due => {
             return Err(WorkflowError::RecheckPending)
         }
@@ -450,6 +457,33 @@ mod tests {
     }
 
     #[test]
+    fn the_county_returns_a_case_to_the_township_which_investigates_again() {
+        let returned = transition(Status::AtCounty, Action::ReturnToTownship, Actor::County, FACTS);
+        assert_eq!(returned, Ok(Status::Investigating));
+        assert!(available_actions(Status::AtCounty, Actor::County, FACTS).contains(&Action::ReturnToTownship));
+        assert_eq!(
+            transition(Status::AtCounty, Action::ReturnToTownship, Actor::Township, FACTS),
+            Err(WorkflowError::WrongActor(Action::ReturnToTownship))
+        );
+        assert!(transition(Status::InNotice, Action::ReturnToTownship, Actor::County, FACTS).is_err());
+        let grant = super::super::register::GrantKind::Monthly;
+        let unexplained = check_action_input(Action::ReturnToTownship, "补查", "", grant).unwrap_err();
+        assert_eq!(unexplained[0].0, "note", "the reasons are required");
+        assert!(check_action_input(Action::ReturnToTownship, "存款情况需补充核实", "", grant).is_ok());
+        let today = crate::domain::calendar::Date::parse("2026-12-01").unwrap();
+        let history: Vec<String> =
+            ["accept", "record_visit", "record_check", "return_to_township"].map(String::from).to_vec();
+        let case = CaseState {
+            emergency: false,
+            types: &[AssistanceType::Dibao],
+            notice_until: None,
+            recheck_drawn: false,
+            history: &history,
+        };
+        assert!(!case_facts(&case, today).investigated, "the visit and the check are recorded again");
+    }
+
+    #[test]
     fn illegal_steps_are_refused_whoever_asks() {
         assert_eq!(
             transition(Status::Submitted, Action::PublishNotice, Actor::Township, FACTS),
@@ -525,11 +559,11 @@ mod tests {
         );
         assert_eq!(
             available_actions(Status::AtCounty, Actor::County, drawn),
-            vec![Action::RecordRecheck, Action::Refuse]
+            vec![Action::RecordRecheck, Action::ReturnToTownship, Action::Refuse]
         );
         assert_eq!(
             available_actions(Status::AtCounty, Actor::County, FACTS),
-            vec![Action::Approve, Action::Refuse]
+            vec![Action::Approve, Action::ReturnToTownship, Action::Refuse]
         );
         assert!(available_actions(Status::AtCounty, Actor::Township, FACTS).is_empty());
     }

@@ -454,3 +454,56 @@ async fn the_county_sees_its_townships_and_others_nothing(app: &TestApp) {
     let response = TestApp::new_client().get(app.url("/review/queue.xlsx")).send().await.unwrap();
     assert_eq!(location(&response), "/review/login");
 }
+
+#[tokio::test]
+async fn the_county_returns_a_case_and_the_township_investigates_it_again() {
+    let app = spawn_app().await;
+    let phone = "13912340007";
+    let reference = submit_application(&app, phone, "马兰花", TOWNSHIP).await;
+    let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
+    for (action, note, amount) in [
+        ("accept", "", ""),
+        ("record_visit", "入户核实，情况属实", ""),
+        ("record_check", "核对无异常", ""),
+        ("recommend", "", "500"),
+        ("publish_notice", "", ""),
+    ] {
+        township.act(&reference, action, note, amount).await;
+    }
+    end_notice_period(&app, &township).await;
+    township.act(&reference, "forward_to_county", "", "").await;
+
+    let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
+    let (_, html) = county.page(&format!("/review/case/{reference}")).await;
+    assert!(case_actions(&html).contains(&"return_to_township".to_string()), "offered to the county");
+    let (_, html) = county.act(&reference, "return_to_township", "补查", "").await;
+    assert!(html.contains("退回乡镇须写明理由（至少4个字）"), "the reasons are required: {html}");
+    assert_eq!(status_of(&app, &reference).await, Status::AtCounty);
+    county.act(&reference, "return_to_township", "存款情况需补充核实", "").await;
+    assert_eq!(status_of(&app, &reference).await, Status::Investigating);
+
+    let (_, html) = township.page(&format!("/review/case/{reference}")).await;
+    let entries = texts(&html, "ol.history li");
+    assert!(
+        entries.iter().any(|e| e.contains("：退回乡镇重新调查（存款情况需补充核实）")),
+        "the return and its reasons are in the history: {entries:?}"
+    );
+    let (_, html) = township.act(&reference, "recommend", "", "500").await;
+    assert!(html.contains("请先记录入户调查和家庭经济状况核对结果"), "investigated again first: {html}");
+    assert_eq!(investigating_messages(&app, phone, 2).await, 2, "the applicant is told, as at 受理");
+    app.stop().await;
+}
+
+/// How many status messages to `phone` say the case is being investigated, once `expected` have come
+/// (or after five seconds).
+async fn investigating_messages(app: &TestApp, phone: &str, expected: usize) -> usize {
+    let label = Status::Investigating.label();
+    let count = || app.outbox.messages_to(phone).iter().filter(|m| m.text().contains(label)).count();
+    for _ in 0..100 {
+        if count() >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    count()
+}
