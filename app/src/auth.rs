@@ -14,6 +14,8 @@ use crate::services::Services;
 use crate::store::{StaffAccount, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+pub use axum_extra::extract::cookie::SameSite;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -124,32 +126,36 @@ pub async fn staff_for_token(services: &Services, token: &str) -> Result<Option<
     Ok(account.filter(|a| a.identity.id == claims.sub && a.session_version == claims.ver))
 }
 
-/// A `Set-Cookie` value; an empty `value` removes the cookie.
-pub fn cookie(name: &str, value: &str, max_age: i64, same_site: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    let max_age = if value.is_empty() { 0 } else { max_age };
-    format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}")
+/// A `Set-Cookie` value for the whole site, never readable by scripts; an empty `value` removes the cookie.
+pub fn cookie(name: &'static str, value: &str, max_age: i64, same_site: SameSite, secure: bool) -> String {
+    let built =
+        Cookie::build((name, value.to_owned())).path("/").http_only(true).same_site(same_site).secure(secure);
+    let built = match value.is_empty() {
+        true => built.removal(),
+        false => built.max_age(cookie::time::Duration::seconds(max_age)),
+    };
+    built.build().to_string()
 }
 
 /// The staff session cookie (Strict: staff pages are never entered from another site).
 pub fn session_cookie(token: &str, secure: bool) -> String {
-    cookie(STAFF_COOKIE, token, STAFF_SESSION_SECONDS, "Strict", secure)
+    cookie(STAFF_COOKIE, token, STAFF_SESSION_SECONDS, SameSite::Strict, secure)
 }
 
-/// Finds a cookie's value in a `Cookie` header.
-pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header.split(';').filter_map(|pair| pair.trim().split_once('=')).find(|(n, _)| *n == name).map(|(_, v)| v)
+/// A cookie's value in a request's headers.
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers).get(name).map(|c| c.value().to_owned())
 }
 
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
-    cookie_value(header, STAFF_COOKIE)
+/// Whether a request's cookies switch on 长辈模式 (`domain::preferences`).
+pub fn elder_mode(headers: &http::HeaderMap) -> bool {
+    cookie_in(headers, crate::domain::preferences::ELDER_MODE_COOKIE).as_deref() == Some("1")
 }
 
 /// The cookie of the current request (pages and server functions).
 fn request_cookie(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    cookie_value(header, name).map(str::to_owned)
+    cookie_in(&parts.headers, name)
 }
 
 pub const RESIDENT_COOKIE: &str = "resident_session";
@@ -301,9 +307,20 @@ mod tests {
         assert!(
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure")
         );
-        assert!(session_cookie("", false).contains("Max-Age=0"));
-        assert_eq!(token_from_cookie_header("a=1; staff_session=tok; b=2"), Some("tok"));
-        assert_eq!(token_from_cookie_header("a=1"), None);
+        assert!(cookie.contains("Path=/") && cookie.contains(&format!("Max-Age={STAFF_SESSION_SECONDS}")));
+        let removal = session_cookie("", false);
+        assert!(removal.contains("Max-Age=0") && !removal.contains("Secure"), "{removal}");
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::COOKIE, "a=1; staff_session=tok; b=2".parse().unwrap());
+        assert_eq!(cookie_in(&headers, STAFF_COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie_in(&headers, "c"), None);
+        let with = |cookies: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::COOKIE, cookies.parse().unwrap());
+            elder_mode(&headers)
+        };
+        assert!(with("a=b; elder_mode=1; c=d"));
+        assert!(!with("elder_mode=0") && !with("not_elder_mode=1") && !elder_mode(&http::HeaderMap::new()));
     }
 
     #[test]

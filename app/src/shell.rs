@@ -5,7 +5,6 @@ use crate::areas::{
     monitoring, not_found::NotFound, notices, register, report, report_handling, review, staff_accounts,
     stats, status,
 };
-use crate::domain::preferences::elder_mode_from_cookie_header;
 use crate::layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -31,7 +30,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 /// The document shell. It runs on the server only: it reads the request to apply the elder-mode
 /// preference before the first byte is sent, so the large-text page needs no script.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let elder_mode = request_cookie_header().is_some_and(|h| elder_mode_from_cookie_header(&h));
+    let elder_mode = request_elder_mode();
     #[cfg(feature = "ssr")]
     allow_this_requests_inline_scripts();
     // Pages with an island load the scripts themselves (`forms::IslandScripts`); the others send none.
@@ -65,16 +64,14 @@ fn allow_this_requests_inline_scripts() {
     }
 }
 
-fn request_cookie_header() -> Option<String> {
+fn request_elder_mode() -> bool {
     #[cfg(feature = "ssr")]
     {
-        let parts = use_context::<http::request::Parts>()?;
-        let value = parts.headers.get(http::header::COOKIE)?;
-        value.to_str().ok().map(str::to_owned)
+        use_context::<http::request::Parts>().is_some_and(|parts| crate::auth::elder_mode(&parts.headers))
     }
     #[cfg(not(feature = "ssr"))]
     {
-        None
+        false
     }
 }
 

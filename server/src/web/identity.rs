@@ -8,6 +8,7 @@ use super::respond::{self, back_with, redirect, request_cookie, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use app::audit::AuditEvent;
+use app::auth::SameSite;
 use app::auth::{
     cookie, issue_pending_phone, issue_resident_token, pending_phone_from_token, resident_from_token,
     PendingCode, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
@@ -42,7 +43,7 @@ pub async fn send_code(
 ) -> Response {
     let secret = state.config.session_secret.expose();
     let pending = request_cookie(&headers, PENDING_PHONE_COOKIE)
-        .and_then(|t| pending_phone_from_token(secret, t, state.services.now()));
+        .and_then(|t| pending_phone_from_token(secret, &t, state.services.now()));
     // "Resend" keeps the helper of a 代办 code.
     let (typed, page, helper) = match (&form.phone, pending) {
         (Some(typed), _) => (typed.clone(), START, None),
@@ -125,8 +126,13 @@ async fn send_and_wait(
     }
     let secret = state.config.session_secret.expose();
     let pending = issue_pending_phone(secret, phone, helper.as_ref(), state.services.now());
-    let pending_cookie =
-        cookie(PENDING_PHONE_COOKIE, &pending, PENDING_PHONE_SECONDS, "Lax", state.config.secure_cookies);
+    let pending_cookie = cookie(
+        PENDING_PHONE_COOKIE,
+        &pending,
+        PENDING_PHONE_SECONDS,
+        SameSite::Lax,
+        state.config.secure_cookies,
+    );
     redirect(CODE_STEP, &[pending_cookie])
 }
 
@@ -151,10 +157,10 @@ pub async fn verify(
 ) -> Response {
     let secret = state.config.session_secret.expose();
     let Some(pending) = request_cookie(&headers, PENDING_PHONE_COOKIE)
-        .and_then(|t| pending_phone_from_token(secret, t, state.services.now()))
+        .and_then(|t| pending_phone_from_token(secret, &t, state.services.now()))
     else {
         if request_cookie(&headers, RESIDENT_COOKIE)
-            .and_then(|t| resident_from_token(secret, t, state.services.now()))
+            .and_then(|t| resident_from_token(secret, &t, state.services.now()))
             .is_some()
         {
             // Submitted again after success (a double click, or Back and submit).
@@ -235,8 +241,8 @@ async fn start_session(
     redirect(
         DONE,
         &[
-            cookie(RESIDENT_COOKIE, &session, RESIDENT_SESSION_SECONDS, "Lax", secure),
-            cookie(PENDING_PHONE_COOKIE, "", 0, "Lax", secure),
+            cookie(RESIDENT_COOKIE, &session, RESIDENT_SESSION_SECONDS, SameSite::Lax, secure),
+            cookie(PENDING_PHONE_COOKIE, "", 0, SameSite::Lax, secure),
         ],
     )
 }

@@ -121,11 +121,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     if cache.lifetime.is_zero() || !cacheable(request.uri().path()) {
         return next.run(request).await;
     }
-    let elder = request
-        .headers()
-        .get(header::COOKIE)
-        .and_then(|h| h.to_str().ok())
-        .is_some_and(app::domain::preferences::elder_mode_from_cookie_header);
+    let elder = app::auth::elder_mode(request.headers());
     let key = (request.uri().to_string(), elder);
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Ok(kept) = cache.fresh(&key) {

@@ -83,7 +83,7 @@ pub async fn receipt(
         || html_response(StatusCode::NOT_FOUND, "无法显示这份回执", "回执只在提交申请的手机上显示。");
     let secret = state.config.session_secret.expose();
     let Some(resident) = request_cookie(&headers, RESIDENT_COOKIE)
-        .and_then(|t| resident_from_token(secret, t, state.services.now()))
+        .and_then(|t| resident_from_token(secret, &t, state.services.now()))
     else {
         return not_found();
     };

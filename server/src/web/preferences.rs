@@ -1,6 +1,7 @@
 //! The 长辈模式 switch: a plain form post that sets a cookie and sends the browser back where it was.
 
 use crate::startup::AppState;
+use app::auth::{cookie, SameSite};
 use app::domain::preferences::{safe_return_path, ELDER_MODE_COOKIE};
 use axum::{
     extract::State,
@@ -17,16 +18,13 @@ pub struct ElderModeForm {
 }
 
 /// One year: the preference belongs to the phone, not to a visit.
-const REMEMBER_SECONDS: u32 = 365 * 24 * 3600;
+const REMEMBER_SECONDS: i64 = 365 * 24 * 3600;
 
 pub async fn set_elder_mode(State(state): State<AppState>, Form(form): Form<ElderModeForm>) -> Response {
     let on = form.enabled == "1";
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    let cookie = if on {
-        format!("{ELDER_MODE_COOKIE}=1; Path=/; Max-Age={REMEMBER_SECONDS}; SameSite=Lax; HttpOnly{secure}")
-    } else {
-        format!("{ELDER_MODE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly{secure}")
-    };
+    let value = if on { "1" } else { "" };
+    let cookie =
+        cookie(ELDER_MODE_COOKIE, value, REMEMBER_SECONDS, SameSite::Lax, state.config.secure_cookies);
     let location = safe_return_path(&form.back);
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();

@@ -16,6 +16,7 @@ use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
+use app::auth::SameSite;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
     REPORT_COOKIE, REPORT_SESSION_SECONDS,
@@ -239,7 +240,13 @@ fn open_report(state: &AppState, report: i64) -> Response {
     let token = issue_report_token(state.config.session_secret.expose(), &claims);
     redirect(
         VIEW,
-        &[cookie(REPORT_COOKIE, &token, REPORT_SESSION_SECONDS, "Strict", state.config.secure_cookies)],
+        &[cookie(
+            REPORT_COOKIE,
+            &token,
+            REPORT_SESSION_SECONDS,
+            SameSite::Strict,
+            state.config.secure_cookies,
+        )],
     )
 }
 
@@ -304,7 +311,7 @@ pub async fn check(
 fn proved_report(state: &AppState, headers: &HeaderMap) -> Option<i64> {
     request_cookie(headers, REPORT_COOKIE)
         .and_then(|token| {
-            report_from_token(state.config.session_secret.expose(), token, state.services.now())
+            report_from_token(state.config.session_secret.expose(), &token, state.services.now())
         })
         .map(|claims| claims.report)
 }
@@ -362,7 +369,7 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
 
 /// POST /report/leave: forgets the proved receipt on this phone.
 pub async fn leave(State(state): State<AppState>) -> Response {
-    redirect(CHECK, &[cookie(REPORT_COOKIE, "", 0, "Strict", state.config.secure_cookies)])
+    redirect(CHECK, &[cookie(REPORT_COOKIE, "", 0, SameSite::Strict, state.config.secure_cookies)])
 }
 
 fn not_found() -> Response {

@@ -3,7 +3,6 @@
 
 use super::static_pages::internal_error;
 use crate::startup::AppState;
-use app::auth::cookie_value;
 use app::forms::FormFeedback;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -45,8 +44,8 @@ pub async fn back_with<K: AsRef<str>, V: AsRef<str>>(
     redirect(&format!("{path}{separator}flash={token}{fragment}"), &[])
 }
 
-pub fn request_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|h| cookie_value(h, name))
+pub fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    app::auth::cookie_in(headers, name)
 }
 
 /// The shape rules of a posted form (`validator` attributes: lengths) that fail, as (field, message) for

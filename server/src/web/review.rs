@@ -7,15 +7,10 @@ use super::respond::{failure, redirect};
 use super::sessions::StaffSession;
 use crate::startup::AppState;
 use app::areas::review::PasswordRefusal;
-use app::auth::{session_cookie, staff_for_token, token_from_cookie_header};
+use app::auth::{session_cookie, staff_for_token};
 use app::domain::staff::PasswordError;
 use app::features::sign_in::{self, PasswordChange, SignInError};
-use axum::{
-    extract::State,
-    http::{header, HeaderMap},
-    response::Response,
-    Form,
-};
+use axum::{extract::State, http::HeaderMap, response::Response, Form};
 
 #[derive(serde::Deserialize)]
 pub struct LoginForm {
@@ -43,21 +38,21 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let (Some(account), Some(token)) = (signed_in(&state, &headers).await, session_token(&headers)) {
-        if let Err(e) = sign_in::sign_out(&state.services, &account, token).await {
+        if let Err(e) = sign_in::sign_out(&state.services, &account, &token).await {
             return failure("staff sign-out failed", e);
         }
     }
     redirect("/review/login?signed_out=1", &[session_cookie("", state.config.secure_cookies)])
 }
 
-fn session_token(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(token_from_cookie_header)
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    app::auth::cookie_in(headers, app::auth::STAFF_COOKIE)
 }
 
 /// The staff account of the request's session cookie, if it is still valid.
 pub(crate) async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<app::store::StaffAccount> {
     let token = session_token(headers)?;
-    match staff_for_token(&state.services, token).await {
+    match staff_for_token(&state.services, &token).await {
         Ok(account) => account,
         Err(e) => {
             tracing::error!(error = %e, "reading the staff session failed");

@@ -77,12 +77,10 @@ fn cache_rule(path: &str) -> &'static str {
 /// so a sibling subdomain cannot plant a session. Outgoing `Set-Cookie` names get the prefix; incoming
 /// cookies count only with it (it is taken off for the handlers), unprefixed ones are dropped (`edge`).
 fn keep_host_prefixed_cookies(headers: &mut HeaderMap) {
-    let kept: Vec<String> = headers
-        .get_all(header::COOKIE)
+    let jar = axum_extra::extract::CookieJar::from_headers(headers);
+    let kept: Vec<String> = jar
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(HOST_PREFIX).map(str::to_owned))
+        .filter_map(|c| c.name().strip_prefix(HOST_PREFIX).map(|name| format!("{name}={}", c.value())))
         .collect();
     headers.remove(header::COOKIE);
     if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {

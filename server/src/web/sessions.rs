@@ -33,7 +33,7 @@ pub struct StatusSession(pub StatusClaims);
 /// The resident's identity check of the request's cookie, if it holds.
 pub fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
     request_cookie(headers, RESIDENT_COOKIE).and_then(|token| {
-        resident_from_token(state.config.session_secret.expose(), token, state.services.now())
+        resident_from_token(state.config.session_secret.expose(), &token, state.services.now())
     })
 }
 

@@ -10,6 +10,7 @@ use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, read_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
+use app::auth::SameSite;
 use app::auth::{
     cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
     STATUS_SESSION_SECONDS,
@@ -81,7 +82,7 @@ pub async fn send_code(State(state): State<AppState>, Form(form): Form<Reference
         StatusClaims { reference, verified: false, exp: state.services.now() + STATUS_LOOKUP_SECONDS };
     let token = issue_status_token(state.config.session_secret.expose(), &claims);
     let secure = state.config.secure_cookies;
-    redirect(CODE_STEP, &[cookie(STATUS_COOKIE, &token, STATUS_LOOKUP_SECONDS, "Lax", secure)])
+    redirect(CODE_STEP, &[cookie(STATUS_COOKIE, &token, STATUS_LOOKUP_SECONDS, SameSite::Lax, secure)])
 }
 
 #[derive(serde::Deserialize)]
@@ -92,7 +93,7 @@ pub struct CodeForm {
 
 pub(super) fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
     request_cookie(headers, STATUS_COOKIE).and_then(|token| {
-        status_from_token(state.config.session_secret.expose(), token, state.services.now())
+        status_from_token(state.config.session_secret.expose(), &token, state.services.now())
     })
 }
 
@@ -128,7 +129,7 @@ pub async fn verify(
         StatusClaims { verified: true, exp: state.services.now() + STATUS_SESSION_SECONDS, ..claims };
     let token = issue_status_token(state.config.session_secret.expose(), &verified);
     let secure = state.config.secure_cookies;
-    redirect(VIEW, &[cookie(STATUS_COOKIE, &token, STATUS_SESSION_SECONDS, "Lax", secure)])
+    redirect(VIEW, &[cookie(STATUS_COOKIE, &token, STATUS_SESSION_SECONDS, SameSite::Lax, secure)])
 }
 
 const CHANGED_MEANWHILE: &str = "案件状态已变化，请刷新页面后再试";
