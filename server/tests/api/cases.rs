@@ -303,13 +303,8 @@ async fn a_case_drawn_for_a_re_check_is_approved_only_after_the_county_visits() 
     let app = crate::common::spawn_with(config, Some(database)).await;
     let reference = submit_application(&app, "13912340005", "马兰花", TOWNSHIP).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    township.act(&reference, "accept", "", "").await;
-    township.act(&reference, "record_visit", "入户核实，情况属实", "").await;
-    township.act(&reference, "record_check", "核对无异常", "").await;
-    township.act(&reference, "recommend", "", "500").await;
-    township.act(&reference, "publish_notice", "", "").await;
-    end_notice_period(&app, &township).await;
-    township.act(&reference, "forward_to_county", "", "").await;
+    township.investigates_and_recommends(&reference, "500").await;
+    township.publishes_and_forwards_after_the_notice(&reference).await;
 
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
@@ -343,17 +338,8 @@ async fn every_household_linked_to_staff_is_drawn_for_the_re_check() {
 
     let reference = submit_application(&app, "13912340006", "马兰花", TOWNSHIP).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    for (action, note, amount) in [
-        ("accept", "", ""),
-        ("record_visit", "入户核实，情况属实", ""),
-        ("record_check", "核对无异常", ""),
-        ("recommend", "", "500"),
-        ("publish_notice", "", ""),
-    ] {
-        township.act(&reference, action, note, amount).await;
-    }
-    end_notice_period(&app, &township).await;
-    township.act(&reference, "forward_to_county", "", "").await;
+    township.investigates_and_recommends(&reference, "500").await;
+    township.publishes_and_forwards_after_the_notice(&reference).await;
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;
     assert!(html.contains("抽中县级复核"), "drawn although the random share is zero");
@@ -461,17 +447,8 @@ async fn the_county_returns_a_case_and_the_township_investigates_it_again() {
     let phone = "13912340007";
     let reference = submit_application(&app, phone, "马兰花", TOWNSHIP).await;
     let township = Reviewer::sign_in(&app, "dongjie", Role::TownshipReviewer, TOWNSHIP).await;
-    for (action, note, amount) in [
-        ("accept", "", ""),
-        ("record_visit", "入户核实，情况属实", ""),
-        ("record_check", "核对无异常", ""),
-        ("recommend", "", "500"),
-        ("publish_notice", "", ""),
-    ] {
-        township.act(&reference, action, note, amount).await;
-    }
-    end_notice_period(&app, &township).await;
-    township.act(&reference, "forward_to_county", "", "").await;
+    township.investigates_and_recommends(&reference, "500").await;
+    township.publishes_and_forwards_after_the_notice(&reference).await;
 
     let county = Reviewer::sign_in(&app, "ganzhou", Role::CountyReviewer, "620702").await;
     let (_, html) = county.page(&format!("/review/case/{reference}")).await;

@@ -343,10 +343,60 @@ pub async fn fill_in_everything(app: &TestApp, township: &str) {
 
 /// A complete application submitted by a newly verified resident; returns the reference number.
 pub async fn submit_application(app: &TestApp, phone: &str, name: &str, township: &str) -> String {
-    app.verify_resident(phone, name, &id_number("62070219700101202")).await;
-    fill_in_everything(app, township).await;
-    let (_, html) = app.page("/apply/form/check").await;
-    submit_checked(app, &html).await
+    app.resident(phone).named(name).in_township(township).submits().await
+}
+
+/// A resident applying, said as a test reads: `app.resident(phone).named("赵建国").applies_for("temporary")
+/// .submits().await` verifies the phone and the ID, answers every question (`fill_in_everything`, then the
+/// types asked for) and submits with consent; it returns the reference number.
+pub struct Applicant<'a> {
+    app: &'a TestApp,
+    phone: String,
+    name: String,
+    township: String,
+    types: Vec<String>,
+}
+
+impl TestApp {
+    pub fn resident(&self, phone: &str) -> Applicant<'_> {
+        Applicant {
+            app: self,
+            phone: phone.into(),
+            name: "王秀兰".into(),
+            township: "620702001".into(),
+            types: Vec::new(),
+        }
+    }
+}
+
+impl Applicant<'_> {
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    pub fn in_township(mut self, township: &str) -> Self {
+        self.township = township.into();
+        self
+    }
+
+    /// The kinds of help asked for, by key (`dibao`, `temporary`, …); 低保 and 医疗救助 otherwise.
+    pub fn applies_for(mut self, types: &str) -> Self {
+        self.types.push(types.into());
+        self
+    }
+
+    pub async fn submits(self) -> String {
+        let app = self.app;
+        app.verify_resident(&self.phone, &self.name, &id_number("62070219700101202")).await;
+        fill_in_everything(app, &self.township).await;
+        if !self.types.is_empty() {
+            let types: Vec<(&str, &str)> = self.types.iter().map(|t| ("types", t.as_str())).collect();
+            assert_eq!(post(app, "/apply/form/types", &types).await, "/apply/form/place");
+        }
+        let (_, html) = app.page("/apply/form/check").await;
+        submit_checked(app, &html).await
+    }
 }
 
 /// The submission key that the check page's form carries (it makes a repeated submit harmless).
@@ -409,6 +459,29 @@ impl<'a> Reviewer<'a> {
     pub async fn sign_in_again(&self) {
         let form = [("username", self.username.as_str()), ("password", PASSWORD)];
         assert_eq!(location(&self.post("/review/login", &form).await), "/review");
+    }
+
+    /// 受理, the home visit, the economic check, and the township's recommendation of `amount`.
+    pub async fn investigates_and_recommends(&self, reference: &str, amount: &str) {
+        for (action, note, amount) in [
+            ("accept", "", ""),
+            ("record_visit", "入户核实，情况属实", ""),
+            ("record_check", "核对无异常", ""),
+            ("recommend", "", amount),
+        ] {
+            let (_, html) = self.act(reference, action, note, amount).await;
+            assert!(!html.contains("error-summary"), "{action} is recorded: {html}");
+        }
+    }
+
+    /// The notice published, its seven days gone by (the reviewer signs in again the next morning), and
+    /// the case forwarded to the county.
+    pub async fn publishes_and_forwards_after_the_notice(&self, reference: &str) {
+        self.act(reference, "publish_notice", "", "").await;
+        self.app.clock.advance_days(8);
+        self.sign_in_again().await;
+        let (_, html) = self.act(reference, "forward_to_county", "", "").await;
+        assert!(!html.contains("error-summary"), "forwarded: {html}");
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {

@@ -255,11 +255,7 @@ async fn an_ending_waits_for_the_county_and_the_household_sees_the_reason() {
 async fn a_temporary_grant_is_one_off_everywhere_and_never_a_monthly_recipient() {
     let mut app = spawn_app().await;
     let phone = "13912340103";
-    app.verify_resident(phone, "赵建国", &crate::common::id_number("62070219700101202")).await;
-    crate::common::fill_in_everything(&app, TOWNSHIP).await;
-    assert_eq!(post(&app, "/apply/form/types", &[("types", "temporary")]).await, "/apply/form/place");
-    let (_, check) = app.page("/apply/form/check").await;
-    let reference = crate::common::submit_checked(&app, &check).await;
+    let reference = app.resident(phone).named("赵建国").applies_for("temporary").submits().await;
     approve(&app, &reference, "2000").await;
     assert!(
         monitored_household(&app).await.is_none(),
