@@ -297,14 +297,7 @@ mod case_view {
         });
         let case = scoped.record;
         let draft = services.sealer.open(&case.sealed).map_err(failed)?;
-        let viewed = AuditEvent::at(
-            services.now(),
-            format!("staff:{}", staff.id),
-            "case.viewed",
-            case.reference.clone(),
-            "personal data shown",
-        );
-        store.append_audit(&viewed).await.map_err(failed)?;
+        audit_view(services, staff, &case.reference).await?;
         let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
         let today = Date::today_in_china(services.now());
         let events = store.case_events(case.id).await.map_err(failed)?;
@@ -344,6 +337,18 @@ mod case_view {
             actions,
             form: flash,
         })
+    }
+
+    /// Showing a case's personal data is audited.
+    async fn audit_view(
+        services: &Services,
+        staff: &StaffIdentity,
+        reference: &str,
+    ) -> Result<(), ServerFnError> {
+        let actor = format!("staff:{}", staff.id);
+        let viewed = AuditEvent::at(services.now(), actor, "case.viewed", reference, "personal data shown");
+        services.store.append_audit(&viewed).await.map_err(failed)?;
+        Ok(())
     }
 
     fn facts(case: &ApplicationRecord, events: &[CaseEvent], today: Date) -> Facts {

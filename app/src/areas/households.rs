@@ -198,7 +198,6 @@ fn household_view(
     let day = |at: i64| Date::today_in_china(at).chinese();
     let file = opened.file;
     let h = &file.household;
-    let outcome = |id: i64| opened.outcomes.iter().find(|(w, _)| *w == id).map(|(_, o)| o.describe());
     HouseholdView {
         id: h.id,
         place: format!("{} {}", crate::store::place_name(&services.divisions, &h.township_code), h.village),
@@ -206,20 +205,7 @@ fn household_view(
         source: source_label(&h.source),
         registered_on: day(file.registered_at),
         members: opened.members.iter().map(|(name, id)| (name.clone(), mask_id_number(id))).collect(),
-        warnings: file
-            .warnings
-            .iter()
-            .map(|w| WarningEntry {
-                id: w.id,
-                kind: w.kind.label().to_string(),
-                level: w.warning.level.label().to_string(),
-                raised_on: day(w.raised_at),
-                due: w.warning.visit_due.chinese(),
-                closed: w
-                    .closed_at
-                    .map(|at| format!("{}办结：{}", day(at), outcome(w.id).unwrap_or_default())),
-            })
-            .collect(),
+        warnings: file.warnings.iter().map(|w| warning_entry(w, &opened.outcomes)).collect(),
         visits_here: staff.may_visit(&h.township_code, &h.village),
         visits: opened
             .visits
@@ -246,6 +232,24 @@ fn household_view(
                 (department, day(r.referred_at), r.answered_at.is_some())
             })
             .collect(),
+    }
+}
+
+/// A warning of the household's file, with how it was closed (`outcomes`: opened by warning id).
+#[cfg(feature = "ssr")]
+fn warning_entry(
+    w: &crate::store::WarningHistory,
+    outcomes: &[(i64, crate::domain::monitoring::WarningOutcome)],
+) -> WarningEntry {
+    let day = |at: i64| crate::domain::calendar::Date::today_in_china(at).chinese();
+    let outcome = outcomes.iter().find(|(id, _)| *id == w.id).map(|(_, o)| o.describe());
+    WarningEntry {
+        id: w.id,
+        kind: w.kind.label().to_string(),
+        level: w.warning.level.label().to_string(),
+        raised_on: day(w.raised_at),
+        due: w.warning.visit_due.chinese(),
+        closed: w.closed_at.map(|at| format!("{}办结：{}", day(at), outcome.unwrap_or_default())),
     }
 }
 

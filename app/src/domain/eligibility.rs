@@ -125,21 +125,8 @@ pub fn suggest(answers: &Answers, standards: &LocalStandards) -> Vec<Suggestion>
             ),
         });
     }
-    let yearly_income = answers.monthly_income * 12;
-    let per_person_yearly = yearly_income / size;
-    let rigid_share_limit = yearly_income * standards.rigid_spending_share_percent / 100;
-    if answers.yearly_rigid_spending > 0
-        && per_person_yearly < disposable_yearly
-        && answers.yearly_rigid_spending > rigid_share_limit
-        && !out.iter().any(|s| s.kind == AssistanceType::Dibao)
-    {
-        out.push(Suggestion {
-            kind: AssistanceType::RigidSpending,
-            reason: format!(
-                "过去一年看病、上学的开支约 {} 元，超过家庭年收入的 {}%，且人均年收入低于当地上年人均可支配收入（{disposable_yearly} 元），可以申请认定为刚性支出困难家庭。",
-                answers.yearly_rigid_spending, standards.rigid_spending_share_percent
-            ),
-        });
+    if !out.iter().any(|s| s.kind == AssistanceType::Dibao) {
+        out.extend(rigid_spending(answers, standards, disposable_yearly));
     }
     if answers.sudden_hardship {
         out.push(Suggestion {
@@ -154,6 +141,28 @@ pub fn suggest(answers: &Answers, standards: &LocalStandards) -> Vec<Suggestion>
         });
     }
     out
+}
+
+/// 刚性支出困难: a year's medical and school spending above the county's share of the household's income,
+/// with an income per person below the local disposable income.
+fn rigid_spending(
+    answers: &Answers,
+    standards: &LocalStandards,
+    disposable_yearly: u32,
+) -> Option<Suggestion> {
+    let yearly_income = answers.monthly_income * 12;
+    let per_person_yearly = yearly_income / answers.household_size.max(1);
+    let rigid_share_limit = yearly_income * standards.rigid_spending_share_percent / 100;
+    let eligible = answers.yearly_rigid_spending > 0
+        && per_person_yearly < disposable_yearly
+        && answers.yearly_rigid_spending > rigid_share_limit;
+    eligible.then(|| Suggestion {
+        kind: AssistanceType::RigidSpending,
+        reason: format!(
+            "过去一年看病、上学的开支约 {} 元，超过家庭年收入的 {}%，且人均年收入低于当地上年人均可支配收入（{disposable_yearly} 元），可以申请认定为刚性支出困难家庭。",
+            answers.yearly_rigid_spending, standards.rigid_spending_share_percent
+        ),
+    })
 }
 
 /// The fields of the self-check form, as typed. Kept as text so that a failed check shows exactly what

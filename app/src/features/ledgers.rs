@@ -89,18 +89,7 @@ pub async fn queue_ledger(
         let (cases, total) = store.review_queue(&query).await?;
         matched = total;
         let last_page = cases.len() < LEDGER_QUERY_ROWS as usize;
-        rows.extend(cases.into_iter().map(|case| QueueLedgerRow {
-            township: crate::store::place_name(&services.divisions, &case.township_code),
-            village: case.village,
-            types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
-            status: case.status.label().to_string(),
-            submitted_on: Date::today_in_china(case.submitted_at),
-            decision_due: case.decision_due,
-            days_left: calendar.days_left(today, case.decision_due),
-            emergency: case.emergency,
-            monthly_amount: case.monthly_amount,
-            reference: case.reference,
-        }));
+        rows.extend(cases.into_iter().map(|case| ledger_row(services, &calendar, today, case)));
         if last_page {
             break;
         }
@@ -117,10 +106,27 @@ pub async fn queue_ledger(
         QueueScope::Township(code) => format!("township:{code}"),
         QueueScope::County(code) => format!("county:{code}"),
     };
-    let audit = AuditEvent {
-        at: now,
-        ..AuditEvent::at(now, format!("staff:{}", staff.id), "ledger.queue_exported", subject, detail)
-    };
+    let audit = AuditEvent::at(now, format!("staff:{}", staff.id), "ledger.queue_exported", subject, detail);
     store.append_audit(&audit).await?;
     Ok(QueueLedger { rows, matched })
+}
+
+fn ledger_row(
+    services: &Services,
+    calendar: &crate::domain::calendar::Calendar,
+    today: Date,
+    case: crate::store::ApplicationRecord,
+) -> QueueLedgerRow {
+    QueueLedgerRow {
+        township: crate::store::place_name(&services.divisions, &case.township_code),
+        village: case.village,
+        types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
+        status: case.status.label().to_string(),
+        submitted_on: Date::today_in_china(case.submitted_at),
+        decision_due: case.decision_due,
+        days_left: calendar.days_left(today, case.decision_due),
+        emergency: case.emergency,
+        monthly_amount: case.monthly_amount,
+        reference: case.reference,
+    }
 }

@@ -6,7 +6,7 @@ use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
 use super::sessions::{identity_expired, resident, ResidentSession};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::{discard, read_form};
+use crate::uploads::{discard, read_form, PostedForm};
 use app::domain::application::{
     check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
     check_types, reference_number, Applicant, Draft, Place, Posted, Relationship, Step,
@@ -156,16 +156,7 @@ pub async fn upload_document(
         }
     };
     let typed = [("kind", form.value("kind"))];
-    let checked = match (DocumentKind::from_key(form.value("kind")), form.file_problem()) {
-        (None, _) => Err(("kind", "请选择上传的是什么材料".to_string())),
-        (Some(_), Some(problem)) => Err(("document", problem)),
-        (Some(_), None) if form.files.is_empty() => Err(("document", "请拍照或选择要上传的文件".to_string())),
-        (Some(_), None) if draft.documents.len() + form.files.len() > MAX_DOCUMENTS => {
-            Err(("document", format!("最多上传{MAX_DOCUMENTS}个文件，其余材料可以交给乡镇（街道）工作人员")))
-        }
-        (Some(kind), None) => Ok(kind),
-    };
-    let kind = match checked {
+    let kind = match document_kind(&form, draft.documents.len()) {
         Ok(kind) => kind,
         Err(problem) => return back_with(&state, &page, &typed, &[problem]).await,
     };
@@ -195,6 +186,19 @@ pub async fn upload_document(
         return response;
     }
     redirect(&format!("{page}#documents"), &[])
+}
+
+/// The kind of document posted with its files, or what is wrong (`already`: documents in the draft).
+fn document_kind(form: &PostedForm, already: usize) -> Result<DocumentKind, (&'static str, String)> {
+    match (DocumentKind::from_key(form.value("kind")), form.file_problem()) {
+        (None, _) => Err(("kind", "请选择上传的是什么材料".to_string())),
+        (Some(_), Some(problem)) => Err(("document", problem)),
+        (Some(_), None) if form.files.is_empty() => Err(("document", "请拍照或选择要上传的文件".to_string())),
+        (Some(_), None) if already + form.files.len() > MAX_DOCUMENTS => {
+            Err(("document", format!("最多上传{MAX_DOCUMENTS}个文件，其余材料可以交给乡镇（街道）工作人员")))
+        }
+        (Some(kind), None) => Ok(kind),
+    }
 }
 
 /// POST /apply/documents/remove: takes a document out of the draft (the resident chose the wrong file).

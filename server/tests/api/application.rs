@@ -257,25 +257,7 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     let (_, html) = app.page("/apply/helper").await;
     assert!(html.contains("代办人姓名") && html.contains("申请人本人的手机号码"));
 
-    // Mistakes come back next to the fields, with what was typed; the helper's own number is refused as the
-    // resident's.
-    let bad = [("helper_name", "张明"), ("helper_phone", PHONE), ("helper_role", ""), ("phone", PHONE)];
-    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &bad).await)).await;
-    assert!(
-        html.contains("请选择您与申请人的关系")
-            && html.contains("不能与代办人相同")
-            && html.contains(r#"value="张明""#)
-    );
-    let long_name = "长".repeat(31);
-    let long = [
-        ("helper_name", long_name.as_str()),
-        ("helper_phone", "13900000001"),
-        ("helper_role", "relative"),
-        ("phone", PHONE),
-    ];
-    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &long).await)).await;
-    assert!(html.contains("姓名最多30个字"));
-    assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
+    a_helpers_mistakes_come_back_next_to_the_fields(&app).await;
 
     let helper = crate::common::village_assistant_for(PHONE);
     assert_eq!(location(&app.post_form("/apply/helper/code", &helper).await), "/apply/identity?step=code");
@@ -312,6 +294,28 @@ async fn a_helper_applies_for_a_resident_who_agrees_with_the_code_sent_to_their_
     );
     assert!(page.contains("申请人以短信验证码确认同意代办"));
     app.stop().await;
+}
+
+/// Mistakes come back next to the fields, with what was typed; the helper's own number is refused as the
+/// resident's; nothing is sent.
+async fn a_helpers_mistakes_come_back_next_to_the_fields(app: &crate::common::TestApp) {
+    let bad = [("helper_name", "张明"), ("helper_phone", PHONE), ("helper_role", ""), ("phone", PHONE)];
+    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &bad).await)).await;
+    assert!(
+        html.contains("请选择您与申请人的关系")
+            && html.contains("不能与代办人相同")
+            && html.contains(r#"value="张明""#)
+    );
+    let long_name = "长".repeat(31);
+    let long = [
+        ("helper_name", long_name.as_str()),
+        ("helper_phone", "13900000001"),
+        ("helper_role", "relative"),
+        ("phone", PHONE),
+    ];
+    let (_, html) = app.page(&location(&app.post_form("/apply/helper/code", &long).await)).await;
+    assert!(html.contains("姓名最多30个字"));
+    assert!(app.outbox.messages_to(PHONE).is_empty(), "nothing sent");
 }
 
 /// A document as a small PDF, different for each `n`.

@@ -1209,7 +1209,7 @@ fn reads_everything(backend: &str, plan: &[String]) -> bool {
 /// planners choose by the data's statistics, so the plans are checked on a history, not on empty tables.
 async fn published_history(store: &dyn Store, count: usize) {
     use app::domain::{calendar::Date, workflow::Status};
-    use app::store::{CaseChange, CaseEvent, NoticeEntry};
+    use app::store::{CaseChange, CaseEvent};
     let today = Date::parse("2026-12-01").unwrap();
     let mut townships = Vec::new();
     for county in store.counties().await.unwrap() {
@@ -1223,18 +1223,7 @@ async fn published_history(store: &dyn Store, count: usize) {
         store.submit_application(&new).await.unwrap();
         let case = store.application_by_reference(&reference).await.unwrap().unwrap();
         let from = today.add_days(-(i as i64));
-        let notice = NoticeEntry {
-            application_id: case.id,
-            county_code: township.county_code.clone(),
-            township_code: township.code.clone(),
-            village: format!("第{}村", i % 9),
-            head_name_masked: "王*兰".into(),
-            household_size: 3,
-            types: case.types.clone(),
-            monthly_amount: 640,
-            published_from: from,
-            published_until: from.add_days(6),
-        };
+        let notice = seven_days_of_notice(&case, township, format!("第{}村", i % 9), from);
         // Half of them approved since: the recipient lists.
         let status = if i % 2 == 0 { Status::Approved } else { Status::InNotice };
         let event = CaseEvent { at: 1, actor: "t".into(), action: "x".into(), status, note: String::new() };
@@ -1270,6 +1259,27 @@ async fn published_history(store: &dyn Store, count: usize) {
             help.grant.answered_on = Some(today);
             assert!(store.answer_emergency(&help).await.unwrap());
         }
+    }
+}
+
+/// The notice of `case` in `village` of `township`, 640 元 a month, from `from` for seven days.
+fn seven_days_of_notice(
+    case: &app::store::ApplicationRecord,
+    township: &app::domain::region::Township,
+    village: String,
+    from: app::domain::calendar::Date,
+) -> app::store::NoticeEntry {
+    app::store::NoticeEntry {
+        application_id: case.id,
+        county_code: township.county_code.clone(),
+        township_code: township.code.clone(),
+        village,
+        head_name_masked: "王*兰".into(),
+        household_size: 3,
+        types: case.types.clone(),
+        monthly_amount: 640,
+        published_from: from,
+        published_until: from.add_days(6),
     }
 }
 
