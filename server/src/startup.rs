@@ -195,17 +195,22 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 }
 
 fn router(state: AppState) -> Router {
-    let services = state.services.clone();
-    let provide_services = move || provide_context(services.clone());
+    // Axum clones a route's whole service for every request it routes, cached pages included, and the
+    // Leptos handlers hold these two closures: behind an `Arc` that clone is one count, and `Services`
+    // (twenty `Arc`s) and `LeptosOptions` (strings) are cloned only when a page is rendered.
+    let services = Arc::new(state.services.clone());
+    let provide_services = move || provide_context(Services::clone(&services));
     let routes = generate_route_list(App);
-    let options = state.leptos_options.clone();
+    let options = Arc::new(state.leptos_options.clone());
 
     let limited = Router::new()
         .merge(public_routes())
         .merge(resident_routes(&state.config))
         .merge(staff_routes())
         .merge(admin_routes())
-        .leptos_routes_with_context(&state, routes, provide_services.clone(), move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
+            shell(LeptosOptions::clone(&options))
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
         .layer(middleware::from_fn(form_bodies::read_whole))
         .layer(middleware::from_fn_with_state(
