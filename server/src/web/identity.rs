@@ -4,16 +4,16 @@
 //! failed post keeps what was typed through the flash store (`?flash=…`), never in the address.
 
 use super::application;
-use super::respond::{self, back_with, redirect, request_cookie, shape_problems};
+use super::respond::{self, back_with, redirect, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use app::audit::AuditEvent;
-use app::auth::SameSite;
 use app::auth::{
     cookie, issue_pending_phone, issue_resident_token, pending_phone_from_token, resident_from_token,
     PendingCode, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
     RESIDENT_SESSION_SECONDS,
 };
+use app::auth::{cookie_in, SameSite};
 use app::domain::application::Applicant;
 use app::domain::helper::{check_helper, Helper};
 use app::domain::id_number::{BirthDate, IdNumber};
@@ -42,7 +42,7 @@ pub async fn send_code(
     Form(form): Form<CodeRequest>,
 ) -> Response {
     let secret = state.config.session_secret.expose();
-    let pending = request_cookie(&headers, PENDING_PHONE_COOKIE)
+    let pending = cookie_in(&headers, PENDING_PHONE_COOKIE)
         .and_then(|t| pending_phone_from_token(secret, &t, state.services.now()));
     // "Resend" keeps the helper of a 代办 code.
     let (typed, page, helper) = match (&form.phone, pending) {
@@ -156,10 +156,10 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> Response {
     let secret = state.config.session_secret.expose();
-    let Some(pending) = request_cookie(&headers, PENDING_PHONE_COOKIE)
+    let Some(pending) = cookie_in(&headers, PENDING_PHONE_COOKIE)
         .and_then(|t| pending_phone_from_token(secret, &t, state.services.now()))
     else {
-        if request_cookie(&headers, RESIDENT_COOKIE)
+        if cookie_in(&headers, RESIDENT_COOKIE)
             .and_then(|t| resident_from_token(secret, &t, state.services.now()))
             .is_some()
         {

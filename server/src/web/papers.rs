@@ -4,13 +4,14 @@
 //! /apply/submitted/{reference}/receipt.png (the receipt as a picture, for the phone that submitted).
 
 use super::downloads::{made_on_request, Made};
-use super::respond::{failure, request_cookie};
+use super::respond::failure;
 use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::documents::approval_form::approval_form_pdf;
 use crate::documents::consent_forms::consent_forms_pdf;
 use crate::documents::receipt::receipt_png;
 use crate::startup::AppState;
+use app::auth::cookie_in;
 use app::auth::{resident_from_token, RESIDENT_COOKIE};
 use app::features::case_papers::{
     approval_form as approval_form_of, consent_forms as consent_forms_of, PaperError,
@@ -82,7 +83,7 @@ pub async fn receipt(
     let not_found =
         || html_response(StatusCode::NOT_FOUND, "无法显示这份回执", "回执只在提交申请的手机上显示。");
     let secret = state.config.session_secret.expose();
-    let Some(resident) = request_cookie(&headers, RESIDENT_COOKIE)
+    let Some(resident) = cookie_in(&headers, RESIDENT_COOKIE)
         .and_then(|t| resident_from_token(secret, &t, state.services.now()))
     else {
         return not_found();

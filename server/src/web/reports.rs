@@ -8,7 +8,7 @@
 
 use super::client::ClientAddr;
 use super::rate_limit::IpBudget;
-use super::respond::{back_with, disk_full, failure, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::config::Config;
@@ -16,11 +16,11 @@ use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
-use app::auth::SameSite;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
     REPORT_COOKIE, REPORT_SESSION_SECONDS,
 };
+use app::auth::{cookie_in, SameSite};
 use app::domain::calendar::Date;
 use app::domain::report::{
     check_message, check_report, grouping_key, normalize_receipt, receipt_code, receipt_lookup,
@@ -309,7 +309,7 @@ pub async fn check(
 }
 
 fn proved_report(state: &AppState, headers: &HeaderMap) -> Option<i64> {
-    request_cookie(headers, REPORT_COOKIE)
+    cookie_in(headers, REPORT_COOKIE)
         .and_then(|token| {
             report_from_token(state.config.session_secret.expose(), &token, state.services.now())
         })

@@ -5,7 +5,7 @@ use super::static_pages::internal_error;
 use crate::startup::AppState;
 use app::forms::FormFeedback;
 use axum::{
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 
@@ -42,10 +42,6 @@ pub async fn back_with<K: AsRef<str>, V: AsRef<str>>(
     let (path, fragment) = page.split_once('#').map_or((page, String::new()), |(p, f)| (p, format!("#{f}")));
     let separator = if path.contains('?') { '&' } else { '?' };
     redirect(&format!("{path}{separator}flash={token}{fragment}"), &[])
-}
-
-pub fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    app::auth::cookie_in(headers, name)
 }
 
 /// The shape rules of a posted form (`validator` attributes: lengths) that fail, as (field, message) for

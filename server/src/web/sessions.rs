@@ -5,11 +5,12 @@
 //! the session itself (`signed_in`, `resident`, `status::lookup`), so that it can read the form to its end
 //! before answering (`uploads::discard`).
 
-use super::respond::{back_with, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, redirect, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use super::status::lookup;
 use crate::startup::AppState;
+use app::auth::cookie_in;
 use app::auth::{resident_from_token, ResidentClaims, StatusClaims, RESIDENT_COOKIE};
 use app::store::StaffAccount;
 use axum::{
@@ -32,7 +33,7 @@ pub struct StatusSession(pub StatusClaims);
 
 /// The resident's identity check of the request's cookie, if it holds.
 pub fn resident(state: &AppState, headers: &HeaderMap) -> Option<ResidentClaims> {
-    request_cookie(headers, RESIDENT_COOKIE).and_then(|token| {
+    cookie_in(headers, RESIDENT_COOKIE).and_then(|token| {
         resident_from_token(state.config.session_secret.expose(), &token, state.services.now())
     })
 }

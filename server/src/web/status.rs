@@ -3,18 +3,18 @@
 //! if it does), so references cannot be enumerated; per-IP limits guard both posts and the per-phone
 //! code limits guard each application.
 
-use super::respond::{back_with, disk_full, failure, redirect, request_cookie, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
 use super::sessions::StatusSession;
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, read_form, PostedForm, SavedFile};
 use app::audit::AuditEvent;
-use app::auth::SameSite;
 use app::auth::{
     cookie, issue_status_token, status_from_token, StatusClaims, STATUS_COOKIE, STATUS_LOOKUP_SECONDS,
     STATUS_SESSION_SECONDS,
 };
+use app::auth::{cookie_in, SameSite};
 use app::domain::application::{parse_reference, Draft};
 use app::domain::otp::CodePurpose;
 use app::domain::phone::MobileNumber;
@@ -92,7 +92,7 @@ pub struct CodeForm {
 }
 
 pub(super) fn lookup(state: &AppState, headers: &HeaderMap) -> Option<StatusClaims> {
-    request_cookie(headers, STATUS_COOKIE).and_then(|token| {
+    cookie_in(headers, STATUS_COOKIE).and_then(|token| {
         status_from_token(state.config.session_secret.expose(), &token, state.services.now())
     })
 }
