@@ -203,7 +203,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = Arc::new(state.leptos_options.clone());
 
-    let limited = Router::new()
+    let pages = Router::new()
         .merge(public_routes())
         .merge(resident_routes(&state.config))
         .merge(staff_routes())
@@ -213,31 +213,34 @@ fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, shell))
         .layer(middleware::from_fn(form_bodies::read_whole))
-        .layer(middleware::from_fn_with_state(
-            page_cache::PageCache::new(state.config.page_cache_seconds),
-            page_cache::serve,
-        ))
+        .with_state(state.clone());
+    // Wrapped around the routes as one service, not through `Router::layer` (which builds each layer
+    // once per route): one concurrency limit for the whole instance instead of one per route, and a
+    // cached page is answered before routing.
+    let limited = tower::ServiceBuilder::new()
+        // At most `max_concurrent_requests` at once, none longer than `request_timeout_seconds`: the
+        // rest are answered 503 with a page and `Retry-After` at once (load shedding) instead of
+        // queueing until the machine is swamped.
+        .layer(HandleErrorLayer::new(overloaded))
+        .load_shed()
+        .concurrency_limit(state.config.max_concurrent_requests)
+        .timeout(Duration::from_secs(state.config.request_timeout_seconds))
+        .layer(rate_limit::per_ip_layer(&state.config))
+        .layer(middleware::from_fn(security::same_origin_posts))
         .layer(middleware::from_fn_with_state(
             rate_limit::ListLimiter::new(&state.config),
             rate_limit::limit_lists,
         ))
-        .layer(middleware::from_fn(security::same_origin_posts))
-        .layer(rate_limit::per_ip_layer(&state.config))
-        // At most `max_concurrent_requests` at once, none longer than `request_timeout_seconds`: the
-        // rest are answered 503 with a page and `Retry-After` at once (load shedding) instead of
-        // queueing until the machine is swamped.
-        .layer(
-            tower::ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(overloaded))
-                .load_shed()
-                .concurrency_limit(state.config.max_concurrent_requests)
-                .timeout(Duration::from_secs(state.config.request_timeout_seconds)),
-        );
+        .layer(middleware::from_fn_with_state(
+            page_cache::PageCache::new(state.config.page_cache_seconds),
+            page_cache::serve,
+        ))
+        .service(pages);
     // Probes stay answerable under overload, so that the load balancer sees a busy instance alive.
     Router::new()
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .merge(limited)
+        .fallback_service(limited)
         .layer(middleware::from_fn_with_state(state.config.secure_cookies, security::edge))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))

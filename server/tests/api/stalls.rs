@@ -135,3 +135,41 @@ async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_
     }
     app.stop().await;
 }
+
+/// The limit is the instance's, not a route's: two posts to two other routes whose bodies never finish
+/// arriving hold both places, and the home page is then answered 503 (one limit per route would let it
+/// through).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_concurrency_limit_counts_every_route_together() {
+    use tokio::io::AsyncWriteExt;
+    let database = sqlite_database();
+    let config = server::config::Config {
+        rate_limit_burst: 1_000_000,
+        rate_limit_refill_ms: 1,
+        max_concurrent_requests: 2,
+        ..test_config(&database.url)
+    };
+    let app = spawn_with(config, Some(database)).await;
+    let mut held = Vec::new();
+    for path in ["/report", "/status/code"] {
+        let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: 1000\r\n\r\nreference=",
+            app.addr
+        );
+        socket.write_all(head.as_bytes()).await.unwrap();
+        held.push(socket);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let home = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        home.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "both places are held by the unfinished posts"
+    );
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.client.get(app.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    app.stop().await;
+}
