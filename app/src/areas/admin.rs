@@ -159,7 +159,16 @@ crate::domain::keyed_enum! {
 impl Saved {
     /// The administration page at the section that was saved, saying so.
     pub fn path(self) -> String {
-        let section = match self {
+        format!("/admin?saved={}#{}", self.key(), self.anchor())
+    }
+
+    /// The section of the administration page this change is made in.
+    pub fn section(self) -> String {
+        format!("/admin#{}", self.anchor())
+    }
+
+    fn anchor(self) -> &'static str {
+        match self {
             Self::Hotline | Self::HotlineRemoved => "hotlines",
             Self::Standards => "standards",
             Self::Guide => "guide",
@@ -167,8 +176,7 @@ impl Saved {
             Self::ApiRevoked => "api",
             Self::Calendar => "calendar",
             Self::StaffRelatives => "staff-relatives",
-        };
-        format!("/admin?saved={}#{section}", self.key())
+        }
     }
 }
 

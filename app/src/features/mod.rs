@@ -2,6 +2,7 @@
 //! here once; the pages' server functions (reads) and the server's form handlers (writes) both call them
 //! and only translate between HTTP and these typed operations.
 
+pub mod administration;
 pub mod case_papers;
 pub mod cases;
 pub mod declaration;

@@ -6,6 +6,7 @@
 
 use super::{admin, cases, declaration, emergency, identity, preferences, register, reports, review, status};
 use crate::uploads::{read_anonymous_form, read_form_with_optional_files};
+use app::features::administration;
 use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::Form;
@@ -147,9 +148,9 @@ proptest! {
             plain: Vec<(String, String)>, identity::CodeRequest, preferences::ElderModeForm,
                 declaration::KindForm, declaration::DetailsForm, review::LoginForm, review::PasswordForm,
                 status::ReferenceForm, status::CodeForm, reports::ReceiptForm, reports::QuestionForm,
-                reports::UpdateForm, admin::HotlineForm, admin::RemoveHotlineForm, admin::StandardsForm,
-                admin::GuideForm, admin::AnnouncementForm, admin::RemoveAnnouncementForm,
-                admin::StaffRelativesForm, admin::CalendarDayForm, admin::RemoveCalendarDayForm;
+                reports::UpdateForm, administration::HotlineForm, admin::RemoveForm, administration::StandardsForm,
+                administration::GuideForm, administration::AnnouncementForm, administration::StaffRelativesForm,
+                administration::CalendarDayForm, admin::RemoveCalendarDayForm;
             validated: identity::HelperForm, identity::VerifyForm, cases::AnswerForm, register::ConfirmForm,
                 emergency::GrantPost, emergency::AnswerPost);
         let posted = RUNTIME.block_on(read_form_with_optional_files(request("application/x-www-form-urlencoded", &body), "document"));
