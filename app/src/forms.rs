@@ -3,12 +3,17 @@
 
 use crate::domain::region::{County, Township};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
 /// A query-string value of the current page (empty when absent), read once while the page renders.
 pub fn query(name: &str) -> String {
     use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
+}
+
+/// A numeric id in the page's path (`/…/{id}`), 0 when it is not a number (no record has id 0).
+pub fn path_id() -> i64 {
+    use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0))
 }
 
 /// The HTTP status of the page being rendered, set from inside a `Suspend` once a server function has

@@ -7,7 +7,6 @@ use crate::forms::query;
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// An announcement as the public sees it.
@@ -116,8 +115,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
 
 #[component]
 pub fn AnnouncementPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::forms::path_id();
     view! {
         <p class="breadcrumb"><a href="/announcements">"通知公告"</a></p>
         <Suspense fallback=|| ()>

@@ -485,24 +485,15 @@ async fn declarations(
 pub fn CasePage() -> impl IntoView {
     let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
     let flash = query("flash");
-    let redirect = super::review::SignInRedirect::capture();
-    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="案件详情"/>
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review">"返回审核队列"</a></p>
-        <Suspense fallback=|| ()>
-            {deferred(async move {
-                match load_case(reference, flash).await {
-                    Ok(Some(case)) => view! { <CaseDetails case/> }.into_any(),
-                    Ok(None) => {
-                        status.not_found();
-                        view! { <h1>"没有这个案件"</h1><p>"编号不存在，或不属于您负责的范围。"</p> }.into_any()
-                    }
-                    Err(_) => redirect.send(),
-                }
-            })}
-        </Suspense>
+        {super::review::scoped_record(
+            load_case(reference, flash),
+            |case| view! { <CaseDetails case/> },
+            || view! { <h1>"没有这个案件"</h1><p>"编号不存在，或不属于您负责的范围。"</p> },
+        )}
     }
 }
 

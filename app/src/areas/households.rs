@@ -6,7 +6,6 @@ use crate::forms::query;
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -255,26 +254,16 @@ fn warning_entry(
 
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let redirect = super::review::SignInRedirect::capture();
-    let status = crate::forms::ResponseStatus::capture();
+    let id = crate::forms::path_id();
     view! {
         <Title text="户档案"/>
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review/households">"返回监测对象名册"</a></p>
-        <Suspense fallback=|| ()>
-            {deferred(async move {
-                match load_household(id).await {
-                    Ok(Some(household)) => view! { <HouseholdFile household/> }.into_any(),
-                    Ok(None) => {
-                        status.not_found();
-                        view! { <h1>"没有找到这户家庭"</h1><p>"这户家庭不在您负责的村（社区）、乡镇（街道）或县区。"</p> }.into_any()
-                    }
-                    Err(_) => redirect.send(),
-                }
-            })}
-        </Suspense>
+        {super::review::scoped_record(
+            load_household(id),
+            |household| view! { <HouseholdFile household/> },
+            || view! { <h1>"没有找到这户家庭"</h1><p>"这户家庭不在您负责的村（社区）、乡镇（街道）或县区。"</p> },
+        )}
     }
 }
 

@@ -6,7 +6,6 @@ use crate::forms::{query, Choice, ErrorSummary, Field, FileField, IslandScripts,
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// One open warning as a reviewer sees it: where, what, how urgent, by when.
@@ -156,27 +155,16 @@ pub async fn load_warning(id: i64, flash: String) -> Result<Option<WarningForm>,
 
 #[component]
 pub fn WarningPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let flash = query("flash");
-    let redirect = super::review::SignInRedirect::capture();
-    let status = crate::forms::ResponseStatus::capture();
+    let (id, flash) = (crate::forms::path_id(), query("flash"));
     view! {
         <Title text="预警处置"/>
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review/warnings">"返回预警处置"</a></p>
-        <Suspense fallback=|| ()>
-            {deferred(async move {
-                match load_warning(id, flash).await {
-                    Ok(Some(form)) => view! { <CloseWarning form/> }.into_any(),
-                    Ok(None) => {
-                        status.not_found();
-                        view! { <h1>"没有找到这条预警"</h1><p>"预警可能已办结，或不属于您负责的乡镇（街道）。"</p> }.into_any()
-                    }
-                    Err(_) => redirect.send(),
-                }
-            })}
-        </Suspense>
+        {super::review::scoped_record(
+            load_warning(id, flash),
+            |form| view! { <CloseWarning form/> },
+            || view! { <h1>"没有找到这条预警"</h1><p>"预警可能已办结，或不属于您负责的乡镇（街道）。"</p> },
+        )}
     }
 }
 
@@ -298,8 +286,6 @@ pub fn FoundHouseholdPage() -> impl IntoView {
     let flash = query("flash");
     let recorded = query("recorded");
     let household = query("household");
-    let redirect = super::review::SignInRedirect::capture();
-    let status = crate::forms::ResponseStatus::capture();
     view! {
         <Title text="登记走访发现的困难家庭"/>
         <Meta name="robots" content="noindex"/>
@@ -316,18 +302,11 @@ pub fn FoundHouseholdPage() -> impl IntoView {
                 <p>"如需代为申请救助，请居民同意后"<a href="/apply/helper?as=village_assistant">"代办申请"</a>"。"</p>
             </div>
         })}
-        <Suspense fallback=|| ()>
-            {deferred(async move {
-                match load_found_form(flash).await {
-                    Ok(Some(form)) => view! { <FoundHouseholdForm form/> }.into_any(),
-                    Ok(None) => {
-                        status.not_found();
-                        view! { <p>"只有乡镇（街道）审核人员和村（社区）协理员登记走访。"</p> }.into_any()
-                    }
-                    Err(_) => redirect.send(),
-                }
-            })}
-        </Suspense>
+        {super::review::scoped_record(
+            load_found_form(flash),
+            |form| view! { <FoundHouseholdForm form/> },
+            || view! { <p>"只有乡镇（街道）审核人员和村（社区）协理员登记走访。"</p> },
+        )}
     }
 }
 
@@ -473,27 +452,16 @@ pub async fn load_household_referral(id: i64, flash: String) -> Result<Option<Re
 
 #[component]
 pub fn HouseholdReferralPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
-    let flash = query("flash");
-    let redirect = super::review::SignInRedirect::capture();
-    let status = crate::forms::ResponseStatus::capture();
+    let (id, flash) = (crate::forms::path_id(), query("flash"));
     view! {
         <Title text="预警转介"/>
         <Meta name="robots" content="noindex"/>
         <p class="breadcrumb"><a href="/review">"返回工作台"</a></p>
-        <Suspense fallback=|| ()>
-            {deferred(async move {
-                match load_household_referral(id, flash).await {
-                    Ok(Some(form)) => view! { <ReferralDetails form/> }.into_any(),
-                    Ok(None) => {
-                        status.not_found();
-                        view! { <h1>"没有找到这条转介"</h1><p>"转介可能不属于您所在的部门。"</p> }.into_any()
-                    }
-                    Err(_) => redirect.send(),
-                }
-            })}
-        </Suspense>
+        {super::review::scoped_record(
+            load_household_referral(id, flash),
+            |form| view! { <ReferralDetails form/> },
+            || view! { <h1>"没有找到这条转介"</h1><p>"转介可能不属于您所在的部门。"</p> },
+        )}
     }
 }
 

@@ -9,7 +9,6 @@ use crate::paging::{encode, PageLinks, Pager};
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 /// A notice entry as the public sees it.
@@ -186,8 +185,7 @@ pub async fn load_objection_page(id: i64, flash: String) -> Result<ObjectionPage
 
 #[component]
 pub fn ObjectionFormPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::forms::path_id();
     let flash = query("flash");
     view! {
         <Title text="提出异议"/>

@@ -8,7 +8,6 @@ use crate::forms::{query, ErrorSummary, Field, TextField};
 use crate::suspense::deferred;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -201,8 +200,7 @@ pub async fn load_report(id: i64, flash: String) -> Result<Option<ReportDetail>,
 
 #[component]
 pub fn ReportHandlingPage() -> impl IntoView {
-    let id =
-        use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let id = crate::forms::path_id();
     let flash = query("flash");
     let redirect = super::review::SignInRedirect::capture();
     view! {

@@ -74,6 +74,37 @@ impl SignInRedirect {
     }
 }
 
+/// The body of a staff page that loads one record the caller may or may not see (a case, a warning, a
+/// household): `show` it when found; when the server function answers `Ok(None)` (not there, or outside
+/// the caller's scope) a 404 with `missing`; the sign-in page when signed out.
+pub(crate) fn scoped_record<T, V, M>(
+    load: impl std::future::Future<Output = Result<Option<T>, ServerFnError>> + Send + 'static,
+    show: impl FnOnce(T) -> V + Send + 'static,
+    missing: impl FnOnce() -> M + Send + 'static,
+) -> impl IntoView
+where
+    T: Send + 'static,
+    V: IntoAny,
+    M: IntoAny,
+{
+    let redirect = SignInRedirect::capture();
+    let status = crate::forms::ResponseStatus::capture();
+    view! {
+        <Suspense fallback=|| ()>
+            {deferred(async move {
+                match load.await {
+                    Ok(Some(found)) => show(found).into_any(),
+                    Ok(None) => {
+                        status.not_found();
+                        missing().into_any()
+                    }
+                    Err(_) => redirect.send(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// "请 3 分钟后再试": after too many wrong passwords from this device.
 fn wait_message(minutes: &str) -> String {
     let minutes = minutes.parse::<u32>().unwrap_or(1).clamp(1, 15);

@@ -255,6 +255,21 @@ async fn audited(state: &AppState, caller: &Caller, call: &str, why: String, ans
     }
 }
 
+/// The refusals every call can get, besides its own (documentation only: the answers are built by
+/// `error_response`).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum CommonRefusals {
+    #[response(status = 400, description = "Malformed JSON")]
+    Malformed(ApiError),
+    #[response(status = 401, description = "Missing, invalid, expired or revoked token")]
+    Unauthorised(ApiError),
+    #[response(status = 413, description = "Body over 16 KB")]
+    TooLarge(ApiError),
+    #[response(status = 429, description = "Over the credential's calls per minute; see Retry-After")]
+    TooMany(ApiError),
+}
+
 /// POST /api/v1/events
 #[utoipa::path(
     post,
@@ -263,13 +278,10 @@ async fn audited(state: &AppState, caller: &Caller, call: &str, why: String, ans
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Received", body = EventAnswer),
-        (status = 400, description = "Malformed JSON", body = ApiError),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = ApiError),
         (status = 403, description = "The credential may not send this kind of event", body = ApiError),
         (status = 404, description = "The person is not on the low-income register", body = ApiError),
-        (status = 413, description = "Body over 16 KB", body = ApiError),
         (status = 422, description = "A field is invalid (see `field`)", body = ApiError),
-        (status = 429, description = "Over the credential's calls per minute; see Retry-After", body = ApiError),
+        CommonRefusals,
     )
 )]
 pub async fn post_event(
@@ -306,12 +318,9 @@ pub async fn post_event(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The answer", body = RecognitionAnswer),
-        (status = 400, description = "Malformed JSON", body = ApiError),
-        (status = 401, description = "Missing, invalid, expired or revoked token", body = ApiError),
         (status = 403, description = "The credential may not ask 对象互认", body = ApiError),
-        (status = 413, description = "Body over 16 KB", body = ApiError),
         (status = 422, description = "The ID number is invalid", body = ApiError),
-        (status = 429, description = "Over the credential's calls per minute; see Retry-After", body = ApiError),
+        CommonRefusals,
     )
 )]
 pub async fn post_recognition(

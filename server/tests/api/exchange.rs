@@ -328,6 +328,10 @@ async fn the_openapi_document_describes_every_endpoint_and_a_client_reading_it_c
         let declared: Vec<u16> =
             post["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
         assert!(declared.contains(&status.as_u16()), "{path} answered {status}, not in {declared:?}");
+        for refusal in ["400", "401", "413", "429"] {
+            let schema = &post["responses"][refusal]["content"]["application/json"]["schema"]["$ref"];
+            assert_eq!(schema, "#/components/schemas/ApiError", "{path} documents {refusal} with its body");
+        }
         assert!(status.is_success(), "{path} answered {status}");
     }
     app.stop().await;
