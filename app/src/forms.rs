@@ -6,6 +6,21 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
+/// A field's label, hint and error message, in the order a screen reader reads them before the input.
+#[component]
+fn FieldHead(
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    error: Option<String>,
+) -> impl IntoView {
+    view! {
+        <label for=name>{label}</label>
+        {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+    }
+}
+
 /// A query-string value of the current page (empty when absent), read once while the page renders.
 pub fn query(name: &str) -> String {
     use_query_map().with_untracked(|q| q.get(name).unwrap_or_default())
@@ -83,9 +98,7 @@ pub fn TextField(
     let has_error = error.is_some();
     view! {
         <div class="field" class:has-error=has_error>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+            <FieldHead name label hint error/>
             <input id=name name=name value=value inputmode=input_mode autocomplete=autocomplete aria-invalid=invalid/>
         </div>
     }
@@ -193,9 +206,7 @@ pub fn Field(
     let has_error = error.is_some();
     view! {
         <div class="field" class:has-error=has_error>
-            <label for=name>{label}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{name}-error")>{e}</p> })}
+            <FieldHead name label hint error/>
             {children()}
         </div>
     }

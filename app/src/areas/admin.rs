@@ -180,6 +180,49 @@ impl Saved {
     }
 }
 
+/// A CSV file to import, with its error next to it.
+#[component]
+fn CsvFile(name: &'static str, label: &'static str, error: Option<String>) -> impl IntoView {
+    view! {
+        <Field name=name label=label error=error>
+            <input type="file" id=name name=name accept=".csv,text/csv"/>
+        </Field>
+    }
+}
+
+/// A one-button form that removes the entry `id` (a hotline, an announcement).
+#[component]
+fn RemoveButton(action: &'static str, id: i64, label: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=action>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="secondary">{label}</button>
+        </form>
+    }
+}
+
+/// The county an entry belongs to, posted as `county`; empty for the whole city.
+#[component]
+fn CountyChoice(
+    id: &'static str,
+    label: &'static str,
+    counties: Vec<County>,
+    chosen: String,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name="county">
+                <option value="">"全市"</option>
+                {counties
+                    .into_iter()
+                    .map(|c| view! { <option selected=c.code == chosen value=c.code>{c.name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
     let notice = saved.as_deref().and_then(Saved::from_key).map(Saved::label);
@@ -234,27 +277,14 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                     .map(|h| view! {
                         <li>
                             <span>{format!("{}：{}（{}）", h.label, h.number, county_name(&h.county_code))}</span>
-                            <form method="post" action="/admin/hotlines/remove">
-                                <input type="hidden" name="id" value=h.id.to_string()/>
-                                <button type="submit" class="secondary">"删除"</button>
-                            </form>
+                            <RemoveButton action="/admin/hotlines/remove" id=h.id label="删除"/>
                         </li>
                     })
                     .collect_view()}
             </ul>
             <h3>"添加热线"</h3>
             <form method="post" action="/admin/hotlines" class="question-form" novalidate>
-                <div class="field">
-                    <label for="county">"所属县区"</label>
-                    <select id="county" name="county">
-                        <option value="">"全市"</option>
-                        {data
-                            .counties
-                            .iter()
-                            .map(|c| view! { <option value=c.code.clone() selected=c.code == typed_county>{c.name.clone()}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
+                <CountyChoice id="county" label="所属县区" counties=data.counties.clone() chosen=typed_county/>
                 <TextField name="label" label="名称" value=label error=label_error/>
                 <TextField name="number" label="电话号码" value=number error=number_error input_mode="tel"/>
                 <button type="submit" class="primary">"添加"</button>
@@ -425,9 +455,7 @@ fn EventImportSection(department_error: Option<String>, file_error: Option<Strin
                             .collect_view()}
                     </select>
                 </Field>
-                <Field name="import_file" label="CSV文件" error=file_error>
-                    <input type="file" id="import_file" name="import_file" accept=".csv,text/csv"/>
-                </Field>
+                <CsvFile name="import_file" label="CSV文件" error=file_error/>
                 <button type="submit" class="primary">"导入"</button>
             </form>
         </section>
@@ -444,9 +472,7 @@ fn RollImportSection(file_error: Option<String>) -> impl IntoView {
                 <code>"household_no,township_code,village,category,name,id_number"</code>
                 "；category 写类别名称（如“防止返贫监测对象”“低保边缘家庭”“其他困难人员”）。已在库中的家庭按身份证号码比对，只补充成员和类别，不会重复建档；有问题的户整户不导入，并说明原因。"</p>
             <form method="post" action="/admin/roll-import" enctype="multipart/form-data" class="question-form" novalidate>
-                <Field name="roll_file" label="名单CSV文件" error=file_error>
-                    <input type="file" id="roll_file" name="roll_file" accept=".csv,text/csv"/>
-                </Field>
+                <CsvFile name="roll_file" label="名单CSV文件" error=file_error/>
                 <button type="submit" class="primary">"导入名单"</button>
             </form>
         </section>
@@ -473,26 +499,14 @@ fn AnnouncementsSection(
                     .map(|(id, title, date)| view! {
                         <li>
                             <a href=format!("/announcements/{id}")>{format!("{title}（{date}）")}</a>
-                            <form method="post" action="/admin/announcements/remove">
-                                <input type="hidden" name="id" value=id.to_string()/>
-                                <button type="submit" class="secondary">"撤下"</button>
-                            </form>
+                            <RemoveButton action="/admin/announcements/remove" id=id label="撤下"/>
                         </li>
                     })
                     .collect_view()}
             </ul>
             <h3>"发布公告"</h3>
             <form method="post" action="/admin/announcements" class="question-form" novalidate>
-                <div class="field">
-                    <label for="announcement_county">"范围"</label>
-                    <select id="announcement_county" name="county">
-                        <option value="">"全市"</option>
-                        {counties
-                            .iter()
-                            .map(|c| view! { <option value=c.code.clone() selected=c.code == county>{c.name.clone()}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
+                <CountyChoice id="announcement_county" label="范围" counties=counties.clone() chosen=county/>
                 <TextField name="announcement_title" label="标题" value=title error=title_error/>
                 <Field name="announcement_body" label="正文" hint="可用 Markdown：空行分段，# 标题，- 列表" error=body_error>
                     <textarea id="announcement_body" name="announcement_body" rows="8" aria-invalid=body_invalid>{body}</textarea>

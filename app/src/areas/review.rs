@@ -111,6 +111,23 @@ fn wait_message(minutes: &str) -> String {
     format!("密码输错次数过多，请{minutes}分钟后再试。忘记密码请联系系统管理员重置。")
 }
 
+/// A password box named as its id; the browser's password manager fills or saves it by `autocomplete`.
+#[component]
+fn PasswordField(
+    id: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            <input id=id name=id type="password" autocomplete=autocomplete required/>
+        </div>
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let message = match query("error").as_str() {
@@ -136,10 +153,7 @@ pub fn LoginPage() -> impl IntoView {
                 <label for="username">"用户名"</label>
                 <input id="username" name="username" autocomplete="username" value=username required/>
             </div>
-            <div class="field">
-                <label for="password">"密码"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required/>
-            </div>
+            <PasswordField id="password" label="密码" autocomplete="current-password"/>
             <button type="submit" class="primary">"登录"</button>
         </form>
         <p class="hint">"本入口仅供乡镇（街道）、县区民政局和相关部门工作人员使用。群众办理业务请返回"<a href="/">"首页"</a>"。"</p>
@@ -232,19 +246,9 @@ pub fn PasswordPage() -> impl IntoView {
                     <h1>"修改密码"</h1>
                     {message.map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
                     <form method="post" action="/review/password" class="question-form">
-                        <div class="field">
-                            <label for="current">"原密码"</label>
-                            <input id="current" name="current" type="password" autocomplete="current-password" required/>
-                        </div>
-                        <div class="field">
-                            <label for="new">"新密码"</label>
-                            <p class="hint">"至少12个字符，可以用一句好记的话。"</p>
-                            <input id="new" name="new" type="password" autocomplete="new-password" required/>
-                        </div>
-                        <div class="field">
-                            <label for="confirm">"再次输入新密码"</label>
-                            <input id="confirm" name="confirm" type="password" autocomplete="new-password" required/>
-                        </div>
+                        <PasswordField id="current" label="原密码" autocomplete="current-password"/>
+                        <PasswordField id="new" label="新密码" autocomplete="new-password" hint="至少12个字符，可以用一句好记的话。"/>
+                        <PasswordField id="confirm" label="再次输入新密码" autocomplete="new-password"/>
                         <button type="submit" class="primary">"修改密码"</button>
                     </form>
                     <p><a href="/review">"返回工作台"</a></p>

@@ -77,28 +77,38 @@ fn AccountForm(data: AccountFormData) -> impl IntoView {
             <TextField name="username" label="登录名" hint="3到32位小写字母、数字、点、横线或下划线，如 wang.li" value=typed("username") error=error_for("username")/>
             <TextField name="display_name" label="姓名" value=typed("display_name") error=error_for("display_name")/>
             <Choice name="role" legend="账号类型" value=typed("role") options=roles error=error_for("role")/>
-            <Field name="township" label="所在乡镇（街道）" hint="乡镇（街道）审核人员和村（社区）协理员填写" error=error_for("township")>
-                <select id="township" name="township">
-                    <option value="">"请选择"</option>
+            <ChooseOne name="township" label="所在乡镇（街道）" hint="乡镇（街道）审核人员和村（社区）协理员填写" error=error_for("township")>
                     {townships}
-                </select>
-            </Field>
+            </ChooseOne>
             <TextField name="village" label="负责的村（社区）" hint="村（社区）协理员填写全称，如“红沙窝村”；不填则负责全乡镇（街道）的村（社区）" value=typed("village") error=error_for("village")/>
-            <Field name="county" label="所在县区" hint="县区审核人员填写" error=error_for("county")>
-                <select id="county" name="county">
-                    <option value="">"请选择"</option>
+            <ChooseOne name="county" label="所在县区" hint="县区审核人员填写" error=error_for("county")>
                     {counties}
-                </select>
-            </Field>
-            <Field name="department" label="所在部门" hint="部门人员填写" error=error_for("department")>
-                <select id="department" name="department">
-                    <option value="">"请选择"</option>
+            </ChooseOne>
+            <ChooseOne name="department" label="所在部门" hint="部门人员填写" error=error_for("department")>
                     {DEPARTMENTS.iter().map(|(key, name)| view! {
                         <option value=*key selected=chosen_department == *key>{*name}</option>
                     }).collect_view()}
-                </select>
-            </Field>
+            </ChooseOne>
             <button type="submit" class="primary">"创建账号并显示初始密码"</button>
         </form>
+    }
+}
+
+/// A drop-down list that starts at "请选择", for the scope field that fits the chosen role.
+#[component]
+fn ChooseOne(
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    error: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Field name=name label=label hint=hint error=error>
+            <select id=name name=name>
+                <option value="">"请选择"</option>
+                {children()}
+            </select>
+        </Field>
     }
 }

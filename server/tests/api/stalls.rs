@@ -95,10 +95,8 @@ async fn no_public_page_stalls_under_64_simultaneous_requests_on_postgres() {
     no_public_page_stalls(serve(database).await).await;
 }
 
-/// Beyond the concurrency limit a request is answered 503 at once with a page that says to wait, and
-/// `Retry-After`; the health and readiness probes still answer.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_answer() {
+/// An instance (on SQLite) that serves two requests at a time; the per-client budgets are out of the way.
+async fn two_at_a_time() -> TestApp {
     let database = sqlite_database();
     let config = server::config::Config {
         rate_limit_burst: 1_000_000,
@@ -106,7 +104,14 @@ async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_
         max_concurrent_requests: 2,
         ..test_config(&database.url)
     };
-    let app = spawn_with(config, Some(database)).await;
+    spawn_with(config, Some(database)).await
+}
+
+/// Beyond the concurrency limit a request is answered 503 at once with a page that says to wait, and
+/// `Retry-After`; the health and readiness probes still answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_answer() {
+    let app = two_at_a_time().await;
     let get = |path: &str| {
         let client = reqwest::Client::builder().pool_max_idle_per_host(0).timeout(GIVE_UP).build().unwrap();
         let url = app.url(path);
@@ -142,14 +147,7 @@ async fn beyond_the_concurrency_limit_requests_get_a_busy_page_and_probes_still_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_concurrency_limit_counts_every_route_together() {
     use tokio::io::AsyncWriteExt;
-    let database = sqlite_database();
-    let config = server::config::Config {
-        rate_limit_burst: 1_000_000,
-        rate_limit_refill_ms: 1,
-        max_concurrent_requests: 2,
-        ..test_config(&database.url)
-    };
-    let app = spawn_with(config, Some(database)).await;
+    let app = two_at_a_time().await;
     let mut held = Vec::new();
     for path in ["/report", "/status/code"] {
         let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
