@@ -26,7 +26,8 @@ pub struct AnswerForm {
     note: String,
 }
 
-fn not_found() -> Response {
+/// A case that does not exist or is outside the caller's scope.
+pub(super) fn not_found() -> Response {
     html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
 }
 
@@ -36,6 +37,47 @@ fn case_error(e: CaseError) -> Response {
         CaseError::NotFound => not_found(),
         CaseError::Store(e) => failure("reading a case failed", e),
     }
+}
+
+pub(super) fn desk(state: &AppState) -> CaseDesk<'_> {
+    CaseDesk {
+        services: &state.services,
+        files: &state.evidence,
+        recheck_share_percent: state.config.recheck_share_percent,
+    }
+}
+
+/// How a refused or failed step answers: back to the case page with the messages, 404 outside scope.
+pub(super) async fn answer(
+    state: &AppState,
+    page: &str,
+    typed: &[(&str, String)],
+    result: Result<(), ActError>,
+) -> Response {
+    match result {
+        Ok(()) => redirect(page, &[]),
+        Err(ActError::Refused(problems)) => back_with(state, page, typed, &problems).await,
+        Err(ActError::NotFound) => not_found(),
+        Err(e @ ActError::Failed(_)) => failure("a case step failed", e),
+    }
+}
+
+/// The signed-in reviewer and the case page of a plain (no files) post on a case, or the answer at once:
+/// the sign-in page without a session, the case page with the messages when a field is too long.
+pub(super) async fn plain_case_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    reference: &str,
+    typed: &[(&str, String)],
+    form: &impl validator::Validate,
+) -> Result<(app::store::StaffAccount, String), Response> {
+    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let page = format!("/review/case/{reference}");
+    let too_long = shape_problems(form);
+    if !too_long.is_empty() {
+        return Err(back_with(state, &page, typed, &too_long).await);
+    }
+    Ok((account, page))
 }
 
 /// POST /review/case/{reference}: a workflow step (`features::cases::act`), with photos when it records a
@@ -58,17 +100,8 @@ pub async fn act(
         refused_photo: form.file_problem(),
         photos: form.files,
     };
-    let desk = CaseDesk {
-        services: &state.services,
-        files: &state.evidence,
-        recheck_share_percent: state.config.recheck_share_percent,
-    };
-    match cases::act(&desk, &account.identity, &reference, command).await {
-        Ok(()) => redirect(&page, &[]),
-        Err(ActError::Refused(problems)) => back_with(&state, &page, &typed, &problems).await,
-        Err(ActError::NotFound) => not_found(),
-        Err(e @ ActError::Failed(_)) => failure("a case step failed", e),
-    }
+    let result = cases::act(&desk(&state), &account.identity, &reference, command).await;
+    answer(&state, &page, &typed, result).await
 }
 
 /// A reviewer's post on a case page with optional photos: the signed-in account, the case page to

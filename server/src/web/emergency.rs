@@ -1,7 +1,7 @@
 //! Reviewers' posts on 先行救助, translated to `app::features::emergency`, which checks who may do what:
 //! the township gives help first, the county answers once the file is complete.
 
-use super::register::{answer, desk, plain_case_post};
+use super::cases::{answer, desk, plain_case_post};
 use crate::startup::AppState;
 use app::domain::emergency::GrantForm;
 use app::features::emergency::{self, Answer};

@@ -68,9 +68,7 @@ async fn case_paper(state: AppState, account: StaffAccount, reference: String, p
 
 fn paper_error(e: PaperError) -> Response {
     match e {
-        PaperError::NotFound => {
-            html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
-        }
+        PaperError::NotFound => super::cases::not_found(),
         e => failure("reading a case for its papers failed", e),
     }
 }

@@ -1,17 +1,13 @@
 //! Reviewers' posts on a household's record in the register, translated to `app::features::register`,
 //! which checks who may do what: the township's review and the county's confirmation.
 
-use super::cases::posted_with_photos;
-use super::respond::{back_with, failure, redirect, shape_problems};
-use super::review::signed_in;
-use super::static_pages::html_response;
+use super::cases::{answer, desk, plain_case_post, posted_with_photos};
 use crate::startup::AppState;
 use app::domain::register::ReviewForm;
-use app::features::cases::{ActError, CaseDesk};
 use app::features::register::{self, Confirmation, ReviewCommand};
 use axum::{
     extract::{Path, Request, State},
-    http::{HeaderMap, StatusCode},
+    http::HeaderMap,
     response::Response,
     Form,
 };
@@ -19,31 +15,6 @@ use axum::{
 /// The fields of the review form, in the order they are kept for the page after a refusal.
 const REVIEW_FIELDS: [&str; 9] =
     ["outcome", "note", "amount", "until", "reason", "income", "employed", "household_size", "residence"];
-
-pub(super) fn desk(state: &AppState) -> CaseDesk<'_> {
-    CaseDesk {
-        services: &state.services,
-        files: &state.evidence,
-        recheck_share_percent: state.config.recheck_share_percent,
-    }
-}
-
-/// How a refused or failed step answers: back to the case page with the messages, 404 outside scope.
-pub(super) async fn answer(
-    state: &AppState,
-    page: &str,
-    typed: &[(&str, String)],
-    result: Result<(), ActError>,
-) -> Response {
-    match result {
-        Ok(()) => redirect(page, &[]),
-        Err(ActError::Refused(problems)) => back_with(state, page, typed, &problems).await,
-        Err(ActError::NotFound) => {
-            html_response(StatusCode::NOT_FOUND, "没有这个案件", "编号不存在，或不属于您负责的范围。")
-        }
-        Err(e @ ActError::Failed(_)) => failure("a record step failed", e),
-    }
-}
 
 /// POST /review/case/{reference}/review: the township's review of the record, with visit photos.
 pub async fn review(
@@ -82,24 +53,6 @@ pub struct ConfirmForm {
     #[serde(default)]
     #[validate(length(max = 2000, message = "审核意见最多2000个字"))]
     confirm_note: String,
-}
-
-/// The signed-in reviewer and the case page of a plain (no files) post on a case, or the answer at once:
-/// the sign-in page without a session, the case page with the messages when a field is too long.
-pub(super) async fn plain_case_post(
-    state: &AppState,
-    headers: &HeaderMap,
-    reference: &str,
-    typed: &[(&str, String)],
-    form: &impl validator::Validate,
-) -> Result<(app::store::StaffAccount, String), Response> {
-    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
-    let page = format!("/review/case/{reference}");
-    let too_long = shape_problems(form);
-    if !too_long.is_empty() {
-        return Err(back_with(state, &page, typed, &too_long).await);
-    }
-    Ok((account, page))
 }
 
 /// POST /review/case/{reference}/confirm: the county confirms or returns a township's adjustment or ending.
