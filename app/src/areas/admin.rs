@@ -180,6 +180,21 @@ impl Saved {
     }
 }
 
+/// The department a credential or an imported file belongs to.
+#[component]
+fn DepartmentChoice(name: &'static str, label: &'static str, error: Option<String>) -> impl IntoView {
+    view! {
+        <Field name=name label=label error=error>
+            <select id=name name=name>
+                {crate::domain::staff::DEPARTMENTS
+                    .iter()
+                    .map(|(key, name)| view! { <option value=*key>{*name}</option> })
+                    .collect_view()}
+            </select>
+        </Field>
+    }
+}
+
 /// A CSV file to import, with its error next to it.
 #[component]
 fn CsvFile(name: &'static str, label: &'static str, error: Option<String>) -> impl IntoView {
@@ -404,14 +419,7 @@ fn ApiCredentialsSection(
             </ul>
             <h3>"新建凭据"</h3>
             <form method="post" action="/admin/api-credentials" class="question-form" novalidate>
-                <Field name="api_department" label="部门" error=department_error>
-                    <select id="api_department" name="api_department">
-                        {crate::domain::staff::DEPARTMENTS
-                            .iter()
-                            .map(|(key, name)| view! { <option value=*key>{*name}</option> })
-                            .collect_view()}
-                    </select>
-                </Field>
+                <DepartmentChoice name="api_department" label="部门" error=department_error/>
                 <TextField name="api_label" label="对接系统" value=label error=label_error/>
                 <fieldset class="field checks" class:has-error=scopes_error.is_some()>
                     <legend>"权限"</legend>
@@ -447,14 +455,7 @@ fn EventImportSection(department_error: Option<String>, file_error: Option<Strin
                 <code>"reference_id,id_number,kind,out_of_pocket_yuan,disability_grade,home_damaged"</code>
                 "；kind 为 hospital_bill、disability_certificate、school_enrolment、unemployment_registration 或 disaster，与接口相同。有问题的行不导入，并逐行说明原因。"</p>
             <form method="post" action="/admin/events-import" enctype="multipart/form-data" class="question-form" novalidate>
-                <Field name="import_department" label="数据来源部门" error=department_error>
-                    <select id="import_department" name="import_department">
-                        {crate::domain::staff::DEPARTMENTS
-                            .iter()
-                            .map(|(key, name)| view! { <option value=*key>{*name}</option> })
-                            .collect_view()}
-                    </select>
-                </Field>
+                <DepartmentChoice name="import_department" label="数据来源部门" error=department_error/>
                 <CsvFile name="import_file" label="CSV文件" error=file_error/>
                 <button type="submit" class="primary">"导入"</button>
             </form>

@@ -10,9 +10,9 @@ use crate::uploads::{discard_request, file_response, read_form_with_optional_fil
 use app::audit::AuditEvent;
 use app::features::cases::{self, open_case, ActError, CaseDesk, CaseError, Command};
 use axum::{
-    extract::{Path, Request, State},
+    extract::{FromRequest, FromRequestParts, Path, Request, State},
     http::{HeaderMap, StatusCode},
-    response::Response,
+    response::{IntoResponse, Response},
     Form,
 };
 
@@ -85,13 +85,8 @@ pub(super) async fn plain_case_post(
 pub async fn act(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
-    request: Request,
+    CasePostWithPhotos { account, page, form }: CasePostWithPhotos,
 ) -> Response {
-    let (account, page, form) = match posted_with_photos(&state, &headers, &reference, request).await {
-        Ok(posted) => posted,
-        Err(answer) => return answer,
-    };
     let typed = [("note", form.value("note").to_string()), ("amount", form.value("amount").to_string())];
     let command = Command {
         action: form.value("action").to_string(),
@@ -104,23 +99,34 @@ pub async fn act(
     answer(&state, &page, &typed, result).await
 }
 
-/// A reviewer's post on a case page with optional photos: the signed-in account, the case page to
-/// come back to and the form; or the answer to give at once (sign in, or the upload was cut short).
-pub(super) async fn posted_with_photos(
-    state: &AppState,
-    headers: &HeaderMap,
-    reference: &str,
-    request: Request,
-) -> Result<(app::store::StaffAccount, String, PostedForm), Response> {
-    let Some(account) = signed_in(state, headers).await else {
-        discard_request(request).await;
-        return Err(redirect("/review/login", &[]));
-    };
-    let page = format!("/review/case/{reference}");
-    match read_form_with_optional_files(request, "photos").await {
-        Ok(form) => Ok((account, page, form)),
-        Err(incomplete) => {
-            Err(back_with(state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await)
+/// A reviewer's post on a case page with optional photos, as an extractor: the signed-in account, the
+/// case page to come back to and the form; rejected with the answer to give at once (sign in, or the
+/// upload was cut short).
+pub struct CasePostWithPhotos {
+    pub account: app::store::StaffAccount,
+    pub page: String,
+    pub form: PostedForm,
+}
+
+impl FromRequest<AppState> for CasePostWithPhotos {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let reference = match Path::<String>::from_request_parts(&mut parts, state).await {
+            Ok(Path(reference)) => reference,
+            Err(rejection) => return Err(rejection.into_response()),
+        };
+        let Some(account) = signed_in(state, &parts.headers).await else {
+            discard_request(Request::from_parts(parts, body)).await;
+            return Err(redirect("/review/login", &[]));
+        };
+        let page = format!("/review/case/{reference}");
+        match read_form_with_optional_files(Request::from_parts(parts, body), "photos").await {
+            Ok(form) => Ok(Self { account, page, form }),
+            Err(incomplete) => {
+                Err(back_with(state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await)
+            }
         }
     }
 }

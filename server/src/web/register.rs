@@ -1,12 +1,12 @@
 //! Reviewers' posts on a household's record in the register, translated to `app::features::register`,
 //! which checks who may do what: the township's review and the county's confirmation.
 
-use super::cases::{answer, desk, plain_case_post, posted_with_photos};
+use super::cases::{answer, desk, plain_case_post, CasePostWithPhotos};
 use crate::startup::AppState;
 use app::domain::register::ReviewForm;
 use app::features::register::{self, Confirmation, ReviewCommand};
 use axum::{
-    extract::{Path, Request, State},
+    extract::{Path, State},
     http::HeaderMap,
     response::Response,
     Form,
@@ -20,13 +20,8 @@ const REVIEW_FIELDS: [&str; 9] =
 pub async fn review(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    headers: HeaderMap,
-    request: Request,
+    CasePostWithPhotos { account, page, form }: CasePostWithPhotos,
 ) -> Response {
-    let (account, page, form) = match posted_with_photos(&state, &headers, &reference, request).await {
-        Ok(posted) => posted,
-        Err(answer) => return answer,
-    };
     let typed: Vec<(&str, String)> =
         REVIEW_FIELDS.iter().map(|f| (*f, form.value(f).chars().take(2000).collect())).collect();
     let field = |name: &str| form.value(name).to_string();
