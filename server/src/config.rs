@@ -219,30 +219,35 @@ impl Config {
 
     /// Loads from the process environment.
     pub fn load() -> Result<Self, ConfigError> {
-        Self::from_sources(|name| std::env::var(name).ok())
+        Self::from_environment(std::env::vars())
     }
 
-    /// Loads with `var` as the environment, so that tests need not touch the process environment.
-    pub fn from_sources(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut table = toml::Table::new();
-        if let Some(path) = var("PORTAL_CONFIG_FILE") {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::File { path, source })?;
-            table = text.parse().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+    /// Loads with `vars` as the environment, so that tests need not touch the process environment.
+    /// Every `PORTAL_<SETTING>` variable sets the setting of that name in lower case (the README's
+    /// table); `DATABASE_URL` is read too, as hosting platforms set it. The `config` crate layers them and
+    /// turns their text into numbers, booleans and addresses as each field asks.
+    pub fn from_environment(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+        let vars: std::collections::HashMap<String, String> = vars.into_iter().collect();
+        let mut settings: std::collections::HashMap<String, String> = vars
+            .iter()
+            .filter(|(name, _)| name.starts_with(ENV_PREFIX) && !NOT_SETTINGS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        if let Some(url) = vars.get("DATABASE_URL") {
+            settings.entry("PORTAL_DATABASE_URL".into()).or_insert_with(|| url.clone());
         }
-        for (env_name, key, typed) in ENV_OVERRIDES {
-            if let Some(raw) = var(env_name) {
-                let value = if typed {
-                    typed_value(&raw)
-                        .ok_or_else(|| ConfigError::Invalid(format!("{env_name} has an invalid value")))?
-                } else {
-                    toml::Value::String(raw)
-                };
-                table.insert(key.into(), value);
+        let file = settings.remove("PORTAL_CONFIG_FILE");
+        let mut layers = config::Config::builder();
+        if let Some(path) = file {
+            if let Err(source) = std::fs::metadata(&path) {
+                return Err(ConfigError::File { path, source });
             }
+            layers = layers.add_source(config::File::new(&path, config::FileFormat::Toml));
         }
-        let secure_cookies_set = table.contains_key("secure_cookies");
-        let mut config: Config =
-            table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid(e.to_string()))?;
+        let environment = config::Environment::with_prefix("PORTAL").source(Some(settings));
+        let layered = layers.add_source(environment).build().map_err(invalid)?;
+        let secure_cookies_set = layered.get::<bool>("secure_cookies").is_ok();
+        let mut config: Config = layered.try_deserialize().map_err(invalid)?;
         if !secure_cookies_set {
             config.secure_cookies = config.mode == Mode::Production;
         }
@@ -358,68 +363,23 @@ impl Config {
     }
 }
 
-/// The environment variables that override the file: (variable, key, typed). A typed value is a number or
-/// a boolean; the others are strings.
-const ENV_OVERRIDES: [(&str, &str, bool); 39] = [
-    ("PORTAL_MODE", "mode", false),
-    ("PORTAL_LISTEN_ADDR", "listen_addr", false),
-    ("DATABASE_URL", "database_url", false),
-    ("PORTAL_DATABASE_URL", "database_url", false),
-    ("PORTAL_DATA_DIR", "data_dir", false),
-    ("PORTAL_SESSION_SECRET", "session_secret", false),
-    ("PORTAL_DATA_KEY", "data_key", false),
-    ("PORTAL_PREVIOUS_DATA_KEY", "previous_data_key", false),
-    ("PORTAL_LOOKUP_KEY", "lookup_key", false),
-    ("PORTAL_AUDIT_ANCHOR_KEY", "audit_anchor_key", false),
-    ("PORTAL_AUDIT_ANCHOR_SECONDS", "audit_anchor_seconds", true),
-    ("PORTAL_FILE_SWEEP_SECONDS", "file_sweep_seconds", true),
-    ("PORTAL_SMS_GATEWAY_URL", "sms_gateway_url", false),
-    ("PORTAL_SMS_GATEWAY_TOKEN", "sms_gateway_token", false),
-    ("PORTAL_SMS_CODE_TEMPLATE", "sms_code_template", false),
-    ("PORTAL_SMS_PROXY_TEMPLATE", "sms_proxy_template", false),
-    ("PORTAL_SMS_DEV_OUTBOX_FILE", "sms_dev_outbox_file", false),
-    ("PORTAL_SMS_IP_BURST", "sms_ip_burst", true),
-    ("PORTAL_SMS_IP_REFILL_SECONDS", "sms_ip_refill_seconds", true),
-    ("PORTAL_RATE_LIMIT_BURST", "rate_limit_burst", true),
-    ("PORTAL_RATE_LIMIT_REFILL_MS", "rate_limit_refill_ms", true),
-    ("PORTAL_TRUSTED_PROXIES", "trusted_proxies", false),
-    ("PORTAL_SECURE_COOKIES", "secure_cookies", true),
-    ("PORTAL_DRAFT_RETENTION_DAYS", "draft_retention_days", true),
-    ("PORTAL_SMS_WORKER_INTERVAL_MS", "sms_worker_interval_ms", true),
-    ("PORTAL_LIST_PAGES_PER_MINUTE", "list_pages_per_minute", true),
-    ("PORTAL_REPORTS_PER_HOUR", "reports_per_hour", true),
-    ("PORTAL_OBJECTIONS_PER_HOUR", "objections_per_hour", true),
-    ("PORTAL_MIN_FREE_DISK_MB", "min_free_disk_mb", true),
-    ("PORTAL_OBJECTIONS_PER_ENTRY_PER_DAY", "objections_per_entry_per_day", true),
-    ("PORTAL_RECEIPT_CHECKS_PER_QUARTER_HOUR", "receipt_checks_per_quarter_hour", true),
-    ("PORTAL_RECHECK_SHARE_PERCENT", "recheck_share_percent", true),
-    ("PORTAL_SMS_STATUS_TEMPLATE", "sms_status_template", false),
-    ("PORTAL_STATISTICS_REFRESH_SECONDS", "statistics_refresh_seconds", true),
-    ("PORTAL_MAX_CONCURRENT_REQUESTS", "max_concurrent_requests", true),
-    ("PORTAL_REQUEST_TIMEOUT_SECONDS", "request_timeout_seconds", true),
-    ("PORTAL_PAGE_CACHE_SECONDS", "page_cache_seconds", true),
-    ("PORTAL_API_CALLS_PER_MINUTE", "api_calls_per_minute", true),
-    ("PORTAL_DOCUMENT_FONT", "document_font", false),
-];
+const ENV_PREFIX: &str = "PORTAL_";
 
-/// A number or a boolean written in an environment variable.
-fn typed_value(raw: &str) -> Option<toml::Value> {
-    let raw = raw.trim();
-    raw.parse::<i64>()
-        .map(toml::Value::Integer)
-        .or_else(|_| raw.parse::<bool>().map(toml::Value::Boolean))
-        .ok()
+/// `PORTAL_` variables that are not settings: the file to read, and those of the scripts and the operator's
+/// commands. Any other unknown `PORTAL_` variable is refused at start, like an unknown key in the file (a
+/// misspelt setting must not be ignored).
+const NOT_SETTINGS: [&str; 2] = ["PORTAL_TOOLS_DIR", "PORTAL_NEW_STAFF_PASSWORD"];
+
+fn invalid(e: config::ConfigError) -> ConfigError {
+    ConfigError::Invalid(e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Config::from_sources(|name| vars.get(name).cloned())
+        Config::from_environment(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     }
 
     #[test]
@@ -526,7 +486,29 @@ mod tests {
 
     #[test]
     fn a_bad_number_is_reported_by_name() {
-        let err = load(&[("PORTAL_RATE_LIMIT_BURST", "lots")]).unwrap_err();
-        assert!(err.to_string().contains("PORTAL_RATE_LIMIT_BURST"));
+        let err = load(&[("PORTAL_RATE_LIMIT_BURST", "lots")]).unwrap_err().to_string();
+        assert!(err.contains("rate_limit_burst") && err.contains("lots"), "{err}");
+    }
+
+    #[test]
+    fn a_misspelt_setting_is_refused_and_a_numeric_secret_stays_text() {
+        let err = load(&[("PORTAL_RATE_LIMT_BURST", "5")]).unwrap_err().to_string();
+        assert!(err.contains("rate_limt_burst"), "{err}");
+        assert!(load(&[("PORTAL_TOOLS_DIR", "/opt/tools")]).is_ok(), "the scripts' own variables are not settings");
+        let config = load(&[("PORTAL_SMS_GATEWAY_TOKEN", "123456"), ("PORTAL_SMS_CODE_TEMPLATE", "10001")]).unwrap();
+        assert_eq!(config.sms_gateway_token.unwrap().expose(), "123456");
+        assert_eq!(config.sms_code_template, "10001");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_and_a_missing_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portal.toml");
+        std::fs::write(&path, "rate_limit_burst = 7\npage_cache_seconds = 9\n").unwrap();
+        let file = path.to_str().unwrap();
+        let config = load(&[("PORTAL_CONFIG_FILE", file), ("PORTAL_RATE_LIMIT_BURST", "8")]).unwrap();
+        assert_eq!((config.rate_limit_burst, config.page_cache_seconds), (8, 9));
+        let missing = load(&[("PORTAL_CONFIG_FILE", "/nowhere/portal.toml")]).unwrap_err();
+        assert!(matches!(missing, ConfigError::File { .. }), "{missing}");
     }
 }
