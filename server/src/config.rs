@@ -237,14 +237,14 @@ impl Config {
             settings.entry("PORTAL_DATABASE_URL".into()).or_insert_with(|| url.clone());
         }
         let file = settings.remove("PORTAL_CONFIG_FILE");
-        let mut layers = config::Config::builder();
+        let mut layers = ::config::Config::builder();
         if let Some(path) = file {
             if let Err(source) = std::fs::metadata(&path) {
                 return Err(ConfigError::File { path, source });
             }
-            layers = layers.add_source(config::File::new(&path, config::FileFormat::Toml));
+            layers = layers.add_source(::config::File::new(&path, ::config::FileFormat::Toml));
         }
-        let environment = config::Environment::with_prefix("PORTAL").source(Some(settings));
+        let environment = ::config::Environment::with_prefix("PORTAL").source(Some(settings));
         let layered = layers.add_source(environment).build().map_err(invalid)?;
         let secure_cookies_set = layered.get::<bool>("secure_cookies").is_ok();
         let mut config: Config = layered.try_deserialize().map_err(invalid)?;
@@ -370,7 +370,7 @@ const ENV_PREFIX: &str = "PORTAL_";
 /// misspelt setting must not be ignored).
 const NOT_SETTINGS: [&str; 2] = ["PORTAL_TOOLS_DIR", "PORTAL_NEW_STAFF_PASSWORD"];
 
-fn invalid(e: config::ConfigError) -> ConfigError {
+fn invalid(e: ::config::ConfigError) -> ConfigError {
     ConfigError::Invalid(e.to_string())
 }
 
