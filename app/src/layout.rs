@@ -13,7 +13,7 @@ pub const NAV_ITEMS: [(&str, &str); 5] = [
     ("/status", "进度查询"),
     ("/notices", "公示公告"),
     ("/guide", "政策指南"),
-    ("/report", "举报监督"),
+    (crate::routes::REPORT, "举报监督"),
 ];
 
 #[component]
@@ -58,7 +58,7 @@ fn ElderModeSwitch() -> impl IntoView {
         }
     };
     view! {
-        <form class="elder-switch" method="post" action="/preferences/elder-mode">
+        <form class="elder-switch" method="post" action={crate::routes::PREFERENCES_ELDER_MODE}>
             <input type="hidden" name="back" value=back/>
             <button type="submit" name="enabled" value="1" class="show-when-normal">"长辈模式"</button>
             <button type="submit" name="enabled" value="0" class="show-when-elder">"标准模式"</button>

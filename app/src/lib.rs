@@ -7,6 +7,7 @@ pub mod forms;
 pub mod layout;
 pub mod paging;
 pub mod photo_shrinking;
+pub mod routes;
 pub mod shell;
 pub mod suspense;
 

@@ -494,8 +494,12 @@ mod tests {
     fn a_misspelt_setting_is_refused_and_a_numeric_secret_stays_text() {
         let err = load(&[("PORTAL_RATE_LIMT_BURST", "5")]).unwrap_err().to_string();
         assert!(err.contains("rate_limt_burst"), "{err}");
-        assert!(load(&[("PORTAL_TOOLS_DIR", "/opt/tools")]).is_ok(), "the scripts' own variables are not settings");
-        let config = load(&[("PORTAL_SMS_GATEWAY_TOKEN", "123456"), ("PORTAL_SMS_CODE_TEMPLATE", "10001")]).unwrap();
+        assert!(
+            load(&[("PORTAL_TOOLS_DIR", "/opt/tools")]).is_ok(),
+            "the scripts' own variables are not settings"
+        );
+        let config =
+            load(&[("PORTAL_SMS_GATEWAY_TOKEN", "123456"), ("PORTAL_SMS_CODE_TEMPLATE", "10001")]).unwrap();
         assert_eq!(config.sms_gateway_token.unwrap().expose(), "123456");
         assert_eq!(config.sms_code_template, "10001");
     }

@@ -252,30 +252,36 @@ fn router(state: AppState) -> Router {
 /// The resident's own steps: identity, the form, its documents, the status lookup and declared changes.
 fn resident_routes(config: &Config) -> Router<AppState> {
     Router::new()
-        .route("/apply/identity/code", post(identity::send_code).layer(rate_limit::sms_per_ip_layer(config)))
-        .route("/apply/identity/verify", post(identity::verify).layer(rate_limit::sms_per_ip_layer(config)))
         .route(
-            "/apply/helper/code",
+            app::routes::APPLY_IDENTITY_CODE,
+            post(identity::send_code).layer(rate_limit::sms_per_ip_layer(config)),
+        )
+        .route(
+            app::routes::APPLY_IDENTITY_VERIFY,
+            post(identity::verify).layer(rate_limit::sms_per_ip_layer(config)),
+        )
+        .route(
+            app::routes::APPLY_HELPER_CODE,
             post(identity::send_helper_code).layer(rate_limit::sms_per_ip_layer(config)),
         )
         .route("/apply/form/{step}", post(application::save_step))
-        .route("/apply/submit", post(application::submit))
+        .route(app::routes::APPLY_SUBMIT, post(application::submit))
         .route(
-            "/apply/documents",
+            app::routes::APPLY_DOCUMENTS,
             post(application::upload_document).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/apply/documents/remove", post(application::remove_document))
-        .route("/status/code", post(status::send_code).layer(rate_limit::sms_per_ip_layer(config)))
-        .route("/status/verify", post(status::verify).layer(rate_limit::sms_per_ip_layer(config)))
-        .route("/status/withdraw", post(status::withdraw))
+        .route(app::routes::APPLY_DOCUMENTS_REMOVE, post(application::remove_document))
+        .route(app::routes::STATUS_CODE, post(status::send_code).layer(rate_limit::sms_per_ip_layer(config)))
+        .route(app::routes::STATUS_VERIFY, post(status::verify).layer(rate_limit::sms_per_ip_layer(config)))
+        .route(app::routes::STATUS_WITHDRAW, post(status::withdraw))
         .route(
-            "/status/material",
+            app::routes::STATUS_MATERIAL,
             post(status::provide_material).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/status/change/kind", post(declaration::kind))
-        .route("/status/change/details", post(declaration::details))
+        .route(app::routes::STATUS_CHANGE_KIND, post(declaration::kind))
+        .route(app::routes::STATUS_CHANGE_DETAILS, post(declaration::details))
         .route(
-            "/status/change/submit",
+            app::routes::STATUS_CHANGE_SUBMIT,
             post(declaration::submit).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/apply/submitted/{reference}/receipt.png", get(papers::receipt))
@@ -301,7 +307,7 @@ fn staff_routes() -> Router<AppState> {
             post(monitoring::close).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route(
-            "/review/visits",
+            app::routes::REVIEW_VISITS,
             post(monitoring::record_found).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/review/households/{id}/photo/{photo}", get(monitoring::photo))
@@ -311,45 +317,48 @@ fn staff_routes() -> Router<AppState> {
         .route("/review/reports/file/{id}", get(reports::evidence))
         .route("/review/queue.xlsx", get(ledgers::queue))
         .route("/review/households.xlsx", get(ledgers::register))
-        .route("/review/login", post(review::login))
-        .route("/review/logout", post(review::logout))
-        .route("/review/password", post(review::change_password))
+        .route(app::routes::REVIEW_LOGIN, post(review::login))
+        .route(app::routes::REVIEW_LOGOUT, post(review::logout))
+        .route(app::routes::REVIEW_PASSWORD, post(review::change_password))
 }
 
 /// The administrator's posts.
 fn admin_routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/hotlines", post(admin::add_hotline))
-        .route("/admin/hotlines/remove", post(admin::remove_hotline))
-        .route("/admin/standards", post(admin::confirm_standards))
-        .route("/admin/guide", post(admin::update_guide))
-        .route("/admin/announcements", post(admin::publish_announcement))
-        .route("/admin/staff-relatives", post(admin::add_staff_relatives))
-        .route("/admin/calendar", post(admin::set_calendar_day))
-        .route("/admin/calendar/remove", post(admin::remove_calendar_day))
-        .route("/admin/announcements/remove", post(admin::remove_announcement))
-        .route("/admin/api-credentials", post(admin::issue_api_credential))
-        .route("/admin/staff", post(admin::create_staff_account))
-        .route("/admin/api-credentials/revoke", post(admin::revoke_api_credential))
-        .route("/admin/events-import", post(imports::import_events_file))
-        .route("/admin/roll-import", post(imports::import_roll_file))
+        .route(app::routes::ADMIN_HOTLINES, post(admin::add_hotline))
+        .route(app::routes::ADMIN_HOTLINES_REMOVE, post(admin::remove_hotline))
+        .route(app::routes::ADMIN_STANDARDS, post(admin::confirm_standards))
+        .route(app::routes::ADMIN_GUIDE, post(admin::update_guide))
+        .route(app::routes::ADMIN_ANNOUNCEMENTS, post(admin::publish_announcement))
+        .route(app::routes::ADMIN_STAFF_RELATIVES, post(admin::add_staff_relatives))
+        .route(app::routes::ADMIN_CALENDAR, post(admin::set_calendar_day))
+        .route(app::routes::ADMIN_CALENDAR_REMOVE, post(admin::remove_calendar_day))
+        .route(app::routes::ADMIN_ANNOUNCEMENTS_REMOVE, post(admin::remove_announcement))
+        .route(app::routes::ADMIN_API_CREDENTIALS, post(admin::issue_api_credential))
+        .route(app::routes::ADMIN_STAFF, post(admin::create_staff_account))
+        .route(app::routes::ADMIN_API_CREDENTIALS_REVOKE, post(admin::revoke_api_credential))
+        .route(app::routes::ADMIN_EVENTS_IMPORT, post(imports::import_events_file))
+        .route(app::routes::ADMIN_ROLL_IMPORT, post(imports::import_roll_file))
 }
 
 /// What anyone may post or fetch without a session: preferences, objections, reports, the API.
 fn public_routes() -> Router<AppState> {
     Router::new()
-        .route("/stats.csv", get(stats::csv))
-        .route("/preferences/elder-mode", post(preferences::set_elder_mode))
+        .route(app::routes::STATS_CSV, get(stats::csv))
+        .route(app::routes::PREFERENCES_ELDER_MODE, post(preferences::set_elder_mode))
         .route(
             "/notices/{id}/objection",
             post(notices::object).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/report", post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
-        .route("/report/confirm", post(reports::confirm))
-        .route("/report/check", post(reports::check))
-        .route("/report/reply", post(reports::reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
-        .route("/report/leave", post(reports::leave))
-        .route("/api/v1/openapi.json", get(api::openapi))
+        .route(app::routes::REPORT, post(reports::file).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
+        .route(app::routes::REPORT_CONFIRM, post(reports::confirm))
+        .route(app::routes::REPORT_CHECK, post(reports::check))
+        .route(
+            app::routes::REPORT_REPLY,
+            post(reports::reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route(app::routes::REPORT_LEAVE, post(reports::leave))
+        .route(app::routes::API_V1_OPENAPI_JSON, get(api::openapi))
         .route("/api/v1/events", post(api::post_event).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)))
         .route(
             "/api/v1/recognition",

@@ -282,7 +282,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
     view! {
         <h1>"系统管理"</h1>
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
-        <p><a href="/admin/staff">"创建工作人员账号"</a>"（乡镇、县区审核人员，部门人员，村（社区）协理员）"</p>
+        <p><a href={crate::routes::ADMIN_STAFF}>"创建工作人员账号"</a>"（乡镇、县区审核人员，部门人员，村（社区）协理员）"</p>
         <section id="hotlines">
             <h2>"咨询与监督电话"</h2>
             <ul class="hotlines admin-list">
@@ -292,13 +292,13 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                     .map(|h| view! {
                         <li>
                             <span>{format!("{}：{}（{}）", h.label, h.number, county_name(&h.county_code))}</span>
-                            <RemoveButton action="/admin/hotlines/remove" id=h.id label="删除"/>
+                            <RemoveButton action={crate::routes::ADMIN_HOTLINES_REMOVE} id=h.id label="删除"/>
                         </li>
                     })
                     .collect_view()}
             </ul>
             <h3>"添加热线"</h3>
-            <form method="post" action="/admin/hotlines" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_HOTLINES} class="question-form" novalidate>
                 <CountyChoice id="county" label="所属县区" counties=data.counties.clone() chosen=typed_county/>
                 <TextField name="label" label="名称" value=label error=label_error/>
                 <TextField name="number" label="电话号码" value=number error=number_error input_mode="tel"/>
@@ -329,7 +329,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                 {data.calendar.iter().map(|(day, holiday, note)| view! {
                     <li>
                         <span>{format!("{day} {}（{note}）", if *holiday { "放假" } else { "调休上班" })}</span>
-                        <form method="post" action="/admin/calendar/remove">
+                        <form method="post" action={crate::routes::ADMIN_CALENDAR_REMOVE}>
                             <input type="hidden" name="day" value=day.clone()/>
                             <button type="submit" class="secondary">"删除"</button>
                         </form>
@@ -337,7 +337,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <h3>"添加或修改一天"</h3>
-            <form method="post" action="/admin/calendar" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_CALENDAR} class="question-form" novalidate>
                 <TextField name="calendar_day" label="日期" hint="例如 2027-02-16" value=calendar_day error=calendar_day_error/>
                 <Field name="calendar_kind" label="安排" error=calendar_kind_error>
                     <select id="calendar_kind" name="kind">
@@ -352,7 +352,7 @@ fn AdminSections(data: AdminData, saved: Option<String>) -> impl IntoView {
         <section id="staff-relatives">
             <h2>"工作人员及近亲属备案"</h2>
             <p>{format!("已备案 {} 个身份证号码（只保存加密摘要，无法查看原号码）。家庭成员中有备案人员的申请，报到县级时全部抽中入户复核。", data.staff_relatives)}</p>
-            <form method="post" action="/admin/staff-relatives" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_STAFF_RELATIVES} class="question-form" novalidate>
                 <Field name="id_numbers" label="身份证号码（每行一个）" error=id_numbers_error>
                     <textarea id="id_numbers" name="id_numbers" rows="4" autocomplete="off"></textarea>
                 </Field>
@@ -397,7 +397,7 @@ fn ApiCredentialsSection(
         <section id="api">
             <h2>"部门数据接口"</h2>
             <p>"医保、残联、教育、人社、应急管理等部门的系统通过接口推送预警事件、查询对象互认。接口说明见 "
-                <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>"。"</p>
+                <a href={crate::routes::API_V1_OPENAPI_JSON}>crate::routes::API_V1_OPENAPI_JSON</a>"。"</p>
             <ul class="admin-list">
                 {credentials
                     .into_iter()
@@ -407,7 +407,7 @@ fn ApiCredentialsSection(
                             {match c.revoked_on {
                                 Some(day) => view! { <span>{format!(" 已于{day}吊销")}</span> }.into_any(),
                                 None => view! {
-                                    <form method="post" action="/admin/api-credentials/revoke">
+                                    <form method="post" action={crate::routes::ADMIN_API_CREDENTIALS_REVOKE}>
                                         <input type="hidden" name="id" value=c.id.to_string()/>
                                         <button type="submit" class="secondary">"吊销"</button>
                                     </form>
@@ -418,7 +418,7 @@ fn ApiCredentialsSection(
                     .collect_view()}
             </ul>
             <h3>"新建凭据"</h3>
-            <form method="post" action="/admin/api-credentials" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_API_CREDENTIALS} class="question-form" novalidate>
                 <DepartmentChoice name="api_department" label="部门" error=department_error/>
                 <TextField name="api_label" label="对接系统" value=label error=label_error/>
                 <fieldset class="field checks" class:has-error=scopes_error.is_some()>
@@ -454,7 +454,7 @@ fn EventImportSection(department_error: Option<String>, file_error: Option<Strin
             <p>"没有对接系统的部门，可把预警事件整理成CSV文件由管理员导入。第一行为列名："
                 <code>"reference_id,id_number,kind,out_of_pocket_yuan,disability_grade,home_damaged"</code>
                 "；kind 为 hospital_bill、disability_certificate、school_enrolment、unemployment_registration 或 disaster，与接口相同。有问题的行不导入，并逐行说明原因。"</p>
-            <form method="post" action="/admin/events-import" enctype="multipart/form-data" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_EVENTS_IMPORT} enctype="multipart/form-data" class="question-form" novalidate>
                 <DepartmentChoice name="import_department" label="数据来源部门" error=department_error/>
                 <CsvFile name="import_file" label="CSV文件" error=file_error/>
                 <button type="submit" class="primary">"导入"</button>
@@ -472,7 +472,7 @@ fn RollImportSection(file_error: Option<String>) -> impl IntoView {
             <p>"把已有名单（如乡村振兴部门的防止返贫监测对象）导入低收入人口数据库。每行一位家庭成员，同一户的成员户编号相同。第一行为列名："
                 <code>"household_no,township_code,village,category,name,id_number"</code>
                 "；category 写类别名称（如“防止返贫监测对象”“低保边缘家庭”“其他困难人员”）。已在库中的家庭按身份证号码比对，只补充成员和类别，不会重复建档；有问题的户整户不导入，并说明原因。"</p>
-            <form method="post" action="/admin/roll-import" enctype="multipart/form-data" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_ROLL_IMPORT} enctype="multipart/form-data" class="question-form" novalidate>
                 <CsvFile name="roll_file" label="名单CSV文件" error=file_error/>
                 <button type="submit" class="primary">"导入名单"</button>
             </form>
@@ -500,13 +500,13 @@ fn AnnouncementsSection(
                     .map(|(id, title, date)| view! {
                         <li>
                             <a href=format!("/announcements/{id}")>{format!("{title}（{date}）")}</a>
-                            <RemoveButton action="/admin/announcements/remove" id=id label="撤下"/>
+                            <RemoveButton action={crate::routes::ADMIN_ANNOUNCEMENTS_REMOVE} id=id label="撤下"/>
                         </li>
                     })
                     .collect_view()}
             </ul>
             <h3>"发布公告"</h3>
-            <form method="post" action="/admin/announcements" class="question-form" novalidate>
+            <form method="post" action={crate::routes::ADMIN_ANNOUNCEMENTS} class="question-form" novalidate>
                 <CountyChoice id="announcement_county" label="范围" counties=counties.clone() chosen=county/>
                 <TextField name="announcement_title" label="标题" value=title error=title_error/>
                 <Field name="announcement_body" label="正文" hint="可用 Markdown：空行分段，# 标题，- 列表" error=body_error>
@@ -542,7 +542,7 @@ fn StandardsForm(standards: LocalStandards, errors: Vec<(String, String)>) -> im
     let status = if standards.confirmed { "已核定" } else { "尚待核定（参考值）" };
     let code = standards.county_code.clone();
     view! {
-        <form method="post" action="/admin/standards" class="question-form standards-form" novalidate>
+        <form method="post" action={crate::routes::ADMIN_STANDARDS} class="question-form standards-form" novalidate>
             <h3>{format!("{}：{status}", standards.county_name)}</h3>
             <input type="hidden" name="county" value=code.clone()/>
             {fields
@@ -617,7 +617,7 @@ pub fn GuideEditPage() -> impl IntoView {
                             <p class="breadcrumb"><a href="/admin#guide">"系统管理"</a></p>
                             <h1>"编辑政策指南"</h1>
                             <p class="hint">"正文使用 Markdown：## 小标题，- 列表，**加粗**。不支持网页代码，输入的代码会原样显示为文字。"</p>
-                            <form method="post" action="/admin/guide" class="question-form" novalidate>
+                            <form method="post" action={crate::routes::ADMIN_GUIDE} class="question-form" novalidate>
                                 <input type="hidden" name="slug" value=slug/>
                                 <TextField name="title" label="标题" value=title error=title_error/>
                                 <TextField name="summary" label="一句话摘要" value=summary error=summary_error/>

@@ -457,7 +457,7 @@ fn CheckStep(page: FormPage) -> impl IntoView {
                 .collect_view()}
         </dl>
         <Documents draft=draft.clone() kind=page.value("kind", |_| String::new()) kind_error=page.error("kind") document_error=page.error("document")/>
-        <form method="post" action="/apply/submit" class="question-form" novalidate>
+        <form method="post" action={crate::routes::APPLY_SUBMIT} class="question-form" novalidate>
             <input type="hidden" name="submission_key" value=draft.submission_key.clone()/>
             <fieldset class="field checks" class:has-error=has_consent_error>
                 <legend>"家庭经济状况核对授权"</legend>
@@ -509,7 +509,7 @@ fn Documents(
                     let kind = crate::domain::upload::FileKind::from_content_type(&d.content_type).map(|k| k.label()).unwrap_or("文件");
                     view! {
                         <li>
-                            <form method="post" action="/apply/documents/remove" class="inline">
+                            <form method="post" action={crate::routes::APPLY_DOCUMENTS_REMOVE} class="inline">
                                 {format!("{}：{kind}（{}KB）", d.kind.label(), d.size.div_ceil(1024))}" "
                                 <input type="hidden" name="index" value=index.to_string()/>
                                 <button type="submit" class="link">"删除"</button>
@@ -520,7 +520,7 @@ fn Documents(
             </ul>
         })}
         {(!full).then(|| view! {
-            <form method="post" action="/apply/documents" enctype="multipart/form-data" class="question-form" novalidate>
+            <form method="post" action={crate::routes::APPLY_DOCUMENTS} enctype="multipart/form-data" class="question-form" novalidate>
                 <Field name="kind" label="上传的是什么材料" error=kind_error>
                     <select id="kind" name="kind">
                         {offered.into_iter().map(|k| view! { <option value=k.key() selected=k.key() == chosen>{k.label()}</option> }).collect_view()}

@@ -99,7 +99,7 @@ pub fn DeclareKindPage() -> impl IntoView {
                     <p class="notice">"您家的救助已经终止。如果收入又下降、生活出现困难，请在这里告诉我们，乡镇（街道）会在期限内入户了解，符合条件的帮助您重新申请。"</p>
                 })}
                 <ErrorSummary errors=d.form.errors.clone()/>
-                <form method="post" action="/status/change/kind" class="question-form" novalidate>
+                <form method="post" action={crate::routes::STATUS_CHANGE_KIND} class="question-form" novalidate>
                     <Choice name="kind" legend="发生了哪种变化？（有几种变化的，请一种一种申报）" value options error=d.error("kind")/>
                     <button type="submit" class="primary">"继续"</button>
                 </form>
@@ -125,7 +125,7 @@ pub fn DeclareDetailsPage() -> impl IntoView {
             view! {
                 <h1>{kind.short()}</h1>
                 <ErrorSummary errors=d.form.errors.clone()/>
-                <form method="post" action="/status/change/details" class="question-form" novalidate>
+                <form method="post" action={crate::routes::STATUS_CHANGE_DETAILS} class="question-form" novalidate>
                     <Field name="occurred_on" label="什么时候发生的？" hint="格式如 2026-11-20，记不清具体哪天的填大概日期" error=date_error>
                         <input id="occurred_on" name="occurred_on" class="short" inputmode="numeric" value=date aria-invalid=date_invalid/>
                     </Field>
@@ -158,11 +158,11 @@ pub fn DeclareCheckPage() -> impl IntoView {
                 <ErrorSummary errors=d.form.errors.clone()/>
                 <dl class="answers">
                     <dt>"变化"</dt><dd>{kind.short()}" "<a href="/status/change">"修改"</a></dd>
-                    <dt>"发生日期"</dt><dd>{d.occurred_on.clone()}" "<a href="/status/change/details">"修改"</a></dd>
+                    <dt>"发生日期"</dt><dd>{d.occurred_on.clone()}" "<a href={crate::routes::STATUS_CHANGE_DETAILS}>"修改"</a></dd>
                     <dt>"情况说明"</dt><dd>{d.details.clone()}</dd>
                     {(!d.income.is_empty()).then(|| view! { <dt>"家庭现在每月总收入"</dt><dd>{format!("{} 元", d.income)}</dd> })}
                 </dl>
-                <form method="post" action="/status/change/submit" enctype="multipart/form-data" class="question-form" novalidate>
+                <form method="post" action={crate::routes::STATUS_CHANGE_SUBMIT} enctype="multipart/form-data" class="question-form" novalidate>
                     {(!d.after_exit).then(|| view! {
                         <FileField name="evidence" label="证明材料（可选）" hint="如劳动合同、工资条、诊断证明、出生证明的照片或PDF，最多3个，每个不超过5MB；照片里的位置等信息会被去除" error=d.error("evidence")/>
                         <IslandScripts/>

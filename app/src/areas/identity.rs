@@ -86,7 +86,7 @@ fn PhoneStep(state: IdentityStep) -> impl IntoView {
     view! {
         <p>"第1步（共2步）：填写您本人的手机号码，我们会发送一条短信验证码。"</p>
         <ErrorSummary errors=state.form.errors/>
-        <form method="post" action="/apply/identity/code" class="question-form" novalidate>
+        <form method="post" action={crate::routes::APPLY_IDENTITY_CODE} class="question-form" novalidate>
             <TextField name="phone" label="手机号码" value=phone error=phone_error input_mode="tel" autocomplete="tel"/>
             <button type="submit" class="primary">"获取验证码"</button>
         </form>
@@ -123,7 +123,7 @@ pub fn HelperPage() -> impl IntoView {
                 view! {
                     <p>"村（社区）协理员、亲属等可以替申请人填写申请。验证码会发到申请人本人的手机，短信里写明您的姓名；申请人把验证码告诉您，就表示同意由您代办。申请会记录代办人。"</p>
                     <ErrorSummary errors=state.form.errors.clone()/>
-                    <form method="post" action="/apply/helper/code" class="question-form" novalidate>
+                    <form method="post" action={crate::routes::APPLY_HELPER_CODE} class="question-form" novalidate>
                         <TextField name="helper_name" label="代办人姓名" value=name error=name_error autocomplete="name"/>
                         <TextField name="helper_phone" label="代办人手机号码" value=phone error=phone_error input_mode="tel" autocomplete="tel"/>
                         <Choice name="helper_role" legend="您与申请人的关系" value=role options=roles error=role_error/>
@@ -156,14 +156,14 @@ fn CodeStep(state: IdentityStep, phone: String) -> impl IntoView {
         <p>"第2步（共2步）：填写短信验证码和身份证上的信息。"</p>
         <p class="notice" role="status">{sent}</p>
         <ErrorSummary errors=state.form.errors/>
-        <form method="post" action="/apply/identity/verify" class="question-form" novalidate>
+        <form method="post" action={crate::routes::APPLY_IDENTITY_VERIFY} class="question-form" novalidate>
             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
             <TextField name="name" label=name_label hint="与身份证上一致" value=name error=name_error autocomplete="name"/>
             <IdNumberField label=id_label.to_string() value=id_number error=id_error/>
             <IslandScripts/>
             <button type="submit" class="primary">"下一步"</button>
         </form>
-        <form method="post" action="/apply/identity/code" class="resend">
+        <form method="post" action={crate::routes::APPLY_IDENTITY_CODE} class="resend">
             {resend_error.map(|e| view! { <p class="field-error">{e}</p> })}
             <button type="submit" class="secondary">"没收到？重新获取验证码"</button>
         </form>

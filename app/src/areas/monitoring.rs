@@ -332,7 +332,7 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
     view! {
         <p>"日常走访中发现的困难家庭，登记后纳入低收入人口动态监测。身份证号码加密保存，只用于与已有监测对象比对。"</p>
         <ErrorSummary errors=form.form.errors.clone()/>
-        <form method="post" action="/review/visits" enctype="multipart/form-data" class="question-form" novalidate>
+        <form method="post" action={crate::routes::REVIEW_VISITS} enctype="multipart/form-data" class="question-form" novalidate>
             {village}
             <fieldset class="field" class:has-error=members_invalid>
                 <legend id="members">"家庭成员（至少一位）"</legend>

@@ -108,7 +108,7 @@ fn ReportForm(data: ReportFormData) -> impl IntoView {
             <div class="field">
                 <p class="label">"被举报的家庭（来自公示或救助名单）"</p>
                 <p class="picked-entry">{shown}</p>
-                <p class="hint"><a href="/report">"不是这户？改为自己填写"</a></p>
+                <p class="hint"><a href={crate::routes::REPORT}>"不是这户？改为自己填写"</a></p>
             </div>
         }
         .into_any(),
@@ -131,9 +131,9 @@ fn ReportForm(data: ReportFormData) -> impl IntoView {
         <section>
             <h2>"网上举报"</h2>
             <p>"默认匿名。我们不记录您的网络地址和手机型号；被举报的家庭看不到任何举报内容。"</p>
-            <p><a href="/report/check">"已经举报过？用回执码查看进展"</a></p>
+            <p><a href={crate::routes::REPORT_CHECK}>"已经举报过？用回执码查看进展"</a></p>
             <ErrorSummary errors=data.form.errors.clone()/>
-            <form method="post" action="/report" enctype="multipart/form-data" class="question-form" novalidate>
+            <form method="post" action={crate::routes::REPORT} enctype="multipart/form-data" class="question-form" novalidate>
                 {subject_part}
                 <Choice name="suspicion" legend="反映什么问题" value=suspicion options error=suspicion_error/>
                 <Field name="description" label="具体情况" hint="写明发现了什么、什么时候、在哪里，越具体越便于核实" error=description_error>
@@ -181,7 +181,7 @@ pub fn ReceiptPage() -> impl IntoView {
                 let Some(receipt) = data.receipt else {
                     return view! {
                         <h1>"回执码已不再显示"</h1>
-                        <p>"为保护您，回执码只显示一次。如已记下，可以"<a href="/report/check">"用回执码查看进展"</a>"。"</p>
+                        <p>"为保护您，回执码只显示一次。如已记下，可以"<a href={crate::routes::REPORT_CHECK}>"用回执码查看进展"</a>"。"</p>
                     }
                     .into_any();
                 };
@@ -191,7 +191,7 @@ pub fn ReceiptPage() -> impl IntoView {
                     <p>"这是您的回执码。请抄写在纸上或拍照保存："</p>
                     <p class="receipt-code" id="receipt">{receipt.clone()}</p>
                     <p class="hint">"回执码只显示这一次，丢失后无法找回。凭它查看办理进展、回答工作人员的问题。不要告诉别人。"</p>
-                    <form method="post" action="/report/confirm" class="question-form" novalidate>
+                    <form method="post" action={crate::routes::REPORT_CONFIRM} class="question-form" novalidate>
                         <input type="hidden" name="shown" value=receipt/>
                         <Field name="typed" label="请再输入一遍回执码，确认已经记下" error=data.error>
                             <input id="typed" name="receipt" autocomplete="off" autocapitalize="characters" aria-invalid=invalid/>
@@ -222,7 +222,7 @@ pub fn CheckPage() -> impl IntoView {
                 let error = errors.iter().find(|(f, _)| f == "receipt").map(|(_, m)| m.clone());
                 view! {
                     <ErrorSummary errors=errors.clone()/>
-                    <form method="post" action="/report/check" class="question-form" novalidate>
+                    <form method="post" action={crate::routes::REPORT_CHECK} class="question-form" novalidate>
                         <Field name="receipt" label="回执码" hint=RECEIPT_HINT error=error>
                             <input id="receipt" name="receipt" autocomplete="off" autocapitalize="characters"/>
                         </Field>
@@ -284,7 +284,7 @@ pub fn ReportViewPage() -> impl IntoView {
                     Some(report) => view! { <ReportDetails report sent/> }.into_any(),
                     None => view! {
                         <h1>"请先输入回执码"</h1>
-                        <p><a href="/report/check">"用回执码查看举报进展"</a></p>
+                        <p><a href={crate::routes::REPORT_CHECK}>"用回执码查看举报进展"</a></p>
                     }
                     .into_any(),
                 }
@@ -353,7 +353,7 @@ fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
         {waiting.then(|| view! { <p class="notice" role="status">"工作人员向您提了问题，请在下方回答。"</p> })}
         {has_messages.then(|| view! { <h2>"留言"</h2><MessageThread messages reporter="您"/> })}
         <ErrorSummary errors=report.form.errors.clone()/>
-        <form method="post" action="/report/reply" enctype="multipart/form-data" class="question-form" novalidate>
+        <form method="post" action={crate::routes::REPORT_REPLY} enctype="multipart/form-data" class="question-form" novalidate>
             <Field name="body" label="回答或补充情况" error=body_error>
                 <textarea id="body" name="body" rows="4" maxlength="2000">{body}</textarea>
             </Field>
@@ -361,7 +361,7 @@ fn ReportDetails(report: ReportView, sent: bool) -> impl IntoView {
             <IslandScripts/>
             <button type="submit" class="primary">"发送"</button>
         </form>
-        <form method="post" action="/report/leave">
+        <form method="post" action={crate::routes::REPORT_LEAVE}>
             <button type="submit" class="secondary">"退出（共用手机请务必退出）"</button>
         </form>
     }

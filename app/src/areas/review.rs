@@ -68,9 +68,12 @@ impl SignInRedirect {
         #[cfg(feature = "ssr")]
         if let Some(response) = self.response {
             response.set_status(http::StatusCode::FOUND);
-            response.insert_header(http::header::LOCATION, http::HeaderValue::from_static("/review/login"));
+            response.insert_header(
+                http::header::LOCATION,
+                http::HeaderValue::from_static(crate::routes::REVIEW_LOGIN),
+            );
         }
-        view! { <p><a href="/review/login">"请先登录"</a></p> }.into_any()
+        view! { <p><a href={crate::routes::REVIEW_LOGIN}>"请先登录"</a></p> }.into_any()
     }
 }
 
@@ -148,7 +151,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p>{m}</p>
             </div>
         })}
-        <form method="post" action="/review/login" class="question-form">
+        <form method="post" action={crate::routes::REVIEW_LOGIN} class="question-form">
             <div class="field">
                 <label for="username">"用户名"</label>
                 <input id="username" name="username" autocomplete="username" value=username required/>
@@ -201,8 +204,8 @@ pub fn ReviewHomePage() -> impl IntoView {
                     <super::monitoring::HouseholdReferralQueue/>
                     {handles_reports.then(|| view! { <p><a href="/review/reports">"举报办理"</a></p> })}
                     {staff.is_administrator().then(|| view! { <p><a href="/admin">"系统管理"</a></p> })}
-                    <p><a href="/review/password">"修改密码"</a></p>
-                    <form method="post" action="/review/logout">
+                    <p><a href={crate::routes::REVIEW_PASSWORD}>"修改密码"</a></p>
+                    <form method="post" action={crate::routes::REVIEW_LOGOUT}>
                         <button type="submit" class="secondary">"退出登录"</button>
                     </form>
                 }
@@ -245,7 +248,7 @@ pub fn PasswordPage() -> impl IntoView {
                 view! {
                     <h1>"修改密码"</h1>
                     {message.map(|m| view! { <div class="error-summary" role="alert"><p>{m}</p></div> })}
-                    <form method="post" action="/review/password" class="question-form">
+                    <form method="post" action={crate::routes::REVIEW_PASSWORD} class="question-form">
                         <PasswordField id="current" label="原密码" autocomplete="current-password"/>
                         <PasswordField id="new" label="新密码" autocomplete="new-password" hint="至少12个字符，可以用一句好记的话。"/>
                         <PasswordField id="confirm" label="再次输入新密码" autocomplete="new-password"/>

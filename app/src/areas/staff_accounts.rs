@@ -73,7 +73,7 @@ fn AccountForm(data: AccountFormData) -> impl IntoView {
         .collect_view();
     view! {
         <ErrorSummary errors=data.form.errors.clone()/>
-        <form method="post" action="/admin/staff" class="question-form" novalidate>
+        <form method="post" action={crate::routes::ADMIN_STAFF} class="question-form" novalidate>
             <TextField name="username" label="登录名" hint="3到32位小写字母、数字、点、横线或下划线，如 wang.li" value=typed("username") error=error_for("username")/>
             <TextField name="display_name" label="姓名" value=typed("display_name") error=error_for("display_name")/>
             <Choice name="role" legend="账号类型" value=typed("role") options=roles error=error_for("role")/>

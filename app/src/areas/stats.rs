@@ -34,7 +34,7 @@ pub fn StatsPage() -> impl IntoView {
         <Meta name="description" content="张掖市各县区、乡镇社会救助申请、审批和救助对象的统计数据。"/>
         <h1>"社会救助公开统计"</h1>
         <p>{format!("按县区和乡镇（街道）统计网上申请的办理情况。为保护困难家庭，少于{SUPPRESS_BELOW}户的数字不公开，显示为“<{SUPPRESS_BELOW}”。")}</p>
-        <p><a href="/stats.csv" download="zhangye-assistance-statistics.csv">"下载统计表（CSV）"</a></p>
+        <p><a href={crate::routes::STATS_CSV} download="zhangye-assistance-statistics.csv">"下载统计表（CSV）"</a></p>
         <Suspense fallback=|| ()>
             {deferred(async move {
                 match load_statistics().await {

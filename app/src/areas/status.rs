@@ -40,7 +40,7 @@ pub fn StatusPage() -> impl IntoView {
                     view! {
                         <p class="notice" role="status">"如果申请编号正确，验证码已发送到申请时登记的手机，5分钟内有效。"</p>
                         <ErrorSummary errors=state.form.errors.clone()/>
-                        <form method="post" action="/status/verify" class="question-form" novalidate>
+                        <form method="post" action={crate::routes::STATUS_VERIFY} class="question-form" novalidate>
                             <TextField name="code" label="短信验证码" value=String::new() error=code_error input_mode="numeric" autocomplete="one-time-code"/>
                             <button type="submit" class="primary">"查询"</button>
                         </form>
@@ -53,7 +53,7 @@ pub fn StatusPage() -> impl IntoView {
                     view! {
                         <p>"不用注册账号。填写申请编号，我们会给申请时登记的手机发送验证码。"</p>
                         <ErrorSummary errors=state.form.errors.clone()/>
-                        <form method="post" action="/status/code" class="question-form" novalidate>
+                        <form method="post" action={crate::routes::STATUS_CODE} class="question-form" novalidate>
                             <TextField name="reference" label="申请编号" hint="在申请回执上，例如 ZY20261129-7K3M9Q" value=reference error=reference_error/>
                             <button type="submit" class="primary">"获取验证码"</button>
                         </form>
@@ -262,7 +262,7 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
                 <h2>"需要您办理"</h2>
                 <p>{t}</p>
                 <p>"也可以在这里拍照上传："</p>
-                <form method="post" action="/status/material" enctype="multipart/form-data" class="question-form" novalidate>
+                <form method="post" action={crate::routes::STATUS_MATERIAL} enctype="multipart/form-data" class="question-form" novalidate>
                     <FileField name="material" label="照片或 PDF（最多3个，每个不超过5MB）" error=material_error/>
                     <IslandScripts/>
                     <div class="field">
@@ -309,7 +309,7 @@ fn Timeline(view: StatusView, confirm: bool, material_sent: bool) -> impl IntoVi
         {match (view.can_withdraw, confirm) {
             (true, false) => Some(view! { <p><a href="/status/view?confirm=withdraw">"撤回申请"</a></p> }.into_any()),
             (true, true) => Some(view! {
-                <form method="post" action="/status/withdraw" class="question-form">
+                <form method="post" action={crate::routes::STATUS_WITHDRAW} class="question-form">
                     <h2>"确定要撤回申请吗？"</h2>
                     <p>"撤回后本次申请不再办理，需要时可以重新申请。"</p>
                     <button type="submit" class="secondary">"确认撤回"</button>

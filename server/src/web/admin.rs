@@ -253,7 +253,7 @@ pub async fn create_staff_account(
                  </p><p><code class=\"token\">{password}</code></p><p><a href=\"/admin/staff\">继续创建账号</a>"
             ),
         ),
-        Err(AccountError::Refused(problems)) => respond::back_with(&state, "/admin/staff", &typed, &problems).await,
+        Err(AccountError::Refused(problems)) => respond::back_with(&state, app::routes::ADMIN_STAFF, &typed, &problems).await,
         Err(AccountError::NotFound) => not_an_administrator(),
         Err(e) => failure("creating a staff account failed", e),
     }

@@ -71,7 +71,9 @@ pub(super) async fn plain_case_post(
     typed: &[(&str, String)],
     form: &impl validator::Validate,
 ) -> Result<(app::store::StaffAccount, String), Response> {
-    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let Some(account) = signed_in(state, headers).await else {
+        return Err(redirect(app::routes::REVIEW_LOGIN, &[]));
+    };
     let page = format!("/review/case/{reference}");
     let too_long = shape_problems(form);
     if !too_long.is_empty() {
@@ -119,7 +121,7 @@ impl FromRequest<AppState> for CasePostWithPhotos {
         };
         let Some(account) = signed_in(state, &parts.headers).await else {
             discard_request(Request::from_parts(parts, body)).await;
-            return Err(redirect("/review/login", &[]));
+            return Err(redirect(app::routes::REVIEW_LOGIN, &[]));
         };
         let page = format!("/review/case/{reference}");
         match read_form_with_optional_files(Request::from_parts(parts, body), "photos").await {

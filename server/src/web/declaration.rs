@@ -17,7 +17,7 @@ use axum::{
 
 const STATUS_VIEW: &str = "/status/view";
 const KIND_PAGE: &str = "/status/change";
-const DETAILS_PAGE: &str = "/status/change/details";
+const DETAILS_PAGE: &str = app::routes::STATUS_CHANGE_DETAILS;
 const CHECK_PAGE: &str = "/status/change/check";
 /// How much of each typed field comes back after a refusal: enough to show the "too long" message
 /// beside the text that caused it.

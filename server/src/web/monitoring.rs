@@ -48,7 +48,7 @@ async fn visit_form(
 ) -> Result<(StaffAccount, Posted, PostedForm), Response> {
     let Some(account) = signed_in(state, headers).await else {
         discard_request(request).await;
-        return Err(redirect("/review/login", &[]));
+        return Err(redirect(app::routes::REVIEW_LOGIN, &[]));
     };
     match read_form_with_optional_files(request, "photos").await {
         Ok(mut form) => Ok((account, Posted(std::mem::take(&mut form.fields)), form)),

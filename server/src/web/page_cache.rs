@@ -35,7 +35,7 @@ fn cacheable(path: &str) -> bool {
             | "/notices"
             | "/notices/recipients"
             | "/stats"
-            | "/stats.csv"
+            | app::routes::STATS_CSV
             | "/contact"
     ) || path.starts_with("/guide/")
         || path.starts_with("/announcements/")

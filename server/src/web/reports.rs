@@ -55,9 +55,9 @@ impl ReportDesk {
     }
 }
 
-const FORM: &str = "/report";
+const FORM: &str = app::routes::REPORT;
 const RECEIPT: &str = "/report/receipt";
-const CHECK: &str = "/report/check";
+const CHECK: &str = app::routes::REPORT_CHECK;
 const VIEW: &str = "/report/view";
 
 /// The typed fields that come back after a failed post (never the trap field, never files), each
@@ -382,7 +382,9 @@ async fn handled_report(
     headers: &HeaderMap,
     id: i64,
 ) -> Result<(StaffIdentity, ReportRecord), Response> {
-    let Some(account) = signed_in(state, headers).await else { return Err(redirect("/review/login", &[])) };
+    let Some(account) = signed_in(state, headers).await else {
+        return Err(redirect(app::routes::REVIEW_LOGIN, &[]));
+    };
     match state.services.store.report(id).await {
         Ok(Some(report)) if account.identity.may_handle_reports_in(&report.county_code) => {
             Ok((account.identity, report))

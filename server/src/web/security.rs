@@ -61,7 +61,10 @@ const NO_STORE: &str = "no-store";
 fn cache_rule(path: &str) -> &'static str {
     const STATIC_EXTENSIONS: [&str; 6] = [".svg", ".ico", ".png", ".txt", ".webmanifest", ".woff2"];
     // The pages of the report flow and the server functions behind them (all named `report-…`).
-    if path.starts_with("/report") || path.starts_with("/review/reports") || path.starts_with("/api/report") {
+    if path.starts_with(app::routes::REPORT)
+        || path.starts_with("/review/reports")
+        || path.starts_with("/api/report")
+    {
         NO_STORE
     } else if path.starts_with("/pkg/") {
         "public, max-age=3600"

@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for StaffSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match signed_in(state, &parts.headers).await {
             Some(account) => Ok(Self(account)),
-            None => Err(redirect("/review/login", &[])),
+            None => Err(redirect(app::routes::REVIEW_LOGIN, &[])),
         }
     }
 }
