@@ -105,35 +105,60 @@ impl Caller {
     }
 }
 
+/// The credential form as posted: `api_scopes` is a check box per scope, so the key repeats.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CredentialForm {
+    pub api_department: String,
+    pub api_label: String,
+    pub api_scopes: Vec<String>,
+}
+
+/// A credential to create: a department, the name of its system and what it may call.
+pub struct NewCredential {
+    pub department: String,
+    pub label: String,
+    pub scopes: Vec<ApiScope>,
+}
+
+impl TryFrom<CredentialForm> for NewCredential {
+    type Error = ExchangeError;
+
+    fn try_from(form: CredentialForm) -> Result<Self, ExchangeError> {
+        if !DEPARTMENTS.iter().any(|(key, _)| *key == form.api_department) {
+            return Err(ExchangeError::invalid("department", "请选择部门"));
+        }
+        let label = form.api_label.trim();
+        if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS {
+            return Err(ExchangeError::invalid(
+                "label",
+                format!("请填写对接系统的名称（最多{LABEL_MAX_CHARS}个字）"),
+            ));
+        }
+        let scopes: Vec<ApiScope> =
+            form.api_scopes.iter().filter_map(|key| ApiScope::from_key(key)).collect();
+        if scopes.is_empty() {
+            return Err(ExchangeError::invalid("scopes", "请至少选择一项权限"));
+        }
+        Ok(Self { department: form.api_department, label: label.to_string(), scopes })
+    }
+}
+
 /// The administrator creates a credential and receives its token (shown once; only the id is stored).
 pub async fn issue_credential(
     services: &Services,
     admin: &StaffIdentity,
-    department: &str,
-    label: &str,
-    scopes: Vec<ApiScope>,
+    form: CredentialForm,
     now: i64,
 ) -> Result<(i64, String), ExchangeError> {
     if !admin.is_administrator() {
         return Err(ExchangeError::UnknownCredential);
     }
-    if !DEPARTMENTS.iter().any(|(key, _)| *key == department) {
-        return Err(ExchangeError::invalid("department", "请选择部门"));
-    }
-    let label = label.trim();
-    if label.is_empty() || label.chars().count() > LABEL_MAX_CHARS {
-        return Err(ExchangeError::invalid(
-            "label",
-            format!("请填写对接系统的名称（最多{LABEL_MAX_CHARS}个字）"),
-        ));
-    }
-    if scopes.is_empty() {
-        return Err(ExchangeError::invalid("scopes", "请至少选择一项权限"));
-    }
+    let NewCredential { department, label, scopes } = NewCredential::try_from(form)?;
     let credential = ApiCredential {
         id: 0,
-        department: department.to_string(),
-        label: label.to_string(),
+        department: department.clone(),
+        label,
         scopes: scopes.clone(),
         created_at: now,
         revoked_at: None,
@@ -150,7 +175,7 @@ pub async fn issue_credential(
     let id = services.store.create_api_credential(&credential, &actor, &audit).await?;
     let claims = ApiClaims {
         sub: id,
-        dep: department.to_string(),
+        dep: department,
         typ: TOKEN_TYPE.into(),
         iat: now,
         exp: now + TOKEN_DAYS * 86_400,
@@ -461,4 +486,28 @@ async fn matched_household(
         services.store.append_audit(&AuditEvent::at(now, actor, action, subject, String::new())).await?;
     }
     Ok(household)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(scopes: &[&str]) -> CredentialForm {
+        CredentialForm {
+            api_department: "education".into(),
+            api_label: " 学籍系统 ".into(),
+            api_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_credential_keeps_the_known_scopes_ticked_and_needs_one() {
+        let new = NewCredential::try_from(form(&["recognition", "nonsense", "events"])).ok().unwrap();
+        assert_eq!(
+            (new.label.as_str(), new.scopes),
+            ("学籍系统", vec![ApiScope::AskRecognition, ApiScope::SendEvents])
+        );
+        let refused = NewCredential::try_from(form(&["nonsense"])).err().unwrap();
+        assert!(matches!(refused, ExchangeError::Invalid { field: "scopes", .. }), "{refused:?}");
+    }
 }

@@ -7,12 +7,11 @@ use super::sessions::AdminSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use app::areas::admin::Saved;
-use app::domain::monitoring::ApiScope;
 use app::features::administration::{
     self as administration, AdminError, AnnouncementForm, CalendarDayForm, GuideForm, HotlineForm,
     StaffRelativesForm, StandardsForm, Typed,
 };
-use app::features::exchange::{self, ExchangeError};
+use app::features::exchange::{self, CredentialForm, ExchangeError};
 use app::features::staff_accounts::{create_account, AccountError, AccountForm};
 use axum::{extract::State, http::StatusCode, response::Response, Form};
 
@@ -158,13 +157,11 @@ pub async fn remove_calendar_day(
 pub async fn issue_api_credential(
     State(state): State<AppState>,
     AdminSession(admin): AdminSession,
-    Form(pairs): Form<Vec<(String, String)>>,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<CredentialForm>,
 ) -> Response {
-    let posted = app::domain::application::Posted(pairs);
-    let (department, label) = (posted.get("api_department"), posted.get("api_label"));
-    let scopes = posted.all("api_scopes").filter_map(ApiScope::from_key).collect();
+    let label = form.api_label.clone();
     let now = state.services.now();
-    match exchange::issue_credential(&state.services, &admin.identity, department, label, scopes, now).await {
+    match exchange::issue_credential(&state.services, &admin.identity, form, now).await {
         Ok((id, token)) => html_response(
             StatusCode::OK,
             "凭据已创建",
@@ -175,7 +172,7 @@ pub async fn issue_api_credential(
         ),
         Err(ExchangeError::Invalid { field, message }) => {
             let field = format!("api_{field}");
-            let values = vec![("api_label", label.to_string())];
+            let values = vec![("api_label", label)];
             respond::back_with(&state, "/admin#api", &values, &[(field.as_str(), message)]).await
         }
         Err(e) => failure("creating an API credential failed", e),
