@@ -227,14 +227,17 @@ impl Config {
     /// table); `DATABASE_URL` is read too, as hosting platforms set it. The `config` crate layers them and
     /// turns their text into numbers, booleans and addresses as each field asks.
     pub fn from_environment(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
-        let vars: std::collections::HashMap<String, String> = vars.into_iter().collect();
-        let mut settings: std::collections::HashMap<String, String> = vars
-            .iter()
-            .filter(|(name, _)| name.starts_with(ENV_PREFIX) && !NOT_SETTINGS.contains(&name.as_str()))
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
-        if let Some(url) = vars.get("DATABASE_URL") {
-            settings.entry("PORTAL_DATABASE_URL".into()).or_insert_with(|| url.clone());
+        let mut settings = std::collections::HashMap::new();
+        let mut database_url = None;
+        for (name, value) in vars {
+            if name == "DATABASE_URL" {
+                database_url = Some(value);
+            } else if name.starts_with(ENV_PREFIX) && !NOT_SETTINGS.contains(&name.as_str()) {
+                settings.insert(name, value);
+            }
+        }
+        if let Some(url) = database_url {
+            settings.entry("PORTAL_DATABASE_URL".to_string()).or_insert(url);
         }
         let file = settings.remove("PORTAL_CONFIG_FILE");
         let mut layers = ::config::Config::builder();

@@ -21,7 +21,7 @@ pub type Problems = Vec<(&'static str, String)>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    /// Not an administrator: 404 like every page outside one's scope.
+    /// Not an administrator: answered as `AdminSession` answers staff without the role (403).
     #[error("not an administrator")]
     NotFound,
     /// Back to the form with these messages next to their fields.

@@ -86,8 +86,7 @@ pub(super) async fn plain_case_post(
 /// home visit.
 pub async fn act(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
-    CasePostWithPhotos { account, page, form }: CasePostWithPhotos,
+    CasePostWithPhotos { account, reference, page, form }: CasePostWithPhotos,
 ) -> Response {
     let typed = [("note", form.value("note").to_string()), ("amount", form.value("amount").to_string())];
     let command = Command {
@@ -102,10 +101,11 @@ pub async fn act(
 }
 
 /// A reviewer's post on a case page with optional photos, as an extractor: the signed-in account, the
-/// case page to come back to and the form; rejected with the answer to give at once (sign in, or the
+/// case's reference, its page to come back to and the form; rejected with the answer to give at once (sign in, or the
 /// upload was cut short).
 pub struct CasePostWithPhotos {
     pub account: app::store::StaffAccount,
+    pub reference: String,
     pub page: String,
     pub form: PostedForm,
 }
@@ -125,7 +125,7 @@ impl FromRequest<AppState> for CasePostWithPhotos {
         };
         let page = format!("/review/case/{reference}");
         match read_form_with_optional_files(Request::from_parts(parts, body), "photos").await {
-            Ok(form) => Ok(Self { account, page, form }),
+            Ok(form) => Ok(Self { account, reference, page, form }),
             Err(incomplete) => {
                 Err(back_with(state, &page, NOTHING_TYPED, &[("photos", incomplete.to_string())]).await)
             }

@@ -19,8 +19,7 @@ const REVIEW_FIELDS: [&str; 9] =
 /// POST /review/case/{reference}/review: the township's review of the record, with visit photos.
 pub async fn review(
     State(state): State<AppState>,
-    Path(reference): Path<String>,
-    CasePostWithPhotos { account, page, form }: CasePostWithPhotos,
+    CasePostWithPhotos { account, reference, page, form }: CasePostWithPhotos,
 ) -> Response {
     let typed: Vec<(&str, String)> =
         REVIEW_FIELDS.iter().map(|f| (*f, form.value(f).chars().take(2000).collect())).collect();
