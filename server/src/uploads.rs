@@ -133,8 +133,13 @@ pub struct PostedForm {
 }
 
 impl PostedForm {
-    pub fn value(&self, name: &str) -> &str {
-        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    /// The text fields read as a serde struct, the way `axum_extra::extract::Form` reads a form without
+    /// files (a repeated name into a `Vec`). Multipart has no serde reader, so the fields are encoded back
+    /// into a form body and read from that; `None` when they are not that form's (a field repeated that
+    /// the form has once).
+    pub fn fields_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        let body = serde_html_form::to_string(&self.fields).ok()?;
+        serde_html_form::from_str(&body).ok()
     }
 
     /// Why a file was refused, said next to the file field.

@@ -52,12 +52,9 @@ impl FormPage {
 async fn current_draft() -> Result<Option<(String, Draft)>, ServerFnError> {
     let services = crate::services::services()?;
     let Some(resident) = crate::auth::current_resident() else { return Ok(None) };
-    let sealed = services
-        .store
-        .draft(&resident.sub)
+    let draft = crate::features::application::draft(&services, &resident.sub)
         .await
         .map_err(|e| super::read_failed("draft", "暂时无法读取您填写的内容", e))?;
-    let draft = sealed.and_then(|s| services.sealer.open::<Draft>(&s).ok());
     Ok(draft.map(|d| (resident.sub, d)))
 }
 

@@ -2,6 +2,7 @@
 //! one page per warning with the visit form that closes it (`server/src/web/monitoring.rs`), the county's
 //! counts per township, and the form that registers a household a worker found at the door.
 
+use crate::domain::monitoring::FOUND_MEMBER_ROWS;
 use crate::forms::{query, Choice, ErrorSummary, Field, FileField, IslandScripts, TextField};
 use crate::suspense::deferred;
 use leptos::prelude::*;
@@ -260,9 +261,6 @@ pub struct FoundForm {
     pub form: crate::forms::FormFeedback,
 }
 
-/// How many member rows the form offers; a household with more members adds them on its application.
-pub const FOUND_MEMBER_ROWS: usize = 4;
-
 #[server]
 pub async fn load_found_form(flash: String) -> Result<Option<FoundForm>, ServerFnError> {
     use crate::domain::staff::{village_scope, Role};
@@ -341,9 +339,9 @@ fn FoundHouseholdForm(form: FoundForm) -> impl IntoView {
                     let (name, id_number) = (format!("member_name_{i}"), format!("member_id_{i}"));
                     view! {
                         <label for=name.clone()>{format!("成员{}姓名", i + 1)}</label>
-                        <input type="text" id=name.clone() name=name.clone() value=typed(&name) autocomplete="off"/>
+                        <input type="text" id=name.clone() name="member_name" value=typed(&name) autocomplete="off"/>
                         <label for=id_number.clone()>{format!("成员{}身份证号码", i + 1)}</label>
-                        <input type="text" id=id_number.clone() name=id_number.clone() value=typed(&id_number) autocomplete="off"/>
+                        <input type="text" id=id_number.clone() name="member_id" value=typed(&id_number) autocomplete="off"/>
                     }
                 }).collect_view()}
             </fieldset>

@@ -12,20 +12,6 @@ use serde::{Deserialize, Serialize};
 /// Problems with a posted step: (field name, message in Chinese), in the order of the form.
 pub type Problems = Vec<(&'static str, String)>;
 
-/// A posted form as name/value pairs (check boxes repeat their name).
-#[derive(Clone, Debug, Default)]
-pub struct Posted(pub Vec<(String, String)>);
-
-impl Posted {
-    pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).unwrap_or("")
-    }
-
-    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
 /// The question pages in order, then the check-your-answers page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Step {
@@ -452,81 +438,241 @@ impl Draft {
     }
 }
 
-pub fn check_types(posted: &Posted) -> Result<(Vec<AssistanceType>, bool), Problems> {
-    let types: Vec<AssistanceType> =
-        AssistanceType::ALL.into_iter().filter(|t| posted.all("types").any(|key| key == t.key())).collect();
-    if types.is_empty() {
-        return Err(vec![("types", "请至少选择一项救助。不确定的，可以先做“看看能申请什么”自测".into())]);
+/// A check box: ticked when posted as `yes` (a box left empty is not posted at all).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tick(pub bool);
+
+impl<'de> Deserialize<'de> for Tick {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self(String::deserialize(deserializer)? == "yes"))
     }
-    let emergency = posted.get("emergency") == "yes";
-    Ok((types, emergency))
+}
+
+/// Where a step's post leaves the resident: on to the next question, or on the same page (the household
+/// page's small forms add, remove and describe members until the list is confirmed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    On,
+    Stay,
+}
+
+/// What a step's checks need besides the post.
+pub struct StepContext<'a> {
+    pub townships: &'a [Township],
+    pub today: BirthDate,
+}
+
+/// A question page's form as posted (a serde struct: fields missing from the post are empty), whose
+/// answers go into the draft once they pass the step's checks.
+pub trait StepForm: serde::de::DeserializeOwned {
+    const STEP: Step;
+
+    /// Checks the answers and writes them into the draft, or says what is wrong next to which field.
+    fn answer(self, draft: &mut Draft, context: &StepContext) -> Result<Moved, Problems>;
+}
+
+fn problems_or<T>(value: T, problems: Problems) -> Result<T, Problems> {
+    if problems.is_empty() {
+        Ok(value)
+    } else {
+        Err(problems)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TypesForm {
+    /// Check boxes of one name, one per assistance type ticked.
+    pub types: Vec<String>,
+    pub emergency: Tick,
+}
+
+/// The assistance asked for, in the canonical order, and whether the family is in urgent need.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Chosen {
+    pub types: Vec<AssistanceType>,
+    pub emergency: bool,
+}
+
+impl TryFrom<TypesForm> for Chosen {
+    type Error = Problems;
+
+    fn try_from(form: TypesForm) -> Result<Self, Problems> {
+        let types: Vec<AssistanceType> =
+            AssistanceType::ALL.into_iter().filter(|t| form.types.iter().any(|key| key == t.key())).collect();
+        if types.is_empty() {
+            return Err(vec![("types", "请至少选择一项救助。不确定的，可以先做“看看能申请什么”自测".into())]);
+        }
+        Ok(Self { types, emergency: form.emergency.0 })
+    }
+}
+
+impl StepForm for TypesForm {
+    const STEP: Step = Step::Types;
+
+    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+        let chosen = Chosen::try_from(self)?;
+        (draft.types, draft.emergency) = (chosen.types, chosen.emergency);
+        Ok(Moved::On)
+    }
 }
 
 fn trimmed_length(text: &str) -> usize {
     text.trim().chars().count()
 }
 
-pub fn check_place(posted: &Posted, townships: &[Township]) -> Result<Place, Problems> {
-    let mut problems = Problems::new();
-    let township = townships.iter().find(|t| t.code == posted.get("township"));
-    if township.is_none() {
-        problems.push(("township", "请选择户籍所在的乡镇（街道）".into()));
-    }
-    let village = posted.get("village").trim();
-    if !(2..=30).contains(&trimmed_length(village)) {
-        problems.push(("village", "请填写所在的村或社区名称，2到30个字，例如 城关村".into()));
-    }
-    let address = posted.get("address").trim();
-    if !(2..=60).contains(&trimmed_length(address)) {
-        problems.push(("address", "请填写现在的住址，例如 3组15号，2到60个字".into()));
-    }
-    match township {
-        Some(t) if problems.is_empty() => Ok(Place {
-            county_code: t.county_code.clone(),
-            township_code: t.code.clone(),
-            village: village.to_string(),
-            address: address.to_string(),
-        }),
-        _ => Err(problems),
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlaceForm {
+    pub township: String,
+    pub village: String,
+    pub address: String,
+}
+
+impl PlaceForm {
+    /// The place, if the township is one of `townships` and the village and address are plausible.
+    pub fn place(&self, townships: &[Township]) -> Result<Place, Problems> {
+        let mut problems = Problems::new();
+        let township = townships.iter().find(|t| t.code == self.township);
+        if township.is_none() {
+            problems.push(("township", "请选择户籍所在的乡镇（街道）".into()));
+        }
+        let village = self.village.trim();
+        if !(2..=30).contains(&trimmed_length(village)) {
+            problems.push(("village", "请填写所在的村或社区名称，2到30个字，例如 城关村".into()));
+        }
+        let address = self.address.trim();
+        if !(2..=60).contains(&trimmed_length(address)) {
+            problems.push(("address", "请填写现在的住址，例如 3组15号，2到60个字".into()));
+        }
+        match township {
+            Some(t) if problems.is_empty() => Ok(Place {
+                county_code: t.county_code.clone(),
+                township_code: t.code.clone(),
+                village: village.to_string(),
+                address: address.to_string(),
+            }),
+            _ => Err(problems),
+        }
     }
 }
 
-/// A household member as posted; `existing` are the members already listed (no person twice).
-pub fn check_member(posted: &Posted, existing: &[Member], today: BirthDate) -> Result<Member, Problems> {
-    let mut problems = Problems::new();
-    if existing.len() >= MAX_MEMBERS {
-        return Err(vec![("relationship", format!("家庭成员最多填写{MAX_MEMBERS}人"))]);
+impl StepForm for PlaceForm {
+    const STEP: Step = Step::Place;
+
+    fn answer(self, draft: &mut Draft, context: &StepContext) -> Result<Moved, Problems> {
+        draft.place = Some(self.place(context.townships)?);
+        Ok(Moved::On)
     }
-    let relationship = Relationship::from_key(posted.get("relationship"));
-    if relationship.is_none() {
-        problems.push(("relationship", "请选择这位成员和您的关系".into()));
-    }
-    let name =
-        check_name(posted.get("member_name")).map_err(|e| problems.push(("member_name", e.to_string())));
-    let id = IdNumber::parse(posted.get("member_id_number"), today)
-        .map_err(|e| problems.push(("member_id_number", e.to_string())));
-    if let Ok(id) = &id {
-        if existing.iter().any(|m| &m.id_number == id) {
-            problems.push(("member_id_number", "这个身份证号码已经在家庭成员名单里了".into()));
+}
+
+/// The household page's small forms, told apart by the hidden `op` field.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum HouseholdOp {
+    Add,
+    Remove,
+    /// The applicant's own situation.
+    #[serde(rename = "self")]
+    Myself,
+    /// The list is complete.
+    Continue,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct HouseholdForm {
+    pub op: Option<HouseholdOp>,
+    /// The member to remove (its place in the list; the applicant, first, cannot be removed).
+    pub index: String,
+    pub relationship: String,
+    pub member_name: String,
+    pub member_id_number: String,
+    pub disabled: Tick,
+    pub seriously_ill: Tick,
+    pub in_school: Tick,
+    pub working: Tick,
+}
+
+impl HouseholdForm {
+    /// The member to add; `existing` are the members already listed (no person twice).
+    pub fn member(&self, existing: &[Member], today: BirthDate) -> Result<Member, Problems> {
+        let mut problems = Problems::new();
+        if existing.len() >= MAX_MEMBERS {
+            return Err(vec![("relationship", format!("家庭成员最多填写{MAX_MEMBERS}人"))]);
+        }
+        let relationship = Relationship::from_key(&self.relationship);
+        if relationship.is_none() {
+            problems.push(("relationship", "请选择这位成员和您的关系".into()));
+        }
+        let name = check_name(&self.member_name).map_err(|e| problems.push(("member_name", e.to_string())));
+        let id = IdNumber::parse(&self.member_id_number, today)
+            .map_err(|e| problems.push(("member_id_number", e.to_string())));
+        if let Ok(id) = &id {
+            if existing.iter().any(|m| &m.id_number == id) {
+                problems.push(("member_id_number", "这个身份证号码已经在家庭成员名单里了".into()));
+            }
+        }
+        match (relationship, name, id) {
+            (Some(relationship), Ok(name), Ok(id_number)) if problems.is_empty() => {
+                let mut member = Member {
+                    relationship,
+                    name,
+                    id_number,
+                    disabled: false,
+                    seriously_ill: false,
+                    in_school: false,
+                    working: false,
+                };
+                self.describe(&mut member);
+                Ok(member)
+            }
+            _ => Err(problems),
         }
     }
-    match (relationship, name, id) {
-        (Some(relationship), Ok(name), Ok(id_number)) if problems.is_empty() => Ok(Member {
-            relationship,
-            name,
-            id_number,
-            disabled: posted.get("disabled") == "yes",
-            seriously_ill: posted.get("seriously_ill") == "yes",
-            in_school: posted.get("in_school") == "yes",
-            working: posted.get("working") == "yes",
-        }),
-        _ => Err(problems),
+
+    /// The situation boxes ticked for this member.
+    fn describe(&self, member: &mut Member) {
+        member.disabled = self.disabled.0;
+        member.seriously_ill = self.seriously_ill.0;
+        member.in_school = self.in_school.0;
+        member.working = self.working.0;
+    }
+}
+
+impl StepForm for HouseholdForm {
+    const STEP: Step = Step::Household;
+
+    fn answer(self, draft: &mut Draft, context: &StepContext) -> Result<Moved, Problems> {
+        match self.op {
+            Some(HouseholdOp::Add) => {
+                let member = self.member(&draft.members, context.today)?;
+                draft.members.push(member);
+            }
+            Some(HouseholdOp::Remove) => {
+                let index: usize = self.index.parse().unwrap_or(0);
+                if index > 0 && index < draft.members.len() {
+                    draft.members.remove(index);
+                }
+            }
+            Some(HouseholdOp::Myself) => {
+                if let Some(me) = draft.members.iter_mut().find(|m| m.relationship == Relationship::Applicant)
+                {
+                    self.describe(me);
+                }
+            }
+            Some(HouseholdOp::Continue) => {
+                draft.household_confirmed = true;
+                return Ok(Moved::On);
+            }
+            None => {}
+        }
+        Ok(Moved::Stay)
     }
 }
 
 /// An amount field where empty means none.
-fn amount(posted: &Posted, field: &'static str, problems: &mut Problems, words: &str) -> u32 {
-    let text = posted.get(field);
+fn amount(text: &str, field: &'static str, problems: &mut Problems, words: &str) -> u32 {
     if text.trim().is_empty() {
         return 0;
     }
@@ -536,87 +682,160 @@ fn amount(posted: &Posted, field: &'static str, problems: &mut Problems, words: 
     })
 }
 
-pub fn check_income(posted: &Posted) -> Result<Income, Problems> {
-    let mut problems = Problems::new();
-    let income = Income {
-        wages: amount(posted, "wages", &mut problems, "工资收入"),
-        business: amount(posted, "business", &mut problems, "种养殖和经营收入"),
-        transfers: amount(posted, "transfers", &mut problems, "养老金和补贴"),
-        other: amount(posted, "other", &mut problems, "其他收入"),
-    };
-    if problems.is_empty() {
-        Ok(income)
-    } else {
-        Err(problems)
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IncomeForm {
+    pub wages: String,
+    pub business: String,
+    pub transfers: String,
+    pub other: String,
+}
+
+impl TryFrom<IncomeForm> for Income {
+    type Error = Problems;
+
+    fn try_from(form: IncomeForm) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        let income = Income {
+            wages: amount(&form.wages, "wages", &mut problems, "工资收入"),
+            business: amount(&form.business, "business", &mut problems, "种养殖和经营收入"),
+            transfers: amount(&form.transfers, "transfers", &mut problems, "养老金和补贴"),
+            other: amount(&form.other, "other", &mut problems, "其他收入"),
+        };
+        problems_or(income, problems)
     }
 }
 
-fn choice<C: AnswerSet>(
-    posted: &Posted,
-    field: &'static str,
-    problems: &mut Problems,
-    ask: &str,
-) -> Option<C> {
-    let found = C::from_key(posted.get(field));
+impl StepForm for IncomeForm {
+    const STEP: Step = Step::Income;
+
+    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+        draft.income = Some(self.try_into()?);
+        Ok(Moved::On)
+    }
+}
+
+fn choice<C: AnswerSet>(key: &str, field: &'static str, problems: &mut Problems, ask: &str) -> Option<C> {
+    let found = C::from_key(key);
     if found.is_none() {
         problems.push((field, ask.to_string()));
     }
     found
 }
 
-pub fn check_assets(posted: &Posted) -> Result<Assets, Problems> {
-    let mut problems = Problems::new();
-    let housing = choice(posted, "housing", &mut problems, "请选择家里的住房情况");
-    let vehicle = choice(posted, "vehicle", &mut problems, "请选择家里有没有机动车");
-    let savings = choice(posted, "savings", &mut problems, "请选择全家存款大约有多少");
-    match (housing, vehicle, savings) {
-        (Some(housing), Some(vehicle), Some(savings)) => Ok(Assets { housing, vehicle, savings }),
-        _ => Err(problems),
-    }
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssetsForm {
+    pub housing: String,
+    pub vehicle: String,
+    pub savings: String,
 }
 
-pub fn check_spending(posted: &Posted) -> Result<Spending, Problems> {
-    let mut problems = Problems::new();
-    let spending = Spending {
-        medical: amount(posted, "medical", &mut problems, "看病开支"),
-        education: amount(posted, "education", &mut problems, "上学开支"),
-    };
-    if problems.is_empty() {
-        Ok(spending)
-    } else {
-        Err(problems)
-    }
-}
+impl TryFrom<AssetsForm> for Assets {
+    type Error = Problems;
 
-pub fn check_account(posted: &Posted) -> Result<String, Problems> {
-    let text = posted.get("account").trim();
-    match trimmed_length(text) {
-        0 => Err(vec![("account", "请简单说说家里遇到了什么困难".into())]),
-        n if n < ACCOUNT_MIN_CHARS => {
-            Err(vec![("account", format!("请多写几句，至少{ACCOUNT_MIN_CHARS}个字，让工作人员了解情况"))])
+    fn try_from(form: AssetsForm) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        let housing = choice(&form.housing, "housing", &mut problems, "请选择家里的住房情况");
+        let vehicle = choice(&form.vehicle, "vehicle", &mut problems, "请选择家里有没有机动车");
+        let savings = choice(&form.savings, "savings", &mut problems, "请选择全家存款大约有多少");
+        match (housing, vehicle, savings) {
+            (Some(housing), Some(vehicle), Some(savings)) => Ok(Self { housing, vehicle, savings }),
+            _ => Err(problems),
         }
-        n if n > ACCOUNT_MAX_CHARS => Err(vec![(
-            "account",
-            format!("最多{ACCOUNT_MAX_CHARS}个字，现在是{n}个字，详细情况可以当面说明"),
-        )]),
-        _ => Ok(text.to_string()),
     }
+}
+
+impl StepForm for AssetsForm {
+    const STEP: Step = Step::Assets;
+
+    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+        draft.assets = Some(self.try_into()?);
+        Ok(Moved::On)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SpendingForm {
+    pub medical: String,
+    pub education: String,
+}
+
+impl TryFrom<SpendingForm> for Spending {
+    type Error = Problems;
+
+    fn try_from(form: SpendingForm) -> Result<Self, Problems> {
+        let mut problems = Problems::new();
+        let spending = Spending {
+            medical: amount(&form.medical, "medical", &mut problems, "看病开支"),
+            education: amount(&form.education, "education", &mut problems, "上学开支"),
+        };
+        problems_or(spending, problems)
+    }
+}
+
+impl StepForm for SpendingForm {
+    const STEP: Step = Step::Spending;
+
+    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+        draft.spending = Some(self.try_into()?);
+        Ok(Moved::On)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountForm {
+    pub account: String,
+}
+
+impl AccountForm {
+    /// The account of the family's difficulties, trimmed, if it is neither too short nor too long.
+    pub fn account(&self) -> Result<String, Problems> {
+        let text = self.account.trim();
+        match trimmed_length(text) {
+            0 => Err(vec![("account", "请简单说说家里遇到了什么困难".into())]),
+            n if n < ACCOUNT_MIN_CHARS => {
+                Err(vec![("account", format!("请多写几句，至少{ACCOUNT_MIN_CHARS}个字，让工作人员了解情况"))])
+            }
+            n if n > ACCOUNT_MAX_CHARS => Err(vec![(
+                "account",
+                format!("最多{ACCOUNT_MAX_CHARS}个字，现在是{n}个字，详细情况可以当面说明"),
+            )]),
+            _ => Ok(text.to_string()),
+        }
+    }
+}
+
+impl StepForm for AccountForm {
+    const STEP: Step = Step::Account;
+
+    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+        draft.account = Some(self.account()?);
+        Ok(Moved::On)
+    }
+}
+
+/// The check page's submit button: the consent box, and the draft's key (a repeated post finds the
+/// application it made).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SubmitForm {
+    pub consent: Tick,
+    pub submission_key: String,
 }
 
 /// Everything must be answered and the consent given before an application is made.
-pub fn check_submission(draft: &Draft, posted: &Posted) -> Result<(), Problems> {
+pub fn check_submission(draft: &Draft, form: &SubmitForm) -> Result<(), Problems> {
     let mut problems = Problems::new();
     for step in draft.unanswered() {
         problems.push(("unanswered", format!("“{}”还没有填写", step.title())));
     }
-    if posted.get("consent") != "yes" {
+    if !form.consent.0 {
         problems.push(("consent", "需要您同意核对家庭经济状况，才能提交申请".into()));
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    problems_or((), problems)
 }
 
 /// Letters and digits that cannot be mistaken for each other when read out over the phone.
@@ -651,10 +870,6 @@ pub fn parse_reference(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn posted(pairs: &[(&str, &str)]) -> Posted {
-        Posted(pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect())
-    }
-
     const TODAY: BirthDate = BirthDate { year: 2026, month: 11, day: 29 };
 
     fn applicant() -> Applicant {
@@ -687,18 +902,23 @@ mod tests {
         draft.household_confirmed = true;
         assert_eq!(draft.resume_step(), Step::Place);
         assert_eq!(draft.unanswered().len(), 5);
-        let problems = check_submission(&draft, &posted(&[("consent", "yes")])).unwrap_err();
+        let consent = SubmitForm { consent: Tick(true), submission_key: String::new() };
+        let problems = check_submission(&draft, &consent).unwrap_err();
         assert_eq!(problems.len(), 5);
         assert_eq!(problems[0].1, "“户籍所在地和住址”还没有填写");
     }
 
     #[test]
     fn types_need_at_least_one_known_choice() {
-        assert!(check_types(&posted(&[("types", "bogus")])).is_err());
-        let (types, emergency) =
-            check_types(&posted(&[("types", "medical"), ("types", "dibao"), ("emergency", "yes")])).unwrap();
-        assert_eq!(types, vec![AssistanceType::Dibao, AssistanceType::Medical], "in the canonical order");
-        assert!(emergency);
+        assert!(Chosen::try_from(TypesForm { types: vec!["bogus".into()], emergency: Tick(false) }).is_err());
+        let form = TypesForm { types: vec!["medical".into(), "dibao".into()], emergency: Tick(true) };
+        let chosen = Chosen::try_from(form).unwrap();
+        assert_eq!(
+            chosen.types,
+            vec![AssistanceType::Dibao, AssistanceType::Medical],
+            "in the canonical order"
+        );
+        assert!(chosen.emergency);
     }
 
     #[test]
@@ -708,15 +928,15 @@ mod tests {
             name: "东街街道".into(),
             county_code: "620702".into(),
         }];
-        let problems =
-            check_place(&posted(&[("township", "999"), ("village", "村")]), &townships).unwrap_err();
+        let wrong = PlaceForm { township: "999".into(), village: "村".into(), ..PlaceForm::default() };
+        let problems = wrong.place(&townships).unwrap_err();
         let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec!["township", "village", "address"]);
-        let place = check_place(
-            &posted(&[("township", "620702001"), ("village", " 城关村 "), ("address", "3组15号")]),
-            &townships,
-        )
-        .unwrap();
+        let form =
+            PlaceForm {
+                township: "620702001".into(), village: " 城关村 ".into(), address: "3组15号".into()
+            };
+        let place = form.place(&townships).unwrap();
         assert_eq!(place.county_code, "620702");
         assert_eq!(place.village, "城关村");
     }
@@ -725,54 +945,80 @@ mod tests {
     fn a_member_is_checked_and_never_listed_twice() {
         let draft = Draft::new("key".into(), applicant());
         let id = valid_id("62070220100101002");
-        let member = check_member(
-            &posted(&[
-                ("relationship", "child"),
-                ("member_name", "张小明"),
-                ("member_id_number", &id),
-                ("in_school", "yes"),
-            ]),
-            &draft.members,
-            TODAY,
-        )
-        .unwrap();
+        let child = HouseholdForm {
+            op: Some(HouseholdOp::Add),
+            relationship: "child".into(),
+            member_name: "张小明".into(),
+            member_id_number: id,
+            in_school: Tick(true),
+            ..HouseholdForm::default()
+        };
+        let member = child.member(&draft.members, TODAY).unwrap();
         assert_eq!(member.situation(), "在校学生");
-        let again = posted(&[
-            ("relationship", "child"),
-            ("member_name", "张小明"),
-            ("member_id_number", draft.applicant.id_number.as_str()),
-        ]);
-        let problems = check_member(&again, &draft.members, TODAY).unwrap_err();
+        let again = HouseholdForm { member_id_number: draft.applicant.id_number.as_str().into(), ..child };
+        let problems = again.member(&draft.members, TODAY).unwrap_err();
         assert_eq!(problems, vec![("member_id_number", "这个身份证号码已经在家庭成员名单里了".to_string())]);
-        let problems =
-            check_member(&posted(&[("relationship", "applicant")]), &draft.members, TODAY).unwrap_err();
+        let applicant = HouseholdForm { relationship: "applicant".into(), ..HouseholdForm::default() };
+        let problems = applicant.member(&draft.members, TODAY).unwrap_err();
         assert_eq!(problems.len(), 3, "the applicant cannot be added twice, and name and ID are required");
     }
 
     #[test]
+    fn posts_read_as_browsers_send_them() {
+        let types: TypesForm = serde_html_form::from_str("types=medical&types=dibao&emergency=yes").unwrap();
+        assert_eq!((types.types.len(), types.emergency), (2, Tick(true)));
+        let one: TypesForm = serde_html_form::from_str("types=dibao").unwrap();
+        assert_eq!((one.types, one.emergency), (vec!["dibao".to_string()], Tick(false)));
+        let household: HouseholdForm = serde_html_form::from_str("op=self&working=yes").unwrap();
+        assert_eq!((household.op, household.working), (Some(HouseholdOp::Myself), Tick(true)));
+        assert!(serde_html_form::from_str::<HouseholdForm>("op=delete_everything").is_err());
+        assert!(serde_html_form::from_str::<AccountForm>("account=a&account=b").is_err(), "one value only");
+    }
+
+    #[test]
+    fn the_household_page_stays_until_the_list_is_confirmed() {
+        let mut draft = Draft::new("key".into(), applicant());
+        let context = StepContext { townships: &[], today: TODAY };
+        let post = |op, index: &str| HouseholdForm { op, index: index.into(), ..HouseholdForm::default() };
+        let me =
+            HouseholdForm { op: Some(HouseholdOp::Myself), disabled: Tick(true), ..HouseholdForm::default() };
+        assert_eq!(me.answer(&mut draft, &context), Ok(Moved::Stay));
+        assert_eq!(draft.members[0].situation(), "残疾");
+        assert_eq!(post(Some(HouseholdOp::Remove), "0").answer(&mut draft, &context), Ok(Moved::Stay));
+        assert_eq!(draft.household_size(), 1, "the applicant stays on the list");
+        assert_eq!(post(None, "").answer(&mut draft, &context), Ok(Moved::Stay));
+        assert!(!draft.household_confirmed, "a post without its button does nothing");
+        assert_eq!(post(Some(HouseholdOp::Continue), "").answer(&mut draft, &context), Ok(Moved::On));
+        assert!(draft.household_confirmed);
+    }
+
+    #[test]
     fn amounts_accept_blank_as_none_and_refuse_words() {
-        let income = check_income(&posted(&[("wages", "1,200元"), ("transfers", "３００")])).unwrap();
-        assert_eq!(income.total(), 1500);
-        let problems = check_income(&posted(&[("business", "很少")])).unwrap_err();
+        let form =
+            IncomeForm { wages: "1,200元".into(), transfers: "３００".into(), ..IncomeForm::default() };
+        assert_eq!(Income::try_from(form).unwrap().total(), 1500);
+        let problems =
+            Income::try_from(IncomeForm { business: "很少".into(), ..IncomeForm::default() }).unwrap_err();
         assert_eq!(problems[0].0, "business");
-        assert!(check_spending(&posted(&[])).is_ok());
+        assert!(Spending::try_from(SpendingForm::default()).is_ok());
     }
 
     #[test]
     fn assets_need_every_answer() {
-        let problems = check_assets(&posted(&[("housing", "one")])).unwrap_err();
+        let problems =
+            Assets::try_from(AssetsForm { housing: "one".into(), ..AssetsForm::default() }).unwrap_err();
         assert_eq!(problems.iter().map(|(f, _)| *f).collect::<Vec<_>>(), vec!["vehicle", "savings"]);
-        let assets =
-            check_assets(&posted(&[("housing", "none"), ("vehicle", "none"), ("savings", "under_10k")]))
-                .unwrap();
+        let form = AssetsForm { housing: "none".into(), vehicle: "none".into(), savings: "under_10k".into() };
+        let assets = Assets::try_from(form).unwrap();
         assert_eq!(assets.savings, Savings::Under10k);
     }
 
     #[test]
     fn the_account_has_a_sensible_length() {
-        assert!(check_account(&posted(&[("account", "困难")])).is_err());
-        assert!(check_account(&posted(&[("account", &"字".repeat(2001))])).is_err());
-        assert!(check_account(&posted(&[("account", "丈夫去年因病去世，家里没有收入来源。")])).is_ok());
+        let account = |text: &str| AccountForm { account: text.into() }.account();
+        assert!(account("困难").is_err());
+        assert!(account(&"字".repeat(2001)).is_err());
+        assert!(account("丈夫去年因病去世，家里没有收入来源。").is_ok());
     }
 
     #[test]

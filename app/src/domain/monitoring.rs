@@ -289,6 +289,10 @@ pub struct VisitRecord {
     pub indicators: Vec<SignalKind>,
 }
 
+/// How many member rows the found-household form offers (and reads); a household with more members adds
+/// them on its application.
+pub const FOUND_MEMBER_ROWS: usize = 4;
+
 /// A visit is written up in a sentence at least, and a page at most.
 pub const OBSERVATIONS_MIN_CHARS: usize = 4;
 pub const OBSERVATIONS_MAX_CHARS: usize = 1000;

@@ -296,8 +296,9 @@ pub struct ReviewDecision {
     pub end_reason: Option<EndReason>,
 }
 
-/// What the reviewer typed, as posted.
-#[derive(Clone, Debug, Default)]
+/// What the reviewer typed, as posted (the visit's photos come beside it, read by the server).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ReviewForm {
     pub outcome: String,
     pub note: String,

@@ -46,6 +46,28 @@ pub struct ReporterContact {
     pub phone: String,
 }
 
+/// The report form as posted (its evidence files come beside it): `entry` is the public entry picked,
+/// if the reporter came from a notice or a recipient list; `website` is the trap field.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReportPost {
+    pub entry: String,
+    pub township: String,
+    pub subject: String,
+    pub suspicion: String,
+    pub description: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub website: String,
+}
+
+/// A reporter's message or added evidence, as posted.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MessagePost {
+    pub body: String,
+}
+
 /// A report as typed, before it is checked.
 #[derive(Clone, Debug, Default)]
 pub struct ReportForm<'a> {

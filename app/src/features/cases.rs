@@ -96,6 +96,16 @@ pub trait FileVault: Send + Sync {
 /// A kept file as the store records it: (SHA-256, content type, size).
 pub type StoredFileRef = (String, String, u64);
 
+/// The case page's step form as posted (its photos come beside it, read by the server).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    /// The action's key (`Action::key`), from the button pressed.
+    pub action: String,
+    pub note: String,
+    pub amount: String,
+}
+
 /// A reviewer's step on the case page, as posted.
 pub struct Command {
     /// The action's key (`Action::key`).

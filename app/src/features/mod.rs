@@ -3,6 +3,7 @@
 //! and only translate between HTTP and these typed operations.
 
 pub mod administration;
+pub mod application;
 pub mod case_papers;
 pub mod cases;
 pub mod declaration;

@@ -9,12 +9,13 @@ use crate::audit::AuditEvent;
 use crate::domain::application::Draft;
 use crate::domain::calendar::Date;
 use crate::domain::id_number::{BirthDate, IdNumber};
-use crate::domain::monitoring::{VisitRecord, WarningOutcome, OBSERVATIONS_MAX_CHARS};
+use crate::domain::monitoring::{VisitRecord, WarningOutcome, FOUND_MEMBER_ROWS, OBSERVATIONS_MAX_CHARS};
 use crate::domain::register::principal_category;
 use crate::domain::staff::{village_scope, Role, StaffIdentity};
 use crate::keyed_hash::KeyedHasher;
 use crate::services::Services;
 use crate::store::{ApplicationRecord, HouseholdLead, HouseholdReferral, NewVisit, StoreError, WarningRow};
+use serde::Deserialize;
 
 /// The keyed hash a register member is matched on (imports, departments' events, cases, visits).
 pub fn member_hash(hasher: &KeyedHasher, id_number: &IdNumber) -> String {
@@ -127,6 +128,88 @@ async fn township_warning(
     }
 }
 
+/// The visit that closes a warning, as posted with its photos.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CloseWarningForm {
+    pub outcome: String,
+    /// The outcome's one field: the application helped with, the department referred to, or why
+    /// nothing is needed.
+    pub reference: String,
+    pub department: String,
+    pub reason: String,
+    pub observations: String,
+    /// Check boxes of one name, one per risk ticked.
+    pub indicators: Vec<String>,
+}
+
+impl CloseWarningForm {
+    /// What to put back in the form when it is refused (the flash store keeps one value per name, so the
+    /// ticked risks are joined).
+    pub fn typed(&self) -> Vec<(String, String)> {
+        let fields = [
+            ("outcome", &self.outcome),
+            ("reference", &self.reference),
+            ("department", &self.department),
+            ("reason", &self.reason),
+            ("observations", &self.observations),
+        ];
+        let mut typed: Vec<(String, String)> =
+            fields.into_iter().map(|(name, value)| (name.to_string(), value.clone())).collect();
+        typed.push(("indicators".into(), self.indicators.join(",")));
+        typed
+    }
+}
+
+impl TryFrom<&CloseWarningForm> for WarningOutcome {
+    type Error = WarningError;
+
+    /// The chosen kind with its one field (checked further by `WarningOutcome::check`).
+    fn try_from(form: &CloseWarningForm) -> Result<Self, WarningError> {
+        match form.outcome.as_str() {
+            "helped_to_apply" => Ok(Self::HelpedToApply { reference: form.reference.clone() }),
+            "referred" => Ok(Self::Referred { department: form.department.clone() }),
+            "no_action" => Ok(Self::NoAction { reason: form.reason.clone() }),
+            _ => Err(WarningError::Invalid("outcome", "请选择处置结果".into())),
+        }
+    }
+}
+
+/// A household found at the door, as posted with the visit's photos.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FoundHouseholdForm {
+    pub village: String,
+    /// The member rows' names and ID numbers, in the form's order (a blank row posts empty values).
+    pub member_name: Vec<String>,
+    pub member_id: Vec<String>,
+    pub observations: String,
+    pub indicators: Vec<String>,
+}
+
+impl FoundHouseholdForm {
+    /// (name, ID number) of each of the form's rows; rows beyond the form's are not read.
+    fn rows(&self) -> Vec<(String, String)> {
+        let cell = |column: &[String], row: usize| column.get(row).cloned().unwrap_or_default();
+        (0..FOUND_MEMBER_ROWS).map(|row| (cell(&self.member_name, row), cell(&self.member_id, row))).collect()
+    }
+
+    /// What to put back in the form when it is refused: each row under its own names (`member_name_0`…,
+    /// as the page's fields are identified), the ticked risks joined.
+    pub fn typed(&self) -> Vec<(String, String)> {
+        let mut typed = vec![
+            ("village".to_string(), self.village.clone()),
+            ("observations".to_string(), self.observations.clone()),
+            ("indicators".to_string(), self.indicators.join(",")),
+        ];
+        for (row, (name, id_number)) in self.rows().into_iter().enumerate() {
+            typed.push((format!("member_name_{row}"), name));
+            typed.push((format!("member_id_{row}"), id_number));
+        }
+        typed
+    }
+}
+
 /// A visit as posted: what was seen (checked already) and the photos taken.
 pub struct PostedVisit {
     pub record: Result<VisitRecord, (&'static str, String)>,
@@ -137,6 +220,17 @@ pub struct PostedVisit {
 }
 
 impl PostedVisit {
+    /// What was seen and ticked, with the photos the form carried and why one was refused.
+    pub fn new(
+        observations: &str,
+        indicators: &[String],
+        photos: Vec<(&'static str, Vec<u8>)>,
+        refused_photo: Option<String>,
+    ) -> Self {
+        let keys: Vec<&str> = indicators.iter().map(String::as_str).collect();
+        Self { record: VisitRecord::check(observations, &keys), photos, refused_photo }
+    }
+
     /// The visit's record, or the first problem to show next to its field.
     fn checked(&self) -> Result<VisitRecord, WarningError> {
         if let Some(problem) = &self.refused_photo {
@@ -261,6 +355,13 @@ pub async fn open_household_referral(
 /// Shortest answer a department gives: what it did, or why it could not help.
 pub const REFERRAL_ANSWER_MIN_CHARS: usize = 4;
 
+/// The department's answer to a referred household, as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReferralAnswerForm {
+    pub answer: String,
+}
+
 /// The department's answer to a referral of its own, once, audited in the same transaction.
 pub async fn answer_household_referral(
     services: &Services,
@@ -298,11 +399,9 @@ pub async fn answer_household_referral(
     }
 }
 
-/// A household a worker found at the door (主动发现), as typed on the visit form.
+/// A household a worker found at the door (主动发现): the form and its visit with the photos.
 pub struct FoundHousehold {
-    pub village: String,
-    /// (name, ID number) as typed, the person met first.
-    pub members: Vec<(String, String)>,
+    pub form: FoundHouseholdForm,
     pub visit: PostedVisit,
 }
 
@@ -322,11 +421,11 @@ pub async fn register_found_household(
         Role::VillageWorker => village_scope(&staff.scope).ok_or(WarningError::NotFound)?.0,
         _ => return Err(WarningError::NotFound),
     };
-    let village = found.village.trim();
+    let village = found.form.village.trim();
     if village.is_empty() || !staff.may_visit(township, village) {
         return Err(WarningError::Invalid("village", "请填写您负责的村（社区）".into()));
     }
-    let members = found_members(&found.members, BirthDate::today_in_china(now)).map_err(invalid)?;
+    let members = found_members(&found.form.rows(), BirthDate::today_in_china(now)).map_err(invalid)?;
     let visit = found.visit.checked()?;
     let member_hashes = members.iter().map(|(_, id)| member_hash(&services.hasher, id)).collect();
     let sealed_members: Vec<(&str, &str)> = members.iter().map(|(n, id)| (n.as_str(), id.as_str())).collect();

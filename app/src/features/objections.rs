@@ -49,6 +49,15 @@ pub async fn entry_in_notice(services: &Services, id: i64) -> Result<(), Objecti
     }
 }
 
+/// An objection as posted (its evidence files come beside it, read by the server).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ObjectionForm {
+    pub reason: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
 /// Files a checked objection with its evidence against at most `per_entry_per_day` a day for the entry;
 /// returns the receipt code shown once.
 pub async fn file(

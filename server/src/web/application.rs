@@ -1,132 +1,77 @@
-//! The application form's posts: each step is checked, saved into the resident's sealed draft, and
-//! answered with a redirect to the next page (or back with the errors and what was typed). The final
-//! post submits: checked again, stored in one transaction, idempotent.
+//! The application form's posts: each question page's form is read as its own serde struct and handed
+//! to `features::application`, which checks it and keeps the answers in the resident's sealed draft; the
+//! answer is a redirect to the next page, or back with the errors and what was typed. The final post
+//! submits (checked again, stored in one transaction, idempotent).
 
-use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, not_this_form, redirect, NOTHING_TYPED};
 use super::sessions::{identity_expired, resident, ResidentSession};
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
 use crate::uploads::{discard, read_form, PostedForm};
 use app::domain::application::{
-    check_account, check_assets, check_income, check_member, check_place, check_spending, check_submission,
-    check_types, reference_number, Applicant, Draft, Place, Posted, Relationship, Step,
+    AccountForm, AssetsForm, HouseholdForm, IncomeForm, Moved, PlaceForm, SpendingForm, Step, StepForm,
+    SubmitForm, TypesForm,
 };
-use app::domain::calendar::{Calendar, Date};
-use app::domain::consent::AgreedWording;
 use app::domain::documents::{DocumentKind, DraftDocument, MAX_DOCUMENTS};
-use app::domain::helper::Helper;
-use app::domain::id_number::BirthDate;
-use app::domain::region::Township;
 use app::domain::upload::DRAFT_UPLOADS_PER_DAY;
-use app::domain::workflow::Status;
-use app::store::{
-    uploads_refused, working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile,
-};
+use app::features::application::{self, ApplyError};
+use app::store::uploads_refused;
 use axum::{
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, RawForm, State},
     http::HeaderMap,
     response::Response,
-    Form,
 };
-use rand::RngCore;
+use axum_extra::extract::Form;
 
-fn random_hex(bytes: usize) -> String {
-    let mut buffer = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buffer);
-    hex::encode(buffer)
-}
-
-/// Saves the draft, sealed.
-async fn save(state: &AppState, phone_key: &str, draft: &Draft) -> Result<(), Response> {
-    let services = &state.services;
-    services
-        .store
-        .save_draft(phone_key, &services.sealer.seal(draft), state.services.now())
-        .await
-        .map_err(|e| failure("saving a draft failed", e))
-}
-
-async fn load(state: &AppState, phone_key: &str) -> Result<Option<Draft>, Response> {
-    let sealed =
-        state.services.store.draft(phone_key).await.map_err(|e| failure("reading a draft failed", e))?;
-    let Some(sealed) = sealed else { return Ok(None) };
-    match state.services.sealer.open(&sealed) {
-        Ok(draft) => Ok(Some(draft)),
-        Err(e) => Err(failure("a draft does not open", e)),
+/// What a refused post answers: the identity check again (its draft is kept), back to `page` with the
+/// messages and what was typed, or 500.
+async fn refused<V: AsRef<str>>(
+    state: &AppState,
+    page: &str,
+    typed: &[(V, V)],
+    error: ApplyError,
+) -> Response {
+    match error {
+        ApplyError::NoDraft => identity_expired(state).await,
+        ApplyError::Refused(problems) => back_with(state, page, typed, &problems).await,
+        ApplyError::Store(e) => failure("the application form failed", e),
     }
 }
 
-/// After the SMS check: the draft of this phone with the checked name and ID number, or a new one; and who
-/// is filling it in (the resident, or a helper the resident agreed to).
-pub async fn start_or_resume_draft(
-    state: &AppState,
-    phone_key: &str,
-    applicant: Applicant,
-    helper: Option<Helper>,
-) -> Result<(), Response> {
-    let mut draft = match load(state, phone_key).await? {
-        Some(mut draft) => {
-            draft.set_applicant(applicant);
-            draft
-        }
-        None => Draft::new(random_hex(16), applicant),
-    };
-    draft.filed_by = helper;
-    save(state, phone_key, &draft).await
-}
-
-/// POST /apply/form/{step}
+/// POST /apply/form/{step}. Which struct the body is read as depends on the path, so the body is taken
+/// as it came (`RawForm` still insists on a form's content type) and read per step.
 pub async fn save_step(
     State(state): State<AppState>,
     ResidentSession(resident): ResidentSession,
     Path(slug): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    RawForm(body): RawForm,
 ) -> Response {
-    let Some(step) = Step::from_slug(&slug).filter(|s| *s != Step::Check) else {
-        return redirect("/apply", &[]);
-    };
-    let mut draft = match load(&state, &resident.sub).await {
-        Ok(Some(draft)) => draft,
-        Ok(None) => return identity_expired(&state).await,
-        Err(response) => return response,
-    };
-    let posted = Posted(pairs);
-    let page = step.path();
-    let mut next = if posted.get("return") == "check" { Step::Check.path() } else { step.next().path() };
-    let result = match step {
-        Step::Types => check_types(&posted).map(|(types, emergency)| {
-            draft.types = types;
-            draft.emergency = emergency;
-        }),
-        Step::Place => {
-            let townships: Vec<Township> = state
-                .services
-                .divisions
-                .iter()
-                .flat_map(|(_, townships)| townships.iter().cloned())
-                .collect();
-            check_place(&posted, &townships).map(|place| draft.place = Some(place))
-        }
-        Step::Household => {
-            let outcome = household(&mut draft, &posted, BirthDate::today_in_china(state.services.now()));
-            if posted.get("op") != "continue" {
-                next = page.clone();
-            }
-            outcome
-        }
-        Step::Income => check_income(&posted).map(|income| draft.income = Some(income)),
-        Step::Assets => check_assets(&posted).map(|assets| draft.assets = Some(assets)),
-        Step::Spending => check_spending(&posted).map(|spending| draft.spending = Some(spending)),
-        Step::Account => check_account(&posted).map(|account| draft.account = Some(account)),
-        Step::Check => unreachable!("filtered above"),
-    };
-    if let Err(problems) = result {
-        return back_with(&state, &page, &posted.0, &problems).await;
+    let post = (&state, resident.sub.as_str(), body.as_ref());
+    match Step::from_slug(&slug) {
+        Some(Step::Types) => save_answers::<TypesForm>(post).await,
+        Some(Step::Place) => save_answers::<PlaceForm>(post).await,
+        Some(Step::Household) => save_answers::<HouseholdForm>(post).await,
+        Some(Step::Income) => save_answers::<IncomeForm>(post).await,
+        Some(Step::Assets) => save_answers::<AssetsForm>(post).await,
+        Some(Step::Spending) => save_answers::<SpendingForm>(post).await,
+        Some(Step::Account) => save_answers::<AccountForm>(post).await,
+        Some(Step::Check) | None => redirect("/apply", &[]),
     }
-    if let Err(response) = save(&state, &resident.sub, &draft).await {
-        return response;
+}
+
+/// One question page's post: on to the next question (or back to the check page the resident came
+/// from), or the same page again for the household list's small forms.
+async fn save_answers<F: StepForm>((state, phone_key, body): (&AppState, &str, &[u8])) -> Response {
+    let page = F::STEP.path();
+    let Ok(form) = serde_html_form::from_bytes::<F>(body) else { return not_this_form() };
+    let typed: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
+    let returning = typed.iter().any(|(name, value)| name == "return" && value == "check");
+    match application::answer(&state.services, phone_key, form).await {
+        Ok(Moved::On) if returning => redirect(&Step::Check.path(), &[]),
+        Ok(Moved::On) => redirect(&F::STEP.next().path(), &[]),
+        Ok(Moved::Stay) => redirect(&page, &[]),
+        Err(error) => refused(state, &page, &typed, error).await,
     }
-    redirect(&next, &[])
 }
 
 /// POST /apply/documents: a document photographed or chosen on the check page. Checked by its content,
@@ -141,13 +86,13 @@ pub async fn upload_document(
         discard(multipart).await;
         return identity_expired(&state).await;
     };
-    let mut draft = match load(&state, &resident.sub).await {
+    let draft = match application::draft(&state.services, &resident.sub).await {
         Ok(Some(draft)) => draft,
         Ok(None) => {
             discard(multipart).await;
             return identity_expired(&state).await;
         }
-        Err(response) => return response,
+        Err(error) => return refused(&state, &page, NOTHING_TYPED, error).await,
     };
     let form = match read_form(multipart, "document").await {
         Ok(form) => form,
@@ -155,8 +100,9 @@ pub async fn upload_document(
             return back_with(&state, &page, NOTHING_TYPED, &[("document", incomplete.to_string())]).await
         }
     };
-    let typed = [("kind", form.value("kind"))];
-    let kind = match document_kind(&form, draft.documents.len()) {
+    let Some(fields) = form.fields_as::<DocumentForm>() else { return not_this_form() };
+    let typed = [("kind", fields.kind.as_str())];
+    let kind = match document_kind(&fields, &form, draft.documents.len()) {
         Ok(kind) => kind,
         Err(problem) => return back_with(&state, &page, &typed, &[problem]).await,
     };
@@ -179,18 +125,32 @@ pub async fn upload_document(
         }
         Err(e) => return failure("saving a document failed", e),
     };
-    for (sha256, content_type, size) in saved {
-        draft.documents.push(DraftDocument { kind, sha256, content_type, size });
+    let documents = saved.into_iter().map(|(sha256, content_type, size)| DraftDocument {
+        kind,
+        sha256,
+        content_type,
+        size,
+    });
+    match application::add_documents(&state.services, &resident.sub, documents.collect()).await {
+        Ok(()) => redirect(&format!("{page}#documents"), &[]),
+        Err(error) => refused(&state, &page, &typed, error).await,
     }
-    if let Err(response) = save(&state, &resident.sub, &draft).await {
-        return response;
-    }
-    redirect(&format!("{page}#documents"), &[])
+}
+
+/// What a document upload says besides its files: which document it is.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct DocumentForm {
+    kind: String,
 }
 
 /// The kind of document posted with its files, or what is wrong (`already`: documents in the draft).
-fn document_kind(form: &PostedForm, already: usize) -> Result<DocumentKind, (&'static str, String)> {
-    match (DocumentKind::from_key(form.value("kind")), form.file_problem()) {
+fn document_kind(
+    fields: &DocumentForm,
+    form: &PostedForm,
+    already: usize,
+) -> Result<DocumentKind, (&'static str, String)> {
+    match (DocumentKind::from_key(&fields.kind), form.file_problem()) {
         (None, _) => Err(("kind", "请选择上传的是什么材料".to_string())),
         (Some(_), Some(problem)) => Err(("document", problem)),
         (Some(_), None) if form.files.is_empty() => Err(("document", "请拍照或选择要上传的文件".to_string())),
@@ -201,171 +161,34 @@ fn document_kind(form: &PostedForm, already: usize) -> Result<DocumentKind, (&'s
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct DocumentIndex {
+    /// The document's place in the draft's list, as the check page numbers them.
+    index: usize,
+}
+
 /// POST /apply/documents/remove: takes a document out of the draft (the resident chose the wrong file).
 pub async fn remove_document(
     State(state): State<AppState>,
     ResidentSession(resident): ResidentSession,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<DocumentIndex>,
 ) -> Response {
-    let mut draft = match load(&state, &resident.sub).await {
-        Ok(Some(draft)) => draft,
-        Ok(None) => return identity_expired(&state).await,
-        Err(response) => return response,
-    };
-    let index = Posted(pairs).get("index").parse::<usize>().ok().filter(|i| *i < draft.documents.len());
-    if let Some(index) = index {
-        draft.documents.remove(index);
-        if let Err(response) = save(&state, &resident.sub, &draft).await {
-            return response;
-        }
+    let page = format!("{}#documents", Step::Check.path());
+    match application::remove_document(&state.services, &resident.sub, form.index).await {
+        Ok(()) => redirect(&page, &[]),
+        Err(error) => refused(&state, &page, NOTHING_TYPED, error).await,
     }
-    redirect(&format!("{}#documents", Step::Check.path()), &[])
 }
 
-/// The household page has small forms: add a member, remove one, the applicant's own situation, and
-/// "continue" once the list is complete.
-fn household(
-    draft: &mut Draft,
-    posted: &Posted,
-    today: BirthDate,
-) -> Result<(), Vec<(&'static str, String)>> {
-    match posted.get("op") {
-        "add" => {
-            let member = check_member(posted, &draft.members, today)?;
-            draft.members.push(member);
-        }
-        "remove" => {
-            let index: usize = posted.get("index").parse().unwrap_or(0);
-            if index > 0 && index < draft.members.len() {
-                draft.members.remove(index);
-            }
-        }
-        "self" => {
-            if let Some(me) = draft.members.iter_mut().find(|m| m.relationship == Relationship::Applicant) {
-                me.disabled = posted.get("disabled") == "yes";
-                me.seriously_ill = posted.get("seriously_ill") == "yes";
-                me.in_school = posted.get("in_school") == "yes";
-                me.working = posted.get("working") == "yes";
-            }
-        }
-        _ => draft.household_confirmed = true,
-    }
-    Ok(())
-}
-
-/// POST /apply/submit
+/// POST /apply/submit: the application, or the check page again with what is missing.
 pub async fn submit(
     State(state): State<AppState>,
     ResidentSession(resident): ResidentSession,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<SubmitForm>,
 ) -> Response {
-    let posted = Posted(pairs);
-    let check_page = Step::Check.path();
-    let store = &state.services.store;
-    let mut draft = match load(&state, &resident.sub).await {
-        Ok(Some(draft)) => draft,
-        Ok(None) => {
-            // Submitted already (a double click or a repeated post): show that application.
-            let key = posted.get("submission_key");
-            return match store.application_by_submission_key(key).await {
-                Ok(Some(reference)) => redirect(&format!("/apply/submitted/{reference}"), &[]),
-                Ok(None) => identity_expired(&state).await,
-                Err(e) => failure("looking up a submission failed", e),
-            };
-        }
-        Err(response) => return response,
-    };
-    if let Err(problems) = check_submission(&draft, &posted) {
-        return back_with(&state, &check_page, &posted.0, &problems).await;
+    let typed = [("consent", if form.consent.0 { "yes" } else { "" })];
+    match application::submit(&state.services, &resident.sub, form).await {
+        Ok(reference) => redirect(&format!("/apply/submitted/{reference}"), &[]),
+        Err(error) => refused(&state, &Step::Check.path(), &typed, error).await,
     }
-    let Some(place) = draft.place.clone() else { return identity_expired(&state).await };
-    let calendar = match working_calendar(state.services.store.as_ref()).await {
-        Ok(calendar) => calendar,
-        Err(e) => return failure("reading the calendar failed", e),
-    };
-    let now = state.services.now();
-    draft.agreed = Some(AgreedWording::current(now));
-    let record = new_record(&state, &resident.sub, place, &draft, &calendar, now);
-    store_with_reference(&state, record, &draft).await
-}
-
-/// The application as it enters the township's queue (its reference drawn when it is stored).
-fn new_record(
-    state: &AppState,
-    phone_key: &str,
-    place: Place,
-    draft: &Draft,
-    calendar: &Calendar,
-    now: i64,
-) -> ApplicationRecord {
-    let today = Date::today_in_china(now);
-    let limits = &state.services.time_limits;
-    ApplicationRecord {
-        id: 0,
-        reference: String::new(),
-        phone_key: phone_key.to_string(),
-        county_code: place.county_code,
-        township_code: place.township_code,
-        village: place.village,
-        types: draft.types.clone(),
-        emergency: draft.emergency,
-        household_size: u32::try_from(draft.household_size()).unwrap_or(u32::MAX),
-        status: Status::Submitted,
-        submitted_at: now,
-        acceptance_due: calendar.add_working_days(today, limits.acceptance),
-        decision_due: calendar.add_working_days(today, limits.decision(&draft.types, draft.emergency)),
-        sealed: state.services.sealer.seal(draft),
-        monthly_amount: None,
-        notice_until: None,
-        recheck_drawn: false,
-    }
-}
-
-/// The first line of the case's history: who submitted, and what they agreed to.
-fn submission_event(draft: &Draft, now: i64) -> CaseEvent {
-    let (actor, note) = match &draft.filed_by {
-        Some(helper) => (
-            format!("代办人{}（手机 {}）", helper.describe(), helper.phone),
-            "网上代办提交申请，申请人以短信验证码确认同意代办，同意核对家庭经济状况".to_string(),
-        ),
-        None => ("申请人".to_string(), "网上提交申请，同意核对家庭经济状况".to_string()),
-    };
-    CaseEvent { at: now, actor, action: "submit".into(), status: Status::Submitted, note }
-}
-
-/// Stores the application under a new reference number and shows it. A number drawn twice is
-/// astronomically rare; draw again rather than fail.
-async fn store_with_reference(state: &AppState, mut record: ApplicationRecord, draft: &Draft) -> Response {
-    let today = Date::today_in_china(record.submitted_at);
-    let event = submission_event(draft, record.submitted_at);
-    let files: Vec<(String, (String, String, u64))> = draft
-        .documents
-        .iter()
-        .map(|d| (StoredFile::document_source(d.kind), (d.sha256.clone(), d.content_type.clone(), d.size)))
-        .collect();
-    for _ in 0..5 {
-        let mut random = [0u8; 6];
-        rand::rngs::OsRng.fill_bytes(&mut random);
-        record.reference = reference_number(today, random);
-        let audit = app::audit::AuditEvent::at(
-            record.submitted_at,
-            format!("resident:{}", &record.phone_key[..12]),
-            "application.submitted",
-            record.reference.clone(),
-            "consent to the household economic check recorded",
-        );
-        let new = NewApplication {
-            record: record.clone(),
-            submission_key: draft.submission_key.clone(),
-            event: event.clone(),
-            files: files.clone(),
-            audit,
-        };
-        match state.services.store.submit_application(&new).await {
-            Ok(submitted) => return redirect(&format!("/apply/submitted/{}", submitted.reference), &[]),
-            Err(StoreError::Conflict(_)) => continue,
-            Err(e) => return failure("storing an application failed", e),
-        }
-    }
-    failure("storing an application failed", "no free reference number")
 }

@@ -1,14 +1,14 @@
 //! Reviewers' form posts on a case, translated to the use cases of `app::features::cases`, which check
 //! who may do what: workflow steps, a department's answer to a referral, and the case's files.
 
-use super::respond::{back_with, failure, redirect, shape_problems, NOTHING_TYPED};
+use super::respond::{back_with, failure, not_this_form, redirect, shape_problems, NOTHING_TYPED};
 use super::review::signed_in;
 use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
 use app::audit::AuditEvent;
-use app::features::cases::{self, open_case, ActError, CaseDesk, CaseError, Command};
+use app::features::cases::{self, open_case, ActError, ActionForm, CaseDesk, CaseError, Command};
 use axum::{
     extract::{FromRequest, FromRequestParts, Path, Request, State},
     http::{HeaderMap, StatusCode},
@@ -88,11 +88,12 @@ pub async fn act(
     State(state): State<AppState>,
     CasePostWithPhotos { account, reference, page, form }: CasePostWithPhotos,
 ) -> Response {
-    let typed = [("note", form.value("note").to_string()), ("amount", form.value("amount").to_string())];
+    let Some(fields) = form.fields_as::<ActionForm>() else { return not_this_form() };
+    let typed = [("note", fields.note.clone()), ("amount", fields.amount.clone())];
     let command = Command {
-        action: form.value("action").to_string(),
-        note: form.value("note").to_string(),
-        amount: form.value("amount").to_string(),
+        action: fields.action,
+        note: fields.note,
+        amount: fields.amount,
         refused_photo: form.file_problem(),
         photos: form.files,
     };

@@ -3,7 +3,6 @@
 //! named, and the resident reading it out is their consent. Plain form posts answered by redirects; a
 //! failed post keeps what was typed through the flash store (`?flash=…`), never in the address.
 
-use super::application;
 use super::respond::{self, back_with, redirect, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
@@ -21,6 +20,7 @@ use app::domain::masking::mask_name;
 use app::domain::otp::CodePurpose;
 use app::domain::person_name::check_name;
 use app::domain::phone::MobileNumber;
+use app::features::application;
 use app::sms::SmsMessage;
 use axum::{extract::State, http::HeaderMap, response::Response, Form};
 
@@ -229,8 +229,9 @@ async fn start_session(
         None => "level 1 (SMS)",
     };
     let applicant = Applicant { name, id_number: id, phone: pending.phone.as_str().to_string() };
-    if let Err(e) = application::start_or_resume_draft(state, &claims.sub, applicant, pending.helper).await {
-        return e;
+    let started = application::start_or_resume(&state.services, &claims.sub, applicant, pending.helper);
+    if let Err(e) = started.await {
+        return failure(e);
     }
     let actor = format!("resident:{}", &claims.sub[..12]);
     let event = AuditEvent::at(now, actor.clone(), "resident.identity_verified", actor, how);

@@ -1,17 +1,16 @@
 //! The visit forms: closing a monitoring warning after the visit, and registering a household a worker
 //! found at the door (`features::monitoring` holds the rules).
 
-use super::respond::{back_with, failure, redirect};
+use super::respond::{back_with, failure, not_this_form, redirect};
 use super::review::signed_in;
 use super::sessions::StaffSession;
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use crate::uploads::{discard_request, file_response, read_form_with_optional_files, PostedForm};
-use app::domain::application::Posted;
-use app::domain::monitoring::{VisitRecord, WarningOutcome};
+use app::domain::monitoring::WarningOutcome;
 use app::features::monitoring::{
-    answer_household_referral, close_warning, register_found_household, FoundHousehold, PostedVisit,
-    WarningError,
+    answer_household_referral, close_warning, register_found_household, CloseWarningForm, FoundHousehold,
+    FoundHouseholdForm, PostedVisit, ReferralAnswerForm, WarningError,
 };
 use app::store::StaffAccount;
 use axum::extract::{Path, Request, State};
@@ -19,23 +18,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 
-/// The outcome as posted: the chosen kind with its one field.
-fn outcome(posted: &Posted) -> Result<WarningOutcome, WarningError> {
-    let field = |name| posted.get(name).to_string();
-    match posted.get("outcome") {
-        "helped_to_apply" => Ok(WarningOutcome::HelpedToApply { reference: field("reference") }),
-        "referred" => Ok(WarningOutcome::Referred { department: field("department") }),
-        "no_action" => Ok(WarningOutcome::NoAction { reason: field("reason") }),
-        _ => Err(WarningError::Invalid("outcome", "请选择处置结果".into())),
-    }
-}
-
-fn visit(posted: &Posted, form: PostedForm) -> PostedVisit {
-    PostedVisit {
-        record: VisitRecord::check(posted.get("observations"), &posted.all("indicators").collect::<Vec<_>>()),
-        refused_photo: form.file_problem(),
-        photos: form.files,
-    }
+/// The visit's photos, and why one was refused.
+fn photos(posted: PostedForm) -> (Vec<(&'static str, Vec<u8>)>, Option<String>) {
+    let refused = posted.file_problem();
+    (posted.files, refused)
 }
 
 /// The signed-in staff member and the visit form with its photos; a form that did not arrive whole goes
@@ -45,25 +31,17 @@ async fn visit_form(
     headers: &HeaderMap,
     page: &str,
     request: Request,
-) -> Result<(StaffAccount, Posted, PostedForm), Response> {
+) -> Result<(StaffAccount, PostedForm), Response> {
     let Some(account) = signed_in(state, headers).await else {
         discard_request(request).await;
         return Err(redirect(app::routes::REVIEW_LOGIN, &[]));
     };
     match read_form_with_optional_files(request, "photos").await {
-        Ok(mut form) => Ok((account, Posted(std::mem::take(&mut form.fields)), form)),
+        Ok(posted) => Ok((account, posted)),
         Err(incomplete) => {
             Err(back_with(state, page, &[] as &[(&str, &str)], &[("photos", incomplete.to_string())]).await)
         }
     }
-}
-
-/// What a failed post keeps: the ticked risks joined into one value (the flash store keeps one per name).
-fn typed_again(posted: &Posted) -> Vec<(String, String)> {
-    let mut typed: Vec<(String, String)> =
-        posted.0.iter().filter(|(n, _)| n != "indicators").cloned().collect();
-    typed.push(("indicators".into(), posted.all("indicators").collect::<Vec<_>>().join(",")));
-    typed
 }
 
 fn not_found() -> Response {
@@ -82,13 +60,15 @@ pub async fn close(
     request: Request,
 ) -> Response {
     let page = format!("/review/warnings/{id}");
-    let (account, posted, form) = match visit_form(&state, &headers, &page, request).await {
+    let (account, posted) = match visit_form(&state, &headers, &page, request).await {
         Ok(posted) => posted,
         Err(answer) => return answer,
     };
+    let Some(form) = posted.fields_as::<CloseWarningForm>() else { return not_this_form() };
+    let (photos, refused) = photos(posted);
+    let visit = PostedVisit::new(&form.observations, &form.indicators, photos, refused);
     let now = state.services.now();
-    let visit = visit(&posted, form);
-    let closed = match outcome(&posted) {
+    let closed = match WarningOutcome::try_from(&form) {
         Ok(outcome) => {
             close_warning(&state.services, &state.evidence, &account.identity, id, visit, outcome, now).await
         }
@@ -98,7 +78,7 @@ pub async fn close(
         Ok(()) => redirect("/review/warnings?closed=1", &[]),
         Err(WarningError::NotFound) => not_found(),
         Err(WarningError::Invalid(field, message)) => {
-            back_with(&state, &page, &typed_again(&posted), &[(field, message)]).await
+            back_with(&state, &page, &form.typed(), &[(field, message)]).await
         }
         Err(e) => failure("closing a warning failed", e),
     }
@@ -106,23 +86,21 @@ pub async fn close(
 
 /// POST /review/visits: a household found at the door, with the visit's photos.
 pub async fn record_found(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
-    let (account, posted, form) = match visit_form(&state, &headers, "/review/visits/new", request).await {
+    let page = "/review/visits/new";
+    let (account, posted) = match visit_form(&state, &headers, page, request).await {
         Ok(posted) => posted,
         Err(answer) => return answer,
     };
-    let members = (0..app::areas::monitoring::FOUND_MEMBER_ROWS)
-        .map(|i| {
-            let field = |name: String| posted.get(&name).to_string();
-            (field(format!("member_name_{i}")), field(format!("member_id_{i}")))
-        })
-        .collect();
-    let found =
-        FoundHousehold { village: posted.get("village").to_string(), members, visit: visit(&posted, form) };
+    let Some(form) = posted.fields_as::<FoundHouseholdForm>() else { return not_this_form() };
+    let typed = form.typed();
+    let (photos, refused) = photos(posted);
+    let visit = PostedVisit::new(&form.observations, &form.indicators, photos, refused);
+    let found = FoundHousehold { form, visit };
     let now = state.services.now();
     match register_found_household(&state.services, &state.evidence, &account.identity, found, now).await {
         Ok((household, created)) => {
             let recorded = if created { "new" } else { "known" };
-            redirect(&format!("/review/visits/new?recorded={recorded}&household={household}"), &[])
+            redirect(&format!("{page}?recorded={recorded}&household={household}"), &[])
         }
         Err(WarningError::NotFound) => html_response(
             StatusCode::NOT_FOUND,
@@ -130,7 +108,7 @@ pub async fn record_found(State(state): State<AppState>, headers: HeaderMap, req
             "只有乡镇（街道）审核人员和村（社区）协理员登记走访。",
         ),
         Err(WarningError::Invalid(field, message)) => {
-            back_with(&state, "/review/visits/new", &typed_again(&posted), &[(field, message)]).await
+            back_with(&state, page, &typed, &[(field, message)]).await
         }
         Err(e) => failure("recording a visit failed", e),
     }
@@ -141,18 +119,17 @@ pub async fn answer_referral(
     State(state): State<AppState>,
     StaffSession(account): StaffSession,
     Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
+    Form(form): Form<ReferralAnswerForm>,
 ) -> Response {
-    let posted = Posted(pairs);
     let now = state.services.now();
-    match answer_household_referral(&state.services, &account.identity, id, posted.get("answer"), now).await {
+    match answer_household_referral(&state.services, &account.identity, id, &form.answer, now).await {
         Ok(()) => redirect(&format!("/review/household-referrals/{id}"), &[]),
         Err(WarningError::NotFound) => {
             html_response(StatusCode::NOT_FOUND, "没有找到这条转介", "转介可能已办理，或不属于您所在的部门。")
         }
         Err(WarningError::Invalid(field, message)) => {
             let page = format!("/review/household-referrals/{id}");
-            back_with(&state, &page, &[("answer", posted.get("answer"))], &[(field, message)]).await
+            back_with(&state, &page, &[("answer", form.answer.as_str())], &[(field, message)]).await
         }
         Err(e) => failure("answering a referred household failed", e),
     }

@@ -2,12 +2,12 @@
 //! filed) and the form; filing, grouping and the entry's daily limit are `app::features::objections`.
 
 use super::client::ClientAddr;
-use super::respond::{back_with, failure, NOTHING_TYPED};
+use super::respond::{back_with, failure, not_this_form, NOTHING_TYPED};
 use super::static_pages::html_response;
 use crate::startup::AppState;
 use crate::uploads::read_anonymous_form;
 use app::domain::notice::{check_objection, REASON_MAX_CHARS};
-use app::features::objections::{self, ObjectionError, ENTRY_LIMIT_MESSAGE};
+use app::features::objections::{self, ObjectionError, ObjectionForm, ENTRY_LIMIT_MESSAGE};
 use axum::{
     extract::{Multipart, Path, State},
     http::StatusCode,
@@ -44,8 +44,8 @@ pub async fn object(
     if let Err(refused) = objections::entry_in_notice(&state.services, id).await {
         return answer(&state, &page, &[], refused).await;
     }
-    let (reason, contact_name, contact_phone) =
-        (form.value("reason"), form.value("contact_name"), form.value("contact_phone"));
+    let Some(fields) = form.fields_as::<ObjectionForm>() else { return not_this_form() };
+    let (reason, contact_name, contact_phone) = (&fields.reason, &fields.contact_name, &fields.contact_phone);
     // What comes back after a failed post is cut to what the inputs take.
     let cut = |value: &str, max: usize| value.chars().take(max).collect::<String>();
     let typed = [

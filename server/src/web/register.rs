@@ -2,6 +2,7 @@
 //! which checks who may do what: the township's review and the county's confirmation.
 
 use super::cases::{answer, desk, plain_case_post, CasePostWithPhotos};
+use super::respond::not_this_form;
 use crate::startup::AppState;
 use app::domain::register::ReviewForm;
 use app::features::register::{self, Confirmation, ReviewCommand};
@@ -16,25 +17,32 @@ use axum::{
 const REVIEW_FIELDS: [&str; 9] =
     ["outcome", "note", "amount", "until", "reason", "income", "employed", "household_size", "residence"];
 
+fn kept(form: &ReviewForm) -> Vec<(&'static str, String)> {
+    let values = [
+        &form.outcome,
+        &form.note,
+        &form.amount,
+        &form.until,
+        &form.reason,
+        &form.income,
+        &form.employed,
+        &form.household_size,
+        &form.residence,
+    ];
+    REVIEW_FIELDS
+        .iter()
+        .zip(values)
+        .map(|(field, value)| (*field, value.chars().take(2000).collect()))
+        .collect()
+}
+
 /// POST /review/case/{reference}/review: the township's review of the record, with visit photos.
 pub async fn review(
     State(state): State<AppState>,
     CasePostWithPhotos { account, reference, page, form }: CasePostWithPhotos,
 ) -> Response {
-    let typed: Vec<(&str, String)> =
-        REVIEW_FIELDS.iter().map(|f| (*f, form.value(f).chars().take(2000).collect())).collect();
-    let field = |name: &str| form.value(name).to_string();
-    let review_form = ReviewForm {
-        outcome: field("outcome"),
-        note: field("note"),
-        amount: field("amount"),
-        until: field("until"),
-        reason: field("reason"),
-        income: field("income"),
-        employed: field("employed"),
-        household_size: field("household_size"),
-        residence: field("residence"),
-    };
+    let Some(review_form) = form.fields_as::<ReviewForm>() else { return not_this_form() };
+    let typed = kept(&review_form);
     let command = ReviewCommand { form: review_form, refused_photo: form.file_problem(), photos: form.files };
     let result = register::review(&desk(&state), &account.identity, &reference, command).await;
     answer(&state, &page, &typed, result).await

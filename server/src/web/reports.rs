@@ -8,13 +8,13 @@
 
 use super::client::ClientAddr;
 use super::rate_limit::IpBudget;
-use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, not_this_form, redirect, NOTHING_TYPED};
 use super::review::signed_in;
 use super::static_pages::html_response;
 use crate::config::Config;
 use crate::startup::AppState;
 use crate::uploads::is_disk_full;
-use crate::uploads::{discard, file_response, read_anonymous_form, PostedForm, SavedFile};
+use crate::uploads::{discard, file_response, read_anonymous_form, SavedFile};
 use app::audit::AuditEvent;
 use app::auth::{
     cookie, hash_password_gated, issue_report_token, password_matches, report_from_token, ReportClaims,
@@ -23,8 +23,8 @@ use app::auth::{
 use app::auth::{cookie_in, SameSite};
 use app::domain::calendar::Date;
 use app::domain::report::{
-    check_message, check_report, grouping_key, normalize_receipt, receipt_code, receipt_lookup,
-    ReportContent, ReportForm, ReportInput, ReportStatus, DESCRIPTION_MAX_CHARS, GROUPING_DAYS,
+    check_message, check_report, grouping_key, normalize_receipt, receipt_code, receipt_lookup, MessagePost,
+    ReportContent, ReportForm, ReportInput, ReportPost, ReportStatus, DESCRIPTION_MAX_CHARS, GROUPING_DAYS,
     OUTCOME_MAX_CHARS, RECEIPT_CHARS, SUBJECT_MAX_CHARS,
 };
 use app::domain::staff::StaffIdentity;
@@ -71,8 +71,20 @@ const KEPT_FIELDS: [(&str, usize); 6] = [
     ("contact_phone", 20),
 ];
 
-fn kept(form: &PostedForm) -> Vec<(&'static str, String)> {
-    KEPT_FIELDS.iter().map(|(f, max)| (*f, form.value(f).chars().take(*max).collect())).collect()
+fn kept(post: &ReportPost) -> Vec<(&'static str, String)> {
+    let values = [
+        &post.township,
+        &post.subject,
+        &post.suspicion,
+        &post.description,
+        &post.contact_name,
+        &post.contact_phone,
+    ];
+    KEPT_FIELDS
+        .iter()
+        .zip(values)
+        .map(|((field, max), value)| (*field, value.chars().take(*max).collect()))
+        .collect()
 }
 
 /// POST /report
@@ -88,17 +100,18 @@ pub async fn file(State(state): State<AppState>, client: ClientAddr, multipart: 
             return back_with(&state, FORM, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
         }
     };
-    let entry = form.value("entry").parse::<i64>().ok();
+    let Some(post) = form.fields_as::<ReportPost>() else { return not_this_form() };
+    let entry = post.entry.parse::<i64>().ok();
     let page = entry.map(|id| format!("{FORM}?entry={id}")).unwrap_or_else(|| FORM.to_string());
-    let report = match checked_report(&state, &form, entry).await {
+    let report = match checked_report(&state, &post, form.file_problem(), entry).await {
         Ok(Ok(report)) => report,
-        Ok(Err(problems)) => return back_with(&state, &page, &kept(&form), &problems).await,
+        Ok(Err(problems)) => return back_with(&state, &page, &kept(&post), &problems).await,
         Err(response) => return response,
     };
     let files = match state.evidence.save_all(&form).await {
         Ok(files) => files,
         Err(e) if is_disk_full(&e) => {
-            return back_with(&state, &page, &kept(&form), &[disk_full("evidence")]).await
+            return back_with(&state, &page, &kept(&post), &[disk_full("evidence")]).await
         }
         Err(e) => return failure("saving evidence failed", e),
     };
@@ -113,10 +126,12 @@ struct CheckedReport {
     input: ReportInput,
 }
 
-/// The report as the form describes it, or the problems to show next to its fields.
+/// The report as the form describes it, or the problems to show next to its fields (`refused_file`: why
+/// an evidence file was refused).
 async fn checked_report(
     state: &AppState,
-    form: &PostedForm,
+    post: &ReportPost,
+    refused_file: Option<String>,
     entry: Option<i64>,
 ) -> Result<Result<CheckedReport, Vec<(&'static str, String)>>, Response> {
     // A picked public entry decides the township; its masked name is the subject.
@@ -129,24 +144,23 @@ async fn checked_report(
         }
         None => None,
     };
-    let township =
-        picked.as_ref().map(|p| p.township_code.clone()).unwrap_or(form.value("township").to_string());
+    let township = picked.as_ref().map(|p| p.township_code.clone()).unwrap_or(post.township.clone());
     let subject = match &picked {
         Some(p) => format!("{}（{}，公示/名单中的家庭）", p.head_name_masked, p.village),
-        None => form.value("subject").to_string(),
+        None => post.subject.clone(),
     };
     let checked = check_report(&ReportForm {
         township: &township,
         subject: &subject,
         picked: picked.is_some(),
-        suspicion: form.value("suspicion"),
-        description: form.value("description"),
-        contact_name: form.value("contact_name"),
-        contact_phone: form.value("contact_phone"),
-        trap: form.value("website"),
+        suspicion: &post.suspicion,
+        description: &post.description,
+        contact_name: &post.contact_name,
+        contact_phone: &post.contact_phone,
+        trap: &post.website,
     });
     let mut problems = checked.as_ref().err().cloned().unwrap_or_default();
-    problems.extend(form.file_problem().map(|message| ("evidence", message)));
+    problems.extend(refused_file.map(|message| ("evidence", message)));
     let input = match checked {
         Ok(input) if problems.is_empty() => input,
         _ => return Ok(Err(problems)),
@@ -328,12 +342,11 @@ pub async fn reply(State(state): State<AppState>, headers: HeaderMap, multipart:
             return back_with(&state, VIEW, NOTHING_TYPED, &[("evidence", incomplete.to_string())]).await
         }
     };
-    let typed = [("body", form.value("body"))];
-    let body = match check_message(form.value("body")) {
+    let Some(post) = form.fields_as::<MessagePost>() else { return not_this_form() };
+    let typed = [("body", post.body.as_str())];
+    let body = match check_message(&post.body) {
         Ok(body) => body,
-        Err(_) if !form.files.is_empty() && form.value("body").trim().is_empty() => {
-            "（补充材料）".to_string()
-        }
+        Err(_) if !form.files.is_empty() && post.body.trim().is_empty() => "（补充材料）".to_string(),
         Err(message) => return back_with(&state, VIEW, &typed, &[("body", message)]).await,
     };
     if let Some(message) = form.file_problem() {

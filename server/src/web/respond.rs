@@ -1,7 +1,7 @@
 //! Answers shared by the form handlers: redirects after a post, and the way back to a form with what
 //! was typed and the errors (through the flash store, never in the address).
 
-use super::static_pages::internal_error;
+use super::static_pages::{html_response, internal_error};
 use crate::startup::AppState;
 use app::forms::FormFeedback;
 use axum::{
@@ -72,4 +72,10 @@ pub fn disk_full(field: &'static str) -> (&'static str, String) {
 pub fn failure(context: &str, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "{context}");
     internal_error()
+}
+
+/// A post that is not what the page's form sends (a field repeated that the form has once, a button it
+/// does not have): a program, not a browser, so a plain 400.
+pub fn not_this_form() -> Response {
+    html_response(StatusCode::BAD_REQUEST, "表单内容有误", "请返回上一页重新填写。")
 }

@@ -3,7 +3,7 @@
 //! if it does), so references cannot be enumerated; per-IP limits guard both posts and the per-phone
 //! code limits guard each application.
 
-use super::respond::{back_with, disk_full, failure, redirect, NOTHING_TYPED};
+use super::respond::{back_with, disk_full, failure, not_this_form, redirect, NOTHING_TYPED};
 use super::sessions::StatusSession;
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
@@ -207,7 +207,8 @@ pub async fn provide_material(
             return back_with(&state, VIEW, NOTHING_TYPED, &[("material", incomplete.to_string())]).await
         }
     };
-    let note = form.value("material_note").trim().to_string();
+    let Some(fields) = form.fields_as::<MaterialForm>() else { return not_this_form() };
+    let note = fields.material_note.trim().to_string();
     let typed = [("material_note", note.as_str())];
     let problem = material_problem(&form, &note);
     if let Some(message) = problem {
@@ -234,6 +235,13 @@ pub async fn provide_material(
         Ok(false) => back_with(&state, VIEW, &typed, &[("material", CHANGED_MEANWHILE.to_string())]).await,
         Err(e) => failure("storing material failed", e),
     }
+}
+
+/// The note that goes with material handed in (the files come beside it).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct MaterialForm {
+    material_note: String,
 }
 
 /// What is wrong with the material handed in, if anything.

@@ -132,6 +132,23 @@ async fn a_failed_step_keeps_what_was_typed_and_explains_each_field() {
 }
 
 #[tokio::test]
+async fn a_post_no_page_sends_is_refused_whole_and_keeps_the_draft() {
+    let app = spawn_app().await;
+    app.verify_resident(PHONE, NAME, &id_number("62070219700101202")).await;
+    let account = "丈夫去年因病去世，家里没有收入来源。";
+    assert_eq!(post(&app, "/apply/form/account", &[("account", account)]).await, "/apply/form/check");
+    let twice =
+        app.post_form("/apply/form/account", &[("account", "第二份说明"), ("account", "第三份")]).await;
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST, "a field the form has once, posted twice");
+    let unknown = app.post_form("/apply/form/household", &[("op", "remove_all")]).await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST, "a button the page does not have");
+    let (_, html) = app.page("/apply/form/account").await;
+    assert!(html.contains(&format!(">{account}</textarea>")), "the saved answer stands: {html}");
+    assert_eq!(post(&app, "/apply/form/household", &[]).await, "/apply/form/household", "no button: stays");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_draft_is_kept_and_resumed_on_another_phone_after_a_new_sms_check() {
     let mut app = spawn_app().await;
     let applicant_id = id_number("62070219700101202");

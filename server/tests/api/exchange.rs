@@ -516,10 +516,10 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     let form = |village: &'static str, id: &str| {
         vec![
             ("village", village.to_string()),
-            ("member_name_0", "李建国".to_string()),
-            ("member_id_0", head.clone()),
-            ("member_name_1", "李小红".to_string()),
-            ("member_id_1", id.to_string()),
+            ("member_name", "李建国".to_string()),
+            ("member_id", head.clone()),
+            ("member_name", "李小红".to_string()),
+            ("member_id", id.to_string()),
             ("observations", "房屋漏雨，孩子上学缺学费".to_string()),
             ("indicators", "school".to_string()),
         ]
@@ -532,6 +532,10 @@ async fn a_household_found_at_the_door_joins_the_register_once() {
     let bad = post(&worker, form("城关村", &mistyped)).await;
     let (_, page) = worker.page(&crate::common::location(&bad)).await;
     assert!(page.contains("李小红："), "the message names the member: {page}");
+    assert!(
+        page.contains("id=\"member_name_1\" name=\"member_name\" value=\"李小红\""),
+        "row 2 kept in place"
+    );
     assert!(page.contains(">房屋漏雨，孩子上学缺学费</textarea>"), "what was typed is kept");
     assert!(page.contains("value=\"school\" checked"), "and what was ticked");
     assert_eq!(audit_count(&app, "monitoring.household_visited").await, 0);
