@@ -671,6 +671,20 @@ impl StepForm for HouseholdForm {
     }
 }
 
+/// A step whose form becomes one answer of the draft through `TryFrom`, then moves on.
+macro_rules! answers_into {
+    ($form:ty, $step:expr, $field:ident) => {
+        impl StepForm for $form {
+            const STEP: Step = $step;
+
+            fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
+                draft.$field = Some(self.try_into()?);
+                Ok(Moved::On)
+            }
+        }
+    };
+}
+
 /// An amount field where empty means none.
 fn amount(text: &str, field: &'static str, problems: &mut Problems, words: &str) -> u32 {
     if text.trim().is_empty() {
@@ -706,14 +720,7 @@ impl TryFrom<IncomeForm> for Income {
     }
 }
 
-impl StepForm for IncomeForm {
-    const STEP: Step = Step::Income;
-
-    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
-        draft.income = Some(self.try_into()?);
-        Ok(Moved::On)
-    }
-}
+answers_into!(IncomeForm, Step::Income, income);
 
 fn choice<C: AnswerSet>(key: &str, field: &'static str, problems: &mut Problems, ask: &str) -> Option<C> {
     let found = C::from_key(key);
@@ -746,14 +753,7 @@ impl TryFrom<AssetsForm> for Assets {
     }
 }
 
-impl StepForm for AssetsForm {
-    const STEP: Step = Step::Assets;
-
-    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
-        draft.assets = Some(self.try_into()?);
-        Ok(Moved::On)
-    }
-}
+answers_into!(AssetsForm, Step::Assets, assets);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -775,14 +775,7 @@ impl TryFrom<SpendingForm> for Spending {
     }
 }
 
-impl StepForm for SpendingForm {
-    const STEP: Step = Step::Spending;
-
-    fn answer(self, draft: &mut Draft, _: &StepContext) -> Result<Moved, Problems> {
-        draft.spending = Some(self.try_into()?);
-        Ok(Moved::On)
-    }
-}
+answers_into!(SpendingForm, Step::Spending, spending);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
