@@ -18,7 +18,7 @@ use crate::domain::notice::check_objection;
 use crate::domain::person_name::check_name;
 use crate::domain::phone::MobileNumber;
 use crate::domain::referral::check_answer;
-use crate::domain::region::{check_hotline, Township};
+use crate::domain::region::{check_hotline, County, Township};
 use crate::domain::register::{check_review, Category, GrantKind, ReviewContext, ReviewForm, ReviewRules};
 use crate::domain::report::normalize_receipt;
 use crate::domain::report::{check_message, check_report, ReportForm};
@@ -178,7 +178,8 @@ fn application_steps(posted: &Posted) {
         IdNumber::parse(&format!("{first_17}{}", check_character(first_17)), today).expect("valid");
     let applicant = Applicant { name: "王秀兰".into(), id_number, phone: "13912345678".into() };
     let mut draft = Draft::new("key".into(), applicant);
-    let context = StepContext { townships: std::slice::from_ref(&township), today };
+    let divisions = [(County { code: "620702".into(), name: "甘州区".into() }, vec![township.clone()])];
+    let context = StepContext { divisions: &divisions, today };
     let body = posted.encoded();
     step::<TypesForm>(&body, &mut draft, &context);
     step::<PlaceForm>(&body, &mut draft, &context);

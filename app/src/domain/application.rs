@@ -6,7 +6,7 @@ use super::assistance::AssistanceType;
 use super::eligibility::whole_number;
 use super::id_number::{BirthDate, IdNumber};
 use super::person_name::check_name;
-use super::region::Township;
+use super::region::{County, Township};
 use serde::{Deserialize, Serialize};
 
 /// Problems with a posted step: (field name, message in Chinese), in the order of the form.
@@ -458,7 +458,8 @@ pub enum Moved {
 
 /// What a step's checks need besides the post.
 pub struct StepContext<'a> {
-    pub townships: &'a [Township],
+    /// The counties and their townships the place must be in.
+    pub divisions: &'a [(County, Vec<Township>)],
     pub today: BirthDate,
 }
 
@@ -530,10 +531,11 @@ pub struct PlaceForm {
 }
 
 impl PlaceForm {
-    /// The place, if the township is one of `townships` and the village and address are plausible.
-    pub fn place(&self, townships: &[Township]) -> Result<Place, Problems> {
+    /// The place, if the township is one of `divisions`' and the village and address are plausible.
+    pub fn place(&self, divisions: &[(County, Vec<Township>)]) -> Result<Place, Problems> {
         let mut problems = Problems::new();
-        let township = townships.iter().find(|t| t.code == self.township);
+        let township =
+            divisions.iter().flat_map(|(_, townships)| townships).find(|t| t.code == self.township);
         if township.is_none() {
             problems.push(("township", "请选择户籍所在的乡镇（街道）".into()));
         }
@@ -561,7 +563,7 @@ impl StepForm for PlaceForm {
     const STEP: Step = Step::Place;
 
     fn answer(self, draft: &mut Draft, context: &StepContext) -> Result<Moved, Problems> {
-        draft.place = Some(self.place(context.townships)?);
+        draft.place = Some(self.place(context.divisions)?);
         Ok(Moved::On)
     }
 }
@@ -916,11 +918,15 @@ mod tests {
 
     #[test]
     fn the_place_must_be_a_listed_township() {
-        let townships = vec![Township {
-            code: "620702001".into(),
-            name: "东街街道".into(),
-            county_code: "620702".into(),
-        }];
+        let county = County { code: "620702".into(), name: "甘州区".into() };
+        let townships = vec![(
+            county,
+            vec![Township {
+                code: "620702001".into(),
+                name: "东街街道".into(),
+                county_code: "620702".into(),
+            }],
+        )];
         let wrong = PlaceForm { township: "999".into(), village: "村".into(), ..PlaceForm::default() };
         let problems = wrong.place(&townships).unwrap_err();
         let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
@@ -971,7 +977,7 @@ mod tests {
     #[test]
     fn the_household_page_stays_until_the_list_is_confirmed() {
         let mut draft = Draft::new("key".into(), applicant());
-        let context = StepContext { townships: &[], today: TODAY };
+        let context = StepContext { divisions: &[], today: TODAY };
         let post = |op, index: &str| HouseholdForm { op, index: index.into(), ..HouseholdForm::default() };
         let me =
             HouseholdForm { op: Some(HouseholdOp::Myself), disabled: Tick(true), ..HouseholdForm::default() };

@@ -14,7 +14,6 @@ use crate::domain::consent::AgreedWording;
 use crate::domain::documents::DraftDocument;
 use crate::domain::helper::Helper;
 use crate::domain::id_number::BirthDate;
-use crate::domain::region::Township;
 use crate::domain::workflow::Status;
 use crate::services::Services;
 use crate::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
@@ -79,9 +78,8 @@ pub async fn start_or_resume(
 /// A question page's answers, checked and kept in the draft.
 pub async fn answer<F: StepForm>(services: &Services, phone_key: &str, form: F) -> Result<Moved, ApplyError> {
     let mut draft = open_draft(services, phone_key).await?;
-    let townships: Vec<Township> =
-        services.divisions.iter().flat_map(|(_, townships)| townships.iter().cloned()).collect();
-    let context = StepContext { townships: &townships, today: BirthDate::today_in_china(services.now()) };
+    let context =
+        StepContext { divisions: &services.divisions, today: BirthDate::today_in_china(services.now()) };
     let moved = form.answer(&mut draft, &context).map_err(ApplyError::Refused)?;
     keep(services, phone_key, &draft).await?;
     Ok(moved)
