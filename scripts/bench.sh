@@ -74,7 +74,8 @@ status_cookie() {
   curl -s -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "reference=$1" "http://127.0.0.1:$port/status/code"
   curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "code=$(last_code "$phone")" \
     "http://127.0.0.1:$port/status/verify"
-  awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}' "$jar"
+  # curl writes HttpOnly cookies (the status session is one) as comment lines: "#HttpOnly_<host> ...".
+  sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}'
 }
 
 # wrk at each connection count: "rps p99" per count, space separated.
@@ -118,6 +119,9 @@ for size in $sizes; do
   echo "statistics at start: $(statistics_ready "$refreshed") ms (read in the background; pages answer meanwhile)"
   township="$(sqlite3 "$data/portal.db" "SELECT n.township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY n.township_code ORDER BY COUNT(*) DESC LIMIT 1")"
   cookie="$(status_cookie "$reference")"
+  # The status page measured must be the application's, not the page asking to look it up again.
+  curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/status/view" | grep -q "$reference" ||
+    { echo "no status session for $reference: the status page would not be measured" >&2; exit 1; }
   pages=(/ /guide /announcements "/notices?township=${township:-620702001}" /notices
     "/notices/recipients?township=620702001" /stats /status/view)
   printf '%-44s %-40s %s\n' page portal "nginx, same bytes"
