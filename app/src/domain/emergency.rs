@@ -36,7 +36,12 @@ impl EmergencyRules {
 /// Whether a township may give help first on a case in `status`: the household asked for 临时救助 or
 /// said it is in urgent need (急难), and the township has not yet given its opinion on the file.
 pub fn may_grant(status: Status, emergency: bool, types: &[AssistanceType]) -> bool {
-    (emergency || types.contains(&AssistanceType::Temporary)) && !file_complete(status)
+    urgent(emergency, types) && !file_complete(status)
+}
+
+/// An application that can ever get an emergency grant: urgent, or asking for temporary assistance.
+pub fn urgent(emergency: bool, types: &[AssistanceType]) -> bool {
+    emergency || types.contains(&AssistanceType::Temporary)
 }
 
 /// The file is complete once the township has given its opinion: recommended (and after), refused,
