@@ -85,13 +85,14 @@ pub async fn answer<F: StepForm>(services: &Services, phone_key: &str, form: F) 
     Ok(moved)
 }
 
-/// Documents already stored (under their hashes) named in the draft.
+/// Documents already stored (under their hashes) named in the draft the upload was checked against
+/// (read once by the caller, which counted its documents).
 pub async fn add_documents(
     services: &Services,
     phone_key: &str,
+    mut draft: Draft,
     documents: Vec<DraftDocument>,
 ) -> Result<(), ApplyError> {
-    let mut draft = open_draft(services, phone_key).await?;
     draft.documents.extend(documents);
     keep(services, phone_key, &draft).await
 }

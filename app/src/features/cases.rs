@@ -108,10 +108,7 @@ pub struct ActionForm {
 
 /// A reviewer's step on the case page, as posted.
 pub struct Command {
-    /// The action's key (`Action::key`).
-    pub action: String,
-    pub note: String,
-    pub amount: String,
+    pub form: ActionForm,
     /// Photos accepted from the post (metadata already removed).
     pub photos: Vec<(&'static str, Vec<u8>)>,
     /// Why a photo was refused, said next to the photo field.
@@ -186,7 +183,8 @@ pub async fn act(
     let store = desk.services.store.as_ref();
     let case = open_case_to_act(store, staff, reference).await?.record;
     let actor = workflow::reviewer_actor(staff.role).ok_or(ActError::NotFound)?;
-    let action = Action::from_key(&command.action).ok_or_else(|| refused("action", "请选择要办理的事项"))?;
+    let action =
+        Action::from_key(&command.form.action).ok_or_else(|| refused("action", "请选择要办理的事项"))?;
     let now = desk.services.now();
     let today = crate::domain::calendar::Date::today_in_china(now);
     let history: Vec<String> = store.case_events(case.id).await?.into_iter().map(|e| e.action).collect();
@@ -248,7 +246,7 @@ async fn within_township_limit(
 
 /// The note and amount the action asks for, and photos only with the steps that take them.
 fn checked_input(action: Action, command: &Command, grant: GrantKind) -> Result<ActionInput, ActError> {
-    let checked = workflow::check_action_input(action, &command.note, &command.amount, grant);
+    let checked = workflow::check_action_input(action, &command.form.note, &command.form.amount, grant);
     let photo_problem = match &command.refused_photo {
         Some(problem) => Some(problem.clone()),
         None if !command.photos.is_empty() && !action.takes_photos() => {
@@ -425,9 +423,7 @@ mod tests {
 
     fn command(action: Action, note: &str, photos: usize, refused_photo: Option<&str>) -> Command {
         Command {
-            action: action.key().into(),
-            note: note.into(),
-            amount: String::new(),
+            form: ActionForm { action: action.key().into(), note: note.into(), amount: String::new() },
             photos: (0..photos).map(|_| ("image/jpeg", vec![0xff, 0xd8])).collect(),
             refused_photo: refused_photo.map(String::from),
         }

@@ -131,7 +131,7 @@ pub async fn upload_document(
         content_type,
         size,
     });
-    match application::add_documents(&state.services, &resident.sub, documents.collect()).await {
+    match application::add_documents(&state.services, &resident.sub, draft, documents.collect()).await {
         Ok(()) => redirect(&format!("{page}#documents"), &[]),
         Err(error) => refused(&state, &page, &typed, error).await,
     }

@@ -90,13 +90,7 @@ pub async fn act(
 ) -> Response {
     let Some(fields) = form.fields_as::<ActionForm>() else { return not_this_form() };
     let typed = [("note", fields.note.clone()), ("amount", fields.amount.clone())];
-    let command = Command {
-        action: fields.action,
-        note: fields.note,
-        amount: fields.amount,
-        refused_photo: form.file_problem(),
-        photos: form.files,
-    };
+    let command = Command { form: fields, refused_photo: form.file_problem(), photos: form.files };
     let result = cases::act(&desk(&state), &account.identity, &reference, command).await;
     answer(&state, &page, &typed, result).await
 }
