@@ -203,3 +203,26 @@ fn whole_generated_bodies_are_read_as_forms() {
     let pairs = decode::<Vec<(String, String)>>(encoded.as_bytes()).expect("decoded");
     assert_eq!(pairs, [("phone".to_string(), "139".to_string())]);
 }
+
+/// A text field of a megabyte keeps only its first `MAX_TEXT_FIELD_BYTES`, and the fields after it
+/// are still read.
+#[test]
+fn an_oversized_text_field_is_cut_and_the_form_still_read() {
+    use crate::uploads::MAX_TEXT_FIELD_BYTES;
+    let huge = "很".repeat(340_000);
+    let body = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n{huge}\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"township\"\r\n\r\n甘州区\r\n--B--\r\n"
+    );
+    let form = RUNTIME
+        .block_on(read_form_with_optional_files(
+            request("multipart/form-data; boundary=B", body.as_bytes()),
+            "document",
+        ))
+        .expect("read");
+    let (name, description) = &form.fields[0];
+    assert_eq!(name, "description");
+    assert!(description.len() <= MAX_TEXT_FIELD_BYTES + 3, "kept {} bytes", description.len());
+    assert!(description.starts_with(&"很".repeat(21_000)));
+    assert_eq!(form.fields[1], ("township".to_string(), "甘州区".to_string()));
+}
