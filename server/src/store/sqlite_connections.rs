@@ -203,26 +203,27 @@ mod reader_tests {
         third.await.unwrap().unwrap();
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    /// Whether `future` is still waiting, polled once (a first poll joins the queue).
+    fn waiting<F: std::future::Future + Unpin>(future: &mut F) -> bool {
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        std::pin::Pin::new(future).poll(&mut context).is_pending()
+    }
+
+    #[tokio::test]
     async fn waiters_are_served_in_arrival_order_whichever_connection_frees() {
         let options = SqliteConnectOptions::new().filename(":memory:");
-        let readers = Arc::new(Connections::open(&options, 2).await.unwrap());
+        let readers = Connections::open(&options, 2).await.unwrap();
         let (first, second) = (readers.take().await.unwrap(), readers.take().await.unwrap());
-        let (served, order) = tokio::sync::mpsc::unbounded_channel();
-        for waiter in ["early", "late"] {
-            let (readers, served) = (readers.clone(), served.clone());
-            tokio::spawn(async move {
-                let taken = readers.take().await.unwrap();
-                served.send(waiter).unwrap();
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                drop(taken);
-            });
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        drop(second); // the early waiter came first, whichever connection it waited for
-        let mut order = order;
-        assert_eq!(order.recv().await, Some("early"));
+        let mut early = Box::pin(readers.take());
+        assert!(waiting(&mut early));
+        let mut late = Box::pin(readers.take());
+        assert!(waiting(&mut late));
+        drop(second); // the early waiter came first, whichever connection it would have waited for
+        let soon = std::time::Duration::from_secs(1);
+        let early = tokio::time::timeout(soon, early).await.expect("the early waiter is served").unwrap();
+        assert!(waiting(&mut late), "the late waiter waits for the next connection to free");
         drop(first);
-        assert_eq!(order.recv().await, Some("late"));
+        tokio::time::timeout(soon, late).await.expect("then the late one").unwrap();
+        drop(early);
     }
 }
