@@ -194,14 +194,16 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     // Only an approved case has a record in the register, and only an urgent application can have had an
     // emergency grant: a status lookup of any other case skips those reads (most lookups are of cases
     // still being decided).
-    let record = match case.status {
-        Status::Approved => services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?,
-        _ => None,
+    let record = if case.status == Status::Approved {
+        services.store.assistance_record(case.id).await.map_err(|e| failed(&e))?
+    } else {
+        None
     };
     let assistance = record.map(|r| resident_record(&r, today, services.warning_rules.income_fall_months));
-    let grant = match crate::domain::emergency::urgent(case.emergency, &case.types) {
-        true => services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?,
-        false => None,
+    let grant = if crate::domain::emergency::urgent(case.emergency, &case.types) {
+        services.store.emergency_grant(case.id).await.map_err(|e| failed(&e))?
+    } else {
+        None
     };
     let emergency = grant.map(|grant| emergency_line(&grant, latest_note("emergency_not_confirmed")));
     Ok(Some(StatusView {
