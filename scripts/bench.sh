@@ -78,12 +78,13 @@ status_cookie() {
   sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}'
 }
 
-# wrk at each connection count: "rps p99" per count, space separated.
+# wrk at each connection count: "rps p99" per count, space separated. $2: a cookie; $3: a wrk script.
 load() {
-  local url="$1" header=() c out
-  [ -n "${2:-}" ] && header=(-H "Cookie: $2")
+  local url="$1" options=() c out
+  [ -n "${2:-}" ] && options+=(-H "Cookie: $2")
+  [ -n "${3:-}" ] && options+=(-s "$3")
   for c in $connections; do
-    out="$(wrk -t2 -c"$c" -d"${seconds}s" --latency "${header[@]}" "$url" 2>&1)"
+    out="$(wrk -t2 -c"$c" -d"${seconds}s" --latency "${options[@]}" "$url" 2>&1)"
     printf '%s/%s ' "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
   done
 }
@@ -133,6 +134,10 @@ for size in $sizes; do
     ceiling="$(load "http://127.0.0.1:$static_port/$(basename "$file")")"
     printf '%-44s %-40s %s\n' "$page ($bytes B)" "$portal" "$ceiling"
   done
+  # A resident's reloads are answered from the page cache; a first view is rendered: measured apart,
+  # each request at an address of its own.
+  printf '%-44s %s\n' "/status/view, first views" \
+    "$(load "http://127.0.0.1:$port/status/view" "$cookie" "$here/bench-first-view.lua")"
   echo "resident memory after the page load: $(rss_mb) MB"
   target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" "$submitters" 25 137
   echo "resident memory after the submissions: $(rss_mb) MB"

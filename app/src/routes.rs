@@ -40,4 +40,5 @@ pub const STATUS_CHANGE_SUBMIT: &str = "/status/change/submit";
 pub const STATUS_CODE: &str = "/status/code";
 pub const STATUS_MATERIAL: &str = "/status/material";
 pub const STATUS_VERIFY: &str = "/status/verify";
+pub const STATUS_VIEW: &str = "/status/view";
 pub const STATUS_WITHDRAW: &str = "/status/withdraw";

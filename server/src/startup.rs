@@ -232,7 +232,12 @@ fn router(state: AppState) -> Router {
             rate_limit::limit_lists,
         ))
         .layer(middleware::from_fn_with_state(
-            page_cache::PageCache::new(state.config.page_cache_seconds),
+            page_cache::PageCache::new(state.config.page_cache_seconds).with_status_pages(
+                page_cache::StatusSessions {
+                    secret: state.services.session_secret.clone(),
+                    clock: state.services.clock.clone(),
+                },
+            ),
             page_cache::serve,
         ))
         .service(pages);

@@ -8,6 +8,7 @@ use crate::startup::AppState;
 use crate::uploads::{discard_request, read_form_with_optional_files};
 use app::auth::StatusClaims;
 use app::features::declaration::{self, DeclarationError};
+use app::routes::STATUS_VIEW;
 use axum::{
     extract::{Request, State},
     http::HeaderMap,
@@ -15,7 +16,6 @@ use axum::{
     Form,
 };
 
-const STATUS_VIEW: &str = "/status/view";
 const KIND_PAGE: &str = "/status/change";
 const DETAILS_PAGE: &str = app::routes::STATUS_CHANGE_DETAILS;
 const CHECK_PAGE: &str = "/status/change/check";

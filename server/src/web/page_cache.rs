@@ -2,13 +2,23 @@
 //! `page_cache_seconds` (5 by default) and answered from memory, with an `ETag` so that a browser or a
 //! proxy revalidates with a 304. A post that succeeds on this instance empties the cache, so what a
 //! resident or a reviewer changed shows on their next page; other instances show it within the period.
-//! The pages vary only by the elder-mode cookie, which is part of the key. Hand-written rather than a
-//! cache crate: the whole policy is "everything for N seconds, emptied by any change", a map suffices.
+//! The pages vary only by the elder-mode cookie, which is part of the key.
+//!
+//! A resident's status page is kept the same way, under the application's reference, for the one who
+//! opened it: the session cookie is checked on every request before the kept page is answered, a page
+//! showing a failed form (`?flash=`) is never kept, and it is marked for the browser only (`private`).
+//! A resident waiting for news reloads it; kept, a reload costs what a public page costs instead of
+//! the reads, the unsealing and the rendering of a whole page.
+//!
+//! Hand-written rather than a cache crate: the whole policy is "everything for N seconds, emptied by any
+//! change", a map suffices.
 
+use app::auth::{cookie_in, elder_mode, status_from_token, STATUS_COOKIE};
+use app::services::Clock;
 use axum::{
     body::{to_bytes, Body},
     extract::{Request, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -20,6 +30,9 @@ use std::time::{Duration, Instant};
 
 /// Bounds memory: the filters of the lists make many addresses; past this the cache starts over.
 const MAX_ENTRIES: usize = 2_000;
+/// Bounds the residents' status pages apart (about 3 KB each), so that many residents looking at their
+/// own page do not push the public pages out.
+const MAX_STATUS_PAGES: usize = 500;
 /// No public page comes near this; a larger body is served but not kept.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Locks that let one request render a missing page while the others asking for it wait (pages share a
@@ -41,6 +54,14 @@ fn cacheable(path: &str) -> bool {
         || path.starts_with("/announcements/")
 }
 
+/// A kept page: its address, elder mode, and for a status page the application it shows.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    address: String,
+    elder: bool,
+    reference: Option<String>,
+}
+
 /// A rendered page with its answer's headers (its own, plus `ETag`, `Cache-Control` and `Vary`) made
 /// once; shared, so that serving it copies only the header map.
 struct Kept {
@@ -55,13 +76,33 @@ struct Kept {
 #[derive(Default)]
 struct Pages {
     emptied: u64,
-    kept: HashMap<(String, bool), Arc<Kept>>,
+    public: HashMap<Key, Arc<Kept>>,
+    status: HashMap<Key, Arc<Kept>>,
+}
+
+impl Pages {
+    fn of(&mut self, key: &Key) -> (&mut HashMap<Key, Arc<Kept>>, usize) {
+        match key.reference {
+            None => (&mut self.public, MAX_ENTRIES),
+            Some(_) => (&mut self.status, MAX_STATUS_PAGES),
+        }
+    }
+}
+
+/// What a status page's session cookie is checked with: the key it is signed with and the clock its
+/// expiry is read by.
+#[derive(Clone)]
+pub struct StatusSessions {
+    pub secret: Arc<str>,
+    pub clock: Arc<dyn Clock>,
 }
 
 #[derive(Clone)]
 pub struct PageCache {
     lifetime: Duration,
     pages: Arc<Mutex<Pages>>,
+    /// Present when status pages are kept too.
+    sessions: Option<StatusSessions>,
     /// When a page expires under load, every request that asks for it would render it at once: a page
     /// that takes a second to render then took all of them many seconds. One renders; the others wait.
     render_turns: Arc<[tokio::sync::Mutex<()>]>,
@@ -73,10 +114,33 @@ impl PageCache {
     pub fn new(seconds: u64) -> Self {
         let render_turns = (0..RENDER_TURNS).map(|_| tokio::sync::Mutex::new(())).collect();
         let turn_hasher = RandomState::new();
-        Self { lifetime: Duration::from_secs(seconds), pages: Arc::default(), render_turns, turn_hasher }
+        let lifetime = Duration::from_secs(seconds);
+        Self { lifetime, pages: Arc::default(), sessions: None, render_turns, turn_hasher }
     }
 
-    fn render_turn(&self, key: &(String, bool)) -> &tokio::sync::Mutex<()> {
+    /// Keeps residents' status pages too, opened by sessions checked with `sessions`.
+    pub fn with_status_pages(self, sessions: StatusSessions) -> Self {
+        Self { sessions: Some(sessions), ..self }
+    }
+
+    /// The key a request's page is kept under, if it may be kept at all.
+    fn key_of(&self, uri: &Uri, headers: &HeaderMap) -> Option<Key> {
+        let address = uri.to_string();
+        let elder = elder_mode(headers);
+        if cacheable(uri.path()) {
+            return Some(Key { address, elder, reference: None });
+        }
+        let sessions = self.sessions.as_ref()?;
+        let failed_form = uri.query().is_some_and(|q| q.split('&').any(|pair| pair.starts_with("flash=")));
+        if uri.path() != app::routes::STATUS_VIEW || failed_form {
+            return None;
+        }
+        let token = cookie_in(headers, STATUS_COOKIE)?;
+        let claims = status_from_token(&sessions.secret, &token, sessions.clock.unix_now())?;
+        claims.verified.then_some(Key { address, elder, reference: Some(claims.reference) })
+    }
+
+    fn render_turn(&self, key: &Key) -> &tokio::sync::Mutex<()> {
         let hash = self.turn_hasher.hash_one(key);
         &self.render_turns[(hash % RENDER_TURNS as u64) as usize]
     }
@@ -86,26 +150,30 @@ impl PageCache {
     }
 
     /// The kept page if it is fresh; otherwise the count of emptyings to give back to `keep`.
-    fn fresh(&self, key: &(String, bool)) -> Result<Arc<Kept>, u64> {
-        let pages = self.pages();
-        pages.kept.get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned().ok_or(pages.emptied)
+    fn fresh(&self, key: &Key) -> Result<Arc<Kept>, u64> {
+        let mut pages = self.pages();
+        let emptied = pages.emptied;
+        let (kept, _) = pages.of(key);
+        kept.get(key).filter(|kept| kept.at.elapsed() < self.lifetime).cloned().ok_or(emptied)
     }
 
-    fn keep(&self, key: (String, bool), kept: Arc<Kept>, emptied_before: u64) {
+    fn keep(&self, key: Key, kept: Arc<Kept>, emptied_before: u64) {
         let mut pages = self.pages();
         if pages.emptied != emptied_before {
             return;
         }
-        if pages.kept.len() >= MAX_ENTRIES {
-            pages.kept.clear();
+        let (map, bound) = pages.of(&key);
+        if map.len() >= bound {
+            map.clear();
         }
-        pages.kept.insert(key, kept);
+        map.insert(key, kept);
     }
 
     fn empty(&self) {
         let mut pages = self.pages();
         pages.emptied += 1;
-        pages.kept.clear();
+        pages.public.clear();
+        pages.status.clear();
     }
 }
 
@@ -118,11 +186,12 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
         }
         return response;
     }
-    if cache.lifetime.is_zero() || !cacheable(request.uri().path()) {
+    if cache.lifetime.is_zero() {
         return next.run(request).await;
     }
-    let elder = app::auth::elder_mode(request.headers());
-    let key = (request.uri().to_string(), elder);
+    let Some(key) = cache.key_of(request.uri(), request.headers()) else {
+        return next.run(request).await;
+    };
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Ok(kept) = cache.fresh(&key) {
         return answer(&kept, asked_etag.as_ref());
@@ -130,7 +199,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let _turn = cache.render_turn(&key).lock().await;
     let kept = match cache.fresh(&key) {
         Ok(kept) => kept, // rendered by the request that had the turn before this one
-        Err(emptied_before) => match render(next.run(request).await, cache.lifetime).await {
+        Err(emptied_before) => match render(next.run(request).await, cache.lifetime, &key).await {
             Ok(kept) => {
                 let kept = Arc::new(kept);
                 cache.keep(key, kept.clone(), emptied_before);
@@ -143,7 +212,7 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
 }
 
 /// The rendered page to keep, or the response itself when it must not be kept (an error, a cookie).
-async fn render(response: Response, lifetime: Duration) -> Result<Kept, Response> {
+async fn render(response: Response, lifetime: Duration, key: &Key) -> Result<Kept, Response> {
     if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         return Err(response);
     }
@@ -157,9 +226,12 @@ async fn render(response: Response, lifetime: Duration) -> Result<Kept, Response
         .expect("hex digits make a valid header value");
     let headers = &mut parts.headers;
     headers.insert(header::ETAG, etag.clone());
-    // A proxy may keep the page as long as this instance does; elder mode is chosen by cookie.
-    if let Ok(rule) = HeaderValue::from_str(&format!("public, max-age={}", lifetime.as_secs())) {
-        headers.insert(header::CACHE_CONTROL, rule);
+    // A proxy may keep a public page as long as this instance does; elder mode is chosen by cookie. A
+    // status page keeps the rule every page gets (`security::cache_rule`): the browser's only.
+    if key.reference.is_none() {
+        if let Ok(rule) = HeaderValue::from_str(&format!("public, max-age={}", lifetime.as_secs())) {
+            headers.insert(header::CACHE_CONTROL, rule);
+        }
     }
     headers.insert(header::VARY, HeaderValue::from_static("Cookie"));
     Ok(Kept { at: Instant::now(), headers: parts.headers, body, etag })
@@ -196,7 +268,7 @@ mod tests {
     #[test]
     fn a_page_rendered_across_a_change_is_not_kept() {
         let cache = PageCache::new(60);
-        let key = ("/notices".to_string(), false);
+        let key = Key { address: "/notices".to_string(), elder: false, reference: None };
         let before = cache.fresh(&key).err().unwrap();
         cache.empty(); // a post changed something while the page was rendering
         cache.keep(key.clone(), Arc::new(page()), before);

@@ -30,7 +30,7 @@ use axum::{
 
 const START: &str = "/status";
 const CODE_STEP: &str = "/status?step=code";
-const VIEW: &str = "/status/view";
+const VIEW: &str = app::routes::STATUS_VIEW;
 
 /// The key codes are recorded under, and the phone to send them to: the application's, or for an
 /// unknown reference a key of its own and no phone.

@@ -180,3 +180,65 @@ async fn posts_without_a_lookup_are_read_before_they_are_answered() {
     }
     app.stop().await;
 }
+
+/// Looks up `reference` in a new browser and types the code sent to `phone`; returns that browser.
+async fn opened_status(app: &mut TestApp, reference: &str, phone: &str) -> reqwest::Client {
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown();
+    look_up(app, reference).await;
+    let code = app.outbox.last_code_to(phone).unwrap();
+    assert_eq!(post(app, "/status/verify", &[("code", &code)]).await, "/status/view");
+    app.client.clone()
+}
+
+/// A status page is kept like a public page, for the resident who opened it only: the session is checked
+/// before a kept page is answered, one resident never gets another's page, a page with a failed form is
+/// not kept, and a change made on this instance shows on the next view.
+#[tokio::test]
+async fn a_kept_status_page_is_its_residents_only_and_follows_the_case() {
+    use reqwest::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+    let database = crate::common::sqlite_database();
+    let config = server::config::Config { page_cache_seconds: 60, ..test_config(&database.url) };
+    let mut app = spawn_with(config, Some(database)).await;
+    let first = submit_application(&app, PHONE, NAME, "620702001").await;
+    app.client = TestApp::new_client();
+    let second = submit_application(&app, "13912340011", "李建国", "620702001").await;
+    let first_resident = opened_status(&mut app, &first, PHONE).await;
+    let second_resident = opened_status(&mut app, &second, "13912340011").await;
+
+    app.client = first_resident.clone();
+    let page = app.get("/status/view").await;
+    assert_eq!(page.headers()[CACHE_CONTROL], "private, no-cache", "never kept by a shared proxy");
+    let etag = page.headers().get(ETAG).expect("answered through the page cache").clone();
+    assert!(page.text().await.unwrap().contains(&first));
+    let again = app.client.get(app.url("/status/view")).header(IF_NONE_MATCH, &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "the kept page is answered");
+    app.client = second_resident;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains(&second) && !html.contains(&first), "each resident their own page");
+
+    let reviewer = crate::common::Reviewer::sign_in(
+        &app,
+        "dongjie",
+        app::domain::staff::Role::TownshipReviewer,
+        "620702001",
+    )
+    .await;
+    reviewer.act(&first, "request_material", "户口簿复印件", "").await;
+    app.client = first_resident;
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("需要您办理") && html.contains("户口簿复印件"), "the change shows at once");
+
+    assert_eq!(post(&app, "/status/withdraw", &[]).await, "/status/view");
+    let refused = post(&app, "/status/withdraw", &[]).await;
+    assert!(refused.starts_with("/status/view?flash="), "{refused}");
+    let (_, html) = app.page(&refused).await;
+    assert!(html.contains(r#"class="field-error""#), "the failed form's message is shown");
+    let (_, html) = app.page("/status/view").await;
+    assert!(!html.contains(r#"class="field-error""#), "and not kept for the next view");
+
+    app.clock.advance(31 * 60);
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("查询已过期") && !html.contains(&first), "an ended session opens no kept page");
+    app.stop().await;
+}
