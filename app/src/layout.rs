@@ -69,7 +69,7 @@ fn ElderModeSwitch() -> impl IntoView {
 #[server]
 pub async fn list_hotlines() -> Result<Vec<Hotline>, ServerFnError> {
     let services = crate::services::services()?;
-    services.hotlines.get(services.store.as_ref()).await.map_err(|e| {
+    services.hotlines().await.map_err(|e| {
         leptos::logging::error!("hotlines: {e}");
         ServerFnError::new("热线信息暂时无法读取")
     })

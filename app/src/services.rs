@@ -1,5 +1,6 @@
 //! What the server hands to pages and server functions through Leptos' context.
 
+use crate::domain::calendar::Calendar;
 use crate::domain::region::{County, Township};
 use crate::domain::workflow::TimeLimits;
 use crate::flash::FlashStore;
@@ -35,7 +36,9 @@ pub struct Services {
     pub statistics_refresh_seconds: u64,
     pub sms: Arc<dyn SmsSender>,
     /// The hotlines of every page's footer, read once per period instead of on every page.
-    pub hotlines: Arc<KeptHotlines>,
+    pub hotlines: Arc<Kept<Vec<crate::domain::region::Hotline>>>,
+    /// The working-day calendar, read once per period instead of for every deadline.
+    pub calendar: Arc<Kept<Arc<Calendar>>>,
     /// The time every page, handler and background job reads.
     pub clock: Arc<dyn Clock>,
 }
@@ -44,6 +47,18 @@ impl Services {
     /// Seconds since the Unix epoch, by the services' clock.
     pub fn now(&self) -> i64 {
         self.clock.unix_now()
+    }
+
+    /// The footer's hotlines.
+    pub async fn hotlines(&self) -> Result<Vec<crate::domain::region::Hotline>, crate::store::StoreError> {
+        self.hotlines.get(|| self.store.hotlines()).await
+    }
+
+    /// The working-day calendar as the administrator maintains it, which every deadline is counted on.
+    pub async fn working_calendar(&self) -> Result<Arc<Calendar>, crate::store::StoreError> {
+        self.calendar
+            .get(|| async { Ok(Arc::new(crate::store::working_calendar(self.store.as_ref()).await?)) })
+            .await
     }
 }
 
@@ -66,55 +81,56 @@ impl Clock for SystemClock {
     }
 }
 
-/// The footer's hotlines, kept for `lifetime` (the page cache's period: other instances show an
-/// administrator's change within it, this one at once through `forget`). Hand-written: one value and a
-/// time, nothing a cache crate would add.
-pub struct KeptHotlines {
+/// A value read from the store and kept for `lifetime` (the page cache's period: other instances show an
+/// administrator's change within it, this one at once through `forget`): the footer's hotlines, read for
+/// every page, and the working-day calendar, read for every deadline. Hand-written: one value and a time,
+/// nothing a cache crate would add.
+pub struct Kept<T> {
     lifetime: std::time::Duration,
-    kept: std::sync::Mutex<Kept>,
+    kept: std::sync::Mutex<KeptValue<T>>,
 }
 
-/// The lines and when they were read; `forgotten` counts the changes, so that a read that began before a
-/// change is not kept after it (it may hold the lines from before).
-#[derive(Default)]
-struct Kept {
+/// The value and when it was read; `forgotten` counts the changes, so that a read that began before a
+/// change is not kept after it (it may hold the value from before).
+struct KeptValue<T> {
     forgotten: u64,
-    lines: Option<(std::time::Instant, Vec<crate::domain::region::Hotline>)>,
+    value: Option<(std::time::Instant, T)>,
 }
 
-impl KeptHotlines {
+impl<T: Clone> Kept<T> {
     pub fn new(lifetime: std::time::Duration) -> Self {
-        Self { lifetime, kept: std::sync::Mutex::default() }
+        Self { lifetime, kept: std::sync::Mutex::new(KeptValue { forgotten: 0, value: None }) }
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+    fn kept(&self) -> std::sync::MutexGuard<'_, KeptValue<T>> {
         self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub async fn get(
-        &self,
-        store: &dyn Store,
-    ) -> Result<Vec<crate::domain::region::Hotline>, crate::store::StoreError> {
+    /// The kept value while it is fresh; otherwise what `read` reads, kept from now.
+    pub async fn get<F>(&self, read: impl FnOnce() -> F) -> Result<T, crate::store::StoreError>
+    where
+        F: std::future::Future<Output = Result<T, crate::store::StoreError>>,
+    {
         let forgotten = {
             let kept = self.kept();
-            match &kept.lines {
-                Some((at, lines)) if at.elapsed() < self.lifetime => return Ok(lines.clone()),
+            match &kept.value {
+                Some((at, value)) if at.elapsed() < self.lifetime => return Ok(value.clone()),
                 _ => kept.forgotten,
             }
         };
-        let lines = store.hotlines().await?;
+        let value = read().await?;
         let mut kept = self.kept();
         if kept.forgotten == forgotten {
-            kept.lines = Some((std::time::Instant::now(), lines.clone()));
+            kept.value = Some((std::time::Instant::now(), value.clone()));
         }
-        Ok(lines)
+        Ok(value)
     }
 
-    /// After a change on this instance: the next page reads the hotlines again.
+    /// After a change on this instance: the next use reads the value again.
     pub fn forget(&self) {
         let mut kept = self.kept();
         kept.forgotten += 1;
-        kept.lines = None;
+        kept.value = None;
     }
 }
 

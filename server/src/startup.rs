@@ -13,7 +13,7 @@ use crate::{
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
-    services::{Clock, KeptHotlines, Services},
+    services::{Clock, Kept, Services},
     shell::{shell, App},
     sms::SmsSender,
     store::Store,
@@ -111,7 +111,8 @@ async fn services(config: &Config, store: Arc<dyn Store>, outside: Outside) -> a
         emergency_rules: config.emergency.clone(),
         statistics_refresh_seconds: config.statistics_refresh_seconds,
         sms: outside.sms,
-        hotlines: Arc::new(KeptHotlines::new(Duration::from_secs(config.page_cache_seconds))),
+        hotlines: Arc::new(Kept::new(Duration::from_secs(config.page_cache_seconds))),
+        calendar: Arc::new(Kept::new(Duration::from_secs(config.page_cache_seconds))),
         clock: outside.clock,
     })
 }

@@ -77,8 +77,8 @@ pub async fn load_queue(
     let Some(scope) = access::queue_scope(&staff) else { return Ok(None) };
     let services = crate::services::services()?;
     let today = Date::today_in_china(services.now());
+    let calendar = services.working_calendar().await.map_err(failed)?;
     let (store, divisions) = (services.store, services.divisions);
-    let calendar = crate::store::working_calendar(store.as_ref()).await.map_err(failed)?;
     let overdue_through = calendar.overdue_through(today);
     let page = page.max(1);
     let query = QueueQuery {
@@ -298,7 +298,7 @@ mod case_view {
         let case = scoped.record;
         let draft = services.sealer.open(&case.sealed).map_err(failed)?;
         audit_view(services, staff, &case.reference).await?;
-        let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
+        let calendar = services.working_calendar().await.map_err(failed)?;
         let today = Date::today_in_china(services.now());
         let events = store.case_events(case.id).await.map_err(failed)?;
         let facts = facts(&case, &events, today);

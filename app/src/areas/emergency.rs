@@ -175,7 +175,7 @@ pub async fn load_open_emergencies() -> Result<(Vec<OpenEmergencyRow>, u64), Ser
     };
     let (open, total) =
         services.store.open_emergency_grants(&scope, OPEN_EMERGENCY_LIMIT).await.map_err(failed)?;
-    let calendar = crate::store::working_calendar(services.store.as_ref()).await.map_err(failed)?;
+    let calendar = services.working_calendar().await.map_err(failed)?;
     let overdue_through = calendar.overdue_through(Date::today_in_china(services.now()));
     let rows = open
         .into_iter()

@@ -298,7 +298,7 @@ pub async fn load_review_queue(overdue: bool, page: u32) -> Result<ReviewQueue, 
     let failed = |e: crate::store::StoreError| {
         super::read_failed("review queue", "暂时无法读取复核队列，请稍后再试", e)
     };
-    let calendar = crate::store::working_calendar(store).await.map_err(failed)?;
+    let calendar = services.working_calendar().await.map_err(failed)?;
     let today = Date::today_in_china(services.now());
     let overdue_through = calendar.overdue_through(today);
     let page = page.max(1);

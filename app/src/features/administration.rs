@@ -409,7 +409,8 @@ impl TryFrom<CalendarDayForm> for CalendarDay {
     }
 }
 
-/// Sets a holiday or a worked weekend day; deadlines count with it at once.
+/// Sets a holiday or a worked weekend day; deadlines count with it at once on this instance, on the
+/// others within the page cache's period (`Services::working_calendar`).
 pub async fn set_calendar_day(
     services: &Services,
     admin: &StaffIdentity,
@@ -420,6 +421,7 @@ pub async fn set_calendar_day(
     let detail = format!("{} {note}", kind.key());
     let audit = entry(services, admin, "admin.calendar_day_set", format!("day:{day}"), detail);
     services.store.set_calendar_day(day, kind, &note, &audit).await?;
+    services.calendar.forget();
     Ok(())
 }
 
@@ -432,7 +434,9 @@ pub async fn remove_calendar_day(
     administrator(admin)?;
     let day = Date::parse(day).ok_or(AdminError::Unchanged)?;
     let audit = entry(services, admin, "admin.calendar_day_removed", format!("day:{day}"), String::new());
-    changed(services.store.remove_calendar_day(day, &audit).await?)
+    let removed = services.store.remove_calendar_day(day, &audit).await?;
+    services.calendar.forget();
+    changed(removed)
 }
 
 #[cfg(test)]

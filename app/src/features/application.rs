@@ -16,7 +16,7 @@ use crate::domain::helper::Helper;
 use crate::domain::id_number::BirthDate;
 use crate::domain::workflow::Status;
 use crate::services::Services;
-use crate::store::{working_calendar, ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
+use crate::store::{ApplicationRecord, CaseEvent, NewApplication, StoreError, StoredFile};
 use rand::RngCore;
 
 #[derive(Debug, thiserror::Error)]
@@ -119,7 +119,7 @@ pub async fn submit(services: &Services, phone_key: &str, form: SubmitForm) -> R
     };
     check_submission(&draft, &form).map_err(ApplyError::Refused)?;
     let Some(place) = draft.place.clone() else { return Err(ApplyError::NoDraft) };
-    let calendar = working_calendar(store).await?;
+    let calendar = services.working_calendar().await?;
     let now = services.now();
     draft.agreed = Some(AgreedWording::current(now));
     let record = new_record(services, phone_key, place, &draft, &calendar, now);

@@ -214,7 +214,7 @@ pub async fn act(
         refer(store, &case, &mut change).await?;
     }
     if next == Status::Approved {
-        let calendar = crate::store::working_calendar(store).await?;
+        let calendar = desk.services.working_calendar().await?;
         let rules = &desk.services.review_rules;
         let record = super::register::record_at_approval(&case, input.amount, today, rules, &calendar);
         change.register = Some(record);

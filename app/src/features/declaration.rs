@@ -140,7 +140,7 @@ pub async fn submit(
     })?;
     let now = services.now();
     let today = Date::today_in_china(now);
-    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let calendar = services.working_calendar().await?;
     let deadline = calendar.add_working_days(today, services.review_rules.working_days_to_review);
     let declaration = NewDeclaration {
         application_id: case.id,
@@ -191,7 +191,7 @@ async fn income_fell_after_exit(
     let signal = Signal::IncomeFellAfterExit;
     let rules = &services.warning_rules;
     let level = rules.assess(&signal, household.category).unwrap_or(crate::domain::monitoring::Level::Orange);
-    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let calendar = services.working_calendar().await?;
     let visit_due = rules.visit_due(level, Date::today_in_china(now), &calendar);
     let new = NewSignal {
         sender: "resident".into(),

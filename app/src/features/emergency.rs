@@ -47,7 +47,7 @@ pub async fn grant(
     let rules = &desk.services.emergency_rules;
     let now = desk.services.now();
     let today = Date::today_in_china(now);
-    let calendar = crate::store::working_calendar(store).await?;
+    let calendar = desk.services.working_calendar().await?;
     let file_due = calendar.add_working_days(today, rules.working_days_to_complete_file);
     let grant = EmergencyGrant {
         application_id: case.id,

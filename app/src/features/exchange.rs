@@ -14,9 +14,7 @@ use crate::domain::monitoring::{ApiScope, Level, OpenWarning, Signal};
 use crate::domain::register::Category;
 use crate::domain::staff::{StaffIdentity, DEPARTMENTS};
 use crate::services::Services;
-use crate::store::{
-    working_calendar, ApiCredential, MonitoredHousehold, NewSignal, SignalRecorded, StoreError,
-};
+use crate::store::{ApiCredential, MonitoredHousehold, NewSignal, SignalRecorded, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// A token is good for a year unless revoked; the administrator issues a new one before then.
@@ -252,9 +250,7 @@ pub async fn receive_event(
     let unmatched = Some((caller.actor(), "api.event_unmatched"));
     let (signal, level) = weigh_event(services, department, &event, now, unmatched).await?;
     let warning = match level {
-        Some(level) => {
-            Some(open_warning(services, level, now, &working_calendar(services.store.as_ref()).await?))
-        }
+        Some(level) => Some(open_warning(services, level, now, services.working_calendar().await?.as_ref())),
         None => None,
     };
     let signal = NewSignal { warning, ..signal };
@@ -369,7 +365,7 @@ pub async fn import_events(
         match outcome {
             Ok((signal, level)) => {
                 if level.is_some() && calendar.is_none() {
-                    calendar = Some(working_calendar(services.store.as_ref()).await?);
+                    calendar = Some(services.working_calendar().await?);
                 }
                 let warning =
                     level.zip(calendar.as_ref()).map(|(level, c)| open_warning(services, level, now, c));

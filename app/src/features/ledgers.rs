@@ -74,7 +74,7 @@ pub async fn queue_ledger(
         _ => return Err(LedgerError::NotFound),
     };
     let store = services.store.as_ref();
-    let calendar = crate::store::working_calendar(store).await?;
+    let calendar = services.working_calendar().await?;
     let today = Date::today_in_china(now);
     let mut query = QueueQuery {
         scope,

@@ -104,7 +104,7 @@ pub async fn review(
     let rules = &desk.services.review_rules;
     let context = ReviewContext { grant: record.grant, category: record.category, today, rules, standards };
     let decision = register::check_review(&command.form, &context).map_err(ActError::Refused)?;
-    let calendar = crate::store::working_calendar(store).await?;
+    let calendar = desk.services.working_calendar().await?;
     let note = describe_review(&decision, &record);
     let outcome = decision.outcome;
     match outcome {
@@ -147,8 +147,7 @@ pub async fn confirm(
     }
     let now = desk.services.now();
     let today = Date::today_in_china(now);
-    let store = desk.services.store.as_ref();
-    let calendar = crate::store::working_calendar(store).await?;
+    let calendar = desk.services.working_calendar().await?;
     let (action, message) = if !answer.confirm {
         ("review_returned", None)
     } else if proposal.outcome == Outcome::Adjust {

@@ -19,7 +19,7 @@ pub struct Published {
 
 /// Computes the statistics from every application.
 pub async fn compute(services: &Services) -> Result<Statistics, StoreError> {
-    let calendar = crate::store::working_calendar(services.store.as_ref()).await?;
+    let calendar = services.working_calendar().await?;
     let mut tallies = Tallies::default();
     let mut after = 0;
     loop {

@@ -230,6 +230,40 @@ async fn an_administrator_maintains_the_holiday_calendar_that_deadlines_count_wi
     app.stop().await;
 }
 
+/// Deadlines are counted with a calendar kept for the page cache's period, as in production; a holiday
+/// set on this instance counts in the very next deadline.
+#[tokio::test]
+async fn a_holiday_counts_in_the_next_deadline_though_the_calendar_is_kept() {
+    let database = crate::common::sqlite_database();
+    let config = Config { page_cache_seconds: 300, ..crate::common::test_config(&database.url) };
+    let mut app = crate::common::spawn_with(config, Some(database)).await;
+    let acceptance_due = |reference: String| {
+        let url = app.database_url.clone();
+        async move {
+            let store = server::store::open(&url).await.unwrap();
+            let due = store.application_by_reference(&reference).await.unwrap().unwrap().acceptance_due;
+            store.close().await;
+            due
+        }
+    };
+    let first = crate::common::submit_application(&app, "13912340031", "王秀兰", "620702001").await;
+    let due = acceptance_due(first).await;
+    let admin = crate::common::Reviewer::sign_in(&app, "admin", Role::Administrator, "city").await;
+    let day = due.to_string();
+    let holiday = [("calendar_day", day.as_str()), ("kind", "holiday"), ("calendar_note", "调休")];
+    assert_eq!(
+        crate::common::location(&admin.post("/admin/calendar", &holiday).await),
+        "/admin?saved=calendar#calendar"
+    );
+    drop(admin);
+
+    app.client = TestApp::new_client();
+    let second = crate::common::submit_application(&app, "13912340032", "李建国", "620702001").await;
+    let moved = acceptance_due(second).await;
+    assert!(moved > due, "the day made a holiday is not the next deadline: {due} then {moved}");
+    app.stop().await;
+}
+
 /// The first password the page shows once, in `<code class="token">`.
 fn shown_password(html: &str) -> String {
     let start = html.find("<code class=\"token\">").expect("the first password is shown") + 20;
