@@ -1,6 +1,7 @@
 //! The integration tests over real HTTP and the store suite, as one test binary: one link instead of one
 //! per file. `durability.rs` stays a binary of its own: it runs the release server as a process and
-//! its long run is asked for by name (`--test durability`).
+//! its long run is asked for by name (`--test durability`); so does `memory.rs`, which reads its own
+//! process's memory and must not count the tests running beside it.
 
 mod admin;
 mod application;
