@@ -436,6 +436,16 @@ pub trait DraftStore: Send + Sync {
     /// retention go with the sweep's leftovers (`purge_leftovers`).
     async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError>;
 
+    /// Saves the draft a resident starts (or resumes) after the identity check, with the check's audit
+    /// entry, in one transaction.
+    async fn start_draft(
+        &self,
+        phone_key: &str,
+        sealed: &str,
+        now: i64,
+        checked: &crate::audit::AuditEvent,
+    ) -> Result<(), StoreError>;
+
     /// The sealed draft of a phone, if one is kept.
     async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError>;
 

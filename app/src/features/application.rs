@@ -57,13 +57,17 @@ pub async fn keep(services: &Services, phone_key: &str, draft: &Draft) -> Result
 }
 
 /// After the SMS check: the draft of this phone with the checked name and ID number, or a new one; and who
-/// is filling it in (the resident, or a helper the resident agreed to).
+/// is filling it in (the resident, or a helper the resident agreed to). Kept with the check's audit entry.
 pub async fn start_or_resume(
     services: &Services,
     phone_key: &str,
     applicant: Applicant,
     helper: Option<Helper>,
 ) -> Result<(), ApplyError> {
+    let how = match helper {
+        Some(_) => "level 1 (SMS to the resident), 代办 by a helper",
+        None => "level 1 (SMS)",
+    };
     let mut draft = match draft(services, phone_key).await? {
         Some(mut draft) => {
             draft.set_applicant(applicant);
@@ -72,7 +76,10 @@ pub async fn start_or_resume(
         None => Draft::new(random_hex(16), applicant),
     };
     draft.filed_by = helper;
-    keep(services, phone_key, &draft).await
+    let now = services.now();
+    let actor = format!("resident:{}", &phone_key[..12]);
+    let checked = AuditEvent::at(now, actor.clone(), "resident.identity_verified", actor, how);
+    Ok(services.store.start_draft(phone_key, &services.sealer.seal(&draft), now, &checked).await?)
 }
 
 /// A question page's answers, checked and kept in the draft.

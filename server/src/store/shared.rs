@@ -222,6 +222,11 @@ pub(super) fn calendar_from_row(
     Ok((date(&day)?, kind, note))
 }
 
+/// Keeps a resident's sealed draft, replacing the one before.
+pub(super) const SAVE_DRAFT: &str =
+    "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
+     ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at";
+
 /// Names the sqlx database of a store type, for the shared queries.
 pub(super) trait HasDatabase {
     type Db: sqlx::Database;
@@ -565,16 +570,26 @@ macro_rules! shared_queries {
         #[async_trait::async_trait]
         impl app::store::DraftStore for $store {
             async fn save_draft(&self, phone_key: &str, sealed: &str, now: i64) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO application_drafts (phone_key, sealed, updated_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (phone_key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-                )
-                .bind(phone_key)
-                .bind(sealed)
-                .bind(now)
-                .execute(&mut *self.writes().await?)
-                .await?;
+                sqlx::query(shared::SAVE_DRAFT)
+                    .bind(phone_key)
+                    .bind(sealed)
+                    .bind(now)
+                    .execute(&mut *self.writes().await?)
+                    .await?;
                 Ok(()) // not `written`: see the trait
+            }
+
+            async fn start_draft(
+                &self,
+                phone_key: &str,
+                sealed: &str,
+                now: i64,
+                checked: &app::audit::AuditEvent,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(shared::SAVE_DRAFT).bind(phone_key).bind(sealed).bind(now).execute(&mut *tx).await?;
+                shared_append_audit(&mut tx, checked).await?;
+                self.commit(tx).await
             }
 
             async fn draft(&self, phone_key: &str) -> Result<Option<String>, StoreError> {

@@ -6,7 +6,6 @@
 use super::respond::{self, back_with, redirect, shape_problems};
 use super::sms_codes::{self, CodeProblem};
 use crate::startup::AppState;
-use app::audit::AuditEvent;
 use app::auth::{
     cookie, issue_pending_phone, issue_resident_token, pending_phone_from_token, resident_from_token,
     PendingCode, ResidentClaims, PENDING_PHONE_COOKIE, PENDING_PHONE_SECONDS, RESIDENT_COOKIE,
@@ -224,18 +223,9 @@ async fn start_session(
         exp: now + RESIDENT_SESSION_SECONDS,
     };
     let session = issue_resident_token(state.config.session_secret.expose(), &claims);
-    let how = match pending.helper {
-        Some(_) => "level 1 (SMS to the resident), 代办 by a helper",
-        None => "level 1 (SMS)",
-    };
     let applicant = Applicant { name, id_number: id, phone: pending.phone.as_str().to_string() };
     let started = application::start_or_resume(&state.services, &claims.sub, applicant, pending.helper);
     if let Err(e) = started.await {
-        return failure(e);
-    }
-    let actor = format!("resident:{}", &claims.sub[..12]);
-    let event = AuditEvent::at(now, actor.clone(), "resident.identity_verified", actor, how);
-    if let Err(e) = state.services.store.append_audit(&event).await {
         return failure(e);
     }
     let secure = state.config.secure_cookies;

@@ -528,6 +528,29 @@ async fn a_guide_page_can_be_rewritten_but_not_created_by_update() {
 }
 
 #[tokio::test]
+async fn a_draft_started_after_the_identity_check_is_kept_with_its_audit_entry() {
+    for (backend, store, _db) in backends().await {
+        let checked = |at| {
+            app::audit::AuditEvent::at(
+                at,
+                "resident:0123456789ab",
+                "resident.identity_verified",
+                "x",
+                "level 1",
+            )
+        };
+        store.start_draft("phone-key", "v1:first", 100, &checked(100)).await.unwrap();
+        store.start_draft("phone-key", "v1:again", 200, &checked(200)).await.unwrap();
+        assert_eq!(store.draft("phone-key").await.unwrap().as_deref(), Some("v1:again"), "{backend}");
+        let records = store.audit_records().await.unwrap();
+        let checks: Vec<_> =
+            records.iter().filter(|r| r.event.action == "resident.identity_verified").collect();
+        assert_eq!(checks.iter().map(|r| r.event.at).collect::<Vec<_>>(), [100, 200], "{backend}");
+        assert!(app::audit::verify_chain(&records).is_ok(), "{backend}: the entries join the chain");
+    }
+}
+
+#[tokio::test]
 async fn a_submission_is_stored_once_with_its_event_and_removes_the_draft() {
     for (backend, store, _db) in backends().await {
         store.save_draft("phone-key", "v1:draft", 100).await.unwrap();
