@@ -6,8 +6,8 @@ use crate::{
     uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
         admin, api, application, cases, client, declaration, emergency, form_bodies, health, identity,
-        imports, ledgers, monitoring, notices, page_cache, papers, preferences, rate_limit, register,
-        reports, review, security, static_pages, stats, status,
+        imports, ledgers, monitoring, notices, overload, page_cache, papers, preferences, rate_limit,
+        register, reports, review, security, static_pages, stats, status,
     },
 };
 use app::{
@@ -19,17 +19,18 @@ use app::{
     store::Store,
 };
 use axum::{
-    error_handling::HandleErrorLayer,
-    extract::{DefaultBodyLimit, FromRef},
+    extract::{DefaultBodyLimit, FromRef, Request},
     middleware,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
-    BoxError, Router,
+    Router, ServiceExt,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::convert::Infallible;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
+use tower::Service;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
 /// What every handler and stateful layer holds. axum clones it for each request (every route's stack is
@@ -88,7 +89,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 pub struct Application {
     listener: TcpListener,
-    router: Router,
+    state: AppState,
     store: Arc<dyn Store>,
     /// Sends queued status messages and refreshes the published statistics while the server runs.
     background: Vec<tokio::task::JoinHandle<()>>,
@@ -169,7 +170,7 @@ impl Application {
             api_calls,
             fonts,
         }));
-        Ok(Self { listener, router: router(state), store, background })
+        Ok(Self { listener, state, store, background })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -178,7 +179,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, lets requests in flight finish, then closes the database.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let service = site(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         // Messages not sent yet stay queued for the next start.
         for task in &self.background {
@@ -218,14 +219,12 @@ fn router(state: AppState) -> Router {
     // Wrapped around the routes as one service, not through `Router::layer` (which builds each layer
     // once per route): one concurrency limit for the whole instance instead of one per route, and a
     // cached page is answered before routing.
+    let overload = overload::Overload::new(
+        state.config.max_concurrent_requests,
+        Duration::from_secs(state.config.request_timeout_seconds),
+    );
     let limited = tower::ServiceBuilder::new()
-        // At most `max_concurrent_requests` at once, none longer than `request_timeout_seconds`: the
-        // rest are answered 503 with a page and `Retry-After` at once (load shedding) instead of
-        // queueing until the machine is swamped.
-        .layer(HandleErrorLayer::new(overloaded))
-        .load_shed()
-        .concurrency_limit(state.config.max_concurrent_requests)
-        .timeout(Duration::from_secs(state.config.request_timeout_seconds))
+        .layer(middleware::from_fn_with_state(overload, overload::shed))
         .layer(rate_limit::per_ip_layer(&state.config))
         .layer(middleware::from_fn(security::same_origin_posts))
         .layer(middleware::from_fn_with_state(
@@ -233,12 +232,12 @@ fn router(state: AppState) -> Router {
             rate_limit::limit_lists,
         ))
         .layer(middleware::from_fn_with_state(
-            page_cache::PageCache::new(state.config.page_cache_seconds).with_status_pages(
+            Arc::new(page_cache::PageCache::new(state.config.page_cache_seconds).with_status_pages(
                 page_cache::StatusSessions {
                     secret: state.services.session_secret.clone(),
                     clock: state.services.clock.clone(),
                 },
-            ),
+            )),
             page_cache::serve,
         ))
         .service(pages);
@@ -247,12 +246,24 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .fallback_service(limited)
-        .layer(middleware::from_fn_with_state(state.config.secure_cookies, security::edge))
-        .layer(CompressionLayer::new())
-        .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(middleware::from_fn_with_state(state.config.trusted_proxies(), client::identify))
         .with_state(state)
+}
+
+/// The router behind what every answer goes through, probes included. Wrapped around it as one service,
+/// not through `Router::layer`, which boxes each layer around each route: axum clones a route's boxes
+/// for every request, and each layer's clone clones the boxes inside it.
+fn site(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static {
+    let (secure, proxies) = (state.config.secure_cookies, state.config.trusted_proxies());
+    tower::ServiceBuilder::new()
+        .map_response(IntoResponse::into_response)
+        .layer(middleware::from_fn_with_state(proxies, client::identify))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(CatchPanicLayer::custom(|_| static_pages::internal_error()))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(secure, security::edge))
+        .service(router(state))
 }
 
 /// The resident's own steps: identity, the form, its documents, the status lookup and declared changes.
@@ -370,14 +381,4 @@ fn public_routes() -> Router<AppState> {
             "/api/v1/recognition",
             post(api::post_recognition).layer(DefaultBodyLimit::max(api::API_BODY_LIMIT)),
         )
-}
-
-/// What a request shed by the overload limits gets (see `router`).
-async fn overloaded(error: BoxError) -> Response {
-    if error.is::<tower::timeout::error::Elapsed>() {
-        tracing::warn!("request timed out");
-    } else {
-        tracing::warn!("request shed: too many at once");
-    }
-    static_pages::busy(5)
 }

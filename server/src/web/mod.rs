@@ -17,6 +17,7 @@ pub mod imports;
 pub mod ledgers;
 pub mod monitoring;
 pub mod notices;
+pub mod overload;
 pub mod page_cache;
 pub mod papers;
 pub mod preferences;

@@ -97,7 +97,6 @@ pub struct StatusSessions {
     pub clock: Arc<dyn Clock>,
 }
 
-#[derive(Clone)]
 pub struct PageCache {
     lifetime: Duration,
     pages: Arc<Mutex<Pages>>,
@@ -177,7 +176,7 @@ impl PageCache {
     }
 }
 
-pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET {
         let changes = request.method() == Method::POST;
         let response = next.run(request).await;
@@ -288,7 +287,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
             "公示"
         };
-        let cache = PageCache::new(60);
+        let cache = Arc::new(PageCache::new(60));
         let router = axum::Router::new()
             .route("/notices", axum::routing::get(slow_page))
             .layer(axum::middleware::from_fn_with_state(cache, serve));
