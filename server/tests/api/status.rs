@@ -8,6 +8,12 @@ use reqwest::StatusCode;
 const PHONE: &str = "13912340010";
 const NAME: &str = "王秀兰";
 
+/// The reviewer of the township the tests' applications go to.
+async fn township_reviewer(app: &TestApp) -> crate::common::Reviewer<'_> {
+    crate::common::Reviewer::sign_in(app, "dongjie", app::domain::staff::Role::TownshipReviewer, "620702001")
+        .await
+}
+
 async fn look_up(app: &TestApp, reference: &str) -> String {
     post(app, "/status/code", &[("reference", reference)]).await
 }
@@ -115,13 +121,7 @@ async fn requested_material_is_uploaded_on_the_status_page_and_the_case_returns_
     use crate::common::{multipart_form, photo_part, GPS_PHOTO};
     let app = spawn_app().await;
     let reference = submit_application(&app, PHONE, NAME, "620702001").await;
-    let reviewer = crate::common::Reviewer::sign_in(
-        &app,
-        "dongjie",
-        app::domain::staff::Role::TownshipReviewer,
-        "620702001",
-    )
-    .await;
+    let reviewer = township_reviewer(&app).await;
     reviewer.act(&reference, "request_material", "近6个月的医疗费用票据", "").await;
 
     app.pass_resend_cooldown();
@@ -217,13 +217,7 @@ async fn a_kept_status_page_is_its_residents_only_and_follows_the_case() {
     let (_, html) = app.page("/status/view").await;
     assert!(html.contains(&second) && !html.contains(&first), "each resident their own page");
 
-    let reviewer = crate::common::Reviewer::sign_in(
-        &app,
-        "dongjie",
-        app::domain::staff::Role::TownshipReviewer,
-        "620702001",
-    )
-    .await;
+    let reviewer = township_reviewer(&app).await;
     reviewer.act(&first, "request_material", "户口簿复印件", "").await;
     app.client = first_resident;
     let (_, html) = app.page("/status/view").await;
