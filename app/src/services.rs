@@ -1,7 +1,7 @@
 //! What the server hands to pages and server functions through Leptos' context.
 
 use crate::domain::calendar::Calendar;
-use crate::domain::region::{County, Township};
+use crate::domain::region::{County, Hotline, Township};
 use crate::domain::workflow::TimeLimits;
 use crate::flash::FlashStore;
 use crate::keyed_hash::KeyedHasher;
@@ -36,7 +36,7 @@ pub struct Services {
     pub statistics_refresh_seconds: u64,
     pub sms: Arc<dyn SmsSender>,
     /// The hotlines of every page's footer, read once per period instead of on every page.
-    pub hotlines: Arc<Kept<Vec<crate::domain::region::Hotline>>>,
+    pub hotlines: Arc<Kept<Vec<Hotline>>>,
     /// The working-day calendar, read once per period instead of for every deadline.
     pub calendar: Arc<Kept<Arc<Calendar>>>,
     /// The time every page, handler and background job reads.
@@ -50,7 +50,7 @@ impl Services {
     }
 
     /// The footer's hotlines.
-    pub async fn hotlines(&self) -> Result<Vec<crate::domain::region::Hotline>, crate::store::StoreError> {
+    pub async fn hotlines(&self) -> Result<Vec<Hotline>, crate::store::StoreError> {
         self.hotlines.get(|| self.store.hotlines()).await
     }
 

@@ -249,9 +249,9 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The router behind what every answer goes through, probes included. Wrapped around it as one service,
-/// not through `Router::layer`, which boxes each layer around each route: axum clones a route's boxes
-/// for every request, and each layer's clone clones the boxes inside it.
+/// The router inside the layers every answer goes through, probes included: wrapped around it as one
+/// service, not through `Router::layer`, which boxes each layer around each route (axum clones a route's
+/// boxes for every request, and each layer's clone clones the boxes inside it).
 fn site(
     state: AppState,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static {
