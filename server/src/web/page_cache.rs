@@ -24,8 +24,7 @@ use axum::{
 };
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Bounds memory: the filters of the lists make many addresses; past this the cache starts over.
@@ -35,9 +34,6 @@ const MAX_ENTRIES: usize = 2_000;
 const MAX_STATUS_PAGES: usize = 500;
 /// No public page comes near this; a larger body is served but not kept.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-/// Locks that let one request render a missing page while the others asking for it wait (pages share a
-/// lock by their key's hash; a few hundred keep unrelated pages from waiting on each other).
-const RENDER_TURNS: usize = 256;
 
 /// The pages kept: public, the same for everyone, no form state in them.
 fn cacheable(path: &str) -> bool {
@@ -103,18 +99,35 @@ pub struct PageCache {
     /// Present when status pages are kept too.
     sessions: Option<StatusSessions>,
     /// When a page expires under load, every request that asks for it would render it at once: a page
-    /// that takes a second to render then took all of them many seconds. One renders; the others wait.
-    render_turns: Arc<[tokio::sync::Mutex<()>]>,
-    /// Picks a page's lock from its key.
-    turn_hasher: RandomState,
+    /// that takes a second to render then took all of them many seconds. One renders; the others asking
+    /// for the same page wait on its lock, held while it renders (locks shared by hash made unrelated
+    /// pages wait for each other: a status page's first views at 256 connections queued in convoys).
+    renders: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The turn to render a page; the page's lock is held, and given back (the page no longer being
+/// rendered) when this drops, also if the request is abandoned.
+struct Rendering<'a> {
+    cache: &'a PageCache,
+    key: Key,
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        lock(&self.cache.renders).remove(&self.key);
+    }
+}
+
+/// A poisoned map is still whole: every change to it is one call.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl PageCache {
     pub fn new(seconds: u64) -> Self {
-        let render_turns = (0..RENDER_TURNS).map(|_| tokio::sync::Mutex::new(())).collect();
-        let turn_hasher = RandomState::new();
         let lifetime = Duration::from_secs(seconds);
-        Self { lifetime, pages: Arc::default(), sessions: None, render_turns, turn_hasher }
+        Self { lifetime, pages: Arc::default(), sessions: None, renders: Mutex::default() }
     }
 
     /// Keeps residents' status pages too, opened by sessions checked with `sessions`.
@@ -139,13 +152,20 @@ impl PageCache {
         claims.verified.then_some(Key { address, elder, reference: Some(claims.reference) })
     }
 
-    fn render_turn(&self, key: &Key) -> &tokio::sync::Mutex<()> {
-        let hash = self.turn_hasher.hash_one(key);
-        &self.render_turns[(hash % RENDER_TURNS as u64) as usize]
+    /// The turn to render the page, or the lock of the request rendering it, to wait on.
+    fn claim(&self, key: &Key) -> Result<Rendering<'_>, Arc<tokio::sync::Mutex<()>>> {
+        let mut renders = lock(&self.renders);
+        if let Some(rendering) = renders.get(key) {
+            return Err(rendering.clone());
+        }
+        let page_lock = Arc::new(tokio::sync::Mutex::new(()));
+        let held = page_lock.clone().try_lock_owned().expect("a new lock is free");
+        renders.insert(key.clone(), page_lock);
+        Ok(Rendering { cache: self, key: key.clone(), _held: held })
     }
 
-    fn pages(&self) -> std::sync::MutexGuard<'_, Pages> {
-        self.pages.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn pages(&self) -> MutexGuard<'_, Pages> {
+        lock(&self.pages)
     }
 
     /// The kept page if it is fresh; otherwise the count of emptyings to give back to `keep`.
@@ -192,22 +212,27 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
         return next.run(request).await;
     };
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
-    if let Ok(kept) = cache.fresh(&key) {
-        return answer(&kept, asked_etag.as_ref());
-    }
-    let _turn = cache.render_turn(&key).lock().await;
-    let kept = match cache.fresh(&key) {
-        Ok(kept) => kept, // rendered by the request that had the turn before this one
-        Err(emptied_before) => match render(next.run(request).await, cache.lifetime, &key).await {
-            Ok(kept) => {
-                let kept = Arc::new(kept);
-                cache.keep(key, kept.clone(), emptied_before);
-                kept
-            }
-            Err(response) => return response,
-        },
+    // Until the page is kept (rendered by this request or by the one it waited for), or this request's
+    // turn to render it comes.
+    let (rendering, emptied_before) = loop {
+        let emptied_before = match cache.fresh(&key) {
+            Ok(kept) => return answer(&kept, asked_etag.as_ref()),
+            Err(emptied_before) => emptied_before,
+        };
+        match cache.claim(&key) {
+            Ok(rendering) => break (rendering, emptied_before),
+            Err(being_rendered) => drop(being_rendered.lock().await),
+        }
     };
-    answer(&kept, asked_etag.as_ref())
+    match render(next.run(request).await, cache.lifetime, &key).await {
+        Ok(kept) => {
+            let kept = Arc::new(kept);
+            cache.keep(key, kept.clone(), emptied_before);
+            drop(rendering);
+            answer(&kept, asked_etag.as_ref())
+        }
+        Err(response) => response,
+    }
 }
 
 /// The rendered page to keep, or the response itself when it must not be kept (an error, a cookie).
@@ -301,6 +326,40 @@ mod tests {
             assert_eq!(ask.await.unwrap(), StatusCode::OK);
         }
         assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn different_pages_are_rendered_at_once_none_waiting_for_another() {
+        use tower::ServiceExt;
+        // More pages than the locks shared by hash this replaced: each page's rendering finishes only once
+        // every page has begun, so any page waiting for another's lock would wait forever.
+        const PAGES: usize = 300;
+        let all_begun = Arc::new(tokio::sync::Barrier::new(PAGES));
+        let page = move || {
+            let all_begun = all_begun.clone();
+            async move {
+                all_begun.wait().await;
+                "办事指南"
+            }
+        };
+        let cache = Arc::new(PageCache::new(60));
+        let router = axum::Router::new()
+            .route("/guide/{topic}", axum::routing::get(page))
+            .layer(axum::middleware::from_fn_with_state(cache, serve));
+        let asks: Vec<_> = (0..PAGES)
+            .map(|topic| {
+                let request = Request::get(format!("/guide/{topic}")).body(Body::empty()).unwrap();
+                tokio::spawn(router.clone().oneshot(request))
+            })
+            .collect();
+        let answers = async {
+            for ask in asks {
+                assert_eq!(ask.await.unwrap().unwrap().status(), StatusCode::OK);
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), answers)
+            .await
+            .expect("a page waited for another page's rendering");
     }
 
     #[test]
