@@ -126,6 +126,9 @@ pub struct Config {
     pub max_concurrent_requests: usize,
     /// A request still unanswered after this long is answered 503.
     pub request_timeout_seconds: u64,
+    /// A connection that has not sent a whole request head within this long is closed: one idle between
+    /// requests, or a client sending its head slowly to hold connections open.
+    pub connection_idle_seconds: u64,
     /// How long a rendered public page is served from memory (`web::page_cache`); 0 renders every time.
     pub page_cache_seconds: u64,
     /// A TrueType font with Chinese glyphs for the PDFs and the receipt image (Debian's
@@ -176,6 +179,7 @@ impl Default for Config {
             statistics_refresh_seconds: 300,
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
+            connection_idle_seconds: 30,
             page_cache_seconds: 5,
             document_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         }
@@ -290,6 +294,7 @@ impl Config {
         if self.draft_retention_days == 0
             || self.max_concurrent_requests == 0
             || self.request_timeout_seconds == 0
+            || self.connection_idle_seconds == 0
             || self.sms_worker_interval_ms == 0
             || self.audit_anchor_seconds == 0
             || self.file_sweep_seconds == 0

@@ -7,6 +7,7 @@ pub mod config;
 pub mod documents;
 pub mod key_rotation;
 pub mod notifications;
+pub mod serving;
 pub mod sms;
 pub mod startup;
 pub mod statistics;

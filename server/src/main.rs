@@ -70,7 +70,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let outside = Outside { sms: server::sms::from_config(&config), clock: Arc::new(SystemClock) };
     let app = Application::build(config, leptos_options, outside).await?;
     tracing::info!("serving on http://{}", app.local_addr());
-    app.run_until(shutdown_signal()).await?;
+    app.run_until(shutdown_signal()).await;
     tracing::info!("stopped cleanly");
     Ok(())
 }

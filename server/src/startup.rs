@@ -2,6 +2,7 @@
 
 use crate::{
     config::Config,
+    serving::ConnectionLimits,
     notifications, store,
     uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
@@ -23,7 +24,7 @@ use axum::{
     middleware,
     response::{IntoResponse, Response},
     routing::{get, post},
-    Router, ServiceExt,
+    Router,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -177,16 +178,21 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes, lets requests in flight finish, then closes the database.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = site(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+    /// Serves until `shutdown` completes, lets requests in flight finish (within the grace period of
+    /// `serving::ConnectionLimits`), then closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let config = &self.state.config;
+        let limits = ConnectionLimits {
+            idle: Duration::from_secs(config.connection_idle_seconds),
+            // Requests in flight are cut at the request timeout; their answers get as long again to go out.
+            shutdown_grace: Duration::from_secs(config.request_timeout_seconds + config.connection_idle_seconds),
+        };
+        crate::serving::serve(self.listener, site(self.state), limits, shutdown).await;
         // Messages not sent yet stay queued for the next start.
         for task in &self.background {
             task.abort();
         }
         self.store.close().await;
-        served
     }
 }
 

@@ -73,7 +73,7 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
-    finished: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    finished: Option<tokio::task::JoinHandle<()>>,
     _database: Option<TestDatabase>,
 }
 
@@ -186,7 +186,7 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(finished) = self.finished.take() {
-            finished.await.expect("server task").expect("server stops cleanly");
+            finished.await.expect("server stops cleanly");
         }
     }
 }

@@ -171,3 +171,39 @@ async fn the_concurrency_limit_counts_every_route_together() {
     assert_eq!(app.client.get(app.url("/")).send().await.unwrap().status(), StatusCode::OK);
     app.stop().await;
 }
+
+/// Reads until the server closes the connection; false if it is still open after `GIVE_UP`.
+async fn closed_by_the_server(socket: &mut tokio::net::TcpStream) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut answer = [0u8; 4096];
+    let until_closed = async {
+        while let Ok(read) = socket.read(&mut answer).await {
+            if read == 0 {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(GIVE_UP, until_closed).await.is_ok()
+}
+
+/// A connection that sends no whole request head within `connection_idle_seconds` is closed: one
+/// sending half a head (a slow-loris client holding connections), one idle after its answer. A stopping
+/// server does not wait for them: it used to wait for ever for a half-sent head.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_without_a_whole_request_are_closed_and_do_not_hold_a_stopping_server() {
+    use tokio::{io::AsyncWriteExt, net::TcpStream};
+    let database = sqlite_database();
+    let config = server::config::Config { connection_idle_seconds: 1, ..test_config(&database.url) };
+    let app = spawn_with(config, Some(database)).await;
+    let mut half_a_head = TcpStream::connect(app.addr).await.unwrap();
+    half_a_head.write_all(b"GET / HTTP/1.1\r\nHost: portal\r\n").await.unwrap();
+    let mut idle = TcpStream::connect(app.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: portal\r\n\r\n").await.unwrap();
+    assert!(closed_by_the_server(&mut half_a_head).await, "half a head for a second: closed");
+    assert!(closed_by_the_server(&mut idle).await, "idle for a second after its answer: closed");
+
+    let mut stalled = TcpStream::connect(app.addr).await.unwrap();
+    stalled.write_all(b"GET / HTTP/1.1\r\nHost: portal\r\n").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::timeout(GIVE_UP, app.stop()).await.expect("the server stops though a client stalls");
+}
