@@ -106,6 +106,16 @@ impl<T: Clone> Kept<T> {
         self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The kept value while it is fresh, without reading it.
+    pub fn fresh(&self) -> Option<T> {
+        self.fresh_in(&self.kept())
+    }
+
+    fn fresh_in(&self, kept: &KeptValue<T>) -> Option<T> {
+        let (at, value) = kept.value.as_ref()?;
+        (at.elapsed() < self.lifetime).then(|| value.clone())
+    }
+
     /// The kept value while it is fresh; otherwise what `read` reads, kept from now.
     pub async fn get<F>(&self, read: impl FnOnce() -> F) -> Result<T, crate::store::StoreError>
     where
@@ -113,10 +123,10 @@ impl<T: Clone> Kept<T> {
     {
         let forgotten = {
             let kept = self.kept();
-            match &kept.value {
-                Some((at, value)) if at.elapsed() < self.lifetime => return Ok(value.clone()),
-                _ => kept.forgotten,
+            if let Some(value) = self.fresh_in(&kept) {
+                return Ok(value);
             }
+            kept.forgotten
         };
         let value = read().await?;
         let mut kept = self.kept();

@@ -4,8 +4,8 @@
 //!   and `axum::serve` gives it none: a client idle between requests, or sending its head a byte at a
 //!   time, held a connection (a task, a file descriptor) for ever, which is how slow-loris attacks use
 //!   up a server;
-//! - a graceful shutdown waited for every connection to close, so such a client kept a stopping server
-//!   alive for ever (seen after a load run: one connection left in CLOSE-WAIT, the server never exiting).
+//! - a graceful shutdown waited for every connection to close, however long: such a client kept a
+//!   stopping server alive for ever (and once, after a load run, a connection left in CLOSE-WAIT did).
 //!
 //! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which the reverse proxy in front of the portal ends.
 

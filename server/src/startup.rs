@@ -2,8 +2,9 @@
 
 use crate::{
     config::Config,
+    notifications,
     serving::ConnectionLimits,
-    notifications, store,
+    store,
     uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
         admin, api, application, cases, client, declaration, emergency, form_bodies, health, identity,
@@ -185,7 +186,9 @@ impl Application {
         let limits = ConnectionLimits {
             idle: Duration::from_secs(config.connection_idle_seconds),
             // Requests in flight are cut at the request timeout; their answers get as long again to go out.
-            shutdown_grace: Duration::from_secs(config.request_timeout_seconds + config.connection_idle_seconds),
+            shutdown_grace: Duration::from_secs(
+                config.request_timeout_seconds + config.connection_idle_seconds,
+            ),
         };
         crate::serving::serve(self.listener, site(self.state), limits, shutdown).await;
         // Messages not sent yet stay queued for the next start.
