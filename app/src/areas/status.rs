@@ -165,9 +165,22 @@ fn deadline(case: &crate::store::ApplicationRecord) -> Option<crate::domain::cal
     }
 }
 
+/// What the status page reads of the sealed draft: the applicant's name, to show masked. Read alone,
+/// the rest of the draft (members, income, assets) is skipped instead of built on every first view.
+#[cfg(feature = "ssr")]
+#[derive(Deserialize)]
+struct DraftApplicant {
+    applicant: ApplicantName,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Deserialize)]
+struct ApplicantName {
+    name: String,
+}
+
 #[server]
 pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnError> {
-    use crate::domain::application::Draft;
     use crate::domain::calendar::Date;
     use crate::domain::masking::mask_name;
     use crate::domain::workflow::{next_step, timeline, Status};
@@ -179,7 +192,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     else {
         return Ok(None);
     };
-    let draft: Draft = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
+    let draft: DraftApplicant = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
     let events = services.store.case_events(case.id).await.map_err(|e| failed(&e))?;
     let keyed: Vec<(String, i64)> = events.iter().map(|e| (e.action.clone(), e.at)).collect();
     let latest_note = |action: &str| events.iter().rev().find(|e| e.action == action).map(|e| e.note.clone());
