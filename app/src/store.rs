@@ -497,6 +497,12 @@ pub trait CaseStore: Send + Sync {
     async fn record_transition(&self, id: i64, from: Status, change: &CaseChange)
         -> Result<bool, StoreError>;
 
+    /// A case by reference and its history in order, read together (a status page needs both).
+    async fn case_with_events(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(ApplicationRecord, Vec<CaseEvent>)>, StoreError>;
+
     /// A case's history in order.
     async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError>;
 

@@ -187,13 +187,12 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     let Some(lookup) = crate::auth::current_status_lookup().filter(|l| l.verified) else { return Ok(None) };
     let services = crate::services::services()?;
     let failed = |e: &dyn std::fmt::Display| super::read_failed("status", "暂时无法查询，请稍后再试", e);
-    let Some(case) =
-        services.store.application_by_reference(&lookup.reference).await.map_err(|e| failed(&e))?
+    let Some((case, events)) =
+        services.store.case_with_events(&lookup.reference).await.map_err(|e| failed(&e))?
     else {
         return Ok(None);
     };
     let draft: DraftApplicant = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
-    let events = services.store.case_events(case.id).await.map_err(|e| failed(&e))?;
     let keyed: Vec<(String, i64)> = events.iter().map(|e| (e.action.clone(), e.at)).collect();
     let latest_note = |action: &str| events.iter().rev().find(|e| e.action == action).map(|e| e.note.clone());
     let to_do = (case.status == Status::MaterialRequested).then(|| {

@@ -130,6 +130,43 @@ pub(super) struct EventRow {
     note: String,
 }
 
+/// A row of `CASE_WITH_EVENTS_BY_REFERENCE`: the case, and one of its events if it has any.
+#[derive(sqlx::FromRow)]
+pub(super) struct CaseEventRow {
+    #[sqlx(flatten)]
+    application: ApplicationRow,
+    event_at: Option<i64>,
+    event_actor: Option<String>,
+    event_action: Option<String>,
+    event_status: Option<String>,
+    event_note: Option<String>,
+}
+
+impl CaseEventRow {
+    fn split(self) -> (ApplicationRow, Option<EventRow>) {
+        let event = (|| {
+            Some(EventRow {
+                at: self.event_at?,
+                actor: self.event_actor?,
+                action: self.event_action?,
+                status: self.event_status?,
+                note: self.event_note?,
+            })
+        })();
+        (self.application, event)
+    }
+}
+
+/// The case of the first row and the events of all rows (none when the case has no event yet).
+pub(super) fn case_with_events(
+    rows: Vec<CaseEventRow>,
+) -> Result<Option<(ApplicationRecord, Vec<CaseEvent>)>, StoreError> {
+    let mut rows = rows.into_iter();
+    let Some((application, first_event)) = rows.next().map(CaseEventRow::split) else { return Ok(None) };
+    let events = first_event.into_iter().chain(rows.filter_map(|row| row.split().1)).map(event_from_row);
+    Ok(Some((application_from_row(application)?, events.collect::<Result<_, _>>()?)))
+}
+
 pub(super) fn event_from_row(row: EventRow) -> Result<CaseEvent, StoreError> {
     let status = status(&row.status)?;
     Ok(CaseEvent { at: row.at, actor: row.actor, action: row.action, status, note: row.note })
@@ -534,6 +571,18 @@ macro_rules! shared_queries {
                 }
                 self.commit(tx).await?;
                 Ok(true)
+            }
+
+            async fn case_with_events(
+                &self,
+                reference: &str,
+            ) -> Result<Option<(ApplicationRecord, Vec<CaseEvent>)>, StoreError> {
+                let rows: Vec<shared::CaseEventRow> =
+                    sqlx::query_as(crate::store::page_queries::CASE_WITH_EVENTS_BY_REFERENCE)
+                        .bind(reference)
+                        .fetch_all(&mut *self.reads().await?)
+                        .await?;
+                shared::case_with_events(rows)
             }
 
             async fn case_events(&self, application_id: i64) -> Result<Vec<CaseEvent>, StoreError> {

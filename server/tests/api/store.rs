@@ -804,7 +804,13 @@ async fn an_objection_takes_the_notice_down_once(
     assert_eq!(files.len(), 1, "{backend}: the evidence once, not with the refused second objection");
     let (owner, file) = store.case_file(files[0].id).await.unwrap().unwrap();
     assert_eq!((owner, file.size, file.content_type.as_str()), (case.id, 321, "image/png"), "{backend}");
-    assert_eq!(store.case_events(case.id).await.unwrap().len(), 3, "{backend}");
+    let events = store.case_events(case.id).await.unwrap();
+    assert_eq!(events.len(), 3, "{backend}");
+    let (read, with_case) = store.case_with_events(&case.reference).await.unwrap().unwrap();
+    assert_eq!(read.id, case.id, "{backend}: the case, read with its events");
+    let actions = |events: &[app::store::CaseEvent]| events.iter().map(|e| e.action.clone()).collect::<Vec<_>>();
+    assert_eq!(actions(&with_case), actions(&events), "{backend}: the same history, in order");
+    assert!(store.case_with_events("ZY20261129-NOSUCH").await.unwrap().is_none(), "{backend}");
 }
 
 /// The message queued with the step is due at once; claimed, it is leased to one worker; a failure
