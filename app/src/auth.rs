@@ -233,10 +233,20 @@ pub fn status_from_token(secret: &str, token: &str, now: i64) -> Option<StatusCl
     verify_claims(secret, token, now)
 }
 
-/// The verified status lookup of the current request, if any.
+/// A request's status session, already checked by the server before the page renders (the page cache
+/// checks it to know whose page it is). Only server code can put it in a request's extensions; the page
+/// then reads it instead of checking the same token a second time.
+#[derive(Clone, Debug)]
+pub struct CheckedStatusSession(pub StatusClaims);
+
+/// The status lookup of the current request, if any (`verified` says whether its code was typed).
 pub fn current_status_lookup() -> Option<StatusClaims> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    if let Some(CheckedStatusSession(claims)) = parts.extensions.get() {
+        return Some(claims.clone());
+    }
     let services = leptos::prelude::use_context::<crate::services::Services>()?;
-    status_from_token(&services.session_secret, &request_cookie(STATUS_COOKIE)?, services.now())
+    status_from_token(&services.session_secret, &cookie_in(&parts.headers, STATUS_COOKIE)?, services.now())
 }
 
 /// Opens a report's page for whoever proved the receipt code; short, because the phone may be shared.

@@ -13,7 +13,7 @@
 //! Hand-written rather than a cache crate: the whole policy is "everything for N seconds, emptied by any
 //! change", a map suffices.
 
-use app::auth::{cookie_in, elder_mode, status_from_token, STATUS_COOKIE};
+use app::auth::{cookie_in, elder_mode, status_from_token, CheckedStatusSession, STATUS_COOKIE};
 use app::services::Clock;
 use axum::{
     body::{to_bytes, Body},
@@ -135,12 +135,13 @@ impl PageCache {
         Self { sessions: Some(sessions), ..self }
     }
 
-    /// The key a request's page is kept under, if it may be kept at all.
-    fn key_of(&self, uri: &Uri, headers: &HeaderMap) -> Option<Key> {
+    /// The key a request's page is kept under, if it may be kept at all; for a status page, with the
+    /// session checked to find it.
+    fn key_of(&self, uri: &Uri, headers: &HeaderMap) -> Option<(Key, Option<CheckedStatusSession>)> {
         let address = uri.to_string();
         let elder = elder_mode(headers);
         if cacheable(uri.path()) {
-            return Some(Key { address, elder, reference: None });
+            return Some((Key { address, elder, reference: None }, None));
         }
         let sessions = self.sessions.as_ref()?;
         let failed_form = uri.query().is_some_and(|q| q.split('&').any(|pair| pair.starts_with("flash=")));
@@ -149,7 +150,8 @@ impl PageCache {
         }
         let token = cookie_in(headers, STATUS_COOKIE)?;
         let claims = status_from_token(&sessions.secret, &token, sessions.clock.unix_now())?;
-        claims.verified.then_some(Key { address, elder, reference: Some(claims.reference) })
+        let key = Key { address, elder, reference: Some(claims.reference.clone()) };
+        claims.verified.then_some((key, Some(CheckedStatusSession(claims))))
     }
 
     /// The turn to render the page, or the lock of the request rendering it, to wait on.
@@ -196,7 +198,7 @@ impl PageCache {
     }
 }
 
-pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, next: Next) -> Response {
     if request.method() != Method::GET {
         let changes = request.method() == Method::POST;
         let response = next.run(request).await;
@@ -208,9 +210,12 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, request: Request, next: 
     if cache.lifetime.is_zero() {
         return next.run(request).await;
     }
-    let Some(key) = cache.key_of(request.uri(), request.headers()) else {
+    let Some((key, session)) = cache.key_of(request.uri(), request.headers()) else {
         return next.run(request).await;
     };
+    if let Some(session) = session {
+        request.extensions_mut().insert(session);
+    }
     let asked_etag = request.headers().get(header::IF_NONE_MATCH).cloned();
     // Until the page is kept (rendered by this request or by the one it waited for), or this request's
     // turn to render it comes.
