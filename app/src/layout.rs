@@ -16,10 +16,10 @@ pub const NAV_ITEMS: [(&str, &str); 5] = [
     (crate::routes::REPORT, "举报监督"),
 ];
 
+/// Rendered on the server only (no island), like the footer: the address is read once, not tracked.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let location = use_location();
-    let current = move || location.pathname.get();
+    let current = use_location().pathname.get_untracked();
     view! {
         <header class="site-header">
             <div class="header-top">
@@ -31,10 +31,10 @@ pub fn SiteHeader() -> impl IntoView {
                     {NAV_ITEMS
                         .into_iter()
                         .map(|(href, label)| {
-                            let active = move || current().starts_with(href);
+                            let active = current.starts_with(href);
                             view! {
                                 <li>
-                                    <a href=href aria-current=move || active().then_some("page")>{label}</a>
+                                    <a href=href aria-current=active.then_some("page")>{label}</a>
                                 </li>
                             }
                         })
@@ -49,14 +49,8 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 fn ElderModeSwitch() -> impl IntoView {
     let location = use_location();
-    let back = move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{search}", location.pathname.get())
-        }
-    };
+    let (path, search) = (location.pathname.get_untracked(), location.search.get_untracked());
+    let back = if search.is_empty() { path } else { format!("{path}?{search}") };
     view! {
         <form class="elder-switch" method="post" action={crate::routes::PREFERENCES_ELDER_MODE}>
             <input type="hidden" name="back" value=back/>

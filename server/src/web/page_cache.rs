@@ -184,17 +184,19 @@ impl PageCache {
             return;
         }
         let (map, bound) = pages.of(&key);
-        if map.len() >= bound {
-            map.clear();
-        }
+        let full = if map.len() >= bound { std::mem::take(map) } else { HashMap::new() };
         map.insert(key, kept);
+        drop(pages);
+        // Hundreds of pages freed after the lock is let go, not while every request waits for it.
+        drop(full);
     }
 
     fn empty(&self) {
         let mut pages = self.pages();
         pages.emptied += 1;
-        pages.public.clear();
-        pages.status.clear();
+        let emptied = (std::mem::take(&mut pages.public), std::mem::take(&mut pages.status));
+        drop(pages);
+        drop(emptied);
     }
 }
 

@@ -18,6 +18,23 @@ async fn home_page_is_served_in_chinese_with_navigation_and_hotlines() {
     app.stop().await;
 }
 
+/// The header marks the area the page belongs to, and the elder-mode switch sends the resident back to
+/// the very address they were on (its query too).
+#[tokio::test]
+async fn the_header_marks_the_current_area_and_the_switch_comes_back_to_the_page() {
+    use crate::common::texts;
+    let app = spawn_app().await;
+    let (_, html) = app.page("/guide/dibao?from=home").await;
+    assert_eq!(texts(&html, r#"nav a[aria-current="page"]"#), ["政策指南"], "only the guide's area");
+    let page = scraper::Html::parse_document(&html);
+    let back = scraper::Selector::parse(r#"form.elder-switch input[name="back"]"#).unwrap();
+    let back: Vec<_> = page.select(&back).filter_map(|input| input.value().attr("value")).collect();
+    assert_eq!(back, ["/guide/dibao?from=home"]);
+    let (_, html) = app.page("/").await;
+    assert!(texts(&html, r#"nav a[aria-current]"#).is_empty(), "the home page is no area of the menu");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_page_without_interactive_widgets_loads_no_script() {
     let app = spawn_app().await;
