@@ -299,7 +299,11 @@ use Example::{Number, Text};
 
 /// Every query above, as pages run it.
 pub const PAGE_QUERIES: &[PageQuery] = &[
-    PageQuery { name: "a case by reference", sql: APPLICATION_BY_REFERENCE, example: &[Text("ZY20261201-ABCDEF")] },
+    PageQuery {
+        name: "a case by reference",
+        sql: APPLICATION_BY_REFERENCE,
+        example: &[Text("ZY20261201-ABCDEF")],
+    },
     PageQuery {
         name: "status page",
         sql: CASE_WITH_EVENTS_BY_REFERENCE,

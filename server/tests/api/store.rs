@@ -808,7 +808,8 @@ async fn an_objection_takes_the_notice_down_once(
     assert_eq!(events.len(), 3, "{backend}");
     let (read, with_case) = store.case_with_events(&case.reference).await.unwrap().unwrap();
     assert_eq!(read.id, case.id, "{backend}: the case, read with its events");
-    let actions = |events: &[app::store::CaseEvent]| events.iter().map(|e| e.action.clone()).collect::<Vec<_>>();
+    let actions =
+        |events: &[app::store::CaseEvent]| events.iter().map(|e| e.action.clone()).collect::<Vec<_>>();
     assert_eq!(actions(&with_case), actions(&events), "{backend}: the same history, in order");
     assert!(store.case_with_events("ZY20261129-NOSUCH").await.unwrap().is_none(), "{backend}");
 }
