@@ -144,16 +144,14 @@ pub(super) struct CaseEventRow {
 
 impl CaseEventRow {
     fn split(self) -> (ApplicationRow, Option<EventRow>) {
-        let event = (|| {
-            Some(EventRow {
-                at: self.event_at?,
-                actor: self.event_actor?,
-                action: self.event_action?,
-                status: self.event_status?,
-                note: self.event_note?,
-            })
-        })();
-        (self.application, event)
+        let Self { application, event_at, event_actor, event_action, event_status, event_note } = self;
+        let event = match (event_at, event_actor, event_action, event_status, event_note) {
+            (Some(at), Some(actor), Some(action), Some(status), Some(note)) => {
+                Some(EventRow { at, actor, action, status, note })
+            }
+            _ => None,
+        };
+        (application, event)
     }
 }
 
