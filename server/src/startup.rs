@@ -3,7 +3,7 @@
 use crate::{
     config::Config,
     notifications,
-    serving::ConnectionLimits,
+    serving::{ConnectionLimits, ServingThreads},
     store,
     uploads::{EvidenceFiles, UPLOAD_BODY_LIMIT},
     web::{
@@ -12,6 +12,7 @@ use crate::{
         register, reports, review, security, static_pages, stats, status,
     },
 };
+use anyhow::Context as _;
 use app::{
     flash::FlashStore,
     keyed_hash::KeyedHasher,
@@ -91,6 +92,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 pub struct Application {
     listener: TcpListener,
+    threads: ServingThreads,
     state: AppState,
     store: Arc<dyn Store>,
     /// Sends queued status messages and refreshes the published statistics while the server runs.
@@ -137,6 +139,11 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
+        let threads = if config.database_url.starts_with("sqlite:") {
+            ServingThreads::start().context("starting the threads connections are served on")?
+        } else {
+            ServingThreads::shared()
+        };
         let services = services(&config, store.clone(), outside).await?;
         let sms_every = Duration::from_millis(config.sms_worker_interval_ms);
         let mut background = vec![notifications::spawn(services.clone(), sms_every)];
@@ -172,7 +179,7 @@ impl Application {
             api_calls,
             fonts,
         }));
-        Ok(Self { listener, state, store, background })
+        Ok(Self { listener, threads, state, store, background })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -190,7 +197,7 @@ impl Application {
                 config.request_timeout_seconds + config.connection_idle_seconds,
             ),
         };
-        crate::serving::serve(self.listener, site(self.state), limits, shutdown).await;
+        crate::serving::serve(self.listener, self.threads, site(self.state), limits, shutdown).await;
         // Messages not sent yet stay queued for the next start.
         for task in &self.background {
             task.abort();
