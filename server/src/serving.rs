@@ -125,10 +125,14 @@ pub struct ServingThreads {
 }
 
 impl ServingThreads {
-    /// One thread per CPU. For SQLite, whose connections are threads of their own that hand answers
-    /// back through channels any runtime can wait on.
-    pub fn start() -> io::Result<Self> {
-        let count = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// One thread per CPU: the default with SQLite.
+    pub fn per_cpu() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+
+    /// `count` threads. For SQLite, whose connections are threads of their own that hand answers back
+    /// through channels any runtime can wait on.
+    pub fn start(count: usize) -> io::Result<Self> {
         let (stop, _) = watch::channel(());
         let mut runtimes = Vec::with_capacity(count);
         for i in 0..count {
@@ -181,8 +185,8 @@ mod tests {
 
     #[tokio::test]
     async fn connections_are_dealt_to_every_serving_thread_in_turn() {
-        let threads = ServingThreads::start().unwrap();
-        let count = threads.runtimes.len();
+        let count = ServingThreads::per_cpu().max(2);
+        let threads = ServingThreads::start(count).unwrap();
         let mut names = Vec::new();
         for _ in 0..2 * count {
             names.push(threads.next().unwrap().spawn(async { thread_name() }).await.unwrap());
@@ -195,7 +199,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_runs_on_the_serving_threads_ends_when_they_are_dropped() {
-        let threads = ServingThreads::start().unwrap();
+        let threads = ServingThreads::start(1).unwrap();
         let (still_open, closed) = tokio::sync::oneshot::channel::<()>();
         threads.next().unwrap().spawn(async move {
             let _still_open = still_open;

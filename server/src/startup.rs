@@ -139,11 +139,7 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let store = store::open(&config.database_url).await?;
         let listener = TcpListener::bind(config.listen_addr).await?;
-        let threads = if config.database_url.starts_with("sqlite:") {
-            ServingThreads::start().context("starting the threads connections are served on")?
-        } else {
-            ServingThreads::shared()
-        };
+        let threads = serving_threads(&config).context("starting the threads connections are served on")?;
         let services = services(&config, store.clone(), outside).await?;
         let sms_every = Duration::from_millis(config.sms_worker_interval_ms);
         let mut background = vec![notifications::spawn(services.clone(), sms_every)];
@@ -203,6 +199,18 @@ impl Application {
             task.abort();
         }
         self.store.close().await;
+    }
+}
+
+/// As configured; unset, one per CPU with SQLite and none (the shared runtime) with PostgreSQL, for the
+/// reasons in `ServingThreads::start` and `ServingThreads::shared`.
+fn serving_threads(config: &Config) -> std::io::Result<ServingThreads> {
+    let sqlite = config.database_url.starts_with("sqlite:");
+    match config.serving_threads {
+        Some(0) => Ok(ServingThreads::shared()),
+        Some(count) => ServingThreads::start(count),
+        None if sqlite => ServingThreads::start(ServingThreads::per_cpu()),
+        None => Ok(ServingThreads::shared()),
     }
 }
 
