@@ -129,9 +129,9 @@ pub struct Config {
     /// A connection that has not sent a whole request head within this long is closed: one idle between
     /// requests, or a client sending its head slowly to hold connections open.
     pub connection_idle_seconds: u64,
-    /// Threads that serve connections, each with a runtime of its own (`serving.rs`); 0 serves them on
-    /// the shared runtime. Unset: one per CPU with SQLite, 0 with PostgreSQL.
-    pub serving_threads: Option<usize>,
+    /// Threads that serve connections, each with a runtime of its own (`serving.rs`; SQLite only, the
+    /// README says when it pays); 0 serves them on the shared runtime.
+    pub serving_threads: usize,
     /// How long a rendered public page is served from memory (`web::page_cache`); 0 renders every time.
     pub page_cache_seconds: u64,
     /// A TrueType font with Chinese glyphs for the PDFs and the receipt image (Debian's
@@ -183,7 +183,7 @@ impl Default for Config {
             max_concurrent_requests: 512,
             request_timeout_seconds: 30,
             connection_idle_seconds: 30,
-            serving_threads: None,
+            serving_threads: 0,
             page_cache_seconds: 5,
             document_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         }
@@ -395,10 +395,9 @@ mod tests {
     }
 
     #[test]
-    fn serving_threads_are_chosen_by_the_back_end_unless_set() {
-        assert_eq!(load(&[]).unwrap().serving_threads, None);
-        assert_eq!(load(&[("PORTAL_SERVING_THREADS", "0")]).unwrap().serving_threads, Some(0));
-        assert_eq!(load(&[("PORTAL_SERVING_THREADS", "3")]).unwrap().serving_threads, Some(3));
+    fn connections_are_served_on_the_shared_runtime_unless_threads_are_set() {
+        assert_eq!(load(&[]).unwrap().serving_threads, 0);
+        assert_eq!(load(&[("PORTAL_SERVING_THREADS", "3")]).unwrap().serving_threads, 3);
         assert!(load(&[("PORTAL_SERVING_THREADS", "many")]).is_err());
     }
 

@@ -9,13 +9,14 @@
 //!
 //! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which the reverse proxy in front of the portal ends.
 //!
-//! With SQLite, each connection is served on one thread for its whole life: one thread per CPU, each with
-//! a runtime of its own, the connections dealt to them in turn (with PostgreSQL on the shared runtime, see
-//! `ServingThreads::shared`). On tokio's shared runtime a request's task moved
-//! between the workers (work stealing, wake-ups from the database's threads), and in about one 3-second
-//! load round in ten the server fell into a mode where every request cost 1.7 times the CPU time (a
-//! status page's first views at 256 connections: 10,000 a second instead of 16,000; never with a single
-//! worker). Served per thread: 16,700 a second and no slow round in 32 (19,100 with `EVENT_INTERVAL`).
+//! Connections are served on the shared runtime, or with `PORTAL_SERVING_THREADS` set (SQLite only), each
+//! on one thread for its whole life: a number of threads, each with a runtime of its own, the connections
+//! dealt to them in turn. On tokio's shared runtime a request's task moves between the workers (work
+//! stealing, wake-ups from the database's threads), and in about one 3-second load round in ten the
+//! server fell into a mode where every request cost 1.7 times the CPU time (a status page's first views
+//! at 256 connections: 10,000 a second instead of 16,000; never with a single worker). On threads of
+//! their own: no slow round in 50, pages rendered per request and kept pages 10 to 20 % faster, but
+//! complete applications 12 % slower and 30 MB more memory at 1 M applications (README, fourteenth run).
 
 use axum::{
     body::Body,
@@ -108,7 +109,8 @@ pub async fn serve<S>(
     }
 }
 
-/// How many tasks a serving thread runs between two looks at the network (tokio's default is 61). Rarer
+/// How many tasks a serving thread of its own runs between two looks at the network (tokio's default
+/// is 61). Rarer
 /// looks find more requests each and serve them in a row while the code is warm in the CPU's caches:
 /// a status page's first views at 256 connections, 16,700 a second with 61 and 19,100 with 200, the
 /// p99 21.3 and 20.0 ms (medians of 16 rounds of 3 s each); with 400 or more, about 1 round in 5 fell
@@ -125,11 +127,6 @@ pub struct ServingThreads {
 }
 
 impl ServingThreads {
-    /// One thread per CPU: the default with SQLite.
-    pub fn per_cpu() -> usize {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    }
-
     /// `count` threads. For SQLite, whose connections are threads of their own that hand answers back
     /// through channels any runtime can wait on.
     pub fn start(count: usize) -> io::Result<Self> {
@@ -185,7 +182,7 @@ mod tests {
 
     #[tokio::test]
     async fn connections_are_dealt_to_every_serving_thread_in_turn() {
-        let count = ServingThreads::per_cpu().max(2);
+        let count = 2;
         let threads = ServingThreads::start(count).unwrap();
         let mut names = Vec::new();
         for _ in 0..2 * count {

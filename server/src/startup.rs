@@ -202,15 +202,18 @@ impl Application {
     }
 }
 
-/// As configured; unset, one per CPU with SQLite and none (the shared runtime) with PostgreSQL, for the
-/// reasons in `ServingThreads::start` and `ServingThreads::shared`.
+/// Threads of their own only with SQLite: see `ServingThreads::shared` for PostgreSQL.
 fn serving_threads(config: &Config) -> std::io::Result<ServingThreads> {
     let sqlite = config.database_url.starts_with("sqlite:");
     match config.serving_threads {
-        Some(0) => Ok(ServingThreads::shared()),
-        Some(count) => ServingThreads::start(count),
-        None if sqlite => ServingThreads::start(ServingThreads::per_cpu()),
-        None => Ok(ServingThreads::shared()),
+        0 => Ok(ServingThreads::shared()),
+        count if sqlite => ServingThreads::start(count),
+        _ => {
+            tracing::warn!(
+                "PORTAL_SERVING_THREADS is for SQLite only: connections served on the shared runtime"
+            );
+            Ok(ServingThreads::shared())
+        }
     }
 }
 

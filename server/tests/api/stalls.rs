@@ -90,6 +90,19 @@ async fn no_public_page_stalls_under_64_simultaneous_requests_on_sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_public_page_stalls_under_64_simultaneous_requests_on_serving_threads_of_their_own() {
+    let database = sqlite_database();
+    let config = server::config::Config {
+        serving_threads: 2,
+        rate_limit_burst: 1_000_000,
+        rate_limit_refill_ms: 1,
+        list_pages_per_minute: 1_000_000,
+        ..test_config(&database.url)
+    };
+    no_public_page_stalls(spawn_with(config, Some(database)).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_public_page_stalls_under_64_simultaneous_requests_on_postgres() {
     let Some(database) = postgres_database().await else { return };
     no_public_page_stalls(serve(database).await).await;
