@@ -73,13 +73,11 @@ pub async fn serve<S>(
         };
         let _ = stream.set_nodelay(true);
         let runtime = threads.next();
-        let stream = match &runtime {
-            Some(runtime) => match move_to(stream, runtime) {
-                Some(stream) => stream,
-                None => continue,
-            },
-            None => stream,
+        let moved = match &runtime {
+            Some(runtime) => move_to(stream, runtime),
+            None => Some(stream),
         };
+        let Some(stream) = moved else { continue };
         let service = site.clone().map_request(move |request: hyper::Request<Incoming>| {
             let mut request = request.map(Body::new);
             request.extensions_mut().insert(ConnectInfo(client));
@@ -110,11 +108,10 @@ pub async fn serve<S>(
 }
 
 /// How many tasks a serving thread of its own runs between two looks at the network (tokio's default
-/// is 61). Rarer
-/// looks find more requests each and serve them in a row while the code is warm in the CPU's caches:
-/// a status page's first views at 256 connections, 16,700 a second with 61 and 19,100 with 200, the
-/// p99 21.3 and 20.0 ms (medians of 16 rounds of 3 s each); with 400 or more, about 1 round in 5 fell
-/// to 13,000 to 15,000 a second.
+/// is 61). Rarer looks find more requests each and serve them in a row while the code is warm in the
+/// CPU's caches: a status page's first views at 256 connections, 16,700 a second with 61 and 19,100
+/// with 200, the p99 21.3 and 20.0 ms (medians of 16 rounds of 3 s each); with 400 or more, about 1
+/// round in 5 fell to 13,000 to 15,000 a second.
 const EVENT_INTERVAL: u32 = 200;
 
 /// The threads connections are served on, each running a single-threaded runtime until this is dropped

@@ -27,15 +27,18 @@ const PUBLIC_PAGES: [&str; 14] = [
     "/review/login",
 ];
 
-async fn serve(database: TestDatabase) -> TestApp {
-    // The per-client budgets would answer 429 to one address sending this much; they are not under test.
-    let config = server::config::Config {
+/// The per-client budgets would answer 429 to one address sending this much; they are not under test.
+fn budgets_lifted(database: &TestDatabase) -> server::config::Config {
+    server::config::Config {
         rate_limit_burst: 1_000_000,
         rate_limit_refill_ms: 1,
         list_pages_per_minute: 1_000_000,
         ..test_config(&database.url)
-    };
-    spawn_with(config, Some(database)).await
+    }
+}
+
+async fn serve(database: TestDatabase) -> TestApp {
+    spawn_with(budgets_lifted(&database), Some(database)).await
 }
 
 /// A stalled page never answers: give up on it after this long, and count it as waiting this long.
@@ -92,13 +95,7 @@ async fn no_public_page_stalls_under_64_simultaneous_requests_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_public_page_stalls_under_64_simultaneous_requests_on_serving_threads_of_their_own() {
     let database = sqlite_database();
-    let config = server::config::Config {
-        serving_threads: 2,
-        rate_limit_burst: 1_000_000,
-        rate_limit_refill_ms: 1,
-        list_pages_per_minute: 1_000_000,
-        ..test_config(&database.url)
-    };
+    let config = server::config::Config { serving_threads: 2, ..budgets_lifted(&database) };
     no_public_page_stalls(spawn_with(config, Some(database)).await).await;
 }
 
