@@ -83,14 +83,33 @@ pub(crate) fn sign_claims<T: Serialize>(secret: &str, claims: &T) -> String {
 
 /// The claims of a genuine token that has not expired at `now` (the services' clock, which tests move:
 /// so the expiry is checked here rather than by `jsonwebtoken`, which reads the machine's clock).
-pub(crate) fn verify_claims<T: DeserializeOwned>(secret: &str, token: &str, now: i64) -> Option<T> {
+/// Read straight into the claims' own type (no `serde_json::Value` in between: a status page reloaded from
+/// the page cache checks its token on every request).
+pub(crate) fn verify_claims<T: DeserializeOwned + Expiring>(secret: &str, token: &str, now: i64) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     let key = DecodingKey::from_secret(secret.as_bytes());
-    let claims = decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
-    let unexpired = claims.get("exp").and_then(serde_json::Value::as_i64).is_some_and(|exp| exp >= now);
-    unexpired.then(|| serde_json::from_value(claims).ok()).flatten()
+    let claims = decode::<T>(token, &key, &validation).ok()?.claims;
+    (claims.exp() >= now).then_some(claims)
 }
+
+/// Claims that end: every token the portal signs carries `exp` (Unix seconds).
+pub(crate) trait Expiring {
+    fn exp(&self) -> i64;
+}
+
+macro_rules! expiring {
+    ($($claims:ty),+) => {
+        $(impl $crate::auth::Expiring for $claims {
+            fn exp(&self) -> i64 {
+                self.exp
+            }
+        })+
+    };
+}
+pub(crate) use expiring;
+
+expiring!(StaffClaims, ResidentClaims, PendingPhoneClaims, StatusClaims, ReportClaims);
 
 /// A new random session id (128 bits, hex).
 pub fn new_session_id() -> String {

@@ -78,6 +78,8 @@ struct ApiClaims {
     exp: i64,
 }
 
+crate::auth::expiring!(ApiClaims);
+
 const TOKEN_TYPE: &str = "portal-api";
 
 /// A department's system, authenticated: its credential as stored now.
