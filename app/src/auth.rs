@@ -14,8 +14,8 @@ use crate::services::Services;
 use crate::store::{StaffAccount, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-pub use axum_extra::extract::cookie::SameSite;
 use axum_extra::extract::cookie::Cookie;
+pub use axum_extra::extract::cookie::SameSite;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -82,10 +82,14 @@ pub(crate) fn sign_claims<T: Serialize>(secret: &str, claims: &T) -> String {
 }
 
 /// The claims of a genuine token that has not expired at `now` (the services' clock, which tests move:
-/// so the expiry is checked here rather than by `jsonwebtoken`, which reads the machine's clock).
-/// Read straight into the claims' own type (no `serde_json::Value` in between: a status page reloaded from
-/// the page cache checks its token on every request).
-pub(crate) fn verify_claims<T: DeserializeOwned + Expiring>(secret: &str, token: &str, now: i64) -> Option<T> {
+/// so the expiry is checked here rather than by `jsonwebtoken`, which reads the machine's clock). Read
+/// straight into the claims' own type, with no `serde_json::Value` in between: a status page reloaded
+/// from the page cache checks its token on every request.
+pub(crate) fn verify_claims<T: DeserializeOwned + Expiring>(
+    secret: &str,
+    token: &str,
+    now: i64,
+) -> Option<T> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.validate_exp = false;
     let key = DecodingKey::from_secret(secret.as_bytes());
@@ -343,9 +347,21 @@ mod tests {
     /// and values, spaces, quotes, pieces without `=` or without a name, several `Cookie` headers.
     fn cookie_headers() -> impl Strategy<Value = Vec<String>> {
         let piece = prop::sample::select(vec![
-            "status_lookup=tok", " status_lookup=other ", "status%5Flookup=decoded", "status_lookup=a%20b",
-            "status_lookup=\"quoted\"", "status_lookup", "=orphan", "elder_mode=1", "elder_mode=0", "x=%ZZ",
-            "  ", "a=b=c", "%=%", "status_lookup=", "staff_session=s",
+            "status_lookup=tok",
+            " status_lookup=other ",
+            "status%5Flookup=decoded",
+            "status_lookup=a%20b",
+            "status_lookup=\"quoted\"",
+            "status_lookup",
+            "=orphan",
+            "elder_mode=1",
+            "elder_mode=0",
+            "x=%ZZ",
+            "  ",
+            "a=b=c",
+            "%=%",
+            "status_lookup=",
+            "staff_session=s",
         ]);
         let header = prop::collection::vec(piece, 0..6).prop_map(|pieces| pieces.join(";"));
         prop::collection::vec(header, 0..3)
