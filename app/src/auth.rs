@@ -168,8 +168,8 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 /// A cookie's value in a request's headers: what `CookieJar::from_headers(headers).get(name)` gives (the
 /// last cookie of that name, percent-decoded), read by hand because the jar copies, percent-decodes and
 /// hashes every cookie of the request for each lookup, and a page looks up two or three (a resident's
-/// status page reloaded from the page cache spent about a tenth of its instructions there). Only a piece
-/// whose name is `name` as sent, or could decode to it (it holds a `%`), is parsed.
+/// status page reloaded from the page cache spent 5 % of its instructions there). Read from the last piece
+/// back; only a piece whose name is `name` as sent, or could decode to it (it holds a `%`), is parsed.
 pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
@@ -182,7 +182,7 @@ pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
         })
         .filter_map(|piece| Cookie::parse_encoded(piece.to_owned()).ok())
         .filter(|cookie| cookie.name() == name)
-        .last()
+        .next_back()
         .map(|cookie| cookie.value().to_owned())
 }
 
