@@ -181,8 +181,7 @@ pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
             sent == name || sent.contains('%')
         })
         .filter_map(|piece| Cookie::parse_encoded(piece.to_owned()).ok())
-        .filter(|cookie| cookie.name() == name)
-        .next_back()
+        .rfind(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_owned())
 }
 
