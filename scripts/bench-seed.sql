@@ -13,14 +13,14 @@ WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @COUNT@
 INSERT INTO bench_numbers SELECT i FROM n;
 
 INSERT INTO applications (reference, submission_key, phone_key, county_code, township_code, village, types,
-    emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed, monthly_amount,
-    notice_until, recheck_drawn)
+    emergency, household_size, status, submitted_at, acceptance_due, decision_due, sealed, applicant_masked,
+    monthly_amount, notice_until, recheck_drawn)
 SELECT printf('ZY2025BENCH-%07d', n.i), printf('bench-%d', n.i), a.phone_key || '-' || n.i, t.county_code,
     t.code, a.village, a.types, FALSE, 1 + n.i % 5,
     CASE WHEN n.i % 700 < 30 THEN (CASE WHEN n.i % 20 = 14 THEN 'in_notice' ELSE 'submitted' END)
          WHEN n.i % 20 < 10 THEN 'approved' WHEN n.i % 20 < 14 THEN 'refused'
          WHEN n.i % 20 = 14 THEN 'approved' ELSE 'submitted' END,
-    a.submitted_at - (n.i % 700) * 86400, a.acceptance_due, a.decision_due, a.sealed,
+    a.submitted_at - (n.i % 700) * 86400, a.acceptance_due, a.decision_due, a.sealed, a.applicant_masked,
     CASE WHEN n.i % 20 < 10 OR n.i % 20 = 14 THEN 300 + n.i % 700 END, NULL, FALSE
 FROM bench_numbers n
 JOIN bench_townships t ON t.slot = n.i % (SELECT COUNT(*) FROM bench_townships)

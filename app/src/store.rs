@@ -51,6 +51,9 @@ pub struct ApplicationRecord {
     pub decision_due: Date,
     /// The sealed `domain::application::Draft` as submitted.
     pub sealed: String,
+    /// The applicant's name masked (`masking::mask_name`), kept beside the draft so that the status page
+    /// unseals nothing; `None` for applications submitted before it was kept.
+    pub applicant_masked: Option<String>,
     /// 元 per month: proposed by the township, then as approved.
     pub monthly_amount: Option<u32>,
     /// Last day of the public notice, once published.

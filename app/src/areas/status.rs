@@ -165,8 +165,8 @@ fn deadline(case: &crate::store::ApplicationRecord) -> Option<crate::domain::cal
     }
 }
 
-/// What the status page reads of the sealed draft: the applicant's name, to show masked. Read alone,
-/// the rest of the draft (members, income, assets) is skipped instead of built on every first view.
+/// What the status page reads of the sealed draft of an application submitted before the masked name was
+/// kept beside it: the applicant's name, read alone (members, income, assets skipped).
 #[cfg(feature = "ssr")]
 #[derive(Deserialize)]
 struct DraftApplicant {
@@ -192,7 +192,13 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     else {
         return Ok(None);
     };
-    let draft: DraftApplicant = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
+    let name_masked = match case.applicant_masked.clone() {
+        Some(masked) => masked,
+        None => {
+            let draft: DraftApplicant = services.sealer.open(&case.sealed).map_err(|e| failed(&e))?;
+            mask_name(&draft.applicant.name)
+        }
+    };
     let keyed: Vec<(String, i64)> = events.iter().map(|e| (e.action.clone(), e.at)).collect();
     let latest_note = |action: &str| events.iter().rev().find(|e| e.action == action).map(|e| e.note.clone());
     let to_do = (case.status == Status::MaterialRequested).then(|| {
@@ -221,7 +227,7 @@ pub async fn load_status(flash: String) -> Result<Option<StatusView>, ServerFnEr
     Ok(Some(StatusView {
         deadline: deadline(&case).map(|d| d.chinese()),
         reference: case.reference,
-        name_masked: mask_name(&draft.applicant.name),
+        name_masked,
         types: case.types.iter().map(|t| t.label()).collect::<Vec<_>>().join("、"),
         status: case.status.label().to_string(),
         steps: timeline(&keyed)

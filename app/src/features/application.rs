@@ -159,6 +159,7 @@ fn new_record(
         acceptance_due: calendar.add_working_days(today, limits.acceptance),
         decision_due: calendar.add_working_days(today, limits.decision(&draft.types, draft.emergency)),
         sealed: services.sealer.seal(draft),
+        applicant_masked: Some(crate::domain::masking::mask_name(&draft.applicant.name)),
         monthly_amount: None,
         notice_until: None,
         recheck_drawn: false,

@@ -472,6 +472,7 @@ mod tests {
             acceptance_due: day,
             decision_due: day,
             sealed: String::new(),
+            applicant_masked: None,
             monthly_amount: None,
             notice_until: None,
             recheck_drawn: false,

@@ -5,7 +5,8 @@
 macro_rules! application_fields {
     () => {
         "SELECT a.id, a.reference, a.phone_key, a.county_code, a.township_code, a.village, a.types, a.emergency,
-         a.household_size, a.status, a.submitted_at, a.acceptance_due, a.decision_due, a.sealed, a.monthly_amount,
+         a.household_size, a.status, a.submitted_at, a.acceptance_due, a.decision_due, a.sealed, a.applicant_masked,
+         a.monthly_amount,
          a.notice_until, a.recheck_drawn"
     };
 }

@@ -23,6 +23,7 @@ pub(super) struct ApplicationRow {
     acceptance_due: String,
     decision_due: String,
     sealed: String,
+    applicant_masked: Option<String>,
     monthly_amount: Option<i32>,
     notice_until: Option<String>,
     recheck_drawn: bool,
@@ -115,6 +116,7 @@ pub(super) fn application_from_row(row: ApplicationRow) -> Result<ApplicationRec
         acceptance_due: date(&row.acceptance_due)?,
         decision_due: date(&row.decision_due)?,
         sealed: row.sealed,
+        applicant_masked: row.applicant_masked,
         monthly_amount: row.monthly_amount.map(count),
         notice_until: row.notice_until.as_deref().map(date).transpose()?,
         recheck_drawn: row.recheck_drawn,
@@ -401,8 +403,8 @@ macro_rules! shared_queries {
                 let inserted: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO applications (reference, submission_key, phone_key, county_code, township_code,
                         village, types, emergency, household_size, status, submitted_at, acceptance_due,
-                        decision_due, sealed)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                        decision_due, sealed, applicant_masked)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                      ON CONFLICT (submission_key) DO NOTHING RETURNING id",
                 )
                 .bind(&r.reference)
@@ -419,6 +421,7 @@ macro_rules! shared_queries {
                 .bind(r.acceptance_due.to_string())
                 .bind(r.decision_due.to_string())
                 .bind(&r.sealed)
+                .bind(&r.applicant_masked)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|e| unique_violation(e, "reference number"))?;

@@ -584,6 +584,7 @@ pub fn new_application(reference: &str, key: &str, township: &str, due: &str) ->
         acceptance_due: Date::parse("2026-12-02").unwrap(),
         decision_due: Date::parse(due).unwrap(),
         sealed: "v1:sealed".into(),
+        applicant_masked: Some("张*".into()),
         monthly_amount: None,
         notice_until: None,
         recheck_drawn: false,

@@ -49,6 +49,28 @@ async fn the_applicant_sees_the_timeline_of_their_own_case_masked() {
 }
 
 #[tokio::test]
+async fn an_application_from_before_the_masked_name_was_kept_shows_it_from_the_sealed_draft() {
+    use sqlx::Connection;
+    let database = crate::common::sqlite_database();
+    let mut app = spawn_with(test_config(&database.url), Some(database)).await;
+    let reference = submit_application(&app, PHONE, NAME, "620702001").await;
+    let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+    let kept: (Option<String>,) =
+        sqlx::query_as("SELECT applicant_masked FROM applications").fetch_one(&mut db).await.unwrap();
+    assert_eq!(kept.0.as_deref(), Some("王*兰"), "kept at submission");
+    sqlx::query("UPDATE applications SET applicant_masked = NULL").execute(&mut db).await.unwrap();
+
+    app.client = TestApp::new_client();
+    app.pass_resend_cooldown();
+    look_up(&app, &reference).await;
+    let code = app.outbox.last_code_to(PHONE).unwrap();
+    assert_eq!(post(&app, "/status/verify", &[("code", &code)]).await, "/status/view");
+    let (_, html) = app.page("/status/view").await;
+    assert!(html.contains("<dd>王*兰</dd>") && !html.contains(NAME));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_references_behave_like_known_ones_and_bad_ones_are_explained() {
     let app = spawn_app().await;
     let back = look_up(&app, "ZY2026-1").await;
