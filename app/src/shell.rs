@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, RouteChildren, Router, Routes},
-    path, SsrMode,
+    path, GeneratedRouteData, MatchNestedRoutes, RouteMatchId, SsrMode,
 };
 
 /// The name shown in the header and in every page title.
@@ -110,59 +110,89 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The route table, built once and cloned for every page rendered: each `<Route>` builds a set of
+/// The route table, built once and shared by every page rendered: each `<Route>` builds a set of
 /// methods when it is made (hashed with a fresh `RandomState`), 43 of them per page, about 3 % of the
-/// instructions of a status page's first view (callgrind); a clone copies them instead.
-fn route_table() -> impl leptos_router::MatchNestedRoutes + Clone + Send + Sync + 'static {
+/// instructions of a status page's first view (callgrind), and the router clones its table four times
+/// a page, each clone copying the 43 sets.
+fn route_table() -> SharedRoutes<impl MatchNestedRoutes + Send + Sync + 'static> {
     built_once(|| {
-        view! {
-            <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
-            <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
-            <Route path=path!("/apply/identity") view=identity::IdentityPage ssr=SsrMode::Async/>
+        SharedRoutes(std::sync::Arc::new(
+            view! {
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/apply") view=apply::ApplyPage ssr=SsrMode::Async/>
+                <Route path=path!("/apply/identity") view=identity::IdentityPage ssr=SsrMode::Async/>
 
-            <Route path=path!("/apply/helper") view=identity::HelperPage ssr=SsrMode::Async/>
-            <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
-            <Route path=path!("/apply/form/:step") view=application::ApplicationFormPage ssr=SsrMode::Async/>
-            <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
-            <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
-            <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
-            <Route path=path!("/status/change") view=declaration::DeclareKindPage ssr=SsrMode::Async/>
-            <Route path=path!("/status/change/details") view=declaration::DeclareDetailsPage ssr=SsrMode::Async/>
-            <Route path=path!("/status/change/check") view=declaration::DeclareCheckPage ssr=SsrMode::Async/>
-            <Route path=path!("/status/change/done") view=declaration::DeclareDonePage ssr=SsrMode::Async/>
-            <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::Async/>
-            <Route path=path!("/notices/recipients") view=notices::RecipientsPage ssr=SsrMode::Async/>
-            <Route path=path!("/notices/:id/objection") view=notices::ObjectionFormPage ssr=SsrMode::Async/>
-            <Route path=path!("/notices/objection/done") view=notices::ObjectionDonePage ssr=SsrMode::Async/>
-            <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>
-            <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
-            <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
-            <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
-            <Route path=path!("/admin/guide/:slug") view=admin::GuideEditPage ssr=SsrMode::Async/>
-            <Route path=path!("/admin/staff") view=staff_accounts::StaffAccountPage ssr=SsrMode::Async/>
-            <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
-            <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
-            <Route path=path!("/review/records") view=register::ReviewRecordsPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/warnings") view=monitoring::WarningsPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/warnings/:id") view=monitoring::WarningPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/visits/new") view=monitoring::FoundHouseholdPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/households") view=households::RegisterPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/households/:id") view=households::HouseholdPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/household-referrals/:id") view=monitoring::HouseholdReferralPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
-            <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>
-            <Route path=path!("/announcements") view=announcements::AnnouncementsPage ssr=SsrMode::Async/>
-            <Route path=path!("/announcements/:id") view=announcements::AnnouncementPage ssr=SsrMode::Async/>
-            <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async/>
-            <Route path=path!("/report/receipt") view=report::ReceiptPage ssr=SsrMode::Async/>
-            <Route path=path!("/report/check") view=report::CheckPage ssr=SsrMode::Async/>
-            <Route path=path!("/report/view") view=report::ReportViewPage ssr=SsrMode::Async/>
-            <Route path=path!("/review/reports") view=report_handling::ReportQueuePage ssr=SsrMode::Async/>
-            <Route path=path!("/review/reports/:id") view=report_handling::ReportHandlingPage ssr=SsrMode::Async/>
-        }
-        .into_inner()
+                <Route path=path!("/apply/helper") view=identity::HelperPage ssr=SsrMode::Async/>
+                <Route path=path!("/apply/identity/done") view=identity::IdentityDonePage ssr=SsrMode::Async/>
+                <Route path=path!("/apply/form/:step") view=application::ApplicationFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/apply/submitted/:reference") view=application::SubmittedPage ssr=SsrMode::Async/>
+                <Route path=path!("/status") view=status::StatusPage ssr=SsrMode::Async/>
+                <Route path=path!("/status/view") view=status::StatusViewPage ssr=SsrMode::Async/>
+                <Route path=path!("/status/change") view=declaration::DeclareKindPage ssr=SsrMode::Async/>
+                <Route path=path!("/status/change/details") view=declaration::DeclareDetailsPage ssr=SsrMode::Async/>
+                <Route path=path!("/status/change/check") view=declaration::DeclareCheckPage ssr=SsrMode::Async/>
+                <Route path=path!("/status/change/done") view=declaration::DeclareDonePage ssr=SsrMode::Async/>
+                <Route path=path!("/notices") view=notices::NoticesPage ssr=SsrMode::Async/>
+                <Route path=path!("/notices/recipients") view=notices::RecipientsPage ssr=SsrMode::Async/>
+                <Route path=path!("/notices/:id/objection") view=notices::ObjectionFormPage ssr=SsrMode::Async/>
+                <Route path=path!("/notices/objection/done") view=notices::ObjectionDonePage ssr=SsrMode::Async/>
+                <Route path=path!("/contact") view=contact::ContactPage ssr=SsrMode::Async/>
+                <Route path=path!("/guide") view=guide::GuideIndexPage ssr=SsrMode::Async/>
+                <Route path=path!("/guide/:slug") view=guide::GuideArticlePage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/guide/:slug") view=admin::GuideEditPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/staff") view=staff_accounts::StaffAccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/review") view=review::ReviewHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/review/case/:reference") view=cases::CasePage ssr=SsrMode::Async/>
+                <Route path=path!("/review/records") view=register::ReviewRecordsPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/warnings") view=monitoring::WarningsPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/warnings/:id") view=monitoring::WarningPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/visits/new") view=monitoring::FoundHouseholdPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/households") view=households::RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/households/:id") view=households::HouseholdPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/household-referrals/:id") view=monitoring::HouseholdReferralPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/login") view=review::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/password") view=review::PasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/stats") view=stats::StatsPage ssr=SsrMode::Async/>
+                <Route path=path!("/announcements") view=announcements::AnnouncementsPage ssr=SsrMode::Async/>
+                <Route path=path!("/announcements/:id") view=announcements::AnnouncementPage ssr=SsrMode::Async/>
+                <Route path=path!("/report") view=report::ReportPage ssr=SsrMode::Async/>
+                <Route path=path!("/report/receipt") view=report::ReceiptPage ssr=SsrMode::Async/>
+                <Route path=path!("/report/check") view=report::CheckPage ssr=SsrMode::Async/>
+                <Route path=path!("/report/view") view=report::ReportViewPage ssr=SsrMode::Async/>
+                <Route path=path!("/review/reports") view=report_handling::ReportQueuePage ssr=SsrMode::Async/>
+                <Route path=path!("/review/reports/:id") view=report_handling::ReportHandlingPage ssr=SsrMode::Async/>
+            }
+            .into_inner(),
+        ))
     })
+}
+
+/// A route table behind an `Arc`, so that the router's clones of it cost a reference count.
+struct SharedRoutes<Table>(std::sync::Arc<Table>);
+
+// By hand: a derived `Clone` would ask the table to be `Clone` too.
+impl<Table> Clone for SharedRoutes<Table> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<Table: MatchNestedRoutes> MatchNestedRoutes for SharedRoutes<Table> {
+    type Data = Table::Data;
+    type Match = Table::Match;
+
+    fn match_nested<'a>(&'a self, path: &'a str) -> (Option<(RouteMatchId, Self::Match)>, &'a str) {
+        self.0.match_nested(path)
+    }
+
+    fn generate_routes(&self) -> impl IntoIterator<Item = GeneratedRouteData> + '_ {
+        self.0.generate_routes()
+    }
+
+    fn optional(&self) -> bool {
+        self.0.optional()
+    }
 }
 
 /// `build`'s value, made on the first call and cloned on every call after. One caller only: the value
