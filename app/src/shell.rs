@@ -113,7 +113,7 @@ pub fn App() -> impl IntoView {
 /// The route table, built once and shared by every page rendered: each `<Route>` builds a set of
 /// methods when it is made (hashed with a fresh `RandomState`), 43 of them per page, about 3 % of the
 /// instructions of a status page's first view (callgrind), and the router clones its table more than
-/// once a page, each clone copying the 43 sets (together 18 % of a first view).
+/// once a page, each clone copying the 43 sets (together 11 % of a first view).
 fn route_table() -> SharedRoutes<impl MatchNestedRoutes + Send + Sync + 'static> {
     built_once(|| {
         SharedRoutes(std::sync::Arc::new(
