@@ -134,6 +134,9 @@ pub struct Config {
     pub serving_threads: usize,
     /// How long a rendered public page is served from memory (`web::page_cache`); 0 renders every time.
     pub page_cache_seconds: u64,
+    /// Public and status pages rendered at once (those the page cache keeps, when it is on); more wait
+    /// their turn in arrival order. 0: twice the cores with SQLite, no bound with PostgreSQL.
+    pub concurrent_renders: usize,
     /// A TrueType font with Chinese glyphs for the PDFs and the receipt image (Debian's
     /// fonts-wqy-microhei by default); without it those files answer 503 and the rest serves on.
     pub document_font: PathBuf,
@@ -185,6 +188,7 @@ impl Default for Config {
             connection_idle_seconds: 30,
             serving_threads: 0,
             page_cache_seconds: 5,
+            concurrent_renders: 0,
             document_font: PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
         }
     }
@@ -208,6 +212,18 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// How many pages are rendered at once (0: no bound). SQLite reads take microseconds, so a render
+    /// is work for a core: two a core keep the cores busy while some wait for a read. PostgreSQL's reads
+    /// cross the network, and a bound by cores would leave the machine idle while they travel.
+    pub fn render_places(&self) -> usize {
+        match self.concurrent_renders {
+            0 if self.database_url.starts_with("sqlite:") => {
+                2 * std::thread::available_parallelism().map_or(1, |n| n.get())
+            }
+            set => set,
+        }
+    }
+
     /// The key of the lookup hashes: the data key until a rotation sets it apart.
     pub fn lookup_key(&self) -> &str {
         self.lookup_key.as_ref().unwrap_or(&self.data_key).expose()
@@ -399,6 +415,15 @@ mod tests {
         assert_eq!(load(&[]).unwrap().serving_threads, 0);
         assert_eq!(load(&[("PORTAL_SERVING_THREADS", "3")]).unwrap().serving_threads, 3);
         assert!(load(&[("PORTAL_SERVING_THREADS", "many")]).is_err());
+    }
+
+    #[test]
+    fn renders_at_once_follow_the_cores_with_sqlite_unless_set() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(load(&[]).unwrap().render_places(), 2 * cores);
+        assert_eq!(load(&[("DATABASE_URL", "postgres://portal@db/portal")]).unwrap().render_places(), 0);
+        let set = [("DATABASE_URL", "postgres://portal@db/portal"), ("PORTAL_CONCURRENT_RENDERS", "6")];
+        assert_eq!(load(&set).unwrap().render_places(), 6);
     }
 
     #[test]

@@ -259,12 +259,14 @@ fn router(state: AppState) -> Router {
             rate_limit::limit_lists,
         ))
         .layer(middleware::from_fn_with_state(
-            Arc::new(page_cache::PageCache::new(state.config.page_cache_seconds).with_status_pages(
-                page_cache::StatusSessions {
-                    secret: state.services.session_secret.clone(),
-                    clock: state.services.clock.clone(),
-                },
-            )),
+            Arc::new(
+                page_cache::PageCache::new(state.config.page_cache_seconds)
+                    .with_status_pages(page_cache::StatusSessions {
+                        secret: state.services.session_secret.clone(),
+                        clock: state.services.clock.clone(),
+                    })
+                    .with_render_places(state.config.render_places()),
+            ),
             page_cache::serve,
         ))
         .service(pages);

@@ -10,6 +10,10 @@
 //! A resident waiting for news reloads it; kept, a reload costs what a public page costs instead of
 //! the reads, the unsealing and the rendering of a whole page.
 //!
+//! Pages are rendered at most `render_places` at once, the others waiting their turn in arrival order:
+//! begun all at once, 256 first views of status pages shared the two cores between them and every one
+//! finished late; in turn, the first to come finish first (`with_render_places`).
+//!
 //! Hand-written rather than a cache crate: the whole policy is "everything for N seconds, emptied by any
 //! change", a map suffices.
 
@@ -103,6 +107,8 @@ pub struct PageCache {
     /// for the same page wait on its lock, held while it renders (locks shared by hash made unrelated
     /// pages wait for each other: a status page's first views at 256 connections queued in convoys).
     renders: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    /// Renders under way at once, when bounded.
+    render_places: Option<tokio::sync::Semaphore>,
 }
 
 /// The turn to render a page; the page's lock is held, and given back (the page no longer being
@@ -127,7 +133,17 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl PageCache {
     pub fn new(seconds: u64) -> Self {
         let lifetime = Duration::from_secs(seconds);
-        Self { lifetime, pages: Arc::default(), sessions: None, renders: Mutex::default() }
+        let (pages, renders) = (Arc::default(), Mutex::default());
+        Self { lifetime, pages, sessions: None, renders, render_places: None }
+    }
+
+    /// Renders at most `places` pages at once (0: no bound); the others wait in arrival order (holding
+    /// their page's lock: who asks for the same page waits for them, not for a place).
+    /// Measured on this 2-core machine, status pages' first views at 256 connections with 4 places
+    /// against none, 8 alternating rounds: p99 31 to 40 ms against 36 to 53, requests a second 5 %
+    /// more, every round.
+    pub fn with_render_places(self, places: usize) -> Self {
+        Self { render_places: (places > 0).then(|| tokio::sync::Semaphore::new(places)), ..self }
     }
 
     /// Keeps residents' status pages too, opened by sessions checked with `sessions`.
@@ -231,7 +247,13 @@ pub async fn serve(State(cache): State<Arc<PageCache>>, mut request: Request, ne
             Err(being_rendered) => drop(being_rendered.lock().await),
         }
     };
-    match render(next.run(request).await, cache.lifetime, &key).await {
+    let place = match &cache.render_places {
+        Some(places) => places.acquire().await.ok(),
+        None => None,
+    };
+    let rendered = render(next.run(request).await, cache.lifetime, &key).await;
+    drop(place);
+    match rendered {
         Ok(kept) => {
             let kept = Arc::new(kept);
             cache.keep(key, kept.clone(), emptied_before);
@@ -367,6 +389,37 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(10), answers)
             .await
             .expect("a page waited for another page's rendering");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_pages_are_rendered_at_once_than_there_are_places() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tower::ServiceExt;
+        let (under_way, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (counted, highest) = (under_way.clone(), most.clone());
+        let page = move || {
+            let (under_way, most) = (counted.clone(), highest.clone());
+            async move {
+                most.fetch_max(under_way.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                under_way.fetch_sub(1, Ordering::SeqCst);
+                "办事指南"
+            }
+        };
+        let cache = Arc::new(PageCache::new(60).with_render_places(3));
+        let router = axum::Router::new()
+            .route("/guide/{topic}", axum::routing::get(page))
+            .layer(axum::middleware::from_fn_with_state(cache, serve));
+        let asks: Vec<_> = (0..24)
+            .map(|topic| {
+                let request = Request::get(format!("/guide/{topic}")).body(Body::empty()).unwrap();
+                tokio::spawn(router.clone().oneshot(request))
+            })
+            .collect();
+        for ask in asks {
+            assert_eq!(ask.await.unwrap().unwrap().status(), StatusCode::OK);
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 3, "every place used, none more");
     }
 
     #[test]
