@@ -212,14 +212,17 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Whether the database is SQLite (the settings that hold for one back end only ask this).
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
     /// How many pages are rendered at once (0: no bound). SQLite reads take microseconds, so a render
     /// is work for a core: two a core keep the cores busy while some wait for a read. PostgreSQL's reads
     /// cross the network, and a bound by cores would leave the machine idle while they travel.
     pub fn render_places(&self) -> usize {
         match self.concurrent_renders {
-            0 if self.database_url.starts_with("sqlite:") => {
-                2 * std::thread::available_parallelism().map_or(1, |n| n.get())
-            }
+            0 if self.uses_sqlite() => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
             set => set,
         }
     }

@@ -204,10 +204,9 @@ impl Application {
 
 /// Threads of their own only with SQLite: see `ServingThreads::shared` for PostgreSQL.
 fn serving_threads(config: &Config) -> std::io::Result<ServingThreads> {
-    let sqlite = config.database_url.starts_with("sqlite:");
     match config.serving_threads {
         0 => Ok(ServingThreads::shared()),
-        count if sqlite => ServingThreads::start(count),
+        count if config.uses_sqlite() => ServingThreads::start(count),
         _ => {
             tracing::warn!(
                 "PORTAL_SERVING_THREADS is for SQLite only: connections served on the shared runtime"
