@@ -3,8 +3,8 @@
 # fresh SQLite database (per-client budgets lifted), submits one application through the real forms,
 # grows the database to the size with scripts/bench-seed.sql, restarts the server (time to ready), runs
 # wrk against the public pages and a status page at several connection counts, serves the same bytes
-# from nginx as the ceiling, drives complete applications through the form posts, and reports resident
-# memory idle and under load.
+# from nginx as the ceiling, drives complete applications through the form posts, reports resident
+# memory idle and under load, and says which targets of issue #17 hold (scripts/bench-targets.awk).
 #
 #   scripts/bench.sh                                   # 0, 100 000 and 1 000 000 applications
 #   BENCH_SIZES="100000" BENCH_SECONDS=5 BENCH_CONNECTIONS="8 256" scripts/bench.sh
@@ -35,6 +35,11 @@ stop_server() { [ -n "$server" ] && { kill "$server" 2>/dev/null; wait "$server"
 trap 'stop_server; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
 
 rss_mb() { echo $(($(awk '/VmRSS/ {print $2}' "/proc/$server/status") / 1024)); }
+memory() {
+  local mb; mb="$(rss_mb)"
+  record memory portal - "$mb" -
+  echo "resident memory $1: $mb MB"
+}
 
 # Starts the server on $data; sets ready_ms to the milliseconds it took to answer /readyz.
 start_server() {
@@ -78,14 +83,22 @@ status_cookie() {
   sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}'
 }
 
-# wrk at each connection count: "rps p99" per count, space separated. $2: a cookie; $3: a wrk script.
+# Every figure measured, a line each: size, page, server (portal, nginx, first), connections, rate, p99.
+# The targets of issue #17 are judged from it (`targets`).
+figures="$work/figures"
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$@" >>"$figures"; }
+
+# wrk at each connection count: "rps/p99" per count, space separated, each recorded for the page ($1)
+# and server ($2). $4: a cookie; $5: a wrk script.
 load() {
-  local url="$1" options=() c out
-  [ -n "${2:-}" ] && options+=(-H "Cookie: $2")
-  [ -n "${3:-}" ] && options+=(-s "$3")
+  local page="$1" kind="$2" url="$3" options=() c out rps p99
+  [ -n "${4:-}" ] && options+=(-H "Cookie: $4")
+  [ -n "${5:-}" ] && options+=(-s "$5")
   for c in $connections; do
     out="$(wrk -t2 -c"$c" -d"${seconds}s" --latency "${options[@]}" "$url" 2>&1)"
-    printf '%s/%s ' "$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+    rps="$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")" p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+    record "$page" "$kind" "$c" "$rps" "$p99"
+    printf '%s/%s ' "$rps" "$p99"
   done
 }
 
@@ -117,6 +130,7 @@ for size in $sizes; do
   refreshed="$(grep -c "statistics refreshed" "$data/server.log" || true)"
   start_server
   echo "start to ready: ${ready_ms} ms; resident memory idle: $(rss_mb) MB"
+  record memory portal - "$(rss_mb)" -
   echo "statistics at start: $(statistics_ready "$refreshed") ms (read in the background; pages answer meanwhile)"
   township="$(sqlite3 "$data/portal.db" "SELECT n.township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY n.township_code ORDER BY COUNT(*) DESC LIMIT 1")"
   cookie="$(status_cookie "$reference")"
@@ -130,18 +144,20 @@ for size in $sizes; do
     file="$work/static/$(echo "$page" | md5sum | cut -c1-16).html"; mkdir -p "$work/static"
     curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port$page" -o "$file"
     bytes=$(stat -c %s "$file")
-    portal="$(load "http://127.0.0.1:$port$page" "$([ "$page" = /status/view ] && echo "$cookie")")"
-    ceiling="$(load "http://127.0.0.1:$static_port/$(basename "$file")")"
+    portal="$(load "$page" portal "http://127.0.0.1:$port$page" "$([ "$page" = /status/view ] && echo "$cookie")")"
+    ceiling="$(load "$page" nginx "http://127.0.0.1:$static_port/$(basename "$file")")"
     printf '%-44s %-40s %s\n' "$page ($bytes B)" "$portal" "$ceiling"
   done
   # A resident's reloads are answered from the page cache; a first view is rendered: measured apart,
   # each request at an address of its own.
   printf '%-44s %s\n' "/status/view, first views" \
-    "$(load "http://127.0.0.1:$port/status/view" "$cookie" "$here/bench-first-view.lua")"
-  echo "resident memory after the page load: $(rss_mb) MB"
-  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" "$submitters" 25 137
-  echo "resident memory after the submissions: $(rss_mb) MB"
+    "$(load "/status/view, first views" first "http://127.0.0.1:$port/status/view" "$cookie" "$here/bench-first-view.lua")"
+  memory "after the page load"
+  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" "$submitters" 25 137 | tee "$work/submitted"
+  record applications portal "$submitters" "$(grep -o '[0-9.]* acknowledged/s' "$work/submitted" | cut -d' ' -f1)" -
+  memory "after the submissions"
   echo "slow pool acquisitions logged: $(grep -c "slow threshold" "$data/server.log" || true)"
   stop_server
   rm -rf "$data"
+  awk -v size="$size" -f "$here/bench-targets.awk" "$figures"
 done
