@@ -40,7 +40,7 @@ END {
     worst_fall = rate[key, most[key]] / rate[key, fewest[key]]
     fall_at = sprintf("%s: %d at %s connections, %d at %s", f[1], rate[key, most[key]], most[key], rate[key, fewest[key]], fewest[key])
   }
-  printf "targets at %d applications:\n", size > 0 ? size : 1
+  printf "targets at %d applications:\n", (size > 0 ? size : 1)
   verdict("pages at 40 % of nginx or more for the same bytes", lowest >= share_floor,
     sprintf("lowest %.1f %%: %s", 100 * lowest, lowest_at))
   verdict("no page losing throughput from fewest to most connections", worst_fall >= 1 - noise,
