@@ -84,7 +84,7 @@ status_cookie() {
 }
 
 # Every figure measured, a line each: size, page, server (portal, nginx, first), connections, rate, p99.
-# The targets of issue #17 are judged from it (`targets`).
+# The targets of issue #17 are judged from it (scripts/bench-targets.awk).
 figures="$work/figures"
 record() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$@" >>"$figures"; }
 
@@ -129,8 +129,9 @@ for size in $sizes; do
   fi
   refreshed="$(grep -c "statistics refreshed" "$data/server.log" || true)"
   start_server
-  echo "start to ready: ${ready_ms} ms; resident memory idle: $(rss_mb) MB"
-  record memory portal - "$(rss_mb)" -
+  idle="$(rss_mb)"
+  record memory portal - "$idle" -
+  echo "start to ready: ${ready_ms} ms; resident memory idle: $idle MB"
   echo "statistics at start: $(statistics_ready "$refreshed") ms (read in the background; pages answer meanwhile)"
   township="$(sqlite3 "$data/portal.db" "SELECT n.township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY n.township_code ORDER BY COUNT(*) DESC LIMIT 1")"
   cookie="$(status_cookie "$reference")"
