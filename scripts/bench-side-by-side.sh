@@ -14,6 +14,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
+source "$here/bench-lib.sh"
 cd "$root"
 
 rounds="${1:-6}"
@@ -31,26 +32,11 @@ trap 'kill $(cat "$work"/*/pid 2>/dev/null) 2>/dev/null; wait 2>/dev/null; rm -r
 # prints the status session's cookie; the server's pid goes to the file `pid` beside its database (the
 # caller reads the cookie in a subshell, which cannot hand back a variable).
 start() {
-  local binary="$1" port="$2" settings="$3" data="$work/$2" jar phone reference code
+  local data="$work/$2"
   mkdir -p "$data"
-  # shellcheck disable=SC2086 # the settings are words on purpose
-  env PORTAL_DATA_DIR="$data" DATABASE_URL="sqlite://$data/portal.db" PORTAL_LISTEN_ADDR="127.0.0.1:$port" \
-    PORTAL_SMS_DEV_OUTBOX_FILE="$data/outbox.jsonl" PORTAL_RATE_LIMIT_BURST=100000000 PORTAL_RATE_LIMIT_REFILL_MS=1 \
-    PORTAL_LIST_PAGES_PER_MINUTE=100000000 PORTAL_SMS_IP_BURST=100000000 PORTAL_MAX_CONCURRENT_REQUESTS=100000 \
-    RUST_LOG=warn $settings "$binary" >"$data/server.log" 2>&1 &
+  start_portal "$1" "$2" "$data" "$3"
   echo $! >"$data/pid"
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
-  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" 1 1 136 >/dev/null
-  reference="$(sqlite3 "$data/portal.db" "SELECT reference FROM applications WHERE id = 1")"
-  phone="$(grep -o '"to":"[0-9]*"' "$data/outbox.jsonl" | head -1 | grep -o '[0-9]\{11\}')"
-  sqlite3 "$data/portal.db" "UPDATE otp_codes SET created_at = created_at - 120" # past the resend wait
-  jar="$data/status.jar"
-  curl -s -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "reference=$reference" \
-    "http://127.0.0.1:$port/status/code"
-  code="$(grep "\"to\":\"$phone\"" "$data/outbox.jsonl" | tail -1 | grep -o '验证码是[0-9]\{6\}' | tail -c 7)"
-  curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "code=$code" \
-    "http://127.0.0.1:$port/status/verify"
-  sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}'
+  status_session "$2" "$data" "$(first_application "$2" "$data")"
 }
 
 # Clock ticks the process has run (user + system).

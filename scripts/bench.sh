@@ -15,6 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/env.sh"
+source "$here/bench-lib.sh"
 cd "$root"
 
 sizes="${BENCH_SIZES:-0 100000 1000000}"
@@ -44,12 +45,8 @@ memory() {
 # Starts the server on $data; sets ready_ms to the milliseconds it took to answer /readyz.
 start_server() {
   local started=$(date +%s%N)
-  PORTAL_DATA_DIR="$data" DATABASE_URL="sqlite://$data/portal.db" PORTAL_LISTEN_ADDR="127.0.0.1:$port" \
-    PORTAL_SMS_DEV_OUTBOX_FILE="$data/outbox.jsonl" PORTAL_RATE_LIMIT_BURST=100000000 PORTAL_RATE_LIMIT_REFILL_MS=1 \
-    PORTAL_LIST_PAGES_PER_MINUTE=100000000 PORTAL_SMS_IP_BURST=100000000 PORTAL_MAX_CONCURRENT_REQUESTS=100000 \
-    RUST_LOG="${RUST_LOG:-warn,server::statistics=info}" target/release/server >>"$data/server.log" 2>&1 &
+  start_portal target/release/server "$port" "$data" "RUST_LOG=${RUST_LOG:-warn,server::statistics=info}"
   server=$!
-  until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.02; done
   ready_ms=$((($(date +%s%N) - started) / 1000000))
 }
 
@@ -61,26 +58,6 @@ statistics_ready() {
     sleep 0.1; waited=$((waited + 1))
   done
   grep "statistics refreshed" "$data/server.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | grep -o 'took_ms=[0-9]*' | cut -d= -f2
-}
-
-last_code() { grep "\"to\":\"$1\"" "$data/outbox.jsonl" | tail -1 | grep -o '验证码是[0-9]\{6\}' | tail -c 7; }
-
-# One application through the forms (the record the seed copies); prints its reference.
-first_application() {
-  target/release/examples/submissions "127.0.0.1:$port" "$data/outbox.jsonl" 1 1 136 >/dev/null
-  sqlite3 "$data/portal.db" "SELECT reference FROM applications WHERE id = 1"
-}
-
-# A status-page session for the reference (code to the applicant's phone, as a resident would).
-status_cookie() {
-  local jar="$data/status.jar" phone
-  phone="$(grep -o '"to":"[0-9]*"' "$data/outbox.jsonl" | head -1 | grep -o '[0-9]\{11\}')"
-  sqlite3 "$data/portal.db" "UPDATE otp_codes SET created_at = created_at - 120"
-  curl -s -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "reference=$1" "http://127.0.0.1:$port/status/code"
-  curl -s -b "$jar" -c "$jar" -o /dev/null -H "Origin: http://127.0.0.1:$port" --data-urlencode "code=$(last_code "$phone")" \
-    "http://127.0.0.1:$port/status/verify"
-  # curl writes HttpOnly cookies (the status session is one) as comment lines: "#HttpOnly_<host> ...".
-  sed 's/^#HttpOnly_//' "$jar" | awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7}'
 }
 
 # Every figure measured, a line each: size, page, server (portal, nginx, first), connections, rate, p99.
@@ -118,7 +95,7 @@ start_static
 for size in $sizes; do
   data="$work/data-$size"; mkdir -p "$data"
   start_server
-  reference="$(first_application)"
+  reference="$(first_application "$port" "$data")"
   stop_server
   if [ "$size" -gt 0 ]; then
     seeding=$(date +%s)
@@ -134,7 +111,7 @@ for size in $sizes; do
   echo "start to ready: ${ready_ms} ms; resident memory idle: $idle MB"
   echo "statistics at start: $(statistics_ready "$refreshed") ms (read in the background; pages answer meanwhile)"
   township="$(sqlite3 "$data/portal.db" "SELECT n.township_code FROM notices n JOIN applications a ON a.id = n.application_id WHERE a.status = 'in_notice' GROUP BY n.township_code ORDER BY COUNT(*) DESC LIMIT 1")"
-  cookie="$(status_cookie "$reference")"
+  cookie="$(status_session "$port" "$data" "$reference")"
   # The status page measured must be the application's, not the page asking to look it up again.
   curl -s -H "Cookie: $cookie" "http://127.0.0.1:$port/status/view" | grep -q "$reference" ||
     { echo "no status session for $reference: the status page would not be measured" >&2; exit 1; }
